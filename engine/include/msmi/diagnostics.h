@@ -1,0 +1,57 @@
+// Diagnostics logging as the MSMI's property page sets it: one level per category, None (0),
+// Minimum (1), Medium (3) or Maximum (5). An event is written when its significance is at most
+// its category's level, so level-0 events ("logged at level 0") are always written.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmi/clock.h"
+#include "msmi/event.h"
+
+namespace msmi {
+
+enum class LoggingLevel : int { kNone = 0, kMinimum = 1, kMedium = 3, kMaximum = 5 };
+
+// "none", "minimum", "medium", "maximum" (case-insensitive) or 0/1/3/5. False otherwise.
+bool parse_logging_level(std::string_view text, LoggingLevel& out);
+std::string_view to_string(LoggingLevel level);
+
+class DiagnosticsLogging {
+ public:
+  DiagnosticsLogging() { levels_.fill(LoggingLevel::kNone); }
+  void set_all(LoggingLevel level) { levels_.fill(level); }
+  void set(Category category, LoggingLevel level) { levels_[static_cast<std::size_t>(category)] = level; }
+  LoggingLevel level(Category category) const { return levels_[static_cast<std::size_t>(category)]; }
+  bool passes(Category category, int significance) const {
+    return significance <= static_cast<int>(level(category));
+  }
+
+ private:
+  std::array<LoggingLevel, kCategoryCount> levels_;
+};
+
+// Builds catalogue events, stamps them with the virtual time and writes those that pass the
+// logging filter. The clock and sink must outlive the logger.
+class EventLogger {
+ public:
+  EventLogger(const Clock& clock, EventSink& sink, DiagnosticsLogging logging)
+      : clock_(clock), sink_(sink), logging_(logging) {}
+
+  // REQUIRES: `id` is in the event catalogue. Returns whether the event was written.
+  bool log(int id, int thread, std::string message_id, const std::vector<std::string>& inserts);
+  const DiagnosticsLogging& logging() const { return logging_; }
+  // Events suppressed by the logging levels so far.
+  std::int64_t suppressed() const { return suppressed_; }
+
+ private:
+  const Clock& clock_;
+  EventSink& sink_;
+  DiagnosticsLogging logging_;
+  std::int64_t suppressed_ = 0;
+};
+
+}  // namespace msmi

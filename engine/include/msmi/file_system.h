@@ -1,0 +1,63 @@
+// FileSystem: the engine's only way to the shadow postoffice on disk. Paths are relative to the
+// postoffice root and use '/' ("P1/0000002A.P1"). The simulator supplies a real directory
+// implementation and wraps it to inject faults (a locked or unreadable file).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmi/status.h"
+
+namespace msmi {
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Whole contents. NotFound if absent; Busy if locked by another process.
+  virtual Status read_file(const std::string& path, std::string* contents) = 0;
+  // Creates or replaces the file with exactly `contents` (parent folder must exist).
+  virtual Status write_file(const std::string& path, std::string_view contents) = 0;
+  virtual Status append_file(const std::string& path, std::string_view data) = 0;
+  // NotFound if absent.
+  virtual Status remove_file(const std::string& path) = 0;
+  // Replaces `to` if it exists.
+  virtual Status rename_file(const std::string& from, const std::string& to) = 0;
+  // Names of the regular files directly in `dir`, sorted byte-wise. NotFound if no such folder.
+  virtual Status list_dir(const std::string& dir, std::vector<std::string>* names) = 0;
+  virtual Status make_dirs(const std::string& dir) = 0;
+  virtual bool exists(const std::string& path) = 0;
+};
+
+// Forwards every call; a test or fault injector overrides just the calls it cares about.
+class FileSystemWrapper : public FileSystem {
+ public:
+  explicit FileSystemWrapper(FileSystem& target) : target_(target) {}
+  Status read_file(const std::string& path, std::string* contents) override {
+    return target_.read_file(path, contents);
+  }
+  Status write_file(const std::string& path, std::string_view contents) override {
+    return target_.write_file(path, contents);
+  }
+  Status append_file(const std::string& path, std::string_view data) override {
+    return target_.append_file(path, data);
+  }
+  Status remove_file(const std::string& path) override { return target_.remove_file(path); }
+  Status rename_file(const std::string& from, const std::string& to) override {
+    return target_.rename_file(from, to);
+  }
+  Status list_dir(const std::string& dir, std::vector<std::string>* names) override {
+    return target_.list_dir(dir, names);
+  }
+  Status make_dirs(const std::string& dir) override { return target_.make_dirs(dir); }
+  bool exists(const std::string& path) override { return target_.exists(path); }
+
+ protected:
+  FileSystem& target() { return target_; }
+
+ private:
+  FileSystem& target_;
+};
+
+}  // namespace msmi

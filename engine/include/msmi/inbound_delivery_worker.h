@@ -1,0 +1,53 @@
+// An inbound delivery thread (thread 5 on one CPU, one more per extra CPU): claims a ready
+// INQUEUE3 record, opens an MTA upload session (2384) and puts the message into the XOM stream.
+// When the MTA refuses it (2342 "Return code is 0x15", 2553) the thread is refreshed. With
+// Q151791 on, the refreshed thread submits the same message again, for ever; without it the
+// message is retried a bounded number of times (with backoff in the hardened profile), then
+// NDR'd to its sender or quarantined, and the thread moves on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "msmi/msmi_context.h"
+#include "msmi/worker.h"
+
+namespace msmi {
+
+class InboundDeliveryWorker final : public Worker {
+ public:
+  InboundDeliveryWorker(MsmiContext& ctx, const bool& running, int thread)
+      : ctx_(ctx), running_(running), thread_(thread) {}
+
+  int thread() const override { return thread_; }
+  std::string_view role() const override { return "inbound"; }
+  StepResult step() override;
+  ThreadState state() const override { return state_; }
+  void on_service_stopped() override;
+
+ private:
+  struct Claim {
+    std::uint32_t seq = 0;
+    std::uint8_t attempts = 0;
+    std::uint32_t number = 0;
+    std::string message_id;
+    int consecutive_failures = 0;
+  };
+
+  bool claim_next();
+  std::int64_t submit();
+  // The MTA refused the current message with `code`; returns extra busy time.
+  std::int64_t handle_refusal(XomReturnCode code);
+  void give_up(XomReturnCode code);
+  void finish_current();
+
+  MsmiContext& ctx_;
+  const bool& running_;
+  int thread_;
+  ThreadState state_ = ThreadState::kStopped;
+  bool session_open_ = false;
+  std::optional<Claim> current_;
+};
+
+}  // namespace msmi

@@ -1,0 +1,64 @@
+// A mailbag: the KEY/<NAME>.KEY index and the MBG/<NAME>.MBG records, as MS Mail keeps a queue
+// (INQUEUE3 for mail arriving at the connector postoffice, one per destination postoffice for
+// mail leaving it). A mailbag holds at most 4096 records (Q163020, Q175447). Resetting it zeroes
+// the KEY and truncates the MBG, losing every record (Q130285). Format in mailbag.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "msmi/file_system.h"
+#include "msmi/status.h"
+
+namespace msmi {
+
+inline constexpr std::size_t kMailbagRecordLimit = 4096;
+
+enum class MailbagState : std::uint8_t {
+  kNew = 0,         // written by the sender side, not yet looked at
+  kReady = 1,       // checked by the Mailer, waiting for an inbound delivery thread
+  kInProgress = 2,  // being submitted to the MTA
+};
+
+struct MailbagEntry {
+  std::uint32_t seq = 0;  // assigned on append, never reused within one mailbag's life
+  MailbagState state = MailbagState::kNew;
+  std::uint8_t attempts = 0;  // submissions that failed so far (saturates at 255)
+  std::string payload;        // an encoded text_record
+};
+
+// Not thread-safe; one simulation step at a time. Every call reads the files afresh, so the
+// sender side and the engine may both use the same mailbag through the same FileSystem.
+class Mailbag {
+ public:
+  Mailbag(FileSystem& fs, std::string name);
+
+  const std::string& name() const { return name_; }
+  std::string key_path() const { return "KEY/" + name_ + ".KEY"; }
+  std::string mbg_path() const { return "MBG/" + name_ + ".MBG"; }
+
+  // All live entries in seq order. A missing or all-zero KEY is an empty mailbag. Corruption
+  // (naming the file and what is wrong) for a truncated, garbled or inconsistent pair; Busy if
+  // a file is locked.
+  Status load(std::vector<MailbagEntry>* entries) const;
+  // Full if the mailbag already holds kMailbagRecordLimit records.
+  Status append(std::string_view payload, std::uint32_t* seq);
+  // NotFound if no live entry has `seq`.
+  Status update(std::uint32_t seq, MailbagState state, std::uint8_t attempts);
+  Status remove(std::uint32_t seq);
+  // MAILQ-style reset: KEY to zeros, MBG to zero bytes. Every record is gone.
+  Status reset();
+  // Moves both files into BAD/ (names suffixed with `tag`) so that a fresh, empty mailbag
+  // takes their place; the damaged files are kept for inspection.
+  Status move_aside(const std::string& tag, std::string* moved_to);
+
+ private:
+  Status save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq);
+  Status load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
+
+  FileSystem& fs_;
+  std::string name_;
+};
+
+}  // namespace msmi

@@ -1,0 +1,59 @@
+// What the workers of one interchange share: the seams to the world, the settings, the logger,
+// INQUEUE3, the network directory and the retry timers. Owned by Interchange; workers borrow it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "msmi/clock.h"
+#include "msmi/diagnostics.h"
+#include "msmi/engine_settings.h"
+#include "msmi/file_system.h"
+#include "msmi/mailbag.h"
+#include "msmi/message_observer.h"
+#include "msmi/mta_gateway.h"
+#include "msmi/network_directory.h"
+#include "msmi/random.h"
+
+namespace msmi {
+
+// The seams an interchange runs against. Each must outlive the Interchange.
+struct InterchangeEnvironment {
+  const Clock& clock;
+  Random& random;
+  FileSystem& fs;
+  MtaGateway& mta;
+  EventSink& sink;
+  MessageObserver& observer;
+};
+
+inline constexpr std::string_view kInqueueName = "INQUEUE3";
+inline constexpr std::string_view kQuarantineDir = "QUARANTINE";
+
+struct MsmiContext {
+  MsmiContext(const InterchangeEnvironment& env, const EngineSettings& settings)
+      : env(env), settings(settings), logger(env.clock, env.sink, settings.logging),
+        inqueue(env.fs, std::string(kInqueueName)) {}
+
+  const InterchangeEnvironment& env;
+  const EngineSettings& settings;
+  EventLogger logger;
+  Mailbag inqueue;
+  NetworkDirectory directory;
+  // INQUEUE3 seq → earliest virtual time it may be submitted again (retry delay, restart).
+  std::map<std::uint32_t, std::int64_t> not_before;
+  // Set by a worker that met a fatal error; the Interchange stops the service after the step.
+  bool crash_requested = false;
+  std::string crash_reason;
+
+  std::int64_t now() const { return env.clock.now_us(); }
+  bool defect(Defect d) const { return settings.defects.on(d); }
+  // A cost with ±10% seeded jitter, so threads do not run in lock step.
+  std::int64_t cost(std::int64_t base_us);
+  std::string connector_admin() const {
+    return "MS:" + settings.connector_network + "/" + settings.connector_postoffice + "/ADMIN";
+  }
+};
+
+}  // namespace msmi

@@ -1,0 +1,36 @@
+// An outbound thread (numbered after the inbound threads; thread 6 on one CPU): opens an MTA
+// download session (2335), reads the MSMI queue (om_read) and writes each message into the
+// mailbag of its destination postoffice. A recipient with no mailbag on the connector postoffice
+// gets 2375 and an NDR back into Exchange (2371, 2117); a full mailbag gets 2010 and an NDR with
+// reason [008] (Q163020). A failed read is 2560.
+#pragma once
+
+#include "msmi/msmi_context.h"
+#include "msmi/worker.h"
+
+namespace msmi {
+
+class OutboundWorker final : public Worker {
+ public:
+  OutboundWorker(MsmiContext& ctx, const bool& running, int thread)
+      : ctx_(ctx), running_(running), thread_(thread) {}
+
+  int thread() const override { return thread_; }
+  std::string_view role() const override { return "outbound"; }
+  StepResult step() override;
+  ThreadState state() const override { return state_; }
+  void on_service_stopped() override;
+
+ private:
+  std::int64_t deliver(const XomMessage& message);
+  void return_ndr(const XomMessage& message, const std::vector<std::string>& failed, int reason);
+
+  MsmiContext& ctx_;
+  const bool& running_;
+  int thread_;
+  ThreadState state_ = ThreadState::kStopped;
+  bool session_open_ = false;
+  bool read_failure_reported_ = false;
+};
+
+}  // namespace msmi

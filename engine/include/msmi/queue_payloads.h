@@ -1,0 +1,34 @@
+// What a mailbag record holds, as a framed text record (text_record.h):
+//   INQUEUE3 ("MSMI-INQ"): message-id, number (hex8 of the P1/MAI files)
+//   a destination postoffice's mailbag ("MSMI-OUT"): kind (message|ndr), message-id, from, to
+//   (one line each), subject, and for an NDR the reason.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "msmi/status.h"
+
+namespace msmi {
+
+struct InqueueRecord {
+  std::string message_id;
+  std::uint32_t number = 0;
+};
+
+struct OutboundRecord {
+  std::string kind = "message";  // "message" or "ndr"
+  std::string message_id;
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::string subject;
+  std::string reason;  // NDRs only: "[002] Unknown address"
+};
+
+std::string encode_inqueue_record(const InqueueRecord& record);
+Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out);
+std::string encode_outbound_record(const OutboundRecord& record);
+Status decode_outbound_record(std::string_view payload, std::string_view where, OutboundRecord* out);
+
+}  // namespace msmi

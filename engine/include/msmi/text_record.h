@@ -1,0 +1,42 @@
+// The framed text record shared by the P1, MAI and NETWORK.GLB files and by mailbag payloads.
+//
+//   MSMI-P1 1\n                      magic and format version
+//   message-id: NET/PO/0000002A\n    header fields, "name: value", in order; names repeat freely
+//   to: MS:NET/PO/BOB\n
+//   \n                               a blank line ends the header
+//   body bytes (MAI only, any text)
+//   #end 83 1C291CA3\n               length of everything before "#end" (decimal) and the CRC-32
+//                                    of those bytes (8 upper-case hex digits)
+//
+// The trailer catches a truncated or garbled file: decoding checks both numbers before it looks
+// at a single field, so a damaged file is never half-processed. Values may not hold a newline;
+// encoding replaces one with a blank.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "msmi/status.h"
+
+namespace msmi {
+
+struct TextRecord {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string body;
+
+  void add(std::string name, std::string value) { fields.emplace_back(std::move(name), std::move(value)); }
+  // First value of `name`, or "" if absent.
+  std::string get(std::string_view name) const;
+  std::vector<std::string> get_all(std::string_view name) const;
+  bool has(std::string_view name) const;
+};
+
+std::string encode_text_record(std::string_view magic, const TextRecord& record);
+// `what` names the file in error messages. Corruption if the magic, trailer, length or CRC is
+// wrong, or a header line is not "name: value".
+Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
+                          TextRecord* out);
+
+}  // namespace msmi

@@ -1,0 +1,219 @@
+#include "msmi/inbound_delivery_worker.h"
+
+#include <algorithm>
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/message_disposal.h"
+#include "msmi/message_files.h"
+#include "msmi/ndr_generator.h"
+#include "msmi/queue_payloads.h"
+
+namespace msmi {
+namespace {
+
+bool is_transient(XomReturnCode code) {
+  return code == XomReturnCode::kNetworkError || code == XomReturnCode::kTemporaryError ||
+         code == XomReturnCode::kMemoryInsufficient;
+}
+
+}  // namespace
+
+void InboundDeliveryWorker::on_service_stopped() {
+  if (session_open_) ctx_.env.mta.close_upload_session();
+  session_open_ = false;
+  current_.reset();
+  state_ = ThreadState::kStopped;
+}
+
+StepResult InboundDeliveryWorker::step() {
+  const std::int64_t now = ctx_.now();
+  if (!running_) {
+    state_ = ThreadState::kStopped;
+    return {0, now + ctx_.settings.poll_interval_us};
+  }
+  std::int64_t busy = 0;
+  if (!current_) {
+    busy += ctx_.cost(ctx_.settings.cost_queue_scan_us);
+    if (!claim_next()) {
+      state_ = ThreadState::kIdle;
+      return {busy, now + ctx_.settings.poll_interval_us};
+    }
+  }
+  busy += submit();
+  return {busy, now + busy};
+}
+
+bool InboundDeliveryWorker::claim_next() {
+  std::vector<MailbagEntry> entries;
+  if (!ctx_.inqueue.load(&entries).ok()) return false;  // the Mailer deals with a damaged queue
+  const std::int64_t now = ctx_.now();
+  for (const MailbagEntry& entry : entries) {
+    if (entry.state != MailbagState::kReady) continue;
+    const auto wait = ctx_.not_before.find(entry.seq);
+    if (wait != ctx_.not_before.end() && wait->second > now) continue;
+    InqueueRecord record;
+    if (!decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record).ok()) continue;
+    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts).ok()) return false;
+    current_ = Claim{entry.seq, entry.attempts, record.number, record.message_id, 0};
+    return true;
+  }
+  return false;
+}
+
+std::int64_t InboundDeliveryWorker::submit() {
+  Claim& claim = *current_;
+  std::int64_t busy = 0;
+  std::string p1_data;
+  std::string mai_data;
+  P1Envelope envelope;
+  MaiContent content;
+  std::string path = p1_path(claim.number);
+  Status s = ctx_.env.fs.read_file(path, &p1_data);
+  if (s.ok()) s = decode_p1(p1_data, path, &envelope);
+  if (s.ok()) {
+    path = envelope.mai_path;
+    s = ctx_.env.fs.read_file(path, &mai_data);
+  }
+  if (s.ok()) s = decode_mai(mai_data, path, &content);
+  if (s.is_busy()) {  // locked: put the record back and come back later
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts);
+    ctx_.not_before[claim.seq] = ctx_.now() + ctx_.settings.retry_delay_us;
+    current_.reset();
+    return busy;
+  }
+  if (!s.ok()) {
+    (void)ctx_.inqueue.remove(claim.seq);
+    if (s.is_corruption()) {
+      move_file_aside(ctx_, thread_, path, s.message(), claim.message_id);
+    } else {
+      ctx_.logger.log(event_id::kQueueRecordDropped, thread_, claim.message_id,
+                      {claim.message_id, path, s.message()});
+    }
+    if (ctx_.settings.protections.quarantine) {
+      quarantine_message(ctx_, thread_, claim.message_id, claim.number, s.message());
+    } else {
+      discard_message_files(ctx_, claim.number);
+      ctx_.env.observer.on_settled(claim.message_id, Fate::kLost, s.message());
+    }
+    finish_current();
+    return busy;
+  }
+
+  XomMessage message;
+  message.message_id = claim.message_id;
+  message.originator = envelope.sender;
+  for (const std::string& recipient : envelope.recipients()) {
+    if (parse_address(recipient).ok) message.recipients.push_back(recipient);
+  }
+  message.subject = content.subject;
+  message.body = content.body;
+
+  state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
+  XomReturnCode code = XomReturnCode::kSuccess;
+  if (!session_open_) {
+    busy += ctx_.cost(ctx_.settings.cost_session_open_us);
+    code = ctx_.env.mta.open_upload_session();
+    if (code == XomReturnCode::kSuccess) {
+      session_open_ = true;
+      ctx_.logger.log(event_id::kUploadSessionEstablished, thread_, "", {});
+    }
+  }
+  if (session_open_) {
+    ctx_.env.observer.on_attempt(claim.message_id);
+    busy += ctx_.cost(ctx_.settings.cost_put_us);
+    code = ctx_.env.mta.put(message);
+    ctx_.logger.log(event_id::kDebugValue, thread_, claim.message_id,
+                    {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
+  }
+  if (code == XomReturnCode::kSuccess) {
+    discard_message_files(ctx_, claim.number);
+    (void)ctx_.inqueue.remove(claim.seq);
+    ctx_.env.observer.on_settled(claim.message_id, Fate::kDelivered,
+                                 "put into the XOM stream by thread " + std::to_string(thread_));
+    finish_current();
+    return busy;
+  }
+  return busy + handle_refusal(code);
+}
+
+std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
+  Claim& claim = *current_;
+  ctx_.logger.log(event_id::kXomPutFailed, thread_, claim.message_id, {to_hex(code)});
+  ctx_.logger.log(event_id::kDeliverToExchangeFailed, thread_, claim.message_id, {});
+  // The MSMI's answer to a failed put: refresh the thread, which drops the MTA session.
+  if (session_open_) ctx_.env.mta.close_upload_session();
+  session_open_ = false;
+  const std::int64_t refresh = ctx_.cost(ctx_.settings.cost_thread_refresh_us);
+  ++claim.consecutive_failures;
+  if (!is_transient(code) && claim.attempts < 255) ++claim.attempts;
+
+  if (ctx_.defect(Defect::kQ151791)) {
+    // The defect: the refreshed thread keeps the message it was holding and submits it again.
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kInProgress, claim.attempts);
+    if (claim.consecutive_failures >= 2) state_ = ThreadState::kLooping;
+    return refresh;
+  }
+  const int max_attempts = std::max(1, ctx_.settings.max_attempts);
+  if (is_transient(code) || claim.attempts < max_attempts) {
+    std::int64_t delay = ctx_.settings.retry_delay_us;
+    if (ctx_.settings.protections.backoff) {
+      for (int i = 1; i < claim.attempts && delay < ctx_.settings.backoff_cap_us; ++i) delay *= 2;
+      delay = std::min(delay, ctx_.settings.backoff_cap_us);
+    }
+    ctx_.not_before[claim.seq] = ctx_.now() + refresh + delay;
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts);
+    ctx_.logger.log(event_id::kRetryScheduled, thread_, claim.message_id,
+                    {claim.message_id, std::to_string(delay / kSecond),
+                     std::to_string(claim.attempts), std::to_string(max_attempts), to_hex(code)});
+    current_.reset();
+    return refresh;
+  }
+  give_up(code);
+  return refresh + ctx_.cost(ctx_.settings.cost_ndr_us);
+}
+
+void InboundDeliveryWorker::give_up(XomReturnCode code) {
+  const Claim claim = *current_;
+  std::string p1_data;
+  P1Envelope envelope;
+  MaiContent content;
+  std::string mai_data;
+  (void)ctx_.env.fs.read_file(p1_path(claim.number), &p1_data);
+  (void)decode_p1(p1_data, p1_path(claim.number), &envelope);
+  if (ctx_.env.fs.read_file(envelope.mai_path, &mai_data).ok()) {
+    (void)decode_mai(mai_data, envelope.mai_path, &content);
+  }
+  std::vector<std::string> refused;
+  for (const std::string& recipient : envelope.recipients()) {
+    if (parse_address(recipient).ok) refused.push_back(recipient);
+  }
+  NdrRequest request{claim.message_id, envelope.sender, content.subject, refused,
+                     kNdrUnknownAddress};
+  const NdrResult ndr = generate_ndr(ctx_, thread_, request);
+  if (ndr.outcome == NdrOutcome::kAccessViolation) {
+    report_access_violation(ctx_, thread_, claim.message_id, ndr.read_address,
+                            "Inbound delivery thread");
+    current_.reset();
+    return;
+  }
+  (void)ctx_.inqueue.remove(claim.seq);
+  if (ndr.outcome == NdrOutcome::kReturnedToSender) {
+    discard_message_files(ctx_, claim.number);
+    ctx_.env.observer.on_settled(claim.message_id, Fate::kNdr,
+                                 "MTA refused it " + std::to_string(claim.attempts) +
+                                     " times with " + to_hex(code) + "; " + ndr.detail);
+  } else {
+    quarantine_message(ctx_, thread_, claim.message_id, claim.number,
+                       "MTA refused it with " + to_hex(code) + " and " + ndr.detail);
+  }
+  finish_current();
+}
+
+void InboundDeliveryWorker::finish_current() {
+  if (current_) ctx_.not_before.erase(current_->seq);
+  current_.reset();
+}
+
+}  // namespace msmi

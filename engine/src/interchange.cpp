@@ -1,0 +1,96 @@
+#include "msmi/interchange.h"
+
+#include "msmi/event_catalogue.h"
+#include "msmi/housekeeping_worker.h"
+#include "msmi/inbound_delivery_worker.h"
+#include "msmi/mailbag.h"
+#include "msmi/mailer_worker.h"
+#include "msmi/outbound_worker.h"
+
+namespace msmi {
+namespace {
+// Win32 codes the 2302 event reports.
+constexpr std::string_view kWin32FileNotFound = "2";
+constexpr std::string_view kWin32SharingViolation = "20";
+}  // namespace
+
+Interchange::Interchange(const InterchangeEnvironment& env, EngineSettings settings)
+    : settings_(std::move(settings)), ctx_(env, settings_) {
+  for (int t = 0; t < 4; ++t) {
+    workers_.push_back(std::make_unique<HousekeepingWorker>(ctx_, running_, t));
+  }
+  workers_.push_back(std::make_unique<MailerWorker>(ctx_, running_));
+  int next = MailerWorker::kThread + 1;
+  for (int i = 0; i < std::max(1, settings_.cpus); ++i) {
+    workers_.push_back(std::make_unique<InboundDeliveryWorker>(ctx_, running_, next++));
+  }
+  for (int i = 0; i < std::max(1, settings_.outbound_threads); ++i) {
+    workers_.push_back(std::make_unique<OutboundWorker>(ctx_, running_, next++));
+  }
+}
+
+std::vector<int> Interchange::inbound_threads() const {
+  std::vector<int> threads;
+  for (const auto& w : workers_) {
+    if (w->role() == "inbound") threads.push_back(w->thread());
+  }
+  return threads;
+}
+
+bool Interchange::start() {
+  if (running_) return true;
+  ctx_.crash_requested = false;
+  std::string problem;
+  bool missing = false;
+  if (!HousekeepingWorker::load_directory(ctx_, &problem, &missing)) {
+    ctx_.logger.log(event_id::kMailerStartFailed, 0, "",
+                    {"2", std::string(missing ? kWin32FileNotFound : "D")});
+    return false;
+  }
+  std::vector<MailbagEntry> entries;
+  Status s = ctx_.inqueue.load(&entries);
+  if (s.is_busy()) {
+    ctx_.logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(kWin32SharingViolation)});
+    return false;
+  }
+  if (s.is_corruption()) {
+    std::string moved;
+    (void)ctx_.inqueue.move_aside(std::to_string(ctx_.now()), &moved);
+    ctx_.logger.log(event_id::kFileMovedAside, 0, "", {ctx_.inqueue.key_path(), s.message(), moved});
+    entries.clear();
+  }
+  ctx_.not_before.clear();
+  const std::int64_t deferred_until = ctx_.now() + settings_.restart_deferral_us;
+  for (const MailbagEntry& entry : entries) {
+    if (entry.state == MailbagState::kInProgress) {
+      (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts);
+    }
+    if (entry.attempts > 0) ctx_.not_before[entry.seq] = deferred_until;
+  }
+  enter_state(true);
+  if (settings_.protections.recover_orphans) HousekeepingWorker::recover_orphans(ctx_, 0);
+  return true;
+}
+
+void Interchange::stop() {
+  if (!running_) return;
+  enter_state(false);
+}
+
+void Interchange::after_step() {
+  if (!ctx_.crash_requested) return;
+  ctx_.crash_requested = false;
+  ++crashes_;
+  if (running_) enter_state(false);
+}
+
+void Interchange::enter_state(bool running) {
+  running_ = running;
+  if (!running) {
+    for (const auto& worker : workers_) worker->on_service_stopped();
+  }
+  ctx_.logger.log(event_id::kServiceStateChanged, -1, "",
+                  {std::string(kMsmiServiceName), running ? "running" : "stopped"});
+}
+
+}  // namespace msmi

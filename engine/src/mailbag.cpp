@@ -1,0 +1,235 @@
+// Mailbag file format (little-endian throughout).
+//
+// KEY/<NAME>.KEY, the index:
+//   0   4  magic "MKEY"
+//   4   2  format version, 1
+//   6   2  entry size, 24
+//   8   4  next sequence number to assign
+//   12  4  count of live entries (≤ 4096)
+//   16  4  size of the MBG file this KEY describes, in bytes
+//   20  4  CRC-32 of bytes 0..19 followed by all entry bytes
+//   24  count × 24-byte entries:
+//         0 4 sequence number   4 4 offset of the record in the MBG   8 4 payload length
+//        12 4 CRC-32 of the payload   16 1 state (0 new, 1 ready, 2 in progress)
+//        17 1 failed attempts   18 2 flags (0)   20 4 reserved (0)
+//   A KEY of zero length or all zero bytes is an empty mailbag: that is what a reset leaves.
+//
+// MBG/<NAME>.MBG, the records: each record is "MBGR", a 4-byte payload length, the payload.
+//   Records of removed entries stay until the dead bytes outgrow the live ones; then the MBG is
+//   rewritten with only the live records.
+//
+// A KEY whose size is not 24 + 24 × count, whose CRC does not match, an MBG shorter than the KEY
+// says, or a record whose magic, length or CRC does not match is Corruption: nothing in the pair
+// is trusted, so nothing is half-processed.
+#include "msmi/mailbag.h"
+
+#include <algorithm>
+
+#include "msmi/crc32.h"
+
+namespace msmi {
+namespace {
+
+constexpr std::size_t kHeaderSize = 24;
+constexpr std::size_t kEntrySize = 24;
+constexpr std::string_view kKeyMagic = "MKEY";
+constexpr std::string_view kRecordMagic = "MBGR";
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+void put_u16(std::string& out, std::uint16_t v) {
+  out.push_back(static_cast<char>(v & 0xFF));
+  out.push_back(static_cast<char>(v >> 8));
+}
+std::uint32_t get_u32(std::string_view in, std::size_t at) {
+  std::uint32_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  return v;
+}
+std::uint16_t get_u16(std::string_view in, std::size_t at) {
+  return static_cast<std::uint16_t>(static_cast<unsigned char>(in[at]) |
+                                    (static_cast<unsigned char>(in[at + 1]) << 8));
+}
+
+bool all_zero(std::string_view data) {
+  return std::all_of(data.begin(), data.end(), [](char c) { return c == 0; });
+}
+
+}  // namespace
+
+Mailbag::Mailbag(FileSystem& fs, std::string name) : fs_(fs), name_(std::move(name)) {}
+
+Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
+  std::uint32_t next_seq = 0;
+  return load_full(entries, &next_seq);
+}
+
+Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const {
+  entries->clear();
+  *next_seq = 1;
+  std::string key;
+  Status s = fs_.read_file(key_path(), &key);
+  if (s.is_not_found()) return Status::Ok();
+  if (!s.ok()) return s;
+  if (all_zero(key)) return Status::Ok();
+  const std::string kp = key_path();
+  if (key.size() < kHeaderSize) return Status::Corruption(kp + ": shorter than its 24-byte header");
+  if (std::string_view(key).substr(0, 4) != kKeyMagic) return Status::Corruption(kp + ": not a KEY file (bad magic)");
+  if (get_u16(key, 4) != 1 || get_u16(key, 6) != kEntrySize) {
+    return Status::Corruption(kp + ": unknown KEY version or entry size");
+  }
+  const std::uint32_t count = get_u32(key, 12);
+  if (count > kMailbagRecordLimit) {
+    return Status::Corruption(kp + ": claims " + std::to_string(count) + " records, the limit is 4096");
+  }
+  if (key.size() != kHeaderSize + count * kEntrySize) {
+    return Status::Corruption(kp + ": " + std::to_string(key.size()) + " bytes, but " +
+                              std::to_string(count) + " entries need " +
+                              std::to_string(kHeaderSize + count * kEntrySize) + " (truncated?)");
+  }
+  const std::uint32_t stored_crc = get_u32(key, 20);
+  const std::uint32_t actual_crc =
+      crc32(std::string_view(key).substr(kHeaderSize), crc32(std::string_view(key).substr(0, 20)));
+  if (stored_crc != actual_crc) return Status::Corruption(kp + ": checksum mismatch (garbled)");
+
+  std::string mbg;
+  const std::string mp = mbg_path();
+  s = fs_.read_file(mp, &mbg);
+  if (s.is_not_found()) {
+    mbg.clear();
+  } else if (!s.ok()) {
+    return s;
+  }
+  const std::uint32_t mbg_size = get_u32(key, 16);
+  if (mbg.size() < mbg_size) {
+    return Status::Corruption(mp + ": " + std::to_string(mbg.size()) + " bytes, but its KEY says " +
+                              std::to_string(mbg_size) + " (truncated)");
+  }
+  *next_seq = get_u32(key, 8);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const std::size_t at = kHeaderSize + i * kEntrySize;
+    MailbagEntry entry;
+    entry.seq = get_u32(key, at);
+    const std::uint32_t offset = get_u32(key, at + 4);
+    const std::uint32_t length = get_u32(key, at + 8);
+    const std::uint32_t payload_crc = get_u32(key, at + 12);
+    const auto state = static_cast<unsigned char>(key[at + 16]);
+    if (state > 2) return Status::Corruption(kp + ": entry " + std::to_string(i) + " has unknown state");
+    entry.state = static_cast<MailbagState>(state);
+    entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
+    if (static_cast<std::uint64_t>(offset) + 8 + length > mbg_size) {
+      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " lies past the end");
+    }
+    const std::string_view record = std::string_view(mbg).substr(offset, 8 + length);
+    if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
+      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " at offset " +
+                                std::to_string(offset) + " has a bad header");
+    }
+    entry.payload = std::string(record.substr(8));
+    if (crc32(entry.payload) != payload_crc) {
+      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " checksum mismatch");
+    }
+    entries->push_back(std::move(entry));
+  }
+  return Status::Ok();
+}
+
+Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq) {
+  // The MBG is rewritten whole: records are small and a mailbag holds at most 4096 of them,
+  // and a rewrite keeps the pair consistent without a separate compaction step.
+  std::string mbg;
+  std::string table;
+  for (const MailbagEntry& entry : entries) {
+    const auto offset = static_cast<std::uint32_t>(mbg.size());
+    mbg.append(kRecordMagic);
+    put_u32(mbg, static_cast<std::uint32_t>(entry.payload.size()));
+    mbg.append(entry.payload);
+    put_u32(table, entry.seq);
+    put_u32(table, offset);
+    put_u32(table, static_cast<std::uint32_t>(entry.payload.size()));
+    put_u32(table, crc32(entry.payload));
+    table.push_back(static_cast<char>(entry.state));
+    table.push_back(static_cast<char>(entry.attempts));
+    put_u16(table, 0);
+    put_u32(table, 0);
+  }
+  std::string key;
+  key.append(kKeyMagic);
+  put_u16(key, 1);
+  put_u16(key, kEntrySize);
+  put_u32(key, next_seq);
+  put_u32(key, static_cast<std::uint32_t>(entries.size()));
+  put_u32(key, static_cast<std::uint32_t>(mbg.size()));
+  put_u32(key, crc32(table, crc32(key)));
+  key.append(table);
+  // MBG first: a KEY never points past the records it describes.
+  Status s = fs_.write_file(mbg_path(), mbg);
+  if (s.ok()) s = fs_.write_file(key_path(), key);
+  return s;
+}
+
+Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
+  std::vector<MailbagEntry> entries;
+  std::uint32_t next_seq = 1;
+  Status s = load_full(&entries, &next_seq);
+  if (!s.ok()) return s;
+  if (entries.size() >= kMailbagRecordLimit) {
+    return Status::Full(mbg_path() + ": mailbag holds 4096 records, the limit");
+  }
+  MailbagEntry entry;
+  entry.seq = next_seq == 0 ? 1 : next_seq;
+  entry.payload = std::string(payload);
+  entries.push_back(std::move(entry));
+  if (seq != nullptr) *seq = entries.back().seq;
+  return save(entries, entries.back().seq + 1);
+}
+
+Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts) {
+  std::vector<MailbagEntry> entries;
+  std::uint32_t next_seq = 1;
+  Status s = load_full(&entries, &next_seq);
+  if (!s.ok()) return s;
+  for (MailbagEntry& entry : entries) {
+    if (entry.seq == seq) {
+      entry.state = state;
+      entry.attempts = attempts;
+      return save(entries, next_seq);
+    }
+  }
+  return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
+}
+
+Status Mailbag::remove(std::uint32_t seq) {
+  std::vector<MailbagEntry> entries;
+  std::uint32_t next_seq = 1;
+  Status s = load_full(&entries, &next_seq);
+  if (!s.ok()) return s;
+  const auto it = std::find_if(entries.begin(), entries.end(),
+                               [seq](const MailbagEntry& e) { return e.seq == seq; });
+  if (it == entries.end()) return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
+  entries.erase(it);
+  return save(entries, next_seq);
+}
+
+Status Mailbag::reset() {
+  std::string key;
+  Status s = fs_.read_file(key_path(), &key);
+  if (s.is_not_found()) key.clear();
+  else if (!s.ok()) return s;
+  s = fs_.write_file(key_path(), std::string(std::max<std::size_t>(key.size(), kHeaderSize), '\0'));
+  if (s.ok()) s = fs_.write_file(mbg_path(), "");
+  return s;
+}
+
+Status Mailbag::move_aside(const std::string& tag, std::string* moved_to) {
+  Status s = fs_.make_dirs("BAD");
+  const std::string key_target = "BAD/" + name_ + ".KEY." + tag;
+  const std::string mbg_target = "BAD/" + name_ + ".MBG." + tag;
+  if (s.ok() && fs_.exists(key_path())) s = fs_.rename_file(key_path(), key_target);
+  if (s.ok() && fs_.exists(mbg_path())) s = fs_.rename_file(mbg_path(), mbg_target);
+  if (moved_to != nullptr) *moved_to = key_target + " and " + mbg_target;
+  return s;
+}
+
+}  // namespace msmi

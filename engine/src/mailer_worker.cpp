@@ -1,0 +1,134 @@
+#include "msmi/mailer_worker.h"
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/message_disposal.h"
+#include "msmi/message_files.h"
+#include "msmi/ndr_generator.h"
+#include "msmi/queue_payloads.h"
+
+namespace msmi {
+
+StepResult MailerWorker::step() {
+  const std::int64_t now = ctx_.now();
+  if (!running_) {
+    state_ = ThreadState::kStopped;
+    return {0, now + ctx_.settings.poll_interval_us};
+  }
+  std::vector<MailbagEntry> entries;
+  const Status s = ctx_.inqueue.load(&entries);
+  if (s.is_corruption()) {
+    // Nothing in a damaged queue can be trusted: keep the files for inspection and start over
+    // with an empty INQUEUE3. The envelopes it pointed at are orphans now.
+    std::string moved;
+    (void)ctx_.inqueue.move_aside(std::to_string(now), &moved);
+    ctx_.logger.log(event_id::kFileMovedAside, kThread, "",
+                    {ctx_.inqueue.key_path(), s.message(), moved});
+    return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
+  }
+  if (!s.ok()) {  // locked or unreadable for now: try again at the next poll
+    state_ = ThreadState::kIdle;
+    return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
+  }
+  for (const MailbagEntry& entry : entries) {
+    if (entry.state != MailbagState::kNew) continue;
+    state_ = ThreadState::kWorking;
+    const std::int64_t busy = process(entry);
+    return {busy, now + busy};
+  }
+  state_ = ThreadState::kIdle;
+  return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
+}
+
+std::int64_t MailerWorker::process(const MailbagEntry& entry) {
+  std::int64_t busy = ctx_.cost(ctx_.settings.cost_mailer_message_us);
+  InqueueRecord record;
+  Status s = decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record);
+  if (!s.ok()) {
+    ctx_.logger.log(event_id::kQueueRecordDropped, kThread, "",
+                    {"#" + std::to_string(entry.seq), ctx_.inqueue.mbg_path(), s.message()});
+    (void)ctx_.inqueue.remove(entry.seq);
+    return busy;
+  }
+  const std::string path = p1_path(record.number);
+  std::string data;
+  P1Envelope envelope;
+  s = ctx_.env.fs.read_file(path, &data);
+  if (s.ok()) s = decode_p1(data, path, &envelope);
+  if (s.is_busy()) return busy;  // locked: the same record is tried again at the next step
+  if (!s.ok()) {
+    if (s.is_corruption()) {
+      move_file_aside(ctx_, kThread, path, s.message(), record.message_id);
+      if (ctx_.settings.protections.quarantine) {
+        quarantine_message(ctx_, kThread, record.message_id, record.number,
+                           "its envelope " + path + " is damaged");
+      } else {
+        discard_message_files(ctx_, record.number);
+        ctx_.env.observer.on_settled(record.message_id, Fate::kLost,
+                                     "envelope " + path + " damaged and moved aside");
+      }
+    } else {
+      ctx_.logger.log(event_id::kQueueRecordDropped, kThread, record.message_id,
+                      {record.message_id, path, s.message()});
+      ctx_.env.observer.on_settled(record.message_id, Fate::kLost, "envelope " + path + " missing");
+    }
+    (void)ctx_.inqueue.remove(entry.seq);
+    return busy;
+  }
+
+  std::vector<std::string> valid;
+  std::vector<std::string> invalid;
+  int reason = kNdrUnknownAddress;
+  for (const std::string& recipient : envelope.recipients()) {
+    const AddressParseResult parsed = parse_address(recipient);
+    if (parsed.ok) {
+      valid.push_back(recipient);
+    } else {
+      invalid.push_back(recipient);
+      reason = kNdrUnparsableAddress;
+    }
+  }
+  if (valid.empty() && invalid.empty()) invalid.push_back("(no recipients)");
+
+  std::string mai_subject;
+  {
+    std::string mai_data;
+    MaiContent content;
+    if (ctx_.env.fs.read_file(envelope.mai_path, &mai_data).ok() &&
+        decode_mai(mai_data, envelope.mai_path, &content).ok()) {
+      mai_subject = content.subject;
+    }
+  }
+
+  bool settled = false;
+  if (!invalid.empty()) {
+    ctx_.logger.log(event_id::kInvalidRecipients, kThread, record.message_id, {record.message_id});
+    busy += ctx_.cost(ctx_.settings.cost_ndr_us);
+    NdrRequest request{record.message_id, envelope.sender, mai_subject, invalid, reason};
+    const NdrResult ndr = generate_ndr(ctx_, kThread, request);
+    if (ndr.outcome == NdrOutcome::kAccessViolation) {
+      // The record stays new: the next start meets the same message (Q175965).
+      report_access_violation(ctx_, kThread, record.message_id, ndr.read_address, "Mailer thread");
+      return busy;
+    }
+    if (valid.empty()) {
+      settled = true;
+      if (ndr.outcome == NdrOutcome::kReturnedToSender) {
+        discard_message_files(ctx_, record.number);
+        ctx_.env.observer.on_settled(record.message_id, Fate::kNdr, ndr.detail);
+      } else {
+        quarantine_message(ctx_, kThread, record.message_id, record.number, ndr.detail);
+      }
+    }
+  }
+  if (settled) {
+    (void)ctx_.inqueue.remove(entry.seq);
+  } else {
+    (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts);
+  }
+  ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id, {hex8(record.number)});
+  return busy;
+}
+
+}  // namespace msmi

@@ -1,0 +1,112 @@
+#include "msmi/message_files.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "msmi/text_record.h"
+
+namespace msmi {
+namespace {
+
+constexpr std::string_view kP1Magic = "MSMI-P1";
+constexpr std::string_view kMaiMagic = "MSMI-MAI";
+
+Status require(const TextRecord& record, std::string_view field, std::string_view path) {
+  if (!record.has(field)) {
+    return Status::Corruption(std::string(path) + ": required field '" + std::string(field) +
+                              "' is missing");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<std::string> P1Envelope::recipients() const {
+  std::vector<std::string> all = to;
+  all.insert(all.end(), cc.begin(), cc.end());
+  return all;
+}
+
+std::string hex8(std::uint32_t number) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%08X", number);
+  return buffer;
+}
+
+std::string p1_path(std::uint32_t number) { return "P1/" + hex8(number) + ".P1"; }
+
+std::string mai_path(std::uint32_t number) {
+  char folder[8];
+  std::snprintf(folder, sizeof folder, "MA%X", number & 0xF);
+  return "MAI/" + std::string(folder) + "/" + hex8(number) + ".MAI";
+}
+
+bool parse_p1_name(std::string_view name, std::uint32_t* number) {
+  if (name.size() != 11 || !name.ends_with(".P1")) return false;
+  for (char c : name.substr(0, 8)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
+  }
+  return std::from_chars(name.data(), name.data() + 8, *number, 16).ec == std::errc();
+}
+
+std::string encode_p1(const P1Envelope& envelope) {
+  TextRecord record;
+  record.add("message-id", envelope.message_id);
+  record.add("number", hex8(envelope.number));
+  record.add("from", envelope.sender);
+  for (const std::string& r : envelope.to) record.add("to", r);
+  for (const std::string& r : envelope.cc) record.add("cc", r);
+  record.add("mai", envelope.mai_path);
+  record.add("submitted-us", std::to_string(envelope.submitted_us));
+  return encode_text_record(kP1Magic, record);
+}
+
+Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
+  TextRecord record;
+  Status s = decode_text_record(kP1Magic, data, path, &record);
+  for (std::string_view field : {"message-id", "number", "from", "mai", "submitted-us"}) {
+    if (s.ok()) s = require(record, field, path);
+  }
+  if (!s.ok()) return s;
+  P1Envelope envelope;
+  envelope.message_id = record.get("message-id");
+  envelope.sender = record.get("from");
+  envelope.to = record.get_all("to");
+  envelope.cc = record.get_all("cc");
+  envelope.mai_path = record.get("mai");
+  const std::string number = record.get("number");
+  const std::string submitted = record.get("submitted-us");
+  if (std::from_chars(number.data(), number.data() + number.size(), envelope.number, 16).ec !=
+      std::errc()) {
+    return Status::Corruption(std::string(path) + ": field 'number' is not hexadecimal");
+  }
+  if (std::from_chars(submitted.data(), submitted.data() + submitted.size(), envelope.submitted_us)
+          .ec != std::errc()) {
+    return Status::Corruption(std::string(path) + ": field 'submitted-us' is not a number");
+  }
+  *out = std::move(envelope);
+  return Status::Ok();
+}
+
+std::string encode_mai(const MaiContent& content) {
+  TextRecord record;
+  record.add("message-id", content.message_id);
+  record.add("from", content.sender);
+  record.add("subject", content.subject);
+  record.body = content.body;
+  return encode_text_record(kMaiMagic, record);
+}
+
+Status decode_mai(std::string_view data, std::string_view path, MaiContent* out) {
+  TextRecord record;
+  Status s = decode_text_record(kMaiMagic, data, path, &record);
+  if (s.ok()) s = require(record, "message-id", path);
+  if (!s.ok()) return s;
+  out->message_id = record.get("message-id");
+  out->sender = record.get("from");
+  out->subject = record.get("subject");
+  out->body = std::move(record.body);
+  return Status::Ok();
+}
+
+}  // namespace msmi

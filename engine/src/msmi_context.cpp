@@ -1,0 +1,23 @@
+#include "msmi/msmi_context.h"
+
+#include "msmi/worker.h"
+
+namespace msmi {
+
+std::int64_t MsmiContext::cost(std::int64_t base_us) {
+  if (base_us <= 0) return 0;
+  const auto spread = static_cast<std::uint64_t>(base_us / 5 + 1);
+  return base_us - base_us / 10 + static_cast<std::int64_t>(env.random.uniform(spread));
+}
+
+std::string_view to_string(ThreadState state) {
+  switch (state) {
+    case ThreadState::kStopped: return "stopped";
+    case ThreadState::kIdle: return "idle";
+    case ThreadState::kWorking: return "working";
+    case ThreadState::kLooping: return "looping";
+  }
+  return "idle";
+}
+
+}  // namespace msmi

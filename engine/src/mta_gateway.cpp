@@ -1,0 +1,77 @@
+#include "msmi/mta_gateway.h"
+
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <string>
+
+namespace msmi {
+namespace {
+
+struct CodeName {
+  XomReturnCode code;
+  std::string_view name;
+};
+
+constexpr std::array<CodeName, 6> kCodes = {{
+    {XomReturnCode::kSuccess, "OM_SUCCESS"},
+    {XomReturnCode::kMemoryInsufficient, "OM_MEMORY_INSUFFICIENT"},
+    {XomReturnCode::kNetworkError, "OM_NETWORK_ERROR"},
+    {XomReturnCode::kPermanentError, "OM_PERMANENT_ERROR"},
+    {XomReturnCode::kSystemError, "OM_SYSTEM_ERROR"},
+    {XomReturnCode::kTemporaryError, "OM_TEMPORARY_ERROR"},
+}};
+
+}  // namespace
+
+std::string to_hex(XomReturnCode code) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "0x%X", static_cast<unsigned>(code));
+  return buffer;
+}
+
+std::string_view to_name(XomReturnCode code) {
+  for (const CodeName& entry : kCodes) {
+    if (entry.code == code) return entry.name;
+  }
+  return "OM_UNKNOWN";
+}
+
+bool parse_xom_return_code(std::string_view text, XomReturnCode& out) {
+  std::string upper;
+  for (char c : text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (const CodeName& entry : kCodes) {
+    if (upper == entry.name) {
+      out = entry.code;
+      return true;
+    }
+  }
+  int base = 10;
+  std::string_view digits = upper;
+  if (digits.starts_with("0X")) {
+    base = 16;
+    digits.remove_prefix(2);
+  }
+  if (digits.empty() || digits.size() > 4) return false;
+  int value = 0;
+  for (char c : digits) {
+    int d;
+    if (c >= '0' && c <= '9') {
+      d = c - '0';
+    } else if (base == 16 && c >= 'A' && c <= 'F') {
+      d = c - 'A' + 10;
+    } else {
+      return false;
+    }
+    value = value * base + d;
+  }
+  for (const CodeName& entry : kCodes) {
+    if (static_cast<int>(entry.code) == value) {
+      out = entry.code;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace msmi

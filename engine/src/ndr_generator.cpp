@@ -1,0 +1,136 @@
+#include "msmi/ndr_generator.h"
+
+#include <cstdio>
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/queue_payloads.h"
+
+namespace msmi {
+namespace {
+
+// The directory record the original code looked the sender up in. Only the offset of the
+// display name matters: it is the address a null record is read at.
+struct SenderRecord {
+  std::uint32_t flags;
+  char alias[32];
+  const char* display_name;
+};
+constexpr std::uint32_t kDisplayNameOffset = offsetof(SenderRecord, display_name) & 0xFFFF;
+// Where in MT.EXE the read happens, as the 2380 event reports it.
+constexpr std::uint32_t kNdrLogExceptionAddress = 0x0040C6F3;
+
+std::string hex_address(std::uint32_t value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "0x%08X", value);
+  return buffer;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += ", ";
+    out += item;
+  }
+  return out;
+}
+
+// "NET/PO/MAILBOX" for MS Mail senders (the form the 2117 event shows), the address otherwise.
+std::string display_name(const Address& address) {
+  if (address.type == AddressType::kMsMail) {
+    return address.network + "/" + address.postoffice + "/" + address.mailbox;
+  }
+  return address.to_string();
+}
+
+}  // namespace
+
+std::string_view ndr_reason_text(int code) {
+  switch (code) {
+    case 2: return "Recipient address unknown";
+    case 8: return "Failure delivering user mail due to mailbag contention";
+    case 12: return "Message is corrupt";
+    case 17: return "Mailbag is full";
+    case 21: return "Routing file is missing";
+    case 24: return "Routing file is corrupted";
+    case 29: return "Address could not be parsed";
+    case 30: return "Duplicated address";
+    default: return "Undeliverable";
+  }
+}
+
+std::string ndr_reason_code(int code) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%03d", code);
+  return buffer;
+}
+
+NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) {
+  NdrResult result;
+  const AddressParseResult sender = parse_address(request.sender);
+  const SenderRecord* record = nullptr;
+  SenderRecord found{};
+  if (sender.ok) record = &found;
+
+  std::string from;
+  if (record == nullptr) {
+    if (ctx.defect(Defect::kQ175965)) {
+      result.outcome = NdrOutcome::kAccessViolation;
+      result.read_address = kDisplayNameOffset;
+      result.detail = "NDR event for a message with an invalid sender read a null sender record";
+      return result;
+    }
+    from = request.sender.empty() ? "(no sender)" : request.sender + " (invalid sender)";
+  } else {
+    from = display_name(sender.address);
+  }
+  ctx.logger.log(event_id::kNdrGenerated, thread, request.message_id,
+                 {from, request.subject, ndr_reason_code(request.reason),
+                  std::string(ndr_reason_text(request.reason)), join(request.undeliverable)});
+
+  if (!sender.ok) {
+    result.outcome = NdrOutcome::kSenderUnreachable;
+    result.detail = "sender is invalid (" + sender.reason + "), so no NDR can be returned";
+    return result;
+  }
+  const Address& to = sender.address;
+  if (to.type != AddressType::kMsMail || !ctx.directory.knows(to.network, to.postoffice)) {
+    ctx.logger.log(event_id::kNoMailbagForRecipient, thread, request.message_id,
+                   {to.to_string(), request.message_id});
+    result.outcome = NdrOutcome::kSenderUnreachable;
+    result.detail = "no mailbag for the sender " + to.to_string() + " to return the NDR to";
+    return result;
+  }
+  OutboundRecord ndr;
+  ndr.kind = "ndr";
+  ndr.message_id = request.message_id;
+  ndr.sender = ctx.connector_admin();
+  ndr.recipients = {to.to_string()};
+  ndr.subject = "Undeliverable: " + request.subject;
+  ndr.reason = "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
+  Mailbag mailbag(ctx.env.fs, NetworkDirectory::mailbag_name({to.network, to.postoffice}));
+  const Status s = mailbag.append(encode_outbound_record(ndr), nullptr);
+  if (!s.ok()) {
+    ctx.logger.log(event_id::kMailbagDiskError, thread, request.message_id,
+                   {mailbag.name(), request.message_id});
+    result.outcome = NdrOutcome::kSenderUnreachable;
+    result.detail = "NDR could not be written: " + s.to_string();
+    return result;
+  }
+  result.outcome = NdrOutcome::kReturnedToSender;
+  result.detail = ndr.reason + " for " + join(request.undeliverable);
+  return result;
+}
+
+void report_access_violation(MsmiContext& ctx, int thread, const std::string& message_id,
+                             std::uint32_t read_address, std::string_view failed_thread) {
+  ctx.logger.log(event_id::kAccessViolation, thread, message_id,
+                 {hex_address(read_address), hex_address(kNdrLogExceptionAddress)});
+  ctx.logger.log(event_id::kFatalAssert, thread, message_id,
+                 {"sfsems.cpp", "837", std::string(failed_thread) + " failed."});
+  ctx.crash_requested = true;
+  ctx.crash_reason = std::string(failed_thread) + " failed (access violation)";
+}
+
+}  // namespace msmi

@@ -1,0 +1,122 @@
+#include "msmi/outbound_worker.h"
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/ndr_generator.h"
+#include "msmi/queue_payloads.h"
+
+namespace msmi {
+
+void OutboundWorker::on_service_stopped() {
+  if (session_open_) ctx_.env.mta.close_download_session();
+  session_open_ = false;
+  state_ = ThreadState::kStopped;
+}
+
+StepResult OutboundWorker::step() {
+  const std::int64_t now = ctx_.now();
+  const std::int64_t poll = ctx_.settings.poll_interval_us;
+  if (!running_) {
+    state_ = ThreadState::kStopped;
+    return {0, now + poll};
+  }
+  std::int64_t busy = ctx_.cost(ctx_.settings.cost_queue_scan_us);
+  MtaGateway& mta = ctx_.env.mta;
+  XomReturnCode code = XomReturnCode::kSuccess;
+  if (!session_open_) {
+    busy += ctx_.cost(ctx_.settings.cost_session_open_us);
+    code = mta.open_download_session();
+    if (code == XomReturnCode::kSuccess) {
+      session_open_ = true;
+      ctx_.logger.log(event_id::kDownloadSessionEstablished, thread_, "", {});
+    }
+  }
+  std::optional<XomMessage> message;
+  if (session_open_) code = mta.read_next(&message);
+  if (code != XomReturnCode::kSuccess) {
+    // Report an outage once, not at every poll.
+    if (!read_failure_reported_) {
+      ctx_.logger.log(event_id::kMtaReadFailed, thread_, "", {});
+      read_failure_reported_ = true;
+    }
+    if (session_open_) mta.close_download_session();
+    session_open_ = false;
+    state_ = ThreadState::kIdle;
+    return {busy, now + poll};
+  }
+  read_failure_reported_ = false;
+  if (!message) {
+    state_ = ThreadState::kIdle;
+    return {busy, now + poll};
+  }
+  state_ = ThreadState::kWorking;
+  busy += deliver(*message);
+  return {busy, now + busy};
+}
+
+std::int64_t OutboundWorker::deliver(const XomMessage& message) {
+  std::int64_t busy = ctx_.cost(ctx_.settings.cost_outbound_message_us);
+  ctx_.env.observer.on_attempt(message.message_id);
+  std::vector<std::string> no_mailbag;
+  std::vector<std::string> full;
+  int delivered = 0;
+  for (const std::string& recipient : message.recipients) {
+    const AddressParseResult parsed = parse_address(recipient);
+    const Address& to = parsed.address;
+    if (!parsed.ok || to.type != AddressType::kMsMail ||
+        !ctx_.directory.knows(to.network, to.postoffice)) {
+      ctx_.logger.log(event_id::kNoMailbagForRecipient, thread_, message.message_id,
+                      {recipient, message.message_id});
+      no_mailbag.push_back(recipient);
+      continue;
+    }
+    OutboundRecord record;
+    record.message_id = message.message_id;
+    record.sender = message.originator;
+    record.recipients = {to.to_string()};
+    record.subject = message.subject;
+    Mailbag mailbag(ctx_.env.fs, NetworkDirectory::mailbag_name({to.network, to.postoffice}));
+    if (mailbag.append(encode_outbound_record(record), nullptr).ok()) {
+      ++delivered;
+    } else {
+      ctx_.logger.log(event_id::kMailbagDiskError, thread_, message.message_id,
+                      {mailbag.name(), message.message_id});
+      full.push_back(recipient);
+    }
+  }
+  if (!no_mailbag.empty()) return_ndr(message, no_mailbag, kNdrUnknownAddress);
+  if (!full.empty()) return_ndr(message, full, kNdrMailbagContention);
+  (void)ctx_.env.mta.acknowledge(message.message_id);
+  if (delivered > 0) {
+    ctx_.env.observer.on_settled(message.message_id, Fate::kDelivered,
+                                 "written to " + std::to_string(delivered) + " mailbag(s)");
+  } else {
+    ctx_.env.observer.on_settled(message.message_id, Fate::kNdr, "returned to Exchange sender");
+  }
+  if (!no_mailbag.empty() || !full.empty()) busy += ctx_.cost(ctx_.settings.cost_ndr_us);
+  return busy;
+}
+
+void OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std::string>& failed,
+                                int reason) {
+  ctx_.logger.log(event_id::kInvalidRecipients, thread_, message.message_id, {message.message_id});
+  std::string list;
+  for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + r;
+  ctx_.logger.log(event_id::kNdrGenerated, thread_, message.message_id,
+                  {message.originator, message.subject, ndr_reason_code(reason),
+                   std::string(ndr_reason_text(reason)), list});
+  XomMessage ndr;
+  ndr.message_id = message.message_id + "-NDR";
+  ndr.originator = ctx_.connector_admin();
+  ndr.recipients = {message.originator};
+  ndr.subject = "Undeliverable: " + message.subject;
+  ndr.is_ndr = true;
+  MtaGateway& mta = ctx_.env.mta;
+  if (mta.open_upload_session() == XomReturnCode::kSuccess) {
+    (void)mta.put(ndr);
+    mta.close_upload_session();
+  }
+}
+
+}  // namespace msmi

@@ -1,0 +1,54 @@
+#include "msmi/queue_payloads.h"
+
+#include <charconv>
+
+#include "msmi/message_files.h"
+#include "msmi/text_record.h"
+
+namespace msmi {
+
+std::string encode_inqueue_record(const InqueueRecord& record) {
+  TextRecord text;
+  text.add("message-id", record.message_id);
+  text.add("number", hex8(record.number));
+  return encode_text_record("MSMI-INQ", text);
+}
+
+Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out) {
+  TextRecord text;
+  Status s = decode_text_record("MSMI-INQ", payload, where, &text);
+  if (!s.ok()) return s;
+  const std::string number = text.get("number");
+  if (number.size() != 8 ||
+      std::from_chars(number.data(), number.data() + 8, out->number, 16).ec != std::errc()) {
+    return Status::Corruption(std::string(where) + ": field 'number' is not 8 hex digits");
+  }
+  out->message_id = text.get("message-id");
+  return Status::Ok();
+}
+
+std::string encode_outbound_record(const OutboundRecord& record) {
+  TextRecord text;
+  text.add("kind", record.kind);
+  text.add("message-id", record.message_id);
+  text.add("from", record.sender);
+  for (const std::string& r : record.recipients) text.add("to", r);
+  text.add("subject", record.subject);
+  if (!record.reason.empty()) text.add("reason", record.reason);
+  return encode_text_record("MSMI-OUT", text);
+}
+
+Status decode_outbound_record(std::string_view payload, std::string_view where, OutboundRecord* out) {
+  TextRecord text;
+  Status s = decode_text_record("MSMI-OUT", payload, where, &text);
+  if (!s.ok()) return s;
+  out->kind = text.get("kind");
+  out->message_id = text.get("message-id");
+  out->sender = text.get("from");
+  out->recipients = text.get_all("to");
+  out->subject = text.get("subject");
+  out->reason = text.get("reason");
+  return Status::Ok();
+}
+
+}  // namespace msmi

@@ -1,0 +1,115 @@
+#include "msmi/text_record.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include "msmi/crc32.h"
+
+namespace msmi {
+namespace {
+
+constexpr std::string_view kVersionSuffix = " 1\n";
+
+std::string one_line(std::string_view value) {
+  std::string out(value);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TextRecord::get(std::string_view name) const {
+  for (const auto& [field, value] : fields) {
+    if (field == name) return value;
+  }
+  return {};
+}
+
+std::vector<std::string> TextRecord::get_all(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [field, value] : fields) {
+    if (field == name) values.push_back(value);
+  }
+  return values;
+}
+
+bool TextRecord::has(std::string_view name) const {
+  for (const auto& field : fields) {
+    if (field.first == name) return true;
+  }
+  return false;
+}
+
+std::string encode_text_record(std::string_view magic, const TextRecord& record) {
+  std::string out;
+  out.append(magic).append(kVersionSuffix);
+  for (const auto& [name, value] : record.fields) {
+    out.append(one_line(name)).append(": ").append(one_line(value)).push_back('\n');
+  }
+  out.push_back('\n');
+  out.append(record.body);
+  char trailer[48];
+  std::snprintf(trailer, sizeof trailer, "#end %zu %08X\n", out.size(), crc32(out));
+  out.append(trailer);
+  return out;
+}
+
+Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
+                          TextRecord* out) {
+  const std::string where(what);
+  const std::string header = std::string(magic) + std::string(kVersionSuffix);
+  if (!data.starts_with(header)) {
+    if (data.empty()) return Status::Corruption(where + ": file is empty");
+    return Status::Corruption(where + ": not a " + std::string(magic) + " version 1 file");
+  }
+  const std::size_t end = data.rfind("#end ");
+  if (end == std::string_view::npos || (end > 0 && data[end - 1] != '\n')) {
+    return Status::Corruption(where + ": no '#end' trailer (file truncated?)");
+  }
+  std::string_view trailer = data.substr(end + 5);
+  if (!trailer.ends_with('\n')) return Status::Corruption(where + ": trailer is cut short (file truncated?)");
+  trailer.remove_suffix(1);
+  const std::size_t space = trailer.find(' ');
+  std::size_t length = 0;
+  std::uint32_t crc = 0;
+  if (space == std::string_view::npos ||
+      std::from_chars(trailer.data(), trailer.data() + space, length).ec != std::errc() ||
+      std::from_chars(trailer.data() + space + 1, trailer.data() + trailer.size(), crc, 16).ec !=
+          std::errc() ||
+      trailer.size() - space - 1 != 8) {
+    return Status::Corruption(where + ": malformed '#end' trailer");
+  }
+  if (length != end) {
+    return Status::Corruption(where + ": length is " + std::to_string(end) + " bytes, trailer says " +
+                              std::to_string(length) + " (truncated or extended)");
+  }
+  const std::string_view content = data.substr(0, end);
+  if (crc32(content) != crc) return Status::Corruption(where + ": checksum mismatch (garbled)");
+
+  TextRecord record;
+  std::size_t pos = header.size();
+  std::size_t line_number = 1;
+  while (true) {
+    ++line_number;
+    const std::size_t newline = content.find('\n', pos);
+    if (newline == std::string_view::npos) {
+      return Status::Corruption(where + ": header has no closing blank line");
+    }
+    const std::string_view line = content.substr(pos, newline - pos);
+    pos = newline + 1;
+    if (line.empty()) break;
+    const std::size_t colon = line.find(": ");
+    if (colon == std::string_view::npos || colon == 0) {
+      return Status::Corruption(where + ": line " + std::to_string(line_number) +
+                                " is not 'name: value'");
+    }
+    record.add(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+  }
+  record.body = std::string(content.substr(pos));
+  *out = std::move(record);
+  return Status::Ok();
+}
+
+}  // namespace msmi

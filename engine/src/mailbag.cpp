@@ -135,7 +135,8 @@ Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* nex
   return Status::Ok();
 }
 
-Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq) {
+Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq,
+                     bool records_changed) {
   // The MBG is rewritten whole: records are small and a mailbag holds at most 4096 of them,
   // and a rewrite keeps the pair consistent without a separate compaction step.
   std::string mbg;
@@ -163,8 +164,9 @@ Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t nex
   put_u32(key, static_cast<std::uint32_t>(mbg.size()));
   put_u32(key, crc32(table, crc32(key)));
   key.append(table);
-  // MBG first: a KEY never points past the records it describes.
-  Status s = fs_.write_file(mbg_path(), mbg);
+  // MBG first: a KEY never points past the records it describes. A state change leaves the
+  // records as they are (save() always lays them out the same way), so only the KEY is written.
+  Status s = records_changed ? fs_.write_file(mbg_path(), mbg) : Status::Ok();
   if (s.ok()) s = fs_.write_file(key_path(), key);
   return s;
 }
@@ -182,7 +184,7 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
   entry.payload = std::string(payload);
   entries.push_back(std::move(entry));
   if (seq != nullptr) *seq = entries.back().seq;
-  return save(entries, entries.back().seq + 1);
+  return save(entries, entries.back().seq + 1, true);
 }
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts) {
@@ -192,9 +194,10 @@ Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attem
   if (!s.ok()) return s;
   for (MailbagEntry& entry : entries) {
     if (entry.seq == seq) {
+      if (entry.state == state && entry.attempts == attempts) return Status::Ok();
       entry.state = state;
       entry.attempts = attempts;
-      return save(entries, next_seq);
+      return save(entries, next_seq, /*records_changed=*/false);
     }
   }
   return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
@@ -209,7 +212,7 @@ Status Mailbag::remove(std::uint32_t seq) {
                                [seq](const MailbagEntry& e) { return e.seq == seq; });
   if (it == entries.end()) return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
   entries.erase(it);
-  return save(entries, next_seq);
+  return save(entries, next_seq, true);
 }
 
 Status Mailbag::reset() {

@@ -10,14 +10,14 @@
 namespace msmi {
 namespace {
 
-// The directory record the original code looked the sender up in. Only the offset of the
-// display name matters: it is the address a null record is read at.
+// The directory record the original code looked the sender up in. In the 32-bit MT.EXE its
+// display name pointer follows a 4-byte flag word and a 32-byte alias, so reading it through a
+// null record reads address 0x00000024 — the address the 2380 event reports.
 struct SenderRecord {
   std::uint32_t flags;
   char alias[32];
-  const char* display_name;
 };
-constexpr std::uint32_t kDisplayNameOffset = offsetof(SenderRecord, display_name) & 0xFFFF;
+constexpr std::uint32_t kDisplayNameOffset = 0x00000024;
 // Where in MT.EXE the read happens, as the 2380 event reports it.
 constexpr std::uint32_t kNdrLogExceptionAddress = 0x0040C6F3;
 

@@ -1,0 +1,141 @@
+// EventStore: the SQLite database of runs, their events, message ledger and samples.
+//
+// The table and column names are a public contract (support engineers query the file with the
+// sqlite3 shell); event_store.cpp opens with a description of the schema.
+//
+// Every failure is returned as a Status whose message names the database path and, for SQLite
+// errors, sqlite3_errmsg(). Nothing throws. Codes: IoError (cannot open/write), Corruption
+// (not an SQLite file, damaged, someone else's tables, unknown schema version), NotFound,
+// InvalidArgument (bad filter, constraint violation), Busy (locked past the busy timeout).
+//
+// Thread-safety: an EventStore and its writers are not thread-safe; use them from one thread
+// at a time. Several processes may open the same file (WAL journal, 5 s busy timeout).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "msmi/status.h"
+#include "msmilog/event_filter.h"
+#include "msmilog/event_writer.h"
+#include "msmilog/store_rows.h"
+
+namespace msmilog {
+
+class SqliteDb;
+
+class EventStore {
+ public:
+  // PRAGMA user_version of the schema this code writes and reads.
+  static constexpr int kSchemaVersion = 1;
+  // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
+  static constexpr std::int32_t kApplicationId = 0x4D534D49;
+  static constexpr int kBusyTimeoutMs = 5000;
+
+  // Opens the event store at `path` for reading and writing, creating the file and the schema
+  // when the file is missing, empty, or an SQLite database without any tables. On success
+  // *out owns the store; on failure *out is null and:
+  //   IoError      path is a directory, not a regular file, or cannot be opened/written;
+  //   Corruption   not an SQLite database, damaged, an SQLite database with other tables or
+  //                another application_id, a schema version other than kSchemaVersion, or one
+  //                of our tables/columns missing.
+  // A file that is refused is never modified.
+  // REQUIRES: out != nullptr.
+  static msmi::Status open(const std::string& path, std::unique_ptr<EventStore>* out);
+
+  // Opens an existing event store read-only (SQLITE_OPEN_READONLY), for queries.
+  // NotFound if `path` does not exist or holds no event store (an empty database); otherwise
+  // the same errors as open(). Write methods of a read-only store return IoError.
+  // REQUIRES: out != nullptr.
+  static msmi::Status open_read_only(const std::string& path, std::unique_ptr<EventStore>* out);
+
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+  // Flushes and detaches any writer still alive, finalizes every statement, closes the file.
+  ~EventStore();
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+
+  // ---- writing -------------------------------------------------------------------------------
+
+  // Inserts a `runs` row for a run that is starting and stores its id in *run_id.
+  // scenario_sha256 is computed from scenario_text when empty. REQUIRES: run_id != nullptr.
+  msmi::Status begin_run(const RunRecord& run, std::int64_t* run_id);
+
+  // Records the end of run `run_id`: verdict, finished_at, virtual_duration_us, and
+  // event_count = the number of its rows in `events`. Live writers of that run are flushed
+  // first (their own errors stay in their status()). NotFound if there is no such run.
+  msmi::Status finish_run(std::int64_t run_id, std::string_view verdict,
+                          std::string_view finished_at, std::int64_t virtual_duration_us);
+
+  // Each inserts all rows in one transaction (all or nothing). NotFound if run `run_id` does
+  // not exist; InvalidArgument if a ledger message_id repeats one already stored for the run.
+  msmi::Status write_ledger(std::int64_t run_id, const std::vector<LedgerRow>& rows);
+  msmi::Status write_samples(std::int64_t run_id, const std::vector<SampleRow>& rows);
+  msmi::Status write_queue_samples(std::int64_t run_id, const std::vector<QueueSampleRow>& rows);
+
+  // Returns a writer that appends events to run `run_id`, stamped with `computer` and the run's
+  // time origin `epoch_us`. Never null. If the run does not exist or the store is read-only,
+  // the writer's status() is already NotFound / IoError and it drops everything.
+  // REQUIRES: the writer is destroyed before this store (see EventWriter).
+  std::unique_ptr<EventWriter> open_writer(std::int64_t run_id, std::string computer,
+                                           std::int64_t epoch_us);
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  // Calls on_row for each event matching `filter`, ordered by (run_id, seq) — descending when
+  // filter.newest_first — until the rows run out, filter.limit rows were delivered, or on_row
+  // returns false. Rows are streamed, never collected. InvalidArgument for an unparsable
+  // since_time/until_time, an unknown type, or more than EventFilter::kMaxEventIds ids.
+  // REQUIRES: on_row does not call back into this store.
+  msmi::Status query_events(const EventFilter& filter,
+                            const std::function<bool(const EventRow&)>& on_row) const;
+
+  // Stores in *count how many rows query_events(filter) would deliver (limit included).
+  msmi::Status count_events(const EventFilter& filter, std::int64_t* count) const;
+
+  // Replaces *counts with (event_id, number of events) of run `run_id`, ascending event_id.
+  // An unknown run gives an empty list.
+  msmi::Status event_id_counts(std::int64_t run_id,
+                               std::vector<std::pair<int, std::int64_t>>* counts) const;
+
+  // Replaces *runs with every run, ascending run_id.
+  msmi::Status list_runs(std::vector<RunSummary>* runs) const;
+  // NotFound (naming the run and the path) if there is no such run.
+  msmi::Status get_run(std::int64_t run_id, RunSummary* run) const;
+  // The highest run_id; NotFound if the store has no runs.
+  msmi::Status latest_run_id(std::int64_t* run_id) const;
+
+  // Replace *rows with the run's ledger ordered by message_id, its samples and queue samples
+  // ordered by time_us (then thread). An unknown run gives an empty list.
+  msmi::Status read_ledger(std::int64_t run_id, std::vector<LedgerRow>* rows) const;
+  msmi::Status read_samples(std::int64_t run_id, std::vector<SampleRow>* rows) const;
+  msmi::Status read_queue_samples(std::int64_t run_id, std::vector<QueueSampleRow>* rows) const;
+
+ private:
+  friend class EventWriter;
+
+  EventStore(std::string path, bool read_only, std::unique_ptr<SqliteDb> db);
+  static msmi::Status open_impl(const std::string& path, bool read_only,
+                                std::unique_ptr<EventStore>* out);
+  msmi::Status check_writable() const;
+  msmi::Status check_run_exists(std::int64_t run_id) const;
+  // Runs `rows.size()` times `bind_row(i, stmt)` + step inside one BEGIN IMMEDIATE transaction.
+  template <typename Row, typename BindRow>
+  msmi::Status insert_all(std::string_view sql, std::string_view what, std::int64_t run_id,
+                          const std::vector<Row>& rows, BindRow bind_row);
+  void forget_writer(EventWriter* writer);
+
+  std::string path_;
+  bool read_only_;
+  std::unique_ptr<SqliteDb> db_;
+  std::vector<EventWriter*> writers_;  // live writers, not owned
+};
+
+}  // namespace msmilog

@@ -1,0 +1,92 @@
+// EventWriter: the msmi::EventSink that records a run's events in the SQLite event store.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "msmi/event.h"
+#include "msmi/status.h"
+
+namespace msmilog {
+
+class EventStore;
+class SqliteStatement;
+
+// Buffers events and inserts them into the `events` table in batches: one transaction
+// (BEGIN IMMEDIATE) per kBatchSize events, with one prepared INSERT reused for every row, so
+// no event ever costs a transaction of its own. Rows become visible to other connections when
+// their batch commits: automatically when kBatchSize events are buffered, on flush(), and on
+// destruction.
+//
+// Each event gets seq = 1, 2, 3 … in the order write() is called (continuing after the highest
+// seq already stored for the run), time = format_iso8601_utc(epoch_us + event.time_us), and the
+// writer's computer name. thread -1 is stored as NULL, an empty message_id as NULL.
+//
+// Errors are sticky: the first failure (of a batch insert, or of opening the writer) is kept in
+// status(); that batch is rolled back, and every event written afterwards is dropped and
+// counted in dropped(). The engine's write() cannot fail, so callers check status() when done.
+//
+// Lifetime: created by EventStore::open_writer(). REQUIRES: the writer is destroyed before the
+// EventStore that created it. (As a safety net, a store being destroyed flushes its remaining
+// writers and detaches them; a detached writer drops further events with an IoError status.)
+//
+// Not thread-safe: use a writer, and its store, from one thread at a time.
+class EventWriter : public msmi::EventSink {
+ public:
+  static constexpr std::size_t kBatchSize = 4096;
+
+  EventWriter(const EventWriter&) = delete;
+  EventWriter& operator=(const EventWriter&) = delete;
+
+  // Flushes what is buffered (errors end up in status()).
+  ~EventWriter() override;
+
+  // Buffers `event`; commits the batch when kBatchSize events are buffered.
+  // After an error the event is dropped and counted instead.
+  void write(const msmi::Event& event) override;
+
+  // Commits every buffered event in one transaction. Returns status() afterwards: OK if this
+  // and all earlier batches were stored, else the first error (then the buffer is dropped).
+  msmi::Status flush();
+
+  // The first error, or OK. Stays set once set.
+  const msmi::Status& status() const { return status_; }
+  // Events committed to the database.
+  std::int64_t written() const { return written_; }
+  // Events written after (or lost with) an error, never stored.
+  std::int64_t dropped() const { return dropped_; }
+  // Events buffered, not yet committed.
+  std::int64_t pending() const { return static_cast<std::int64_t>(buffer_.size()); }
+  std::int64_t run_id() const { return run_id_; }
+
+ private:
+  friend class EventStore;
+
+  struct PendingEvent {
+    std::int64_t seq;
+    msmi::Event event;
+  };
+
+  EventWriter(EventStore* store, std::int64_t run_id, std::string computer, std::int64_t epoch_us);
+  // Called by EventStore::open_writer: finds the next seq and prepares the INSERT.
+  void start();
+  // Called by the store before it closes: flushes, finalizes the statement, forgets the store.
+  void detach();
+  msmi::Status insert_buffered();
+
+  EventStore* store_;  // null once detached
+  std::int64_t run_id_;
+  std::string computer_;
+  std::int64_t epoch_us_;
+  std::unique_ptr<SqliteStatement> insert_;
+  std::vector<PendingEvent> buffer_;
+  std::int64_t next_seq_ = 1;
+  std::int64_t written_ = 0;
+  std::int64_t dropped_ = 0;
+  msmi::Status status_;
+};
+
+}  // namespace msmilog

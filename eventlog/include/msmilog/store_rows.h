@@ -1,0 +1,101 @@
+// Plain rows of the event store's tables, as EventStore writes and reads them.
+// Field names are the column names of the SQLite schema (see event_store.cpp), which support
+// engineers also query with the sqlite3 shell. Times ending in _us are microseconds; "-1" stands
+// for SQL NULL where a field says so.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace msmilog {
+
+// What a run is made from; EventStore::begin_run() turns it into a `runs` row.
+struct RunRecord {
+  std::string scenario;         // scenario name or file, e.g. "scenarios/kb/Q151791.json"
+  std::string scenario_text;    // the full scenario text, so the run can be replayed from the db
+  std::string scenario_sha256;  // hex digest of scenario_text; computed by begin_run when empty
+  std::uint64_t seed = 0;       // stored as the int64 with the same bits
+  std::string profile;          // "exchange-5.0", "hardened", ...
+  std::string defects;          // the effective defect set, e.g. "Q151791,Q175965"
+  std::string started_at;       // wall-clock ISO-8601 UTC (metadata only, never in the events)
+  std::string computer;         // computer name shown in the events
+  std::int64_t epoch_us = 0;    // virtual time 0 of the run, microseconds since 1970 (UTC)
+  std::string msmisim_version;
+  std::string command;  // the command line that replays the run
+};
+
+// One `runs` row as listed by EventStore::list_runs() / get_run().
+struct RunSummary {
+  std::int64_t run_id = 0;
+  std::string scenario;
+  std::string scenario_sha256;
+  std::uint64_t seed = 0;
+  std::string profile;
+  std::string defects;
+  std::string started_at;
+  std::string finished_at;  // empty while the run is not finished
+  std::string verdict;      // empty while the run is not finished
+  std::string computer;
+  std::int64_t epoch_us = 0;
+  std::string msmisim_version;
+  std::int64_t event_count = 0;           // as counted by finish_run(); 0 before
+  std::int64_t virtual_duration_us = -1;  // -1 while the run is not finished
+  std::string command;
+};
+
+// One message of the ledger (`messages` table): how each injected message ended.
+struct LedgerRow {
+  std::string message_id;  // "NET/PO/0000002A"
+  std::string sender;
+  std::string recipients;  // as the caller joined them
+  std::string fate;        // delivered / ndr / quarantined / pending / lost
+  int attempts = 0;
+  std::string detail;
+  std::int64_t injected_us = 0;
+  std::int64_t settled_us = -1;  // -1 (NULL) when the message has not settled
+
+  bool operator==(const LedgerRow&) const = default;
+};
+
+// One Performance-Monitor-like sample of a worker thread (`samples` table).
+struct SampleRow {
+  std::int64_t time_us = 0;
+  int thread = 0;
+  std::string role;  // "mailer", "inbound", "outbound", ...
+  double busy_pct = 0.0;
+
+  bool operator==(const SampleRow&) const = default;
+};
+
+// One sample of the queue depths (`queue_samples` table).
+struct QueueSampleRow {
+  std::int64_t time_us = 0;
+  std::int64_t inqueue3 = 0;          // records in INQUEUE3
+  std::int64_t p1_files = 0;          // files in P1/
+  std::int64_t mta_queue = 0;         // messages in the MTA's MSMI queue
+  std::int64_t outbound_records = 0;  // records in the outbound mailbags
+
+  bool operator==(const QueueSampleRow&) const = default;
+};
+
+// One `events` row as a query returns it.
+struct EventRow {
+  std::int64_t id = 0;
+  std::int64_t run_id = 0;
+  std::int64_t seq = 0;      // 1, 2, 3 … in write order within the run
+  std::int64_t time_us = 0;  // virtual microseconds since run start (since 1970 for imports)
+  std::string time;          // ISO-8601 UTC, "1997-05-22T12:55:53.000Z"
+  std::string computer;
+  std::string source;
+  int event_id = 0;
+  std::string type;      // "Error" / "Warning" / "Information"
+  std::string category;  // "Session Error", ...
+  int level = 0;
+  int thread = -1;         // -1 when the column is NULL
+  std::string message_id;  // empty when the column is NULL
+  std::string description;
+
+  bool operator==(const EventRow&) const = default;
+};
+
+}  // namespace msmilog

@@ -1,0 +1,693 @@
+// The event store file.
+//
+// One SQLite database holds any number of runs. Support engineers open it with the sqlite3 shell,
+// so the table and column names below are a public contract (DESIGN.md §5); add columns, never
+// rename them.
+//
+// Identity. A file is ours when PRAGMA user_version = kSchemaVersion (1) and the five tables
+// below exist with their columns. We also set PRAGMA application_id = 0x4D534D49 ("MSMI") so
+// `file` and other tools can tell. A file is refused, untouched, when it is not SQLite, damaged,
+// carries another application_id, a different user_version, or any table while user_version is
+// 0 (someone else's database). Only a missing file, an empty file, or an SQLite database with no
+// schema objects at all is turned into a new store; the schema and both pragmas are created in
+// one transaction, so a crash never leaves a half-made store. Nothing is written (not even the
+// journal mode) before the file has been identified.
+//
+// Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
+// (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
+// 5000 ms, a 64 MiB page cache (the four `events` indexes of a long run no longer fit the 2 MiB
+// default, which made bulk inserts ~1.6x slower). Writers take the lock up front with
+// BEGIN IMMEDIATE.
+//
+//   runs           one row per run (or per imported log)
+//     run_id INTEGER PRIMARY KEY     scenario TEXT, scenario_sha256 TEXT (hex of scenario_text),
+//     scenario_text TEXT (replayable), seed INTEGER (the uint64 seed's bits as int64),
+//     profile TEXT, defects TEXT, started_at TEXT / finished_at TEXT (wall clock, ISO-8601,
+//     metadata only), verdict TEXT (NULL while running), computer TEXT, epoch_us INTEGER
+//     (virtual time 0 in microseconds since 1970), msmisim_version TEXT, command TEXT (replays
+//     the run), event_count INTEGER (set by finish_run), virtual_duration_us INTEGER.
+//
+//   events         the Application log; the big table (millions of rows)
+//     id INTEGER PRIMARY KEY, run_id → runs, seq INTEGER (1, 2, 3 … per run, write order),
+//     time_us INTEGER (virtual µs since run start; µs since 1970 for imports), time TEXT
+//     (ISO-8601 UTC of epoch_us + time_us, "1997-05-22T12:55:53.000Z", fixed width so it sorts),
+//     computer, source ("MSExchangeMSMI"), event_id INTEGER, type ("Error" / "Warning" /
+//     "Information"), category ("Session Error" …), level INTEGER (significance 0–5),
+//     thread INTEGER (NULL when no thread applies), message_id TEXT (NULL when none),
+//     description TEXT.
+//     Indexes: UNIQUE (run_id, seq) for a run in order; (event_id, time_us) for "all 2342s";
+//     (time_us) for time windows; (message_id) — partial, only rows that have one — for a
+//     message's history.
+//
+//   messages       the ledger: how every injected message ended
+//     run_id → runs, message_id, sender, recipients, fate (delivered / ndr / quarantined /
+//     pending / lost), attempts, detail, injected_us, settled_us (NULL while unsettled);
+//     PRIMARY KEY (run_id, message_id).
+//
+//   samples        per-thread busy percentages: run_id → runs, time_us, thread, role,
+//                  busy_pct REAL; index (run_id, time_us).
+//   queue_samples  queue depths: run_id → runs, time_us, inqueue3, p1_files, mta_queue,
+//                  outbound_records; index (run_id, time_us).
+
+#include "msmilog/event_store.h"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <system_error>
+
+#include "msmilog/sha256.h"
+#include "sqlite_handle.h"
+
+namespace msmilog {
+namespace {
+
+constexpr const char* kSchemaSql = R"sql(
+CREATE TABLE runs(
+  run_id INTEGER PRIMARY KEY,
+  scenario TEXT,
+  scenario_sha256 TEXT,
+  scenario_text TEXT,
+  seed INTEGER,
+  profile TEXT,
+  defects TEXT,
+  started_at TEXT,
+  finished_at TEXT,
+  verdict TEXT,
+  computer TEXT,
+  epoch_us INTEGER,
+  msmisim_version TEXT,
+  command TEXT,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  virtual_duration_us INTEGER
+);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  seq INTEGER NOT NULL,
+  time_us INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  computer TEXT,
+  source TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT,
+  level INTEGER,
+  thread INTEGER,
+  message_id TEXT,
+  description TEXT NOT NULL
+);
+CREATE UNIQUE INDEX events_by_run_seq ON events(run_id, seq);
+CREATE INDEX events_by_event_id_time ON events(event_id, time_us);
+CREATE INDEX events_by_time ON events(time_us);
+CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;
+CREATE TABLE messages(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  message_id TEXT NOT NULL,
+  sender TEXT,
+  recipients TEXT,
+  fate TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  detail TEXT,
+  injected_us INTEGER,
+  settled_us INTEGER,
+  PRIMARY KEY(run_id, message_id)
+);
+CREATE TABLE samples(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  time_us INTEGER NOT NULL,
+  thread INTEGER,
+  role TEXT,
+  busy_pct REAL
+);
+CREATE INDEX samples_by_run_time ON samples(run_id, time_us);
+CREATE TABLE queue_samples(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  time_us INTEGER NOT NULL,
+  inqueue3 INTEGER,
+  p1_files INTEGER,
+  mta_queue INTEGER,
+  outbound_records INTEGER
+);
+CREATE INDEX queue_samples_by_run_time ON queue_samples(run_id, time_us);
+)sql";
+
+struct TableContract {
+  std::string_view name;
+  std::vector<std::string_view> columns;
+};
+
+// The columns other programs rely on; checked every time a file is opened.
+const std::array<TableContract, 5>& table_contracts() {
+  static const std::array<TableContract, 5> kTables = {{
+      {"runs",
+       {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
+        "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
+        "command", "event_count", "virtual_duration_us"}},
+      {"events",
+       {"id", "run_id", "seq", "time_us", "time", "computer", "source", "event_id", "type",
+        "category", "level", "thread", "message_id", "description"}},
+      {"messages",
+       {"run_id", "message_id", "sender", "recipients", "fate", "attempts", "detail", "injected_us",
+        "settled_us"}},
+      {"samples", {"run_id", "time_us", "thread", "role", "busy_pct"}},
+      {"queue_samples",
+       {"run_id", "time_us", "inqueue3", "p1_files", "mta_queue", "outbound_records"}},
+  }};
+  return kTables;
+}
+
+// What the file says about itself, read without writing anything.
+struct FileIdentity {
+  std::int64_t user_version = 0;
+  std::int64_t application_id = 0;
+  std::vector<std::string> tables;  // names in sqlite_schema, excluding sqlite_* internals
+  std::int64_t schema_objects = 0;  // tables, indexes, views, triggers
+};
+
+msmi::Status read_single_int(const SqliteDb& db, std::string_view sql, std::string_view what,
+                             std::int64_t* value) {
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(db, sql, what);
+  if (!status.ok()) return status;
+  const int rc = stmt.step();
+  if (rc == SQLITE_ROW) {
+    *value = stmt.column_int64(0);
+    return msmi::Status::Ok();
+  }
+  if (rc == SQLITE_DONE) {
+    return msmi::Status::Corruption(db.path() + ": " + std::string(what) + ": no result");
+  }
+  return db.error(rc, what);
+}
+
+msmi::Status read_identity(const SqliteDb& db, FileIdentity* identity) {
+  // The first read of the file is where SQLite notices garbage (NOTADB) or a truncated or
+  // damaged file (CORRUPT); sqlite_status() names both Corruption.
+  constexpr std::string_view kWhat = "reading the database header";
+  msmi::Status status = read_single_int(db, "PRAGMA user_version", kWhat, &identity->user_version);
+  if (status.ok()) {
+    status = read_single_int(db, "PRAGMA application_id", kWhat, &identity->application_id);
+  }
+  if (status.ok()) {
+    status = read_single_int(db, "SELECT count(*) FROM sqlite_master", "reading the schema",
+                             &identity->schema_objects);
+  }
+  if (!status.ok()) return status;
+  SqliteStatement stmt;
+  status = stmt.prepare(db,
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE "
+                        "'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+                        "reading the schema");
+  if (!status.ok()) return status;
+  identity->tables.clear();
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) identity->tables.push_back(stmt.column_text(0));
+  if (rc != SQLITE_DONE) return db.error(rc, "reading the schema");
+  return msmi::Status::Ok();
+}
+
+std::string hex32(std::int64_t value) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  for (int shift = 28; shift >= 0; shift -= 4) {
+    out.push_back(kHex[(static_cast<std::uint32_t>(value) >> shift) & 0xf]);
+  }
+  return out;
+}
+
+bool is_blank(const FileIdentity& identity) {
+  return identity.schema_objects == 0 && identity.user_version == 0 &&
+         (identity.application_id == 0 || identity.application_id == EventStore::kApplicationId);
+}
+
+// Decides whether an identified, non-blank file is an event store of our schema.
+msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
+  const std::string& path = db.path();
+  if (identity.application_id != 0 && identity.application_id != EventStore::kApplicationId) {
+    return msmi::Status::Corruption(path + ": belongs to another application (application_id " +
+                                    hex32(identity.application_id) +
+                                    "), not an msmisim event store");
+  }
+  if (identity.user_version == 0) {
+    std::string found;
+    for (const std::string& table : identity.tables) {
+      if (!found.empty()) found += ", ";
+      found += table;
+    }
+    return msmi::Status::Corruption(
+        path + ": an SQLite database with someone else's tables (" +
+        (found.empty() ? std::string("only indexes/views") : found) +
+        ") and no msmisim schema version; refusing to use it as an event store");
+  }
+  if (identity.user_version > EventStore::kSchemaVersion) {
+    return msmi::Status::Corruption(path + ": schema version " +
+                                    std::to_string(identity.user_version) +
+                                    " is newer than this msmisim understands (" +
+                                    std::to_string(EventStore::kSchemaVersion) + ")");
+  }
+  if (identity.user_version != EventStore::kSchemaVersion) {
+    return msmi::Status::Corruption(path + ": unknown schema version " +
+                                    std::to_string(identity.user_version) + " (expected " +
+                                    std::to_string(EventStore::kSchemaVersion) + ")");
+  }
+  SqliteStatement columns;
+  msmi::Status status =
+      columns.prepare(db, "SELECT name FROM pragma_table_info(?1)", "reading the columns");
+  if (!status.ok()) return status;
+  for (const TableContract& table : table_contracts()) {
+    if (std::find(identity.tables.begin(), identity.tables.end(), table.name) ==
+        identity.tables.end()) {
+      return msmi::Status::Corruption(path + ": missing table '" + std::string(table.name) +
+                                      "' of the msmisim event store (schema version 1)");
+    }
+    std::vector<std::string> present;
+    columns.reset();
+    columns.bind_text(1, table.name);
+    int rc;
+    while ((rc = columns.step()) == SQLITE_ROW) present.push_back(columns.column_text(0));
+    if (rc != SQLITE_DONE) return db.error(rc, "reading the columns");
+    for (std::string_view column : table.columns) {
+      if (std::find(present.begin(), present.end(), column) == present.end()) {
+        return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +
+                                        "' lacks column '" + std::string(column) + "'");
+      }
+    }
+  }
+  return msmi::Status::Ok();
+}
+
+// Creates the schema in a blank file. Another process may be doing the same: the identity is
+// read again under the write lock and nothing is created if the file is no longer blank.
+msmi::Status create_schema(SqliteDb& db) {
+  msmi::Status status = db.exec("BEGIN IMMEDIATE", "creating the schema");
+  if (!status.ok()) return status;
+  FileIdentity identity;
+  status = read_identity(db, &identity);
+  if (status.ok() && is_blank(identity)) {
+    status = db.exec(kSchemaSql, "creating the schema");
+    if (status.ok()) {
+      const std::string pragmas =
+          "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
+          "; PRAGMA user_version = " + std::to_string(EventStore::kSchemaVersion) + ";";
+      status = db.exec(pragmas.c_str(), "creating the schema");
+    }
+  }
+  if (status.ok()) status = db.exec("COMMIT", "creating the schema");
+  if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+void read_run_summary(const SqliteStatement& stmt, RunSummary* run) {
+  run->run_id = stmt.column_int64(0);
+  run->scenario = stmt.column_text(1);
+  run->scenario_sha256 = stmt.column_text(2);
+  run->seed = static_cast<std::uint64_t>(stmt.column_int64(3));
+  run->profile = stmt.column_text(4);
+  run->defects = stmt.column_text(5);
+  run->started_at = stmt.column_text(6);
+  run->finished_at = stmt.column_text(7);
+  run->verdict = stmt.column_text(8);
+  run->computer = stmt.column_text(9);
+  run->epoch_us = stmt.column_int64(10);
+  run->msmisim_version = stmt.column_text(11);
+  run->event_count = stmt.column_int64(12);
+  run->virtual_duration_us = stmt.column_int64_or(13, -1);
+  run->command = stmt.column_text(14);
+}
+
+constexpr std::string_view kRunSummaryColumns =
+    "SELECT run_id, scenario, scenario_sha256, seed, profile, defects, started_at, finished_at, "
+    "verdict, computer, epoch_us, msmisim_version, event_count, virtual_duration_us, command "
+    "FROM runs ";
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Opening and closing
+
+EventStore::EventStore(std::string path, bool read_only, std::unique_ptr<SqliteDb> db)
+    : path_(std::move(path)), read_only_(read_only), db_(std::move(db)) {}
+
+EventStore::~EventStore() {
+  // Writers hold prepared statements on our connection: they must be finalized before close.
+  const std::vector<EventWriter*> writers = std::move(writers_);
+  writers_.clear();
+  for (EventWriter* writer : writers) writer->detach();
+}
+
+msmi::Status EventStore::open(const std::string& path, std::unique_ptr<EventStore>* out) {
+  return open_impl(path, /*read_only=*/false, out);
+}
+
+msmi::Status EventStore::open_read_only(const std::string& path, std::unique_ptr<EventStore>* out) {
+  return open_impl(path, /*read_only=*/true, out);
+}
+
+msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
+                                   std::unique_ptr<EventStore>* out) {
+  out->reset();
+  if (path.empty()) return msmi::Status::InvalidArgument("event store path is empty");
+
+  // SQLite would open a directory or a device and fail later with a vaguer message.
+  std::error_code ec;
+  const std::filesystem::file_status file = std::filesystem::status(path, ec);
+  const bool exists = !ec && std::filesystem::exists(file);
+  if (exists && std::filesystem::is_directory(file)) {
+    return msmi::Status::IoError(path + ": is a directory, not an event store file");
+  }
+  if (exists && !std::filesystem::is_regular_file(file)) {
+    return msmi::Status::IoError(path + ": is not a regular file");
+  }
+  if (read_only && !exists) {
+    return msmi::Status::NotFound(path + ": no such event store file");
+  }
+
+  auto db = std::make_unique<SqliteDb>();
+  const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  msmi::Status status = db->open(path, flags);
+  if (!status.ok()) return status;
+  if (!read_only && sqlite3_db_readonly(db->get(), "main") == 1) {
+    return msmi::Status::IoError(path + ": is not writable");
+  }
+  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+  status = db->exec("PRAGMA foreign_keys = ON", "configuring the connection");
+  if (!status.ok()) return status;
+
+  // Identify the file before writing anything to it.
+  FileIdentity identity;
+  status = read_identity(*db, &identity);
+  if (!status.ok()) return status;
+  const bool blank = is_blank(identity);
+  if (blank && read_only) {
+    return msmi::Status::NotFound(path + ": holds no msmisim event store (empty database)");
+  }
+  if (!blank) {
+    status = check_ours(*db, identity);
+    if (!status.ok()) return status;
+  }
+
+  if (!read_only) {
+    // Now the file is ours (or blank), so changing its journal mode is allowed.
+    status = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+                      "configuring the connection");
+    if (!status.ok()) return status;
+    if (blank) {
+      status = create_schema(*db);
+      if (!status.ok()) return status;
+      status = read_identity(*db, &identity);
+      if (status.ok()) status = check_ours(*db, identity);
+      if (!status.ok()) return status;
+    }
+  }
+
+  // Set last: loading a changed schema resets the cache size to the file's default.
+  status = db->exec("PRAGMA cache_size = -65536", "configuring the connection");
+  if (!status.ok()) return status;
+
+  out->reset(new EventStore(path, read_only, std::move(db)));
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::check_writable() const {
+  if (read_only_) return msmi::Status::IoError(path_ + ": event store was opened read-only");
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::check_run_exists(std::int64_t run_id) const {
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_, "SELECT 1 FROM runs WHERE run_id = ?1", "finding run");
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  const int rc = stmt.step();
+  if (rc == SQLITE_ROW) return msmi::Status::Ok();
+  if (rc == SQLITE_DONE) {
+    return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id));
+  }
+  return db_->error(rc, "finding run");
+}
+
+void EventStore::forget_writer(EventWriter* writer) {
+  writers_.erase(std::remove(writers_.begin(), writers_.end(), writer), writers_.end());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
+  msmi::Status status = check_writable();
+  if (!status.ok()) return status;
+  SqliteStatement stmt;
+  status = stmt.prepare(*db_,
+                        "INSERT INTO runs(scenario, scenario_sha256, scenario_text, seed, profile, "
+                        "defects, started_at, computer, epoch_us, msmisim_version, command) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        "inserting run");
+  if (!status.ok()) return status;
+  const std::string digest =
+      run.scenario_sha256.empty() ? sha256_hex(run.scenario_text) : run.scenario_sha256;
+  stmt.bind_text(1, run.scenario);
+  stmt.bind_text(2, digest);
+  stmt.bind_text(3, run.scenario_text);
+  stmt.bind_int64(4, static_cast<std::int64_t>(run.seed));
+  stmt.bind_text(5, run.profile);
+  stmt.bind_text(6, run.defects);
+  stmt.bind_text(7, run.started_at);
+  stmt.bind_text(8, run.computer);
+  stmt.bind_int64(9, run.epoch_us);
+  stmt.bind_text(10, run.msmisim_version);
+  stmt.bind_text(11, run.command);
+  const int rc = stmt.step();
+  if (rc != SQLITE_DONE) return db_->error(rc, "inserting run");
+  *run_id = sqlite3_last_insert_rowid(db_->get());
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdict,
+                                    std::string_view finished_at,
+                                    std::int64_t virtual_duration_us) {
+  msmi::Status status = check_writable();
+  if (!status.ok()) return status;
+  // event_count must include what live writers still buffer.
+  for (EventWriter* writer : writers_) {
+    if (writer->run_id() == run_id) writer->flush();
+  }
+  SqliteStatement stmt;
+  status = stmt.prepare(*db_,
+                        "UPDATE runs SET verdict = ?2, finished_at = ?3, virtual_duration_us = ?4, "
+                        "event_count = (SELECT count(*) FROM events WHERE run_id = ?1) "
+                        "WHERE run_id = ?1",
+                        "finishing run");
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  stmt.bind_text(2, verdict);
+  stmt.bind_text(3, finished_at);
+  stmt.bind_int64(4, virtual_duration_us);
+  const int rc = stmt.step();
+  if (rc != SQLITE_DONE) return db_->error(rc, "finishing run");
+  if (sqlite3_changes(db_->get()) == 0) {
+    return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id) + " to finish");
+  }
+  return msmi::Status::Ok();
+}
+
+template <typename Row, typename BindRow>
+msmi::Status EventStore::insert_all(std::string_view sql, std::string_view what,
+                                    std::int64_t run_id, const std::vector<Row>& rows,
+                                    BindRow bind_row) {
+  msmi::Status status = check_writable();
+  if (status.ok()) status = check_run_exists(run_id);
+  if (!status.ok()) return status;
+  SqliteStatement stmt;
+  status = stmt.prepare(*db_, sql, what, /*reused=*/true);
+  if (!status.ok()) return status;
+  status = db_->exec("BEGIN IMMEDIATE", what);
+  if (!status.ok()) return status;
+  for (const Row& row : rows) {
+    stmt.bind_int64(1, run_id);
+    bind_row(row, stmt);
+    const int rc = stmt.step();
+    if (rc != SQLITE_DONE) {
+      status = db_->error(rc, what);
+      break;
+    }
+    stmt.reset();
+  }
+  stmt.reset();
+  if (status.ok()) status = db_->exec("COMMIT", what);
+  if (!status.ok()) sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+msmi::Status EventStore::write_ledger(std::int64_t run_id, const std::vector<LedgerRow>& rows) {
+  return insert_all(
+      "INSERT INTO messages(run_id, message_id, sender, recipients, fate, attempts, "
+      "detail, injected_us, settled_us) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      "writing the message ledger", run_id, rows, [](const LedgerRow& row, SqliteStatement& stmt) {
+        stmt.bind_text_static(2, row.message_id);
+        stmt.bind_text_static(3, row.sender);
+        stmt.bind_text_static(4, row.recipients);
+        stmt.bind_text_static(5, row.fate);
+        stmt.bind_int64(6, row.attempts);
+        stmt.bind_text_static(7, row.detail);
+        stmt.bind_int64(8, row.injected_us);
+        stmt.bind_int64_or_null(9, row.settled_us);
+      });
+}
+
+msmi::Status EventStore::write_samples(std::int64_t run_id, const std::vector<SampleRow>& rows) {
+  return insert_all(
+      "INSERT INTO samples(run_id, time_us, thread, role, busy_pct) VALUES(?1, ?2, ?3, ?4, ?5)",
+      "writing samples", run_id, rows, [](const SampleRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.time_us);
+        stmt.bind_int64(3, row.thread);
+        stmt.bind_text_static(4, row.role);
+        stmt.bind_double(5, row.busy_pct);
+      });
+}
+
+msmi::Status EventStore::write_queue_samples(std::int64_t run_id,
+                                             const std::vector<QueueSampleRow>& rows) {
+  return insert_all(
+      "INSERT INTO queue_samples(run_id, time_us, inqueue3, p1_files, mta_queue, "
+      "outbound_records) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+      "writing queue samples", run_id, rows, [](const QueueSampleRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.time_us);
+        stmt.bind_int64(3, row.inqueue3);
+        stmt.bind_int64(4, row.p1_files);
+        stmt.bind_int64(5, row.mta_queue);
+        stmt.bind_int64(6, row.outbound_records);
+      });
+}
+
+std::unique_ptr<EventWriter> EventStore::open_writer(std::int64_t run_id, std::string computer,
+                                                     std::int64_t epoch_us) {
+  std::unique_ptr<EventWriter> writer(new EventWriter(this, run_id, std::move(computer), epoch_us));
+  writers_.push_back(writer.get());
+  writer->start();
+  return writer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading runs, ledger and samples (events: event_query.cpp)
+
+msmi::Status EventStore::list_runs(std::vector<RunSummary>* runs) const {
+  runs->clear();
+  SqliteStatement stmt;
+  msmi::Status status =
+      stmt.prepare(*db_, std::string(kRunSummaryColumns) + "ORDER BY run_id", "listing runs");
+  if (!status.ok()) return status;
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    RunSummary run;
+    read_run_summary(stmt, &run);
+    runs->push_back(std::move(run));
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, "listing runs");
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
+  SqliteStatement stmt;
+  msmi::Status status =
+      stmt.prepare(*db_, std::string(kRunSummaryColumns) + "WHERE run_id = ?1", "reading run");
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  const int rc = stmt.step();
+  if (rc == SQLITE_DONE) {
+    return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id));
+  }
+  if (rc != SQLITE_ROW) return db_->error(rc, "reading run");
+  read_run_summary(stmt, run);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::latest_run_id(std::int64_t* run_id) const {
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_, "SELECT max(run_id) FROM runs", "finding latest run");
+  if (!status.ok()) return status;
+  const int rc = stmt.step();
+  if (rc != SQLITE_ROW) return db_->error(rc, "finding latest run");
+  if (stmt.column_is_null(0)) return msmi::Status::NotFound(path_ + ": no runs recorded yet");
+  *run_id = stmt.column_int64(0);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::read_ledger(std::int64_t run_id, std::vector<LedgerRow>* rows) const {
+  rows->clear();
+  constexpr std::string_view kWhat = "reading the message ledger";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_,
+                                     "SELECT message_id, sender, recipients, fate, attempts, "
+                                     "detail, injected_us, settled_us FROM messages "
+                                     "WHERE run_id = ?1 ORDER BY message_id",
+                                     kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    LedgerRow row;
+    row.message_id = stmt.column_text(0);
+    row.sender = stmt.column_text(1);
+    row.recipients = stmt.column_text(2);
+    row.fate = stmt.column_text(3);
+    row.attempts = static_cast<int>(stmt.column_int64(4));
+    row.detail = stmt.column_text(5);
+    row.injected_us = stmt.column_int64(6);
+    row.settled_us = stmt.column_int64_or(7, -1);
+    rows->push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::read_samples(std::int64_t run_id, std::vector<SampleRow>* rows) const {
+  rows->clear();
+  constexpr std::string_view kWhat = "reading samples";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_,
+                                     "SELECT time_us, thread, role, busy_pct FROM samples "
+                                     "WHERE run_id = ?1 ORDER BY time_us, thread, rowid",
+                                     kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    SampleRow row;
+    row.time_us = stmt.column_int64(0);
+    row.thread = static_cast<int>(stmt.column_int64(1));
+    row.role = stmt.column_text(2);
+    row.busy_pct = stmt.column_double(3);
+    rows->push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::read_queue_samples(std::int64_t run_id,
+                                            std::vector<QueueSampleRow>* rows) const {
+  rows->clear();
+  constexpr std::string_view kWhat = "reading queue samples";
+  SqliteStatement stmt;
+  msmi::Status status =
+      stmt.prepare(*db_,
+                   "SELECT time_us, inqueue3, p1_files, mta_queue, outbound_records "
+                   "FROM queue_samples WHERE run_id = ?1 ORDER BY time_us, rowid",
+                   kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    QueueSampleRow row;
+    row.time_us = stmt.column_int64(0);
+    row.inqueue3 = stmt.column_int64(1);
+    row.p1_files = stmt.column_int64(2);
+    row.mta_queue = stmt.column_int64(3);
+    row.outbound_records = stmt.column_int64(4);
+    rows->push_back(row);
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
+  return msmi::Status::Ok();
+}
+
+}  // namespace msmilog

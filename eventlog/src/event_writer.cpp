@@ -1,0 +1,139 @@
+#include "msmilog/event_writer.h"
+
+#include <limits>
+
+#include "msmilog/event_store.h"
+#include "msmilog/time_format.h"
+#include "sqlite_handle.h"
+
+namespace msmilog {
+namespace {
+
+constexpr std::string_view kInsertEventSql =
+    "INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, "
+    "level, thread, message_id, description) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+
+// epoch_us + time_us, saturated instead of overflowing (a time_us that large is a bug upstream,
+// but it must not become undefined behaviour here).
+std::int64_t absolute_time_us(std::int64_t epoch_us, std::int64_t time_us) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(epoch_us, time_us, &sum)) {
+    return time_us > 0 ? std::numeric_limits<std::int64_t>::max()
+                       : std::numeric_limits<std::int64_t>::min();
+  }
+  return sum;
+}
+
+}  // namespace
+
+EventWriter::EventWriter(EventStore* store, std::int64_t run_id, std::string computer,
+                         std::int64_t epoch_us)
+    : store_(store),
+      run_id_(run_id),
+      computer_(std::move(computer)),
+      epoch_us_(epoch_us),
+      insert_(std::make_unique<SqliteStatement>()) {}
+
+EventWriter::~EventWriter() {
+  if (store_ != nullptr) {
+    flush();
+    store_->forget_writer(this);
+  }
+}
+
+void EventWriter::start() {
+  const std::string what = "opening the event writer of run " + std::to_string(run_id_);
+  status_ = store_->check_writable();
+  if (status_.ok()) status_ = store_->check_run_exists(run_id_);
+  if (!status_.ok()) return;
+
+  // Continue after the run's last event, so a second writer of a run never collides on seq.
+  SqliteStatement last_seq;
+  status_ = last_seq.prepare(*store_->db_,
+                             "SELECT coalesce(max(seq), 0) FROM events WHERE run_id = ?1", what);
+  if (!status_.ok()) return;
+  last_seq.bind_int64(1, run_id_);
+  const int rc = last_seq.step();
+  if (rc != SQLITE_ROW) {
+    status_ = store_->db_->error(rc, what);
+    return;
+  }
+  next_seq_ = last_seq.column_int64(0) + 1;
+
+  status_ = insert_->prepare(*store_->db_, kInsertEventSql, what, /*reused=*/true);
+  if (status_.ok()) buffer_.reserve(kBatchSize);
+}
+
+void EventWriter::write(const msmi::Event& event) {
+  if (status_.ok() && store_ == nullptr) {
+    status_ = msmi::Status::IoError("event store closed before its writer of run " +
+                                    std::to_string(run_id_) + "; later events are dropped");
+  }
+  if (!status_.ok()) {
+    ++dropped_;
+    return;
+  }
+  buffer_.push_back(PendingEvent{next_seq_++, event});
+  if (buffer_.size() >= kBatchSize) flush();
+}
+
+msmi::Status EventWriter::flush() {
+  if (buffer_.empty()) return status_;
+  const auto count = static_cast<std::int64_t>(buffer_.size());
+  if (status_.ok() && store_ != nullptr) {
+    msmi::Status status = insert_buffered();
+    if (status.ok()) {
+      written_ += count;
+    } else {
+      status_ = std::move(status);
+      dropped_ += count;
+    }
+  } else {
+    // Unreachable while write() drops after an error; kept so a buffer is never lost silently.
+    dropped_ += count;
+  }
+  buffer_.clear();
+  return status_;
+}
+
+msmi::Status EventWriter::insert_buffered() {
+  SqliteDb& db = *store_->db_;
+  const std::string what = "writing events of run " + std::to_string(run_id_);
+  msmi::Status status = db.exec("BEGIN IMMEDIATE", what);
+  if (!status.ok()) return status;
+
+  std::string time_text;
+  for (const PendingEvent& pending : buffer_) {
+    const msmi::Event& event = pending.event;
+    time_text = format_iso8601_utc(absolute_time_us(epoch_us_, event.time_us));
+    insert_->bind_int64(1, run_id_);
+    insert_->bind_int64(2, pending.seq);
+    insert_->bind_int64(3, event.time_us);
+    insert_->bind_text_static(4, time_text);
+    insert_->bind_text_static(5, computer_);
+    insert_->bind_text_static(6, event.source);
+    insert_->bind_int64(7, event.event_id);
+    insert_->bind_text_static(8, msmi::to_string(event.type));
+    insert_->bind_text_static(9, msmi::to_string(event.category));
+    insert_->bind_int64(10, event.level);
+    insert_->bind_int64_or_null(11, event.thread);
+    insert_->bind_text_or_null(12, event.message_id);
+    insert_->bind_text_static(13, event.description);
+    const int rc = insert_->step();
+    if (rc != SQLITE_DONE) status = db.error(rc, what);
+    insert_->reset();
+    if (!status.ok()) break;
+  }
+  if (status.ok()) status = db.exec("COMMIT", what);
+  if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+void EventWriter::detach() {
+  flush();
+  insert_->finalize();
+  store_ = nullptr;
+}
+
+}  // namespace msmilog

@@ -1,0 +1,216 @@
+#include "sqlite_handle.h"
+
+#include <utility>
+
+namespace msmilog {
+
+msmi::Status sqlite_status(sqlite3* db, int rc, std::string_view path, std::string_view what) {
+  const int primary = rc & 0xff;
+  // sqlite3_errmsg describes the connection's most recent error, which is rc when rc came from
+  // that connection; a recorded bind error or a null db only has the generic text.
+  const char* detail =
+      (db != nullptr && sqlite3_errcode(db) == rc) ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string message;
+  message.reserve(path.size() + what.size() + 64);
+  message.append(path).append(": ").append(what).append(": ").append(detail);
+  message.append(" (SQLite code ").append(std::to_string(rc)).append(")");
+  switch (primary) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return msmi::Status::Busy(std::move(message));
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_SCHEMA:
+      return msmi::Status::Corruption(std::move(message));
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+    case SQLITE_TOOBIG:
+      return msmi::Status::InvalidArgument(std::move(message));
+    case SQLITE_NOTFOUND:
+      return msmi::Status::NotFound(std::move(message));
+    default:
+      return msmi::Status::IoError(std::move(message));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SqliteDb
+
+SqliteDb::~SqliteDb() {
+  close();
+}
+
+SqliteDb::SqliteDb(SqliteDb&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
+  if (this != &other) {
+    close();
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+msmi::Status SqliteDb::open(const std::string& path, int flags) {
+  close();
+  path_ = path;
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
+  if (rc != SQLITE_OK) {
+    msmi::Status status = sqlite_status(db, rc, path, "cannot open database");
+    // sqlite3_open_v2 hands out a handle even on failure; it must still be closed.
+    sqlite3_close(db);
+    return status;
+  }
+  db_ = db;
+  return msmi::Status::Ok();
+}
+
+void SqliteDb::close() {
+  if (db_ == nullptr) return;
+  if (sqlite3_close(db_) != SQLITE_OK) {
+    // A statement is still alive, which our owners are written never to allow. Let SQLite
+    // free the connection after the last finalize rather than leak it.
+    sqlite3_close_v2(db_);
+  }
+  db_ = nullptr;
+}
+
+msmi::Status SqliteDb::exec(const char* sql, std::string_view what) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return error(rc, what);
+  return msmi::Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// SqliteStatement
+
+SqliteStatement::~SqliteStatement() {
+  finalize();
+}
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      bind_error_(std::exchange(other.bind_error_, SQLITE_OK)) {}
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
+  if (this != &other) {
+    finalize();
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    bind_error_ = std::exchange(other.bind_error_, SQLITE_OK);
+  }
+  return *this;
+}
+
+msmi::Status SqliteStatement::prepare(const SqliteDb& db, std::string_view sql,
+                                      std::string_view what, bool reused) {
+  finalize();
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db.get(), sql.data(), static_cast<int>(sql.size()),
+                                    reused ? SQLITE_PREPARE_PERSISTENT : 0u, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    if ((rc & 0xff) == SQLITE_ERROR) {
+      // Our SQL is fixed text, so "no such table/column" means the file's tables differ.
+      return msmi::Status::Corruption(
+          db.path() + ": " + std::string(what) +
+          ": tables do not match the msmisim schema: " + sqlite3_errmsg(db.get()));
+    }
+    return db.error(rc, what);
+  }
+  stmt_ = stmt;
+  return msmi::Status::Ok();
+}
+
+void SqliteStatement::finalize() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  stmt_ = nullptr;
+  bind_error_ = SQLITE_OK;
+}
+
+namespace {
+inline void remember(int rc, int* first_error) {
+  if (rc != SQLITE_OK && *first_error == SQLITE_OK) *first_error = rc;
+}
+}  // namespace
+
+void SqliteStatement::bind_int64(int index, std::int64_t value) {
+  remember(sqlite3_bind_int64(stmt_, index, value), &bind_error_);
+}
+
+void SqliteStatement::bind_double(int index, double value) {
+  remember(sqlite3_bind_double(stmt_, index, value), &bind_error_);
+}
+
+void SqliteStatement::bind_null(int index) {
+  remember(sqlite3_bind_null(stmt_, index), &bind_error_);
+}
+
+void SqliteStatement::bind_text(int index, std::string_view value) {
+  remember(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+      &bind_error_);
+}
+
+void SqliteStatement::bind_text_static(int index, std::string_view value) {
+  // data() of an empty view may be null, which SQLite would store as NULL rather than ''.
+  const char* data = value.empty() ? "" : value.data();
+  remember(sqlite3_bind_text64(stmt_, index, data, value.size(), SQLITE_STATIC, SQLITE_UTF8),
+           &bind_error_);
+}
+
+void SqliteStatement::bind_text_or_null(int index, std::string_view value) {
+  if (value.empty()) {
+    bind_null(index);
+  } else {
+    bind_text_static(index, value);
+  }
+}
+
+void SqliteStatement::bind_int64_or_null(int index, std::int64_t value) {
+  if (value == -1) {
+    bind_null(index);
+  } else {
+    bind_int64(index, value);
+  }
+}
+
+int SqliteStatement::step() {
+  if (stmt_ == nullptr) return SQLITE_MISUSE;
+  if (bind_error_ != SQLITE_OK) return bind_error_;
+  return sqlite3_step(stmt_);
+}
+
+void SqliteStatement::reset() {
+  if (stmt_ == nullptr) return;
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_error_ = SQLITE_OK;
+}
+
+bool SqliteStatement::column_is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t SqliteStatement::column_int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::int64_t SqliteStatement::column_int64_or(int column, std::int64_t null_value) const {
+  return column_is_null(column) ? null_value : sqlite3_column_int64(stmt_, column);
+}
+
+double SqliteStatement::column_double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
+
+std::string SqliteStatement::column_text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+}
+
+}  // namespace msmilog

@@ -1,0 +1,119 @@
+// RAII owners for the two SQLite handles, and the one place where an SQLite result code becomes
+// a msmi::Status. Private to eventlog: nothing outside this library sees sqlite3.h.
+//
+// Ownership rules (SQLite's own): every statement must be finalized before its connection is
+// closed. SqliteStatement finalizes in its destructor; SqliteDb closes in its destructor and, if
+// a statement is still alive (a bug), falls back to sqlite3_close_v2 so the connection becomes a
+// zombie that SQLite frees after the last finalize instead of leaking or crashing.
+//
+// Not thread-safe: a connection and its statements are used by one thread at a time.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "msmi/status.h"
+
+namespace msmilog {
+
+// Maps an SQLite result code to a Status whose message names the database and the operation:
+// "<path>: <what>: <sqlite3_errmsg> (SQLite code N)".
+//   SQLITE_BUSY/LOCKED -> Busy; CORRUPT/NOTADB/SCHEMA -> Corruption;
+//   CONSTRAINT/MISMATCH/RANGE/TOOBIG -> InvalidArgument; NOTFOUND -> NotFound;
+//   everything else (CANTOPEN, IOERR, READONLY, FULL, PERM, ...) -> IoError.
+// REQUIRES: rc is not SQLITE_OK/ROW/DONE. db may be null (then sqlite3_errstr(rc) is used).
+msmi::Status sqlite_status(sqlite3* db, int rc, std::string_view path, std::string_view what);
+
+// Owns one sqlite3 connection. Movable, not copyable.
+class SqliteDb {
+ public:
+  SqliteDb() = default;
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  SqliteDb(SqliteDb&& other) noexcept;
+  SqliteDb& operator=(SqliteDb&& other) noexcept;
+
+  // Opens `path` with sqlite3_open_v2(flags) (SQLITE_OPEN_EXRESCODE is added). On failure
+  // returns the status (IoError for an unopenable path) and leaves *this closed.
+  msmi::Status open(const std::string& path, int flags);
+
+  // Closes the connection. REQUIRES: every statement on it has been finalized.
+  void close();
+
+  sqlite3* get() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // Runs one or more statements without results (PRAGMA x=y, BEGIN, COMMIT …).
+  // `what` names the operation in the error message.
+  msmi::Status exec(const char* sql, std::string_view what);
+
+  // Status for the connection's last error, see sqlite_status().
+  msmi::Status error(int rc, std::string_view what) const {
+    return sqlite_status(db_, rc, path_, what);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// Owns one prepared statement. Movable, not copyable; finalized on destruction.
+//
+// Binding: bind_* record the first failing bind; step() then returns that code without
+// stepping, so call sites can bind several parameters and check once. Parameter indexes are
+// 1-based as in SQLite. reset() rewinds and clears bindings and the recorded bind error.
+class SqliteStatement {
+ public:
+  SqliteStatement() = default;
+  ~SqliteStatement();
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+
+  // Compiles `sql` (one statement) on `db`. On failure *this stays empty. A compile error of our
+  // fixed SQL means the tables do not look as expected, so SQLITE_ERROR maps to Corruption.
+  // `reused` hints SQLite that the statement will be stepped many times (a batch insert).
+  // REQUIRES: db outlives this statement (or finalize() is called first).
+  msmi::Status prepare(const SqliteDb& db, std::string_view sql, std::string_view what,
+                       bool reused = false);
+
+  void finalize();
+  bool valid() const { return stmt_ != nullptr; }
+
+  void bind_int64(int index, std::int64_t value);
+  void bind_double(int index, double value);
+  void bind_null(int index);
+  // Copies the text (SQLITE_TRANSIENT).
+  void bind_text(int index, std::string_view value);
+  // Does not copy: REQUIRES `value` stays alive and unchanged until reset() or the end of step().
+  void bind_text_static(int index, std::string_view value);
+  // NULL when value is empty.
+  void bind_text_or_null(int index, std::string_view value);
+  // NULL when value == -1.
+  void bind_int64_or_null(int index, std::int64_t value);
+
+  // SQLITE_ROW, SQLITE_DONE or an error code (possibly a recorded bind error).
+  int step();
+  // Rewinds, clears the bindings and the recorded bind error.
+  void reset();
+
+  // Column accessors, valid after step() returned SQLITE_ROW. 0-based as in SQLite.
+  bool column_is_null(int column) const;
+  std::int64_t column_int64(int column) const;
+  // `null_value` when the column is NULL.
+  std::int64_t column_int64_or(int column, std::int64_t null_value) const;
+  double column_double(int column) const;
+  // Empty string when NULL.
+  std::string column_text(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+  int bind_error_ = SQLITE_OK;
+};
+
+}  // namespace msmilog

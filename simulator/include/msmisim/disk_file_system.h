@@ -1,0 +1,51 @@
+// The real shadow postoffice: a FileSystem rooted at a directory on disk.
+#pragma once
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "msmi/file_system.h"
+
+namespace msmisim {
+
+class DiskFileSystem final : public msmi::FileSystem {
+ public:
+  explicit DiskFileSystem(std::filesystem::path root) : root_(std::move(root)) {}
+
+  msmi::Status read_file(const std::string& path, std::string* contents) override;
+  msmi::Status write_file(const std::string& path, std::string_view contents) override;
+  msmi::Status append_file(const std::string& path, std::string_view data) override;
+  msmi::Status remove_file(const std::string& path) override;
+  msmi::Status rename_file(const std::string& from, const std::string& to) override;
+  msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
+  msmi::Status make_dirs(const std::string& dir) override;
+  bool exists(const std::string& path) override;
+
+  const std::filesystem::path& root() const { return root_; }
+
+ private:
+  std::filesystem::path full(const std::string& path) const { return root_ / path; }
+  std::filesystem::path root_;
+};
+
+// Wraps a FileSystem and makes chosen files behave as locked by another process (Busy), the way
+// a PC MTA or a backup program holds INQUEUE3 (Q168857).
+class LockingFileSystem final : public msmi::FileSystemWrapper {
+ public:
+  using FileSystemWrapper::FileSystemWrapper;
+  void lock(const std::string& path) { locked_.insert(path); }
+  void unlock(const std::string& path) { locked_.erase(path); }
+
+  msmi::Status read_file(const std::string& path, std::string* contents) override;
+  msmi::Status write_file(const std::string& path, std::string_view contents) override;
+  msmi::Status append_file(const std::string& path, std::string_view data) override;
+  msmi::Status remove_file(const std::string& path) override;
+  msmi::Status rename_file(const std::string& from, const std::string& to) override;
+
+ private:
+  bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }
+  std::set<std::string> locked_;
+};
+
+}  // namespace msmisim

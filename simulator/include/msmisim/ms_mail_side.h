@@ -1,0 +1,57 @@
+// The MS Mail side of the world: External/PC MTA dropping mail into the shadow postoffice
+// (MAI, then P1, then an INQUEUE3 record, as in Q100826) and picking up what the MSMI left in
+// the postoffices' mailbags. A message that cannot be queued (INQUEUE3 full or locked) is held
+// and offered again later, as the PC MTA would.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "msmi/clock.h"
+#include "msmi/file_system.h"
+#include "msmi/network_directory.h"
+#include "msmisim/ledger.h"
+
+namespace msmisim {
+
+struct OutgoingMail {
+  std::string label;
+  std::string sender;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string subject;
+  std::string body;
+};
+
+class MsMailSide {
+ public:
+  // All references must outlive this object.
+  MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& ledger,
+             msmi::PostofficeName connector);
+
+  // Writes the message into the shadow postoffice and the ledger. Returns its message ID.
+  std::string submit(const OutgoingMail& mail);
+  // Offers held messages again; returns how many were queued.
+  int retry_held();
+  std::size_t held() const { return held_.size(); }
+  bool is_held(const std::string& message_id) const;
+  // The PC MTA: removes up to `limit` records from every postoffice mailbag of `directory`.
+  // Returns how many it took.
+  int drain_mailbags(const msmi::NetworkDirectory& directory, int limit);
+  // Message IDs for Exchange-side mail share the number sequence so that every ID is unique.
+  std::uint32_t next_number() { return next_number_++; }
+
+ private:
+  bool enqueue(const std::string& message_id, std::uint32_t number);
+
+  msmi::FileSystem& fs_;
+  const msmi::Clock& clock_;
+  Ledger& ledger_;
+  msmi::PostofficeName connector_;
+  std::uint32_t next_number_ = 1;
+  std::deque<std::pair<std::string, std::uint32_t>> held_;
+};
+
+}  // namespace msmisim

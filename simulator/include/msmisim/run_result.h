@@ -1,0 +1,71 @@
+// What a run leaves behind, for the summary, the event store and the expectations.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "msmi/defects.h"
+#include "msmi/event.h"
+#include "msmi/worker.h"
+#include "msmisim/ledger.h"
+
+namespace msmisim {
+
+struct ThreadSample {
+  std::int64_t time_us = 0;  // end of the sample interval
+  int thread = 0;
+  std::string role;
+  double busy_pct = 0.0;
+};
+
+struct QueueSample {
+  std::int64_t time_us = 0;
+  std::int64_t inqueue3 = 0;  // records in INQUEUE3
+  std::int64_t p1_files = 0;  // envelopes in P1/
+  std::int64_t mta_queue = 0;  // messages waiting in the MTA's MSMI queue
+  std::int64_t outbound_records = 0;  // records in the postoffices' mailbags
+  std::int64_t held = 0;  // messages the MS Mail side could not queue yet
+};
+
+struct ThreadSummary {
+  int thread = 0;
+  std::string role;
+  msmi::ThreadState state = msmi::ThreadState::kStopped;
+  double last_busy_pct = 0.0;  // in the last sample interval
+  double mean_busy_pct = 0.0;  // over the whole run
+};
+
+struct ExpectationResult {
+  bool passed = false;
+  std::string what;    // "event 2342 containing \"0x15\" count ≥ 10"
+  std::string actual;  // "57"
+};
+
+struct RunResult {
+  std::uint64_t seed = 0;
+  std::string profile;
+  msmi::DefectSet defects;
+  std::int64_t virtual_duration_us = 0;
+  std::int64_t scheduler_steps = 0;
+  std::int64_t suppressed_events = 0;
+  std::vector<msmi::Event> events;
+  std::vector<LedgerEntry> ledger;
+  std::vector<ThreadSample> samples;
+  std::vector<QueueSample> queue_samples;
+  std::vector<ThreadSummary> threads;
+  QueueSample backlog;  // at the end
+  bool service_running = false;
+  int crashes = 0;
+  std::vector<std::string> expectation_sets;  // which blocks of "expect" applied
+  std::vector<ExpectationResult> expectations;
+
+  bool passed() const {
+    for (const ExpectationResult& e : expectations) {
+      if (!e.passed) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace msmisim

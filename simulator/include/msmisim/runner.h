@@ -1,0 +1,35 @@
+// Runs a scenario: builds the world (shadow postoffice on disk, simulated MTA, MS Mail side,
+// operator, sampler), runs the engine in virtual time, settles the ledger and checks the
+// expectations. A run is a function of (scenario, seed, profile, msmisim version).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "msmi/event.h"
+#include "msmi/status.h"
+#include "msmisim/run_result.h"
+#include "msmisim/scenario.h"
+
+namespace msmisim {
+
+struct RunOptions {
+  std::uint64_t seed = 0;
+  std::string profile;                    // must name a known profile
+  std::filesystem::path postoffice_dir;   // created if absent; see prepare_postoffice
+  msmi::EventSink* extra_sink = nullptr;  // receives every event as it is written, if set
+};
+
+// The seed a scenario runs with when none is given: its own, else one derived from its name.
+std::uint64_t default_seed(const Scenario& scenario);
+
+// Makes `dir` an empty shadow postoffice (P1, MAI/MA0..MAF, KEY, MBG, GLB, XTN) for the
+// scenario. A folder that is not empty and was not made by msmisim (no .msmisim-postoffice
+// marker) is refused with InvalidArgument and left untouched.
+msmi::Status prepare_postoffice(const std::filesystem::path& dir, const Scenario& scenario);
+
+// InvalidArgument for an unknown profile or a postoffice folder that cannot be used.
+msmi::Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResult* result);
+
+}  // namespace msmisim

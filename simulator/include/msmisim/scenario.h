@@ -1,0 +1,137 @@
+// A scenario: the world, the faults, the operator's steps and what must hold afterwards. Loaded
+// from JSON by scenario_loader.h; the format is documented in scenarios/README.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "msmi/defects.h"
+#include "msmi/diagnostics.h"
+#include "msmi/message_observer.h"
+#include "msmi/worker.h"
+#include "msmisim/ledger.h"
+#include "msmisim/simulated_mta.h"
+
+namespace msmisim {
+
+// Inclusive bounds; either may be absent.
+struct CountRange {
+  std::optional<double> min;
+  std::optional<double> max;
+  bool contains(double value) const {
+    return (!min || value >= *min) && (!max || value <= *max);
+  }
+  // "= 3", "≥ 10", "≤ 0", "5..9"
+  std::string describe() const;
+};
+
+struct TrafficSpec {
+  Direction direction = Direction::kInbound;
+  std::vector<std::string> senders;     // picked round-robin
+  std::vector<std::string> recipients;  // picked round-robin, one per message
+  std::string subject = "Traffic";
+  std::int64_t every_us = 60'000'000;
+  std::int64_t start_us = 0;
+  std::optional<std::int64_t> stop_us;  // default: the end of the run
+  double jitter = 0.0;                  // 0..1: each gap is every × (1 ± jitter), seeded
+};
+
+struct MessageSpec {
+  std::int64_t at_us = 0;
+  Direction direction = Direction::kInbound;
+  std::string label;
+  std::string sender;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string subject = "Message";
+  std::string body;
+};
+
+enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3 };
+
+struct OperatorStep {
+  std::int64_t at_us = 0;
+  OperatorAction action = OperatorAction::kRestart;
+  std::string service = "msmi";  // msmi | mta | pcmta (reset_inqueue3: none)
+  std::string only_if;           // "", "msmi_stopped", "msmi_running"
+};
+
+struct EventExpectation {
+  int id = 0;
+  CountRange count;
+  std::string text;  // substring the counted events' descriptions must contain
+  std::optional<int> thread;
+  std::int64_t from_us = 0;              // count only events at or after this virtual time
+  std::optional<std::int64_t> until_us;  // … and before this one
+};
+
+// The events with these IDs (on `thread`, if given), taken in order, must contain the IDs as a
+// contiguous pattern at least `repeats` times.
+struct SequenceExpectation {
+  std::vector<int> ids;
+  int repeats = 1;
+  std::optional<int> thread;
+};
+
+struct ThreadExpectation {
+  int thread = 0;
+  std::optional<msmi::ThreadState> state;  // at the end of the run
+  CountRange busy_pct;                     // mean busy share over the window
+  std::int64_t from_us = 0;                // window start
+  std::optional<std::int64_t> until_us;    // window end, default: the end of the run
+};
+
+struct Expectations {
+  std::vector<EventExpectation> events;
+  std::vector<SequenceExpectation> sequences;
+  std::vector<ThreadExpectation> threads;
+  std::map<std::string, CountRange> backlog;  // p1_files, inqueue3, mta_queue, held
+  std::map<msmi::Fate, CountRange> ledger;
+  std::map<std::string, msmi::Fate> message_fates;  // label → fate
+  std::optional<bool> service_running;
+  CountRange crashes;
+  bool has_crashes = false;
+  int size() const;
+};
+
+struct Scenario {
+  std::string path;  // as given on the command line
+  std::string text;  // the file's bytes
+  std::string name;
+  std::string description;
+  std::string kb;
+  std::string profile = "exchange-5.0";
+  std::optional<std::uint64_t> seed;
+  std::int64_t duration_us = 3'600'000'000;
+  std::int64_t epoch_us = 864'302'400'000'000;  // 1997-05-22T12:00:00Z
+  std::string computer = "EXCHSRV1";
+  std::int64_t sample_interval_us = 60'000'000;
+
+  // Engine settings; absent fields keep the engine's defaults.
+  int cpus = 1;
+  int outbound_threads = 1;
+  std::map<msmi::Category, msmi::LoggingLevel> logging;
+  msmi::LoggingLevel logging_default = msmi::LoggingLevel::kNone;
+  std::map<msmi::Defect, bool> defect_overrides;
+  std::optional<int> max_attempts;
+  std::optional<std::int64_t> retry_delay_us, restart_deferral_us, poll_interval_us,
+      refresh_interval_us, thread_refresh_us;
+
+  std::string connector_network = "EXCHANGE";
+  std::string connector_postoffice = "MSMCON";
+  std::vector<std::string> postoffices = {"MSNET/SALES"};  // NET/PO with a mailbag
+  std::int64_t pcmta_interval_us = 30'000'000;             // how often the PC MTA empties them
+  int pcmta_batch = 50;
+
+  std::vector<TrafficSpec> traffic;
+  std::vector<MessageSpec> messages;
+  std::vector<MtaFault> faults;
+  std::vector<OperatorStep> operator_steps;
+  // Profile name (or "*" for all profiles) → what must hold.
+  std::map<std::string, Expectations> expectations;
+};
+
+}  // namespace msmisim

@@ -1,0 +1,64 @@
+// The simulated Exchange MTA behind MtaGateway: upload and download sessions, om_put with
+// scripted return codes, the MSMI queue of mail going out to MS Mail, and the MSExchangeMTA
+// service state. While the MTA is stopped every call answers OM_NETWORK_ERROR.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "msmi/clock.h"
+#include "msmi/mta_gateway.h"
+
+namespace msmisim {
+
+// The MTA answers `code` to om_put of a message whose sender matches `sender_pattern` or one of
+// whose recipients matches `recipient_pattern` (glob: * and ?, case-insensitive), while the
+// virtual time is in [from_us, until_us).
+struct MtaFault {
+  std::string sender_pattern;
+  std::string recipient_pattern;
+  msmi::XomReturnCode code = msmi::XomReturnCode::kSystemError;
+  std::int64_t from_us = 0;
+  std::int64_t until_us = INT64_MAX;
+};
+
+bool glob_match(std::string_view pattern, std::string_view text);
+
+class SimulatedMta final : public msmi::MtaGateway {
+ public:
+  explicit SimulatedMta(const msmi::Clock& clock) : clock_(clock) {}
+
+  void add_fault(MtaFault fault) { faults_.push_back(std::move(fault)); }
+  void set_running(bool running);
+  bool running() const { return running_; }
+  // A message from an Exchange user waiting for the MSMI (outbound).
+  void enqueue_outbound(msmi::XomMessage message) { msmi_queue_.push_back(std::move(message)); }
+  std::size_t queue_depth() const { return msmi_queue_.size(); }
+  const std::deque<msmi::XomMessage>& msmi_queue() const { return msmi_queue_; }
+  std::int64_t accepted() const { return accepted_; }
+  std::int64_t refused() const { return refused_; }
+  std::int64_t ndrs_received() const { return ndrs_received_; }
+
+  msmi::XomReturnCode open_upload_session() override;
+  msmi::XomReturnCode put(const msmi::XomMessage& message) override;
+  void close_upload_session() override;
+  msmi::XomReturnCode open_download_session() override;
+  msmi::XomReturnCode read_next(std::optional<msmi::XomMessage>* out) override;
+  msmi::XomReturnCode acknowledge(std::string_view message_id) override;
+  void close_download_session() override;
+
+ private:
+  const msmi::Clock& clock_;
+  std::vector<MtaFault> faults_;
+  std::deque<msmi::XomMessage> msmi_queue_;
+  bool running_ = true;
+  int upload_sessions_ = 0;
+  int download_sessions_ = 0;
+  std::int64_t accepted_ = 0;
+  std::int64_t refused_ = 0;
+  std::int64_t ndrs_received_ = 0;
+};
+
+}  // namespace msmisim

@@ -1,0 +1,22 @@
+// The msmisim command line: one function per subcommand. Exit codes are a contract for CI:
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace msmisim::cli {
+
+inline constexpr int kExitOk = 0;              // done; every expectation held
+inline constexpr int kExitExpectations = 1;    // the run finished but an expectation failed
+inline constexpr int kExitBadInput = 2;        // bad arguments, scenario or postoffice folder
+inline constexpr int kExitStore = 3;           // the event store cannot be opened, read or written
+inline constexpr int kExitInternal = 4;        // a bug in msmisim
+
+int run_command(const std::vector<std::string>& args);
+int query_command(const std::vector<std::string>& args);
+int runs_command(const std::vector<std::string>& args);
+
+// Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted.
+std::string shell_quote(const std::string& arg);
+
+}  // namespace msmisim::cli

@@ -1,0 +1,283 @@
+// msmisim query and msmisim runs: read the event store, with journalctl-like filters.
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "msmilog/event_store.h"
+#include "msmilog/time_format.h"
+
+namespace msmisim::cli {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kQueryHelp = R"(usage: msmisim query [options]
+
+Lists recorded events, oldest first, with journalctl-like filters. Filters combine with AND;
+--event-id may be given several times (any of them).
+
+examples:
+  msmisim query --event-id 2342 --event-id 2553 --limit 8
+  msmisim query --run latest --text "0x15" --format csv
+  msmisim query --since 10m --until 15m --thread 5       (virtual time since the run started)
+  msmisim query --since 1997-05-22T12:10:00Z --format json
+
+options:
+)";
+
+constexpr const char* kRunsHelp = R"(usage: msmisim runs [--db FILE] [--format table|json|csv]
+
+Lists the runs recorded in the event store: scenario, profile, seed, verdict and event count.
+
+example:
+  msmisim runs --db msmisim.db
+
+options:
+)";
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+bool valid_format(const std::string& format) {
+  return format == "table" || format == "json" || format == "csv";
+}
+
+int open_store(const std::string& command, const std::string& db,
+               std::unique_ptr<msmilog::EventStore>* store) {
+  const msmi::Status s = msmilog::EventStore::open_read_only(db, store);
+  if (!s.ok()) {
+    std::cerr << "msmisim " << command << ": " << s.to_string() << "\n";
+    if (s.is_not_found()) std::cerr << "(run 'msmisim run SCENARIO --db " << db << "' to record one)\n";
+    return kExitStore;
+  }
+  return kExitOk;
+}
+
+// "10m", "90s" → virtual µs since the run started; an ISO time → wall-clock time column.
+bool parse_time_filter(const std::string& text, std::optional<std::int64_t>* us,
+                       std::optional<std::string>* iso) {
+  std::int64_t value = 0;
+  if (msmilog::parse_duration_us(text, &value)) {
+    *us = value;
+    return true;
+  }
+  if (msmilog::parse_iso8601_utc(text, &value)) {
+    *iso = text;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int query_command(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
+      ("run", po::value<std::string>(), "run ID, or 'latest' (default: all runs)")
+      ("event-id,e", po::value<std::vector<int>>()->composing(), "event ID (repeatable)")
+      ("since", po::value<std::string>(), "from this time: a duration since the run started (10m) or ISO-8601 UTC")
+      ("until", po::value<std::string>(), "up to this time, same forms as --since")
+      ("text", po::value<std::string>(), "description contains this text (case-insensitive)")
+      ("message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")
+      ("source", po::value<std::string>(), "event source, e.g. MSExchangeMSMI")
+      ("type", po::value<std::string>(), "Error, Warning or Information")
+      ("thread", po::value<int>(), "MT.EXE thread number")
+      ("limit,n", po::value<std::int64_t>(), "at most this many events")
+      ("reverse,r", "newest first")
+      ("count", "print only how many events match")
+      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "msmisim query: " << e.what() << "\nTry 'msmisim query --help'.\n";
+    return kExitBadInput;
+  }
+  if (vm.count("help")) {
+    std::cout << kQueryHelp << options;
+    return kExitOk;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (!valid_format(format)) {
+    std::cerr << "msmisim query: --format " << format << ": expected table, json or csv\n";
+    return kExitBadInput;
+  }
+  msmilog::EventFilter filter;
+  for (const char* key : {"since", "until"}) {
+    if (!vm.count(key)) continue;
+    const std::string text = vm[key].as<std::string>();
+    const bool since = std::string(key) == "since";
+    if (!parse_time_filter(text, since ? &filter.since_us : &filter.until_us,
+                           since ? &filter.since_time : &filter.until_time)) {
+      std::cerr << "msmisim query: --" << key << " " << text
+                << ": expected a duration since the run started (\"90s\", \"10m\", \"1h30m\") or an ISO-8601 UTC time (\"1997-05-22T12:10:00Z\")\n";
+      return kExitBadInput;
+    }
+  }
+  if (vm.count("event-id")) filter.event_ids = vm["event-id"].as<std::vector<int>>();
+  if (vm.count("text")) filter.text = vm["text"].as<std::string>();
+  if (vm.count("message-id")) filter.message_id = vm["message-id"].as<std::string>();
+  if (vm.count("source")) filter.source = vm["source"].as<std::string>();
+  if (vm.count("type")) filter.type = vm["type"].as<std::string>();
+  if (vm.count("thread")) filter.thread = vm["thread"].as<int>();
+  if (vm.count("limit")) {
+    filter.limit = vm["limit"].as<std::int64_t>();
+    if (filter.limit < 0) {
+      std::cerr << "msmisim query: --limit must be 0 or more\n";
+      return kExitBadInput;
+    }
+  }
+  filter.newest_first = vm.count("reverse") != 0;
+
+  std::unique_ptr<msmilog::EventStore> store;
+  const std::string db = vm["db"].as<std::string>();
+  if (int rc = open_store("query", db, &store); rc != kExitOk) return rc;
+  if (vm.count("run")) {
+    const std::string run = vm["run"].as<std::string>();
+    std::int64_t id = 0;
+    if (run == "latest") {
+      const msmi::Status s = store->latest_run_id(&id);
+      if (!s.ok()) {
+        std::cerr << "msmisim query: --run latest: " << s.to_string() << "\n";
+        return kExitBadInput;
+      }
+    } else {
+      try {
+        std::size_t used = 0;
+        id = std::stoll(run, &used);
+        if (used != run.size()) throw std::invalid_argument(run);
+      } catch (const std::exception&) {
+        std::cerr << "msmisim query: --run " << run << ": expected a run ID or 'latest'\n";
+        return kExitBadInput;
+      }
+    }
+    filter.run_id = id;
+  }
+  if (vm.count("count")) {
+    std::int64_t count = 0;
+    const msmi::Status s = store->count_events(filter, &count);
+    if (!s.ok()) {
+      std::cerr << "msmisim query: " << s.to_string() << "\n";
+      return s.is_invalid_argument() ? kExitBadInput : kExitStore;
+    }
+    std::cout << count << "\n";
+    return kExitOk;
+  }
+
+  std::int64_t rows = 0;
+  if (format == "csv") std::cout << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,message_id,description\n";
+  if (format == "json") std::cout << "[";
+  const msmi::Status s = store->query_events(filter, [&](const msmilog::EventRow& e) {
+    const std::string thread = e.thread < 0 ? "" : std::to_string(e.thread);
+    if (format == "table") {
+      if (rows == 0) {
+        std::cout << pad("RUN", 5) << pad("TIME", 25) << pad("ID", 7) << pad("TYPE", 12) << pad("THR", 5)
+                  << pad("MESSAGE", 24) << "DESCRIPTION\n";
+      }
+      std::cout << pad(std::to_string(e.run_id), 5) << pad(e.time, 25) << pad(std::to_string(e.event_id), 7)
+                << pad(e.type, 12) << pad(thread, 5) << pad(e.message_id, 24) << e.description << "\n";
+    } else if (format == "csv") {
+      std::cout << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ',' << csv_field(e.computer)
+                << ',' << csv_field(e.source) << ',' << e.event_id << ',' << e.type << ',' << csv_field(e.category)
+                << ',' << e.level << ',' << thread << ',' << csv_field(e.message_id) << ','
+                << csv_field(e.description) << "\n";
+    } else {
+      nlohmann::json row = {{"run_id", e.run_id}, {"seq", e.seq}, {"time", e.time}, {"time_us", e.time_us},
+                            {"computer", e.computer}, {"source", e.source}, {"event_id", e.event_id},
+                            {"type", e.type}, {"category", e.category}, {"level", e.level},
+                            {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
+                            {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
+                            {"description", e.description}};
+      std::cout << (rows == 0 ? "\n  " : ",\n  ") << row.dump();
+    }
+    ++rows;
+    return true;
+  });
+  if (format == "json") std::cout << (rows == 0 ? "]\n" : "\n]\n");
+  if (!s.ok()) {
+    std::cerr << "msmisim query: " << s.to_string() << "\n";
+    return s.is_invalid_argument() ? kExitBadInput : kExitStore;
+  }
+  if (format == "table" && rows == 0) std::cerr << "(no events match)\n";
+  return kExitOk;
+}
+
+int runs_command(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
+      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "msmisim runs: " << e.what() << "\nTry 'msmisim runs --help'.\n";
+    return kExitBadInput;
+  }
+  if (vm.count("help")) {
+    std::cout << kRunsHelp << options;
+    return kExitOk;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (!valid_format(format)) {
+    std::cerr << "msmisim runs: --format " << format << ": expected table, json or csv\n";
+    return kExitBadInput;
+  }
+  std::unique_ptr<msmilog::EventStore> store;
+  if (int rc = open_store("runs", vm["db"].as<std::string>(), &store); rc != kExitOk) return rc;
+  std::vector<msmilog::RunSummary> runs;
+  const msmi::Status s = store->list_runs(&runs);
+  if (!s.ok()) {
+    std::cerr << "msmisim runs: " << s.to_string() << "\n";
+    return kExitStore;
+  }
+  if (format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : runs) {
+      out.push_back({{"run_id", r.run_id}, {"scenario", r.scenario}, {"scenario_sha256", r.scenario_sha256},
+                     {"seed", r.seed}, {"profile", r.profile}, {"defects", r.defects},
+                     {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"verdict", r.verdict},
+                     {"event_count", r.event_count}, {"virtual_duration_us", r.virtual_duration_us},
+                     {"command", r.command}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (format == "csv") {
+    std::cout << "run_id,scenario,profile,seed,defects,verdict,event_count,started_at,command\n";
+    for (const auto& r : runs) {
+      std::cout << r.run_id << ',' << csv_field(r.scenario) << ',' << r.profile << ',' << r.seed << ','
+                << csv_field(r.defects) << ',' << r.verdict << ',' << r.event_count << ',' << r.started_at
+                << ',' << csv_field(r.command) << "\n";
+    }
+    return kExitOk;
+  }
+  std::cout << pad("RUN", 5) << pad("SCENARIO", 34) << pad("PROFILE", 18) << pad("SEED", 22) << pad("VERDICT", 17)
+            << pad("EVENTS", 9) << "STARTED\n";
+  for (const auto& r : runs) {
+    std::cout << pad(std::to_string(r.run_id), 5) << pad(r.scenario, 34) << pad(r.profile, 18)
+              << pad(std::to_string(r.seed), 22) << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 17)
+              << pad(std::to_string(r.event_count), 9) << r.started_at << "\n";
+  }
+  if (runs.empty()) std::cerr << "(no runs recorded)\n";
+  return kExitOk;
+}
+
+}  // namespace msmisim::cli

@@ -1,0 +1,104 @@
+#include "msmisim/disk_file_system.h"
+
+#include <algorithm>
+#include <fstream>
+#include <system_error>
+
+namespace msmisim {
+namespace fs = std::filesystem;
+using msmi::Status;
+
+namespace {
+Status io_error(const std::string& path, const std::string& what) {
+  return Status::IoError(path + ": " + what);
+}
+}  // namespace
+
+Status DiskFileSystem::read_file(const std::string& path, std::string* contents) {
+  std::error_code ec;
+  if (!fs::is_regular_file(full(path), ec)) return Status::NotFound(path + ": no such file");
+  std::ifstream in(full(path), std::ios::binary);
+  if (!in) return io_error(path, "cannot be opened for reading");
+  contents->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return io_error(path, "read failed");
+  return Status::Ok();
+}
+
+Status DiskFileSystem::write_file(const std::string& path, std::string_view contents) {
+  std::ofstream out(full(path), std::ios::binary | std::ios::trunc);
+  if (!out) return io_error(path, "cannot be opened for writing");
+  out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  if (!out.flush()) return io_error(path, "write failed (disk full?)");
+  return Status::Ok();
+}
+
+Status DiskFileSystem::append_file(const std::string& path, std::string_view data) {
+  std::ofstream out(full(path), std::ios::binary | std::ios::app);
+  if (!out) return io_error(path, "cannot be opened for appending");
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!out.flush()) return io_error(path, "write failed (disk full?)");
+  return Status::Ok();
+}
+
+Status DiskFileSystem::remove_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::remove(full(path), ec)) {
+    return ec ? io_error(path, ec.message()) : Status::NotFound(path + ": no such file");
+  }
+  return Status::Ok();
+}
+
+Status DiskFileSystem::rename_file(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::rename(full(from), full(to), ec);
+  if (ec) return io_error(from, "cannot be renamed to " + to + ": " + ec.message());
+  return Status::Ok();
+}
+
+Status DiskFileSystem::list_dir(const std::string& dir, std::vector<std::string>* names) {
+  names->clear();
+  std::error_code ec;
+  fs::directory_iterator it(full(dir), ec);
+  if (ec) return Status::NotFound(dir + ": no such folder");
+  for (const fs::directory_entry& entry : it) {
+    if (entry.is_regular_file(ec)) names->push_back(entry.path().filename().string());
+  }
+  // Directory order is the file system's; the engine must see the same order on every run.
+  std::sort(names->begin(), names->end());
+  return Status::Ok();
+}
+
+Status DiskFileSystem::make_dirs(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(full(dir), ec);
+  if (ec) return io_error(dir, ec.message());
+  return Status::Ok();
+}
+
+bool DiskFileSystem::exists(const std::string& path) {
+  std::error_code ec;
+  return fs::exists(full(path), ec);
+}
+
+Status LockingFileSystem::read_file(const std::string& path, std::string* contents) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return FileSystemWrapper::read_file(path, contents);
+}
+Status LockingFileSystem::write_file(const std::string& path, std::string_view contents) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return FileSystemWrapper::write_file(path, contents);
+}
+Status LockingFileSystem::append_file(const std::string& path, std::string_view data) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return FileSystemWrapper::append_file(path, data);
+}
+Status LockingFileSystem::remove_file(const std::string& path) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return FileSystemWrapper::remove_file(path);
+}
+Status LockingFileSystem::rename_file(const std::string& from, const std::string& to) {
+  if (is_locked(from) || is_locked(to)) return Status::Busy(from + ": locked by another process");
+  return FileSystemWrapper::rename_file(from, to);
+}
+
+}  // namespace msmisim

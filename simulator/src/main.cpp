@@ -1,0 +1,51 @@
+// msmisim: a deterministic simulator of the Exchange 4.0/5.0 MS Mail Connector Interchange.
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: msmisim <command> [options]
+
+Reproduces Microsoft Exchange MS Mail Connector Interchange (MSMI) Knowledge Base bugs in a
+deterministic simulation and records every event in an SQLite event store.
+
+commands:
+  run SCENARIO   run a scenario and check its expectations
+  query          list recorded events with journalctl-like filters
+  runs           list the recorded runs
+
+'msmisim <command> --help' shows the options of a command, with an example.
+
+exit codes: 0 done (expectations held), 1 an expectation failed, 2 bad input,
+            3 event store unusable, 4 internal error
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? msmisim::cli::kExitBadInput : msmisim::cli::kExitOk;
+  }
+  if (args[0] == "--version") {
+    std::cout << "msmisim " << MSMISIM_VERSION << "\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "run") return msmisim::cli::run_command(args);
+    if (command == "query") return msmisim::cli::query_command(args);
+    if (command == "runs") return msmisim::cli::runs_command(args);
+  } catch (const std::exception& e) {
+    std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
+    return msmisim::cli::kExitInternal;
+  }
+  std::cerr << "msmisim: unknown command '" << command << "'\n\n" << kUsage;
+  return msmisim::cli::kExitBadInput;
+}

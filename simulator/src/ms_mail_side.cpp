@@ -1,0 +1,90 @@
+#include "msmisim/ms_mail_side.h"
+
+#include "msmi/address.h"
+#include "msmi/mailbag.h"
+#include "msmi/message_files.h"
+#include "msmi/queue_payloads.h"
+
+namespace msmisim {
+
+MsMailSide::MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& ledger,
+                       msmi::PostofficeName connector)
+    : fs_(fs), clock_(clock), ledger_(ledger), connector_(std::move(connector)) {}
+
+std::string MsMailSide::submit(const OutgoingMail& mail) {
+  const std::uint32_t number = next_number_++;
+  // The ID names the originating postoffice, as MS Mail does ("CA/TCAHQPO/00000C9D").
+  const msmi::AddressParseResult sender = msmi::parse_address(mail.sender);
+  const bool ms_sender = sender.ok && sender.address.type == msmi::AddressType::kMsMail;
+  const std::string origin = ms_sender ? sender.address.network + "/" + sender.address.postoffice
+                                       : connector_.network + "/" + connector_.postoffice;
+  const std::string message_id = origin + "/" + msmi::hex8(number);
+
+  LedgerEntry entry;
+  entry.message_id = message_id;
+  entry.label = mail.label;
+  entry.direction = Direction::kInbound;
+  entry.sender = mail.sender;
+  entry.recipients = mail.to;
+  entry.recipients.insert(entry.recipients.end(), mail.cc.begin(), mail.cc.end());
+  entry.injected_us = clock_.now_us();
+  ledger_.add(std::move(entry));
+
+  msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body};
+  msmi::P1Envelope envelope;
+  envelope.message_id = message_id;
+  envelope.number = number;
+  envelope.sender = mail.sender;
+  envelope.to = mail.to;
+  envelope.cc = mail.cc;
+  envelope.mai_path = msmi::mai_path(number);
+  envelope.submitted_us = clock_.now_us();
+  const bool written = fs_.write_file(envelope.mai_path, msmi::encode_mai(content)).ok() &&
+                       fs_.write_file(msmi::p1_path(number), msmi::encode_p1(envelope)).ok();
+  if (!written) {
+    ledger_.on_settled(message_id, msmi::Fate::kLost, "the MS Mail side could not write its files");
+    return message_id;
+  }
+  if (!enqueue(message_id, number)) {
+    held_.emplace_back(message_id, number);
+    ledger_.set_pending(message_id, "held by the MS Mail side: INQUEUE3 full or locked");
+  }
+  return message_id;
+}
+
+bool MsMailSide::enqueue(const std::string& message_id, std::uint32_t number) {
+  msmi::Mailbag inqueue(fs_, "INQUEUE3");
+  return inqueue.append(msmi::encode_inqueue_record({message_id, number}), nullptr).ok();
+}
+
+int MsMailSide::retry_held() {
+  int queued = 0;
+  while (!held_.empty() && enqueue(held_.front().first, held_.front().second)) {
+    ledger_.set_pending(held_.front().first, "");
+    held_.pop_front();
+    ++queued;
+  }
+  return queued;
+}
+
+bool MsMailSide::is_held(const std::string& message_id) const {
+  for (const auto& [id, number] : held_) {
+    if (id == message_id) return true;
+  }
+  return false;
+}
+
+int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limit) {
+  int taken = 0;
+  for (const msmi::PostofficeName& po : directory.postoffices) {
+    msmi::Mailbag mailbag(fs_, msmi::NetworkDirectory::mailbag_name(po));
+    std::vector<msmi::MailbagEntry> entries;
+    if (!mailbag.load(&entries).ok()) continue;
+    for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {
+      if (mailbag.remove(entries[i].seq).ok()) ++taken;
+    }
+  }
+  return taken;
+}
+
+}  // namespace msmisim

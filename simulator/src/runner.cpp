@@ -1,0 +1,424 @@
+#include "msmisim/runner.h"
+
+#include <fstream>
+#include <set>
+#include <system_error>
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/interchange.h"
+#include "msmi/mailbag.h"
+#include "msmi/message_files.h"
+#include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
+#include "msmi/random.h"
+#include "msmi/thread_activity.h"
+#include "msmisim/disk_file_system.h"
+#include "msmisim/expectations.h"
+#include "msmisim/ms_mail_side.h"
+#include "msmisim/scheduler.h"
+#include "msmisim/simulated_mta.h"
+
+namespace msmisim {
+namespace fs = std::filesystem;
+using msmi::Status;
+
+namespace {
+
+constexpr std::string_view kMarker = ".msmisim-postoffice";
+constexpr std::string_view kMtaServiceName = "Microsoft Exchange Message Transfer Agent";
+
+// Keeps every event for the summary and the expectations, and passes it on.
+class RecordingSink final : public msmi::EventSink {
+ public:
+  RecordingSink(std::vector<msmi::Event>& events, msmi::EventSink* next) : events_(events), next_(next) {}
+  void write(const msmi::Event& event) override {
+    events_.push_back(event);
+    if (next_ != nullptr) next_->write(event);
+  }
+
+ private:
+  std::vector<msmi::Event>& events_;
+  msmi::EventSink* next_;
+};
+
+msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& profile) {
+  msmi::EngineSettings e;
+  e.cpus = s.cpus;
+  e.outbound_threads = s.outbound_threads;
+  e.logging.set_all(s.logging_default);
+  for (const auto& [category, level] : s.logging) e.logging.set(category, level);
+  e.defects = profile.defects;
+  for (const auto& [defect, on] : s.defect_overrides) e.defects.set(defect, on);
+  e.protections = profile.protections;
+  e.connector_network = s.connector_network;
+  e.connector_postoffice = s.connector_postoffice;
+  if (s.max_attempts) e.max_attempts = *s.max_attempts;
+  if (s.retry_delay_us) e.retry_delay_us = *s.retry_delay_us;
+  if (s.restart_deferral_us) e.restart_deferral_us = *s.restart_deferral_us;
+  if (s.poll_interval_us) e.poll_interval_us = *s.poll_interval_us;
+  if (s.refresh_interval_us) e.refresh_interval_us = *s.refresh_interval_us;
+  if (s.thread_refresh_us) e.cost_thread_refresh_us = *s.thread_refresh_us;
+  return e;
+}
+
+msmi::NetworkDirectory directory_of(const Scenario& s) {
+  msmi::NetworkDirectory directory;
+  for (const std::string& po : s.postoffices) {
+    const std::size_t slash = po.find('/');
+    directory.postoffices.push_back({po.substr(0, slash), po.substr(slash + 1)});
+  }
+  return directory;
+}
+
+// Everything one run needs, wired together.
+class World {
+ public:
+  World(const Scenario& scenario, const RunOptions& options, const msmi::Profile& profile,
+        RunResult& result)
+      : scenario_(scenario),
+        result_(result),
+        disk_(options.postoffice_dir),
+        fs_(disk_),
+        root_random_(options.seed),
+        engine_random_(root_random_.fork("engine")),
+        traffic_random_(root_random_.fork("traffic")),
+        mta_(clock_),
+        ledger_(clock_),
+        sink_(result.events, options.extra_sink),
+        env_{clock_, *engine_random_, fs_, mta_, sink_, ledger_},
+        interchange_(env_, engine_settings(scenario, profile)),
+        ms_mail_(fs_, clock_, ledger_, {scenario.connector_network, scenario.connector_postoffice}),
+        directory_(directory_of(scenario)),
+        scheduler_(clock_) {
+    for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
+  }
+
+  void run() {
+    scheduler_.at(0, Priority::kOperator, [this] { interchange_.start(); });
+    scheduler_.add_interchange(interchange_, activity_, 0);
+    for (std::size_t i = 0; i < scenario_.traffic.size(); ++i) schedule_traffic(i, 0);
+    for (const MessageSpec& m : scenario_.messages) {
+      scheduler_.at(m.at_us, Priority::kWorld, [this, &m] {
+        inject(m.direction, m.label, m.sender, m.to, m.cc, m.subject, m.body);
+      });
+    }
+    for (const OperatorStep& step : scenario_.operator_steps) {
+      scheduler_.at(step.at_us, Priority::kOperator, [this, &step] { operate(step); });
+    }
+    schedule_pcmta(scenario_.pcmta_interval_us);
+    schedule_sample(scenario_.sample_interval_us);
+    scheduler_.run_until(scenario_.duration_us);
+    finish();
+  }
+
+ private:
+  void schedule_traffic(std::size_t index, std::int64_t count) {
+    const TrafficSpec& t = scenario_.traffic[index];
+    std::int64_t gap = t.every_us;
+    if (t.jitter > 0) {
+      gap = static_cast<std::int64_t>(static_cast<double>(t.every_us) *
+                                      (1.0 - t.jitter + 2.0 * t.jitter * traffic_random_->unit()));
+    }
+    const std::int64_t when = count == 0 ? t.start_us : clock_.now_us() + std::max<std::int64_t>(gap, 1000);
+    const std::int64_t stop = t.stop_us.value_or(scenario_.duration_us);
+    if (when >= stop || when >= scenario_.duration_us) return;
+    scheduler_.at(when, Priority::kWorld, [this, index, count] {
+      const TrafficSpec& spec = scenario_.traffic[index];
+      const std::size_t k = static_cast<std::size_t>(count);
+      inject(spec.direction, "", spec.senders[k % spec.senders.size()],
+             {spec.recipients[k % spec.recipients.size()]}, {},
+             spec.subject + " #" + std::to_string(count + 1), "");
+      schedule_traffic(index, count + 1);
+    });
+  }
+
+  void inject(Direction direction, const std::string& label, const std::string& sender,
+              const std::vector<std::string>& to, const std::vector<std::string>& cc,
+              const std::string& subject, const std::string& body) {
+    if (direction == Direction::kInbound) {
+      ms_mail_.submit({label, sender, to, cc, subject, body});
+      return;
+    }
+    msmi::XomMessage message;
+    message.message_id = "EXCHANGE/MTA/" + msmi::hex8(ms_mail_.next_number());
+    message.originator = sender;
+    message.recipients = to;
+    message.recipients.insert(message.recipients.end(), cc.begin(), cc.end());
+    message.subject = subject;
+    message.body = body;
+    LedgerEntry entry;
+    entry.message_id = message.message_id;
+    entry.label = label;
+    entry.direction = Direction::kOutbound;
+    entry.sender = sender;
+    entry.recipients = message.recipients;
+    entry.injected_us = clock_.now_us();
+    ledger_.add(std::move(entry));
+    mta_.enqueue_outbound(std::move(message));
+  }
+
+  void note(const std::string& text) {
+    interchange_.context().logger.log(msmi::event_id::kOperatorAction, -1, "", {text});
+  }
+
+  void set_mta(bool running) {
+    if (mta_.running() == running) return;
+    mta_.set_running(running);
+    interchange_.context().logger.log(msmi::event_id::kServiceStateChanged, -1, "",
+                                      {std::string(kMtaServiceName), running ? "running" : "stopped"});
+  }
+
+  void operate(const OperatorStep& step) {
+    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3"};
+    std::string what = kNames[static_cast<int>(step.action)];
+    if (step.action != OperatorAction::kResetInqueue3) what += " " + step.service;
+    if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
+        (step.only_if == "msmi_running" && !interchange_.running())) {
+      note(what + " skipped: the MSMI service is " + (interchange_.running() ? "running" : "stopped"));
+      return;
+    }
+    if (step.action == OperatorAction::kResetInqueue3) {
+      reset_inqueue3();
+      return;
+    }
+    note(what);
+    const bool stop = step.action != OperatorAction::kStart;
+    const bool start = step.action != OperatorAction::kStop;
+    const bool msmi = step.service == "msmi" || step.service == "all";
+    const bool mta = step.service == "mta" || step.service == "all";
+    if (step.service == "pcmta") pcmta_running_ = start;
+    if (stop && msmi) interchange_.stop();
+    if (stop && mta) set_mta(false);
+    if (start && mta) set_mta(true);
+    if (start && msmi) interchange_.start();
+  }
+
+  void reset_inqueue3() {
+    msmi::Mailbag inqueue(fs_, "INQUEUE3");
+    std::vector<msmi::MailbagEntry> entries;
+    const Status loaded = inqueue.load(&entries);
+    std::vector<std::string> ids;
+    for (const msmi::MailbagEntry& entry : entries) {
+      msmi::InqueueRecord record;
+      if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
+        ids.push_back(record.message_id);
+      }
+    }
+    const Status reset = inqueue.reset();
+    if (!reset.ok()) {
+      note("reset INQUEUE3 failed: " + reset.to_string());
+      return;
+    }
+    note("reset INQUEUE3 (KEY zeroed, MBG truncated): " +
+         (loaded.ok() ? std::to_string(ids.size()) + " queued message(s) discarded"
+                      : "the queue was unreadable (" + loaded.message() + ")"));
+    for (const std::string& id : ids) ledger_.on_settled(id, msmi::Fate::kLost, "INQUEUE3 reset by the operator");
+  }
+
+  void schedule_pcmta(std::int64_t when) {
+    if (when >= scenario_.duration_us) return;
+    scheduler_.at(when, Priority::kWorld, [this] {
+      ms_mail_.retry_held();
+      if (pcmta_running_) ms_mail_.drain_mailbags(directory_, scenario_.pcmta_batch);
+      schedule_pcmta(clock_.now_us() + scenario_.pcmta_interval_us);
+    });
+  }
+
+  QueueSample measure_queues() {
+    QueueSample q;
+    q.time_us = clock_.now_us();
+    std::vector<msmi::MailbagEntry> entries;
+    if (interchange_.context().inqueue.load(&entries).ok()) q.inqueue3 = static_cast<std::int64_t>(entries.size());
+    std::vector<std::string> names;
+    if (fs_.list_dir("P1", &names).ok()) q.p1_files = static_cast<std::int64_t>(names.size());
+    q.mta_queue = static_cast<std::int64_t>(mta_.queue_depth());
+    for (const msmi::PostofficeName& po : directory_.postoffices) {
+      msmi::Mailbag bag(fs_, msmi::NetworkDirectory::mailbag_name(po));
+      if (bag.load(&entries).ok()) q.outbound_records += static_cast<std::int64_t>(entries.size());
+    }
+    q.held = static_cast<std::int64_t>(ms_mail_.held());
+    return q;
+  }
+
+  void take_sample(std::int64_t from, std::int64_t to) {
+    for (const auto& worker : interchange_.workers()) {
+      result_.samples.push_back(
+          {to, worker->thread(), std::string(worker->role()), activity_.busy_pct(worker->thread(), from, to)});
+    }
+    result_.queue_samples.push_back(measure_queues());
+  }
+
+  void schedule_sample(std::int64_t when) {
+    if (when > scenario_.duration_us) return;
+    scheduler_.at(when, Priority::kSampler, [this] {
+      const std::int64_t now = clock_.now_us();
+      take_sample(now - scenario_.sample_interval_us, now);
+      schedule_sample(now + scenario_.sample_interval_us);
+    });
+  }
+
+  void settle_ledger() {
+    std::set<std::string> queued;
+    std::vector<msmi::MailbagEntry> entries;
+    msmi::Mailbag& inqueue = interchange_.context().inqueue;
+    if (inqueue.load(&entries).ok()) {
+      for (const msmi::MailbagEntry& entry : entries) {
+        msmi::InqueueRecord record;
+        if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
+          queued.insert(record.message_id);
+        }
+      }
+    }
+    std::set<std::string> in_mta;
+    for (const msmi::XomMessage& m : mta_.msmi_queue()) in_mta.insert(m.message_id);
+    const bool recovers = interchange_.settings().protections.recover_orphans;
+    for (const LedgerEntry& entry : ledger_.entries()) {
+      if (entry.fate != msmi::Fate::kPending && entry.fate != msmi::Fate::kLost) continue;
+      const std::string& id = entry.message_id;
+      if (entry.direction == Direction::kOutbound) {
+        if (in_mta.count(id)) ledger_.set_pending(id, "waiting in the MTA's MSMI queue");
+        continue;
+      }
+      std::uint32_t number = 0;
+      const std::string hex = id.substr(id.rfind('/') + 1);
+      const bool numbered = msmi::parse_p1_name(hex + ".P1", &number);
+      if (ms_mail_.is_held(id)) {
+        ledger_.set_pending(id, "held by the MS Mail side: INQUEUE3 full or locked");
+      } else if (queued.count(id)) {
+        ledger_.set_pending(id, "queued in INQUEUE3");
+      } else if (numbered && fs_.exists(msmi::p1_path(number))) {
+        if (recovers) {
+          ledger_.set_pending(id, "orphaned envelope; the next refresh queues it again");
+        } else {
+          ledger_.on_settled(id, msmi::Fate::kLost,
+                             entry.fate == msmi::Fate::kLost && !entry.detail.empty()
+                                 ? entry.detail + "; envelope " + msmi::p1_path(number) + " orphaned"
+                                 : "envelope " + msmi::p1_path(number) + " has no INQUEUE3 record: nothing will process it");
+        }
+      } else if (entry.fate == msmi::Fate::kPending) {
+        ledger_.on_settled(id, msmi::Fate::kLost, "its files are gone and nothing queues it");
+      }
+    }
+  }
+
+  void finish() {
+    const std::int64_t end = scenario_.duration_us;
+    const std::int64_t last = (end / scenario_.sample_interval_us) * scenario_.sample_interval_us;
+    if (last < end) take_sample(last, end);  // the partial interval at the end
+    settle_ledger();
+    result_.virtual_duration_us = end;
+    result_.scheduler_steps = scheduler_.steps();
+    result_.suppressed_events = interchange_.context().logger.suppressed();
+    result_.ledger = ledger_.entries();
+    result_.backlog = measure_queues();
+    result_.service_running = interchange_.running();
+    result_.crashes = interchange_.crashes();
+    for (const auto& worker : interchange_.workers()) {
+      ThreadSummary t;
+      t.thread = worker->thread();
+      t.role = std::string(worker->role());
+      t.state = interchange_.running() ? worker->state() : msmi::ThreadState::kStopped;
+      double sum = 0;
+      int n = 0;
+      for (const ThreadSample& s : result_.samples) {
+        if (s.thread != t.thread) continue;
+        sum += s.busy_pct;
+        ++n;
+        t.last_busy_pct = s.busy_pct;
+      }
+      t.mean_busy_pct = n > 0 ? sum / n : 0.0;
+      result_.threads.push_back(t);
+    }
+  }
+
+  const Scenario& scenario_;
+  RunResult& result_;
+  VirtualClock clock_;
+  DiskFileSystem disk_;
+  LockingFileSystem fs_;
+  msmi::SeededRandom root_random_;
+  std::unique_ptr<msmi::SeededRandom> engine_random_;
+  std::unique_ptr<msmi::SeededRandom> traffic_random_;
+  SimulatedMta mta_;
+  Ledger ledger_;
+  RecordingSink sink_;
+  msmi::InterchangeEnvironment env_;
+  msmi::Interchange interchange_;
+  MsMailSide ms_mail_;
+  msmi::NetworkDirectory directory_;
+  msmi::ThreadActivity activity_;
+  Scheduler scheduler_;
+  bool pcmta_running_ = true;
+};
+
+}  // namespace
+
+std::uint64_t default_seed(const Scenario& scenario) {
+  if (scenario.seed) return *scenario.seed;
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  for (unsigned char c : scenario.name) hash = (hash ^ c) * 0x100000001B3ULL;
+  return hash & 0x7FFFFFFFFFFFFFFFULL;
+}
+
+Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) {
+      return Status::InvalidArgument(dir.string() + ": exists and is not a folder");
+    }
+    const bool empty = fs::is_empty(dir, ec);
+    if (!empty && !fs::exists(dir / kMarker, ec)) {
+      return Status::InvalidArgument(dir.string() +
+                                     ": folder is not empty and was not made by msmisim; "
+                                     "choose an empty or new folder for --postoffice");
+    }
+    for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+      fs::remove_all(entry.path(), ec);
+      if (ec) return Status::IoError(entry.path().string() + ": cannot be removed: " + ec.message());
+    }
+  }
+  DiskFileSystem disk(dir);
+  std::vector<std::string> folders = {"P1", "KEY", "MBG", "GLB", "XTN"};
+  for (int i = 0; i < 16; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof name, "MAI/MA%X", i);
+    folders.emplace_back(name);
+  }
+  for (const std::string& folder : folders) {
+    Status s = disk.make_dirs(folder);
+    if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
+  }
+  Status s = disk.write_file(std::string(kMarker), "shadow postoffice made by msmisim; its contents are replaced on every run\n");
+  if (s.ok()) s = disk.write_file(std::string(msmi::kNetworkGlbPath), msmi::encode_network_glb(directory_of(scenario)));
+  if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
+  return Status::Ok();
+}
+
+Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResult* result) {
+  const std::optional<msmi::Profile> profile = msmi::find_profile(options.profile);
+  if (!profile) {
+    return Status::InvalidArgument("unknown profile '" + options.profile + "' (known: " + msmi::profile_names() + ")");
+  }
+  Status s = prepare_postoffice(options.postoffice_dir, scenario);
+  if (!s.ok()) return s;
+  *result = RunResult{};
+  result->seed = options.seed;
+  result->profile = profile->name;
+  result->defects = engine_settings(scenario, *profile).defects;
+  {
+    World world(scenario, options, *profile, *result);
+    world.run();
+  }
+  for (const std::string& key : {std::string("*"), profile->name}) {
+    const auto it = scenario.expectations.find(key);
+    if (it == scenario.expectations.end()) continue;
+    result->expectation_sets.push_back(key);
+    for (ExpectationResult& r : check_expectations(it->second, *result)) {
+      result->expectations.push_back(std::move(r));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace msmisim

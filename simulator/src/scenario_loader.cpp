@@ -1,0 +1,604 @@
+#include "msmisim/scenario_loader.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmilog/time_format.h"
+
+namespace msmisim {
+namespace {
+
+using json = nlohmann::json;
+
+// Thrown inside the loader only; load_scenario_file turns it into a LoadError.
+struct FieldError {
+  std::string json_path;
+  std::string message;
+};
+
+std::string describe(const json& value) {
+  std::string text = value.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return std::string(value.type_name()) + " " + text;
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& expected, const json& got) {
+  throw FieldError{path, "expected " + expected + ", got " + describe(got)};
+}
+
+// Reads the fields of one JSON object and refuses the ones nobody asked for.
+class Fields {
+ public:
+  Fields(const json& object, std::string path) : object_(object), path_(std::move(path)) {
+    if (!object_.is_object()) fail(path_, "an object", object_);
+  }
+  ~Fields() = default;
+
+  const json* get(const std::string& key) {
+    known_.insert(key);
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  std::string at(const std::string& key) const { return path_ + "." + key; }
+  const std::string& path() const { return path_; }
+
+  // Call once every field has been read.
+  void reject_unknown() const {
+    for (const auto& [key, value] : object_.items()) {
+      if (known_.count(key) != 0) continue;
+      std::string list;
+      for (const std::string& k : known_) list += (list.empty() ? "" : ", ") + k;
+      throw FieldError{at(key), "unknown key '" + key + "' (expected one of: " + list + ")"};
+    }
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+  std::set<std::string> known_;
+};
+
+std::string read_string(const json& v, const std::string& path) {
+  if (!v.is_string()) fail(path, "a string", v);
+  return v.get<std::string>();
+}
+
+std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer()) fail(path, "a whole number", v);
+  const std::int64_t value = v.get<std::int64_t>();
+  if (value < lo || value > hi) {
+    fail(path, "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi), v);
+  }
+  return value;
+}
+
+double read_number(const json& v, const std::string& path) {
+  if (!v.is_number()) fail(path, "a number", v);
+  return v.get<double>();
+}
+
+bool read_bool(const json& v, const std::string& path) {
+  if (!v.is_boolean()) fail(path, "true or false", v);
+  return v.get<bool>();
+}
+
+std::int64_t read_duration(const json& v, const std::string& path) {
+  std::int64_t us = 0;
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
+    return v.get<std::int64_t>() * 1'000'000;
+  }
+  if (!v.is_string() || !msmilog::parse_duration_us(v.get<std::string>(), &us)) {
+    fail(path, "a duration such as \"250ms\", \"30s\", \"5m\", \"1h30m\" or a number of seconds", v);
+  }
+  return us;
+}
+
+std::string read_address(const json& v, const std::string& path, bool must_be_valid) {
+  const std::string text = read_string(v, path);
+  if (must_be_valid) {
+    const msmi::AddressParseResult parsed = msmi::parse_address(text);
+    if (!parsed.ok) throw FieldError{path, "invalid address: " + parsed.reason};
+  }
+  return text;
+}
+
+std::vector<std::string> read_addresses(const json& v, const std::string& path, bool must_be_valid,
+                                        bool allow_empty) {
+  std::vector<std::string> out;
+  if (v.is_string()) {
+    out.push_back(read_address(v, path, must_be_valid));
+    return out;
+  }
+  if (!v.is_array()) fail(path, "an address or an array of addresses", v);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out.push_back(read_address(v[i], path + "[" + std::to_string(i) + "]", must_be_valid));
+  }
+  if (out.empty() && !allow_empty) fail(path, "at least one address", v);
+  return out;
+}
+
+Direction read_direction(const json& v, const std::string& path) {
+  const std::string text = read_string(v, path);
+  if (text == "inbound") return Direction::kInbound;
+  if (text == "outbound") return Direction::kOutbound;
+  fail(path, "\"inbound\" (MS Mail → Exchange) or \"outbound\" (Exchange → MS Mail)", v);
+}
+
+CountRange read_range(const json& v, const std::string& path) {
+  CountRange range;
+  if (v.is_number()) {
+    range.min = range.max = v.get<double>();
+    return range;
+  }
+  Fields f(v, path);
+  if (const json* x = f.get("min")) range.min = read_number(*x, f.at("min"));
+  if (const json* x = f.get("max")) range.max = read_number(*x, f.at("max"));
+  f.reject_unknown();
+  if (!range.min && !range.max) fail(path, "a number or an object with \"min\" and/or \"max\"", v);
+  return range;
+}
+
+int read_event_id(const json& v, const std::string& path) {
+  const int id = static_cast<int>(read_int(v, path, 1, 65535));
+  if (msmi::find_event_spec(id) == nullptr) {
+    throw FieldError{path, "event ID " + std::to_string(id) + " is not in the event catalogue"};
+  }
+  return id;
+}
+
+void read_engine(const json& v, const std::string& path, Scenario& s) {
+  Fields f(v, path);
+  if (const json* x = f.get("cpus")) s.cpus = static_cast<int>(read_int(*x, f.at("cpus"), 1, 8));
+  if (const json* x = f.get("outbound_threads")) {
+    s.outbound_threads = static_cast<int>(read_int(*x, f.at("outbound_threads"), 1, 4));
+  }
+  if (const json* x = f.get("logging")) {
+    const std::string lp = f.at("logging");
+    const char* expected = "\"none\", \"minimum\", \"medium\" or \"maximum\"";
+    if (x->is_string()) {
+      if (!msmi::parse_logging_level(x->get<std::string>(), s.logging_default)) fail(lp, expected, *x);
+    } else {
+      if (!x->is_object()) fail(lp, std::string("a level (") + expected + ") or an object of categories", *x);
+      for (const auto& [key, value] : x->items()) {
+        const std::string kp = lp + "." + key;
+        msmi::LoggingLevel level;
+        if (!value.is_string() || !msmi::parse_logging_level(value.get<std::string>(), level)) {
+          fail(kp, expected, value);
+        }
+        if (key == "default") {
+          s.logging_default = level;
+          continue;
+        }
+        msmi::Category category;
+        if (!msmi::parse_category(key, category)) {
+          throw FieldError{kp, "unknown category '" + key +
+                                   "' (expected default, Initialization/Termination, Session "
+                                   "Data, Session Error, Debug Data, NDR, Routing, Service Control)"};
+        }
+        s.logging[category] = level;
+      }
+    }
+  }
+  if (const json* x = f.get("defects")) {
+    const std::string dp = f.at("defects");
+    if (!x->is_object()) fail(dp, "an object such as {\"Q151791\": false}", *x);
+    for (const auto& [key, value] : x->items()) {
+      msmi::Defect defect;
+      if (!msmi::parse_defect(key, defect)) {
+        throw FieldError{dp + "." + key, "unknown defect '" + key + "' (known: Q151791, Q175965)"};
+      }
+      s.defect_overrides[defect] = read_bool(value, dp + "." + key);
+    }
+  }
+  if (const json* x = f.get("max_attempts")) s.max_attempts = static_cast<int>(read_int(*x, f.at("max_attempts"), 1, 100));
+  if (const json* x = f.get("retry_delay")) s.retry_delay_us = read_duration(*x, f.at("retry_delay"));
+  if (const json* x = f.get("restart_deferral")) s.restart_deferral_us = read_duration(*x, f.at("restart_deferral"));
+  if (const json* x = f.get("poll_interval")) s.poll_interval_us = read_duration(*x, f.at("poll_interval"));
+  if (const json* x = f.get("refresh_interval")) s.refresh_interval_us = read_duration(*x, f.at("refresh_interval"));
+  if (const json* x = f.get("thread_refresh")) s.thread_refresh_us = read_duration(*x, f.at("thread_refresh"));
+  f.reject_unknown();
+  for (const auto* d : {&s.poll_interval_us, &s.refresh_interval_us}) {
+    if (*d && **d <= 0) throw FieldError{path, "poll_interval and refresh_interval must be above zero"};
+  }
+}
+
+void read_postoffice(const json& v, const std::string& path, Scenario& s) {
+  Fields f(v, path);
+  if (const json* x = f.get("connector")) {
+    const std::string text = read_string(*x, f.at("connector"));
+    const msmi::AddressParseResult parsed = msmi::parse_address("MS:" + text + "/X");
+    if (!parsed.ok) throw FieldError{f.at("connector"), "expected NETWORK/POSTOFFICE: " + parsed.reason};
+    s.connector_network = parsed.address.network;
+    s.connector_postoffice = parsed.address.postoffice;
+  }
+  if (const json* x = f.get("postoffices")) {
+    const std::string pp = f.at("postoffices");
+    if (!x->is_array()) fail(pp, "an array of \"NETWORK/POSTOFFICE\"", *x);
+    s.postoffices.clear();
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string ip = pp + "[" + std::to_string(i) + "]";
+      const std::string text = read_string((*x)[i], ip);
+      const msmi::AddressParseResult parsed = msmi::parse_address("MS:" + text + "/X");
+      if (!parsed.ok) throw FieldError{ip, "expected NETWORK/POSTOFFICE: " + parsed.reason};
+      s.postoffices.push_back(parsed.address.network + "/" + parsed.address.postoffice);
+    }
+  }
+  if (const json* x = f.get("pcmta_interval")) s.pcmta_interval_us = read_duration(*x, f.at("pcmta_interval"));
+  if (const json* x = f.get("pcmta_batch")) s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
+  f.reject_unknown();
+}
+
+TrafficSpec read_traffic(const json& v, const std::string& path) {
+  Fields f(v, path);
+  TrafficSpec t;
+  if (const json* x = f.get("direction")) t.direction = read_direction(*x, f.at("direction"));
+  const json* from = f.get("from");
+  const json* to = f.get("to");
+  if (from == nullptr) throw FieldError{f.at("from"), "required: the sender address(es)"};
+  if (to == nullptr) throw FieldError{f.at("to"), "required: the recipient address(es)"};
+  t.senders = read_addresses(*from, f.at("from"), false, false);
+  t.recipients = read_addresses(*to, f.at("to"), false, false);
+  if (const json* x = f.get("subject")) t.subject = read_string(*x, f.at("subject"));
+  const json* every = f.get("every");
+  if (every == nullptr) throw FieldError{f.at("every"), "required: the gap between messages, e.g. \"30s\""};
+  t.every_us = read_duration(*every, f.at("every"));
+  if (t.every_us < 1000) throw FieldError{f.at("every"), "must be at least 1ms"};
+  if (const json* x = f.get("start")) t.start_us = read_duration(*x, f.at("start"));
+  if (const json* x = f.get("stop")) t.stop_us = read_duration(*x, f.at("stop"));
+  if (const json* x = f.get("jitter")) {
+    t.jitter = read_number(*x, f.at("jitter"));
+    if (t.jitter < 0 || t.jitter >= 1) fail(f.at("jitter"), "a number from 0 up to (not including) 1", *x);
+  }
+  f.reject_unknown();
+  return t;
+}
+
+MessageSpec read_message(const json& v, const std::string& path) {
+  Fields f(v, path);
+  MessageSpec m;
+  const json* at = f.get("at");
+  if (at == nullptr) throw FieldError{f.at("at"), "required: when the message is sent, e.g. \"10m\""};
+  m.at_us = read_duration(*at, f.at("at"));
+  if (const json* x = f.get("direction")) m.direction = read_direction(*x, f.at("direction"));
+  if (const json* x = f.get("label")) m.label = read_string(*x, f.at("label"));
+  // Scripted messages may carry invalid addresses on purpose: that is how faults are injected.
+  const json* from = f.get("from");
+  if (from == nullptr) throw FieldError{f.at("from"), "required: the sender (may be invalid on purpose)"};
+  m.sender = read_string(*from, f.at("from"));
+  if (const json* x = f.get("to")) m.to = read_addresses(*x, f.at("to"), false, true);
+  if (const json* x = f.get("cc")) m.cc = read_addresses(*x, f.at("cc"), false, true);
+  if (const json* x = f.get("subject")) m.subject = read_string(*x, f.at("subject"));
+  if (const json* x = f.get("body")) m.body = read_string(*x, f.at("body"));
+  f.reject_unknown();
+  return m;
+}
+
+MtaFault read_fault(const json& v, const std::string& path) {
+  Fields f(v, path);
+  const json* type = f.get("type");
+  if (type == nullptr || read_string(*type, f.at("type")) != "mta_return_code") {
+    fail(f.at("type"), "\"mta_return_code\"", type ? *type : json());
+  }
+  MtaFault fault;
+  if (const json* x = f.get("sender")) fault.sender_pattern = read_string(*x, f.at("sender"));
+  if (const json* x = f.get("recipient")) fault.recipient_pattern = read_string(*x, f.at("recipient"));
+  if (fault.sender_pattern.empty() && fault.recipient_pattern.empty()) {
+    throw FieldError{path, "needs a \"sender\" or \"recipient\" pattern (glob with * and ?)"};
+  }
+  if (const json* x = f.get("code")) {
+    const std::string cp = f.at("code");
+    const std::string text = x->is_number_integer() ? std::to_string(x->get<int>()) : read_string(*x, cp);
+    if (!msmi::parse_xom_return_code(text, fault.code)) {
+      fail(cp, "a XOM return code: \"0x15\" (OM_SYSTEM_ERROR), \"0x16\", \"0x13\", \"0x04\", \"0x05\" or \"0x0\"", *x);
+    }
+  }
+  if (const json* x = f.get("from")) fault.from_us = read_duration(*x, f.at("from"));
+  if (const json* x = f.get("until")) fault.until_us = read_duration(*x, f.at("until"));
+  f.reject_unknown();
+  return fault;
+}
+
+OperatorStep read_operator_step(const json& v, const std::string& path) {
+  Fields f(v, path);
+  OperatorStep step;
+  const json* at = f.get("at");
+  if (at == nullptr) throw FieldError{f.at("at"), "required: when the operator acts, e.g. \"30m\""};
+  step.at_us = read_duration(*at, f.at("at"));
+  const json* action = f.get("action");
+  if (action == nullptr) throw FieldError{f.at("action"), "required: start, stop, restart or reset_inqueue3"};
+  const std::string a = read_string(*action, f.at("action"));
+  if (a == "start") step.action = OperatorAction::kStart;
+  else if (a == "stop") step.action = OperatorAction::kStop;
+  else if (a == "restart") step.action = OperatorAction::kRestart;
+  else if (a == "reset_inqueue3") step.action = OperatorAction::kResetInqueue3;
+  else fail(f.at("action"), "\"start\", \"stop\", \"restart\" or \"reset_inqueue3\"", *action);
+  if (const json* x = f.get("service")) {
+    step.service = read_string(*x, f.at("service"));
+    if (step.service != "msmi" && step.service != "mta" && step.service != "pcmta" &&
+        step.service != "all") {
+      fail(f.at("service"), "\"msmi\", \"mta\", \"pcmta\" or \"all\"", *x);
+    }
+  }
+  if (const json* x = f.get("only_if")) {
+    step.only_if = read_string(*x, f.at("only_if"));
+    if (step.only_if != "msmi_stopped" && step.only_if != "msmi_running") {
+      fail(f.at("only_if"), "\"msmi_stopped\" or \"msmi_running\"", *x);
+    }
+  }
+  f.reject_unknown();
+  return step;
+}
+
+Expectations read_expectations(const json& v, const std::string& path) {
+  Fields f(v, path);
+  Expectations e;
+  if (const json* x = f.get("events")) {
+    const std::string ep = f.at("events");
+    if (!x->is_array()) fail(ep, "an array of event expectations", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string ip = ep + "[" + std::to_string(i) + "]";
+      Fields g((*x)[i], ip);
+      EventExpectation ev;
+      const json* id = g.get("id");
+      if (id == nullptr) throw FieldError{g.at("id"), "required: the event ID"};
+      ev.id = read_event_id(*id, g.at("id"));
+      const json* count = g.get("count");
+      if (count == nullptr) throw FieldError{g.at("count"), "required: a number, or {\"min\": …, \"max\": …}"};
+      ev.count = read_range(*count, g.at("count"));
+      if (const json* t = g.get("text")) ev.text = read_string(*t, g.at("text"));
+      if (const json* t = g.get("thread")) ev.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
+      if (const json* t = g.get("from")) ev.from_us = read_duration(*t, g.at("from"));
+      if (const json* t = g.get("until")) ev.until_us = read_duration(*t, g.at("until"));
+      g.reject_unknown();
+      e.events.push_back(ev);
+    }
+  }
+  if (const json* x = f.get("sequences")) {
+    const std::string sp = f.at("sequences");
+    if (!x->is_array()) fail(sp, "an array of sequence expectations", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string ip = sp + "[" + std::to_string(i) + "]";
+      Fields g((*x)[i], ip);
+      SequenceExpectation seq;
+      const json* ids = g.get("ids");
+      if (ids == nullptr || !ids->is_array() || ids->empty()) {
+        fail(g.at("ids"), "a non-empty array of event IDs", ids ? *ids : json());
+      }
+      for (std::size_t k = 0; k < ids->size(); ++k) {
+        seq.ids.push_back(read_event_id((*ids)[k], g.at("ids") + "[" + std::to_string(k) + "]"));
+      }
+      if (const json* t = g.get("repeats")) seq.repeats = static_cast<int>(read_int(*t, g.at("repeats"), 1, 1'000'000));
+      if (const json* t = g.get("thread")) seq.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
+      g.reject_unknown();
+      e.sequences.push_back(seq);
+    }
+  }
+  if (const json* x = f.get("threads")) {
+    const std::string tp = f.at("threads");
+    if (!x->is_array()) fail(tp, "an array of thread expectations", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string ip = tp + "[" + std::to_string(i) + "]";
+      Fields g((*x)[i], ip);
+      ThreadExpectation th;
+      const json* thread = g.get("thread");
+      if (thread == nullptr) throw FieldError{g.at("thread"), "required: the thread number"};
+      th.thread = static_cast<int>(read_int(*thread, g.at("thread"), 0, 99));
+      if (const json* t = g.get("state")) {
+        const std::string st = read_string(*t, g.at("state"));
+        bool found = false;
+        for (msmi::ThreadState s : {msmi::ThreadState::kStopped, msmi::ThreadState::kIdle,
+                                    msmi::ThreadState::kWorking, msmi::ThreadState::kLooping}) {
+          if (msmi::to_string(s) == st) {
+            th.state = s;
+            found = true;
+          }
+        }
+        if (!found) fail(g.at("state"), "\"stopped\", \"idle\", \"working\" or \"looping\"", *t);
+      }
+      if (const json* t = g.get("busy_pct")) th.busy_pct = read_range(*t, g.at("busy_pct"));
+      if (const json* t = g.get("from")) th.from_us = read_duration(*t, g.at("from"));
+      if (const json* t = g.get("until")) th.until_us = read_duration(*t, g.at("until"));
+      g.reject_unknown();
+      e.threads.push_back(th);
+    }
+  }
+  if (const json* x = f.get("backlog")) {
+    Fields g(*x, f.at("backlog"));
+    for (const char* key : {"p1_files", "inqueue3", "mta_queue", "held"}) {
+      if (const json* t = g.get(key)) e.backlog[key] = read_range(*t, g.at(key));
+    }
+    g.reject_unknown();
+  }
+  if (const json* x = f.get("ledger")) {
+    Fields g(*x, f.at("ledger"));
+    for (msmi::Fate fate : {msmi::Fate::kDelivered, msmi::Fate::kNdr, msmi::Fate::kQuarantined,
+                            msmi::Fate::kPending, msmi::Fate::kLost}) {
+      const std::string key(msmi::to_string(fate));
+      if (const json* t = g.get(key)) e.ledger[fate] = read_range(*t, g.at(key));
+    }
+    if (const json* t = g.get("messages")) {
+      const std::string mp = g.at("messages");
+      if (!t->is_object()) fail(mp, "an object of label → fate", *t);
+      for (const auto& [label, fate] : t->items()) {
+        msmi::Fate parsed;
+        if (!fate.is_string() || !msmi::parse_fate(fate.get<std::string>(), parsed)) {
+          fail(mp + "." + label, "delivered, ndr, quarantined, pending or lost", fate);
+        }
+        e.message_fates[label] = parsed;
+      }
+    }
+    g.reject_unknown();
+  }
+  if (const json* x = f.get("service")) {
+    Fields g(*x, f.at("service"));
+    if (const json* t = g.get("running")) e.service_running = read_bool(*t, g.at("running"));
+    if (const json* t = g.get("crashes")) {
+      e.crashes = read_range(*t, g.at("crashes"));
+      e.has_crashes = true;
+    }
+    g.reject_unknown();
+  }
+  f.reject_unknown();
+  return e;
+}
+
+void read_scenario(const json& root, Scenario& s) {
+  Fields f(root, "$");
+  if (const json* x = f.get("name")) s.name = read_string(*x, f.at("name"));
+  if (const json* x = f.get("description")) s.description = read_string(*x, f.at("description"));
+  if (const json* x = f.get("kb")) s.kb = read_string(*x, f.at("kb"));
+  if (const json* x = f.get("profile")) {
+    s.profile = read_string(*x, f.at("profile"));
+    if (!msmi::find_profile(s.profile)) {
+      throw FieldError{f.at("profile"), "unknown profile '" + s.profile + "' (known: " + msmi::profile_names() + ")"};
+    }
+  }
+  if (const json* x = f.get("seed")) {
+    if (!x->is_number_unsigned() && !(x->is_number_integer() && x->get<std::int64_t>() >= 0)) {
+      fail(f.at("seed"), "a whole number ≥ 0", *x);
+    }
+    s.seed = x->get<std::uint64_t>();
+  }
+  if (const json* x = f.get("duration")) {
+    s.duration_us = read_duration(*x, f.at("duration"));
+    if (s.duration_us <= 0 || s.duration_us > 31LL * 24 * 3600 * 1'000'000) {
+      fail(f.at("duration"), "a duration above zero and at most 31 days", *x);
+    }
+  }
+  if (const json* x = f.get("start_time")) {
+    if (!x->is_string() || !msmilog::parse_iso8601_utc(x->get<std::string>(), &s.epoch_us)) {
+      fail(f.at("start_time"), "an ISO-8601 UTC time such as \"1997-05-22T12:00:00Z\"", *x);
+    }
+  }
+  if (const json* x = f.get("computer")) s.computer = read_string(*x, f.at("computer"));
+  if (const json* x = f.get("sample_interval")) {
+    s.sample_interval_us = read_duration(*x, f.at("sample_interval"));
+    if (s.sample_interval_us < 1'000'000) fail(f.at("sample_interval"), "at least 1s", *x);
+  }
+  if (const json* x = f.get("engine")) read_engine(*x, f.at("engine"), s);
+  if (const json* x = f.get("postoffice")) read_postoffice(*x, f.at("postoffice"), s);
+  auto read_array = [&](const char* key, auto reader, auto& out) {
+    if (const json* x = f.get(key)) {
+      if (!x->is_array()) fail(f.at(key), "an array", *x);
+      for (std::size_t i = 0; i < x->size(); ++i) {
+        out.push_back(reader((*x)[i], f.at(key) + "[" + std::to_string(i) + "]"));
+      }
+    }
+  };
+  read_array("traffic", read_traffic, s.traffic);
+  read_array("messages", read_message, s.messages);
+  read_array("faults", read_fault, s.faults);
+  read_array("operator", read_operator_step, s.operator_steps);
+  if (const json* x = f.get("expect")) {
+    Fields g(*x, f.at("expect"));
+    for (const auto& [key, value] : x->items()) {
+      if (key != "*" && !msmi::find_profile(key)) {
+        throw FieldError{g.at(key), "unknown profile '" + key + "' (known: *, " + msmi::profile_names() + ")"};
+      }
+      s.expectations[key] = read_expectations(value, g.at(key));
+    }
+  }
+  f.reject_unknown();
+  for (const MessageSpec& m : s.messages) {
+    if (m.at_us >= s.duration_us) {
+      throw FieldError{"$.messages", "message '" + m.label + "' is sent at or after the end of the run"};
+    }
+  }
+}
+
+void line_and_column(std::string_view text, std::size_t byte, int* line, int* column) {
+  *line = 1;
+  *column = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      *column = 1;
+    } else {
+      ++*column;
+    }
+  }
+}
+
+}  // namespace
+
+std::string CountRange::describe() const {
+  auto num = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  if (min && max && *min == *max) return "= " + num(*min);
+  if (min && max) return num(*min) + ".." + num(*max);
+  if (min) return "≥ " + num(*min);
+  if (max) return "≤ " + num(*max);
+  return "any";
+}
+
+int Expectations::size() const {
+  return static_cast<int>(events.size() + sequences.size() + threads.size() + backlog.size() +
+                          ledger.size() + message_fates.size()) +
+         (service_running ? 1 : 0) + (has_crashes ? 1 : 0);
+}
+
+std::string LoadError::to_string() const {
+  std::string out = file;
+  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (!json_path.empty()) out += ": " + json_path;
+  return out + ": " + message;
+}
+
+bool parse_scenario(std::string_view text, const std::string& path, Scenario* out, LoadError* error) {
+  error->file = path;
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    line_and_column(text, e.byte == 0 ? 0 : e.byte - 1, &error->line, &error->column);
+    std::string what = e.what();
+    const std::size_t colon = what.find("syntax error");
+    error->message = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon));
+    return false;
+  }
+  Scenario scenario;
+  scenario.path = path;
+  scenario.text = std::string(text);
+  try {
+    read_scenario(root, scenario);
+  } catch (const FieldError& e) {
+    error->json_path = e.json_path;
+    error->message = e.message;
+    return false;
+  } catch (const json::exception& e) {
+    error->message = std::string("unexpected value: ") + e.what();
+    return false;
+  }
+  if (scenario.name.empty()) {
+    const std::size_t slash = path.find_last_of('/');
+    scenario.name = path.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (scenario.name.ends_with(".json")) scenario.name.resize(scenario.name.size() - 5);
+  }
+  *out = std::move(scenario);
+  return true;
+}
+
+bool load_scenario_file(const std::string& path, Scenario* out, LoadError* error) {
+  error->file = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error->message = "cannot be opened (no such file, or not readable)";
+    return false;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) {
+    error->message = "read failed";
+    return false;
+  }
+  return parse_scenario(text, path, out, error);
+}
+
+}  // namespace msmisim

@@ -1,0 +1,46 @@
+#include "msmisim/scheduler.h"
+
+#include <algorithm>
+
+namespace msmisim {
+
+void Scheduler::at(std::int64_t time_us, Priority priority, Action action) {
+  queue_.push(Item{std::max(time_us, clock_.now_us()), static_cast<int>(priority) * 100, next_order_++,
+                   std::move(action)});
+}
+
+void Scheduler::add_interchange(msmi::Interchange& interchange, msmi::ThreadActivity& activity,
+                                std::int64_t start_us) {
+  for (const auto& worker : interchange.workers()) {
+    schedule_worker(interchange, *worker, activity, start_us);
+  }
+}
+
+void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
+                                msmi::ThreadActivity& activity, std::int64_t time_us) {
+  // Threads with lower numbers go first among engine items due at the same time.
+  queue_.push(Item{time_us, static_cast<int>(Priority::kEngine) * 100 + worker.thread(),
+                   next_order_++, [this, &interchange, &worker, &activity] {
+                     const std::int64_t now = clock_.now_us();
+                     const msmi::StepResult result = worker.step();
+                     interchange.after_step();
+                     const std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
+                     activity.record_busy(worker.thread(), now, now + busy);
+                     // A step always moves time on, so a worker can never spin in place.
+                     const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});
+                     schedule_worker(interchange, worker, activity, next);
+                   }});
+}
+
+void Scheduler::run_until(std::int64_t end_us) {
+  while (!queue_.empty() && queue_.top().time_us < end_us) {
+    Item item = queue_.top();
+    queue_.pop();
+    clock_.advance_to(item.time_us);
+    ++steps_;
+    item.action();
+  }
+  clock_.advance_to(std::max(end_us, clock_.now_us()));
+}
+
+}  // namespace msmisim

@@ -883,6 +883,7 @@ void TstEventStore::storeClosedBeforeWriterKeepsEventsAndStopsWriter() {
 
 namespace {
 enum class FileKind {
+  kGoodStore,
   kMissing,
   kEmpty,
   kBlankSqlite,
@@ -902,6 +903,9 @@ enum class FileKind {
 // Puts a file of `kind` at `path` (which may be changed, for kMissingParent).
 void make_file(FileKind kind, QString* path) {
   switch (kind) {
+    case FileKind::kGoodStore:
+      make_real_store(*path, 10);
+      break;
     case FileKind::kMissing:
       break;
     case FileKind::kEmpty:
@@ -968,6 +972,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::addColumn<QString>("mentions");  // besides the path
 
   using C = Status::Code;
+  QTest::newRow("our store: opens") << FileKind::kGoodStore << C::kOk << "";
   QTest::newRow("missing file: created") << FileKind::kMissing << C::kOk << "";
   QTest::newRow("empty file: new store") << FileKind::kEmpty << C::kOk << "";
   QTest::newRow("sqlite without tables") << FileKind::kBlankSqlite << C::kOk << "";
@@ -1036,7 +1041,7 @@ void TstEventStore::openReadOnly_data() {
   QTest::newRow("missing") << FileKind::kMissing << C::kNotFound;
   QTest::newRow("empty file") << FileKind::kEmpty << C::kNotFound;
   QTest::newRow("text file") << FileKind::kText << C::kCorruption;
-  QTest::newRow("newer schema") << FileKind::kNewerSchemaVersion << C::kOk;  // replaced below
+  QTest::newRow("our store") << FileKind::kGoodStore << C::kOk;
 }
 
 void TstEventStore::openReadOnly() {
@@ -1044,11 +1049,7 @@ void TstEventStore::openReadOnly() {
   QFETCH(Status::Code, code);
   QTemporaryDir dir;
   QString path = dir.filePath("events.db");
-  if (kind == FileKind::kNewerSchemaVersion) {
-    make_real_store(path, 10);  // a good store opens read-only
-  } else {
-    make_file(kind, &path);
-  }
+  make_file(kind, &path);
   const bool existed = QFile::exists(path);
   std::unique_ptr<EventStore> store;
   const Status status = EventStore::open_read_only(path.toStdString(), &store);

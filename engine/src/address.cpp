@@ -82,7 +82,8 @@ bool is_label_char(char c) {
 
 AddressParseResult parse_smtp(std::string_view body) {
   const std::size_t at = body.rfind('@');
-  if (at == std::string_view::npos) return fail("SMTP: address '" + std::string(body) + "' has no '@'");
+  if (at == std::string_view::npos)
+    return fail("SMTP: address '" + std::string(body) + "' has no '@'");
   const std::string_view local = body.substr(0, at);
   const std::string_view domain = body.substr(at + 1);
   if (local.empty()) return fail("SMTP: local part before '@' is empty");
@@ -92,8 +93,10 @@ AddressParseResult parse_smtp(std::string_view body) {
   }
   for (char c : local) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7F || std::string_view("<>()[]\\,;:\"@").find(c) != std::string_view::npos) {
-      return fail("SMTP: local part '" + std::string(local) + "' contains a character SMTP does not allow");
+    if (u <= 0x20 || u >= 0x7F ||
+        std::string_view("<>()[]\\,;:\"@").find(c) != std::string_view::npos) {
+      return fail("SMTP: local part '" + std::string(local) +
+                  "' contains a character SMTP does not allow");
     }
   }
   if (domain.empty()) return fail("SMTP: domain after '@' is empty");
@@ -104,7 +107,8 @@ AddressParseResult parse_smtp(std::string_view body) {
     const std::string_view label =
         domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (label.empty()) return fail("SMTP: domain '" + std::string(domain) + "' has an empty label");
-    if (label.size() > 63) return fail("SMTP: domain label '" + std::string(label) + "' is longer than 63 characters");
+    if (label.size() > 63)
+      return fail("SMTP: domain label '" + std::string(label) + "' is longer than 63 characters");
     if (!std::all_of(label.begin(), label.end(), is_label_char) || label.front() == '-' ||
         label.back() == '-') {
       return fail("SMTP: domain label '" + std::string(label) + "' is not a valid host name label");
@@ -125,8 +129,19 @@ struct X400Limit {
 };
 
 constexpr std::array<X400Limit, 13> kX400Limits = {{
-    {"c", 3}, {"a", 16}, {"p", 16}, {"o", 64}, {"ou1", 32}, {"ou2", 32}, {"ou3", 32},
-    {"ou4", 32}, {"s", 40}, {"g", 16}, {"i", 5}, {"q", 3}, {"cn", 64},
+    {"c", 3},
+    {"a", 16},
+    {"p", 16},
+    {"o", 64},
+    {"ou1", 32},
+    {"ou2", 32},
+    {"ou3", 32},
+    {"ou4", 32},
+    {"s", 40},
+    {"g", 16},
+    {"i", 5},
+    {"q", 3},
+    {"cn", 64},
 }};
 
 AddressParseResult parse_x400(std::string_view body) {
@@ -172,8 +187,10 @@ AddressParseResult parse_x400(std::string_view body) {
 
 std::string Address::to_string() const {
   switch (type) {
-    case AddressType::kMsMail: return "MS:" + network + "/" + postoffice + "/" + mailbox;
-    case AddressType::kSmtp: return "SMTP:" + local + "@" + domain;
+    case AddressType::kMsMail:
+      return "MS:" + network + "/" + postoffice + "/" + mailbox;
+    case AddressType::kSmtp:
+      return "SMTP:" + local + "@" + domain;
     case AddressType::kX400: {
       std::string out = "X400:";
       for (const auto& [field, value] : x400_fields) out += field + "=" + value + ";";

@@ -6,17 +6,22 @@ namespace msmi {
 
 std::string_view to_string(Defect defect) {
   switch (defect) {
-    case Defect::kQ151791: return "Q151791";
-    case Defect::kQ175965: return "Q175965";
+    case Defect::kQ151791:
+      return "Q151791";
+    case Defect::kQ175965:
+      return "Q175965";
   }
   return "?";
 }
 
-std::vector<Defect> all_defects() { return {Defect::kQ151791, Defect::kQ175965}; }
+std::vector<Defect> all_defects() {
+  return {Defect::kQ151791, Defect::kQ175965};
+}
 
 bool parse_defect(std::string_view text, Defect& out) {
   std::string upper;
-  for (char c : text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : text)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   for (Defect d : all_defects()) {
     if (upper == to_string(d)) {
       out = d;

@@ -9,21 +9,31 @@ namespace msmi {
 
 bool parse_logging_level(std::string_view text, LoggingLevel& out) {
   std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower == "none" || lower == "0") out = LoggingLevel::kNone;
-  else if (lower == "minimum" || lower == "1") out = LoggingLevel::kMinimum;
-  else if (lower == "medium" || lower == "3") out = LoggingLevel::kMedium;
-  else if (lower == "maximum" || lower == "5") out = LoggingLevel::kMaximum;
-  else return false;
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower == "none" || lower == "0")
+    out = LoggingLevel::kNone;
+  else if (lower == "minimum" || lower == "1")
+    out = LoggingLevel::kMinimum;
+  else if (lower == "medium" || lower == "3")
+    out = LoggingLevel::kMedium;
+  else if (lower == "maximum" || lower == "5")
+    out = LoggingLevel::kMaximum;
+  else
+    return false;
   return true;
 }
 
 std::string_view to_string(LoggingLevel level) {
   switch (level) {
-    case LoggingLevel::kNone: return "None";
-    case LoggingLevel::kMinimum: return "Minimum";
-    case LoggingLevel::kMedium: return "Medium";
-    case LoggingLevel::kMaximum: return "Maximum";
+    case LoggingLevel::kNone:
+      return "None";
+    case LoggingLevel::kMinimum:
+      return "Minimum";
+    case LoggingLevel::kMedium:
+      return "Medium";
+    case LoggingLevel::kMaximum:
+      return "Maximum";
   }
   return "None";
 }

@@ -7,8 +7,13 @@ namespace msmi {
 namespace {
 
 constexpr std::array<std::string_view, kCategoryCount> kCategoryNames = {
-    "Initialization/Termination", "Session Data", "Session Error", "Debug Data",
-    "NDR",                        "Routing",      "Service Control"};
+    "Initialization/Termination",
+    "Session Data",
+    "Session Error",
+    "Debug Data",
+    "NDR",
+    "Routing",
+    "Service Control"};
 
 // Lower-case letters and digits only, so "Session Error", "session_error" and
 // "SessionError" compare equal.
@@ -26,9 +31,12 @@ std::string fold(std::string_view text) {
 
 std::string_view to_string(EventType type) {
   switch (type) {
-    case EventType::kError: return "Error";
-    case EventType::kWarning: return "Warning";
-    case EventType::kInformation: return "Information";
+    case EventType::kError:
+      return "Error";
+    case EventType::kWarning:
+      return "Warning";
+    case EventType::kInformation:
+      return "Information";
   }
   return "Information";
 }

@@ -50,8 +50,8 @@ const std::vector<EventSpec>& event_catalogue() {
         {event_id::kMtaReadFailed, kSourceMsmi, kError, C::kSessionError, 0,
          "The thread in the MS Mail Connector that delivers to MS Mail has failed reading the "
          "Microsoft Exchange Server MTA object."},
-        {event_id::kServiceStateChanged, kSourceServiceControl, kInformation, C::kServiceControl,
-         0, "The %1 service entered the %2 state."},
+        {event_id::kServiceStateChanged, kSourceServiceControl, kInformation, C::kServiceControl, 0,
+         "The %1 service entered the %2 state."},
         {event_id::kMessageQuarantined, kSourceSimulator, kWarning, C::kNdr, 0,
          "Message %1 quarantined: %2. Its files were moved to %3."},
         {event_id::kFileMovedAside, kSourceSimulator, kError, C::kSessionError, 0,
@@ -78,8 +78,9 @@ const std::vector<EventSpec>& event_catalogue() {
 
 const EventSpec* find_event_spec(int id) {
   const auto& catalogue = event_catalogue();
-  const auto it = std::lower_bound(catalogue.begin(), catalogue.end(), id,
-                                   [](const EventSpec& spec, int value) { return spec.id < value; });
+  const auto it =
+      std::lower_bound(catalogue.begin(), catalogue.end(), id,
+                       [](const EventSpec& spec, int value) { return spec.id < value; });
   return it != catalogue.end() && it->id == id ? &*it : nullptr;
 }
 

@@ -19,7 +19,8 @@ StepResult HousekeepingWorker::step() {
   std::string problem;
   bool missing = false;
   (void)load_directory(ctx_, &problem, &missing);
-  if (ctx_.settings.protections.recover_orphans) busy += recover_orphans(ctx_, thread_) * ctx_.cost(ctx_.settings.cost_queue_scan_us);
+  if (ctx_.settings.protections.recover_orphans)
+    busy += recover_orphans(ctx_, thread_) * ctx_.cost(ctx_.settings.cost_queue_scan_us);
   return {busy, now + interval};
 }
 
@@ -59,8 +60,10 @@ int HousekeepingWorker::recover_orphans(MsmiContext& ctx, int thread) {
     if (!ctx.env.fs.read_file(path, &data).ok() || !decode_p1(data, path, &envelope).ok()) {
       continue;  // a damaged envelope is the Mailer's to move aside when it meets it
     }
-    if (!ctx.inqueue.append(encode_inqueue_record({envelope.message_id, number}), nullptr).ok()) break;
-    ctx.logger.log(event_id::kOrphanRecovered, thread, envelope.message_id, {path, envelope.message_id});
+    if (!ctx.inqueue.append(encode_inqueue_record({envelope.message_id, number}), nullptr).ok())
+      break;
+    ctx.logger.log(event_id::kOrphanRecovered, thread, envelope.message_id,
+                   {path, envelope.message_id});
     ++recovered;
   }
   return recovered;

@@ -34,6 +34,7 @@ StepResult InboundDeliveryWorker::step() {
     return {0, now + ctx_.settings.poll_interval_us};
   }
   std::int64_t busy = 0;
+  ctx_.step_clock.set_elapsed(0);
   if (!current_) {
     busy += ctx_.cost(ctx_.settings.cost_queue_scan_us);
     if (!claim_next()) {
@@ -41,7 +42,8 @@ StepResult InboundDeliveryWorker::step() {
       return {busy, now + ctx_.settings.poll_interval_us};
     }
   }
-  busy += submit();
+  busy += submit(busy);
+  ctx_.step_clock.set_elapsed(0);
   return {busy, now + busy};
 }
 
@@ -55,16 +57,18 @@ bool InboundDeliveryWorker::claim_next() {
     if (wait != ctx_.not_before.end() && wait->second > now) continue;
     InqueueRecord record;
     if (!decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record).ok()) continue;
-    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts).ok()) return false;
+    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts).ok())
+      return false;
     current_ = Claim{entry.seq, entry.attempts, record.number, record.message_id, 0};
     return true;
   }
   return false;
 }
 
-std::int64_t InboundDeliveryWorker::submit() {
+std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   Claim& claim = *current_;
   std::int64_t busy = 0;
+  auto stamp = [&] { ctx_.step_clock.set_elapsed(elapsed + busy); };
   std::string p1_data;
   std::string mai_data;
   P1Envelope envelope;
@@ -117,6 +121,7 @@ std::int64_t InboundDeliveryWorker::submit() {
     code = ctx_.env.mta.open_upload_session();
     if (code == XomReturnCode::kSuccess) {
       session_open_ = true;
+      stamp();
       ctx_.logger.log(event_id::kUploadSessionEstablished, thread_, "", {});
     }
   }
@@ -124,6 +129,7 @@ std::int64_t InboundDeliveryWorker::submit() {
     ctx_.env.observer.on_attempt(claim.message_id);
     busy += ctx_.cost(ctx_.settings.cost_put_us);
     code = ctx_.env.mta.put(message);
+    stamp();
     ctx_.logger.log(event_id::kDebugValue, thread_, claim.message_id,
                     {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
   }

@@ -50,13 +50,15 @@ bool Interchange::start() {
   std::vector<MailbagEntry> entries;
   Status s = ctx_.inqueue.load(&entries);
   if (s.is_busy()) {
-    ctx_.logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(kWin32SharingViolation)});
+    ctx_.logger.log(event_id::kMailerStartFailed, 0, "",
+                    {"2", std::string(kWin32SharingViolation)});
     return false;
   }
   if (s.is_corruption()) {
     std::string moved;
     (void)ctx_.inqueue.move_aside(std::to_string(ctx_.now()), &moved);
-    ctx_.logger.log(event_id::kFileMovedAside, 0, "", {ctx_.inqueue.key_path(), s.message(), moved});
+    ctx_.logger.log(event_id::kFileMovedAside, 0, "",
+                    {ctx_.inqueue.key_path(), s.message(), moved});
     entries.clear();
   }
   ctx_.not_before.clear();
@@ -77,11 +79,14 @@ void Interchange::stop() {
   enter_state(false);
 }
 
-void Interchange::after_step() {
+void Interchange::after_step(std::int64_t busy_us) {
+  ctx_.step_clock.set_elapsed(0);
   if (!ctx_.crash_requested) return;
   ctx_.crash_requested = false;
   ++crashes_;
+  ctx_.step_clock.set_elapsed(busy_us);
   if (running_) enter_state(false);
+  ctx_.step_clock.set_elapsed(0);
 }
 
 void Interchange::enter_state(bool running) {

@@ -75,13 +75,15 @@ Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* nex
   if (all_zero(key)) return Status::Ok();
   const std::string kp = key_path();
   if (key.size() < kHeaderSize) return Status::Corruption(kp + ": shorter than its 24-byte header");
-  if (std::string_view(key).substr(0, 4) != kKeyMagic) return Status::Corruption(kp + ": not a KEY file (bad magic)");
+  if (std::string_view(key).substr(0, 4) != kKeyMagic)
+    return Status::Corruption(kp + ": not a KEY file (bad magic)");
   if (get_u16(key, 4) != 1 || get_u16(key, 6) != kEntrySize) {
     return Status::Corruption(kp + ": unknown KEY version or entry size");
   }
   const std::uint32_t count = get_u32(key, 12);
   if (count > kMailbagRecordLimit) {
-    return Status::Corruption(kp + ": claims " + std::to_string(count) + " records, the limit is 4096");
+    return Status::Corruption(kp + ": claims " + std::to_string(count) +
+                              " records, the limit is 4096");
   }
   if (key.size() != kHeaderSize + count * kEntrySize) {
     return Status::Corruption(kp + ": " + std::to_string(key.size()) + " bytes, but " +
@@ -115,11 +117,13 @@ Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* nex
     const std::uint32_t length = get_u32(key, at + 8);
     const std::uint32_t payload_crc = get_u32(key, at + 12);
     const auto state = static_cast<unsigned char>(key[at + 16]);
-    if (state > 2) return Status::Corruption(kp + ": entry " + std::to_string(i) + " has unknown state");
+    if (state > 2)
+      return Status::Corruption(kp + ": entry " + std::to_string(i) + " has unknown state");
     entry.state = static_cast<MailbagState>(state);
     entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
     if (static_cast<std::uint64_t>(offset) + 8 + length > mbg_size) {
-      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " lies past the end");
+      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
+                                " lies past the end");
     }
     const std::string_view record = std::string_view(mbg).substr(offset, 8 + length);
     if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
@@ -128,7 +132,8 @@ Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* nex
     }
     entry.payload = std::string(record.substr(8));
     if (crc32(entry.payload) != payload_crc) {
-      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " checksum mismatch");
+      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
+                                " checksum mismatch");
     }
     entries->push_back(std::move(entry));
   }
@@ -210,7 +215,8 @@ Status Mailbag::remove(std::uint32_t seq) {
   if (!s.ok()) return s;
   const auto it = std::find_if(entries.begin(), entries.end(),
                                [seq](const MailbagEntry& e) { return e.seq == seq; });
-  if (it == entries.end()) return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
+  if (it == entries.end())
+    return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
   entries.erase(it);
   return save(entries, next_seq, true);
 }
@@ -218,8 +224,10 @@ Status Mailbag::remove(std::uint32_t seq) {
 Status Mailbag::reset() {
   std::string key;
   Status s = fs_.read_file(key_path(), &key);
-  if (s.is_not_found()) key.clear();
-  else if (!s.ok()) return s;
+  if (s.is_not_found())
+    key.clear();
+  else if (!s.ok())
+    return s;
   s = fs_.write_file(key_path(), std::string(std::max<std::size_t>(key.size(), kHeaderSize), '\0'));
   if (s.ok()) s = fs_.write_file(mbg_path(), "");
   return s;

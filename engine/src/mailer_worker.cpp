@@ -35,6 +35,7 @@ StepResult MailerWorker::step() {
     if (entry.state != MailbagState::kNew) continue;
     state_ = ThreadState::kWorking;
     const std::int64_t busy = process(entry);
+    ctx_.step_clock.set_elapsed(0);
     return {busy, now + busy};
   }
   state_ = ThreadState::kIdle;
@@ -43,6 +44,8 @@ StepResult MailerWorker::step() {
 
 std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_mailer_message_us);
+  // The Mailer's events happen once the record and its envelope have been read.
+  ctx_.step_clock.set_elapsed(busy);
   InqueueRecord record;
   Status s = decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record);
   if (!s.ok()) {
@@ -127,7 +130,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   } else {
     (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts);
   }
-  ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id, {hex8(record.number)});
+  ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id,
+                  {hex8(record.number)});
   return busy;
 }
 

@@ -33,7 +33,9 @@ std::string hex8(std::uint32_t number) {
   return buffer;
 }
 
-std::string p1_path(std::uint32_t number) { return "P1/" + hex8(number) + ".P1"; }
+std::string p1_path(std::uint32_t number) {
+  return "P1/" + hex8(number) + ".P1";
+}
 
 std::string mai_path(std::uint32_t number) {
   char folder[8];
@@ -46,7 +48,7 @@ bool parse_p1_name(std::string_view name, std::uint32_t* number) {
   for (char c : name.substr(0, 8)) {
     if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
   }
-  return std::from_chars(name.data(), name.data() + 8, *number, 16).ec == std::errc();
+  return parse_whole_number(name.substr(0, 8), 16, number);
 }
 
 std::string encode_p1(const P1Envelope& envelope) {
@@ -76,12 +78,10 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
   envelope.mai_path = record.get("mai");
   const std::string number = record.get("number");
   const std::string submitted = record.get("submitted-us");
-  if (std::from_chars(number.data(), number.data() + number.size(), envelope.number, 16).ec !=
-      std::errc()) {
+  if (number.size() != 8 || !parse_whole_number(number, 16, &envelope.number)) {
     return Status::Corruption(std::string(path) + ": field 'number' is not hexadecimal");
   }
-  if (std::from_chars(submitted.data(), submitted.data() + submitted.size(), envelope.submitted_us)
-          .ec != std::errc()) {
+  if (!parse_whole_number(submitted, 10, &envelope.submitted_us)) {
     return Status::Corruption(std::string(path) + ": field 'submitted-us' is not a number");
   }
   *out = std::move(envelope);

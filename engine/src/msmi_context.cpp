@@ -12,10 +12,14 @@ std::int64_t MsmiContext::cost(std::int64_t base_us) {
 
 std::string_view to_string(ThreadState state) {
   switch (state) {
-    case ThreadState::kStopped: return "stopped";
-    case ThreadState::kIdle: return "idle";
-    case ThreadState::kWorking: return "working";
-    case ThreadState::kLooping: return "looping";
+    case ThreadState::kStopped:
+      return "stopped";
+    case ThreadState::kIdle:
+      return "idle";
+    case ThreadState::kWorking:
+      return "working";
+    case ThreadState::kLooping:
+      return "looping";
   }
   return "idle";
 }

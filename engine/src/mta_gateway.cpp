@@ -39,7 +39,8 @@ std::string_view to_name(XomReturnCode code) {
 
 bool parse_xom_return_code(std::string_view text, XomReturnCode& out) {
   std::string upper;
-  for (char c : text) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : text)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   for (const CodeName& entry : kCodes) {
     if (upper == entry.name) {
       out = entry.code;

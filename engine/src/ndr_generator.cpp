@@ -48,15 +48,24 @@ std::string display_name(const Address& address) {
 
 std::string_view ndr_reason_text(int code) {
   switch (code) {
-    case 2: return "Recipient address unknown";
-    case 8: return "Failure delivering user mail due to mailbag contention";
-    case 12: return "Message is corrupt";
-    case 17: return "Mailbag is full";
-    case 21: return "Routing file is missing";
-    case 24: return "Routing file is corrupted";
-    case 29: return "Address could not be parsed";
-    case 30: return "Duplicated address";
-    default: return "Undeliverable";
+    case 2:
+      return "Recipient address unknown";
+    case 8:
+      return "Failure delivering user mail due to mailbag contention";
+    case 12:
+      return "Message is corrupt";
+    case 17:
+      return "Mailbag is full";
+    case 21:
+      return "Routing file is missing";
+    case 24:
+      return "Routing file is corrupted";
+    case 29:
+      return "Address could not be parsed";
+    case 30:
+      return "Duplicated address";
+    default:
+      return "Undeliverable";
   }
 }
 
@@ -108,7 +117,8 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   ndr.sender = ctx.connector_admin();
   ndr.recipients = {to.to_string()};
   ndr.subject = "Undeliverable: " + request.subject;
-  ndr.reason = "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
+  ndr.reason =
+      "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
   Mailbag mailbag(ctx.env.fs, NetworkDirectory::mailbag_name({to.network, to.postoffice}));
   const Status s = mailbag.append(encode_outbound_record(ndr), nullptr);
   if (!s.ok()) {

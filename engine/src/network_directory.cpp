@@ -32,7 +32,8 @@ Status decode_network_glb(std::string_view data, std::string_view path, NetworkD
     // Reuse the MS: address rules for the two names: a dummy mailbox completes the triple.
     const AddressParseResult parsed = parse_address("MS:" + entry + "/X");
     if (!parsed.ok) {
-      return Status::Corruption(std::string(path) + ": postoffice '" + entry + "': " + parsed.reason);
+      return Status::Corruption(std::string(path) + ": postoffice '" + entry +
+                                "': " + parsed.reason);
     }
     directory.postoffices.push_back({parsed.address.network, parsed.address.postoffice});
   }

@@ -19,8 +19,7 @@ Status decode_inqueue_record(std::string_view payload, std::string_view where, I
   Status s = decode_text_record("MSMI-INQ", payload, where, &text);
   if (!s.ok()) return s;
   const std::string number = text.get("number");
-  if (number.size() != 8 ||
-      std::from_chars(number.data(), number.data() + 8, out->number, 16).ec != std::errc()) {
+  if (number.size() != 8 || !parse_whole_number(number, 16, &out->number)) {
     return Status::Corruption(std::string(where) + ": field 'number' is not 8 hex digits");
   }
   out->message_id = text.get("message-id");
@@ -38,7 +37,8 @@ std::string encode_outbound_record(const OutboundRecord& record) {
   return encode_text_record("MSMI-OUT", text);
 }
 
-Status decode_outbound_record(std::string_view payload, std::string_view where, OutboundRecord* out) {
+Status decode_outbound_record(std::string_view payload, std::string_view where,
+                              OutboundRecord* out) {
   TextRecord text;
   Status s = decode_text_record("MSMI-OUT", payload, where, &text);
   if (!s.ok()) return s;

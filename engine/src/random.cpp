@@ -12,7 +12,9 @@ std::uint64_t Random::uniform(std::uint64_t bound) {
   return value % bound;
 }
 
-double Random::unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Random::unit() {
+  return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
 std::uint64_t SeededRandom::next_u64() {
   std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);

@@ -20,6 +20,26 @@ std::string one_line(std::string_view value) {
 
 }  // namespace
 
+bool parse_whole_number(std::string_view text, int base, std::uint64_t* out) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out, base);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+bool parse_whole_number(std::string_view text, int base, std::uint32_t* out) {
+  std::uint64_t wide = 0;
+  if (!parse_whole_number(text, base, &wide) || wide > UINT32_MAX) return false;
+  *out = static_cast<std::uint32_t>(wide);
+  return true;
+}
+
+bool parse_whole_number(std::string_view text, int base, std::int64_t* out) {
+  std::uint64_t wide = 0;
+  if (!parse_whole_number(text, base, &wide) || wide > INT64_MAX) return false;
+  *out = static_cast<std::int64_t>(wide);
+  return true;
+}
+
 std::string TextRecord::get(std::string_view name) const {
   for (const auto& [field, value] : fields) {
     if (field == name) return value;
@@ -65,25 +85,26 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
     return Status::Corruption(where + ": not a " + std::string(magic) + " version 1 file");
   }
   const std::size_t end = data.rfind("#end ");
-  if (end == std::string_view::npos || (end > 0 && data[end - 1] != '\n')) {
+  if (end == std::string_view::npos) {
     return Status::Corruption(where + ": no '#end' trailer (file truncated?)");
   }
   std::string_view trailer = data.substr(end + 5);
-  if (!trailer.ends_with('\n')) return Status::Corruption(where + ": trailer is cut short (file truncated?)");
+  if (!trailer.ends_with('\n'))
+    return Status::Corruption(where + ": trailer is cut short (file truncated?)");
   trailer.remove_suffix(1);
   const std::size_t space = trailer.find(' ');
-  std::size_t length = 0;
+  std::uint64_t length = 0;
   std::uint32_t crc = 0;
   if (space == std::string_view::npos ||
-      std::from_chars(trailer.data(), trailer.data() + space, length).ec != std::errc() ||
-      std::from_chars(trailer.data() + space + 1, trailer.data() + trailer.size(), crc, 16).ec !=
-          std::errc() ||
-      trailer.size() - space - 1 != 8) {
+      !parse_whole_number(trailer.substr(0, space), 10, &length) ||
+      trailer.size() - space - 1 != 8 ||
+      !parse_whole_number(trailer.substr(space + 1), 16, &crc)) {
     return Status::Corruption(where + ": malformed '#end' trailer");
   }
   if (length != end) {
-    return Status::Corruption(where + ": length is " + std::to_string(end) + " bytes, trailer says " +
-                              std::to_string(length) + " (truncated or extended)");
+    return Status::Corruption(where + ": length is " + std::to_string(end) +
+                              " bytes, trailer says " + std::to_string(length) +
+                              " (truncated or extended)");
   }
   const std::string_view content = data.substr(0, end);
   if (crc32(content) != crc) return Status::Corruption(where + ": checksum mismatch (garbled)");

@@ -136,6 +136,7 @@ void bind_where(const WhereClause& where, std::int64_t limit, SqliteStatement* s
 msmi::Status EventStore::query_events(const EventFilter& filter,
                                       const std::function<bool(const EventRow&)>& on_row) const {
   constexpr std::string_view kWhat = "querying events";
+  if (!on_row) return msmi::Status::InvalidArgument(path_ + ": query_events without a callback");
   WhereClause where;
   msmi::Status status = build_where(filter, &where);
   if (!status.ok()) return status;

@@ -15,9 +15,7 @@
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
-// 5000 ms, a 64 MiB page cache (the four `events` indexes of a long run no longer fit the 2 MiB
-// default, which made bulk inserts ~1.6x slower). Writers take the lock up front with
-// BEGIN IMMEDIATE.
+// 5000 ms. Writers take the lock up front with BEGIN IMMEDIATE.
 //
 //   runs           one row per run (or per imported log)
 //     run_id INTEGER PRIMARY KEY     scenario TEXT, scenario_sha256 TEXT (hex of scenario_text),
@@ -400,10 +398,6 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
       if (!status.ok()) return status;
     }
   }
-
-  // Set last: loading a changed schema resets the cache size to the file's default.
-  status = db->exec("PRAGMA cache_size = -65536", "configuring the connection");
-  if (!status.ok()) return status;
 
   out->reset(new EventStore(path, read_only, std::move(db)));
   return msmi::Status::Ok();

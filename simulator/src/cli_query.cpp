@@ -45,8 +45,9 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
+// Left-aligns `text` in a column of `width`, always leaving at least one blank after it.
 std::string pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 
@@ -59,7 +60,8 @@ int open_store(const std::string& command, const std::string& db,
   const msmi::Status s = msmilog::EventStore::open_read_only(db, store);
   if (!s.ok()) {
     std::cerr << "msmisim " << command << ": " << s.to_string() << "\n";
-    if (s.is_not_found()) std::cerr << "(run 'msmisim run SCENARIO --db " << db << "' to record one)\n";
+    if (s.is_not_found())
+      std::cerr << "(run 'msmisim run SCENARIO --db " << db << "' to record one)\n";
     return kExitStore;
   }
   return kExitOk;
@@ -84,22 +86,21 @@ bool parse_time_filter(const std::string& text, std::optional<std::int64_t>* us,
 
 int query_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
-      ("run", po::value<std::string>(), "run ID, or 'latest' (default: all runs)")
-      ("event-id,e", po::value<std::vector<int>>()->composing(), "event ID (repeatable)")
-      ("since", po::value<std::string>(), "from this time: a duration since the run started (10m) or ISO-8601 UTC")
-      ("until", po::value<std::string>(), "up to this time, same forms as --since")
-      ("text", po::value<std::string>(), "description contains this text (case-insensitive)")
-      ("message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")
-      ("source", po::value<std::string>(), "event source, e.g. MSExchangeMSMI")
-      ("type", po::value<std::string>(), "Error, Warning or Information")
-      ("thread", po::value<int>(), "MT.EXE thread number")
-      ("limit,n", po::value<std::int64_t>(), "at most this many events")
-      ("reverse,r", "newest first")
-      ("count", "print only how many events match")
-      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")(
+      "run", po::value<std::string>(), "run ID, or 'latest' (default: all runs)")(
+      "event-id,e", po::value<std::vector<int>>()->composing(), "event ID (repeatable)")(
+      "since", po::value<std::string>(),
+      "from this time: a duration since the run started (10m) or ISO-8601 UTC")(
+      "until", po::value<std::string>(), "up to this time, same forms as --since")(
+      "text", po::value<std::string>(), "description contains this text (case-insensitive)")(
+      "message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")(
+      "source", po::value<std::string>(), "event source, e.g. MSExchangeMSMI")(
+      "type", po::value<std::string>(), "Error, Warning or Information")(
+      "thread", po::value<int>(), "MT.EXE thread number")("limit,n", po::value<std::int64_t>(),
+                                                          "at most this many events")(
+      "reverse,r", "newest first")("count", "print only how many events match")(
+      "format", po::value<std::string>()->default_value("table"), "table, json or csv");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -125,7 +126,8 @@ int query_command(const std::vector<std::string>& args) {
     if (!parse_time_filter(text, since ? &filter.since_us : &filter.until_us,
                            since ? &filter.since_time : &filter.until_time)) {
       std::cerr << "msmisim query: --" << key << " " << text
-                << ": expected a duration since the run started (\"90s\", \"10m\", \"1h30m\") or an ISO-8601 UTC time (\"1997-05-22T12:10:00Z\")\n";
+                << ": expected a duration since the run started (\"90s\", \"10m\", \"1h30m\") or "
+                   "an ISO-8601 UTC time (\"1997-05-22T12:10:00Z\")\n";
       return kExitBadInput;
     }
   }
@@ -180,29 +182,40 @@ int query_command(const std::vector<std::string>& args) {
   }
 
   std::int64_t rows = 0;
-  if (format == "csv") std::cout << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,message_id,description\n";
+  if (format == "csv")
+    std::cout << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,"
+                 "message_id,description\n";
   if (format == "json") std::cout << "[";
   const msmi::Status s = store->query_events(filter, [&](const msmilog::EventRow& e) {
     const std::string thread = e.thread < 0 ? "" : std::to_string(e.thread);
     if (format == "table") {
       if (rows == 0) {
-        std::cout << pad("RUN", 5) << pad("TIME", 25) << pad("ID", 7) << pad("TYPE", 12) << pad("THR", 5)
-                  << pad("MESSAGE", 24) << "DESCRIPTION\n";
+        std::cout << pad("RUN", 5) << pad("TIME", 25) << pad("ID", 7) << pad("TYPE", 12)
+                  << pad("THR", 5) << pad("MESSAGE", 24) << "DESCRIPTION\n";
       }
-      std::cout << pad(std::to_string(e.run_id), 5) << pad(e.time, 25) << pad(std::to_string(e.event_id), 7)
-                << pad(e.type, 12) << pad(thread, 5) << pad(e.message_id, 24) << e.description << "\n";
+      std::cout << pad(std::to_string(e.run_id), 5) << pad(e.time, 25)
+                << pad(std::to_string(e.event_id), 7) << pad(e.type, 12) << pad(thread, 5)
+                << pad(e.message_id, 24) << e.description << "\n";
     } else if (format == "csv") {
-      std::cout << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ',' << csv_field(e.computer)
-                << ',' << csv_field(e.source) << ',' << e.event_id << ',' << e.type << ',' << csv_field(e.category)
-                << ',' << e.level << ',' << thread << ',' << csv_field(e.message_id) << ','
-                << csv_field(e.description) << "\n";
+      std::cout << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ','
+                << csv_field(e.computer) << ',' << csv_field(e.source) << ',' << e.event_id << ','
+                << e.type << ',' << csv_field(e.category) << ',' << e.level << ',' << thread << ','
+                << csv_field(e.message_id) << ',' << csv_field(e.description) << "\n";
     } else {
-      nlohmann::json row = {{"run_id", e.run_id}, {"seq", e.seq}, {"time", e.time}, {"time_us", e.time_us},
-                            {"computer", e.computer}, {"source", e.source}, {"event_id", e.event_id},
-                            {"type", e.type}, {"category", e.category}, {"level", e.level},
-                            {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
-                            {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
-                            {"description", e.description}};
+      nlohmann::json row = {
+          {"run_id", e.run_id},
+          {"seq", e.seq},
+          {"time", e.time},
+          {"time_us", e.time_us},
+          {"computer", e.computer},
+          {"source", e.source},
+          {"event_id", e.event_id},
+          {"type", e.type},
+          {"category", e.category},
+          {"level", e.level},
+          {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
+          {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
+          {"description", e.description}};
       std::cout << (rows == 0 ? "\n  " : ",\n  ") << row.dump();
     }
     ++rows;
@@ -219,10 +232,9 @@ int query_command(const std::vector<std::string>& args) {
 
 int runs_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
-      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")(
+      "format", po::value<std::string>()->default_value("table"), "table, json or csv");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(options).run(), vm);
@@ -251,10 +263,17 @@ int runs_command(const std::vector<std::string>& args) {
   if (format == "json") {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : runs) {
-      out.push_back({{"run_id", r.run_id}, {"scenario", r.scenario}, {"scenario_sha256", r.scenario_sha256},
-                     {"seed", r.seed}, {"profile", r.profile}, {"defects", r.defects},
-                     {"started_at", r.started_at}, {"finished_at", r.finished_at}, {"verdict", r.verdict},
-                     {"event_count", r.event_count}, {"virtual_duration_us", r.virtual_duration_us},
+      out.push_back({{"run_id", r.run_id},
+                     {"scenario", r.scenario},
+                     {"scenario_sha256", r.scenario_sha256},
+                     {"seed", r.seed},
+                     {"profile", r.profile},
+                     {"defects", r.defects},
+                     {"started_at", r.started_at},
+                     {"finished_at", r.finished_at},
+                     {"verdict", r.verdict},
+                     {"event_count", r.event_count},
+                     {"virtual_duration_us", r.virtual_duration_us},
                      {"command", r.command}});
     }
     std::cout << out.dump(2) << "\n";
@@ -263,17 +282,18 @@ int runs_command(const std::vector<std::string>& args) {
   if (format == "csv") {
     std::cout << "run_id,scenario,profile,seed,defects,verdict,event_count,started_at,command\n";
     for (const auto& r : runs) {
-      std::cout << r.run_id << ',' << csv_field(r.scenario) << ',' << r.profile << ',' << r.seed << ','
-                << csv_field(r.defects) << ',' << r.verdict << ',' << r.event_count << ',' << r.started_at
-                << ',' << csv_field(r.command) << "\n";
+      std::cout << r.run_id << ',' << csv_field(r.scenario) << ',' << r.profile << ',' << r.seed
+                << ',' << csv_field(r.defects) << ',' << r.verdict << ',' << r.event_count << ','
+                << r.started_at << ',' << csv_field(r.command) << "\n";
     }
     return kExitOk;
   }
-  std::cout << pad("RUN", 5) << pad("SCENARIO", 34) << pad("PROFILE", 18) << pad("SEED", 22) << pad("VERDICT", 17)
-            << pad("EVENTS", 9) << "STARTED\n";
+  std::cout << pad("RUN", 5) << pad("SCENARIO", 34) << pad("PROFILE", 18) << pad("SEED", 22)
+            << pad("VERDICT", 17) << pad("EVENTS", 9) << "STARTED\n";
   for (const auto& r : runs) {
     std::cout << pad(std::to_string(r.run_id), 5) << pad(r.scenario, 34) << pad(r.profile, 18)
-              << pad(std::to_string(r.seed), 22) << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 17)
+              << pad(std::to_string(r.seed), 22)
+              << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 17)
               << pad(std::to_string(r.event_count), 9) << r.started_at << "\n";
   }
   if (runs.empty()) std::cerr << "(no runs recorded)\n";

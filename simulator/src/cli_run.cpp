@@ -41,8 +41,9 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
+// Left-aligns `text` in a column of `width`, always leaving at least one blank after it.
 std::string pad(std::string text, std::size_t width) {
-  if (text.size() < width) text.append(width - text.size(), ' ');
+  text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
 }
 
@@ -53,15 +54,19 @@ std::string truncate(const std::string& text, std::size_t width) {
 std::string duration_text(std::int64_t us) {
   const std::int64_t s = us / 1'000'000;
   char buffer[32];
-  if (s % 3600 == 0 && s >= 3600) std::snprintf(buffer, sizeof buffer, "%lldh", static_cast<long long>(s / 3600));
-  else if (s % 60 == 0 && s >= 60) std::snprintf(buffer, sizeof buffer, "%lldm", static_cast<long long>(s / 60));
-  else std::snprintf(buffer, sizeof buffer, "%llds", static_cast<long long>(s));
+  if (s % 3600 == 0 && s >= 3600)
+    std::snprintf(buffer, sizeof buffer, "%lldh", static_cast<long long>(s / 3600));
+  else if (s % 60 == 0 && s >= 60)
+    std::snprintf(buffer, sizeof buffer, "%lldm", static_cast<long long>(s / 60));
+  else
+    std::snprintf(buffer, sizeof buffer, "%llds", static_cast<long long>(s));
   return buffer;
 }
 
 std::string now_iso() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return msmilog::format_iso8601_utc(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+  return msmilog::format_iso8601_utc(
+      std::chrono::duration_cast<std::chrono::microseconds>(now).count());
 }
 
 void print_summary(const Scenario& scenario, const RunResult& r) {
@@ -80,28 +85,32 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
   }
   std::map<msmi::Fate, int> fates;
   for (const LedgerEntry& entry : r.ledger) ++fates[entry.fate];
-  std::cout << "\nLedger: " << r.ledger.size() << " messages — delivered " << fates[msmi::Fate::kDelivered]
-            << ", ndr " << fates[msmi::Fate::kNdr] << ", quarantined " << fates[msmi::Fate::kQuarantined]
-            << ", pending " << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost] << "\n";
+  std::cout << "\nLedger: " << r.ledger.size() << " messages — delivered "
+            << fates[msmi::Fate::kDelivered] << ", ndr " << fates[msmi::Fate::kNdr]
+            << ", quarantined " << fates[msmi::Fate::kQuarantined] << ", pending "
+            << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost] << "\n";
   for (const LedgerEntry& entry : r.ledger) {
     if (entry.label.empty()) continue;
-    std::cout << "  '" << entry.label << "' " << entry.message_id << ": " << msmi::to_string(entry.fate)
-              << (entry.detail.empty() ? "" : " — " + entry.detail) << "\n";
+    std::cout << "  '" << entry.label << "' " << entry.message_id << ": "
+              << msmi::to_string(entry.fate) << (entry.detail.empty() ? "" : " — " + entry.detail)
+              << "\n";
   }
   std::cout << "\nThreads (state at end, busy % in the last sample / over the run):\n";
   for (const ThreadSummary& t : r.threads) {
     if (t.role == "housekeeping" && t.mean_busy_pct < 0.05) continue;
     std::cout << "  " << pad(std::to_string(t.thread), 4) << pad(t.role, 10)
-              << pad(std::string(msmi::to_string(t.state)), 9) << pad(fixed(t.last_busy_pct, 1) + "%", 8)
-              << fixed(t.mean_busy_pct, 1) << "%\n";
+              << pad(std::string(msmi::to_string(t.state)), 9)
+              << pad(fixed(t.last_busy_pct, 1) + "%", 8) << fixed(t.mean_busy_pct, 1) << "%\n";
   }
   std::cout << "  (threads 0-3, housekeeping: idle)\n";
   std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
             << (r.crashes > 0 ? " (" + std::to_string(r.crashes) + " crash(es))" : "")
             << "; backlog: P1 files " << r.backlog.p1_files << ", INQUEUE3 " << r.backlog.inqueue3
-            << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held << "\n";
+            << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held
+            << "\n";
   if (r.expectation_sets.empty()) {
-    std::cout << "\nExpectations: none for profile " << r.profile << " in " << scenario.path << "\n";
+    std::cout << "\nExpectations: none for profile " << r.profile << " in " << scenario.path
+              << "\n";
     return;
   }
   std::string sets;
@@ -117,8 +126,9 @@ std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
   for (const LedgerEntry& e : r.ledger) {
     std::string recipients;
     for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
-    rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)), e.attempts,
-                    e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail, e.injected_us, e.settled_us});
+    rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
+                    e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
+                    e.injected_us, e.settled_us});
   }
   return rows;
 }
@@ -126,7 +136,10 @@ std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
 }  // namespace
 
 std::string shell_quote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+") == std::string::npos) {
+  if (!arg.empty() &&
+      arg.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+") ==
+          std::string::npos) {
     return arg;
   }
   std::string out = "'";
@@ -136,15 +149,17 @@ std::string shell_quote(const std::string& arg) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()
-      ("help,h", "show this help")
-      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store (SQLite) to record the run in")
-      ("no-db", "do not record the run")
-      ("seed", po::value<std::uint64_t>(), "seed (default: the scenario's own)")
-      ("profile", po::value<std::string>(), "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")
-      ("defect", po::value<std::vector<std::string>>()->composing(), "override one defect: Q151791=on|off (repeatable)")
-      ("postoffice", po::value<std::string>(), "shadow postoffice folder to use and keep (default: a temporary one)")
-      ("quiet,q", "print only the seed, the replay command and the verdict");
+  options.add_options()("help,h", "show this help")(
+      "db", po::value<std::string>()->default_value("msmisim.db"),
+      "event store (SQLite) to record the run in")("no-db", "do not record the run")(
+      "seed", po::value<std::uint64_t>(), "seed (default: the scenario's own)")(
+      "profile", po::value<std::string>(),
+      "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")(
+      "defect", po::value<std::vector<std::string>>()->composing(),
+      "override one defect: Q151791=on|off (repeatable)")(
+      "postoffice", po::value<std::string>(),
+      "shadow postoffice folder to use and keep (default: a temporary one)")(
+      "quiet,q", "print only the seed, the replay command and the verdict");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
   po::options_description all;
@@ -182,7 +197,8 @@ int run_command(const std::vector<std::string>& args) {
       const std::string value = eq == std::string::npos ? "" : d.substr(eq + 1);
       if (eq == std::string::npos || !msmi::parse_defect(d.substr(0, eq), defect) ||
           (value != "on" && value != "off")) {
-        std::cerr << "msmisim run: --defect " << d << ": expected NAME=on or NAME=off with NAME one of Q151791, Q175965\n";
+        std::cerr << "msmisim run: --defect " << d
+                  << ": expected NAME=on or NAME=off with NAME one of Q151791, Q175965\n";
         return kExitBadInput;
       }
       scenario.defect_overrides[defect] = value == "on";
@@ -193,8 +209,8 @@ int run_command(const std::vector<std::string>& args) {
   options_run.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : default_seed(scenario);
   options_run.profile = vm.count("profile") ? vm["profile"].as<std::string>() : scenario.profile;
   if (!msmi::find_profile(options_run.profile)) {
-    std::cerr << "msmisim run: --profile " << options_run.profile << ": unknown profile (known: "
-              << msmi::profile_names() << ")\n";
+    std::cerr << "msmisim run: --profile " << options_run.profile
+              << ": unknown profile (known: " << msmi::profile_names() << ")\n";
     return kExitBadInput;
   }
   bool temporary_postoffice = false;
@@ -203,15 +219,16 @@ int run_command(const std::vector<std::string>& args) {
   } else {
     std::string pattern = (fs::temp_directory_path() / "msmisim-po-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
-      std::cerr << "msmisim run: cannot create a temporary postoffice folder in " << fs::temp_directory_path() << "\n";
+      std::cerr << "msmisim run: cannot create a temporary postoffice folder in "
+                << fs::temp_directory_path() << "\n";
       return kExitBadInput;
     }
     options_run.postoffice_dir = pattern;
     temporary_postoffice = true;
   }
 
-  std::string replay = "msmisim run " + shell_quote(path) + " --seed " + std::to_string(options_run.seed) +
-                       " --profile " + options_run.profile;
+  std::string replay = "msmisim run " + shell_quote(path) + " --seed " +
+                       std::to_string(options_run.seed) + " --profile " + options_run.profile;
   for (const std::string& d : defect_args) replay += " --defect " + d;
   const bool record = !vm.count("no-db");
   const std::string db_path = vm["db"].as<std::string>();
@@ -257,7 +274,8 @@ int run_command(const std::vector<std::string>& args) {
   const auto wall_start = std::chrono::steady_clock::now();
   RunResult result;
   msmi::Status s = run_scenario(scenario, options_run, &result);
-  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (temporary_postoffice) {
     std::error_code ec;
     fs::remove_all(options_run.postoffice_dir, ec);
@@ -266,13 +284,16 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim run: " << s.to_string() << "\n";
     return kExitBadInput;
   }
-  const std::string verdict = result.expectation_sets.empty() ? "no-expectations" : result.passed() ? "pass" : "fail";
+  const std::string verdict = result.expectation_sets.empty() ? "no-expectations"
+                              : result.passed()               ? "pass"
+                                                              : "fail";
   if (record) {
     msmi::Status w = writer->flush();
     writer.reset();
     if (w.ok()) w = store->write_ledger(run_id, ledger_rows(result));
     std::vector<msmilog::SampleRow> samples;
-    for (const ThreadSample& t : result.samples) samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
+    for (const ThreadSample& t : result.samples)
+      samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
     if (w.ok()) w = store->write_samples(run_id, samples);
     std::vector<msmilog::QueueSampleRow> queues;
     for (const QueueSample& q : result.queue_samples) {
@@ -288,10 +309,14 @@ int run_command(const std::vector<std::string>& args) {
   if (!vm.count("quiet")) print_summary(scenario, result);
   int passed = 0;
   for (const ExpectationResult& e : result.expectations) passed += e.passed ? 1 : 0;
-  std::cout << "\n" << (verdict == "pass" ? "PASS" : verdict == "fail" ? "FAIL" : "DONE") << ": "
-            << passed << "/" << result.expectations.size() << " expectations held; "
+  std::cout << "\n"
+            << (verdict == "pass"   ? "PASS"
+                : verdict == "fail" ? "FAIL"
+                                    : "DONE")
+            << ": " << passed << "/" << result.expectations.size() << " expectations held; "
             << result.events.size() << " events in " << fixed(wall_s, 3) << " s wall time ("
-            << fixed(wall_s > 0 ? static_cast<double>(result.events.size()) / wall_s : 0.0, 0) << " events/s)";
+            << fixed(wall_s > 0 ? static_cast<double>(result.events.size()) / wall_s : 0.0, 0)
+            << " events/s)";
   if (record) std::cout << "; recorded as run " << run_id << " in " << db_path;
   std::cout << "\n";
   if (verdict == "fail") {

@@ -44,7 +44,8 @@ int count_sequence(const SequenceExpectation& seq, const std::vector<msmi::Event
 
 }  // namespace
 
-std::vector<ExpectationResult> check_expectations(const Expectations& expected, const RunResult& run) {
+std::vector<ExpectationResult> check_expectations(const Expectations& expected,
+                                                  const RunResult& run) {
   std::vector<ExpectationResult> results;
   for (const EventExpectation& ev : expected.events) {
     std::int64_t count = 0;
@@ -60,7 +61,8 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected, 
       what += " from " + number(static_cast<double>(ev.from_us) / 1e6) + "s";
       if (ev.until_us) what += " until " + number(static_cast<double>(*ev.until_us) / 1e6) + "s";
     }
-    results.push_back(check(what + thread_suffix(ev.thread) + " count", ev.count, static_cast<double>(count)));
+    results.push_back(
+        check(what + thread_suffix(ev.thread) + " count", ev.count, static_cast<double>(count)));
   }
   for (const SequenceExpectation& seq : expected.sequences) {
     std::string ids;
@@ -96,8 +98,9 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected, 
         }
       }
       const double mean = n > 0 ? sum / n : 0.0;
-      results.push_back(check(name + " mean busy % from " + number(static_cast<double>(th.from_us) / 1e6) +
-                                  "s to " + number(static_cast<double>(until) / 1e6) + "s",
+      results.push_back(check(name + " mean busy % from " +
+                                  number(static_cast<double>(th.from_us) / 1e6) + "s to " +
+                                  number(static_cast<double>(until) / 1e6) + "s",
                               th.busy_pct, mean));
     }
   }
@@ -133,7 +136,8 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected, 
   }
   if (expected.service_running) {
     results.push_back({run.service_running == *expected.service_running,
-                       std::string("MSMI service ") + (*expected.service_running ? "running" : "stopped") + " at end",
+                       std::string("MSMI service ") +
+                           (*expected.service_running ? "running" : "stopped") + " at end",
                        run.service_running ? "running" : "stopped"});
   }
   if (expected.has_crashes) {

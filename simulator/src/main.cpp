@@ -18,6 +18,12 @@ commands:
   query          list recorded events with journalctl-like filters
   runs           list the recorded runs
 
+examples:
+  msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
+  msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1
+  msmisim query --event-id 2342 --limit 5               what the last runs recorded
+  msmisim runs
+
 'msmisim <command> --help' shows the options of a command, with an example.
 
 exit codes: 0 done (expectations held), 1 an expectation failed, 2 bad input,

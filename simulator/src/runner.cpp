@@ -31,7 +31,8 @@ constexpr std::string_view kMtaServiceName = "Microsoft Exchange Message Transfe
 // Keeps every event for the summary and the expectations, and passes it on.
 class RecordingSink final : public msmi::EventSink {
  public:
-  RecordingSink(std::vector<msmi::Event>& events, msmi::EventSink* next) : events_(events), next_(next) {}
+  RecordingSink(std::vector<msmi::Event>& events, msmi::EventSink* next)
+      : events_(events), next_(next) {}
   void write(const msmi::Event& event) override {
     events_.push_back(event);
     if (next_ != nullptr) next_->write(event);
@@ -120,7 +121,8 @@ class World {
       gap = static_cast<std::int64_t>(static_cast<double>(t.every_us) *
                                       (1.0 - t.jitter + 2.0 * t.jitter * traffic_random_->unit()));
     }
-    const std::int64_t when = count == 0 ? t.start_us : clock_.now_us() + std::max<std::int64_t>(gap, 1000);
+    const std::int64_t when =
+        count == 0 ? t.start_us : clock_.now_us() + std::max<std::int64_t>(gap, 1000);
     const std::int64_t stop = t.stop_us.value_or(scenario_.duration_us);
     if (when >= stop || when >= scenario_.duration_us) return;
     scheduler_.at(when, Priority::kWorld, [this, index, count] {
@@ -165,8 +167,9 @@ class World {
   void set_mta(bool running) {
     if (mta_.running() == running) return;
     mta_.set_running(running);
-    interchange_.context().logger.log(msmi::event_id::kServiceStateChanged, -1, "",
-                                      {std::string(kMtaServiceName), running ? "running" : "stopped"});
+    interchange_.context().logger.log(
+        msmi::event_id::kServiceStateChanged, -1, "",
+        {std::string(kMtaServiceName), running ? "running" : "stopped"});
   }
 
   void operate(const OperatorStep& step) {
@@ -175,7 +178,8 @@ class World {
     if (step.action != OperatorAction::kResetInqueue3) what += " " + step.service;
     if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
         (step.only_if == "msmi_running" && !interchange_.running())) {
-      note(what + " skipped: the MSMI service is " + (interchange_.running() ? "running" : "stopped"));
+      note(what + " skipped: the MSMI service is " +
+           (interchange_.running() ? "running" : "stopped"));
       return;
     }
     if (step.action == OperatorAction::kResetInqueue3) {
@@ -213,7 +217,8 @@ class World {
     note("reset INQUEUE3 (KEY zeroed, MBG truncated): " +
          (loaded.ok() ? std::to_string(ids.size()) + " queued message(s) discarded"
                       : "the queue was unreadable (" + loaded.message() + ")"));
-    for (const std::string& id : ids) ledger_.on_settled(id, msmi::Fate::kLost, "INQUEUE3 reset by the operator");
+    for (const std::string& id : ids)
+      ledger_.on_settled(id, msmi::Fate::kLost, "INQUEUE3 reset by the operator");
   }
 
   void schedule_pcmta(std::int64_t when) {
@@ -229,7 +234,8 @@ class World {
     QueueSample q;
     q.time_us = clock_.now_us();
     std::vector<msmi::MailbagEntry> entries;
-    if (interchange_.context().inqueue.load(&entries).ok()) q.inqueue3 = static_cast<std::int64_t>(entries.size());
+    if (interchange_.context().inqueue.load(&entries).ok())
+      q.inqueue3 = static_cast<std::int64_t>(entries.size());
     std::vector<std::string> names;
     if (fs_.list_dir("P1", &names).ok()) q.p1_files = static_cast<std::int64_t>(names.size());
     q.mta_queue = static_cast<std::int64_t>(mta_.queue_depth());
@@ -243,8 +249,8 @@ class World {
 
   void take_sample(std::int64_t from, std::int64_t to) {
     for (const auto& worker : interchange_.workers()) {
-      result_.samples.push_back(
-          {to, worker->thread(), std::string(worker->role()), activity_.busy_pct(worker->thread(), from, to)});
+      result_.samples.push_back({to, worker->thread(), std::string(worker->role()),
+                                 activity_.busy_pct(worker->thread(), from, to)});
     }
     result_.queue_samples.push_back(measure_queues());
   }
@@ -291,10 +297,12 @@ class World {
         if (recovers) {
           ledger_.set_pending(id, "orphaned envelope; the next refresh queues it again");
         } else {
-          ledger_.on_settled(id, msmi::Fate::kLost,
-                             entry.fate == msmi::Fate::kLost && !entry.detail.empty()
-                                 ? entry.detail + "; envelope " + msmi::p1_path(number) + " orphaned"
-                                 : "envelope " + msmi::p1_path(number) + " has no INQUEUE3 record: nothing will process it");
+          ledger_.on_settled(
+              id, msmi::Fate::kLost,
+              entry.fate == msmi::Fate::kLost && !entry.detail.empty()
+                  ? entry.detail + "; envelope " + msmi::p1_path(number) + " orphaned"
+                  : "envelope " + msmi::p1_path(number) +
+                        " has no INQUEUE3 record: nothing will process it");
         }
       } else if (entry.fate == msmi::Fate::kPending) {
         ledger_.on_settled(id, msmi::Fate::kLost, "its files are gone and nothing queues it");
@@ -375,7 +383,8 @@ Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
     }
     for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
       fs::remove_all(entry.path(), ec);
-      if (ec) return Status::IoError(entry.path().string() + ": cannot be removed: " + ec.message());
+      if (ec)
+        return Status::IoError(entry.path().string() + ": cannot be removed: " + ec.message());
     }
   }
   DiskFileSystem disk(dir);
@@ -389,8 +398,12 @@ Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
     Status s = disk.make_dirs(folder);
     if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
   }
-  Status s = disk.write_file(std::string(kMarker), "shadow postoffice made by msmisim; its contents are replaced on every run\n");
-  if (s.ok()) s = disk.write_file(std::string(msmi::kNetworkGlbPath), msmi::encode_network_glb(directory_of(scenario)));
+  Status s = disk.write_file(
+      std::string(kMarker),
+      "shadow postoffice made by msmisim; its contents are replaced on every run\n");
+  if (s.ok())
+    s = disk.write_file(std::string(msmi::kNetworkGlbPath),
+                        msmi::encode_network_glb(directory_of(scenario)));
   if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
   return Status::Ok();
 }
@@ -398,7 +411,8 @@ Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
 Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResult* result) {
   const std::optional<msmi::Profile> profile = msmi::find_profile(options.profile);
   if (!profile) {
-    return Status::InvalidArgument("unknown profile '" + options.profile + "' (known: " + msmi::profile_names() + ")");
+    return Status::InvalidArgument("unknown profile '" + options.profile +
+                                   "' (known: " + msmi::profile_names() + ")");
   }
   Status s = prepare_postoffice(options.postoffice_dir, scenario);
   if (!s.ok()) return s;

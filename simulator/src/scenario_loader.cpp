@@ -93,7 +93,8 @@ std::int64_t read_duration(const json& v, const std::string& path) {
     return v.get<std::int64_t>() * 1'000'000;
   }
   if (!v.is_string() || !msmilog::parse_duration_us(v.get<std::string>(), &us)) {
-    fail(path, "a duration such as \"250ms\", \"30s\", \"5m\", \"1h30m\" or a number of seconds", v);
+    fail(path, "a duration such as \"250ms\", \"30s\", \"5m\", \"1h30m\" or a number of seconds",
+         v);
   }
   return us;
 }
@@ -161,9 +162,11 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
     const std::string lp = f.at("logging");
     const char* expected = "\"none\", \"minimum\", \"medium\" or \"maximum\"";
     if (x->is_string()) {
-      if (!msmi::parse_logging_level(x->get<std::string>(), s.logging_default)) fail(lp, expected, *x);
+      if (!msmi::parse_logging_level(x->get<std::string>(), s.logging_default))
+        fail(lp, expected, *x);
     } else {
-      if (!x->is_object()) fail(lp, std::string("a level (") + expected + ") or an object of categories", *x);
+      if (!x->is_object())
+        fail(lp, std::string("a level (") + expected + ") or an object of categories", *x);
       for (const auto& [key, value] : x->items()) {
         const std::string kp = lp + "." + key;
         msmi::LoggingLevel level;
@@ -176,9 +179,10 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
         }
         msmi::Category category;
         if (!msmi::parse_category(key, category)) {
-          throw FieldError{kp, "unknown category '" + key +
-                                   "' (expected default, Initialization/Termination, Session "
-                                   "Data, Session Error, Debug Data, NDR, Routing, Service Control)"};
+          throw FieldError{kp,
+                           "unknown category '" + key +
+                               "' (expected default, Initialization/Termination, Session "
+                               "Data, Session Error, Debug Data, NDR, Routing, Service Control)"};
         }
         s.logging[category] = level;
       }
@@ -195,15 +199,22 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
       s.defect_overrides[defect] = read_bool(value, dp + "." + key);
     }
   }
-  if (const json* x = f.get("max_attempts")) s.max_attempts = static_cast<int>(read_int(*x, f.at("max_attempts"), 1, 100));
-  if (const json* x = f.get("retry_delay")) s.retry_delay_us = read_duration(*x, f.at("retry_delay"));
-  if (const json* x = f.get("restart_deferral")) s.restart_deferral_us = read_duration(*x, f.at("restart_deferral"));
-  if (const json* x = f.get("poll_interval")) s.poll_interval_us = read_duration(*x, f.at("poll_interval"));
-  if (const json* x = f.get("refresh_interval")) s.refresh_interval_us = read_duration(*x, f.at("refresh_interval"));
-  if (const json* x = f.get("thread_refresh")) s.thread_refresh_us = read_duration(*x, f.at("thread_refresh"));
+  if (const json* x = f.get("max_attempts"))
+    s.max_attempts = static_cast<int>(read_int(*x, f.at("max_attempts"), 1, 100));
+  if (const json* x = f.get("retry_delay"))
+    s.retry_delay_us = read_duration(*x, f.at("retry_delay"));
+  if (const json* x = f.get("restart_deferral"))
+    s.restart_deferral_us = read_duration(*x, f.at("restart_deferral"));
+  if (const json* x = f.get("poll_interval"))
+    s.poll_interval_us = read_duration(*x, f.at("poll_interval"));
+  if (const json* x = f.get("refresh_interval"))
+    s.refresh_interval_us = read_duration(*x, f.at("refresh_interval"));
+  if (const json* x = f.get("thread_refresh"))
+    s.thread_refresh_us = read_duration(*x, f.at("thread_refresh"));
   f.reject_unknown();
   for (const auto* d : {&s.poll_interval_us, &s.refresh_interval_us}) {
-    if (*d && **d <= 0) throw FieldError{path, "poll_interval and refresh_interval must be above zero"};
+    if (*d && **d <= 0)
+      throw FieldError{path, "poll_interval and refresh_interval must be above zero"};
   }
 }
 
@@ -212,7 +223,8 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
   if (const json* x = f.get("connector")) {
     const std::string text = read_string(*x, f.at("connector"));
     const msmi::AddressParseResult parsed = msmi::parse_address("MS:" + text + "/X");
-    if (!parsed.ok) throw FieldError{f.at("connector"), "expected NETWORK/POSTOFFICE: " + parsed.reason};
+    if (!parsed.ok)
+      throw FieldError{f.at("connector"), "expected NETWORK/POSTOFFICE: " + parsed.reason};
     s.connector_network = parsed.address.network;
     s.connector_postoffice = parsed.address.postoffice;
   }
@@ -228,8 +240,10 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
       s.postoffices.push_back(parsed.address.network + "/" + parsed.address.postoffice);
     }
   }
-  if (const json* x = f.get("pcmta_interval")) s.pcmta_interval_us = read_duration(*x, f.at("pcmta_interval"));
-  if (const json* x = f.get("pcmta_batch")) s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
+  if (const json* x = f.get("pcmta_interval"))
+    s.pcmta_interval_us = read_duration(*x, f.at("pcmta_interval"));
+  if (const json* x = f.get("pcmta_batch"))
+    s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
   f.reject_unknown();
 }
 
@@ -245,14 +259,16 @@ TrafficSpec read_traffic(const json& v, const std::string& path) {
   t.recipients = read_addresses(*to, f.at("to"), false, false);
   if (const json* x = f.get("subject")) t.subject = read_string(*x, f.at("subject"));
   const json* every = f.get("every");
-  if (every == nullptr) throw FieldError{f.at("every"), "required: the gap between messages, e.g. \"30s\""};
+  if (every == nullptr)
+    throw FieldError{f.at("every"), "required: the gap between messages, e.g. \"30s\""};
   t.every_us = read_duration(*every, f.at("every"));
   if (t.every_us < 1000) throw FieldError{f.at("every"), "must be at least 1ms"};
   if (const json* x = f.get("start")) t.start_us = read_duration(*x, f.at("start"));
   if (const json* x = f.get("stop")) t.stop_us = read_duration(*x, f.at("stop"));
   if (const json* x = f.get("jitter")) {
     t.jitter = read_number(*x, f.at("jitter"));
-    if (t.jitter < 0 || t.jitter >= 1) fail(f.at("jitter"), "a number from 0 up to (not including) 1", *x);
+    if (t.jitter < 0 || t.jitter >= 1)
+      fail(f.at("jitter"), "a number from 0 up to (not including) 1", *x);
   }
   f.reject_unknown();
   return t;
@@ -262,13 +278,15 @@ MessageSpec read_message(const json& v, const std::string& path) {
   Fields f(v, path);
   MessageSpec m;
   const json* at = f.get("at");
-  if (at == nullptr) throw FieldError{f.at("at"), "required: when the message is sent, e.g. \"10m\""};
+  if (at == nullptr)
+    throw FieldError{f.at("at"), "required: when the message is sent, e.g. \"10m\""};
   m.at_us = read_duration(*at, f.at("at"));
   if (const json* x = f.get("direction")) m.direction = read_direction(*x, f.at("direction"));
   if (const json* x = f.get("label")) m.label = read_string(*x, f.at("label"));
   // Scripted messages may carry invalid addresses on purpose: that is how faults are injected.
   const json* from = f.get("from");
-  if (from == nullptr) throw FieldError{f.at("from"), "required: the sender (may be invalid on purpose)"};
+  if (from == nullptr)
+    throw FieldError{f.at("from"), "required: the sender (may be invalid on purpose)"};
   m.sender = read_string(*from, f.at("from"));
   if (const json* x = f.get("to")) m.to = read_addresses(*x, f.at("to"), false, true);
   if (const json* x = f.get("cc")) m.cc = read_addresses(*x, f.at("cc"), false, true);
@@ -286,15 +304,20 @@ MtaFault read_fault(const json& v, const std::string& path) {
   }
   MtaFault fault;
   if (const json* x = f.get("sender")) fault.sender_pattern = read_string(*x, f.at("sender"));
-  if (const json* x = f.get("recipient")) fault.recipient_pattern = read_string(*x, f.at("recipient"));
+  if (const json* x = f.get("recipient"))
+    fault.recipient_pattern = read_string(*x, f.at("recipient"));
   if (fault.sender_pattern.empty() && fault.recipient_pattern.empty()) {
     throw FieldError{path, "needs a \"sender\" or \"recipient\" pattern (glob with * and ?)"};
   }
   if (const json* x = f.get("code")) {
     const std::string cp = f.at("code");
-    const std::string text = x->is_number_integer() ? std::to_string(x->get<int>()) : read_string(*x, cp);
+    const std::string text =
+        x->is_number_integer() ? std::to_string(x->get<int>()) : read_string(*x, cp);
     if (!msmi::parse_xom_return_code(text, fault.code)) {
-      fail(cp, "a XOM return code: \"0x15\" (OM_SYSTEM_ERROR), \"0x16\", \"0x13\", \"0x04\", \"0x05\" or \"0x0\"", *x);
+      fail(cp,
+           "a XOM return code: \"0x15\" (OM_SYSTEM_ERROR), \"0x16\", \"0x13\", \"0x04\", \"0x05\" "
+           "or \"0x0\"",
+           *x);
     }
   }
   if (const json* x = f.get("from")) fault.from_us = read_duration(*x, f.at("from"));
@@ -310,13 +333,19 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   if (at == nullptr) throw FieldError{f.at("at"), "required: when the operator acts, e.g. \"30m\""};
   step.at_us = read_duration(*at, f.at("at"));
   const json* action = f.get("action");
-  if (action == nullptr) throw FieldError{f.at("action"), "required: start, stop, restart or reset_inqueue3"};
+  if (action == nullptr)
+    throw FieldError{f.at("action"), "required: start, stop, restart or reset_inqueue3"};
   const std::string a = read_string(*action, f.at("action"));
-  if (a == "start") step.action = OperatorAction::kStart;
-  else if (a == "stop") step.action = OperatorAction::kStop;
-  else if (a == "restart") step.action = OperatorAction::kRestart;
-  else if (a == "reset_inqueue3") step.action = OperatorAction::kResetInqueue3;
-  else fail(f.at("action"), "\"start\", \"stop\", \"restart\" or \"reset_inqueue3\"", *action);
+  if (a == "start")
+    step.action = OperatorAction::kStart;
+  else if (a == "stop")
+    step.action = OperatorAction::kStop;
+  else if (a == "restart")
+    step.action = OperatorAction::kRestart;
+  else if (a == "reset_inqueue3")
+    step.action = OperatorAction::kResetInqueue3;
+  else
+    fail(f.at("action"), "\"start\", \"stop\", \"restart\" or \"reset_inqueue3\"", *action);
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));
     if (step.service != "msmi" && step.service != "mta" && step.service != "pcmta" &&
@@ -348,10 +377,12 @@ Expectations read_expectations(const json& v, const std::string& path) {
       if (id == nullptr) throw FieldError{g.at("id"), "required: the event ID"};
       ev.id = read_event_id(*id, g.at("id"));
       const json* count = g.get("count");
-      if (count == nullptr) throw FieldError{g.at("count"), "required: a number, or {\"min\": …, \"max\": …}"};
+      if (count == nullptr)
+        throw FieldError{g.at("count"), "required: a number, or {\"min\": …, \"max\": …}"};
       ev.count = read_range(*count, g.at("count"));
       if (const json* t = g.get("text")) ev.text = read_string(*t, g.at("text"));
-      if (const json* t = g.get("thread")) ev.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
+      if (const json* t = g.get("thread"))
+        ev.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
       if (const json* t = g.get("from")) ev.from_us = read_duration(*t, g.at("from"));
       if (const json* t = g.get("until")) ev.until_us = read_duration(*t, g.at("until"));
       g.reject_unknown();
@@ -372,8 +403,10 @@ Expectations read_expectations(const json& v, const std::string& path) {
       for (std::size_t k = 0; k < ids->size(); ++k) {
         seq.ids.push_back(read_event_id((*ids)[k], g.at("ids") + "[" + std::to_string(k) + "]"));
       }
-      if (const json* t = g.get("repeats")) seq.repeats = static_cast<int>(read_int(*t, g.at("repeats"), 1, 1'000'000));
-      if (const json* t = g.get("thread")) seq.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
+      if (const json* t = g.get("repeats"))
+        seq.repeats = static_cast<int>(read_int(*t, g.at("repeats"), 1, 1'000'000));
+      if (const json* t = g.get("thread"))
+        seq.thread = static_cast<int>(read_int(*t, g.at("thread"), 0, 99));
       g.reject_unknown();
       e.sequences.push_back(seq);
     }
@@ -455,7 +488,8 @@ void read_scenario(const json& root, Scenario& s) {
   if (const json* x = f.get("profile")) {
     s.profile = read_string(*x, f.at("profile"));
     if (!msmi::find_profile(s.profile)) {
-      throw FieldError{f.at("profile"), "unknown profile '" + s.profile + "' (known: " + msmi::profile_names() + ")"};
+      throw FieldError{f.at("profile"), "unknown profile '" + s.profile +
+                                            "' (known: " + msmi::profile_names() + ")"};
     }
   }
   if (const json* x = f.get("seed")) {
@@ -498,7 +532,8 @@ void read_scenario(const json& root, Scenario& s) {
     Fields g(*x, f.at("expect"));
     for (const auto& [key, value] : x->items()) {
       if (key != "*" && !msmi::find_profile(key)) {
-        throw FieldError{g.at(key), "unknown profile '" + key + "' (known: *, " + msmi::profile_names() + ")"};
+        throw FieldError{g.at(key),
+                         "unknown profile '" + key + "' (known: *, " + msmi::profile_names() + ")"};
       }
       s.expectations[key] = read_expectations(value, g.at(key));
     }
@@ -506,7 +541,8 @@ void read_scenario(const json& root, Scenario& s) {
   f.reject_unknown();
   for (const MessageSpec& m : s.messages) {
     if (m.at_us >= s.duration_us) {
-      throw FieldError{"$.messages", "message '" + m.label + "' is sent at or after the end of the run"};
+      throw FieldError{"$.messages",
+                       "message '" + m.label + "' is sent at or after the end of the run"};
     }
   }
 }
@@ -552,7 +588,8 @@ std::string LoadError::to_string() const {
   return out + ": " + message;
 }
 
-bool parse_scenario(std::string_view text, const std::string& path, Scenario* out, LoadError* error) {
+bool parse_scenario(std::string_view text, const std::string& path, Scenario* out,
+                    LoadError* error) {
   error->file = path;
   json root;
   try {

@@ -5,8 +5,8 @@
 namespace msmisim {
 
 void Scheduler::at(std::int64_t time_us, Priority priority, Action action) {
-  queue_.push(Item{std::max(time_us, clock_.now_us()), static_cast<int>(priority) * 100, next_order_++,
-                   std::move(action)});
+  queue_.push(Item{std::max(time_us, clock_.now_us()), static_cast<int>(priority) * 100,
+                   next_order_++, std::move(action)});
 }
 
 void Scheduler::add_interchange(msmi::Interchange& interchange, msmi::ThreadActivity& activity,
@@ -23,8 +23,8 @@ void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& wo
                    next_order_++, [this, &interchange, &worker, &activity] {
                      const std::int64_t now = clock_.now_us();
                      const msmi::StepResult result = worker.step();
-                     interchange.after_step();
                      const std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
+                     interchange.after_step(busy);
                      activity.record_busy(worker.thread(), now, now + busy);
                      // A step always moves time on, so a worker can never spin in place.
                      const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});

@@ -10,7 +10,8 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   // Iterative matcher with one backtrack point for the last '*': linear in practice.
   std::size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   auto same = [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   };
   while (t < text.size()) {
     if (p < pattern.size() && (pattern[p] == '?' || same(pattern[p], text[t]))) {
@@ -50,10 +51,13 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   const std::int64_t now = clock_.now_us();
   for (const MtaFault& fault : faults_) {
     if (now < fault.from_us || now >= fault.until_us) continue;
-    bool hit = !fault.sender_pattern.empty() && glob_match(fault.sender_pattern, message.originator);
+    bool hit =
+        !fault.sender_pattern.empty() && glob_match(fault.sender_pattern, message.originator);
     if (!fault.recipient_pattern.empty()) {
       hit = hit || std::any_of(message.recipients.begin(), message.recipients.end(),
-                               [&](const std::string& r) { return glob_match(fault.recipient_pattern, r); });
+                               [&](const std::string& r) {
+                                 return glob_match(fault.recipient_pattern, r);
+                               });
     }
     if (hit) {
       ++refused_;
@@ -65,7 +69,9 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   return XomReturnCode::kSuccess;
 }
 
-void SimulatedMta::close_upload_session() { upload_sessions_ = std::max(0, upload_sessions_ - 1); }
+void SimulatedMta::close_upload_session() {
+  upload_sessions_ = std::max(0, upload_sessions_ - 1);
+}
 
 XomReturnCode SimulatedMta::open_download_session() {
   if (!running_) return XomReturnCode::kNetworkError;
@@ -83,12 +89,15 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
 
 XomReturnCode SimulatedMta::acknowledge(std::string_view message_id) {
   if (!running_) return XomReturnCode::kNetworkError;
-  const auto it = std::find_if(msmi_queue_.begin(), msmi_queue_.end(),
-                               [&](const msmi::XomMessage& m) { return m.message_id == message_id; });
+  const auto it =
+      std::find_if(msmi_queue_.begin(), msmi_queue_.end(),
+                   [&](const msmi::XomMessage& m) { return m.message_id == message_id; });
   if (it != msmi_queue_.end()) msmi_queue_.erase(it);
   return XomReturnCode::kSuccess;
 }
 
-void SimulatedMta::close_download_session() { download_sessions_ = std::max(0, download_sessions_ - 1); }
+void SimulatedMta::close_download_session() {
+  download_sessions_ = std::max(0, download_sessions_ - 1);
+}
 
 }  // namespace msmisim

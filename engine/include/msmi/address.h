@@ -17,8 +17,8 @@ enum class AddressType { kMsMail, kSmtp, kX400 };
 
 struct Address {
   AddressType type = AddressType::kMsMail;
-  std::string network, postoffice, mailbox;  // MS:
-  std::string local, domain;                 // SMTP:
+  std::string network, postoffice, mailbox;                      // MS:
+  std::string local, domain;                                     // SMTP:
   std::vector<std::pair<std::string, std::string>> x400_fields;  // X400:, in written order
 
   // Canonical text: type prefix in upper case, MS Mail names in upper case.

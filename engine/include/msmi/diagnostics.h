@@ -24,8 +24,12 @@ class DiagnosticsLogging {
  public:
   DiagnosticsLogging() { levels_.fill(LoggingLevel::kNone); }
   void set_all(LoggingLevel level) { levels_.fill(level); }
-  void set(Category category, LoggingLevel level) { levels_[static_cast<std::size_t>(category)] = level; }
-  LoggingLevel level(Category category) const { return levels_[static_cast<std::size_t>(category)]; }
+  void set(Category category, LoggingLevel level) {
+    levels_[static_cast<std::size_t>(category)] = level;
+  }
+  LoggingLevel level(Category category) const {
+    return levels_[static_cast<std::size_t>(category)];
+  }
   bool passes(Category category, int significance) const {
     return significance <= static_cast<int>(level(category));
   }

@@ -21,12 +21,12 @@ struct EngineSettings {
   std::string connector_network = "EXCHANGE";
   std::string connector_postoffice = "MSMCON";
 
-  std::int64_t poll_interval_us = 5 * kSecond;    // an idle worker looks for work this often
+  std::int64_t poll_interval_us = 5 * kSecond;     // an idle worker looks for work this often
   std::int64_t refresh_interval_us = 5 * kMinute;  // housekeeping data refresh
   // After a start, records that had already failed wait this long before they are tried again.
   std::int64_t restart_deferral_us = 5 * kMinute;
-  int max_attempts = 3;                             // without Q151791: then NDR or quarantine
-  std::int64_t retry_delay_us = 1 * kMinute;        // first retry; doubles with backoff
+  int max_attempts = 3;                       // without Q151791: then NDR or quarantine
+  std::int64_t retry_delay_us = 1 * kMinute;  // first retry; doubles with backoff
   std::int64_t backoff_cap_us = 30 * kMinute;
 
   // Virtual costs of operations, in microseconds.

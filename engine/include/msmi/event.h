@@ -40,8 +40,8 @@ struct Event {
   int event_id = 0;
   EventType type = EventType::kInformation;
   Category category = Category::kSessionData;
-  int level = 0;    // diagnostics significance 0..5; 0 is written even at logging level None
-  int thread = -1;  // MT.EXE thread number, -1 when no thread applies
+  int level = 0;           // diagnostics significance 0..5; 0 is written even at logging level None
+  int thread = -1;         // MT.EXE thread number, -1 when no thread applies
   std::string message_id;  // "NET/PO/0000002A", empty when no message applies
   std::string description;
 

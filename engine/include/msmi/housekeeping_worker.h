@@ -16,7 +16,9 @@ class HousekeepingWorker final : public Worker {
   int thread() const override { return thread_; }
   std::string_view role() const override { return "housekeeping"; }
   StepResult step() override;
-  ThreadState state() const override { return running_ ? ThreadState::kIdle : ThreadState::kStopped; }
+  ThreadState state() const override {
+    return running_ ? ThreadState::kIdle : ThreadState::kStopped;
+  }
 
   // Re-reads the network directory. Returns false with *problem set if it cannot be read.
   static bool load_directory(MsmiContext& ctx, std::string* problem, bool* missing);

@@ -36,7 +36,8 @@ class InboundDeliveryWorker final : public Worker {
   };
 
   bool claim_next();
-  std::int64_t submit();
+  // `elapsed` is the busy time the step used before; returns the busy time submit() adds.
+  std::int64_t submit(std::int64_t elapsed);
   // The MTA refused the current message with `code`; returns extra busy time.
   std::int64_t handle_refusal(XomReturnCode code);
   void give_up(XomReturnCode code);

@@ -31,8 +31,9 @@ class Interchange {
   bool running() const { return running_; }
   int crashes() const { return crashes_; }
 
-  // Call after every worker step: stops the service if a worker met a fatal error.
-  void after_step();
+  // Call after every worker step with the busy time it reported: stops the service, at the end
+  // of that step, if a worker met a fatal error.
+  void after_step(std::int64_t busy_us);
 
   // All threads, ascending by thread number.
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }

@@ -54,7 +54,8 @@ class Mailbag {
   Status move_aside(const std::string& tag, std::string* moved_to);
 
  private:
-  Status save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq, bool records_changed);
+  Status save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq,
+              bool records_changed);
   Status load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
 
   FileSystem& fs_;

@@ -31,13 +31,30 @@ struct InterchangeEnvironment {
 inline constexpr std::string_view kInqueueName = "INQUEUE3";
 inline constexpr std::string_view kQuarantineDir = "QUARANTINE";
 
+// The time inside a worker's step: the scheduler's time plus the busy time the step has used
+// so far, so the events of one step carry the times they would have had on the real server.
+class StepClock final : public Clock {
+ public:
+  explicit StepClock(const Clock& base) : base_(base) {}
+  std::int64_t now_us() const override { return base_.now_us() + elapsed_us_; }
+  void set_elapsed(std::int64_t elapsed_us) { elapsed_us_ = elapsed_us; }
+
+ private:
+  const Clock& base_;
+  std::int64_t elapsed_us_ = 0;
+};
+
 struct MsmiContext {
   MsmiContext(const InterchangeEnvironment& env, const EngineSettings& settings)
-      : env(env), settings(settings), logger(env.clock, env.sink, settings.logging),
+      : env(env),
+        settings(settings),
+        step_clock(env.clock),
+        logger(step_clock, env.sink, settings.logging),
         inqueue(env.fs, std::string(kInqueueName)) {}
 
   const InterchangeEnvironment& env;
   const EngineSettings& settings;
+  StepClock step_clock;  // what the logger stamps events with; workers set its elapsed time
   EventLogger logger;
   Mailbag inqueue;
   NetworkDirectory directory;

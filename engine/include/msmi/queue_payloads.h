@@ -29,6 +29,7 @@ struct OutboundRecord {
 std::string encode_inqueue_record(const InqueueRecord& record);
 Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out);
 std::string encode_outbound_record(const OutboundRecord& record);
-Status decode_outbound_record(std::string_view payload, std::string_view where, OutboundRecord* out);
+Status decode_outbound_record(std::string_view payload, std::string_view where,
+                              OutboundRecord* out);
 
 }  // namespace msmi

@@ -13,6 +13,7 @@
 // encoding replaces one with a blank.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,12 +27,20 @@ struct TextRecord {
   std::vector<std::pair<std::string, std::string>> fields;
   std::string body;
 
-  void add(std::string name, std::string value) { fields.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    fields.emplace_back(std::move(name), std::move(value));
+  }
   // First value of `name`, or "" if absent.
   std::string get(std::string_view name) const;
   std::vector<std::string> get_all(std::string_view name) const;
   bool has(std::string_view name) const;
 };
+
+// Parses all of `text` as a number without sign in `base`; false for an empty string, any
+// other character, or a value that does not fit.
+bool parse_whole_number(std::string_view text, int base, std::uint64_t* out);
+bool parse_whole_number(std::string_view text, int base, std::uint32_t* out);
+bool parse_whole_number(std::string_view text, int base, std::int64_t* out);
 
 std::string encode_text_record(std::string_view magic, const TextRecord& record);
 // `what` names the file in error messages. Corruption if the magic, trailer, length or CRC is

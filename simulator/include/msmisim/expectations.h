@@ -8,6 +8,7 @@
 
 namespace msmisim {
 
-std::vector<ExpectationResult> check_expectations(const Expectations& expected, const RunResult& run);
+std::vector<ExpectationResult> check_expectations(const Expectations& expected,
+                                                  const RunResult& run);
 
 }  // namespace msmisim

@@ -34,7 +34,8 @@ class Ledger final : public msmi::MessageObserver {
 
   void add(LedgerEntry entry);
   void on_attempt(const std::string& message_id) override;
-  void on_settled(const std::string& message_id, msmi::Fate fate, const std::string& detail) override;
+  void on_settled(const std::string& message_id, msmi::Fate fate,
+                  const std::string& detail) override;
   // Sets a pending message's detail (where it waits) without settling it.
   void set_pending(const std::string& message_id, const std::string& detail);
 

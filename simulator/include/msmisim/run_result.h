@@ -21,11 +21,11 @@ struct ThreadSample {
 
 struct QueueSample {
   std::int64_t time_us = 0;
-  std::int64_t inqueue3 = 0;  // records in INQUEUE3
-  std::int64_t p1_files = 0;  // envelopes in P1/
-  std::int64_t mta_queue = 0;  // messages waiting in the MTA's MSMI queue
+  std::int64_t inqueue3 = 0;          // records in INQUEUE3
+  std::int64_t p1_files = 0;          // envelopes in P1/
+  std::int64_t mta_queue = 0;         // messages waiting in the MTA's MSMI queue
   std::int64_t outbound_records = 0;  // records in the postoffices' mailbags
-  std::int64_t held = 0;  // messages the MS Mail side could not queue yet
+  std::int64_t held = 0;              // messages the MS Mail side could not queue yet
 };
 
 struct ThreadSummary {

@@ -21,9 +21,7 @@ namespace msmisim {
 struct CountRange {
   std::optional<double> min;
   std::optional<double> max;
-  bool contains(double value) const {
-    return (!min || value >= *min) && (!max || value <= *max);
-  }
+  bool contains(double value) const { return (!min || value >= *min) && (!max || value <= *max); }
   // "= 3", "≥ 10", "≤ 0", "5..9"
   std::string describe() const;
 };

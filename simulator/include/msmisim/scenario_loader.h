@@ -21,6 +21,7 @@ struct LoadError {
 };
 
 bool load_scenario_file(const std::string& path, Scenario* out, LoadError* error);
-bool parse_scenario(std::string_view text, const std::string& path, Scenario* out, LoadError* error);
+bool parse_scenario(std::string_view text, const std::string& path, Scenario* out,
+                    LoadError* error);
 
 }  // namespace msmisim

@@ -1,0 +1,318 @@
+// The msmisim command line end to end: exit codes, what it prints, and what it leaves in the
+// event store.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "msmilog/event_store.h"
+
+namespace {
+
+struct Result {
+  int code = -1;
+  QString out;
+  QString err;
+};
+
+Result msmisim(const QStringList& args, const QString& cwd) {
+  QProcess process;
+  process.setWorkingDirectory(cwd);
+  process.start(MSMISIM_BINARY, args);
+  process.waitForFinished(120'000);
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString source(const QString& relative) {
+  return QString(MSMISIM_SOURCE_DIR) + "/" + relative;
+}
+
+std::vector<msmilog::EventRow> events(const QString& db, int event_id) {
+  std::unique_ptr<msmilog::EventStore> store;
+  if (!msmilog::EventStore::open_read_only(db.toStdString(), &store).ok()) return {};
+  msmilog::EventFilter filter;
+  filter.event_ids = {event_id};
+  std::vector<msmilog::EventRow> rows;
+  (void)store->query_events(filter, [&](const msmilog::EventRow& row) {
+    rows.push_back(row);
+    return true;
+  });
+  return rows;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void q151791_reproduces_into_the_store();
+  void kb_fixed_profiles_lose_nothing_data();
+  void kb_fixed_profiles_lose_nothing();
+  void q175965_records_crash_events();
+  void bad_input_exits_2_data();
+  void bad_input_exits_2();
+  void failed_expectation_exits_1();
+  void corrupt_store_exits_3();
+  void query_filters_and_formats();
+  void runs_lists_runs();
+  void help_everywhere_data();
+  void help_everywhere();
+
+ private:
+  QTemporaryDir dir_;
+};
+
+void TestCli::initTestCase() {
+  QVERIFY(dir_.isValid());
+}
+
+void TestCli::q151791_reproduces_into_the_store() {
+  const Result r =
+      msmisim({"run", source("scenarios/kb/Q151791.json"), "--db", "kb.db"}, dir_.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QVERIFY(r.out.contains("seed 151791, profile exchange-5.0"));
+  QVERIFY(r.out.contains("replay: msmisim run " + source("scenarios/kb/Q151791.json") +
+                         " --seed 151791 --profile exchange-5.0 --db kb.db"));
+  QVERIFY(r.out.contains("PASS: "));
+  const QString db = dir_.path() + "/kb.db";
+  const auto sessions = events(db, 2384);
+  const auto refused = events(db, 2342);
+  const auto failed = events(db, 2553);
+  QVERIFY(refused.size() > 100);
+  QCOMPARE(sessions.front().description,
+           std::string("MS Mail Connector Interchange has established an MTA session for uploading "
+                       "messages to the Exchange server."));
+  QCOMPARE(
+      refused.front().description,
+      std::string(
+          "MS Mail Connector Interchange failed to put into XOM stream. Return code is 0x15."));
+  QCOMPARE(failed.front().description,
+           std::string(
+               "The thread in MS Mail Connector that delivers to Exchange has failed writing out "
+               "data to the MTA."));
+  QCOMPARE(refused.front().source, std::string("MSExchangeMSMI"));
+  QCOMPARE(refused.front().type, std::string("Error"));
+  QCOMPARE(refused.front().category, std::string("Session Error"));
+  QCOMPARE(refused.front().thread, 5);
+  QCOMPARE(failed.front().level, 0);
+  QVERIFY(refused.front().time.starts_with("1997-05-22T09:"));
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(msmilog::EventStore::open_read_only(db.toStdString(), &store).ok());
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(store->list_runs(&runs).ok());
+  QCOMPARE(runs.back().verdict, std::string("pass"));
+  QCOMPARE(runs.back().seed, std::uint64_t(151791));
+  QCOMPARE(runs.back().defects, std::string("Q151791,Q175965"));
+  QVERIFY(runs.back().event_count > 1000);
+  std::vector<msmilog::LedgerRow> ledger;
+  QVERIFY(store->read_ledger(runs.back().run_id, &ledger).ok());
+  int pending = 0;
+  for (const auto& row : ledger) pending += row.fate == "pending" ? 1 : 0;
+  QVERIFY(pending > 50);  // the backlog behind the bad message
+  std::vector<msmilog::SampleRow> samples;
+  QVERIFY(store->read_samples(runs.back().run_id, &samples).ok());
+  QVERIFY(!samples.empty());
+}
+
+void TestCli::kb_fixed_profiles_lose_nothing_data() {
+  QTest::addColumn<QString>("scenario");
+  QTest::addColumn<QString>("profile");
+  QTest::newRow("Q151791 sp1") << "scenarios/kb/Q151791.json"
+                               << "exchange-5.0-sp1";
+  QTest::newRow("Q151791 hardened") << "scenarios/kb/Q151791.json"
+                                    << "hardened";
+  QTest::newRow("Q175965 sp1") << "scenarios/kb/Q175965.json"
+                               << "exchange-5.0-sp1";
+  QTest::newRow("Q175965 hardened") << "scenarios/kb/Q175965.json"
+                                    << "hardened";
+}
+
+void TestCli::kb_fixed_profiles_lose_nothing() {
+  QFETCH(QString, scenario);
+  QFETCH(QString, profile);
+  const QString db = QString("fixed-%1.db").arg(QTest::currentDataTag()).replace(' ', '-');
+  const Result r =
+      msmisim({"run", source(scenario), "--profile", profile, "--db", db}, dir_.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(msmilog::EventStore::open_read_only((dir_.path() + "/" + db).toStdString(), &store).ok());
+  std::int64_t run_id = 0;
+  QVERIFY(store->latest_run_id(&run_id).ok());
+  std::vector<msmilog::LedgerRow> ledger;
+  QVERIFY(store->read_ledger(run_id, &ledger).ok());
+  QVERIFY(ledger.size() > 50);
+  for (const auto& row : ledger) {
+    QVERIFY2(row.fate != "lost", row.message_id.c_str());
+    if (row.detail.starts_with("[")) {  // the labelled bad message was handled
+      QVERIFY2(row.fate == "ndr" || row.fate == "quarantined", row.detail.c_str());
+    }
+  }
+  QVERIFY(events(dir_.path() + "/" + db, 10003).empty());
+}
+
+void TestCli::q175965_records_crash_events() {
+  const Result r =
+      msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "crash.db"}, dir_.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  const auto av = events(dir_.path() + "/crash.db", 2380);
+  const auto fatal = events(dir_.path() + "/crash.db", 10003);
+  QCOMPARE(av.size(), std::size_t(2));
+  QCOMPARE(fatal.size(), std::size_t(2));
+  QVERIFY(av[0].description.starts_with(
+      "A memory access violation has occurred that prevents further "
+      "processing of a message. The access violation that occurred is "
+      "an attempt to read from 0x00000024."));
+  QCOMPARE(fatal[0].description,
+           std::string("Fatal Assert: File sfsems.cpp line 837. Mailer thread failed."));
+  QCOMPARE(fatal[0].seq, av[0].seq + 1);
+  QCOMPARE(fatal[0].thread, 4);
+}
+
+void TestCli::bad_input_exits_2_data() {
+  QTest::addColumn<QString>("scenario");
+  QTest::addColumn<QStringList>("extra");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("unknown key") << R"({"duration": "1h", "trafic": []})" << QStringList{}
+                               << "$.trafic: unknown key 'trafic'";
+  QTest::newRow("bad duration")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "soon"}]})"
+      << QStringList{} << "$.traffic[0].every: expected a duration";
+  QTest::newRow("invalid json") << "{\"seed\": 1,,}" << QStringList{}
+                                << "bad.json:1:12: invalid JSON";
+  QTest::newRow("unknown profile")
+      << "{}" << QStringList{"--profile", "exchange-9"} << "unknown profile";
+  QTest::newRow("bad defect") << "{}" << QStringList{"--defect", "Q151791=maybe"}
+                              << "expected NAME=on";
+  QTest::newRow("bad seed") << "{}" << QStringList{"--seed", "minus-one"} << "--seed";
+  QTest::newRow("unknown option") << "{}" << QStringList{"--fast"}
+                                  << "unrecognised option '--fast'";
+}
+
+void TestCli::bad_input_exits_2() {
+  QFETCH(QString, scenario);
+  QFETCH(QStringList, extra);
+  QFETCH(QString, message);
+  QFile file(dir_.path() + "/bad.json");
+  QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  file.write(scenario.toUtf8());
+  file.close();
+  const Result r = msmisim(QStringList{"run", "bad.json", "--db", "bad.db"} + extra, dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains(message), qPrintable(r.err));
+  QVERIFY(!QFile::exists(dir_.path() + "/bad.db"));  // nothing recorded for input that never ran
+}
+
+void TestCli::failed_expectation_exits_1() {
+  QFile file(dir_.path() + "/strict.json");
+  QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  file.write(
+      R"({"duration": "5m", "expect": {"*": {"events": [{"id": 2553, "count": {"min": 1}}]}}})");
+  file.close();
+  const Result r = msmisim({"run", "strict.json", "--db", "strict.db", "--seed", "9"}, dir_.path());
+  QCOMPARE(r.code, 1);
+  QVERIFY(r.out.contains("FAIL event 2553 count ≥ 1: 0"));
+  QVERIFY(r.out.contains(
+      "replay: msmisim run strict.json --seed 9 --profile exchange-5.0 --db strict.db"));
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(
+      msmilog::EventStore::open_read_only((dir_.path() + "/strict.db").toStdString(), &store).ok());
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(store->list_runs(&runs).ok());
+  QCOMPARE(runs.back().verdict, std::string("fail"));
+}
+
+void TestCli::corrupt_store_exits_3() {
+  QFile file(dir_.path() + "/notes.db");
+  QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  file.write("these are my notes, not an event store\n");
+  file.close();
+  const Result run =
+      msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "notes.db"}, dir_.path());
+  QCOMPARE(run.code, 3);
+  QVERIFY2(run.err.contains("notes.db"), qPrintable(run.err));
+  const Result query = msmisim({"query", "--db", "notes.db"}, dir_.path());
+  QCOMPARE(query.code, 3);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  QCOMPARE(file.readAll(), QByteArray("these are my notes, not an event store\n"));  // untouched
+  const Result missing = msmisim({"query", "--db", "nothing-here.db"}, dir_.path());
+  QCOMPARE(missing.code, 3);
+  QVERIFY(missing.err.contains("nothing-here.db"));
+}
+
+void TestCli::query_filters_and_formats() {
+  const QString db = dir_.path() + "/q.db";
+  QCOMPARE(
+      msmisim({"run", source("scenarios/kb/Q151791.json"), "--db", "q.db", "-q"}, dir_.path()).code,
+      0);
+  Result r =
+      msmisim({"query", "--db", "q.db", "--event-id", "2342", "--limit", "3", "--format", "json"},
+              dir_.path());
+  QCOMPARE(r.code, 0);
+  const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+  QCOMPARE(rows.size(), 3);
+  for (const QJsonValue& row : rows) {
+    QCOMPARE(row.toObject()["event_id"].toInt(), 2342);
+    QCOMPARE(row.toObject()["thread"].toInt(), 5);
+  }
+  r = msmisim({"query", "--db", "q.db", "--text", "RETURN CODE IS 0x15", "--count"}, dir_.path());
+  QCOMPARE(r.code, 0);
+  QVERIFY(r.out.trimmed().toInt() > 100);
+  r = msmisim({"query", "--db", "q.db", "-e", "2384", "-e", "2553", "--since", "20m", "--until",
+               "21m", "--format", "csv"},
+              dir_.path());
+  QCOMPARE(r.code, 0);
+  const QStringList lines = r.out.trimmed().split('\n');
+  QVERIFY(lines.size() > 10);
+  QVERIFY(lines[0].startsWith("run_id,seq,time,time_us"));
+  for (int i = 1; i < lines.size(); ++i) {
+    QVERIFY(lines[i].contains(",2384,") || lines[i].contains(",2553,"));
+    QVERIFY(lines[i].contains("1997-05-22T09:20:"));
+  }
+  r = msmisim({"query", "--db", "q.db", "--since", "yesterday"}, dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY(r.err.contains("--since yesterday"));
+  r = msmisim({"query", "--db", "q.db", "--format", "xml"}, dir_.path());
+  QCOMPARE(r.code, 2);
+  r = msmisim(
+      {"query", "--db", "q.db", "--run", "latest", "--thread", "5", "--reverse", "--limit", "1"},
+      dir_.path());
+  QCOMPARE(r.code, 0);
+  QVERIFY(r.out.contains("DESCRIPTION"));
+  QCOMPARE(r.out.trimmed().split('\n').size(), 2);
+}
+
+void TestCli::runs_lists_runs() {
+  const Result r = msmisim({"runs", "--db", "kb.db", "--format", "json"}, dir_.path());
+  QCOMPARE(r.code, 0);
+  const QJsonArray runs = QJsonDocument::fromJson(r.out.toUtf8()).array();
+  QVERIFY(!runs.isEmpty());
+  QCOMPARE(runs[0].toObject()["profile"].toString(), QString("exchange-5.0"));
+  QCOMPARE(runs[0].toObject()["verdict"].toString(), QString("pass"));
+  const Result table = msmisim({"runs", "--db", "kb.db"}, dir_.path());
+  QVERIFY(table.out.contains("Q151791.json"));
+}
+
+void TestCli::help_everywhere_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::newRow("top") << QStringList{"--help"};
+  QTest::newRow("run") << QStringList{"run", "--help"};
+  QTest::newRow("query") << QStringList{"query", "--help"};
+  QTest::newRow("runs") << QStringList{"runs", "--help"};
+}
+
+void TestCli::help_everywhere() {
+  QFETCH(QStringList, args);
+  const Result r = msmisim(args, dir_.path());
+  QCOMPARE(r.code, 0);
+  QVERIFY(r.out.contains("usage: msmisim"));
+  QVERIFY(r.out.contains("msmisim " + (args.size() > 1 ? args[0] : QString("run"))));
+}
+
+QTEST_APPLESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Configures and builds msmisim into ./build (Ninja when present). Extra arguments go to CMake,
-# e.g. scripts/build.sh -DMSMISIM_SANITIZE=ON
+# Configures and builds msmisim into ./build (Ninja when present).
+#   scripts/build.sh                      everything, tests included
+#   scripts/build.sh --target msmisim     just the command line
+#   scripts/build.sh -DMSMISIM_SANITIZE=ON   extra arguments go to CMake
 set -euo pipefail
 cd "$(dirname "$0")/.."
+target=()
+if [ "${1:-}" = "--target" ]; then
+  target=(--target "$2")
+  shift 2
+fi
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 if [ -f build/CMakeCache.txt ]; then
@@ -10,4 +17,4 @@ if [ -f build/CMakeCache.txt ]; then
 else
   cmake -S . -B build "${generator[@]}" "$@" >/dev/null
 fi
-cmake --build build --parallel "$(nproc)"
+cmake --build build --parallel "$(nproc)" "${target[@]}"

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh --target msmisim
 exec build/simulator/msmisim run scenarios/kb/Q151791.json "$@"

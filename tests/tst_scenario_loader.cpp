@@ -94,6 +94,14 @@ void TestScenarioLoader::errors_data() {
       << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "often"}]})"
       << "$.traffic[0].every"
       << "expected a duration";
+  QTest::newRow("traffic invalid address")
+      << R"({"traffic": [{"from": "MS:MSNET/SALES/ALICE", "to": ["MS:D/E/F", "MS:MSNET/SALES"], "every": "1m"}]})"
+      << "$.traffic[0].to[1]"
+      << "invalid address: MS: address must be NETWORK/POSTOFFICE/MAILBOX";
+  QTest::newRow("traffic over-long mailbox")
+      << R"({"traffic": [{"from": "MS:MSNET/SALES/ALEXANDRINA", "to": "MS:D/E/F", "every": "1m"}]})"
+      << "$.traffic[0].from"
+      << "at most 10";
   QTest::newRow("traffic bad direction")
       << R"({"traffic": [{"direction": "sideways", "from": "MS:A/B/C", "to": "MS:D/E/F", "every": "1m"}]})"
       << "$.traffic[0].direction"

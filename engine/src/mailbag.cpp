@@ -66,6 +66,13 @@ Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
 }
 
 Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const {
+  // On any failure the caller gets no entries at all: a damaged mailbag is never half-read.
+  Status s = read_entries(entries, next_seq);
+  if (!s.ok()) entries->clear();
+  return s;
+}
+
+Status Mailbag::read_entries(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const {
   entries->clear();
   *next_seq = 1;
   std::string key;

@@ -15,6 +15,23 @@ bool NetworkDirectory::knows(std::string_view network, std::string_view postoffi
   return false;
 }
 
+bool parse_postoffice_name(std::string_view text, PostofficeName* out, std::string* reason) {
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos || text.find('/', slash + 1) != std::string_view::npos) {
+    *reason = "expected NETWORK/POSTOFFICE (two names and one '/')";
+    return false;
+  }
+  // The MS: address rules apply to both names; a mailbox that is certainly valid completes
+  // the triple, so any complaint is about the network or the postoffice.
+  const AddressParseResult parsed = parse_address("MS:" + std::string(text) + "/MAILBOX");
+  if (!parsed.ok) {
+    *reason = parsed.reason;
+    return false;
+  }
+  *out = {parsed.address.network, parsed.address.postoffice};
+  return true;
+}
+
 std::string encode_network_glb(const NetworkDirectory& directory) {
   TextRecord record;
   for (const PostofficeName& po : directory.postoffices) {

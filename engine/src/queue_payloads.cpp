@@ -18,6 +18,9 @@ Status decode_inqueue_record(std::string_view payload, std::string_view where, I
   TextRecord text;
   Status s = decode_text_record("MSMI-INQ", payload, where, &text);
   if (!s.ok()) return s;
+  if (text.get("message-id").empty()) {
+    return Status::Corruption(std::string(where) + ": record has no message-id");
+  }
   const std::string number = text.get("number");
   if (number.size() != 8 || !parse_whole_number(number, 16, &out->number)) {
     return Status::Corruption(std::string(where) + ": field 'number' is not 8 hex digits");
@@ -42,6 +45,12 @@ Status decode_outbound_record(std::string_view payload, std::string_view where,
   TextRecord text;
   Status s = decode_text_record("MSMI-OUT", payload, where, &text);
   if (!s.ok()) return s;
+  if (text.get("kind") != "message" && text.get("kind") != "ndr") {
+    return Status::Corruption(std::string(where) + ": record kind is neither 'message' nor 'ndr'");
+  }
+  if (text.get("message-id").empty()) {
+    return Status::Corruption(std::string(where) + ": record has no message-id");
+  }
   out->kind = text.get("kind");
   out->message_id = text.get("message-id");
   out->sender = text.get("from");

@@ -97,8 +97,7 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
   std::uint32_t crc = 0;
   if (space == std::string_view::npos ||
       !parse_whole_number(trailer.substr(0, space), 10, &length) ||
-      trailer.size() - space - 1 != 8 ||
-      !parse_whole_number(trailer.substr(space + 1), 16, &crc)) {
+      trailer.size() - space - 1 != 8 || !parse_whole_number(trailer.substr(space + 1), 16, &crc)) {
     return Status::Corruption(where + ": malformed '#end' trailer");
   }
   if (length != end) {

@@ -8,6 +8,7 @@
 
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
+#include "msmi/network_directory.h"
 #include "msmilog/time_format.h"
 
 namespace msmisim {
@@ -218,6 +219,15 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
   }
 }
 
+msmi::PostofficeName read_postoffice_name(const json& v, const std::string& path) {
+  msmi::PostofficeName po;
+  std::string reason;
+  if (!msmi::parse_postoffice_name(read_string(v, path), &po, &reason)) {
+    throw FieldError{path, "expected NETWORK/POSTOFFICE: " + reason};
+  }
+  return po;
+}
+
 void read_postoffice(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
   if (const json* x = f.get("connector")) {
@@ -233,11 +243,9 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
     if (!x->is_array()) fail(pp, "an array of \"NETWORK/POSTOFFICE\"", *x);
     s.postoffices.clear();
     for (std::size_t i = 0; i < x->size(); ++i) {
-      const std::string ip = pp + "[" + std::to_string(i) + "]";
-      const std::string text = read_string((*x)[i], ip);
-      const msmi::AddressParseResult parsed = msmi::parse_address("MS:" + text + "/X");
-      if (!parsed.ok) throw FieldError{ip, "expected NETWORK/POSTOFFICE: " + parsed.reason};
-      s.postoffices.push_back(parsed.address.network + "/" + parsed.address.postoffice);
+      const msmi::PostofficeName po =
+          read_postoffice_name((*x)[i], pp + "[" + std::to_string(i) + "]");
+      s.postoffices.push_back(po.network + "/" + po.postoffice);
     }
   }
   if (const json* x = f.get("pcmta_interval"))
@@ -255,8 +263,10 @@ TrafficSpec read_traffic(const json& v, const std::string& path) {
   const json* to = f.get("to");
   if (from == nullptr) throw FieldError{f.at("from"), "required: the sender address(es)"};
   if (to == nullptr) throw FieldError{f.at("to"), "required: the recipient address(es)"};
-  t.senders = read_addresses(*from, f.at("from"), false, false);
-  t.recipients = read_addresses(*to, f.at("to"), false, false);
+  // Steady traffic is good mail: a typo here would turn into NDRs nobody asked for. Bad mail
+  // is scripted with "messages", whose addresses may be invalid on purpose.
+  t.senders = read_addresses(*from, f.at("from"), true, false);
+  t.recipients = read_addresses(*to, f.at("to"), true, false);
   if (const json* x = f.get("subject")) t.subject = read_string(*x, f.at("subject"));
   const json* every = f.get("every");
   if (every == nullptr)

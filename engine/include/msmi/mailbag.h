@@ -40,7 +40,7 @@ class Mailbag {
 
   // All live entries in seq order. A missing or all-zero KEY is an empty mailbag. Corruption
   // (naming the file and what is wrong) for a truncated, garbled or inconsistent pair; Busy if
-  // a file is locked.
+  // a file is locked. *entries is empty whenever the result is not ok.
   Status load(std::vector<MailbagEntry>* entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
@@ -57,6 +57,7 @@ class Mailbag {
   Status save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq,
               bool records_changed);
   Status load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
+  Status read_entries(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
 
   FileSystem& fs_;
   std::string name_;

@@ -30,6 +30,10 @@ struct NetworkDirectory {
   static std::string mailbag_name(const PostofficeName& po) { return po.postoffice; }
 };
 
+// Parses "NETWORK/POSTOFFICE" (MS Mail names, at most 10 characters each) into upper case.
+// On failure returns false with *reason saying which part is wrong.
+bool parse_postoffice_name(std::string_view text, PostofficeName* out, std::string* reason);
+
 inline constexpr std::string_view kNetworkGlbPath = "GLB/NETWORK.GLB";
 
 std::string encode_network_glb(const NetworkDirectory& directory);

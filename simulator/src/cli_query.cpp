@@ -2,15 +2,13 @@
 #include <cstdio>
 #include <iostream>
 
-#include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli.h"
+#include "cli_options.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
 
 namespace msmisim::cli {
-namespace po = boost::program_options;
 
 namespace {
 
@@ -25,7 +23,6 @@ examples:
   msmisim query --since 10m --until 15m --thread 5       (virtual time since the run started)
   msmisim query --since 1997-05-22T12:10:00Z --format json
 
-options:
 )";
 
 constexpr const char* kRunsHelp = R"(usage: msmisim runs [--db FILE] [--format table|json|csv]
@@ -35,7 +32,6 @@ Lists the runs recorded in the event store: scenario, profile, seed, verdict and
 example:
   msmisim runs --db msmisim.db
 
-options:
 )";
 
 std::string csv_field(const std::string& text) {
@@ -49,10 +45,6 @@ std::string csv_field(const std::string& text) {
 std::string pad(std::string text, std::size_t width) {
   text.append(text.size() < width ? width - text.size() : 1, ' ');
   return text;
-}
-
-bool valid_format(const std::string& format) {
-  return format == "table" || format == "json" || format == "csv";
 }
 
 int open_store(const std::string& command, const std::string& db,
@@ -86,38 +78,31 @@ bool parse_time_filter(const std::string& text, std::optional<std::int64_t>* us,
 
 int query_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")(
-      "run", po::value<std::string>(), "run ID, or 'latest' (default: all runs)")(
-      "event-id,e", po::value<std::vector<int>>()->composing(), "event ID (repeatable)")(
-      "since", po::value<std::string>(),
-      "from this time: a duration since the run started (10m) or ISO-8601 UTC")(
-      "until", po::value<std::string>(), "up to this time, same forms as --since")(
-      "text", po::value<std::string>(), "description contains this text (case-insensitive)")(
-      "message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")(
-      "source", po::value<std::string>(), "event source, e.g. MSExchangeMSMI")(
-      "type", po::value<std::string>(), "Error, Warning or Information")(
-      "thread", po::value<int>(), "MT.EXE thread number")("limit,n", po::value<std::int64_t>(),
-                                                          "at most this many events")(
-      "reverse,r", "newest first")("count", "print only how many events match")(
-      "format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
+      ("run", po::value<std::string>(), "run ID, or 'latest' (default: all runs)")
+      ("event-id,e", po::value<std::vector<int>>()->composing(), "event ID (repeatable)")
+      ("since", po::value<std::string>(),
+       "from this time: a duration since the run started (10m) or ISO-8601 UTC")
+      ("until", po::value<std::string>(), "up to this time, same forms as --since")
+      ("text", po::value<std::string>(), "description contains this text (case-insensitive)")
+      ("message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")
+      ("source", po::value<std::string>(), "event source, e.g. MSExchangeMSMI")
+      ("type", po::value<std::string>(), "Error, Warning or Information")
+      ("thread", po::value<int>(), "MT.EXE thread number")
+      ("limit,n", po::value<std::int64_t>(), "at most this many events")
+      ("reverse,r", "newest first")
+      ("count", "print only how many events match")
+      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  // clang-format on
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "msmisim query: " << e.what() << "\nTry 'msmisim query --help'.\n";
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << kQueryHelp << options;
-    return kExitOk;
+  int exit_code = kExitOk;
+  if (!parse_command_line("query", args, options, options, {}, kQueryHelp, &vm, &exit_code)) {
+    return exit_code;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (!valid_format(format)) {
-    std::cerr << "msmisim query: --format " << format << ": expected table, json or csv\n";
-    return kExitBadInput;
-  }
   msmilog::EventFilter filter;
   for (const char* key : {"since", "until"}) {
     if (!vm.count(key)) continue;
@@ -232,26 +217,18 @@ int query_command(const std::vector<std::string>& args) {
 
 int runs_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")(
-      "format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
+      ("format", po::value<std::string>()->default_value("table"), "table, json or csv");
+  // clang-format on
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "msmisim runs: " << e.what() << "\nTry 'msmisim runs --help'.\n";
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << kRunsHelp << options;
-    return kExitOk;
+  int exit_code = kExitOk;
+  if (!parse_command_line("runs", args, options, options, {}, kRunsHelp, &vm, &exit_code)) {
+    return exit_code;
   }
   const std::string format = vm["format"].as<std::string>();
-  if (!valid_format(format)) {
-    std::cerr << "msmisim runs: --format " << format << ": expected table, json or csv\n";
-    return kExitBadInput;
-  }
   std::unique_ptr<msmilog::EventStore> store;
   if (int rc = open_store("runs", vm["db"].as<std::string>(), &store); rc != kExitOk) return rc;
   std::vector<msmilog::RunSummary> runs;

@@ -7,9 +7,7 @@
 #include <iostream>
 #include <map>
 
-#include <boost/program_options.hpp>
-
-#include "cli.h"
+#include "cli_options.h"
 #include "msmi/event_catalogue.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
@@ -17,7 +15,6 @@
 #include "msmisim/scenario_loader.h"
 
 namespace msmisim::cli {
-namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,7 +29,6 @@ example:
   msmisim run scenarios/kb/Q151791.json
   msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1 --db qa.db
 
-options:
 )";
 
 std::string fixed(double value, int decimals) {
@@ -149,17 +145,21 @@ std::string shell_quote(const std::string& arg) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options("options");
-  options.add_options()("help,h", "show this help")(
-      "db", po::value<std::string>()->default_value("msmisim.db"),
-      "event store (SQLite) to record the run in")("no-db", "do not record the run")(
-      "seed", po::value<std::uint64_t>(), "seed (default: the scenario's own)")(
-      "profile", po::value<std::string>(),
-      "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")(
-      "defect", po::value<std::vector<std::string>>()->composing(),
-      "override one defect: Q151791=on|off (repeatable)")(
-      "postoffice", po::value<std::string>(),
-      "shadow postoffice folder to use and keep (default: a temporary one)")(
-      "quiet,q", "print only the seed, the replay command and the verdict");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"),
+       "event store (SQLite) to record the run in")
+      ("no-db", "do not record the run")
+      ("seed", po::value<std::uint64_t>(), "seed (default: the scenario's own)")
+      ("profile", po::value<std::string>(),
+       "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")
+      ("defect", po::value<std::vector<std::string>>()->composing(),
+       "override one defect: Q151791=on|off (repeatable)")
+      ("postoffice", po::value<std::string>(),
+       "shadow postoffice folder to use and keep (default: a temporary one)")
+      ("quiet,q", "print only the seed, the replay command and the verdict");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
   po::options_description all;
@@ -167,16 +167,9 @@ int run_command(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "msmisim run: " << e.what() << "\nTry 'msmisim run --help'.\n";
-    return kExitBadInput;
-  }
-  if (vm.count("help")) {
-    std::cout << kRunHelp << options;
-    return kExitOk;
+  int exit_code = kExitOk;
+  if (!parse_command_line("run", args, options, all, positional, kRunHelp, &vm, &exit_code)) {
+    return exit_code;
   }
   if (!vm.count("scenario")) {
     std::cerr << "msmisim run: missing SCENARIO\nTry 'msmisim run --help'.\n";

@@ -1,0 +1,50 @@
+// Command-line parsing shared by the subcommands: Boost.Program_options errors become a clear
+// message and exit code 2, --help prints the command's help with its example.
+#pragma once
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "cli.h"
+
+namespace msmisim::cli {
+
+namespace po = boost::program_options;
+
+// Returns true when the command should go on. Otherwise *exit_code is what to return: 0 after
+// --help, kExitBadInput after a mistake (already reported on stderr).
+inline bool parse_command_line(const std::string& command, const std::vector<std::string>& args,
+                               const po::options_description& visible,
+                               const po::options_description& all,
+                               const po::positional_options_description& positional,
+                               const char* help, po::variables_map* vm, int* exit_code) {
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), *vm);
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    std::cerr << "msmisim " << command << ": " << e.what() << "\nTry 'msmisim " << command
+              << " --help'.\n";
+    *exit_code = kExitBadInput;
+    return false;
+  }
+  if (vm->count("help")) {
+    std::cout << help << visible;
+    *exit_code = kExitOk;
+    return false;
+  }
+  if (vm->count("format")) {
+    const std::string format = (*vm)["format"].as<std::string>();
+    if (format != "table" && format != "json" && format != "csv") {
+      std::cerr << "msmisim " << command << ": --format " << format
+                << ": expected table, json or csv\n";
+      *exit_code = kExitBadInput;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace msmisim::cli

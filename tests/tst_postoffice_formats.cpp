@@ -1343,7 +1343,6 @@ void TstPostofficeFormats::mailbag_holds_at_most_4096_records() {
   MemoryFileSystem fs;
   make_mailbag_dirs(fs);
   Mailbag bag(fs, "INQUEUE3");
-  const auto started = std::chrono::steady_clock::now();
 
   // Short payloads keep 4096 whole-file rewrites quick.
   for (std::uint32_t i = 0; i < 4096; ++i) {
@@ -1380,12 +1379,6 @@ void TstPostofficeFormats::mailbag_holds_at_most_4096_records() {
   QVERIFY2(s.ok(), qPrintable(q(s.to_string())));
   QCOMPARE(seq, std::uint32_t{4097});
   QVERIFY(bag.append("and full again", nullptr).is_full());
-
-  const auto elapsed = std::chrono::steady_clock::now() - started;
-  QVERIFY2(
-      elapsed < std::chrono::seconds(10),
-      qPrintable(QString("took %1 ms")
-                     .arg(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count())));
 }
 
 void TstPostofficeFormats::mailbag_damage_is_corruption_data() {

@@ -99,6 +99,20 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
               << pad(fixed(t.last_busy_pct, 1) + "%", 8) << fixed(t.mean_busy_pct, 1) << "%\n";
   }
   std::cout << "  (threads 0-3, housekeeping: idle)\n";
+  if (r.queue_samples.size() >= 2) {
+    // A dozen evenly spaced points are enough to see a backlog build up or drain.
+    const std::size_t n = r.queue_samples.size();
+    const std::size_t step = std::max<std::size_t>(1, (n + 11) / 12);
+    std::string times, p1, inqueue;
+    for (std::size_t i = step - 1; i < n; i += step) {
+      const QueueSample& q = r.queue_samples[i];
+      times += pad(duration_text(q.time_us), 6);
+      p1 += pad(std::to_string(q.p1_files), 6);
+      inqueue += pad(std::to_string(q.inqueue3), 6);
+    }
+    std::cout << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  " << pad("P1 files", 12)
+              << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
+  }
   std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
             << (r.crashes > 0 ? " (" + std::to_string(r.crashes) + " crash(es))" : "")
             << "; backlog: P1 files " << r.backlog.p1_files << ", INQUEUE3 " << r.backlog.inqueue3

@@ -248,6 +248,7 @@ class World {
   }
 
   void take_sample(std::int64_t from, std::int64_t to) {
+    last_sample_us_ = to;
     for (const auto& worker : interchange_.workers()) {
       result_.samples.push_back({to, worker->thread(), std::string(worker->role()),
                                  activity_.busy_pct(worker->thread(), from, to)});
@@ -312,8 +313,8 @@ class World {
 
   void finish() {
     const std::int64_t end = scenario_.duration_us;
-    const std::int64_t last = (end / scenario_.sample_interval_us) * scenario_.sample_interval_us;
-    if (last < end) take_sample(last, end);  // the partial interval at the end
+    // The sample due exactly at the end (or a partial interval) has not run yet.
+    if (last_sample_us_ < end) take_sample(last_sample_us_, end);
     settle_ledger();
     result_.virtual_duration_us = end;
     result_.scheduler_steps = scheduler_.steps();
@@ -358,6 +359,7 @@ class World {
   msmi::ThreadActivity activity_;
   Scheduler scheduler_;
   bool pcmta_running_ = true;
+  std::int64_t last_sample_us_ = 0;
 };
 
 }  // namespace

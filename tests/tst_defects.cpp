@@ -77,6 +77,7 @@ class TestDefects : public QObject {
   void damaged_envelope_is_moved_aside_data();
   void damaged_envelope_is_moved_aside();
   void outbound_unknown_postoffice_ndr();
+  void ledger_keeps_final_fates();
 };
 
 void TestDefects::q151791_on_resubmits_forever() {
@@ -369,6 +370,22 @@ void TestDefects::outbound_unknown_postoffice_ndr() {
   QCOMPARE(count(r, 2371, 6), 1);
   QCOMPARE(labelled(r, "nowhere")->fate, Fate::kNdr);
   QCOMPARE(labelled(r, "fine")->fate, Fate::kDelivered);
+}
+
+void TestDefects::ledger_keeps_final_fates() {
+  msmisim::VirtualClock clock;
+  msmisim::Ledger ledger(clock);
+  for (const char* id : {"A", "B", "C"})
+    ledger.add({id, "", msmisim::Direction::kInbound, "", {}, Fate::kPending, 0, "", 0, -1});
+  ledger.on_settled("A", Fate::kDelivered, "put");
+  ledger.on_settled("A", Fate::kLost, "a stale duplicate record");  // ignored
+  ledger.on_settled("B", Fate::kLost, "INQUEUE3 reset");
+  ledger.on_settled("B", Fate::kDelivered, "recovered orphan");  // a reset loss can be undone
+  ledger.on_settled("C", Fate::kQuarantined, "poison");
+  QCOMPARE(ledger.find("A")->fate, Fate::kDelivered);
+  QCOMPARE(ledger.find("B")->fate, Fate::kDelivered);
+  QCOMPARE(ledger.find("C")->fate, Fate::kQuarantined);
+  QCOMPARE(ledger.counts().at(Fate::kLost), std::int64_t(0));
 }
 
 QTEST_APPLESS_MAIN(TestDefects)

@@ -110,8 +110,8 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
       p1 += pad(std::to_string(q.p1_files), 6);
       inqueue += pad(std::to_string(q.inqueue3), 6);
     }
-    std::cout << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  " << pad("P1 files", 12)
-              << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
+    std::cout << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  "
+              << pad("P1 files", 12) << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
   }
   std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
             << (r.crashes > 0 ? " (" + std::to_string(r.crashes) + " crash(es))" : "")

@@ -31,6 +31,11 @@ void Ledger::on_attempt(const std::string& message_id) {
 void Ledger::on_settled(const std::string& message_id, msmi::Fate fate, const std::string& detail) {
   LedgerEntry* entry = find_mutable(message_id);
   if (entry == nullptr) return;  // e.g. an NDR the engine generated itself
+  // A message that reached Exchange, its sender or the quarantine stays there; a later "lost"
+  // can only be about a stale duplicate of its queue record.
+  const bool final = entry->fate == msmi::Fate::kDelivered || entry->fate == msmi::Fate::kNdr ||
+                     entry->fate == msmi::Fate::kQuarantined;
+  if (final && fate == msmi::Fate::kLost) return;
   entry->fate = fate;
   entry->detail = detail;
   entry->settled_us = fate == msmi::Fate::kPending ? -1 : clock_.now_us();

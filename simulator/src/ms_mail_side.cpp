@@ -1,5 +1,7 @@
 #include "msmisim/ms_mail_side.h"
 
+#include <set>
+
 #include "msmi/address.h"
 #include "msmi/mailbag.h"
 #include "msmi/message_files.h"
@@ -59,6 +61,23 @@ bool MsMailSide::enqueue(const std::string& message_id, std::uint32_t number) {
 
 int MsMailSide::retry_held() {
   int queued = 0;
+  if (!held_.empty()) {
+    // Someone else (the hardened profile's orphan recovery) may have queued a held envelope
+    // already; queueing it twice would deliver it twice.
+    msmi::Mailbag inqueue(fs_, "INQUEUE3");
+    std::vector<msmi::MailbagEntry> entries;
+    if (inqueue.load(&entries).ok()) {
+      std::set<std::uint32_t> queued_numbers;
+      for (const msmi::MailbagEntry& entry : entries) {
+        msmi::InqueueRecord record;
+        if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
+          queued_numbers.insert(record.number);
+        }
+      }
+      std::erase_if(held_,
+                    [&](const auto& held) { return queued_numbers.count(held.second) != 0; });
+    }
+  }
   while (!held_.empty() && enqueue(held_.front().first, held_.front().second)) {
     ledger_.set_pending(held_.front().first, "");
     held_.pop_front();

@@ -1,5 +1,6 @@
 // The msmisim command line end to end: exit codes, what it prints, and what it leaves in the
 // event store.
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,6 +60,9 @@ class TestCli : public QObject {
   void bad_input_exits_2();
   void failed_expectation_exits_1();
   void corrupt_store_exits_3();
+  void scenario_folder_exits_2();
+  void foreign_postoffice_is_refused_untouched();
+  void interrupted_run_is_recorded();
   void query_filters_and_formats();
   void runs_lists_runs();
   void help_everywhere_data();
@@ -190,6 +194,10 @@ void TestCli::bad_input_exits_2_data() {
   QTest::newRow("bad defect") << "{}" << QStringList{"--defect", "Q151791=maybe"}
                               << "expected NAME=on";
   QTest::newRow("bad seed") << "{}" << QStringList{"--seed", "minus-one"} << "--seed";
+  QTest::newRow("negative seed") << "{}" << QStringList{"--seed", "-1"}
+                                 << "--seed -1: expected a whole number";
+  QTest::newRow("duplicate key") << R"({"seed": 1, "seed": 2})" << QStringList{}
+                                 << "key 'seed' appears twice";
   QTest::newRow("unknown option") << "{}" << QStringList{"--fast"}
                                   << "unrecognised option '--fast'";
 }
@@ -214,8 +222,10 @@ void TestCli::failed_expectation_exits_1() {
   file.write(
       R"({"duration": "5m", "expect": {"*": {"events": [{"id": 2553, "count": {"min": 1}}]}}})");
   file.close();
-  const Result r = msmisim({"run", "strict.json", "--db", "strict.db", "--seed", "9"}, dir_.path());
+  const Result r =
+      msmisim({"run", "strict.json", "--db", "strict.db", "--seed", "9", "-q"}, dir_.path());
   QCOMPARE(r.code, 1);
+  QVERIFY(!r.out.contains("Events by ID"));  // quiet: no summary, but the failures are named
   QVERIFY(r.out.contains("FAIL event 2553 count ≥ 1: 0"));
   QVERIFY(r.out.contains(
       "replay: msmisim run strict.json --seed 9 --profile exchange-5.0 --db strict.db"));
@@ -243,6 +253,63 @@ void TestCli::corrupt_store_exits_3() {
   const Result missing = msmisim({"query", "--db", "nothing-here.db"}, dir_.path());
   QCOMPARE(missing.code, 3);
   QVERIFY(missing.err.contains("nothing-here.db"));
+}
+
+void TestCli::scenario_folder_exits_2() {
+  const Result r = msmisim({"run", source("scenarios/kb"), "--no-db"}, dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("scenarios/kb: is a folder; give one scenario file"), qPrintable(r.err));
+}
+
+void TestCli::foreign_postoffice_is_refused_untouched() {
+  QDir(dir_.path()).mkpath("mine");
+  QFile notes(dir_.path() + "/mine/notes.txt");
+  QVERIFY(notes.open(QIODevice::WriteOnly));
+  notes.write("keep me");
+  notes.close();
+  const Result r =
+      msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "po.db", "--postoffice", "mine"},
+              dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("mine: folder is not empty and was not made by msmisim"),
+           qPrintable(r.err));
+  QVERIFY(!r.out.contains("replay:"));  // nothing ran, so there is nothing to replay
+  QVERIFY(!QFile::exists(dir_.path() + "/po.db"));
+  QVERIFY(notes.open(QIODevice::ReadOnly));
+  QCOMPARE(notes.readAll(), QByteArray("keep me"));
+  // A new folder is made into a shadow postoffice and kept.
+  const Result ok =
+      msmisim({"run", source("scenarios/kb/Q175965.json"), "--no-db", "-q", "--postoffice", "po"},
+              dir_.path());
+  QCOMPARE(ok.code, 0);
+  QVERIFY(ok.out.contains("--postoffice po"));
+  QVERIFY(QFile::exists(dir_.path() + "/po/GLB/NETWORK.GLB"));
+  QVERIFY(QFile::exists(dir_.path() + "/po/KEY/INQUEUE3.KEY"));
+}
+
+void TestCli::interrupted_run_is_recorded() {
+  QFile file(dir_.path() + "/long.json");
+  QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  file.write(
+      R"({"duration": "30d", "traffic": [{"from": "MS:MSNET/SALES/A", "to": "MS:EXCHANGE/HQ/B", "every": "2s"}]})");
+  file.close();
+  QProcess process;
+  process.setWorkingDirectory(dir_.path());
+  process.start(MSMISIM_BINARY, {"run", "long.json", "--db", "long.db"});
+  QVERIFY(process.waitForStarted());
+  QTest::qWait(1500);
+  process.terminate();  // SIGTERM, as a CI timeout sends
+  QVERIFY(process.waitForFinished(30'000));
+  QCOMPARE(process.exitCode(), 130);
+  QVERIFY(QString::fromUtf8(process.readAllStandardOutput()).contains("INTERRUPTED at "));
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(
+      msmilog::EventStore::open_read_only((dir_.path() + "/long.db").toStdString(), &store).ok());
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(store->list_runs(&runs).ok());
+  QCOMPARE(runs.back().verdict, std::string("interrupted"));
+  QVERIFY(runs.back().virtual_duration_us > 0);
+  QVERIFY(runs.back().virtual_duration_us < 30LL * 24 * 3600 * 1'000'000);
 }
 
 void TestCli::query_filters_and_formats() {
@@ -279,6 +346,15 @@ void TestCli::query_filters_and_formats() {
   QVERIFY(r.err.contains("--since yesterday"));
   r = msmisim({"query", "--db", "q.db", "--format", "xml"}, dir_.path());
   QCOMPARE(r.code, 2);
+  r = msmisim({"query", "--db", "q.db", "--format", "JSON", "--limit", "1"}, dir_.path());
+  QCOMPARE(r.code, 0);
+  QCOMPARE(QJsonDocument::fromJson(r.out.toUtf8()).array().size(), 1);
+  r = msmisim({"query", "--db", "q.db", "--run", "99"}, dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("--run 99"), qPrintable(r.err));
+  r = msmisim({"query", "--db", "q.db", "--since", "10m", "--until", "5m"}, dir_.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY(r.err.contains("--since is later than --until"));
   r = msmisim(
       {"query", "--db", "q.db", "--run", "latest", "--thread", "5", "--reverse", "--limit", "1"},
       dir_.path());

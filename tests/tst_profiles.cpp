@@ -19,6 +19,7 @@ class TestProfiles : public QObject {
   void kb_scenarios_under_every_profile();
   void every_scenario_meets_its_expectations_data();
   void every_scenario_meets_its_expectations();
+  void busy_window_without_samples_fails();
 };
 
 void TestProfiles::profile_contents_data() {
@@ -118,6 +119,17 @@ void TestProfiles::every_scenario_meets_its_expectations() {
   const auto r = run(scenario_file(scenario.toStdString()), profile.toStdString());
   QVERIFY(!r.expectations.empty());
   for (const auto& e : r.expectations) QVERIFY2(e.passed, (e.what + ": " + e.actual).c_str());
+}
+
+void TestProfiles::busy_window_without_samples_fails() {
+  // Samples end every minute; a window between two of them has nothing to judge.
+  const auto r = run(scenario_from(R"({"duration": "5m", "expect": {"*": {"threads": [
+      {"thread": 5, "busy_pct": {"max": 1}, "from": "2m10s", "until": "2m40s"},
+      {"thread": 5, "busy_pct": {"max": 1}, "from": "2m", "until": "3m"}]}}})"));
+  QCOMPARE(r.expectations.size(), std::size_t(2));
+  QVERIFY(!r.expectations[0].passed);
+  QVERIFY(r.expectations[0].actual.find("no sample ends in that window") != std::string::npos);
+  QVERIFY(r.expectations[1].passed);
 }
 
 QTEST_APPLESS_MAIN(TestProfiles)

@@ -12,6 +12,7 @@ class TestScenarioLoader : public QObject {
   void errors_data();
   void errors();
   void syntax_error_has_line_and_column();
+  void duplicate_key_is_refused();
   void missing_file();
   void defaults();
 };
@@ -58,7 +59,10 @@ void TestScenarioLoader::errors_data() {
                                  << "above zero";
   QTest::newRow("negative seed") << R"({"seed": -1})"
                                  << "$.seed"
-                                 << "≥ 0";
+                                 << "from 0 to 9223372036854775807";
+  QTest::newRow("seed above 2^63") << R"({"seed": 10000000000000000000})"
+                                   << "$.seed"
+                                   << "from 0 to 9223372036854775807";
   QTest::newRow("unknown profile") << R"({"profile": "exchange-6.0"})"
                                    << "$.profile"
                                    << "unknown profile 'exchange-6.0'";
@@ -112,7 +116,7 @@ void TestScenarioLoader::errors_data() {
       << "unknown key 'rate'";
   QTest::newRow("message after the end")
       << R"({"duration": "10m", "messages": [{"at": "11m", "from": "MS:A/B/C"}]})"
-      << "$.messages"
+      << "$.messages[0].at"
       << "after the end";
   QTest::newRow("message without from") << R"({"messages": [{"at": "1m"}]})"
                                         << "$.messages[0].from"
@@ -144,7 +148,61 @@ void TestScenarioLoader::errors_data() {
   QTest::newRow("expect bad count")
       << R"({"expect": {"*": {"events": [{"id": 2342, "count": "many"}]}}})"
       << "$.expect.*.events[0].count"
-      << "expected an object";
+      << "a whole number ≥ 0, or an object";
+  QTest::newRow("expect min above max")
+      << R"({"expect": {"*": {"events": [{"id": 2342, "count": {"min": 5, "max": 2}}]}}})"
+      << "$.expect.*.events[0].count"
+      << "min is larger than max";
+  QTest::newRow("expect negative count")
+      << R"({"expect": {"*": {"events": [{"id": 2342, "count": -1}]}}})"
+      << "$.expect.*.events[0].count"
+      << "whole number ≥ 0";
+  QTest::newRow("expect fractional count") << R"({"expect": {"*": {"ledger": {"lost": 1.5}}}})"
+                                           << "$.expect.*.ledger.lost"
+                                           << "whole number ≥ 0";
+  QTest::newRow("expect busy above 100")
+      << R"({"expect": {"*": {"threads": [{"thread": 5, "busy_pct": {"min": 120}}]}}})"
+      << "$.expect.*.threads[0].busy_pct.min"
+      << "percentage 0..100";
+  QTest::newRow("expect reversed window")
+      << R"({"expect": {"*": {"events": [{"id": 2342, "count": 0, "from": "9m", "until": "1m"}]}}})"
+      << "$.expect.*.events[0]"
+      << "later than";
+  QTest::newRow("expect thread checks nothing")
+      << R"({"expect": {"*": {"threads": [{"thread": 5}]}}})"
+      << "$.expect.*.threads[0]"
+      << "checks nothing";
+  QTest::newRow("expect missing thread")
+      << R"({"engine": {"cpus": 2}, "expect": {"*": {"threads": [{"thread": 9, "state": "idle"}]}}})"
+      << "$.expect.*.threads[0].thread"
+      << "threads are 0..7";
+  QTest::newRow("expect empty block") << R"({"expect": {"hardened": {}}})"
+                                      << "$.expect.hardened"
+                                      << "checks nothing";
+  QTest::newRow("expect unknown label")
+      << R"({"expect": {"*": {"ledger": {"messages": {"nolabel": "ndr"}}}}})"
+      << "$.expect.*.ledger.messages.nolabel"
+      << "no message in $.messages has this label";
+  QTest::newRow("duplicate label")
+      << R"({"messages": [{"at": "1m", "label": "a", "from": "MS:A/B/C"}, {"at": "2m", "label": "a", "from": "MS:A/B/C"}]})"
+      << "$.messages[1].label"
+      << "label 'a' is used twice";
+  QTest::newRow("operator after the end")
+      << R"({"duration": "5m", "operator": [{"at": "10m", "action": "stop"}]})"
+      << "$.operator[0].at"
+      << "after the end";
+  QTest::newRow("traffic stop before start")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "1m", "start": "5m", "stop": "2m"}]})"
+      << "$.traffic[0].stop"
+      << "later than \"start\"";
+  QTest::newRow("fault reversed window")
+      << R"({"faults": [{"type": "mta_return_code", "recipient": "*", "from": "5m", "until": "1m"}]})"
+      << "$.faults[0]"
+      << "later than";
+  QTest::newRow("connector with three parts")
+      << R"({"postoffice": {"connector": "EXCHANGE/MSMCON/X"}})"
+      << "$.postoffice.connector"
+      << "two names and one '/'";
   QTest::newRow("expect bad fate")
       << R"({"expect": {"*": {"ledger": {"messages": {"x": "gone"}}}}})"
       << "$.expect.*.ledger.messages.x"
@@ -180,6 +238,20 @@ void TestScenarioLoader::syntax_error_has_line_and_column() {
   QCOMPARE(error.column, 11);
   QVERIFY2(error.to_string().starts_with("broken.json:3:11: invalid JSON"),
            error.to_string().c_str());
+}
+
+void TestScenarioLoader::duplicate_key_is_refused() {
+  msmisim::Scenario s;
+  msmisim::LoadError error;
+  QVERIFY(!msmisim::parse_scenario(R"({"name": "a", "engine": {"cpus": 1, "cpus": 2}})", "dup.json",
+                                   &s, &error));
+  QVERIFY2(error.to_string() ==
+               "dup.json: key 'cpus' appears twice in one object (the first would be ignored)",
+           error.to_string().c_str());
+  // The same key in two different objects is fine.
+  QVERIFY(msmisim::parse_scenario(
+      R"({"engine": {"cpus": 1}, "postoffice": {"pcmta_batch": 1}, "seed": 1})", "ok.json", &s,
+      &error));
 }
 
 void TestScenarioLoader::missing_file() {

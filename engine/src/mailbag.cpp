@@ -34,6 +34,7 @@ constexpr std::size_t kHeaderSize = 24;
 constexpr std::size_t kEntrySize = 24;
 constexpr std::string_view kKeyMagic = "MKEY";
 constexpr std::string_view kRecordMagic = "MBGR";
+constexpr std::uint64_t kCompactAfterBytes = 64 * 1024;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
@@ -61,29 +62,53 @@ bool all_zero(std::string_view data) {
 Mailbag::Mailbag(FileSystem& fs, std::string name) : fs_(fs), name_(std::move(name)) {}
 
 Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
-  std::uint32_t next_seq = 0;
-  return load_full(entries, &next_seq);
+  Snapshot snapshot;
+  Status s = read(&snapshot);
+  if (!s.ok()) {
+    entries->clear();  // a damaged mailbag is never half-read
+    return s;
+  }
+  *entries = std::move(snapshot.entries);
+  return Status::Ok();
 }
 
-Status Mailbag::load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const {
-  // On any failure the caller gets no entries at all: a damaged mailbag is never half-read.
-  Status s = read_entries(entries, next_seq);
-  if (!s.ok()) entries->clear();
-  return s;
-}
-
-Status Mailbag::read_entries(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const {
-  entries->clear();
-  *next_seq = 1;
+Status Mailbag::read(Snapshot* out) const {
   std::string key;
   Status s = fs_.read_file(key_path(), &key);
-  if (s.is_not_found()) return Status::Ok();
+  if (s.is_not_found() || (s.ok() && all_zero(key))) {
+    *out = Snapshot{};  // empty mailbag; the MBG's size is unknown until it is rewritten
+    return Status::Ok();
+  }
   if (!s.ok()) return s;
-  if (all_zero(key)) return Status::Ok();
+  std::string mbg;
+  s = fs_.read_file(mbg_path(), &mbg);
+  if (s.is_not_found()) {
+    mbg.clear();
+  } else if (!s.ok()) {
+    return s;
+  }
+  // Both files are read every time, so damage done behind our back is always seen; what the
+  // cache saves is checking and decoding every record again when neither file changed.
+  if (cache_valid_ && key == cache_.key && mbg == cache_mbg_) {
+    *out = cache_;
+    return Status::Ok();
+  }
+  cache_valid_ = false;
+  Snapshot snapshot;
+  s = parse(key, mbg, &snapshot);
+  if (!s.ok()) return s;
+  snapshot.key = std::move(key);
+  cache_ = snapshot;
+  cache_mbg_ = std::move(mbg);
+  cache_valid_ = true;
+  *out = std::move(snapshot);
+  return Status::Ok();
+}
+
+Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* out) const {
   const std::string kp = key_path();
   if (key.size() < kHeaderSize) return Status::Corruption(kp + ": shorter than its 24-byte header");
-  if (std::string_view(key).substr(0, 4) != kKeyMagic)
-    return Status::Corruption(kp + ": not a KEY file (bad magic)");
+  if (key.substr(0, 4) != kKeyMagic) return Status::Corruption(kp + ": not a KEY file (bad magic)");
   if (get_u16(key, 4) != 1 || get_u16(key, 6) != kEntrySize) {
     return Status::Corruption(kp + ": unknown KEY version or entry size");
   }
@@ -98,70 +123,67 @@ Status Mailbag::read_entries(std::vector<MailbagEntry>* entries, std::uint32_t* 
                               std::to_string(kHeaderSize + count * kEntrySize) + " (truncated?)");
   }
   const std::uint32_t stored_crc = get_u32(key, 20);
-  const std::uint32_t actual_crc =
-      crc32(std::string_view(key).substr(kHeaderSize), crc32(std::string_view(key).substr(0, 20)));
+  const std::uint32_t actual_crc = crc32(key.substr(kHeaderSize), crc32(key.substr(0, 20)));
   if (stored_crc != actual_crc) return Status::Corruption(kp + ": checksum mismatch (garbled)");
 
-  std::string mbg;
   const std::string mp = mbg_path();
-  s = fs_.read_file(mp, &mbg);
-  if (s.is_not_found()) {
-    mbg.clear();
-  } else if (!s.ok()) {
-    return s;
-  }
   const std::uint32_t mbg_size = get_u32(key, 16);
   if (mbg.size() < mbg_size) {
     return Status::Corruption(mp + ": " + std::to_string(mbg.size()) + " bytes, but its KEY says " +
                               std::to_string(mbg_size) + " (truncated)");
   }
-  *next_seq = get_u32(key, 8);
+  Snapshot snapshot;
+  snapshot.next_seq = get_u32(key, 8);
+  snapshot.mbg_size = mbg_size;
+  snapshot.mbg_bytes_on_disk = mbg.size();
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::size_t at = kHeaderSize + i * kEntrySize;
     MailbagEntry entry;
     entry.seq = get_u32(key, at);
-    const std::uint32_t offset = get_u32(key, at + 4);
+    entry.offset = get_u32(key, at + 4);
     const std::uint32_t length = get_u32(key, at + 8);
     const std::uint32_t payload_crc = get_u32(key, at + 12);
     const auto state = static_cast<unsigned char>(key[at + 16]);
-    if (state > 2)
+    if (state > 2) {
       return Status::Corruption(kp + ": entry " + std::to_string(i) + " has unknown state");
+    }
     entry.state = static_cast<MailbagState>(state);
     entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
-    if (static_cast<std::uint64_t>(offset) + 8 + length > mbg_size) {
+    if (static_cast<std::uint64_t>(entry.offset) + 8 + length > mbg_size) {
       return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
                                 " lies past the end");
     }
-    const std::string_view record = std::string_view(mbg).substr(offset, 8 + length);
+    const std::string_view record = mbg.substr(entry.offset, 8 + length);
     if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
       return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " at offset " +
-                                std::to_string(offset) + " has a bad header");
+                                std::to_string(entry.offset) + " has a bad header");
     }
     entry.payload = std::string(record.substr(8));
+    entry.payload_crc = payload_crc;
     if (crc32(entry.payload) != payload_crc) {
       return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
                                 " checksum mismatch");
     }
-    entries->push_back(std::move(entry));
+    snapshot.entries.push_back(std::move(entry));
   }
+  *out = std::move(snapshot);
   return Status::Ok();
 }
 
-Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq,
-                     bool records_changed) {
-  // The MBG is rewritten whole: records are small and a mailbag holds at most 4096 of them,
-  // and a rewrite keeps the pair consistent without a separate compaction step.
-  std::string mbg;
+std::string Mailbag::encode_record(std::string_view payload) {
+  std::string record(kRecordMagic);
+  put_u32(record, static_cast<std::uint32_t>(payload.size()));
+  record.append(payload);
+  return record;
+}
+
+std::string Mailbag::encode_key(const Snapshot& snapshot) {
   std::string table;
-  for (const MailbagEntry& entry : entries) {
-    const auto offset = static_cast<std::uint32_t>(mbg.size());
-    mbg.append(kRecordMagic);
-    put_u32(mbg, static_cast<std::uint32_t>(entry.payload.size()));
-    mbg.append(entry.payload);
+  for (const MailbagEntry& entry : snapshot.entries) {
     put_u32(table, entry.seq);
-    put_u32(table, offset);
+    put_u32(table, entry.offset);
     put_u32(table, static_cast<std::uint32_t>(entry.payload.size()));
-    put_u32(table, crc32(entry.payload));
+    put_u32(table, entry.payload_crc);
     table.push_back(static_cast<char>(entry.state));
     table.push_back(static_cast<char>(entry.attempts));
     put_u16(table, 0);
@@ -171,64 +193,101 @@ Status Mailbag::save(const std::vector<MailbagEntry>& entries, std::uint32_t nex
   key.append(kKeyMagic);
   put_u16(key, 1);
   put_u16(key, kEntrySize);
-  put_u32(key, next_seq);
-  put_u32(key, static_cast<std::uint32_t>(entries.size()));
-  put_u32(key, static_cast<std::uint32_t>(mbg.size()));
+  put_u32(key, snapshot.next_seq);
+  put_u32(key, static_cast<std::uint32_t>(snapshot.entries.size()));
+  put_u32(key, snapshot.mbg_size);
   put_u32(key, crc32(table, crc32(key)));
   key.append(table);
-  // MBG first: a KEY never points past the records it describes. A state change leaves the
-  // records as they are (save() always lays them out the same way), so only the KEY is written.
-  Status s = records_changed ? fs_.write_file(mbg_path(), mbg) : Status::Ok();
-  if (s.ok()) s = fs_.write_file(key_path(), key);
-  return s;
+  return key;
+}
+
+Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appended) {
+  cache_valid_ = false;
+  Status s;
+  if (records == Records::kRewrite) {
+    // Only the live records, packed from offset 0.
+    std::string mbg;
+    for (MailbagEntry& entry : snapshot.entries) {
+      entry.offset = static_cast<std::uint32_t>(mbg.size());
+      mbg.append(encode_record(entry.payload));
+    }
+    snapshot.mbg_size = static_cast<std::uint32_t>(mbg.size());
+    snapshot.mbg_bytes_on_disk = mbg.size();
+    s = fs_.write_file(mbg_path(), mbg);
+    if (s.ok()) cache_mbg_ = std::move(mbg);
+  } else if (records == Records::kAppend) {
+    s = fs_.append_file(mbg_path(), appended);
+    if (s.ok()) cache_mbg_.append(appended);
+    snapshot.mbg_size += static_cast<std::uint32_t>(appended.size());
+    snapshot.mbg_bytes_on_disk += appended.size();
+  }
+  // The records first: a KEY never points past the records it describes.
+  if (!s.ok()) return s;
+  snapshot.key = encode_key(snapshot);
+  s = fs_.write_file(key_path(), snapshot.key);
+  if (!s.ok()) return s;
+  cache_ = snapshot;
+  cache_valid_ = true;
+  return Status::Ok();
 }
 
 Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
-  std::vector<MailbagEntry> entries;
-  std::uint32_t next_seq = 1;
-  Status s = load_full(&entries, &next_seq);
+  Snapshot snapshot;
+  Status s = read(&snapshot);
   if (!s.ok()) return s;
-  if (entries.size() >= kMailbagRecordLimit) {
+  if (snapshot.entries.size() >= kMailbagRecordLimit) {
     return Status::Full(mbg_path() + ": mailbag holds 4096 records, the limit");
   }
   MailbagEntry entry;
-  entry.seq = next_seq == 0 ? 1 : next_seq;
+  entry.seq = snapshot.next_seq == 0 ? 1 : snapshot.next_seq;
+  entry.offset = snapshot.mbg_size;
   entry.payload = std::string(payload);
-  entries.push_back(std::move(entry));
-  if (seq != nullptr) *seq = entries.back().seq;
-  return save(entries, entries.back().seq + 1, true);
+  entry.payload_crc = crc32(payload);
+  snapshot.next_seq = entry.seq + 1;
+  if (seq != nullptr) *seq = entry.seq;
+  snapshot.entries.push_back(std::move(entry));
+  // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
+  // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
+  if (snapshot.mbg_bytes_on_disk != snapshot.mbg_size)
+    return write(snapshot, Records::kRewrite, {});
+  return write(snapshot, Records::kAppend, encode_record(payload));
 }
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts) {
-  std::vector<MailbagEntry> entries;
-  std::uint32_t next_seq = 1;
-  Status s = load_full(&entries, &next_seq);
+  Snapshot snapshot;
+  Status s = read(&snapshot);
   if (!s.ok()) return s;
-  for (MailbagEntry& entry : entries) {
+  for (MailbagEntry& entry : snapshot.entries) {
     if (entry.seq == seq) {
       if (entry.state == state && entry.attempts == attempts) return Status::Ok();
       entry.state = state;
       entry.attempts = attempts;
-      return save(entries, next_seq, /*records_changed=*/false);
+      return write(snapshot, Records::kKeep, {});
     }
   }
   return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
 }
 
 Status Mailbag::remove(std::uint32_t seq) {
-  std::vector<MailbagEntry> entries;
-  std::uint32_t next_seq = 1;
-  Status s = load_full(&entries, &next_seq);
+  Snapshot snapshot;
+  Status s = read(&snapshot);
   if (!s.ok()) return s;
-  const auto it = std::find_if(entries.begin(), entries.end(),
+  const auto it = std::find_if(snapshot.entries.begin(), snapshot.entries.end(),
                                [seq](const MailbagEntry& e) { return e.seq == seq; });
-  if (it == entries.end())
+  if (it == snapshot.entries.end()) {
     return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
-  entries.erase(it);
-  return save(entries, next_seq, true);
+  }
+  snapshot.entries.erase(it);
+  // The removed record stays in the MBG until the dead bytes outgrow the live ones.
+  std::uint64_t live = 0;
+  for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
+  const std::uint64_t dead = snapshot.mbg_size - live;
+  const bool compact = snapshot.entries.empty() || (dead > kCompactAfterBytes && dead > live);
+  return write(snapshot, compact ? Records::kRewrite : Records::kKeep, {});
 }
 
 Status Mailbag::reset() {
+  cache_valid_ = false;
   std::string key;
   Status s = fs_.read_file(key_path(), &key);
   if (s.is_not_found())
@@ -241,6 +300,7 @@ Status Mailbag::reset() {
 }
 
 Status Mailbag::move_aside(const std::string& tag, std::string* moved_to) {
+  cache_valid_ = false;
   Status s = fs_.make_dirs("BAD");
   const std::string key_target = "BAD/" + name_ + ".KEY." + tag;
   const std::string mbg_target = "BAD/" + name_ + ".MBG." + tag;

@@ -10,6 +10,12 @@ std::int64_t MsmiContext::cost(std::int64_t base_us) {
   return base_us - base_us / 10 + static_cast<std::int64_t>(env.random.uniform(spread));
 }
 
+Mailbag& MsmiContext::mailbag(const std::string& name) {
+  std::unique_ptr<Mailbag>& bag = postoffice_mailbags[name];
+  if (!bag) bag = std::make_unique<Mailbag>(env.fs, name);
+  return *bag;
+}
+
 std::string_view to_string(ThreadState state) {
   switch (state) {
     case ThreadState::kStopped:

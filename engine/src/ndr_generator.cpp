@@ -90,7 +90,10 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
       result.detail = "NDR event for a message with an invalid sender read a null sender record";
       return result;
     }
-    from = request.sender.empty() ? "(no sender)" : request.sender + " (invalid sender)";
+    // The same form as a valid sender's (no "MS:" prefix), marked as invalid.
+    std::string_view shown = request.sender;
+    if (shown.starts_with("MS:") || shown.starts_with("ms:")) shown.remove_prefix(3);
+    from = shown.empty() ? "(no sender)" : std::string(shown) + " (invalid sender)";
   } else {
     from = display_name(sender.address);
   }
@@ -100,7 +103,7 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
 
   if (!sender.ok) {
     result.outcome = NdrOutcome::kSenderUnreachable;
-    result.detail = "sender is invalid (" + sender.reason + "), so no NDR can be returned";
+    result.detail = "the NDR cannot be returned: the sender is invalid (" + sender.reason + ")";
     return result;
   }
   const Address& to = sender.address;
@@ -108,7 +111,7 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
     ctx.logger.log(event_id::kNoMailbagForRecipient, thread, request.message_id,
                    {to.to_string(), request.message_id});
     result.outcome = NdrOutcome::kSenderUnreachable;
-    result.detail = "no mailbag for the sender " + to.to_string() + " to return the NDR to";
+    result.detail = "the NDR cannot be returned: no mailbag for the sender " + to.to_string();
     return result;
   }
   OutboundRecord ndr;
@@ -119,13 +122,13 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   ndr.subject = "Undeliverable: " + request.subject;
   ndr.reason =
       "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
-  Mailbag mailbag(ctx.env.fs, NetworkDirectory::mailbag_name({to.network, to.postoffice}));
+  Mailbag& mailbag = ctx.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
   const Status s = mailbag.append(encode_outbound_record(ndr), nullptr);
   if (!s.ok()) {
     ctx.logger.log(event_id::kMailbagDiskError, thread, request.message_id,
                    {mailbag.name(), request.message_id});
     result.outcome = NdrOutcome::kSenderUnreachable;
-    result.detail = "NDR could not be written: " + s.to_string();
+    result.detail = "the NDR cannot be returned: " + s.message();
     return result;
   }
   result.outcome = NdrOutcome::kReturnedToSender;

@@ -76,7 +76,7 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     record.sender = message.originator;
     record.recipients = {to.to_string()};
     record.subject = message.subject;
-    Mailbag mailbag(ctx_.env.fs, NetworkDirectory::mailbag_name({to.network, to.postoffice}));
+    Mailbag& mailbag = ctx_.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
     if (mailbag.append(encode_outbound_record(record), nullptr).ok()) {
       ++delivered;
     } else {

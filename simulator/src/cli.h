@@ -6,11 +6,12 @@
 
 namespace msmisim::cli {
 
-inline constexpr int kExitOk = 0;              // done; every expectation held
-inline constexpr int kExitExpectations = 1;    // the run finished but an expectation failed
-inline constexpr int kExitBadInput = 2;        // bad arguments, scenario or postoffice folder
-inline constexpr int kExitStore = 3;           // the event store cannot be opened, read or written
-inline constexpr int kExitInternal = 4;        // a bug in msmisim
+inline constexpr int kExitOk = 0;             // done; every expectation held
+inline constexpr int kExitExpectations = 1;   // the run finished but an expectation failed
+inline constexpr int kExitBadInput = 2;       // bad arguments, scenario or postoffice folder
+inline constexpr int kExitStore = 3;          // the event store cannot be opened, read or written
+inline constexpr int kExitInternal = 4;       // a bug in msmisim
+inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT or SIGTERM (run recorded so)
 
 int run_command(const std::vector<std::string>& args);
 int query_command(const std::vector<std::string>& args);

@@ -2,6 +2,7 @@
 // message and exit code 2, --help prints the command's help with its example.
 #pragma once
 
+#include <cctype>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -36,7 +37,10 @@ inline bool parse_command_line(const std::string& command, const std::vector<std
     return false;
   }
   if (vm->count("format")) {
-    const std::string format = (*vm)["format"].as<std::string>();
+    std::string format = (*vm)["format"].as<std::string>();
+    for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Stored back lower-cased, as --type and --source are matched regardless of case too.
+    (*vm).at("format").value() = format;
     if (format != "table" && format != "json" && format != "csv") {
       std::cerr << "msmisim " << command << ": --format " << format
                 << ": expected table, json or csv\n";

@@ -1,4 +1,5 @@
 // msmisim query and msmisim runs: read the event store, with journalctl-like filters.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -116,6 +117,17 @@ int query_command(const std::vector<std::string>& args) {
       return kExitBadInput;
     }
   }
+  std::int64_t since_time = 0, until_time = 0;
+  const bool reversed_duration =
+      filter.since_us && filter.until_us && *filter.since_us > *filter.until_us;
+  const bool reversed_time = filter.since_time && filter.until_time &&
+                             msmilog::parse_iso8601_utc(*filter.since_time, &since_time) &&
+                             msmilog::parse_iso8601_utc(*filter.until_time, &until_time) &&
+                             since_time > until_time;
+  if (reversed_duration || reversed_time) {
+    std::cerr << "msmisim query: --since is later than --until, so nothing could match\n";
+    return kExitBadInput;
+  }
   if (vm.count("event-id")) filter.event_ids = vm["event-id"].as<std::vector<int>>();
   if (vm.count("text")) filter.text = vm["text"].as<std::string>();
   if (vm.count("message-id")) filter.message_id = vm["message-id"].as<std::string>();
@@ -152,6 +164,13 @@ int query_command(const std::vector<std::string>& args) {
         std::cerr << "msmisim query: --run " << run << ": expected a run ID or 'latest'\n";
         return kExitBadInput;
       }
+    }
+    msmilog::RunSummary summary;
+    const msmi::Status found = store->get_run(id, &summary);
+    if (!found.ok()) {
+      std::cerr << "msmisim query: --run " << run << ": " << found.message()
+                << " (see 'msmisim runs --db " << db << "')\n";
+      return found.is_not_found() ? kExitBadInput : kExitStore;
     }
     filter.run_id = id;
   }
@@ -265,12 +284,14 @@ int runs_command(const std::vector<std::string>& args) {
     }
     return kExitOk;
   }
-  std::cout << pad("RUN", 5) << pad("SCENARIO", 34) << pad("PROFILE", 18) << pad("SEED", 22)
-            << pad("VERDICT", 17) << pad("EVENTS", 9) << "STARTED\n";
+  std::size_t width = 10;
+  for (const auto& r : runs) width = std::max(width, r.scenario.size() + 2);
+  std::cout << pad("RUN", 5) << pad("SCENARIO", width) << pad("PROFILE", 18) << pad("SEED", 21)
+            << pad("VERDICT", 16) << pad("EVENTS", 9) << "STARTED\n";
   for (const auto& r : runs) {
-    std::cout << pad(std::to_string(r.run_id), 5) << pad(r.scenario, 34) << pad(r.profile, 18)
-              << pad(std::to_string(r.seed), 22)
-              << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 17)
+    std::cout << pad(std::to_string(r.run_id), 5) << pad(r.scenario, width) << pad(r.profile, 18)
+              << pad(std::to_string(r.seed), 21)
+              << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 16)
               << pad(std::to_string(r.event_count), 9) << r.started_at << "\n";
   }
   if (runs.empty()) std::cerr << "(no runs recorded)\n";

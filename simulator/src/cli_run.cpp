@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 
 #include "cli_options.h"
 #include "msmi/event_catalogue.h"
+#include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
 #include "msmisim/runner.h"
@@ -59,6 +61,11 @@ std::string duration_text(std::int64_t us) {
   return buffer;
 }
 
+// "1 event", "2 events"
+std::string plural(std::int64_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string now_iso() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return msmilog::format_iso8601_utc(
@@ -81,10 +88,11 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
   }
   std::map<msmi::Fate, int> fates;
   for (const LedgerEntry& entry : r.ledger) ++fates[entry.fate];
-  std::cout << "\nLedger: " << r.ledger.size() << " messages — delivered "
-            << fates[msmi::Fate::kDelivered] << ", ndr " << fates[msmi::Fate::kNdr]
-            << ", quarantined " << fates[msmi::Fate::kQuarantined] << ", pending "
-            << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost] << "\n";
+  std::cout << "\nLedger: " << plural(static_cast<std::int64_t>(r.ledger.size()), "message")
+            << " — delivered " << fates[msmi::Fate::kDelivered] << ", ndr "
+            << fates[msmi::Fate::kNdr] << ", quarantined " << fates[msmi::Fate::kQuarantined]
+            << ", pending " << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost]
+            << "\n";
   for (const LedgerEntry& entry : r.ledger) {
     if (entry.label.empty()) continue;
     std::cout << "  '" << entry.label << "' " << entry.message_id << ": "
@@ -114,7 +122,9 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
               << pad("P1 files", 12) << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
   }
   std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
-            << (r.crashes > 0 ? " (" + std::to_string(r.crashes) + " crash(es))" : "")
+            << (r.crashes > 0
+                    ? " (" + std::to_string(r.crashes) + (r.crashes == 1 ? " crash)" : " crashes)")
+                    : "")
             << "; backlog: P1 files " << r.backlog.p1_files << ", INQUEUE3 " << r.backlog.inqueue3
             << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held
             << "\n";
@@ -157,7 +167,29 @@ std::string shell_quote(const std::string& arg) {
   return out + "'";
 }
 
-int run_command(const std::vector<std::string>& args) {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) {
+  g_interrupted = 1;
+}
+
+// Everything `run` needs once its arguments are understood.
+struct RunRequest {
+  std::string path;
+  Scenario scenario;
+  RunOptions options;
+  std::vector<std::string> defect_args;
+  bool record = true;
+  std::string db_path;
+  bool temporary_postoffice = false;
+  bool quiet = false;
+  std::string replay;
+};
+
+// Parses what follows `run`. Returns kGoOn to go on, or the exit code to stop with.
+constexpr int kGoOn = -1;
+int read_request(const std::vector<std::string>& args, RunRequest* request) {
   po::options_description options("options");
   // clang-format off
   options.add_options()
@@ -165,14 +197,15 @@ int run_command(const std::vector<std::string>& args) {
       ("db", po::value<std::string>()->default_value("msmisim.db"),
        "event store (SQLite) to record the run in")
       ("no-db", "do not record the run")
-      ("seed", po::value<std::uint64_t>(), "seed (default: the scenario's own)")
+      ("seed", po::value<std::string>(), "seed, 0..9223372036854775807 (default: the scenario's own)")
       ("profile", po::value<std::string>(),
        "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")
       ("defect", po::value<std::vector<std::string>>()->composing(),
        "override one defect: Q151791=on|off (repeatable)")
       ("postoffice", po::value<std::string>(),
-       "shadow postoffice folder to use and keep (default: a temporary one)")
-      ("quiet,q", "print only the seed, the replay command and the verdict");
+       "shadow postoffice folder to use and keep; its contents are replaced on every run "
+       "(default: a temporary folder, removed afterwards)")
+      ("quiet,q", "print only the header, the failed expectations and the verdict");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
@@ -189,14 +222,13 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim run: missing SCENARIO\nTry 'msmisim run --help'.\n";
     return kExitBadInput;
   }
-  const std::string path = vm["scenario"].as<std::string>();
-  Scenario scenario;
+  RunRequest& r = *request;
+  r.path = vm["scenario"].as<std::string>();
   LoadError error;
-  if (!load_scenario_file(path, &scenario, &error)) {
+  if (!load_scenario_file(r.path, &r.scenario, &error)) {
     std::cerr << "msmisim run: " << error.to_string() << "\n";
     return kExitBadInput;
   }
-  std::vector<std::string> defect_args;
   if (vm.count("defect")) {
     for (const std::string& d : vm["defect"].as<std::vector<std::string>>()) {
       const std::size_t eq = d.find('=');
@@ -208,126 +240,192 @@ int run_command(const std::vector<std::string>& args) {
                   << ": expected NAME=on or NAME=off with NAME one of Q151791, Q175965\n";
         return kExitBadInput;
       }
-      scenario.defect_overrides[defect] = value == "on";
-      defect_args.push_back(d);
+      r.scenario.defect_overrides[defect] = value == "on";
+      r.defect_args.push_back(d);
     }
   }
-  RunOptions options_run;
-  options_run.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : default_seed(scenario);
-  options_run.profile = vm.count("profile") ? vm["profile"].as<std::string>() : scenario.profile;
-  if (!msmi::find_profile(options_run.profile)) {
-    std::cerr << "msmisim run: --profile " << options_run.profile
+  r.options.seed = default_seed(r.scenario);
+  if (vm.count("seed")) {
+    const std::string text = vm["seed"].as<std::string>();
+    std::int64_t seed = 0;
+    if (!msmi::parse_whole_number(text, 10, &seed)) {
+      std::cerr << "msmisim run: --seed " << text
+                << ": expected a whole number from 0 to 9223372036854775807\n";
+      return kExitBadInput;
+    }
+    r.options.seed = static_cast<std::uint64_t>(seed);
+  }
+  r.options.profile = vm.count("profile") ? vm["profile"].as<std::string>() : r.scenario.profile;
+  if (!msmi::find_profile(r.options.profile)) {
+    std::cerr << "msmisim run: --profile " << r.options.profile
               << ": unknown profile (known: " << msmi::profile_names() << ")\n";
     return kExitBadInput;
   }
-  bool temporary_postoffice = false;
-  if (vm.count("postoffice")) {
-    options_run.postoffice_dir = vm["postoffice"].as<std::string>();
-  } else {
+  r.record = !vm.count("no-db");
+  r.db_path = vm["db"].as<std::string>();
+  r.quiet = vm.count("quiet") != 0;
+  if (vm.count("postoffice")) r.options.postoffice_dir = vm["postoffice"].as<std::string>();
+  r.replay = "msmisim run " + shell_quote(r.path) + " --seed " + std::to_string(r.options.seed) +
+             " --profile " + r.options.profile;
+  for (const std::string& d : r.defect_args) r.replay += " --defect " + d;
+  if (r.record && r.db_path != "msmisim.db") r.replay += " --db " + shell_quote(r.db_path);
+  if (!r.options.postoffice_dir.empty()) {
+    r.replay += " --postoffice " + shell_quote(r.options.postoffice_dir.string());
+  }
+  return kGoOn;
+}
+
+// Makes the shadow postoffice folder ready; refuses a folder msmisim did not make.
+int prepare(RunRequest* r) {
+  if (r->options.postoffice_dir.empty()) {
     std::string pattern = (fs::temp_directory_path() / "msmisim-po-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       std::cerr << "msmisim run: cannot create a temporary postoffice folder in "
-                << fs::temp_directory_path() << "\n";
+                << fs::temp_directory_path().string() << "\n";
       return kExitBadInput;
     }
-    options_run.postoffice_dir = pattern;
-    temporary_postoffice = true;
+    r->options.postoffice_dir = pattern;
+    r->temporary_postoffice = true;
   }
+  const msmi::Status s = prepare_postoffice(r->options.postoffice_dir, r->scenario);
+  if (!s.ok()) {
+    std::cerr << "msmisim run: --postoffice " << s.message() << "\n";
+    return kExitBadInput;
+  }
+  return kExitOk;
+}
 
-  std::string replay = "msmisim run " + shell_quote(path) + " --seed " +
-                       std::to_string(options_run.seed) + " --profile " + options_run.profile;
-  for (const std::string& d : defect_args) replay += " --defect " + d;
-  const bool record = !vm.count("no-db");
-  const std::string db_path = vm["db"].as<std::string>();
-  if (record && db_path != "msmisim.db") replay += " --db " + shell_quote(db_path);
+msmilog::RunRecord run_record(const RunRequest& r) {
+  msmilog::RunRecord rec;
+  rec.scenario = r.path;
+  rec.scenario_text = r.scenario.text;
+  rec.seed = r.options.seed;
+  rec.profile = r.options.profile;
+  msmi::DefectSet defects = msmi::find_profile(r.options.profile)->defects;
+  for (const auto& [d, on] : r.scenario.defect_overrides) defects.set(d, on);
+  rec.defects = defects.to_string();
+  rec.started_at = now_iso();
+  rec.computer = r.scenario.computer;
+  rec.epoch_us = r.scenario.epoch_us;
+  rec.msmisim_version = MSMISIM_VERSION;
+  rec.command = r.replay;
+  return rec;
+}
+
+// Writes what the run left (ledger, samples) and closes its `runs` row.
+msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
+                           std::unique_ptr<msmilog::EventWriter> writer, const RunResult& result,
+                           const std::string& verdict) {
+  msmi::Status s = writer->flush();
+  writer.reset();
+  if (s.ok()) s = store.write_ledger(run_id, ledger_rows(result));
+  std::vector<msmilog::SampleRow> samples;
+  for (const ThreadSample& t : result.samples) {
+    samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
+  }
+  if (s.ok()) s = store.write_samples(run_id, samples);
+  std::vector<msmilog::QueueSampleRow> queues;
+  for (const QueueSample& q : result.queue_samples) {
+    queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
+  }
+  if (s.ok()) s = store.write_queue_samples(run_id, queues);
+  if (s.ok()) s = store.finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
+  return s;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  RunRequest r;
+  if (int rc = read_request(args, &r); rc != kGoOn) return rc;
+  if (int rc = prepare(&r); rc != kExitOk) return rc;
+  auto remove_temporary = [&r] {
+    std::error_code ec;
+    if (r.temporary_postoffice) fs::remove_all(r.options.postoffice_dir, ec);
+  };
 
   std::unique_ptr<msmilog::EventStore> store;
   std::unique_ptr<msmilog::EventWriter> writer;
   std::int64_t run_id = 0;
-  if (record) {
-    msmi::Status s = msmilog::EventStore::open(db_path, &store);
-    if (s.ok()) {
-      msmilog::RunRecord rec;
-      rec.scenario = path;
-      rec.scenario_text = scenario.text;
-      rec.seed = options_run.seed;
-      rec.profile = options_run.profile;
-      msmi::DefectSet defects = msmi::find_profile(options_run.profile)->defects;
-      for (const auto& [d, on] : scenario.defect_overrides) defects.set(d, on);
-      rec.defects = defects.to_string();
-      rec.started_at = now_iso();
-      rec.computer = scenario.computer;
-      rec.epoch_us = scenario.epoch_us;
-      rec.msmisim_version = MSMISIM_VERSION;
-      rec.command = replay;
-      s = store->begin_run(rec, &run_id);
-    }
+  if (r.record) {
+    msmi::Status s = msmilog::EventStore::open(r.db_path, &store);
+    if (s.ok()) s = store->begin_run(run_record(r), &run_id);
     if (!s.ok()) {
-      std::cerr << "msmisim run: event store: " << s.to_string() << "\n";
-      if (temporary_postoffice) fs::remove_all(options_run.postoffice_dir);
+      std::cerr << "msmisim run: event store: " << s.message() << "\n";
+      remove_temporary();
       return kExitStore;
     }
-    writer = store->open_writer(run_id, scenario.computer, scenario.epoch_us);
-    options_run.extra_sink = writer.get();
+    writer = store->open_writer(run_id, r.scenario.computer, r.scenario.epoch_us);
+    r.options.extra_sink = writer.get();
   }
 
-  std::cout << "msmisim " << MSMISIM_VERSION << ": " << path
-            << (scenario.kb.empty() ? "" : " (KB " + scenario.kb + ")") << "\n";
-  if (!scenario.description.empty()) std::cout << scenario.description << "\n";
-  std::cout << "seed " << options_run.seed << ", profile " << options_run.profile << ", "
-            << duration_text(scenario.duration_us) << " of virtual time\n";
-  std::cout << "replay: " << replay << "\n" << std::flush;
+  std::cout << "msmisim " << MSMISIM_VERSION << ": " << r.path
+            << (r.scenario.kb.empty() ? "" : " (KB " + r.scenario.kb + ")") << "\n";
+  if (!r.quiet && !r.scenario.description.empty()) std::cout << r.scenario.description << "\n";
+  std::cout << "seed " << r.options.seed << ", profile " << r.options.profile << ", "
+            << duration_text(r.scenario.duration_us) << " of virtual time\n";
+  std::cout << "replay: " << r.replay << "\n" << std::flush;
 
+  // Ctrl-C or a CI timeout stops the run cleanly: the temporary postoffice is removed and the
+  // run is recorded as interrupted.
+  g_interrupted = 0;
+  r.options.interrupted = &g_interrupted;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
   const auto wall_start = std::chrono::steady_clock::now();
   RunResult result;
-  msmi::Status s = run_scenario(scenario, options_run, &result);
+  const msmi::Status s = run_scenario(r.scenario, r.options, &result);
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  if (temporary_postoffice) {
-    std::error_code ec;
-    fs::remove_all(options_run.postoffice_dir, ec);
-  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  remove_temporary();
   if (!s.ok()) {
-    std::cerr << "msmisim run: " << s.to_string() << "\n";
+    std::cerr << "msmisim run: " << s.message() << "\n";
     return kExitBadInput;
   }
-  const std::string verdict = result.expectation_sets.empty() ? "no-expectations"
-                              : result.passed()               ? "pass"
-                                                              : "fail";
-  if (record) {
-    msmi::Status w = writer->flush();
-    writer.reset();
-    if (w.ok()) w = store->write_ledger(run_id, ledger_rows(result));
-    std::vector<msmilog::SampleRow> samples;
-    for (const ThreadSample& t : result.samples)
-      samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
-    if (w.ok()) w = store->write_samples(run_id, samples);
-    std::vector<msmilog::QueueSampleRow> queues;
-    for (const QueueSample& q : result.queue_samples) {
-      queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
-    }
-    if (w.ok()) w = store->write_queue_samples(run_id, queues);
-    if (w.ok()) w = store->finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
+  const std::string verdict = result.interrupted                ? "interrupted"
+                              : result.expectation_sets.empty() ? "no-expectations"
+                              : result.passed()                 ? "pass"
+                                                                : "fail";
+  if (r.record) {
+    const msmi::Status w = record_result(*store, run_id, std::move(writer), result, verdict);
     if (!w.ok()) {
-      std::cerr << "msmisim run: event store: " << w.to_string() << "\n";
+      std::cerr << "msmisim run: event store: " << w.message() << "\n";
       return kExitStore;
     }
   }
-  if (!vm.count("quiet")) print_summary(scenario, result);
+  if (result.interrupted) {
+    std::cout << "\nINTERRUPTED at " << duration_text(result.virtual_duration_us)
+              << " of virtual time; " << result.events.size() << " events"
+              << (r.record ? " recorded as run " + std::to_string(run_id) + " in " + r.db_path : "")
+              << "\n";
+    return kExitInterrupted;
+  }
+  if (r.quiet) {
+    for (const ExpectationResult& e : result.expectations) {
+      if (!e.passed) std::cout << "  FAIL " << e.what << ": " << e.actual << "\n";
+    }
+  } else {
+    print_summary(r.scenario, result);
+  }
   int passed = 0;
   for (const ExpectationResult& e : result.expectations) passed += e.passed ? 1 : 0;
-  std::cout << "\n"
-            << (verdict == "pass"   ? "PASS"
-                : verdict == "fail" ? "FAIL"
-                                    : "DONE")
-            << ": " << passed << "/" << result.expectations.size() << " expectations held; "
-            << result.events.size() << " events in " << fixed(wall_s, 3) << " s wall time ("
+  std::cout << "\n";
+  if (verdict == "no-expectations") {
+    std::cout << "DONE: no expectations for profile " << r.options.profile;
+  } else {
+    std::cout << (verdict == "pass" ? "PASS" : "FAIL") << ": " << passed << "/"
+              << result.expectations.size() << " expectations held";
+  }
+  std::cout << "; " << plural(static_cast<std::int64_t>(result.events.size()), "event") << " in "
+            << fixed(wall_s, 3) << " s wall time ("
             << fixed(wall_s > 0 ? static_cast<double>(result.events.size()) / wall_s : 0.0, 0)
             << " events/s)";
-  if (record) std::cout << "; recorded as run " << run_id << " in " << db_path;
+  if (r.record) std::cout << "; recorded as run " << run_id << " in " << r.db_path;
   std::cout << "\n";
   if (verdict == "fail") {
-    std::cout << "replay: " << replay << "\n";
+    std::cout << "replay: " << r.replay << "\n";
     return kExitExpectations;
   }
   return kExitOk;

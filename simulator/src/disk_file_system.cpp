@@ -1,6 +1,12 @@
 #include "msmisim/disk_file_system.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <system_error>
 
@@ -15,12 +21,32 @@ Status io_error(const std::string& path, const std::string& what) {
 }  // namespace
 
 Status DiskFileSystem::read_file(const std::string& path, std::string* contents) {
-  std::error_code ec;
-  if (!fs::is_regular_file(full(path), ec)) return Status::NotFound(path + ": no such file");
-  std::ifstream in(full(path), std::ios::binary);
-  if (!in) return io_error(path, "cannot be opened for reading");
-  contents->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (in.bad()) return io_error(path, "read failed");
+  const int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(path + ": no such file");
+    return io_error(path, std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return S_ISDIR(info.st_mode) ? Status::NotFound(path + ": is a folder, not a file")
+                                 : io_error(path, "not a regular file");
+  }
+  contents->resize(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (true) {
+    if (done == contents->size()) contents->resize(done + 4096);  // the file grew meanwhile
+    const ssize_t n = ::read(fd, contents->data() + done, contents->size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return io_error(path, std::string("read failed: ") + std::strerror(errno));
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  contents->resize(done);
+  ::close(fd);
   return Status::Ok();
 }
 

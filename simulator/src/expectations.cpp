@@ -97,7 +97,17 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
           ++n;
         }
       }
-      const double mean = n > 0 ? sum / n : 0.0;
+      if (n == 0) {
+        // No sample ends inside the window: there is nothing to judge, which is a failure
+        // rather than a silent 0 %.
+        results.push_back(
+            {false,
+             name + " busy % from " + number(static_cast<double>(th.from_us) / 1e6) + "s to " +
+                 number(static_cast<double>(until) / 1e6) + "s",
+             "no sample ends in that window (samples are taken every sample_interval)"});
+        continue;
+      }
+      const double mean = sum / n;
       results.push_back(check(name + " mean busy % from " +
                                   number(static_cast<double>(th.from_us) / 1e6) + "s to " +
                                   number(static_cast<double>(until) / 1e6) + "s",

@@ -11,7 +11,11 @@ namespace msmisim {
 
 MsMailSide::MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& ledger,
                        msmi::PostofficeName connector)
-    : fs_(fs), clock_(clock), ledger_(ledger), connector_(std::move(connector)) {}
+    : fs_(fs),
+      clock_(clock),
+      ledger_(ledger),
+      connector_(std::move(connector)),
+      inqueue_(fs, "INQUEUE3") {}
 
 std::string MsMailSide::submit(const OutgoingMail& mail) {
   const std::uint32_t number = next_number_++;
@@ -55,8 +59,7 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
 }
 
 bool MsMailSide::enqueue(const std::string& message_id, std::uint32_t number) {
-  msmi::Mailbag inqueue(fs_, "INQUEUE3");
-  return inqueue.append(msmi::encode_inqueue_record({message_id, number}), nullptr).ok();
+  return inqueue_.append(msmi::encode_inqueue_record({message_id, number}), nullptr).ok();
 }
 
 int MsMailSide::retry_held() {
@@ -64,13 +67,12 @@ int MsMailSide::retry_held() {
   if (!held_.empty()) {
     // Someone else (the hardened profile's orphan recovery) may have queued a held envelope
     // already; queueing it twice would deliver it twice.
-    msmi::Mailbag inqueue(fs_, "INQUEUE3");
     std::vector<msmi::MailbagEntry> entries;
-    if (inqueue.load(&entries).ok()) {
+    if (inqueue_.load(&entries).ok()) {
       std::set<std::uint32_t> queued_numbers;
       for (const msmi::MailbagEntry& entry : entries) {
         msmi::InqueueRecord record;
-        if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
+        if (msmi::decode_inqueue_record(entry.payload, inqueue_.mbg_path(), &record).ok()) {
           queued_numbers.insert(record.number);
         }
       }
@@ -96,7 +98,10 @@ bool MsMailSide::is_held(const std::string& message_id) const {
 int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limit) {
   int taken = 0;
   for (const msmi::PostofficeName& po : directory.postoffices) {
-    msmi::Mailbag mailbag(fs_, msmi::NetworkDirectory::mailbag_name(po));
+    std::unique_ptr<msmi::Mailbag>& bag =
+        postoffice_mailbags_[msmi::NetworkDirectory::mailbag_name(po)];
+    if (!bag) bag = std::make_unique<msmi::Mailbag>(fs_, msmi::NetworkDirectory::mailbag_name(po));
+    msmi::Mailbag& mailbag = *bag;
     std::vector<msmi::MailbagEntry> entries;
     if (!mailbag.load(&entries).ok()) continue;
     for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {

@@ -78,6 +78,7 @@ class World {
   World(const Scenario& scenario, const RunOptions& options, const msmi::Profile& profile,
         RunResult& result)
       : scenario_(scenario),
+        options_(options),
         result_(result),
         disk_(options.postoffice_dir),
         fs_(disk_),
@@ -109,8 +110,9 @@ class World {
     }
     schedule_pcmta(scenario_.pcmta_interval_us);
     schedule_sample(scenario_.sample_interval_us);
-    scheduler_.run_until(scenario_.duration_us);
-    finish();
+    const bool completed = scheduler_.run_until(scenario_.duration_us, options_.interrupted);
+    result_.interrupted = !completed;
+    finish(completed ? scenario_.duration_us : clock_.now_us());
   }
 
  private:
@@ -240,8 +242,11 @@ class World {
     if (fs_.list_dir("P1", &names).ok()) q.p1_files = static_cast<std::int64_t>(names.size());
     q.mta_queue = static_cast<std::int64_t>(mta_.queue_depth());
     for (const msmi::PostofficeName& po : directory_.postoffices) {
-      msmi::Mailbag bag(fs_, msmi::NetworkDirectory::mailbag_name(po));
-      if (bag.load(&entries).ok()) q.outbound_records += static_cast<std::int64_t>(entries.size());
+      std::unique_ptr<msmi::Mailbag>& bag =
+          sampled_mailbags_[msmi::NetworkDirectory::mailbag_name(po)];
+      if (!bag)
+        bag = std::make_unique<msmi::Mailbag>(fs_, msmi::NetworkDirectory::mailbag_name(po));
+      if (bag->load(&entries).ok()) q.outbound_records += static_cast<std::int64_t>(entries.size());
     }
     q.held = static_cast<std::int64_t>(ms_mail_.held());
     return q;
@@ -311,8 +316,7 @@ class World {
     }
   }
 
-  void finish() {
-    const std::int64_t end = scenario_.duration_us;
+  void finish(std::int64_t end) {
     // The sample due exactly at the end (or a partial interval) has not run yet.
     if (last_sample_us_ < end) take_sample(last_sample_us_, end);
     settle_ledger();
@@ -342,6 +346,7 @@ class World {
   }
 
   const Scenario& scenario_;
+  const RunOptions& options_;
   RunResult& result_;
   VirtualClock clock_;
   DiskFileSystem disk_;
@@ -360,6 +365,7 @@ class World {
   Scheduler scheduler_;
   bool pcmta_running_ = true;
   std::int64_t last_sample_us_ = 0;
+  std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;
 };
 
 }  // namespace

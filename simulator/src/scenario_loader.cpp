@@ -1,5 +1,6 @@
 #include "msmisim/scenario_loader.h"
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -131,18 +132,41 @@ Direction read_direction(const json& v, const std::string& path) {
   fail(path, "\"inbound\" (MS Mail → Exchange) or \"outbound\" (Exchange → MS Mail)", v);
 }
 
-CountRange read_range(const json& v, const std::string& path) {
+// A number (exactly) or {"min": …, "max": …}. Counts are whole numbers ≥ 0; percentages lie in
+// 0..100.
+CountRange read_range(const json& v, const std::string& path, bool percentage = false) {
+  const char* expected = percentage
+                             ? "a percentage 0..100, or an object with \"min\" and/or \"max\""
+                             : "a whole number ≥ 0, or an object with \"min\" and/or \"max\"";
+  auto bound = [&](const json& x, const std::string& at) {
+    const bool fits = percentage ? x.is_number() && x.get<double>() >= 0 && x.get<double>() <= 100
+                                 : x.is_number_integer() && x.get<std::int64_t>() >= 0;
+    if (!fits) fail(at, expected, x);
+    return x.get<double>();
+  };
   CountRange range;
   if (v.is_number()) {
-    range.min = range.max = v.get<double>();
+    range.min = range.max = bound(v, path);
     return range;
   }
+  if (!v.is_object()) fail(path, expected, v);
   Fields f(v, path);
-  if (const json* x = f.get("min")) range.min = read_number(*x, f.at("min"));
-  if (const json* x = f.get("max")) range.max = read_number(*x, f.at("max"));
+  if (const json* x = f.get("min")) range.min = bound(*x, f.at("min"));
+  if (const json* x = f.get("max")) range.max = bound(*x, f.at("max"));
   f.reject_unknown();
-  if (!range.min && !range.max) fail(path, "a number or an object with \"min\" and/or \"max\"", v);
+  if (!range.min && !range.max) fail(path, expected, v);
+  if (range.min && range.max && *range.min > *range.max) {
+    throw FieldError{path, "min is larger than max, so nothing could ever match"};
+  }
   return range;
+}
+
+// A window [from, until) inside the run.
+void check_window(std::int64_t from_us, std::optional<std::int64_t> until_us,
+                  const std::string& path) {
+  if (until_us && *until_us <= from_us) {
+    throw FieldError{path, "\"until\" must be later than \"from\" (the window is empty)"};
+  }
 }
 
 int read_event_id(const json& v, const std::string& path) {
@@ -223,7 +247,7 @@ msmi::PostofficeName read_postoffice_name(const json& v, const std::string& path
   msmi::PostofficeName po;
   std::string reason;
   if (!msmi::parse_postoffice_name(read_string(v, path), &po, &reason)) {
-    throw FieldError{path, "expected NETWORK/POSTOFFICE: " + reason};
+    throw FieldError{path, reason};
   }
   return po;
 }
@@ -231,12 +255,9 @@ msmi::PostofficeName read_postoffice_name(const json& v, const std::string& path
 void read_postoffice(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
   if (const json* x = f.get("connector")) {
-    const std::string text = read_string(*x, f.at("connector"));
-    const msmi::AddressParseResult parsed = msmi::parse_address("MS:" + text + "/X");
-    if (!parsed.ok)
-      throw FieldError{f.at("connector"), "expected NETWORK/POSTOFFICE: " + parsed.reason};
-    s.connector_network = parsed.address.network;
-    s.connector_postoffice = parsed.address.postoffice;
+    const msmi::PostofficeName po = read_postoffice_name(*x, f.at("connector"));
+    s.connector_network = po.network;
+    s.connector_postoffice = po.postoffice;
   }
   if (const json* x = f.get("postoffices")) {
     const std::string pp = f.at("postoffices");
@@ -275,6 +296,9 @@ TrafficSpec read_traffic(const json& v, const std::string& path) {
   if (t.every_us < 1000) throw FieldError{f.at("every"), "must be at least 1ms"};
   if (const json* x = f.get("start")) t.start_us = read_duration(*x, f.at("start"));
   if (const json* x = f.get("stop")) t.stop_us = read_duration(*x, f.at("stop"));
+  if (t.stop_us && *t.stop_us <= t.start_us) {
+    throw FieldError{f.at("stop"), "must be later than \"start\""};
+  }
   if (const json* x = f.get("jitter")) {
     t.jitter = read_number(*x, f.at("jitter"));
     if (t.jitter < 0 || t.jitter >= 1)
@@ -333,6 +357,7 @@ MtaFault read_fault(const json& v, const std::string& path) {
   if (const json* x = f.get("from")) fault.from_us = read_duration(*x, f.at("from"));
   if (const json* x = f.get("until")) fault.until_us = read_duration(*x, f.at("until"));
   f.reject_unknown();
+  check_window(fault.from_us, fault.until_us, path);
   return fault;
 }
 
@@ -396,6 +421,7 @@ Expectations read_expectations(const json& v, const std::string& path) {
       if (const json* t = g.get("from")) ev.from_us = read_duration(*t, g.at("from"));
       if (const json* t = g.get("until")) ev.until_us = read_duration(*t, g.at("until"));
       g.reject_unknown();
+      check_window(ev.from_us, ev.until_us, ip);
       e.events.push_back(ev);
     }
   }
@@ -443,10 +469,14 @@ Expectations read_expectations(const json& v, const std::string& path) {
         }
         if (!found) fail(g.at("state"), "\"stopped\", \"idle\", \"working\" or \"looping\"", *t);
       }
-      if (const json* t = g.get("busy_pct")) th.busy_pct = read_range(*t, g.at("busy_pct"));
+      if (const json* t = g.get("busy_pct")) th.busy_pct = read_range(*t, g.at("busy_pct"), true);
       if (const json* t = g.get("from")) th.from_us = read_duration(*t, g.at("from"));
       if (const json* t = g.get("until")) th.until_us = read_duration(*t, g.at("until"));
       g.reject_unknown();
+      check_window(th.from_us, th.until_us, ip);
+      if (!th.state && !th.busy_pct.min && !th.busy_pct.max) {
+        throw FieldError{ip, "checks nothing: give \"state\" and/or \"busy_pct\""};
+      }
       e.threads.push_back(th);
     }
   }
@@ -490,6 +520,61 @@ Expectations read_expectations(const json& v, const std::string& path) {
   return e;
 }
 
+// Checks that need the whole scenario: times inside the run, labels that exist and are unique,
+// threads that exist.
+void check_consistency(const Scenario& s) {
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < s.messages.size(); ++i) {
+    const std::string at = "$.messages[" + std::to_string(i) + "]";
+    if (s.messages[i].at_us >= s.duration_us) {
+      throw FieldError{at + ".at", "is at or after the end of the run (duration)"};
+    }
+    if (!s.messages[i].label.empty() && !labels.insert(s.messages[i].label).second) {
+      throw FieldError{at + ".label", "label '" + s.messages[i].label + "' is used twice"};
+    }
+  }
+  for (std::size_t i = 0; i < s.operator_steps.size(); ++i) {
+    if (s.operator_steps[i].at_us >= s.duration_us) {
+      throw FieldError{"$.operator[" + std::to_string(i) + "].at",
+                       "is at or after the end of the run (duration)"};
+    }
+  }
+  for (std::size_t i = 0; i < s.traffic.size(); ++i) {
+    if (s.traffic[i].start_us >= s.duration_us) {
+      throw FieldError{"$.traffic[" + std::to_string(i) + "].start",
+                       "is at or after the end of the run (duration)"};
+    }
+  }
+  // Threads 0–3 housekeeping, 4 the Mailer, then one inbound thread per CPU, then outbound.
+  const int last_thread = 4 + s.cpus + s.outbound_threads;
+  for (const auto& [profile, e] : s.expectations) {
+    const std::string at = "$.expect." + profile;
+    if (e.size() == 0) throw FieldError{at, "checks nothing"};
+    for (const auto& [label, fate] : e.message_fates) {
+      if (labels.count(label) == 0) {
+        throw FieldError{at + ".ledger.messages." + label,
+                         "no message in $.messages has this label"};
+      }
+    }
+    for (std::size_t i = 0; i < e.threads.size(); ++i) {
+      if (e.threads[i].thread > last_thread) {
+        throw FieldError{at + ".threads[" + std::to_string(i) + "].thread",
+                         "thread " + std::to_string(e.threads[i].thread) +
+                             " does not exist: with these settings the threads are 0.." +
+                             std::to_string(last_thread)};
+      }
+    }
+    for (const auto* windows : {&e.events}) {
+      for (std::size_t i = 0; i < windows->size(); ++i) {
+        if ((*windows)[i].from_us >= s.duration_us) {
+          throw FieldError{at + ".events[" + std::to_string(i) + "].from",
+                           "is at or after the end of the run (duration)"};
+        }
+      }
+    }
+  }
+}
+
 void read_scenario(const json& root, Scenario& s) {
   Fields f(root, "$");
   if (const json* x = f.get("name")) s.name = read_string(*x, f.at("name"));
@@ -504,9 +589,12 @@ void read_scenario(const json& root, Scenario& s) {
   }
   if (const json* x = f.get("seed")) {
     if (!x->is_number_unsigned() && !(x->is_number_integer() && x->get<std::int64_t>() >= 0)) {
-      fail(f.at("seed"), "a whole number ≥ 0", *x);
+      fail(f.at("seed"), "a whole number from 0 to 9223372036854775807", *x);
     }
     s.seed = x->get<std::uint64_t>();
+    if (*s.seed > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail(f.at("seed"), "a whole number from 0 to 9223372036854775807", *x);
+    }
   }
   if (const json* x = f.get("duration")) {
     s.duration_us = read_duration(*x, f.at("duration"));
@@ -549,12 +637,7 @@ void read_scenario(const json& root, Scenario& s) {
     }
   }
   f.reject_unknown();
-  for (const MessageSpec& m : s.messages) {
-    if (m.at_us >= s.duration_us) {
-      throw FieldError{"$.messages",
-                       "message '" + m.label + "' is sent at or after the end of the run"};
-    }
-  }
+  check_consistency(s);
 }
 
 void line_and_column(std::string_view text, std::size_t byte, int* line, int* column) {
@@ -602,8 +685,29 @@ bool parse_scenario(std::string_view text, const std::string& path, Scenario* ou
                     LoadError* error) {
   error->file = path;
   json root;
+  // nlohmann keeps the last of two equal keys; a repeated key is almost always a mistake, so it
+  // is refused like an unknown one.
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  const json::parser_callback_t refuse_duplicates = [&](int, json::parse_event_t event,
+                                                        json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == json::parse_event_t::key && !open_objects.empty() && duplicate.empty()) {
+      const std::string key = parsed.get<std::string>();
+      if (!open_objects.back().insert(key).second) duplicate = key;
+    }
+    return true;
+  };
   try {
-    root = json::parse(text.begin(), text.end());
+    root = json::parse(text.begin(), text.end(), refuse_duplicates);
+    if (!duplicate.empty()) {
+      error->message =
+          "key '" + duplicate + "' appears twice in one object (the first would be ignored)";
+      return false;
+    }
   } catch (const json::parse_error& e) {
     line_and_column(text, e.byte == 0 ? 0 : e.byte - 1, &error->line, &error->column);
     std::string what = e.what();
@@ -635,6 +739,12 @@ bool parse_scenario(std::string_view text, const std::string& path, Scenario* ou
 
 bool load_scenario_file(const std::string& path, Scenario* out, LoadError* error) {
   error->file = path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error->message = "is a folder; give one scenario file (e.g. " +
+                     (std::filesystem::path(path) / "Q151791.json").string() + ")";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error->message = "cannot be opened (no such file, or not readable)";

@@ -32,8 +32,9 @@ void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& wo
                    }});
 }
 
-void Scheduler::run_until(std::int64_t end_us) {
+bool Scheduler::run_until(std::int64_t end_us, const volatile std::sig_atomic_t* stop) {
   while (!queue_.empty() && queue_.top().time_us < end_us) {
+    if (stop != nullptr && *stop != 0) return false;
     Item item = queue_.top();
     queue_.pop();
     clock_.advance_to(item.time_us);
@@ -41,6 +42,7 @@ void Scheduler::run_until(std::int64_t end_us) {
     item.action();
   }
   clock_.advance_to(std::max(end_us, clock_.now_us()));
+  return true;
 }
 
 }  // namespace msmisim

@@ -24,12 +24,17 @@ enum class MailbagState : std::uint8_t {
 struct MailbagEntry {
   std::uint32_t seq = 0;  // assigned on append, never reused within one mailbag's life
   MailbagState state = MailbagState::kNew;
-  std::uint8_t attempts = 0;  // submissions that failed so far (saturates at 255)
-  std::string payload;        // an encoded text_record
+  std::uint8_t attempts = 0;      // submissions that failed so far (saturates at 255)
+  std::string payload;            // an encoded text_record
+  std::uint32_t offset = 0;       // where the record lies in the MBG; maintained by Mailbag
+  std::uint32_t payload_crc = 0;  // CRC-32 of payload; maintained by Mailbag
 };
 
-// Not thread-safe; one simulation step at a time. Every call reads the files afresh, so the
-// sender side and the engine may both use the same mailbag through the same FileSystem.
+// Not thread-safe; one simulation step at a time. Every call reads both files afresh, so the
+// sender side and the engine may both use the same mailbag through the same FileSystem; the
+// records are checked and decoded again only when a file changed. Appends add to the end of the
+// MBG, removals leave dead records behind until they outweigh the live ones, so keeping a mailbag
+// costs little per call.
 class Mailbag {
  public:
   Mailbag(FileSystem& fs, std::string name);
@@ -54,13 +59,27 @@ class Mailbag {
   Status move_aside(const std::string& tag, std::string* moved_to);
 
  private:
-  Status save(const std::vector<MailbagEntry>& entries, std::uint32_t next_seq,
-              bool records_changed);
-  Status load_full(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
-  Status read_entries(std::vector<MailbagEntry>* entries, std::uint32_t* next_seq) const;
+  // One consistent reading of the pair.
+  struct Snapshot {
+    std::string key;  // the KEY's bytes
+    std::vector<MailbagEntry> entries;
+    std::uint32_t next_seq = 1;
+    std::uint32_t mbg_size = 0;               // MBG bytes the KEY describes
+    std::uint64_t mbg_bytes_on_disk = ~0ULL;  // the MBG's real size; unknown for an empty KEY
+  };
+  enum class Records { kKeep, kAppend, kRewrite };
+
+  Status read(Snapshot* out) const;
+  Status parse(std::string_view key, std::string_view mbg, Snapshot* out) const;
+  Status write(Snapshot& snapshot, Records records, std::string_view appended);
+  static std::string encode_record(std::string_view payload);
+  static std::string encode_key(const Snapshot& snapshot);
 
   FileSystem& fs_;
   std::string name_;
+  mutable Snapshot cache_;         // the last reading or writing of the pair
+  mutable std::string cache_mbg_;  // the MBG bytes behind cache_
+  mutable bool cache_valid_ = false;
 };
 
 }  // namespace msmi

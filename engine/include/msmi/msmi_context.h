@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "msmi/clock.h"
@@ -58,6 +59,9 @@ struct MsmiContext {
   EventLogger logger;
   Mailbag inqueue;
   NetworkDirectory directory;
+  // The mailbags of the destination postoffices, by name, kept so that each remembers what it
+  // last read.
+  std::map<std::string, std::unique_ptr<Mailbag>> postoffice_mailbags;
   // INQUEUE3 seq → earliest virtual time it may be submitted again (retry delay, restart).
   std::map<std::uint32_t, std::int64_t> not_before;
   // Set by a worker that met a fatal error; the Interchange stops the service after the step.
@@ -68,6 +72,7 @@ struct MsmiContext {
   bool defect(Defect d) const { return settings.defects.on(d); }
   // A cost with ±10% seeded jitter, so threads do not run in lock step.
   std::int64_t cost(std::int64_t base_us);
+  Mailbag& mailbag(const std::string& name);
   std::string connector_admin() const {
     return "MS:" + settings.connector_network + "/" + settings.connector_postoffice + "/ADMIN";
   }

@@ -6,11 +6,14 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "msmi/clock.h"
 #include "msmi/file_system.h"
+#include "msmi/mailbag.h"
 #include "msmi/network_directory.h"
 #include "msmisim/ledger.h"
 
@@ -52,6 +55,8 @@ class MsMailSide {
   msmi::PostofficeName connector_;
   std::uint32_t next_number_ = 1;
   std::deque<std::pair<std::string, std::uint32_t>> held_;
+  msmi::Mailbag inqueue_;
+  std::map<std::string, std::unique_ptr<msmi::Mailbag>> postoffice_mailbags_;
 };
 
 }  // namespace msmisim

@@ -46,7 +46,8 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string profile;
   msmi::DefectSet defects;
-  std::int64_t virtual_duration_us = 0;
+  std::int64_t virtual_duration_us = 0;  // how far the run got (the scenario's duration)
+  bool interrupted = false;              // stopped early by a signal
   std::int64_t scheduler_steps = 0;
   std::int64_t suppressed_events = 0;
   std::vector<msmi::Event> events;

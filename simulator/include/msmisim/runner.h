@@ -3,6 +3,7 @@
 // expectations. A run is a function of (scenario, seed, profile, msmisim version).
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -19,6 +20,8 @@ struct RunOptions {
   std::string profile;                    // must name a known profile
   std::filesystem::path postoffice_dir;   // created if absent; see prepare_postoffice
   msmi::EventSink* extra_sink = nullptr;  // receives every event as it is written, if set
+  // When set and non-zero (from a signal handler), the run stops early: result.interrupted.
+  const volatile std::sig_atomic_t* interrupted = nullptr;
 };
 
 // The seed a scenario runs with when none is given: its own, else one derived from its name.

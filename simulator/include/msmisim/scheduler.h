@@ -3,6 +3,7 @@
 // takes a fraction of a second. Items due at the same time run in (priority, insertion) order.
 #pragma once
 
+#include <csignal>
 #include <cstdint>
 #include <functional>
 #include <queue>
@@ -38,8 +39,10 @@ class Scheduler {
   // Both must outlive the scheduler's run.
   void add_interchange(msmi::Interchange& interchange, msmi::ThreadActivity& activity,
                        std::int64_t start_us);
-  // Runs everything due before `end_us`, then leaves the clock at `end_us`.
-  void run_until(std::int64_t end_us);
+  // Runs everything due before `end_us`, then leaves the clock at `end_us`. When `stop` is set
+  // and becomes non-zero (a signal handler's flag), returns early with the clock where it was;
+  // returns whether it ran to the end.
+  bool run_until(std::int64_t end_us, const volatile std::sig_atomic_t* stop = nullptr);
   std::int64_t steps() const { return steps_; }
 
  private:

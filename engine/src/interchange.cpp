@@ -12,6 +12,7 @@ namespace {
 // Win32 codes the 2302 event reports.
 constexpr std::string_view kWin32FileNotFound = "2";
 constexpr std::string_view kWin32SharingViolation = "20";
+constexpr std::string_view kWin32InvalidData = "D";
 }  // namespace
 
 Interchange::Interchange(const InterchangeEnvironment& env, EngineSettings settings)
@@ -44,7 +45,7 @@ bool Interchange::start() {
   bool missing = false;
   if (!HousekeepingWorker::load_directory(ctx_, &problem, &missing)) {
     ctx_.logger.log(event_id::kMailerStartFailed, 0, "",
-                    {"2", std::string(missing ? kWin32FileNotFound : "D")});
+                    {"2", std::string(missing ? kWin32FileNotFound : kWin32InvalidData)});
     return false;
   }
   std::vector<MailbagEntry> entries;

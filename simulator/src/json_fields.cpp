@@ -1,0 +1,151 @@
+#include "json_fields.h"
+
+#include "msmi/address.h"
+#include "msmi/event_catalogue.h"
+#include "msmilog/time_format.h"
+
+namespace msmisim::detail {
+
+namespace {
+
+std::string describe(const json& value) {
+  std::string text = value.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return std::string(value.type_name()) + " " + text;
+}
+
+}  // namespace
+
+[[noreturn]] void fail(const std::string& path, const std::string& expected, const json& got) {
+  throw FieldError{path, "expected " + expected + ", got " + describe(got)};
+}
+
+Fields::Fields(const json& object, std::string path) : object_(object), path_(std::move(path)) {
+  if (!object_.is_object()) fail(path_, "an object", object_);
+}
+
+const json* Fields::get(const std::string& key) {
+  known_.insert(key);
+  const auto it = object_.find(key);
+  return it == object_.end() ? nullptr : &*it;
+}
+
+void Fields::reject_unknown() const {
+  for (const auto& [key, value] : object_.items()) {
+    if (known_.count(key) != 0) continue;
+    std::string list;
+    for (const std::string& k : known_) list += (list.empty() ? "" : ", ") + k;
+    throw FieldError{at(key), "unknown key '" + key + "' (expected one of: " + list + ")"};
+  }
+}
+
+std::string read_string(const json& v, const std::string& path) {
+  if (!v.is_string()) fail(path, "a string", v);
+  return v.get<std::string>();
+}
+
+std::int64_t read_int(const json& v, const std::string& path, std::int64_t lo, std::int64_t hi) {
+  if (!v.is_number_integer()) fail(path, "a whole number", v);
+  const std::int64_t value = v.get<std::int64_t>();
+  if (value < lo || value > hi) {
+    fail(path, "a whole number from " + std::to_string(lo) + " to " + std::to_string(hi), v);
+  }
+  return value;
+}
+
+double read_number(const json& v, const std::string& path) {
+  if (!v.is_number()) fail(path, "a number", v);
+  return v.get<double>();
+}
+
+bool read_bool(const json& v, const std::string& path) {
+  if (!v.is_boolean()) fail(path, "true or false", v);
+  return v.get<bool>();
+}
+
+std::int64_t read_duration(const json& v, const std::string& path) {
+  std::int64_t us = 0;
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
+    return v.get<std::int64_t>() * 1'000'000;
+  }
+  if (!v.is_string() || !msmilog::parse_duration_us(v.get<std::string>(), &us)) {
+    fail(path, "a duration such as \"250ms\", \"30s\", \"5m\", \"1h30m\" or a number of seconds",
+         v);
+  }
+  return us;
+}
+
+std::string read_address(const json& v, const std::string& path, bool must_be_valid) {
+  const std::string text = read_string(v, path);
+  if (must_be_valid) {
+    const msmi::AddressParseResult parsed = msmi::parse_address(text);
+    if (!parsed.ok) throw FieldError{path, "invalid address: " + parsed.reason};
+  }
+  return text;
+}
+
+std::vector<std::string> read_addresses(const json& v, const std::string& path, bool must_be_valid,
+                                        bool allow_empty) {
+  std::vector<std::string> out;
+  if (v.is_string()) {
+    out.push_back(read_address(v, path, must_be_valid));
+    return out;
+  }
+  if (!v.is_array()) fail(path, "an address or an array of addresses", v);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    out.push_back(read_address(v[i], path + "[" + std::to_string(i) + "]", must_be_valid));
+  }
+  if (out.empty() && !allow_empty) fail(path, "at least one address", v);
+  return out;
+}
+
+Direction read_direction(const json& v, const std::string& path) {
+  const std::string text = read_string(v, path);
+  if (text == "inbound") return Direction::kInbound;
+  if (text == "outbound") return Direction::kOutbound;
+  fail(path, "\"inbound\" (MS Mail → Exchange) or \"outbound\" (Exchange → MS Mail)", v);
+}
+
+CountRange read_range(const json& v, const std::string& path, bool percentage) {
+  const char* expected = percentage
+                             ? "a percentage 0..100, or an object with \"min\" and/or \"max\""
+                             : "a whole number ≥ 0, or an object with \"min\" and/or \"max\"";
+  auto bound = [&](const json& x, const std::string& at) {
+    const bool fits = percentage ? x.is_number() && x.get<double>() >= 0 && x.get<double>() <= 100
+                                 : x.is_number_integer() && x.get<std::int64_t>() >= 0;
+    if (!fits) fail(at, expected, x);
+    return x.get<double>();
+  };
+  CountRange range;
+  if (v.is_number()) {
+    range.min = range.max = bound(v, path);
+    return range;
+  }
+  if (!v.is_object()) fail(path, expected, v);
+  Fields f(v, path);
+  if (const json* x = f.get("min")) range.min = bound(*x, f.at("min"));
+  if (const json* x = f.get("max")) range.max = bound(*x, f.at("max"));
+  f.reject_unknown();
+  if (!range.min && !range.max) fail(path, expected, v);
+  if (range.min && range.max && *range.min > *range.max) {
+    throw FieldError{path, "min is larger than max, so nothing could ever match"};
+  }
+  return range;
+}
+
+void check_window(std::int64_t from_us, std::optional<std::int64_t> until_us,
+                  const std::string& path) {
+  if (until_us && *until_us <= from_us) {
+    throw FieldError{path, "\"until\" must be later than \"from\" (the window is empty)"};
+  }
+}
+
+int read_event_id(const json& v, const std::string& path) {
+  const int id = static_cast<int>(read_int(v, path, 1, 65535));
+  if (msmi::find_event_spec(id) == nullptr) {
+    throw FieldError{path, "event ID " + std::to_string(id) + " is not in the event catalogue"};
+  }
+  return id;
+}
+
+}  // namespace msmisim::detail

@@ -78,6 +78,8 @@ class TestDefects : public QObject {
   void damaged_envelope_is_moved_aside();
   void outbound_unknown_postoffice_ndr();
   void ledger_keeps_final_fates();
+  void locked_inqueue3_delays_but_loses_nothing_data();
+  void locked_inqueue3_delays_but_loses_nothing();
 };
 
 void TestDefects::q151791_on_resubmits_forever() {
@@ -386,6 +388,31 @@ void TestDefects::ledger_keeps_final_fates() {
   QCOMPARE(ledger.find("B")->fate, Fate::kDelivered);
   QCOMPARE(ledger.find("C")->fate, Fate::kQuarantined);
   QCOMPARE(ledger.counts().at(Fate::kLost), std::int64_t(0));
+}
+
+void TestDefects::locked_inqueue3_delays_but_loses_nothing_data() {
+  QTest::addColumn<QString>("file");
+  QTest::newRow("KEY") << "KEY/INQUEUE3.KEY";
+  QTest::newRow("MBG") << "MBG/INQUEUE3.MBG";
+}
+
+void TestDefects::locked_inqueue3_delays_but_loses_nothing() {
+  QFETCH(QString, file);
+  World w;
+  w.bad_at = {};
+  const std::string base = json_of(w);
+  // Locked while the service runs: neither side can use the queue, mail waits on the MS Mail
+  // side, and flows again once the lock is gone.
+  const std::string json = base.substr(0, base.rfind("\"faults\"")) +
+                           R"("faults": [{"type": "lock_file", "file": ")" + file.toStdString() +
+                           R"(", "from": "5m", "until": "15m"}], "operator": []})";
+  const auto r = run(scenario_from(json));
+  QVERIFY(r.service_running);
+  QCOMPARE(delivered_between(r, 5 * kMin + 30'000'000, 15 * kMin), 0);
+  QVERIFY(delivered_between(r, 15 * kMin, 20 * kMin) > 25);  // the held mail, then new mail
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+  QCOMPARE(r.backlog.held, std::int64_t(0));
+  QCOMPARE(count(r, 2302), 0);  // it was running already: no start failed
 }
 
 QTEST_APPLESS_MAIN(TestDefects)

@@ -128,6 +128,17 @@ void TestScenarioLoader::errors_data() {
       << R"({"faults": [{"type": "mta_return_code", "recipient": "*", "code": "0x99"}]})"
       << "$.faults[0].code"
       << "XOM return code";
+  QTest::newRow("lock without file") << R"({"faults": [{"type": "lock_file"}]})"
+                                     << "$.faults[0].file"
+                                     << "required";
+  QTest::newRow("lock outside the postoffice")
+      << R"({"faults": [{"type": "lock_file", "file": "../etc/passwd"}]})"
+      << "$.faults[0].file"
+      << "a path inside the postoffice";
+  QTest::newRow("lock unknown key")
+      << R"({"faults": [{"type": "lock_file", "file": "KEY/INQUEUE3.KEY", "code": "0x15"}]})"
+      << "$.faults[0].code"
+      << "unknown key 'code'";
   QTest::newRow("fault bad type") << R"({"faults": [{"type": "disk_full", "recipient": "*"}]})"
                                   << "$.faults[0].type"
                                   << "mta_return_code";

@@ -116,10 +116,12 @@ void print_summary(const Scenario& scenario, const RunResult& r) {
       const QueueSample& q = r.queue_samples[i];
       times += pad(duration_text(q.time_us), 6);
       p1 += pad(std::to_string(q.p1_files), 6);
-      inqueue += pad(std::to_string(q.inqueue3), 6);
+      inqueue += pad(q.inqueue3 < 0 ? "-" : std::to_string(q.inqueue3), 6);
     }
     std::cout << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  "
               << pad("P1 files", 12) << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
+    if (inqueue.find('-') != std::string::npos)
+      std::cout << "  (-: INQUEUE3 could not be read, e.g. locked)\n";
   }
   std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
             << (r.crashes > 0

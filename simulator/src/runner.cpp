@@ -97,6 +97,13 @@ class World {
   }
 
   void run() {
+    for (const FileLock& lock : scenario_.locks) {
+      scheduler_.at(lock.from_us, Priority::kOperator, [this, &lock] { fs_.lock(lock.path); });
+      if (lock.until_us) {
+        scheduler_.at(*lock.until_us, Priority::kOperator,
+                      [this, &lock] { fs_.unlock(lock.path); });
+      }
+    }
     scheduler_.at(0, Priority::kOperator, [this] { interchange_.start(); });
     scheduler_.add_interchange(interchange_, activity_, 0);
     for (std::size_t i = 0; i < scenario_.traffic.size(); ++i) schedule_traffic(i, 0);
@@ -236,8 +243,10 @@ class World {
     QueueSample q;
     q.time_us = clock_.now_us();
     std::vector<msmi::MailbagEntry> entries;
-    if (interchange_.context().inqueue.load(&entries).ok())
-      q.inqueue3 = static_cast<std::int64_t>(entries.size());
+    // -1: the queue could not be read (locked or damaged) when the sample was taken.
+    q.inqueue3 = interchange_.context().inqueue.load(&entries).ok()
+                     ? static_cast<std::int64_t>(entries.size())
+                     : -1;
     std::vector<std::string> names;
     if (fs_.list_dir("P1", &names).ok()) q.p1_files = static_cast<std::int64_t>(names.size());
     q.mta_queue = static_cast<std::int64_t>(mta_.queue_depth());

@@ -168,11 +168,36 @@ MessageSpec read_message(const json& v, const std::string& path) {
   return m;
 }
 
-MtaFault read_fault(const json& v, const std::string& path) {
+FileLock read_lock(Fields& f, const std::string& path) {
+  FileLock lock;
+  const json* file = f.get("file");
+  if (file == nullptr) {
+    throw FieldError{f.at("file"), "required: the postoffice file to lock, e.g. \"KEY/INQUEUE3.KEY\""};
+  }
+  lock.path = read_string(*file, f.at("file"));
+  if (lock.path.empty() || lock.path.front() == '/' || lock.path.find("..") != std::string::npos ||
+      lock.path.find('\\') != std::string::npos) {
+    fail(f.at("file"), "a path inside the postoffice with '/' separators, e.g. \"MBG/INQUEUE3.MBG\"",
+         *file);
+  }
+  if (const json* x = f.get("from")) lock.from_us = read_duration(*x, f.at("from"));
+  if (const json* x = f.get("until")) lock.until_us = read_duration(*x, f.at("until"));
+  f.reject_unknown();
+  check_window(lock.from_us, lock.until_us, path);
+  return lock;
+}
+
+// One entry of "faults": an MTA return code, or a locked file.
+void read_fault(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
   const json* type = f.get("type");
-  if (type == nullptr || read_string(*type, f.at("type")) != "mta_return_code") {
-    fail(f.at("type"), "\"mta_return_code\"", type ? *type : json());
+  const std::string kind = type == nullptr ? "" : read_string(*type, f.at("type"));
+  if (kind == "lock_file") {
+    s.locks.push_back(read_lock(f, path));
+    return;
+  }
+  if (kind != "mta_return_code") {
+    fail(f.at("type"), "\"mta_return_code\" or \"lock_file\"", type ? *type : json());
   }
   MtaFault fault;
   if (const json* x = f.get("sender")) fault.sender_pattern = read_string(*x, f.at("sender"));
@@ -196,7 +221,7 @@ MtaFault read_fault(const json& v, const std::string& path) {
   if (const json* x = f.get("until")) fault.until_us = read_duration(*x, f.at("until"));
   f.reject_unknown();
   check_window(fault.from_us, fault.until_us, path);
-  return fault;
+  s.faults.push_back(std::move(fault));
 }
 
 OperatorStep read_operator_step(const json& v, const std::string& path) {
@@ -338,7 +363,12 @@ void read_scenario(const json& root, Scenario& s) {
   };
   read_array("traffic", read_traffic, s.traffic);
   read_array("messages", read_message, s.messages);
-  read_array("faults", read_fault, s.faults);
+  if (const json* x = f.get("faults")) {
+    if (!x->is_array()) fail(f.at("faults"), "an array", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      read_fault((*x)[i], f.at("faults") + "[" + std::to_string(i) + "]", s);
+    }
+  }
   read_array("operator", read_operator_step, s.operator_steps);
   if (const json* x = f.get("expect")) {
     Fields g(*x, f.at("expect"));

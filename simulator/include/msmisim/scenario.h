@@ -37,6 +37,14 @@ struct TrafficSpec {
   double jitter = 0.0;                  // 0..1: each gap is every × (1 ± jitter), seeded
 };
 
+// A file of the shadow postoffice held locked by another process (a PC MTA, a backup program)
+// over [from_us, until_us): every read and write of it answers Busy, as in Q168857.
+struct FileLock {
+  std::string path;  // relative to the postoffice: "KEY/INQUEUE3.KEY"
+  std::int64_t from_us = 0;
+  std::optional<std::int64_t> until_us;  // default: the end of the run
+};
+
 struct MessageSpec {
   std::int64_t at_us = 0;
   Direction direction = Direction::kInbound;
@@ -127,6 +135,7 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;
   std::vector<MtaFault> faults;
+  std::vector<FileLock> locks;
   std::vector<OperatorStep> operator_steps;
   // Profile name (or "*" for all profiles) → what must hold.
   std::map<std::string, Expectations> expectations;

@@ -364,13 +364,17 @@ void TestCli::query_filters_and_formats() {
 }
 
 void TestCli::runs_lists_runs() {
-  const Result r = msmisim({"runs", "--db", "kb.db", "--format", "json"}, dir_.path());
+  QCOMPARE(
+      msmisim({"run", source("scenarios/kb/Q151791.json"), "--db", "runs.db", "-q"}, dir_.path())
+          .code,
+      0);
+  const Result r = msmisim({"runs", "--db", "runs.db", "--format", "json"}, dir_.path());
   QCOMPARE(r.code, 0);
   const QJsonArray runs = QJsonDocument::fromJson(r.out.toUtf8()).array();
   QVERIFY(!runs.isEmpty());
   QCOMPARE(runs[0].toObject()["profile"].toString(), QString("exchange-5.0"));
   QCOMPARE(runs[0].toObject()["verdict"].toString(), QString("pass"));
-  const Result table = msmisim({"runs", "--db", "kb.db"}, dir_.path());
+  const Result table = msmisim({"runs", "--db", "runs.db"}, dir_.path());
   QVERIFY(table.out.contains("Q151791.json"));
 }
 

@@ -80,6 +80,10 @@ class TestDefects : public QObject {
   void ledger_keeps_final_fates();
   void locked_inqueue3_delays_but_loses_nothing_data();
   void locked_inqueue3_delays_but_loses_nothing();
+  void reset_while_running_spares_later_messages_data();
+  void reset_while_running_spares_later_messages();
+  void mta_restart_is_not_a_refusal();
+  void passing_read_error_keeps_the_message();
 };
 
 void TestDefects::q151791_on_resubmits_forever() {
@@ -413,6 +417,93 @@ void TestDefects::locked_inqueue3_delays_but_loses_nothing() {
   QCOMPARE(fate_count(r, Fate::kLost), 0);
   QCOMPARE(r.backlog.held, std::int64_t(0));
   QCOMPARE(count(r, 2302), 0);  // it was running already: no start failed
+}
+
+void TestDefects::reset_while_running_spares_later_messages_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<int>("cpus");
+  QTest::newRow("exchange-5.0, 1 CPU") << "exchange-5.0" << 1;
+  QTest::newRow("exchange-5.0, 2 CPUs") << "exchange-5.0" << 2;
+  QTest::newRow("hardened + Q151791, 2 CPUs") << "hardened" << 2;
+}
+
+void TestDefects::reset_while_running_spares_later_messages() {
+  QFETCH(QString, profile);
+  QFETCH(int, cpus);
+  // A looping thread holds a claim on record #N when INQUEUE3 is reset under it; numbering then
+  // starts again, so a new message gets #N too. The stale claim must never touch it.
+  World w;
+  w.cpus = cpus;
+  w.bad_at = {"1m"};
+  w.duration = "25m";
+  w.defects = "\"Q151791\": true";
+  w.operator_steps = R"([{"at": "5m", "action": "reset_inqueue3"}])";
+  const std::string base = json_of(w);
+  const std::string json =
+      base.substr(0, base.rfind("\"faults\"")) +
+      R"("faults": [{"type": "mta_return_code", "recipient": "X400:*s=Nobody*", "until": "14m"}],
+                              "operator": [{"at": "5m", "action": "reset_inqueue3"}]})";
+  const auto r = run(scenario_from(json), profile.toStdString());
+  for (const auto& entry : r.ledger) {
+    if (entry.injected_us > 5 * kMin && entry.injected_us < 20 * kMin) {
+      QVERIFY2(entry.fate == Fate::kDelivered,
+               qPrintable(QString::fromStdString(entry.message_id + ": " +
+                                                 std::string(msmi::to_string(entry.fate)) + " — " +
+                                                 entry.detail)));
+    }
+  }
+  QCOMPARE(count(r, 9001), 0);  // nothing delivered is later "quarantined"
+  if (profile == "hardened") QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
+void TestDefects::mta_restart_is_not_a_refusal() {
+  World w;
+  w.bad_at = {};
+  w.engine_extra = "\"max_attempts\": 1";
+  w.operator_steps = R"([{"at": "5m", "action": "restart", "service": "mta"}])";
+  const auto r = run(scenario_from(json_of(w)), "exchange-5.0-sp1");
+  QCOMPARE(count(r, 2342, -2, "0x15"), 0);  // the lost session is a network error, not 0x15
+  QCOMPARE(fate_count(r, Fate::kNdr), 0);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
+void TestDefects::passing_read_error_keeps_the_message() {
+  // The second read of a MAI file fails once with an I/O error (a network share hiccup).
+  struct FlakyFileSystem : msmi::FileSystemWrapper {
+    using FileSystemWrapper::FileSystemWrapper;
+    int mai_reads = 0;
+    msmi::Status read_file(const std::string& path, std::string* contents) override {
+      if (path.ends_with(".MAI") && ++mai_reads == 2)
+        return msmi::Status::IoError(path + ": read failed");
+      return FileSystemWrapper::read_file(path, contents);
+    }
+  };
+  QTemporaryDir dir;
+  const std::string root = dir.path().toStdString() + "/po";
+  QVERIFY(msmisim::prepare_postoffice(root, scenario_from(json_of(World{}))).ok());
+  msmisim::DiskFileSystem disk(root);
+  FlakyFileSystem fs(disk);
+  msmisim::VirtualClock clock;
+  msmisim::Ledger ledger(clock);
+  msmisim::MsMailSide side(fs, clock, ledger, {"EXCHANGE", "MSMCON"});
+  const std::string id =
+      side.submit({"m", "MS:MSNET/SALES/ALICE", {"MS:EXCHANGE/HQ/BOB"}, {}, "s", "b"});
+  msmisim::SimulatedMta mta(clock);
+  struct NullSink : msmi::EventSink {
+    void write(const msmi::Event&) override {}
+  } sink;
+  msmi::SeededRandom random(1);
+  msmi::InterchangeEnvironment env{clock, random, fs, mta, sink, ledger};
+  msmi::EngineSettings settings;
+  settings.protections = msmi::find_profile("exchange-5.0-sp1")->protections;
+  msmi::Interchange interchange(env, settings);
+  QVERIFY(interchange.start());
+  msmisim::Scheduler scheduler(clock);
+  msmi::ThreadActivity activity;
+  scheduler.add_interchange(interchange, activity, 0);
+  scheduler.run_until(5 * kMin);
+  QCOMPARE(ledger.find(id)->fate, Fate::kDelivered);  // tried again, not thrown away
+  QVERIFY(fs.mai_reads >= 3);
 }
 
 QTEST_APPLESS_MAIN(TestDefects)

@@ -53,13 +53,15 @@ bool InboundDeliveryWorker::claim_next() {
   const std::int64_t now = ctx_.now();
   for (const MailbagEntry& entry : entries) {
     if (entry.state != MailbagState::kReady) continue;
-    const auto wait = ctx_.not_before.find(entry.seq);
-    if (wait != ctx_.not_before.end() && wait->second > now) continue;
     InqueueRecord record;
     if (!decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record).ok()) continue;
-    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts).ok())
+    const auto wait = ctx_.not_before.find(record.number);
+    if (wait != ctx_.not_before.end() && wait->second > now) continue;
+    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts, &entry.payload)
+             .ok()) {
       return false;
-    current_ = Claim{entry.seq, entry.attempts, record.number, record.message_id, 0};
+    }
+    current_ = Claim{entry.seq, entry.attempts, record.number, record.message_id, 0, entry.payload};
     return true;
   }
   return false;
@@ -81,23 +83,28 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     s = ctx_.env.fs.read_file(path, &mai_data);
   }
   if (s.ok()) s = decode_mai(mai_data, path, &content);
-  if (s.is_busy()) {  // locked: put the record back and come back later
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts);
-    ctx_.not_before[claim.seq] = ctx_.now() + ctx_.settings.retry_delay_us;
+  if (s.is_busy() || s.is_io_error()) {
+    // Locked or a passing read error: put the record back and come back later. Only a file
+    // that is gone or damaged is final.
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload);
+    ctx_.not_before[claim.number] = ctx_.now() + ctx_.settings.retry_delay_us;
     current_.reset();
     return busy;
   }
   if (!s.ok()) {
-    (void)ctx_.inqueue.remove(claim.seq);
+    (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
     if (s.is_corruption()) {
       move_file_aside(ctx_, thread_, path, s.message(), claim.message_id);
+      if (ctx_.settings.protections.quarantine) {
+        quarantine_message(ctx_, thread_, claim.message_id, claim.number, s.message());
+      } else {
+        discard_message_files(ctx_, claim.number);
+        ctx_.env.observer.on_settled(claim.message_id, Fate::kLost, s.message());
+      }
     } else {
+      // Gone: another thread may already have delivered it (the ledger keeps a final fate).
       ctx_.logger.log(event_id::kQueueRecordDropped, thread_, claim.message_id,
                       {claim.message_id, path, s.message()});
-    }
-    if (ctx_.settings.protections.quarantine) {
-      quarantine_message(ctx_, thread_, claim.message_id, claim.number, s.message());
-    } else {
       discard_message_files(ctx_, claim.number);
       ctx_.env.observer.on_settled(claim.message_id, Fate::kLost, s.message());
     }
@@ -135,7 +142,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   }
   if (code == XomReturnCode::kSuccess) {
     discard_message_files(ctx_, claim.number);
-    (void)ctx_.inqueue.remove(claim.seq);
+    (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
     ctx_.env.observer.on_settled(claim.message_id, Fate::kDelivered,
                                  "put into the XOM stream by thread " + std::to_string(thread_));
     finish_current();
@@ -157,7 +164,7 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
 
   if (ctx_.defect(Defect::kQ151791)) {
     // The defect: the refreshed thread keeps the message it was holding and submits it again.
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kInProgress, claim.attempts);
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kInProgress, claim.attempts, &claim.payload);
     if (claim.consecutive_failures >= 2) state_ = ThreadState::kLooping;
     return refresh;
   }
@@ -168,8 +175,8 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
       for (int i = 1; i < claim.attempts && delay < ctx_.settings.backoff_cap_us; ++i) delay *= 2;
       delay = std::min(delay, ctx_.settings.backoff_cap_us);
     }
-    ctx_.not_before[claim.seq] = ctx_.now() + refresh + delay;
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts);
+    ctx_.not_before[claim.number] = ctx_.now() + refresh + delay;
+    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload);
     ctx_.logger.log(event_id::kRetryScheduled, thread_, claim.message_id,
                     {claim.message_id, std::to_string(delay / kSecond),
                      std::to_string(claim.attempts), std::to_string(max_attempts), to_hex(code)});
@@ -204,7 +211,7 @@ void InboundDeliveryWorker::give_up(XomReturnCode code) {
     current_.reset();
     return;
   }
-  (void)ctx_.inqueue.remove(claim.seq);
+  (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
   if (ndr.outcome == NdrOutcome::kReturnedToSender) {
     discard_message_files(ctx_, claim.number);
     ctx_.env.observer.on_settled(claim.message_id, Fate::kNdr,
@@ -218,7 +225,7 @@ void InboundDeliveryWorker::give_up(XomReturnCode code) {
 }
 
 void InboundDeliveryWorker::finish_current() {
-  if (current_) ctx_.not_before.erase(current_->seq);
+  if (current_) ctx_.not_before.erase(current_->number);
   current_.reset();
 }
 

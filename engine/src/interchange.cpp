@@ -6,6 +6,7 @@
 #include "msmi/mailbag.h"
 #include "msmi/mailer_worker.h"
 #include "msmi/outbound_worker.h"
+#include "msmi/queue_payloads.h"
 
 namespace msmi {
 namespace {
@@ -63,12 +64,17 @@ bool Interchange::start() {
     entries.clear();
   }
   ctx_.not_before.clear();
+  ctx_.ndr_sent.clear();
   const std::int64_t deferred_until = ctx_.now() + settings_.restart_deferral_us;
   for (const MailbagEntry& entry : entries) {
     if (entry.state == MailbagState::kInProgress) {
-      (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts);
+      (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts, &entry.payload);
     }
-    if (entry.attempts > 0) ctx_.not_before[entry.seq] = deferred_until;
+    InqueueRecord record;
+    if (entry.attempts > 0 &&
+        decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record).ok()) {
+      ctx_.not_before[record.number] = deferred_until;
+    }
   }
   enter_state(true);
   if (settings_.protections.recover_orphans) HousekeepingWorker::recover_orphans(ctx_, 0);

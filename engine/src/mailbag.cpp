@@ -204,6 +204,11 @@ std::string Mailbag::encode_key(const Snapshot& snapshot) {
 Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appended) {
   cache_valid_ = false;
   Status s;
+  // What the MBG held before, to put back if the KEY cannot be written after a rewrite: a
+  // KEY must never describe records that are not there.
+  std::string previous_mbg;
+  const bool restorable = records == Records::kRewrite && !snapshot.key.empty();
+  if (restorable) previous_mbg = cache_mbg_;
   if (records == Records::kRewrite) {
     // Only the live records, packed from offset 0.
     std::string mbg;
@@ -225,7 +230,10 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
   if (!s.ok()) return s;
   snapshot.key = encode_key(snapshot);
   s = fs_.write_file(key_path(), snapshot.key);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    if (restorable) (void)fs_.write_file(mbg_path(), previous_mbg);
+    return s;
+  }
   cache_ = snapshot;
   cache_valid_ = true;
   return Status::Ok();
@@ -253,12 +261,13 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
   return write(snapshot, Records::kAppend, encode_record(payload));
 }
 
-Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts) {
+Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
+                       const std::string* expected_payload) {
   Snapshot snapshot;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
   for (MailbagEntry& entry : snapshot.entries) {
-    if (entry.seq == seq) {
+    if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
       if (entry.state == state && entry.attempts == attempts) return Status::Ok();
       entry.state = state;
       entry.attempts = attempts;
@@ -268,12 +277,14 @@ Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attem
   return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
 }
 
-Status Mailbag::remove(std::uint32_t seq) {
+Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
   Snapshot snapshot;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
-  const auto it = std::find_if(snapshot.entries.begin(), snapshot.entries.end(),
-                               [seq](const MailbagEntry& e) { return e.seq == seq; });
+  const auto it =
+      std::find_if(snapshot.entries.begin(), snapshot.entries.end(), [&](const MailbagEntry& e) {
+        return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
+      });
   if (it == snapshot.entries.end()) {
     return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
   }

@@ -34,9 +34,12 @@ StepResult MailerWorker::step() {
   for (const MailbagEntry& entry : entries) {
     if (entry.state != MailbagState::kNew) continue;
     state_ = ThreadState::kWorking;
+    retry_later_ = false;
     const std::int64_t busy = process(entry);
     ctx_.step_clock.set_elapsed(0);
-    return {busy, now + busy};
+    // A record that could not be finished (locked or unreadable files) waits for the next poll
+    // instead of being tried again at once.
+    return {busy, now + (retry_later_ ? ctx_.settings.poll_interval_us : busy)};
   }
   state_ = ThreadState::kIdle;
   return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
@@ -51,7 +54,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   if (!s.ok()) {
     ctx_.logger.log(event_id::kQueueRecordDropped, kThread, "",
                     {"#" + std::to_string(entry.seq), ctx_.inqueue.mbg_path(), s.message()});
-    (void)ctx_.inqueue.remove(entry.seq);
+    (void)ctx_.inqueue.remove(entry.seq, &entry.payload);
     return busy;
   }
   const std::string path = p1_path(record.number);
@@ -59,7 +62,10 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   P1Envelope envelope;
   s = ctx_.env.fs.read_file(path, &data);
   if (s.ok()) s = decode_p1(data, path, &envelope);
-  if (s.is_busy()) return busy;  // locked: the same record is tried again at the next step
+  if (s.is_busy() || s.is_io_error()) {  // locked or a passing error: try the record again later
+    retry_later_ = true;
+    return busy;
+  }
   if (!s.ok()) {
     if (s.is_corruption()) {
       move_file_aside(ctx_, kThread, path, s.message(), record.message_id);
@@ -76,7 +82,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
                       {record.message_id, path, s.message()});
       ctx_.env.observer.on_settled(record.message_id, Fate::kLost, "envelope " + path + " missing");
     }
-    (void)ctx_.inqueue.remove(entry.seq);
+    (void)ctx_.inqueue.remove(entry.seq, &entry.payload);
     return busy;
   }
 
@@ -105,7 +111,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   }
 
   bool settled = false;
-  if (!invalid.empty()) {
+  // The NDR goes out once, even if the queue update below fails and the record comes round again.
+  if (!invalid.empty() && ctx_.ndr_sent.count(record.message_id) == 0) {
     ctx_.logger.log(event_id::kInvalidRecipients, kThread, record.message_id, {record.message_id});
     busy += ctx_.cost(ctx_.settings.cost_ndr_us);
     NdrRequest request{record.message_id, envelope.sender, mai_subject, invalid, reason};
@@ -115,6 +122,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       report_access_violation(ctx_, kThread, record.message_id, ndr.read_address, "Mailer thread");
       return busy;
     }
+    ctx_.ndr_sent.insert(record.message_id);
     if (valid.empty()) {
       settled = true;
       if (ndr.outcome == NdrOutcome::kReturnedToSender) {
@@ -125,10 +133,13 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       }
     }
   }
-  if (settled) {
-    (void)ctx_.inqueue.remove(entry.seq);
-  } else {
-    (void)ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts);
+  if (!invalid.empty() && valid.empty() && !settled) settled = true;  // NDR'd on an earlier pass
+  const Status done = settled ? ctx_.inqueue.remove(entry.seq, &entry.payload)
+                              : ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts,
+                                                    &entry.payload);
+  if (!done.ok() && !done.is_not_found()) {  // the record comes round again at the next poll
+    retry_later_ = true;
+    return busy;
   }
   ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id,
                   {hex8(record.number)});

@@ -27,11 +27,14 @@ std::string quarantine_message(MsmiContext& ctx, int thread, const std::string& 
   FileSystem& fs = ctx.env.fs;
   const std::string dir(kQuarantineDir);
   (void)fs.make_dirs(dir);
-  const std::string where = dir + "/" + hex8(number) + ".*";
+  std::string where = dir + "/" + hex8(number) + ".*";
   for (const std::string& path : {p1_path(number), mai_path(number)}) {
     if (!fs.exists(path)) continue;
     const std::string target = dir + "/" + path.substr(path.rfind('/') + 1);
-    if (!fs.rename_file(path, target).ok()) (void)fs.remove_file(path);
+    // A file that cannot be moved stays where it is: quarantine never deletes anything.
+    const Status moved = fs.rename_file(path, target);
+    if (!moved.ok())
+      where += " (" + path + " could not be moved and was left in place: " + moved.message() + ")";
   }
   ctx.logger.log(event_id::kMessageQuarantined, thread, message_id, {message_id, why, where});
   ctx.env.observer.on_settled(message_id, Fate::kQuarantined, why);

@@ -11,6 +11,7 @@ namespace msmi {
 void OutboundWorker::on_service_stopped() {
   if (session_open_) ctx_.env.mta.close_download_session();
   session_open_ = false;
+  read_failure_reported_ = false;
   state_ = ThreadState::kStopped;
 }
 

@@ -341,10 +341,17 @@ int run_command(const std::vector<std::string>& args) {
   RunRequest r;
   if (int rc = read_request(args, &r); rc != kGoOn) return rc;
   if (int rc = prepare(&r); rc != kExitOk) return rc;
-  auto remove_temporary = [&r] {
-    std::error_code ec;
-    if (r.temporary_postoffice) fs::remove_all(r.options.postoffice_dir, ec);
-  };
+  // Removes the temporary postoffice however this function is left, an exception included.
+  struct TemporaryPostoffice {
+    RunRequest& r;
+    ~TemporaryPostoffice() { remove(); }
+    void remove() {
+      std::error_code ec;
+      if (r.temporary_postoffice) fs::remove_all(r.options.postoffice_dir, ec);
+      r.temporary_postoffice = false;
+    }
+  } temporary{r};
+  auto remove_temporary = [&temporary] { temporary.remove(); };
 
   std::unique_ptr<msmilog::EventStore> store;
   std::unique_ptr<msmilog::EventWriter> writer;

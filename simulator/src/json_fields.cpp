@@ -65,7 +65,8 @@ bool read_bool(const json& v, const std::string& path) {
 
 std::int64_t read_duration(const json& v, const std::string& path) {
   std::int64_t us = 0;
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
+  constexpr std::int64_t kMaxSeconds = INT64_MAX / 1'000'000;
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= kMaxSeconds) {
     return v.get<std::int64_t>() * 1'000'000;
   }
   if (!v.is_string() || !msmilog::parse_duration_us(v.get<std::string>(), &us)) {

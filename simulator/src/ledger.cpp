@@ -31,11 +31,13 @@ void Ledger::on_attempt(const std::string& message_id) {
 void Ledger::on_settled(const std::string& message_id, msmi::Fate fate, const std::string& detail) {
   LedgerEntry* entry = find_mutable(message_id);
   if (entry == nullptr) return;  // e.g. an NDR the engine generated itself
-  // A message that reached Exchange, its sender or the quarantine stays there; a later "lost"
-  // can only be about a stale duplicate of its queue record.
-  const bool final = entry->fate == msmi::Fate::kDelivered || entry->fate == msmi::Fate::kNdr ||
-                     entry->fate == msmi::Fate::kQuarantined;
-  if (final && fate == msmi::Fate::kLost) return;
+  // The first final fate wins: a message that reached Exchange, its sender or the quarantine
+  // stays there, whatever a stale duplicate of its queue record reports later. Only "lost" (a
+  // reset) can still be undone, by the hardened profile recovering the envelope.
+  if (entry->fate == msmi::Fate::kDelivered || entry->fate == msmi::Fate::kNdr ||
+      entry->fate == msmi::Fate::kQuarantined) {
+    return;
+  }
   entry->fate = fate;
   entry->detail = detail;
   entry->settled_us = fate == msmi::Fate::kPending ? -1 : clock_.now_us();

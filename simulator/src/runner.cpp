@@ -127,8 +127,13 @@ class World {
     const TrafficSpec& t = scenario_.traffic[index];
     std::int64_t gap = t.every_us;
     if (t.jitter > 0) {
-      gap = static_cast<std::int64_t>(static_cast<double>(t.every_us) *
-                                      (1.0 - t.jitter + 2.0 * t.jitter * traffic_random_->unit()));
+      // Integer arithmetic from here on, so every platform computes the same times.
+      const auto spread = static_cast<std::int64_t>(static_cast<double>(t.every_us) * t.jitter);
+      if (spread > 0) {
+        gap = t.every_us - spread +
+              static_cast<std::int64_t>(
+                  traffic_random_->uniform(static_cast<std::uint64_t>(2 * spread + 1)));
+      }
     }
     const std::int64_t when =
         count == 0 ? t.start_us : clock_.now_us() + std::max<std::int64_t>(gap, 1000);

@@ -107,8 +107,10 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
       s.postoffices.push_back(po.network + "/" + po.postoffice);
     }
   }
-  if (const json* x = f.get("pcmta_interval"))
+  if (const json* x = f.get("pcmta_interval")) {
     s.pcmta_interval_us = read_duration(*x, f.at("pcmta_interval"));
+    if (s.pcmta_interval_us < 1'000'000) fail(f.at("pcmta_interval"), "at least 1s", *x);
+  }
   if (const json* x = f.get("pcmta_batch"))
     s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
   f.reject_unknown();
@@ -172,13 +174,14 @@ FileLock read_lock(Fields& f, const std::string& path) {
   FileLock lock;
   const json* file = f.get("file");
   if (file == nullptr) {
-    throw FieldError{f.at("file"), "required: the postoffice file to lock, e.g. \"KEY/INQUEUE3.KEY\""};
+    throw FieldError{f.at("file"),
+                     "required: the postoffice file to lock, e.g. \"KEY/INQUEUE3.KEY\""};
   }
   lock.path = read_string(*file, f.at("file"));
   if (lock.path.empty() || lock.path.front() == '/' || lock.path.find("..") != std::string::npos ||
       lock.path.find('\\') != std::string::npos) {
-    fail(f.at("file"), "a path inside the postoffice with '/' separators, e.g. \"MBG/INQUEUE3.MBG\"",
-         *file);
+    fail(f.at("file"),
+         "a path inside the postoffice with '/' separators, e.g. \"MBG/INQUEUE3.MBG\"", *file);
   }
   if (const json* x = f.get("from")) lock.from_us = read_duration(*x, f.at("from"));
   if (const json* x = f.get("until")) lock.until_us = read_duration(*x, f.at("until"));

@@ -46,8 +46,9 @@ XomReturnCode SimulatedMta::open_upload_session() {
 }
 
 XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
-  if (!running_) return XomReturnCode::kNetworkError;
-  if (upload_sessions_ <= 0) return XomReturnCode::kSystemError;
+  // A session opened before the MTA restarted is gone: that is a network error, which the MSMI
+  // answers by opening a new one, not a refusal of the message.
+  if (!running_ || upload_sessions_ <= 0) return XomReturnCode::kNetworkError;
   const std::int64_t now = clock_.now_us();
   for (const MtaFault& fault : faults_) {
     if (now < fault.from_us || now >= fault.until_us) continue;
@@ -81,8 +82,7 @@ XomReturnCode SimulatedMta::open_download_session() {
 
 XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   out->reset();
-  if (!running_) return XomReturnCode::kNetworkError;
-  if (download_sessions_ <= 0) return XomReturnCode::kSystemError;
+  if (!running_ || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
   if (!msmi_queue_.empty()) *out = msmi_queue_.front();
   return XomReturnCode::kSuccess;
 }

@@ -33,6 +33,7 @@ class InboundDeliveryWorker final : public Worker {
     std::uint32_t number = 0;
     std::string message_id;
     int consecutive_failures = 0;
+    std::string payload;  // the record as claimed: only that record is updated or removed
   };
 
   bool claim_next();

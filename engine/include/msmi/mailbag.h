@@ -49,9 +49,12 @@ class Mailbag {
   Status load(std::vector<MailbagEntry>* entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
-  // NotFound if no live entry has `seq`.
-  Status update(std::uint32_t seq, MailbagState state, std::uint8_t attempts);
-  Status remove(std::uint32_t seq);
+  // NotFound if no live entry has `seq` or, when `expected_payload` is given, if the entry with
+  // `seq` holds another payload: after a reset numbering starts again, so a number alone may
+  // name somebody else's record.
+  Status update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
+                const std::string* expected_payload = nullptr);
+  Status remove(std::uint32_t seq, const std::string* expected_payload = nullptr);
   // MAILQ-style reset: KEY to zeros, MBG to zero bytes. Every record is gone.
   Status reset();
   // Moves both files into BAD/ (names suffixed with `tag`) so that a fresh, empty mailbag

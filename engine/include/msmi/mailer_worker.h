@@ -26,6 +26,7 @@ class MailerWorker final : public Worker {
   MsmiContext& ctx_;
   const bool& running_;
   ThreadState state_ = ThreadState::kStopped;
+  bool retry_later_ = false;  // set by process() when the record must wait for the next poll
 };
 
 }  // namespace msmi

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -62,8 +63,13 @@ struct MsmiContext {
   // The mailbags of the destination postoffices, by name, kept so that each remembers what it
   // last read.
   std::map<std::string, std::unique_ptr<Mailbag>> postoffice_mailbags;
-  // INQUEUE3 seq → earliest virtual time it may be submitted again (retry delay, restart).
+  // P1 number of a queued message → earliest virtual time it may be submitted again (retry
+  // delay, restart deferral). Keyed by the message, not the INQUEUE3 record number, which a
+  // reset starts again from 1.
   std::map<std::uint32_t, std::int64_t> not_before;
+  // Messages whose NDR the Mailer has already generated since the service started, so that a
+  // queue update that fails never makes it send the same NDR twice.
+  std::set<std::string> ndr_sent;
   // Set by a worker that met a fatal error; the Interchange stops the service after the step.
   bool crash_requested = false;
   std::string crash_reason;

@@ -65,6 +65,8 @@ class TestCli : public QObject {
   void interrupted_run_is_recorded();
   void query_filters_and_formats();
   void runs_lists_runs();
+  void same_seed_same_stored_events_data();
+  void same_seed_same_stored_events();
   void help_everywhere_data();
   void help_everywhere();
 
@@ -376,6 +378,30 @@ void TestCli::runs_lists_runs() {
   QCOMPARE(runs[0].toObject()["verdict"].toString(), QString("pass"));
   const Result table = msmisim({"runs", "--db", "runs.db"}, dir_.path());
   QVERIFY(table.out.contains("Q151791.json"));
+}
+
+void TestCli::same_seed_same_stored_events_data() {
+  QTest::addColumn<QString>("scenario");
+  QTest::newRow("Q151791") << "scenarios/kb/Q151791.json";
+  QTest::newRow("Q175965") << "scenarios/kb/Q175965.json";
+  QTest::newRow("two CPUs, jittered traffic") << "scenarios/regression/Q151791-two-cpus.json";
+}
+
+void TestCli::same_seed_same_stored_events() {
+  // Two separate processes, the same inputs: the event store must hold the same rows.
+  QFETCH(QString, scenario);
+  QStringList dumps;
+  for (const QString db : {QString("det-a.db"), QString("det-b.db")}) {
+    QFile::remove(dir_.path() + "/" + db);
+    QVERIFY(
+        msmisim({"run", source(scenario), "--db", db, "--seed", "77", "-q"}, dir_.path()).code <=
+        1);
+    const Result q = msmisim({"query", "--db", db, "--format", "csv"}, dir_.path());
+    QCOMPARE(q.code, 0);
+    dumps << q.out;
+  }
+  QVERIFY(dumps[0].count('\n') > 10);
+  QCOMPARE(dumps[0], dumps[1]);
 }
 
 void TestCli::help_everywhere_data() {

@@ -391,7 +391,7 @@ void TestCli::same_seed_same_stored_events() {
   // Two separate processes, the same inputs: the event store must hold the same rows.
   QFETCH(QString, scenario);
   QStringList dumps;
-  for (const QString db : {QString("det-a.db"), QString("det-b.db")}) {
+  for (const char* db : {"det-a.db", "det-b.db"}) {
     QFile::remove(dir_.path() + "/" + db);
     QVERIFY(
         msmisim({"run", source(scenario), "--db", db, "--seed", "77", "-q"}, dir_.path()).code <=

@@ -141,6 +141,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     retry_later_ = true;
     return busy;
   }
+  ctx_.ndr_sent.erase(record.message_id);  // its record is settled: nothing left to guard
   ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id,
                   {hex8(record.number)});
   return busy;

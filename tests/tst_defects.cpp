@@ -344,7 +344,7 @@ void TestDefects::damaged_envelope_is_moved_aside() {
   msmi::Interchange interchange(env, settings);
   QVERIFY(interchange.start());
   msmisim::Scheduler scheduler(clock);
-  msmi::ThreadActivity activity;
+  msmisim::ThreadActivity activity;
   scheduler.add_interchange(interchange, activity, 0);
   scheduler.run_until(kMin);
 
@@ -499,7 +499,7 @@ void TestDefects::passing_read_error_keeps_the_message() {
   msmi::Interchange interchange(env, settings);
   QVERIFY(interchange.start());
   msmisim::Scheduler scheduler(clock);
-  msmi::ThreadActivity activity;
+  msmisim::ThreadActivity activity;
   scheduler.add_interchange(interchange, activity, 0);
   scheduler.run_until(5 * kMin);
   QCOMPARE(ledger.find(id)->fate, Fate::kDelivered);  // tried again, not thrown away

@@ -1,4 +1,4 @@
-#include "msmi/housekeeping_worker.h"
+#include "housekeeping_worker.h"
 
 #include <set>
 

@@ -1,13 +1,13 @@
-#include "msmi/inbound_delivery_worker.h"
+#include "inbound_delivery_worker.h"
 
 #include <algorithm>
 
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "msmi/message_disposal.h"
+#include "message_disposal.h"
 #include "msmi/message_files.h"
-#include "msmi/ndr_generator.h"
+#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
 
 namespace msmi {

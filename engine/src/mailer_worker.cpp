@@ -1,11 +1,11 @@
-#include "msmi/mailer_worker.h"
+#include "mailer_worker.h"
 
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "msmi/message_disposal.h"
+#include "message_disposal.h"
 #include "msmi/message_files.h"
-#include "msmi/ndr_generator.h"
+#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
 
 namespace msmi {

@@ -1,4 +1,4 @@
-#include "msmi/message_disposal.h"
+#include "message_disposal.h"
 
 #include "msmi/event_catalogue.h"
 #include "msmi/message_files.h"

@@ -1,4 +1,4 @@
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 
 #include "msmi/worker.h"
 

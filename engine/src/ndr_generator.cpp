@@ -1,4 +1,4 @@
-#include "msmi/ndr_generator.h"
+#include "ndr_generator.h"
 
 #include <cstdio>
 

@@ -1,9 +1,9 @@
-#include "msmi/outbound_worker.h"
+#include "outbound_worker.h"
 
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "msmi/ndr_generator.h"
+#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
 
 namespace msmi {

@@ -15,7 +15,7 @@ MsMailSide::MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& l
       clock_(clock),
       ledger_(ledger),
       connector_(std::move(connector)),
-      inqueue_(fs, "INQUEUE3") {}
+      inqueue_(fs, std::string(msmi::kInqueueName)) {}
 
 std::string MsMailSide::submit(const OutgoingMail& mail) {
   const std::uint32_t number = next_number_++;

@@ -12,7 +12,7 @@
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
 #include "msmi/random.h"
-#include "msmi/thread_activity.h"
+#include "msmisim/thread_activity.h"
 #include "msmisim/disk_file_system.h"
 #include "msmisim/expectations.h"
 #include "msmisim/ms_mail_side.h"
@@ -63,6 +63,13 @@ msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& pro
   return e;
 }
 
+msmi::DiagnosticsLogging world_logging() {
+  msmi::DiagnosticsLogging logging;
+  logging.set_all(msmi::LoggingLevel::kMaximum);
+  return logging;
+}
+
+
 msmi::NetworkDirectory directory_of(const Scenario& s) {
   msmi::NetworkDirectory directory;
   for (const std::string& po : s.postoffices) {
@@ -92,7 +99,9 @@ class World {
         interchange_(env_, engine_settings(scenario, profile)),
         ms_mail_(fs_, clock_, ledger_, {scenario.connector_network, scenario.connector_postoffice}),
         directory_(directory_of(scenario)),
-        scheduler_(clock_) {
+        scheduler_(clock_),
+        world_log_(clock_, sink_, world_logging()),
+        inqueue_view_(fs_, std::string(msmi::kInqueueName)) {
     for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
   }
 
@@ -175,13 +184,13 @@ class World {
   }
 
   void note(const std::string& text) {
-    interchange_.context().logger.log(msmi::event_id::kOperatorAction, -1, "", {text});
+    world_log_.log(msmi::event_id::kOperatorAction, -1, "", {text});
   }
 
   void set_mta(bool running) {
     if (mta_.running() == running) return;
     mta_.set_running(running);
-    interchange_.context().logger.log(
+    world_log_.log(
         msmi::event_id::kServiceStateChanged, -1, "",
         {std::string(kMtaServiceName), running ? "running" : "stopped"});
   }
@@ -213,7 +222,7 @@ class World {
   }
 
   void reset_inqueue3() {
-    msmi::Mailbag inqueue(fs_, "INQUEUE3");
+    msmi::Mailbag inqueue(fs_, std::string(msmi::kInqueueName));
     std::vector<msmi::MailbagEntry> entries;
     const Status loaded = inqueue.load(&entries);
     std::vector<std::string> ids;
@@ -249,7 +258,7 @@ class World {
     q.time_us = clock_.now_us();
     std::vector<msmi::MailbagEntry> entries;
     // -1: the queue could not be read (locked or damaged) when the sample was taken.
-    q.inqueue3 = interchange_.context().inqueue.load(&entries).ok()
+    q.inqueue3 = inqueue_view_.load(&entries).ok()
                      ? static_cast<std::int64_t>(entries.size())
                      : -1;
     std::vector<std::string> names;
@@ -287,7 +296,7 @@ class World {
   void settle_ledger() {
     std::set<std::string> queued;
     std::vector<msmi::MailbagEntry> entries;
-    msmi::Mailbag& inqueue = interchange_.context().inqueue;
+    msmi::Mailbag& inqueue = inqueue_view_;
     if (inqueue.load(&entries).ok()) {
       for (const msmi::MailbagEntry& entry : entries) {
         msmi::InqueueRecord record;
@@ -336,7 +345,7 @@ class World {
     settle_ledger();
     result_.virtual_duration_us = end;
     result_.scheduler_steps = scheduler_.steps();
-    result_.suppressed_events = interchange_.context().logger.suppressed();
+    result_.suppressed_events = interchange_.suppressed_events();
     result_.ledger = ledger_.entries();
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
@@ -375,11 +384,16 @@ class World {
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;
   msmi::NetworkDirectory directory_;
-  msmi::ThreadActivity activity_;
+  ThreadActivity activity_;
   Scheduler scheduler_;
   bool pcmta_running_ = true;
   std::int64_t last_sample_us_ = 0;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;
+  // The world's own events (operator steps, the MTA service) are written whatever the MSMI's
+  // diagnostics logging levels are.
+  msmi::EventLogger world_log_;
+  // INQUEUE3 as the world sees it on disk, for samples and the ledger.
+  msmi::Mailbag inqueue_view_;
 };
 
 }  // namespace

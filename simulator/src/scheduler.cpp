@@ -9,7 +9,7 @@ void Scheduler::at(std::int64_t time_us, Priority priority, Action action) {
                    next_order_++, std::move(action)});
 }
 
-void Scheduler::add_interchange(msmi::Interchange& interchange, msmi::ThreadActivity& activity,
+void Scheduler::add_interchange(msmi::Interchange& interchange, ThreadActivity& activity,
                                 std::int64_t start_us) {
   for (const auto& worker : interchange.workers()) {
     schedule_worker(interchange, *worker, activity, start_us);
@@ -17,7 +17,7 @@ void Scheduler::add_interchange(msmi::Interchange& interchange, msmi::ThreadActi
 }
 
 void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
-                                msmi::ThreadActivity& activity, std::int64_t time_us) {
+                                ThreadActivity& activity, std::int64_t time_us) {
   // Threads with lower numbers go first among engine items due at the same time.
   queue_.push(Item{time_us, static_cast<int>(Priority::kEngine) * 100 + worker.thread(),
                    next_order_++, [this, &interchange, &worker, &activity] {

@@ -11,7 +11,7 @@
 
 #include "msmi/clock.h"
 #include "msmi/interchange.h"
-#include "msmi/thread_activity.h"
+#include "msmisim/thread_activity.h"
 #include "msmi/worker.h"
 
 namespace msmisim {
@@ -37,7 +37,7 @@ class Scheduler {
   void at(std::int64_t time_us, Priority priority, Action action);
   // Steps every worker of `interchange` from `start_us` on, recording busy spans in `activity`.
   // Both must outlive the scheduler's run.
-  void add_interchange(msmi::Interchange& interchange, msmi::ThreadActivity& activity,
+  void add_interchange(msmi::Interchange& interchange, ThreadActivity& activity,
                        std::int64_t start_us);
   // Runs everything due before `end_us`, then leaves the clock at `end_us`. When `stop` is set
   // and becomes non-zero (a signal handler's flag), returns early with the clock where it was;
@@ -60,7 +60,7 @@ class Scheduler {
     }
   };
   void schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
-                       msmi::ThreadActivity& activity, std::int64_t time_us);
+                       ThreadActivity& activity, std::int64_t time_us);
 
   VirtualClock& clock_;
   std::priority_queue<Item, std::vector<Item>, Later> queue_;

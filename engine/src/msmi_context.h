@@ -9,6 +9,7 @@
 #include <string>
 
 #include "msmi/clock.h"
+#include "msmi/interchange.h"
 #include "msmi/diagnostics.h"
 #include "msmi/engine_settings.h"
 #include "msmi/file_system.h"
@@ -16,21 +17,11 @@
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
 #include "msmi/random.h"
 
 namespace msmi {
 
-// The seams an interchange runs against. Each must outlive the Interchange.
-struct InterchangeEnvironment {
-  const Clock& clock;
-  Random& random;
-  FileSystem& fs;
-  MtaGateway& mta;
-  EventSink& sink;
-  MessageObserver& observer;
-};
-
-inline constexpr std::string_view kInqueueName = "INQUEUE3";
 inline constexpr std::string_view kQuarantineDir = "QUARANTINE";
 
 // The time inside a worker's step: the scheduler's time plus the busy time the step has used

@@ -3,7 +3,7 @@
 // to the inbound delivery threads by marking the record ready (2444).
 #pragma once
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 #include "msmi/worker.h"
 
 namespace msmi {

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 
 namespace msmi {
 

@@ -5,7 +5,7 @@
 // reason [008] (Q163020). A failed read is 2560.
 #pragma once
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 #include "msmi/worker.h"
 
 namespace msmi {

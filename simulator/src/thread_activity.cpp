@@ -1,8 +1,8 @@
-#include "msmi/thread_activity.h"
+#include "msmisim/thread_activity.h"
 
 #include <algorithm>
 
-namespace msmi {
+namespace msmisim {
 
 void ThreadActivity::record_busy(int thread, std::int64_t start_us, std::int64_t end_us) {
   if (end_us <= start_us) return;
@@ -23,4 +23,4 @@ double ThreadActivity::busy_pct(int thread, std::int64_t from_us, std::int64_t t
   return 100.0 * static_cast<double>(busy) / static_cast<double>(to_us - from_us);
 }
 
-}  // namespace msmi
+}  // namespace msmisim

@@ -3,7 +3,7 @@
 // envelopes (no INQUEUE3 record, e.g. after a reset) again so that no message is lost.
 #pragma once
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 #include "msmi/worker.h"
 
 namespace msmi {

@@ -6,11 +6,15 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "msmi/status.h"
 
 namespace msmi {
+
+// The inbound queue the MS Mail side fills and the Mailer reads (KEY/INQUEUE3.KEY, MBG/INQUEUE3.MBG).
+inline constexpr std::string_view kInqueueName = "INQUEUE3";
 
 struct InqueueRecord {
   std::string message_id;

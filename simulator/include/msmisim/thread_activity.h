@@ -7,7 +7,7 @@
 #include <map>
 #include <utility>
 
-namespace msmi {
+namespace msmisim {
 
 class ThreadActivity {
  public:
@@ -21,4 +21,4 @@ class ThreadActivity {
   std::map<int, std::deque<std::pair<std::int64_t, std::int64_t>>> spans_;
 };
 
-}  // namespace msmi
+}  // namespace msmisim

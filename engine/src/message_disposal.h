@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 
 namespace msmi {
 

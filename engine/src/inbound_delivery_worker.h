@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "msmi/msmi_context.h"
+#include "msmi_context.h"
 #include "msmi/worker.h"
 
 namespace msmi {

@@ -28,8 +28,10 @@ void TestProfiles::profile_contents_data() {
   QTest::addColumn<bool>("q175965");
   QTest::addColumn<bool>("protected_");
   QTest::newRow("exchange-4.0") << "exchange-4.0" << true << true << false;
+  QTest::newRow("exchange-4.0-sp") << "exchange-4.0-sp" << false << true << false;
   QTest::newRow("exchange-5.0") << "exchange-5.0" << true << true << false;
   QTest::newRow("exchange-5.0-sp1") << "exchange-5.0-sp1" << false << false << false;
+  QTest::newRow("exchange-5.5") << "exchange-5.5" << false << false << false;
   QTest::newRow("hardened") << "hardened" << false << false << true;
 }
 
@@ -42,15 +44,16 @@ void TestProfiles::profile_contents() {
   QVERIFY(profile);
   QCOMPARE(profile->defects.on(msmi::Defect::kQ151791), q151791);
   QCOMPARE(profile->defects.on(msmi::Defect::kQ175965), q175965);
+  QVERIFY(!profile->defects.on(msmi::Defect::kTestDeliverTwice));  // never in a build
   QCOMPARE(profile->protections.backoff, protected_);
   QCOMPARE(profile->protections.quarantine, protected_);
   QCOMPARE(profile->protections.recover_orphans, protected_);
 }
 
 void TestProfiles::unknown_profile_is_refused() {
-  QVERIFY(!msmi::find_profile("exchange-5.5"));
+  QVERIFY(!msmi::find_profile("exchange-6.0"));
   msmisim::RunOptions options;
-  options.profile = "exchange-5.5";
+  options.profile = "exchange-6.0";
   QTemporaryDir dir;
   options.postoffice_dir = dir.path().toStdString();
   msmisim::RunResult result;

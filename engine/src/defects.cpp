@@ -3,32 +3,109 @@
 #include <cctype>
 
 namespace msmi {
+namespace {
 
-std::string_view to_string(Defect defect) {
-  switch (defect) {
-    case Defect::kQ151791:
-      return "Q151791";
-    case Defect::kQ175965:
-      return "Q175965";
-  }
-  return "?";
+std::string upper(std::string_view text) {
+  std::string out;
+  for (char c : text) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
 }
 
+// Whether `item` is one of the comma-separated `list`.
+bool listed(std::string_view list, std::string_view item) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == item) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+struct Build {
+  std::string_view name;
+  std::string_view version;
+  int service_pack;
+  std::string_view description;
+};
+
+// The builds, oldest first. A fix in a build holds for the later builds of its version line.
+constexpr Build kBuilds[] = {
+    {"exchange-4.0", "4.0", 0, "Exchange Server 4.0 as shipped"},
+    {"exchange-4.0-sp", "4.0", 1, "Exchange Server 4.0 with the latest service pack"},
+    {"exchange-5.0", "5.0", 0, "Exchange Server 5.0 as shipped"},
+    {"exchange-5.0-sp1", "5.0", 1, "Exchange Server 5.0 with the service pack fixes"},
+    {"exchange-5.5", "5.5", 0, "Exchange Server 5.5"},
+};
+
+const Build* find_build(std::string_view name) {
+  for (const Build& b : kBuilds) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
+}
+
+bool present_in(const DefectInfo& info, const Build& build) {
+  if (!listed(info.versions, build.version)) return false;
+  std::string_view fixes = info.fixed_by;
+  while (!fixes.empty()) {
+    const std::size_t comma = fixes.find(',');
+    const Build* fix = find_build(fixes.substr(0, comma));
+    if (fix != nullptr && fix->version == build.version && fix->service_pack <= build.service_pack)
+      return false;
+    if (comma == std::string_view::npos) break;
+    fixes.remove_prefix(comma + 1);
+  }
+  return true;
+}
+
+std::string defects_text(const DefectSet& set) {
+  const std::string list = set.to_string();
+  return list == "none" ? "no known defects" : list + " present";
+}
+
+}  // namespace
+
+const std::vector<DefectInfo>& defect_registry() {
+  static const std::vector<DefectInfo> kRegistry = {
+#define MSMI_DEFECT_ROW(name, kb, title, versions, fixed_by) \
+  {Defect::k##name, #name, kb, title, versions, fixed_by},
+      MSMI_DEFECTS(MSMI_DEFECT_ROW)
+#undef MSMI_DEFECT_ROW
+  };
+  return kRegistry;
+}
+
+const DefectInfo& defect_info(Defect defect) {
+  return defect_registry()[static_cast<std::size_t>(defect)];
+}
+
+std::string_view to_string(Defect defect) { return defect_info(defect).name; }
+
 std::vector<Defect> all_defects() {
-  return {Defect::kQ151791, Defect::kQ175965};
+  std::vector<Defect> out;
+  for (const DefectInfo& info : defect_registry()) out.push_back(info.defect);
+  return out;
 }
 
 bool parse_defect(std::string_view text, Defect& out) {
-  std::string upper;
-  for (char c : text)
-    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  for (Defect d : all_defects()) {
-    if (upper == to_string(d)) {
-      out = d;
+  const std::string wanted = upper(text);
+  for (const DefectInfo& info : defect_registry()) {
+    if (upper(info.name) == wanted) {
+      out = info.defect;
       return true;
     }
   }
   return false;
+}
+
+std::string defect_names() {
+  std::string out;
+  for (const DefectInfo& info : defect_registry()) {
+    if (!out.empty()) out += ", ";
+    out += info.name;
+  }
+  return out;
 }
 
 std::string DefectSet::to_string() const {
@@ -43,19 +120,24 @@ std::string DefectSet::to_string() const {
 
 const std::vector<Profile>& profiles() {
   static const std::vector<Profile> kProfiles = [] {
-    DefectSet buggy;
-    buggy.set(Defect::kQ151791, true);
-    buggy.set(Defect::kQ175965, true);
-    return std::vector<Profile>{
-        {"exchange-4.0", "Exchange Server 4.0 as shipped: Q151791 and Q175965 present", buggy, {}},
-        {"exchange-5.0", "Exchange Server 5.0 as shipped: Q151791 and Q175965 present", buggy, {}},
-        {"exchange-5.0-sp1", "Exchange Server 5.0 with the service pack fixes", DefectSet{}, {}},
-        {"hardened",
-         "no defects, plus bounded retries with backoff, quarantine of poison messages and "
-         "recovery of orphaned envelopes: no message is ever lost",
-         DefectSet{},
-         {true, true, true}},
-    };
+    std::vector<Profile> out;
+    for (const Build& build : kBuilds) {
+      Profile p;
+      p.name = std::string(build.name);
+      p.version = std::string(build.version);
+      p.service_pack = build.service_pack;
+      for (const DefectInfo& info : defect_registry()) p.defects.set(info.defect, present_in(info, build));
+      p.description = std::string(build.description) + ": " + defects_text(p.defects);
+      out.push_back(std::move(p));
+    }
+    Profile hardened;
+    hardened.name = "hardened";
+    hardened.description =
+        "no defects, plus bounded retries with backoff, quarantine of poison messages and "
+        "recovery of orphaned envelopes: no message is ever lost";
+    hardened.protections = {true, true, true};
+    out.push_back(std::move(hardened));
+    return out;
   }();
   return kProfiles;
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "msmi/event_catalogue.h"
+#include "msmi/require.h"
 
 namespace msmi {
 
@@ -41,7 +42,7 @@ std::string_view to_string(LoggingLevel level) {
 bool EventLogger::log(int id, int thread, std::string message_id,
                       const std::vector<std::string>& inserts) {
   const EventSpec* spec = find_event_spec(id);
-  if (spec == nullptr) std::abort();  // a programming error: every ID the engine logs is catalogued
+  MSMI_REQUIRE(spec != nullptr);  // every ID the engine logs is catalogued
   if (!logging_.passes(spec->category, spec->level)) {
     ++suppressed_;
     return false;

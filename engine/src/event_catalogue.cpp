@@ -65,6 +65,8 @@ const std::vector<EventSpec>& event_catalogue() {
         {event_id::kQueueRecordDropped, kSourceSimulator, kError, C::kSessionError, 0,
          "INQUEUE3 record of message %1 points to %2, which cannot be read (%3); the record was "
          "removed."},
+        {event_id::kOperationFailed, kSourceSimulator, kWarning, C::kSessionError, 0,
+         "%1 failed (%2); the engine went on without it."},
         {event_id::kDebugValue, kSourceMsmi, kInformation, C::kDebugData, 5, "%1 value=%2"},
         {event_id::kFatalAssert, kSourceMsmi, kError, C::kSessionError, 0,
          "Fatal Assert: File %1 line %2. %3"},

@@ -18,7 +18,8 @@ StepResult HousekeepingWorker::step() {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_refresh_us);
   std::string problem;
   bool missing = false;
-  (void)load_directory(ctx_, &problem, &missing);
+  // A GLB that cannot be read now leaves the routing read at the last refresh in force.
+  if (!load_directory(ctx_, &problem, &missing)) problem.clear();
   if (ctx_.settings.protections.recover_orphans)
     busy += recover_orphans(ctx_, thread_) * ctx_.cost(ctx_.settings.cost_queue_scan_us);
   return {busy, now + interval};

@@ -86,13 +86,15 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   if (s.is_busy() || s.is_io_error()) {
     // Locked or a passing read error: put the record back and come back later. Only a file
     // that is gone or damaged is final.
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload);
+    ctx_.check(ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload),
+               thread_, claim.message_id, "putting the INQUEUE3 record back to ready");
     ctx_.not_before[claim.number] = ctx_.now() + ctx_.settings.retry_delay_us;
     current_.reset();
     return busy;
   }
   if (!s.ok()) {
-    (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
+    ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
+               "removing the INQUEUE3 record");
     if (s.is_corruption()) {
       move_file_aside(ctx_, thread_, path, s.message(), claim.message_id);
       if (ctx_.settings.protections.quarantine) {
@@ -142,7 +144,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   }
   if (code == XomReturnCode::kSuccess) {
     discard_message_files(ctx_, claim.number);
-    (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
+    ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
+               "removing the INQUEUE3 record");
     ctx_.env.observer.on_settled(claim.message_id, Fate::kDelivered,
                                  "put into the XOM stream by thread " + std::to_string(thread_));
     finish_current();
@@ -164,7 +167,9 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
 
   if (ctx_.defect(Defect::kQ151791)) {
     // The defect: the refreshed thread keeps the message it was holding and submits it again.
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kInProgress, claim.attempts, &claim.payload);
+    ctx_.check(
+        ctx_.inqueue.update(claim.seq, MailbagState::kInProgress, claim.attempts, &claim.payload),
+        thread_, claim.message_id, "counting the attempt in INQUEUE3");
     if (claim.consecutive_failures >= 2) state_ = ThreadState::kLooping;
     return refresh;
   }
@@ -176,7 +181,8 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
       delay = std::min(delay, ctx_.settings.backoff_cap_us);
     }
     ctx_.not_before[claim.number] = ctx_.now() + refresh + delay;
-    (void)ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload);
+    ctx_.check(ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload),
+               thread_, claim.message_id, "putting the INQUEUE3 record back to ready");
     ctx_.logger.log(event_id::kRetryScheduled, thread_, claim.message_id,
                     {claim.message_id, std::to_string(delay / kSecond),
                      std::to_string(claim.attempts), std::to_string(max_attempts), to_hex(code)});
@@ -193,10 +199,15 @@ void InboundDeliveryWorker::give_up(XomReturnCode code) {
   P1Envelope envelope;
   MaiContent content;
   std::string mai_data;
-  (void)ctx_.env.fs.read_file(p1_path(claim.number), &p1_data);
-  (void)decode_p1(p1_data, p1_path(claim.number), &envelope);
-  if (ctx_.env.fs.read_file(envelope.mai_path, &mai_data).ok()) {
-    (void)decode_mai(mai_data, envelope.mai_path, &content);
+  // The files were read for the put moments ago; if they cannot be read now, the NDR goes out
+  // with what is known (no subject) rather than not at all.
+  const std::string path = p1_path(claim.number);
+  Status s = ctx_.env.fs.read_file(path, &p1_data);
+  if (s.ok()) s = decode_p1(p1_data, path, &envelope);
+  if (ctx_.check(s, thread_, claim.message_id, "reading " + path + " for the NDR")) {
+    s = ctx_.env.fs.read_file(envelope.mai_path, &mai_data);
+    if (s.ok()) s = decode_mai(mai_data, envelope.mai_path, &content);
+    ctx_.check(s, thread_, claim.message_id, "reading " + envelope.mai_path + " for the NDR");
   }
   std::vector<std::string> refused;
   for (const std::string& recipient : envelope.recipients()) {
@@ -211,7 +222,8 @@ void InboundDeliveryWorker::give_up(XomReturnCode code) {
     current_.reset();
     return;
   }
-  (void)ctx_.inqueue.remove(claim.seq, &claim.payload);
+  ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
+             "removing the INQUEUE3 record");
   if (ndr.outcome == NdrOutcome::kReturnedToSender) {
     discard_message_files(ctx_, claim.number);
     ctx_.env.observer.on_settled(claim.message_id, Fate::kNdr,

@@ -65,7 +65,8 @@ bool Interchange::start() {
   }
   if (s.is_corruption()) {
     std::string moved;
-    (void)ctx_->inqueue.move_aside(std::to_string(ctx_->now()), &moved);
+    ctx_->check(ctx_->inqueue.move_aside(std::to_string(ctx_->now()), &moved), 0, "",
+                "moving the damaged INQUEUE3 aside");
     ctx_->logger.log(event_id::kFileMovedAside, 0, "",
                     {ctx_->inqueue.key_path(), s.message(), moved});
     entries.clear();
@@ -75,7 +76,9 @@ bool Interchange::start() {
   const std::int64_t deferred_until = ctx_->now() + settings_.restart_deferral_us;
   for (const MailbagEntry& entry : entries) {
     if (entry.state == MailbagState::kInProgress) {
-      (void)ctx_->inqueue.update(entry.seq, MailbagState::kReady, entry.attempts, &entry.payload);
+      ctx_->check(
+          ctx_->inqueue.update(entry.seq, MailbagState::kReady, entry.attempts, &entry.payload), 0,
+          "", "putting INQUEUE3 record #" + std::to_string(entry.seq) + " back to ready");
     }
     InqueueRecord record;
     if (entry.attempts > 0 &&

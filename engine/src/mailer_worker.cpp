@@ -22,7 +22,8 @@ StepResult MailerWorker::step() {
     // Nothing in a damaged queue can be trusted: keep the files for inspection and start over
     // with an empty INQUEUE3. The envelopes it pointed at are orphans now.
     std::string moved;
-    (void)ctx_.inqueue.move_aside(std::to_string(now), &moved);
+    ctx_.check(ctx_.inqueue.move_aside(std::to_string(now), &moved), kThread, "",
+               "moving the damaged INQUEUE3 aside");
     ctx_.logger.log(event_id::kFileMovedAside, kThread, "",
                     {ctx_.inqueue.key_path(), s.message(), moved});
     return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
@@ -54,7 +55,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   if (!s.ok()) {
     ctx_.logger.log(event_id::kQueueRecordDropped, kThread, "",
                     {"#" + std::to_string(entry.seq), ctx_.inqueue.mbg_path(), s.message()});
-    (void)ctx_.inqueue.remove(entry.seq, &entry.payload);
+    ctx_.check(ctx_.inqueue.remove(entry.seq, &entry.payload), kThread, "",
+               "removing INQUEUE3 record #" + std::to_string(entry.seq));
     return busy;
   }
   const std::string path = p1_path(record.number);
@@ -82,7 +84,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
                       {record.message_id, path, s.message()});
       ctx_.env.observer.on_settled(record.message_id, Fate::kLost, "envelope " + path + " missing");
     }
-    (void)ctx_.inqueue.remove(entry.seq, &entry.payload);
+    ctx_.check(ctx_.inqueue.remove(entry.seq, &entry.payload), kThread, record.message_id,
+               "removing the INQUEUE3 record of " + record.message_id);
     return busy;
   }
 

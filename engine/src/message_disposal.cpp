@@ -18,15 +18,17 @@ std::string flat_name(const std::string& path) {
 
 void discard_message_files(MsmiContext& ctx, std::uint32_t number) {
   // Absent files are fine: the message may already have been partly cleaned up.
-  (void)ctx.env.fs.remove_file(p1_path(number));
-  (void)ctx.env.fs.remove_file(mai_path(number));
+  for (const std::string& path : {p1_path(number), mai_path(number)}) {
+    const Status s = ctx.env.fs.remove_file(path);
+    if (!s.is_not_found()) ctx.check(s, -1, "", "removing " + path);
+  }
 }
 
 std::string quarantine_message(MsmiContext& ctx, int thread, const std::string& message_id,
                                std::uint32_t number, const std::string& why) {
   FileSystem& fs = ctx.env.fs;
   const std::string dir(kQuarantineDir);
-  (void)fs.make_dirs(dir);
+  ctx.check(fs.make_dirs(dir), thread, message_id, "making " + dir);
   std::string where = dir + "/" + hex8(number) + ".*";
   for (const std::string& path : {p1_path(number), mai_path(number)}) {
     if (!fs.exists(path)) continue;
@@ -44,7 +46,7 @@ std::string quarantine_message(MsmiContext& ctx, int thread, const std::string& 
 std::string move_file_aside(MsmiContext& ctx, int thread, const std::string& path,
                             const std::string& what_is_wrong, const std::string& message_id) {
   FileSystem& fs = ctx.env.fs;
-  (void)fs.make_dirs("BAD");
+  ctx.check(fs.make_dirs("BAD"), thread, message_id, "making BAD");
   const std::string target = "BAD/" + flat_name(path) + "." + std::to_string(ctx.now());
   const bool moved = fs.rename_file(path, target).ok();
   ctx.logger.log(event_id::kFileMovedAside, thread, message_id,

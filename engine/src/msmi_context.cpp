@@ -1,5 +1,6 @@
 #include "msmi_context.h"
 
+#include "msmi/event_catalogue.h"
 #include "msmi/worker.h"
 
 namespace msmi {
@@ -14,6 +15,14 @@ Mailbag& MsmiContext::mailbag(const std::string& name) {
   std::unique_ptr<Mailbag>& bag = postoffice_mailbags[name];
   if (!bag) bag = std::make_unique<Mailbag>(env.fs, name);
   return *bag;
+}
+
+bool MsmiContext::check(const Status& status, int thread, const std::string& message_id,
+                        std::string_view what) {
+  if (status.ok()) return true;
+  logger.log(event_id::kOperationFailed, thread, message_id,
+             {std::string(what), status.to_string()});
+  return false;
 }
 
 std::string_view to_string(ThreadState state) {

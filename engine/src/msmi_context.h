@@ -70,6 +70,11 @@ struct MsmiContext {
   // A cost with ±10% seeded jitter, so threads do not run in lock step.
   std::int64_t cost(std::int64_t base_us);
   Mailbag& mailbag(const std::string& name);
+  // Writes 9007 when `status` is a failure of `what` that the engine goes on without (a queue
+  // update, a file removal): the original MSMI ignored these silently; the log must not.
+  // Returns status.ok().
+  bool check(const Status& status, int thread, const std::string& message_id,
+             std::string_view what);
   std::string connector_admin() const {
     return "MS:" + settings.connector_network + "/" + settings.connector_postoffice + "/ADMIN";
   }

@@ -86,20 +86,32 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
       full.push_back(recipient);
     }
   }
-  if (!no_mailbag.empty()) return_ndr(message, no_mailbag, kNdrUnknownAddress);
-  if (!full.empty()) return_ndr(message, full, kNdrMailbagContention);
-  (void)ctx_.env.mta.acknowledge(message.message_id);
+  bool ndr_refused = false;
+  if (!no_mailbag.empty()) ndr_refused |= !return_ndr(message, no_mailbag, kNdrUnknownAddress);
+  if (!full.empty()) ndr_refused |= !return_ndr(message, full, kNdrMailbagContention);
+  if (!no_mailbag.empty() || !full.empty()) busy += ctx_.cost(ctx_.settings.cost_ndr_us);
+  if (ndr_refused && delivered == 0) {
+    // Nothing was written and nothing went back: the message stays the MTA's responsibility.
+    ctx_.logger.log(event_id::kOutboundMessageFailed, thread_, message.message_id,
+                    {message.originator});
+    return busy;
+  }
+  const XomReturnCode ack = ctx_.env.mta.acknowledge(message.message_id);
+  if (ack != XomReturnCode::kSuccess) {
+    // The MTA keeps offering it: the next read delivers it again. Say so; the oracle counts it.
+    ctx_.check(Status::IoError("om_remove returned " + to_hex(ack)), thread_, message.message_id,
+               "acknowledging " + message.message_id + " to the MTA");
+  }
   if (delivered > 0) {
     ctx_.env.observer.on_settled(message.message_id, Fate::kDelivered,
                                  "written to " + std::to_string(delivered) + " mailbag(s)");
   } else {
     ctx_.env.observer.on_settled(message.message_id, Fate::kNdr, "returned to Exchange sender");
   }
-  if (!no_mailbag.empty() || !full.empty()) busy += ctx_.cost(ctx_.settings.cost_ndr_us);
   return busy;
 }
 
-void OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std::string>& failed,
+bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std::string>& failed,
                                 int reason) {
   ctx_.logger.log(event_id::kInvalidRecipients, thread_, message.message_id, {message.message_id});
   std::string list;
@@ -114,10 +126,14 @@ void OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std
   ndr.subject = "Undeliverable: " + message.subject;
   ndr.is_ndr = true;
   MtaGateway& mta = ctx_.env.mta;
-  if (mta.open_upload_session() == XomReturnCode::kSuccess) {
-    (void)mta.put(ndr);
+  XomReturnCode code = mta.open_upload_session();
+  if (code == XomReturnCode::kSuccess) {
+    code = mta.put(ndr);
     mta.close_upload_session();
   }
+  if (code == XomReturnCode::kSuccess) return true;
+  ctx_.logger.log(event_id::kXomPutFailed, thread_, ndr.message_id, {to_hex(code)});
+  return false;
 }
 
 }  // namespace msmi

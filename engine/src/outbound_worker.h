@@ -2,7 +2,9 @@
 // download session (2335), reads the MSMI queue (om_read) and writes each message into the
 // mailbag of its destination postoffice. A recipient with no mailbag on the connector postoffice
 // gets 2375 and an NDR back into Exchange (2371, 2117); a full mailbag gets 2010 and an NDR with
-// reason [008] (Q163020). A failed read is 2560.
+// reason [008] (Q163020). A failed read is 2560. A message none of whose recipients could be
+// served and whose NDR the MTA refuses is left unacknowledged in the MSMI queue (2450): the MTA
+// offers it again after the next start of the service.
 #pragma once
 
 #include "msmi_context.h"
@@ -23,7 +25,8 @@ class OutboundWorker final : public Worker {
 
  private:
   std::int64_t deliver(const XomMessage& message);
-  void return_ndr(const XomMessage& message, const std::vector<std::string>& failed, int reason);
+  // Returns whether the MTA took the NDR.
+  bool return_ndr(const XomMessage& message, const std::vector<std::string>& failed, int reason);
 
   MsmiContext& ctx_;
   const bool& running_;

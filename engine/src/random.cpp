@@ -1,8 +1,11 @@
 #include "msmi/random.h"
 
+#include "msmi/require.h"
+
 namespace msmi {
 
 std::uint64_t Random::uniform(std::uint64_t bound) {
+  MSMI_REQUIRE(bound > 0);
   // Rejection sampling keeps the distribution exact for any bound.
   const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
   std::uint64_t value;

@@ -468,7 +468,8 @@ msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdic
   if (!status.ok()) return status;
   // event_count must include what live writers still buffer.
   for (EventWriter* writer : writers_) {
-    if (writer->run_id() == run_id) writer->flush();
+    // A writer's failure stays in its own status(), which its owner reports.
+    if (writer->run_id() == run_id) (void)writer->flush();
   }
   SqliteStatement stmt;
   status = stmt.prepare(*db_,

@@ -37,7 +37,7 @@ EventWriter::EventWriter(EventStore* store, std::int64_t run_id, std::string com
 
 EventWriter::~EventWriter() {
   if (store_ != nullptr) {
-    flush();
+    (void)flush();  // a failure is counted in dropped(); nobody is left to ask status()
     store_->forget_writer(this);
   }
 }
@@ -75,7 +75,7 @@ void EventWriter::write(const msmi::Event& event) {
     return;
   }
   buffer_.push_back(PendingEvent{next_seq_++, event});
-  if (buffer_.size() >= kBatchSize) flush();
+  if (buffer_.size() >= kBatchSize) (void)flush();  // an error sticks in status_
 }
 
 msmi::Status EventWriter::flush() {
@@ -131,7 +131,7 @@ msmi::Status EventWriter::insert_buffered() {
 }
 
 void EventWriter::detach() {
-  flush();
+  (void)flush();  // an error sticks in status_ and dropped()
   insert_->finalize();
   store_ = nullptr;
 }

@@ -57,7 +57,7 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
     for (const auto& [key, value] : x->items()) {
       msmi::Defect defect;
       if (!msmi::parse_defect(key, defect)) {
-        throw FieldError{dp + "." + key, "unknown defect '" + key + "' (known: Q151791, Q175965)"};
+        throw FieldError{dp + "." + key, "unknown defect '" + key + "' (known: " + msmi::defect_names() + ")"};
       }
       s.defect_overrides[defect] = read_bool(value, dp + "." + key);
     }

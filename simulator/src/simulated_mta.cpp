@@ -76,6 +76,7 @@ void SimulatedMta::close_upload_session() {
 
 XomReturnCode SimulatedMta::open_download_session() {
   if (!running_) return XomReturnCode::kNetworkError;
+  offered_.clear();
   ++download_sessions_;
   return XomReturnCode::kSuccess;
 }
@@ -83,7 +84,12 @@ XomReturnCode SimulatedMta::open_download_session() {
 XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   out->reset();
   if (!running_ || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
-  if (!msmi_queue_.empty()) *out = msmi_queue_.front();
+  for (const msmi::XomMessage& m : msmi_queue_) {
+    if (offered_.insert(m.message_id).second) {
+      *out = m;
+      break;
+    }
+  }
   return XomReturnCode::kSuccess;
 }
 
@@ -93,6 +99,8 @@ XomReturnCode SimulatedMta::acknowledge(std::string_view message_id) {
       std::find_if(msmi_queue_.begin(), msmi_queue_.end(),
                    [&](const msmi::XomMessage& m) { return m.message_id == message_id; });
   if (it != msmi_queue_.end()) msmi_queue_.erase(it);
+  const auto offered = offered_.find(message_id);
+  if (offered != offered_.end()) offered_.erase(offered);
   return XomReturnCode::kSuccess;
 }
 

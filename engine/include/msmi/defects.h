@@ -1,6 +1,7 @@
 // Defect switches and profiles. A defect, when on, restores the original faulty behaviour of a
 // KB article in the engine's own code path. A profile stands for a build: the defects it still
-// has and the protections it adds.
+// has and the protections it adds. Both come from one registry (MSMI_DEFECTS below): a new KB
+// bug is one row there, and the enum, the names, the profiles and every message follow.
 #pragma once
 
 #include <bitset>
@@ -11,16 +12,45 @@
 
 namespace msmi {
 
-enum class Defect {
-  kQ151791,  // inbound thread resubmits a message the MTA rejected, forever
-  kQ175965,  // logging the NDR of a message with an invalid sender crashes the Mailer
-};
-inline constexpr int kDefectCount = 2;
+// X(enum name, KB article, title, versions it exists in, builds that fixed it ("" = none)).
+// Versions are Exchange Server versions ("4.0,5.0"); a fixing build fixes its own version line
+// from that build on. A defect with no fix stays on in every build of the versions it exists in.
+// Rows whose versions are "" exist in no build: they are switched on only by name, in tests.
+#define MSMI_DEFECTS(X)                                                                      \
+  X(Q151791, "Q151791", "MSMI stops processing when submitting a bad address", "4.0,5.0",    \
+    "exchange-4.0-sp,exchange-5.0-sp1")                                                      \
+  X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",   \
+    "4.0,5.0", "exchange-5.0-sp1")                                                           \
+  X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", \
+    "", "")
 
+enum class Defect {
+#define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,
+  MSMI_DEFECTS(MSMI_DEFECT_ENUM)
+#undef MSMI_DEFECT_ENUM
+};
+#define MSMI_DEFECT_COUNT(...) +1
+inline constexpr int kDefectCount = 0 MSMI_DEFECTS(MSMI_DEFECT_COUNT);
+#undef MSMI_DEFECT_COUNT
+
+struct DefectInfo {
+  Defect defect;
+  std::string_view name;      // "Q151791": how scenarios and the command line name it
+  std::string_view kb;        // "" for a test-only defect
+  std::string_view title;
+  std::string_view versions;  // "4.0,5.0"
+  std::string_view fixed_by;  // "exchange-4.0-sp,exchange-5.0-sp1", "" if never fixed
+};
+
+// Every row of the registry, in enum order.
+const std::vector<DefectInfo>& defect_registry();
+const DefectInfo& defect_info(Defect defect);
 std::string_view to_string(Defect defect);
 // "Q151791" or "q151791". False if unknown.
 bool parse_defect(std::string_view text, Defect& out);
 std::vector<Defect> all_defects();
+// "Q151791, Q175965, TestDeliverTwice", for messages about an unknown name.
+std::string defect_names();
 
 class DefectSet {
  public:
@@ -44,13 +74,16 @@ struct Protections {
 struct Profile {
   std::string name;
   std::string description;
+  std::string version;   // Exchange Server version, "" for hardened
+  int service_pack = 0;  // 0 as shipped
   DefectSet defects;
   Protections protections;
 };
 
+// exchange-4.0, exchange-4.0-sp, exchange-5.0, exchange-5.0-sp1, exchange-5.5, hardened.
 const std::vector<Profile>& profiles();
 std::optional<Profile> find_profile(std::string_view name);
-// "exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened"
+// "exchange-4.0, exchange-4.0-sp, …, hardened"
 std::string profile_names();
 
 }  // namespace msmi

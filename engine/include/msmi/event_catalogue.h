@@ -35,6 +35,7 @@ inline constexpr int kOperatorAction = 9003;
 inline constexpr int kRetryScheduled = 9004;
 inline constexpr int kOrphanRecovered = 9005;
 inline constexpr int kQueueRecordDropped = 9006;
+inline constexpr int kOperationFailed = 9007;
 }  // namespace event_id
 
 struct EventSpec {

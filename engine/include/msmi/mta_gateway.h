@@ -11,7 +11,7 @@
 namespace msmi {
 
 // X/Open XOM return codes the MSMI reports ("Return code is 0x15").
-enum class XomReturnCode : int {
+enum class [[nodiscard]] XomReturnCode : int {
   kSuccess = 0x00,
   kMemoryInsufficient = 0x04,
   kNetworkError = 0x05,
@@ -49,7 +49,9 @@ class MtaGateway {
 
   // Download (Exchange → MS Mail).
   virtual XomReturnCode open_download_session() = 0;
-  // om_read of the head of the MSMI queue without removing it; *out is empty when the queue is.
+  // om_read of the next message of the MSMI queue without removing it: within one download
+  // session each message is offered once, so one left unacknowledged does not block the ones
+  // behind it; a new session offers it again. *out is empty when nothing is left to offer.
   virtual XomReturnCode read_next(std::optional<XomMessage>* out) = 0;
   // Removes the message from the MSMI queue once the MSMI has taken responsibility for it.
   virtual XomReturnCode acknowledge(std::string_view message_id) = 0;

@@ -8,7 +8,7 @@
 
 namespace msmi {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code { kOk, kNotFound, kCorruption, kIoError, kInvalidArgument, kBusy, kFull };
 

@@ -231,7 +231,13 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
   snapshot.key = encode_key(snapshot);
   s = fs_.write_file(key_path(), snapshot.key);
   if (!s.ok()) {
-    if (restorable) (void)fs_.write_file(mbg_path(), previous_mbg);
+    if (restorable) {
+      const Status restored = fs_.write_file(mbg_path(), previous_mbg);
+      if (!restored.ok()) {
+        return Status::IoError(s.message() + "; restoring " + mbg_path() +
+                               " failed too: " + restored.message());
+      }
+    }
     return s;
   }
   cache_ = snapshot;

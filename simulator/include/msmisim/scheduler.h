@@ -11,6 +11,7 @@
 
 #include "msmi/clock.h"
 #include "msmi/interchange.h"
+#include "msmi/require.h"
 #include "msmisim/thread_activity.h"
 #include "msmi/worker.h"
 
@@ -20,7 +21,10 @@ class VirtualClock final : public msmi::Clock {
  public:
   std::int64_t now_us() const override { return now_us_; }
   // REQUIRES: t ≥ now_us().
-  void advance_to(std::int64_t t) { now_us_ = t; }
+  void advance_to(std::int64_t t) {
+    MSMI_REQUIRE(t >= now_us_);
+    now_us_ = t;
+  }
 
  private:
   std::int64_t now_us_ = 0;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   const msmi::Clock& clock_;
   std::vector<MtaFault> faults_;
   std::deque<msmi::XomMessage> msmi_queue_;
+  // Messages offered by read_next in the current download session and not acknowledged yet.
+  std::set<std::string, std::less<>> offered_;
   bool running_ = true;
   int upload_sessions_ = 0;
   int download_sessions_ = 0;

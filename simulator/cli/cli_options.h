@@ -2,6 +2,7 @@
 // message and exit code 2, --help prints the command's help with its example.
 #pragma once
 
+#include <cassert>
 #include <cctype>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli.h"
+#include "msmireport/format.h"
 
 namespace msmisim::cli {
 
@@ -41,7 +43,8 @@ inline bool parse_command_line(const std::string& command, const std::vector<std
     for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // Stored back lower-cased, as --type and --source are matched regardless of case too.
     (*vm).at("format").value() = format;
-    if (format != "table" && format != "json" && format != "csv") {
+    msmireport::Format parsed;
+    if (!msmireport::parse_format(format, &parsed)) {
       std::cerr << "msmisim " << command << ": --format " << format
                 << ": expected table, json or csv\n";
       *exit_code = kExitBadInput;
@@ -49,6 +52,15 @@ inline bool parse_command_line(const std::string& command, const std::vector<std
     }
   }
   return true;
+}
+
+// The --format of a command line parse_command_line() accepted.
+inline msmireport::Format format_option(const po::variables_map& vm) {
+  msmireport::Format format = msmireport::Format::kTable;
+  const bool known = msmireport::parse_format(vm["format"].as<std::string>(), &format);
+  assert(known);  // parse_command_line() refused anything else
+  (void)known;
+  return format;
 }
 
 }  // namespace msmisim::cli

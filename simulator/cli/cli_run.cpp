@@ -3,16 +3,15 @@
 
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <map>
 
 #include "cli_options.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
+#include "msmireport/run_report.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
 
@@ -33,114 +32,10 @@ example:
 
 )";
 
-std::string fixed(double value, int decimals) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
-
-// Left-aligns `text` in a column of `width`, always leaving at least one blank after it.
-std::string pad(std::string text, std::size_t width) {
-  text.append(text.size() < width ? width - text.size() : 1, ' ');
-  return text;
-}
-
-std::string truncate(const std::string& text, std::size_t width) {
-  return text.size() <= width ? text : text.substr(0, width - 3) + "...";
-}
-
-std::string duration_text(std::int64_t us) {
-  const std::int64_t s = us / 1'000'000;
-  char buffer[32];
-  if (s % 3600 == 0 && s >= 3600)
-    std::snprintf(buffer, sizeof buffer, "%lldh", static_cast<long long>(s / 3600));
-  else if (s % 60 == 0 && s >= 60)
-    std::snprintf(buffer, sizeof buffer, "%lldm", static_cast<long long>(s / 60));
-  else
-    std::snprintf(buffer, sizeof buffer, "%llds", static_cast<long long>(s));
-  return buffer;
-}
-
-// "1 event", "2 events"
-std::string plural(std::int64_t n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
 std::string now_iso() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return msmilog::format_iso8601_utc(
       std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-}
-
-void print_summary(const Scenario& scenario, const RunResult& r) {
-  std::map<int, std::int64_t> counts;
-  std::map<int, const msmi::Event*> first;
-  for (const msmi::Event& e : r.events) {
-    ++counts[e.event_id];
-    first.emplace(e.event_id, &e);
-  }
-  std::cout << "\nEvents by ID (" << r.events.size() << " written, " << r.suppressed_events
-            << " below the logging level):\n";
-  for (const auto& [id, count] : counts) {
-    const msmi::Event& e = *first[id];
-    std::cout << "  " << pad(std::to_string(id), 6) << pad(std::string(msmi::to_string(e.type)), 12)
-              << pad(std::to_string(count), 7) << truncate(e.description, 78) << "\n";
-  }
-  std::map<msmi::Fate, int> fates;
-  for (const LedgerEntry& entry : r.ledger) ++fates[entry.fate];
-  std::cout << "\nLedger: " << plural(static_cast<std::int64_t>(r.ledger.size()), "message")
-            << " — delivered " << fates[msmi::Fate::kDelivered] << ", ndr "
-            << fates[msmi::Fate::kNdr] << ", quarantined " << fates[msmi::Fate::kQuarantined]
-            << ", pending " << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost]
-            << "\n";
-  for (const LedgerEntry& entry : r.ledger) {
-    if (entry.label.empty()) continue;
-    std::cout << "  '" << entry.label << "' " << entry.message_id << ": "
-              << msmi::to_string(entry.fate) << (entry.detail.empty() ? "" : " — " + entry.detail)
-              << "\n";
-  }
-  std::cout << "\nThreads (state at end, busy % in the last sample / over the run):\n";
-  for (const ThreadSummary& t : r.threads) {
-    if (t.role == "housekeeping" && t.mean_busy_pct < 0.05) continue;
-    std::cout << "  " << pad(std::to_string(t.thread), 4) << pad(t.role, 10)
-              << pad(std::string(msmi::to_string(t.state)), 9)
-              << pad(fixed(t.last_busy_pct, 1) + "%", 8) << fixed(t.mean_busy_pct, 1) << "%\n";
-  }
-  std::cout << "  (threads 0-3, housekeeping: idle)\n";
-  if (r.queue_samples.size() >= 2) {
-    // A dozen evenly spaced points are enough to see a backlog build up or drain.
-    const std::size_t n = r.queue_samples.size();
-    const std::size_t step = std::max<std::size_t>(1, (n + 11) / 12);
-    std::string times, p1, inqueue;
-    for (std::size_t i = step - 1; i < n; i += step) {
-      const QueueSample& q = r.queue_samples[i];
-      times += pad(duration_text(q.time_us), 6);
-      p1 += pad(std::to_string(q.p1_files), 6);
-      inqueue += pad(q.inqueue3 < 0 ? "-" : std::to_string(q.inqueue3), 6);
-    }
-    std::cout << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  "
-              << pad("P1 files", 12) << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
-    if (inqueue.find('-') != std::string::npos)
-      std::cout << "  (-: INQUEUE3 could not be read, e.g. locked)\n";
-  }
-  std::cout << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
-            << (r.crashes > 0
-                    ? " (" + std::to_string(r.crashes) + (r.crashes == 1 ? " crash)" : " crashes)")
-                    : "")
-            << "; backlog: P1 files " << r.backlog.p1_files << ", INQUEUE3 " << r.backlog.inqueue3
-            << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held
-            << "\n";
-  if (r.expectation_sets.empty()) {
-    std::cout << "\nExpectations: none for profile " << r.profile << " in " << scenario.path
-              << "\n";
-    return;
-  }
-  std::string sets;
-  for (const std::string& s : r.expectation_sets) sets += (sets.empty() ? "" : " + ") + s;
-  std::cout << "\nExpectations (" << sets << "):\n";
-  for (const ExpectationResult& e : r.expectations) {
-    std::cout << "  " << (e.passed ? "PASS " : "FAIL ") << e.what << ": " << e.actual << "\n";
-  }
 }
 
 std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
@@ -368,12 +263,9 @@ int run_command(const std::vector<std::string>& args) {
     r.options.extra_sink = writer.get();
   }
 
-  std::cout << "msmisim " << MSMISIM_VERSION << ": " << r.path
-            << (r.scenario.kb.empty() ? "" : " (KB " + r.scenario.kb + ")") << "\n";
-  if (!r.quiet && !r.scenario.description.empty()) std::cout << r.scenario.description << "\n";
-  std::cout << "seed " << r.options.seed << ", profile " << r.options.profile << ", "
-            << duration_text(r.scenario.duration_us) << " of virtual time\n";
-  std::cout << "replay: " << r.replay << "\n" << std::flush;
+  const msmireport::RunHeader header{r.path, r.options.seed, r.options.profile, r.replay};
+  msmireport::render_run_header(r.scenario, header, r.quiet, std::cout);
+  std::cout << std::flush;  // the run may take a while; say what it is before it starts
 
   // Ctrl-C or a CI timeout stops the run cleanly: the temporary postoffice is removed and the
   // run is recorded as interrupted.
@@ -404,40 +296,19 @@ int run_command(const std::vector<std::string>& args) {
       return kExitStore;
     }
   }
+  msmireport::RunOutcome outcome{verdict, wall_s, std::nullopt, r.db_path};
+  if (r.record) outcome.run_id = run_id;
   if (result.interrupted) {
-    std::cout << "\nINTERRUPTED at " << duration_text(result.virtual_duration_us)
-              << " of virtual time; " << result.events.size() << " events"
-              << (r.record ? " recorded as run " + std::to_string(run_id) + " in " + r.db_path : "")
-              << "\n";
+    msmireport::render_run_verdict(header, result, outcome, std::cout);
     return kExitInterrupted;
   }
   if (r.quiet) {
-    for (const ExpectationResult& e : result.expectations) {
-      if (!e.passed) std::cout << "  FAIL " << e.what << ": " << e.actual << "\n";
-    }
+    msmireport::render_failed_expectations(result, std::cout);
   } else {
-    print_summary(r.scenario, result);
+    msmireport::render_run_summary(r.scenario, result, std::cout);
   }
-  int passed = 0;
-  for (const ExpectationResult& e : result.expectations) passed += e.passed ? 1 : 0;
-  std::cout << "\n";
-  if (verdict == "no-expectations") {
-    std::cout << "DONE: no expectations for profile " << r.options.profile;
-  } else {
-    std::cout << (verdict == "pass" ? "PASS" : "FAIL") << ": " << passed << "/"
-              << result.expectations.size() << " expectations held";
-  }
-  std::cout << "; " << plural(static_cast<std::int64_t>(result.events.size()), "event") << " in "
-            << fixed(wall_s, 3) << " s wall time ("
-            << fixed(wall_s > 0 ? static_cast<double>(result.events.size()) / wall_s : 0.0, 0)
-            << " events/s)";
-  if (r.record) std::cout << "; recorded as run " << run_id << " in " << r.db_path;
-  std::cout << "\n";
-  if (verdict == "fail") {
-    std::cout << "replay: " << r.replay << "\n";
-    return kExitExpectations;
-  }
-  return kExitOk;
+  msmireport::render_run_verdict(header, result, outcome, std::cout);
+  return verdict == "fail" ? kExitExpectations : kExitOk;
 }
 
 }  // namespace msmisim::cli

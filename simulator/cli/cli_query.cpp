@@ -1,13 +1,11 @@
 // msmisim query and msmisim runs: read the event store, with journalctl-like filters.
-#include <algorithm>
-#include <cstdio>
 #include <iostream>
-
-#include <nlohmann/json.hpp>
 
 #include "cli_options.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
+#include "msmireport/event_listing.h"
+#include "msmireport/run_listing.h"
 
 namespace msmisim::cli {
 
@@ -34,19 +32,6 @@ example:
   msmisim runs --db msmisim.db
 
 )";
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-// Left-aligns `text` in a column of `width`, always leaving at least one blank after it.
-std::string pad(std::string text, std::size_t width) {
-  text.append(text.size() < width ? width - text.size() : 1, ' ');
-  return text;
-}
 
 int open_store(const std::string& command, const std::string& db,
                std::unique_ptr<msmilog::EventStore>* store) {
@@ -103,7 +88,7 @@ int query_command(const std::vector<std::string>& args) {
   if (!parse_command_line("query", args, options, options, {}, kQueryHelp, &vm, &exit_code)) {
     return exit_code;
   }
-  const std::string format = vm["format"].as<std::string>();
+  const msmireport::Format format = format_option(vm);
   msmilog::EventFilter filter;
   for (const char* key : {"since", "until"}) {
     if (!vm.count(key)) continue;
@@ -185,52 +170,16 @@ int query_command(const std::vector<std::string>& args) {
     return kExitOk;
   }
 
-  std::int64_t rows = 0;
-  if (format == "csv")
-    std::cout << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,"
-                 "message_id,description\n";
-  if (format == "json") std::cout << "[";
-  const msmi::Status s = store->query_events(filter, [&](const msmilog::EventRow& e) {
-    const std::string thread = e.thread < 0 ? "" : std::to_string(e.thread);
-    if (format == "table") {
-      if (rows == 0) {
-        std::cout << pad("RUN", 5) << pad("TIME", 25) << pad("ID", 7) << pad("TYPE", 12)
-                  << pad("THR", 5) << pad("MESSAGE", 24) << "DESCRIPTION\n";
-      }
-      std::cout << pad(std::to_string(e.run_id), 5) << pad(e.time, 25)
-                << pad(std::to_string(e.event_id), 7) << pad(e.type, 12) << pad(thread, 5)
-                << pad(e.message_id, 24) << e.description << "\n";
-    } else if (format == "csv") {
-      std::cout << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ','
-                << csv_field(e.computer) << ',' << csv_field(e.source) << ',' << e.event_id << ','
-                << e.type << ',' << csv_field(e.category) << ',' << e.level << ',' << thread << ','
-                << csv_field(e.message_id) << ',' << csv_field(e.description) << "\n";
-    } else {
-      nlohmann::json row = {
-          {"run_id", e.run_id},
-          {"seq", e.seq},
-          {"time", e.time},
-          {"time_us", e.time_us},
-          {"computer", e.computer},
-          {"source", e.source},
-          {"event_id", e.event_id},
-          {"type", e.type},
-          {"category", e.category},
-          {"level", e.level},
-          {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
-          {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
-          {"description", e.description}};
-      std::cout << (rows == 0 ? "\n  " : ",\n  ") << row.dump();
-    }
-    ++rows;
+  msmireport::EventListing listing(format, std::cout);
+  const msmi::Status s = store->query_events(filter, [&listing](const msmilog::EventRow& e) {
+    listing.add(e);
     return true;
   });
-  if (format == "json") std::cout << (rows == 0 ? "]\n" : "\n]\n");
+  listing.finish(s.ok() ? &std::cerr : nullptr);
   if (!s.ok()) {
     std::cerr << "msmisim query: " << s.to_string() << "\n";
     return s.is_invalid_argument() ? kExitBadInput : kExitStore;
   }
-  if (format == "table" && rows == 0) std::cerr << "(no events match)\n";
   return kExitOk;
 }
 
@@ -247,7 +196,7 @@ int runs_command(const std::vector<std::string>& args) {
   if (!parse_command_line("runs", args, options, options, {}, kRunsHelp, &vm, &exit_code)) {
     return exit_code;
   }
-  const std::string format = vm["format"].as<std::string>();
+  const msmireport::Format format = format_option(vm);
   std::unique_ptr<msmilog::EventStore> store;
   if (int rc = open_store("runs", vm["db"].as<std::string>(), &store); rc != kExitOk) return rc;
   std::vector<msmilog::RunSummary> runs;
@@ -256,45 +205,7 @@ int runs_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim runs: " << s.to_string() << "\n";
     return kExitStore;
   }
-  if (format == "json") {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : runs) {
-      out.push_back({{"run_id", r.run_id},
-                     {"scenario", r.scenario},
-                     {"scenario_sha256", r.scenario_sha256},
-                     {"seed", r.seed},
-                     {"profile", r.profile},
-                     {"defects", r.defects},
-                     {"started_at", r.started_at},
-                     {"finished_at", r.finished_at},
-                     {"verdict", r.verdict},
-                     {"event_count", r.event_count},
-                     {"virtual_duration_us", r.virtual_duration_us},
-                     {"command", r.command}});
-    }
-    std::cout << out.dump(2) << "\n";
-    return kExitOk;
-  }
-  if (format == "csv") {
-    std::cout << "run_id,scenario,profile,seed,defects,verdict,event_count,started_at,command\n";
-    for (const auto& r : runs) {
-      std::cout << r.run_id << ',' << csv_field(r.scenario) << ',' << r.profile << ',' << r.seed
-                << ',' << csv_field(r.defects) << ',' << r.verdict << ',' << r.event_count << ','
-                << r.started_at << ',' << csv_field(r.command) << "\n";
-    }
-    return kExitOk;
-  }
-  std::size_t width = 10;
-  for (const auto& r : runs) width = std::max(width, r.scenario.size() + 2);
-  std::cout << pad("RUN", 5) << pad("SCENARIO", width) << pad("PROFILE", 18) << pad("SEED", 21)
-            << pad("VERDICT", 16) << pad("EVENTS", 9) << "STARTED\n";
-  for (const auto& r : runs) {
-    std::cout << pad(std::to_string(r.run_id), 5) << pad(r.scenario, width) << pad(r.profile, 18)
-              << pad(std::to_string(r.seed), 21)
-              << pad(r.verdict.empty() ? "(unfinished)" : r.verdict, 16)
-              << pad(std::to_string(r.event_count), 9) << r.started_at << "\n";
-  }
-  if (runs.empty()) std::cerr << "(no runs recorded)\n";
+  msmireport::render_runs(runs, format, std::cout, std::cerr);
   return kExitOk;
 }
 

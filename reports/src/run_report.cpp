@@ -1,0 +1,154 @@
+#include "msmireport/run_report.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "msmi/event.h"
+#include "text_columns.h"
+
+namespace msmireport {
+
+namespace {
+
+void render_events_by_id(const msmisim::RunResult& r, std::ostream& out) {
+  std::map<int, std::int64_t> counts;
+  std::map<int, const msmi::Event*> first;
+  for (const msmi::Event& e : r.events) {
+    ++counts[e.event_id];
+    first.emplace(e.event_id, &e);
+  }
+  out << "\nEvents by ID (" << r.events.size() << " written, " << r.suppressed_events
+      << " below the logging level):\n";
+  for (const auto& [id, count] : counts) {
+    const msmi::Event& e = *first[id];
+    out << "  " << pad(std::to_string(id), 6) << pad(std::string(msmi::to_string(e.type)), 12)
+        << pad(std::to_string(count), 7) << truncate(e.description, 78) << "\n";
+  }
+}
+
+void render_ledger(const msmisim::RunResult& r, std::ostream& out) {
+  std::map<msmi::Fate, int> fates;
+  for (const msmisim::LedgerEntry& entry : r.ledger) ++fates[entry.fate];
+  out << "\nLedger: " << plural(static_cast<std::int64_t>(r.ledger.size()), "message")
+      << " — delivered " << fates[msmi::Fate::kDelivered] << ", ndr " << fates[msmi::Fate::kNdr]
+      << ", quarantined " << fates[msmi::Fate::kQuarantined] << ", pending "
+      << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost] << "\n";
+  for (const msmisim::LedgerEntry& entry : r.ledger) {
+    if (entry.label.empty()) continue;
+    out << "  '" << entry.label << "' " << entry.message_id << ": " << msmi::to_string(entry.fate)
+        << (entry.detail.empty() ? "" : " — " + entry.detail) << "\n";
+  }
+}
+
+void render_threads(const msmisim::RunResult& r, std::ostream& out) {
+  out << "\nThreads (state at end, busy % in the last sample / over the run):\n";
+  for (const msmisim::ThreadSummary& t : r.threads) {
+    if (t.role == "housekeeping" && t.mean_busy_pct < 0.05) continue;
+    out << "  " << pad(std::to_string(t.thread), 4) << pad(t.role, 10)
+        << pad(std::string(msmi::to_string(t.state)), 9) << pad(fixed(t.last_busy_pct, 1) + "%", 8)
+        << fixed(t.mean_busy_pct, 1) << "%\n";
+  }
+  out << "  (threads 0-3, housekeeping: idle)\n";
+}
+
+void render_queues(const msmisim::RunResult& r, std::ostream& out) {
+  if (r.queue_samples.size() < 2) return;
+  // A dozen evenly spaced points are enough to see a backlog build up or drain.
+  const std::size_t n = r.queue_samples.size();
+  const std::size_t step = std::max<std::size_t>(1, (n + 11) / 12);
+  std::string times, p1, inqueue;
+  for (std::size_t i = step - 1; i < n; i += step) {
+    const msmisim::QueueSample& q = r.queue_samples[i];
+    times += pad(duration_text(q.time_us), 6);
+    p1 += pad(std::to_string(q.p1_files), 6);
+    inqueue += pad(q.inqueue3 < 0 ? "-" : std::to_string(q.inqueue3), 6);
+  }
+  out << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  " << pad("P1 files", 12)
+      << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
+  if (inqueue.find('-') != std::string::npos) {
+    out << "  (-: INQUEUE3 could not be read, e.g. locked)\n";
+  }
+}
+
+void render_end_state(const msmisim::RunResult& r, std::ostream& out) {
+  out << "\nAt the end: MSMI service " << (r.service_running ? "running" : "stopped")
+      << (r.crashes > 0
+              ? " (" + std::to_string(r.crashes) + (r.crashes == 1 ? " crash)" : " crashes)")
+              : "")
+      << "; backlog: P1 files " << r.backlog.p1_files << ", INQUEUE3 " << r.backlog.inqueue3
+      << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held << "\n";
+}
+
+void render_expectations(const msmisim::Scenario& scenario, const msmisim::RunResult& r,
+                         std::ostream& out) {
+  if (r.expectation_sets.empty()) {
+    out << "\nExpectations: none for profile " << r.profile << " in " << scenario.path << "\n";
+    return;
+  }
+  std::string sets;
+  for (const std::string& s : r.expectation_sets) sets += (sets.empty() ? "" : " + ") + s;
+  out << "\nExpectations (" << sets << "):\n";
+  for (const msmisim::ExpectationResult& e : r.expectations) {
+    out << "  " << (e.passed ? "PASS " : "FAIL ") << e.what << ": " << e.actual << "\n";
+  }
+}
+
+}  // namespace
+
+void render_run_header(const msmisim::Scenario& scenario, const RunHeader& header, bool quiet,
+                       std::ostream& out) {
+  out << "msmisim " << MSMISIM_VERSION << ": " << header.scenario_path
+      << (scenario.kb.empty() ? "" : " (KB " + scenario.kb + ")") << "\n";
+  if (!quiet && !scenario.description.empty()) out << scenario.description << "\n";
+  out << "seed " << header.seed << ", profile " << header.profile << ", "
+      << duration_text(scenario.duration_us) << " of virtual time\n";
+  out << "replay: " << header.replay << "\n";
+}
+
+void render_run_summary(const msmisim::Scenario& scenario, const msmisim::RunResult& result,
+                        std::ostream& out) {
+  render_events_by_id(result, out);
+  render_ledger(result, out);
+  render_threads(result, out);
+  render_queues(result, out);
+  render_end_state(result, out);
+  render_expectations(scenario, result, out);
+}
+
+void render_failed_expectations(const msmisim::RunResult& result, std::ostream& out) {
+  for (const msmisim::ExpectationResult& e : result.expectations) {
+    if (!e.passed) out << "  FAIL " << e.what << ": " << e.actual << "\n";
+  }
+}
+
+void render_run_verdict(const RunHeader& header, const msmisim::RunResult& result,
+                        const RunOutcome& outcome, std::ostream& out) {
+  const std::string recorded =
+      outcome.run_id
+          ? "recorded as run " + std::to_string(*outcome.run_id) + " in " + outcome.db_path
+          : "";
+  if (outcome.verdict == "interrupted") {
+    out << "\nINTERRUPTED at " << duration_text(result.virtual_duration_us) << " of virtual time; "
+        << result.events.size() << " events" << (recorded.empty() ? "" : " " + recorded) << "\n";
+    return;
+  }
+  int passed = 0;
+  for (const msmisim::ExpectationResult& e : result.expectations) passed += e.passed ? 1 : 0;
+  out << "\n";
+  if (outcome.verdict == "no-expectations") {
+    out << "DONE: no expectations for profile " << header.profile;
+  } else {
+    out << (outcome.verdict == "pass" ? "PASS" : "FAIL") << ": " << passed << "/"
+        << result.expectations.size() << " expectations held";
+  }
+  const double events = static_cast<double>(result.events.size());
+  out << "; " << plural(static_cast<std::int64_t>(result.events.size()), "event") << " in "
+      << fixed(outcome.wall_s, 3) << " s wall time ("
+      << fixed(outcome.wall_s > 0 ? events / outcome.wall_s : 0.0, 0) << " events/s)";
+  if (!recorded.empty()) out << "; " << recorded;
+  out << "\n";
+  if (outcome.verdict == "fail") out << "replay: " << header.replay << "\n";
+}
+
+}  // namespace msmireport

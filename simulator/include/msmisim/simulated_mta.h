@@ -33,6 +33,10 @@ class SimulatedMta final : public msmi::MtaGateway {
 
   void add_fault(MtaFault fault) { faults_.push_back(std::move(fault)); }
   void set_running(bool running);
+  // Every open session is gone (the MTA dropped them); the MSMI must open new ones.
+  void drop_sessions() { upload_sessions_ = download_sessions_ = 0; }
+  // A put that a fault rule refused before it reached the MTA, for the counts.
+  void note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code);
   bool running() const { return running_; }
   // A message from an Exchange user waiting for the MSMI (outbound).
   void enqueue_outbound(msmi::XomMessage message) { msmi_queue_.push_back(std::move(message)); }

@@ -1,0 +1,97 @@
+// The fault layer's brain: holds the armed rules, decides at each call of a point whether a rule
+// fires (its triggers match and its chain says so), counts matches and firings per rule, and
+// carries out the actions that belong to the world (events, delays, hangs, ending the service)
+// through FaultEffects. The wrappers around the seams (faulty_file_system.h, faulty_mta.h) and
+// the engine's fault sites ask it; each carries out the action that belongs to its call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "msmi/clock.h"
+#include "msmi/event.h"
+#include "msmi/fault_sites.h"
+#include "msmi/random.h"
+#include "msmisim/fault_rule.h"
+
+namespace msmisim {
+
+// What a call of a point is about. Fields that do not apply stay empty.
+struct FaultSubject {
+  std::string_view file;  // disk: "MBG/INQUEUE3.MBG"
+  std::string_view sender;
+  const std::vector<std::string>* recipients = nullptr;
+  std::string_view subject;
+  std::size_t size = 0;
+  std::string_view msgkind;  // ipm, ndr, dirsync
+  std::string_view address;  // engine.parse_address
+};
+
+// The world's side of the actions that are not the call's own.
+class FaultEffects {
+ public:
+  virtual ~FaultEffects() = default;
+  virtual void hang(int thread) = 0;
+  // The MSMI process ends: silently, or with the SCM's 7034.
+  virtual void end_service(bool logged) = 0;
+  virtual void delay(std::int64_t us) = 0;
+  virtual void write_event(int id, const std::vector<std::string>& strings) = 0;
+};
+
+struct FaultRuleStats {
+  std::string rule;
+  std::int64_t matches = 0;  // calls whose triggers matched
+  std::int64_t fired = 0;    // … of which the chain made an action happen
+};
+
+class FaultInjector final : public msmi::FaultSites {
+ public:
+  // `clock`, `random` and `effects` must outlive the injector.
+  FaultInjector(const msmi::Clock& clock, msmi::Random& random, FaultEffects& effects,
+                std::string profile, std::vector<FaultRule> rules);
+
+  // The action for this call of `point`, or nullptr when no rule fires. World-side parts of the
+  // action (event, delay, hang, end of service) have been carried out already.
+  const Action* evaluate(std::string_view point, const FaultSubject& subject);
+
+  // msmi::FaultSites: the engine's own sites.
+  msmi::SiteVerdict at(const msmi::SiteContext& context) override;
+
+  // Who is calling and in what state the world is, for the triggers.
+  void set_thread_source(std::function<int()> source) { thread_source_ = std::move(source); }
+  void set_service_source(std::function<bool()> running) { service_running_ = std::move(running); }
+  // Every event written, for after_event.
+  void note_event(int id) { seen_events_.insert(id); }
+
+  bool empty() const { return rules_.empty(); }
+  std::vector<FaultRuleStats> stats() const;
+
+ private:
+  struct Armed {
+    FaultRule rule;
+    std::size_t term = 0;         // the chain term in force
+    std::int64_t term_fired = 0;  // firings of that term so far
+    std::int64_t matches = 0;
+    std::int64_t fired = 0;
+  };
+  bool matches(const Armed& armed, std::string_view point, const FaultSubject& subject,
+               int thread) const;
+  const Action* fire(Armed& armed, int thread);
+
+  const msmi::Clock& clock_;
+  msmi::Random& random_;
+  FaultEffects& effects_;
+  std::string profile_;
+  std::vector<Armed> rules_;
+  std::function<int()> thread_source_;
+  std::function<bool()> service_running_;
+  std::set<int> seen_events_;
+};
+
+// The file kind a trigger `kind=` matches: the folder for MAI/MA?/…, else the extension.
+std::string file_kind(std::string_view path);
+
+}  // namespace msmisim

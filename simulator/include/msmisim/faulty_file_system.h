@@ -1,0 +1,40 @@
+// The disk's fault points (disk.read, disk.write, …): a FileSystemWrapper that asks the
+// FaultInjector at every call and carries out the disk's own actions — an errno, a lock that
+// stays, a damaged file or damaged data, a full mailbag. Hangs, delays, events and the end of
+// the service are the world's, carried out by the injector itself; the call then fails with EIO.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "msmi/file_system.h"
+#include "msmi/random.h"
+#include "msmisim/fault_injector.h"
+
+namespace msmisim {
+
+class FaultyFileSystem final : public msmi::FileSystemWrapper {
+ public:
+  // `target`, `injector` and `random` must outlive this wrapper.
+  FaultyFileSystem(msmi::FileSystem& target, FaultInjector& injector, msmi::Random& random)
+      : FileSystemWrapper(target), injector_(injector), random_(random) {}
+
+  msmi::Status read_file(const std::string& path, std::string* contents) override;
+  msmi::Status write_file(const std::string& path, std::string_view contents) override;
+  msmi::Status append_file(const std::string& path, std::string_view data) override;
+  msmi::Status remove_file(const std::string& path) override;
+  msmi::Status rename_file(const std::string& from, const std::string& to) override;
+  msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
+  msmi::Status make_dirs(const std::string& dir) override;
+
+ private:
+  // The injector's action for this call; *status is set when the call must fail.
+  const Action* check(std::string_view point, const std::string& path, msmi::Status* status);
+  std::string damage(const Action& action, std::string data);
+
+  FaultInjector& injector_;
+  msmi::Random& random_;
+  std::set<std::string> locked_;  // files locked by a `lock` action, for the rest of the run
+};
+
+}  // namespace msmisim

@@ -1,0 +1,34 @@
+// The MTA's fault points (mta.open_upload, mta.put, mta.open_download, mta.read, mta.ack): an
+// MtaGateway wrapper that asks the FaultInjector at every call and carries out the MTA's own
+// actions — a XOM return code, dropped sessions, an acknowledgement that is lost.
+#pragma once
+
+#include "msmi/mta_gateway.h"
+#include "msmisim/fault_injector.h"
+#include "msmisim/simulated_mta.h"
+
+namespace msmisim {
+
+class FaultyMta final : public msmi::MtaGateway {
+ public:
+  // `target` and `injector` must outlive this wrapper.
+  FaultyMta(SimulatedMta& target, FaultInjector& injector) : target_(target), injector_(injector) {}
+
+  msmi::XomReturnCode open_upload_session() override;
+  msmi::XomReturnCode put(const msmi::XomMessage& message) override;
+  void close_upload_session() override { target_.close_upload_session(); }
+  msmi::XomReturnCode open_download_session() override;
+  msmi::XomReturnCode read_next(std::optional<msmi::XomMessage>* out) override;
+  msmi::XomReturnCode acknowledge(std::string_view message_id) override;
+  void close_download_session() override { target_.close_download_session(); }
+
+ private:
+  // Returns true when the call must fail with *code.
+  bool refuse(std::string_view point, const FaultSubject& subject, msmi::XomReturnCode* code,
+              const Action** fired = nullptr);
+
+  SimulatedMta& target_;
+  FaultInjector& injector_;
+};
+
+}  // namespace msmisim

@@ -1,0 +1,251 @@
+#include "msmisim/fault_injector.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "msmisim/simulated_mta.h"
+
+namespace msmisim {
+namespace {
+
+bool compare(std::int64_t value, TriggerOp op, std::int64_t wanted) {
+  switch (op) {
+    case TriggerOp::kEq:
+      return value == wanted;
+    case TriggerOp::kNe:
+      return value != wanted;
+    case TriggerOp::kGe:
+      return value >= wanted;
+    case TriggerOp::kLe:
+      return value <= wanted;
+    case TriggerOp::kGt:
+      return value > wanted;
+    case TriggerOp::kLt:
+      return value < wanted;
+    case TriggerOp::kGlob:
+      return false;
+  }
+  return false;
+}
+
+bool equal_nocase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool text_matches(std::string_view value, const Trigger& t) {
+  switch (t.op) {
+    case TriggerOp::kGlob:
+      return glob_match(t.text, value);
+    case TriggerOp::kEq:
+      return equal_nocase(t.text, value);
+    case TriggerOp::kNe:
+      return !equal_nocase(t.text, value);
+    default:
+      return false;
+  }
+}
+
+std::string_view charset_of(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })
+             ? "8bit"
+             : "ascii";
+}
+
+}  // namespace
+
+std::string file_kind(std::string_view path) {
+  const std::size_t slash = path.find('/');
+  std::string kind(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash));
+  if (kind.empty() || kind == "BAD" || kind == "QUARANTINE") {
+    const std::size_t dot = path.rfind('.');
+    kind = dot == std::string_view::npos ? "" : std::string(path.substr(dot + 1));
+  }
+  for (char& c : kind) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return kind;
+}
+
+FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random,
+                             FaultEffects& effects, std::string profile,
+                             std::vector<FaultRule> rules)
+    : clock_(clock), random_(random), effects_(effects), profile_(std::move(profile)) {
+  for (FaultRule& rule : rules) rules_.push_back(Armed{std::move(rule)});
+}
+
+bool FaultInjector::matches(const Armed& armed, std::string_view point,
+                            const FaultSubject& s, int thread) const {
+  const FaultRule& rule = armed.rule;
+  if (std::find(rule.points.begin(), rule.points.end(), point) == rule.points.end()) return false;
+  const std::int64_t now = clock_.now_us();
+  for (const Trigger& t : rule.triggers) {
+    bool ok = true;
+    switch (t.key) {
+      case TriggerKey::kSender:
+        ok = text_matches(s.sender, t);
+        break;
+      case TriggerKey::kRcpt:
+        ok = s.recipients != nullptr &&
+             std::any_of(s.recipients->begin(), s.recipients->end(),
+                         [&](const std::string& r) { return text_matches(r, t); });
+        if (t.op == TriggerOp::kNe)  // "no recipient is X"
+          ok = s.recipients == nullptr ||
+               std::none_of(s.recipients->begin(), s.recipients->end(),
+                            [&](const std::string& r) { return equal_nocase(t.text, r); });
+        break;
+      case TriggerKey::kSubject:
+        ok = text_matches(s.subject, t);
+        break;
+      case TriggerKey::kFile:
+        ok = text_matches(s.file, t);
+        break;
+      case TriggerKey::kFileKind:
+        ok = text_matches(file_kind(s.file), t);
+        break;
+      case TriggerKey::kMsgKind:
+        ok = text_matches(s.msgkind, t);
+        break;
+      case TriggerKey::kThread:
+        ok = compare(thread, t.op, t.number);
+        break;
+      case TriggerKey::kNth:
+      case TriggerKey::kAfter:
+        break;  // counted in evaluate(), once every other trigger matched
+      case TriggerKey::kFrom:
+        ok = now >= t.number;
+        break;
+      case TriggerKey::kUntil:
+        ok = now < t.number;
+        break;
+      case TriggerKey::kService:
+        ok = service_running_ && (service_running_() == (t.text == "running")) == (t.op != TriggerOp::kNe);
+        break;
+      case TriggerKey::kProfile:
+        ok = text_matches(profile_, t);
+        break;
+      case TriggerKey::kAfterEvent:
+        ok = seen_events_.count(static_cast<int>(t.number)) != 0;
+        break;
+      case TriggerKey::kRcpts:
+        ok = compare(s.recipients ? static_cast<std::int64_t>(s.recipients->size()) : 0, t.op,
+                     t.number);
+        break;
+      case TriggerKey::kSize:
+        ok = compare(static_cast<std::int64_t>(s.size), t.op, t.number);
+        break;
+      case TriggerKey::kSenderLen:
+        ok = compare(static_cast<std::int64_t>(s.sender.size()), t.op, t.number);
+        break;
+      case TriggerKey::kRcptLen: {
+        std::int64_t longest = 0;
+        if (s.recipients != nullptr) {
+          for (const std::string& r : *s.recipients)
+            longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(r.size()));
+        }
+        ok = compare(longest, t.op, t.number);
+        break;
+      }
+      case TriggerKey::kAddress:
+        ok = text_matches(s.address, t);
+        break;
+      case TriggerKey::kCharset:
+        ok = text_matches(charset_of(s.subject), t);
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject& subject) {
+  const int thread = thread_source_ ? thread_source_() : -1;
+  for (Armed& armed : rules_) {
+    if (!matches(armed, point, subject, thread)) continue;
+    ++armed.matches;
+    bool counted = true;
+    for (const Trigger& t : armed.rule.triggers) {
+      if (t.key == TriggerKey::kNth) counted = counted && armed.matches == t.number;
+      if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
+    }
+    if (!counted) continue;
+    if (const Action* action = fire(armed, thread)) return action;
+  }
+  return nullptr;
+}
+
+const Action* FaultInjector::fire(Armed& armed, int thread) {
+  auto& chain = armed.rule.chain;
+  if (armed.term >= chain.size()) return nullptr;
+  const ChainTerm& term = chain[armed.term];
+  if (term.action.kind == ActionKind::kOff) return nullptr;
+  if (term.percent && random_.unit() * 100.0 >= *term.percent) return nullptr;
+  ++armed.fired;
+  if (term.count && ++armed.term_fired >= *term.count) {
+    ++armed.term;
+    armed.term_fired = 0;
+  }
+  const Action& action = term.action;
+  switch (action.kind) {
+    case ActionKind::kEvent:
+      effects_.write_event(action.event_id, action.strings);
+      break;
+    case ActionKind::kDelay:
+      effects_.delay(action.delay_us);
+      break;
+    case ActionKind::kHang:
+      effects_.hang(thread);
+      break;
+    case ActionKind::kTerminate:
+    case ActionKind::kStop:
+      effects_.end_service(action.kind == ActionKind::kStop);
+      break;
+    default:
+      break;
+  }
+  return &action;
+}
+
+msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {
+  FaultSubject subject;
+  subject.sender = c.sender;
+  subject.recipients = &c.recipients;
+  subject.subject = c.subject;
+  subject.size = c.size;
+  subject.msgkind = c.kind;
+  subject.address = c.address;
+  subject.file = c.mailbag;
+  const Action* action = evaluate(msmi::to_string(c.site), subject);
+  msmi::SiteVerdict verdict;
+  if (action == nullptr) return verdict;
+  using K = msmi::SiteVerdict::Kind;
+  switch (action->kind) {
+    case ActionKind::kFail:
+      verdict.kind = K::kFail;
+      break;
+    case ActionKind::kAccessViolation:
+      verdict.kind = K::kAccessViolation;
+      verdict.read_address = action->address;
+      break;
+    case ActionKind::kLeaveInQueue:
+      verdict.kind = K::kLeaveInQueue;
+      break;
+    case ActionKind::kHang:
+    case ActionKind::kTerminate:
+    case ActionKind::kStop:
+      verdict.kind = K::kHang;  // the world has hung the thread or ended the process: stop here
+      break;
+    default:
+      break;  // events and the end of the service were carried out by the world
+  }
+  verdict.reason = "fault rule " + std::string(msmi::to_string(c.site));
+  return verdict;
+}
+
+std::vector<FaultRuleStats> FaultInjector::stats() const {
+  std::vector<FaultRuleStats> out;
+  for (const Armed& armed : rules_) out.push_back({armed.rule.text, armed.matches, armed.fired});
+  return out;
+}
+
+}  // namespace msmisim

@@ -1,0 +1,457 @@
+// The one-line fault rule grammar:
+//
+//   rule    := point [ '[' trigger { ',' trigger } ']' ] '=' chain
+//   trigger := key op value          op := '~' | '=' | '!=' | '>=' | '<=' | '>' | '<'
+//   chain   := term { '->' term }
+//   term    := [ number '%' ] [ integer '*' ] action [ '(' arg { ',' arg } ')' ]
+//   value, arg := '"' text '"' | a bare run of characters up to the next delimiter
+//
+// Errors carry the 1-based column of the offending character.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+
+#include "msmi/event_catalogue.h"
+#include "msmi/fault_sites.h"
+#include "msmilog/time_format.h"
+#include "msmisim/fault_rule.h"
+#include "msmisim/simulated_mta.h"
+
+namespace msmisim {
+namespace {
+
+using msmi::Status;
+
+struct ParseError {
+  std::size_t offset;
+  std::string message;
+};
+
+const std::map<std::string_view, TriggerKey>& trigger_keys() {
+  static const std::map<std::string_view, TriggerKey> kKeys = {
+      {"sender", TriggerKey::kSender},        {"rcpt", TriggerKey::kRcpt},
+      {"subject", TriggerKey::kSubject},      {"file", TriggerKey::kFile},
+      {"kind", TriggerKey::kFileKind},        {"msgkind", TriggerKey::kMsgKind},
+      {"thread", TriggerKey::kThread},        {"nth", TriggerKey::kNth},
+      {"after", TriggerKey::kAfter},          {"from", TriggerKey::kFrom},
+      {"until", TriggerKey::kUntil},          {"service", TriggerKey::kService},
+      {"profile", TriggerKey::kProfile},      {"after_event", TriggerKey::kAfterEvent},
+      {"rcpts", TriggerKey::kRcpts},          {"size", TriggerKey::kSize},
+      {"sender_len", TriggerKey::kSenderLen}, {"rcpt_len", TriggerKey::kRcptLen},
+      {"address", TriggerKey::kAddress},      {"charset", TriggerKey::kCharset},
+  };
+  return kKeys;
+}
+
+const std::map<std::string_view, ActionKind>& action_names() {
+  static const std::map<std::string_view, ActionKind> kNames = {
+      {"off", ActionKind::kOff},
+      {"return", ActionKind::kReturn},
+      {"error", ActionKind::kError},
+      {"delay", ActionKind::kDelay},
+      {"drop_session", ActionKind::kDropSession},
+      {"hang", ActionKind::kHang},
+      {"terminate", ActionKind::kTerminate},
+      {"stop", ActionKind::kStop},
+      {"access_violation", ActionKind::kAccessViolation},
+      {"leave_in_queue", ActionKind::kLeaveInQueue},
+      {"fail", ActionKind::kFail},
+      {"truncate", ActionKind::kTruncate},
+      {"garble", ActionKind::kGarble},
+      {"replace", ActionKind::kReplace},
+      {"lock", ActionKind::kLock},
+      {"fill", ActionKind::kFill},
+      {"event", ActionKind::kEvent},
+  };
+  return kNames;
+}
+
+std::string join_keys(const auto& map) {
+  std::string out;
+  for (const auto& [name, value] : map) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+bool numeric(TriggerKey key) {
+  switch (key) {
+    case TriggerKey::kThread:
+    case TriggerKey::kNth:
+    case TriggerKey::kAfter:
+    case TriggerKey::kFrom:
+    case TriggerKey::kUntil:
+    case TriggerKey::kAfterEvent:
+    case TriggerKey::kRcpts:
+    case TriggerKey::kSize:
+    case TriggerKey::kSenderLen:
+    case TriggerKey::kRcptLen:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool parse_int(std::string_view text, std::int64_t* out) {
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  void rule(FaultRule* out) {
+    skip_space();
+    const std::size_t point_at = pos_;
+    out->point = word("a point such as mta.put or disk.read");
+    resolve_point(out, point_at);
+    skip_space();
+    if (peek() == '[') {
+      ++pos_;
+      while (true) {
+        out->triggers.push_back(trigger());
+        skip_space();
+        if (peek() == ',') {
+          ++pos_;
+          continue;
+        }
+        expect(']', "',' or ']' after a trigger");
+        break;
+      }
+    }
+    skip_space();
+    expect('=', "'=' and an action chain after the point");
+    while (true) {
+      out->chain.push_back(term(*out));
+      skip_space();
+      if (text_.substr(pos_, 2) == "->") {
+        pos_ += 2;
+        continue;
+      }
+      break;
+    }
+    skip_space();
+    if (pos_ != text_.size()) fail("unexpected text after the action chain");
+  }
+
+ private:
+  [[noreturn]] void fail(std::string message, std::size_t at = std::string::npos) {
+    throw ParseError{at == std::string::npos ? pos_ : at, std::move(message)};
+  }
+  char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  void expect(char c, const std::string& what) {
+    if (peek() != c) fail("expected " + what);
+    ++pos_;
+  }
+  // A name: letters, digits, '_', '.', '*', '?'.
+  std::string word(const std::string& what) {
+    const std::size_t start = pos_;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '*' ||
+          c == '?')
+        ++pos_;
+      else
+        break;
+    }
+    if (pos_ == start) fail("expected " + what);
+    return std::string(text_.substr(start, pos_ - start));
+  }
+  // A value: "quoted" (with \" and \\) or a bare run up to one of `stops`.
+  std::string value(std::string_view stops) {
+    skip_space();
+    if (peek() == '"') {
+      const std::size_t open = pos_++;
+      std::string out;
+      while (pos_ < text_.size() && text_[pos_] != '"') {
+        if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+        out.push_back(text_[pos_++]);
+      }
+      if (pos_ >= text_.size()) fail("unterminated quoted value", open);
+      ++pos_;
+      return out;
+    }
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && stops.find(text_[pos_]) == std::string_view::npos) ++pos_;
+    std::string out(text_.substr(start, pos_ - start));
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    return out;
+  }
+
+  void resolve_point(FaultRule* out, std::size_t at) {
+    for (const std::string& known : fault_points()) {
+      if (glob_match(out->point, known)) out->points.push_back(known);
+    }
+    if (out->points.empty()) {
+      fail("unknown point '" + out->point + "' (points: " + [] {
+        std::string all;
+        for (const std::string& p : fault_points()) all += (all.empty() ? "" : ", ") + p;
+        return all;
+      }() + ")", at);
+    }
+    const auto cls = [](const std::string& p) {
+      return p.starts_with("disk.") ? PointClass::kDisk
+             : p.starts_with("mta.") ? PointClass::kMta
+                                     : PointClass::kEngine;
+    };
+    out->point_class = cls(out->points.front());
+    for (const std::string& p : out->points) {
+      if (cls(p) != out->point_class) fail("a point glob must stay within disk.*, mta.* or engine.*", at);
+    }
+  }
+
+  Trigger trigger() {
+    skip_space();
+    Trigger t;
+    const std::size_t start = pos_;
+    const std::string key = word("a trigger such as rcpt~*@bad.example or nth=2");
+    const auto it = trigger_keys().find(key);
+    if (it == trigger_keys().end())
+      fail("unknown trigger '" + key + "' (triggers: " + join_keys(trigger_keys()) + ")", start);
+    t.key = it->second;
+    skip_space();
+    const std::size_t op_at = pos_;
+    const std::string_view rest = text_.substr(pos_);
+    if (rest.starts_with("!=")) t.op = TriggerOp::kNe, pos_ += 2;
+    else if (rest.starts_with(">=")) t.op = TriggerOp::kGe, pos_ += 2;
+    else if (rest.starts_with("<=")) t.op = TriggerOp::kLe, pos_ += 2;
+    else if (rest.starts_with("~")) t.op = TriggerOp::kGlob, pos_ += 1;
+    else if (rest.starts_with("=")) t.op = TriggerOp::kEq, pos_ += 1;
+    else if (rest.starts_with(">")) t.op = TriggerOp::kGt, pos_ += 1;
+    else if (rest.starts_with("<")) t.op = TriggerOp::kLt, pos_ += 1;
+    else fail("expected an operator (~ = != >= <= > <) after '" + key + "'");
+    const std::size_t value_at = pos_;
+    t.text = value(",]");
+    if (t.text.empty()) fail("expected a value after the operator", value_at);
+    t.source = std::string(text_.substr(start, pos_ - start));
+    if (numeric(t.key)) {
+      if (t.op == TriggerOp::kGlob) fail("'" + key + "' is a number: use = != >= <= > <", op_at);
+      bool ok = (t.key == TriggerKey::kFrom || t.key == TriggerKey::kUntil)
+                    ? msmilog::parse_duration_us(t.text, &t.number)
+                    : parse_int(t.text, &t.number);
+      if (!ok)
+        fail(std::string("expected ") +
+                 (t.key == TriggerKey::kFrom || t.key == TriggerKey::kUntil
+                      ? "a duration such as 90s or 10m"
+                      : "a whole number") +
+                 " for '" + key + "', got '" + t.text + "'",
+             value_at);
+      if (t.key == TriggerKey::kAfterEvent && msmi::find_event_spec(static_cast<int>(t.number)) == nullptr)
+        fail("after_event names event " + t.text + ", which is not in the catalogue", value_at);
+    } else if (t.op != TriggerOp::kGlob && t.op != TriggerOp::kEq && t.op != TriggerOp::kNe) {
+      fail("'" + key + "' is text: use ~ (glob), = or !=", op_at);
+    }
+    if (t.key == TriggerKey::kService && t.text != "running" && t.text != "stopped")
+      fail("service is 'running' or 'stopped'", value_at);
+    return t;
+  }
+
+  ChainTerm term(const FaultRule& rule) {
+    skip_space();
+    ChainTerm term;
+    // [P%][N*] in either order.
+    for (int i = 0; i < 2; ++i) {
+      const std::size_t start = pos_;
+      while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) ++pos_;
+      if (pos_ == start) break;
+      const std::string number(text_.substr(start, pos_ - start));
+      if (peek() == '%') {
+        ++pos_;
+        const double p = std::strtod(number.c_str(), nullptr);
+        if (term.percent || p <= 0 || p > 100) fail("a percentage is above 0 and at most 100", start);
+        term.percent = p;
+      } else if (peek() == '*') {
+        ++pos_;
+        std::int64_t n = 0;
+        if (term.count || !parse_int(number, &n) || n < 1 || n > 1'000'000'000)
+          fail("a count is a whole number of at least 1", start);
+        term.count = static_cast<int>(n);
+      } else {
+        fail("expected '%' or '*' after a number in an action chain");
+      }
+    }
+    const std::size_t action_at = pos_;
+    const std::string name = word("an action such as return(0x15), error(EIO), hang or off");
+    const auto it = action_names().find(name);
+    if (it == action_names().end())
+      fail("unknown action '" + name + "' (actions: " + join_keys(action_names()) + ")", action_at);
+    std::vector<std::string> args;
+    std::vector<std::size_t> arg_at;
+    skip_space();
+    if (peek() == '(') {
+      ++pos_;
+      skip_space();
+      if (peek() != ')') {
+        while (true) {
+          skip_space();
+          arg_at.push_back(pos_);
+          args.push_back(value(",)"));
+          skip_space();
+          if (peek() == ',') {
+            ++pos_;
+            continue;
+          }
+          break;
+        }
+      }
+      expect(')', "',' or ')' in the action's arguments");
+    }
+    term.action = action(it->second, name, args, arg_at, action_at, rule);
+    return term;
+  }
+
+  Action action(ActionKind kind, const std::string& name, const std::vector<std::string>& args,
+                const std::vector<std::size_t>& arg_at, std::size_t at, const FaultRule& rule) {
+    Action a;
+    a.kind = kind;
+    auto want_args = [&](std::size_t min, std::size_t max, const char* form) {
+      if (args.size() < min || args.size() > max) fail(name + " takes " + form, at);
+    };
+    auto only = [&](bool allowed, const char* where) {
+      if (!allowed) fail(name + " is not available at " + rule.point + " (only at " + where + ")", at);
+    };
+    const PointClass cls = rule.point_class;
+    const bool disk_data = std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
+      return p == "disk.read" || p == "disk.write" || p == "disk.append";
+    });
+    switch (kind) {
+      case ActionKind::kOff:
+      case ActionKind::kHang:
+      case ActionKind::kTerminate:
+      case ActionKind::kStop:
+      case ActionKind::kGarble:
+      case ActionKind::kLock:
+      case ActionKind::kFill:
+      case ActionKind::kFail:
+      case ActionKind::kDropSession:
+        want_args(0, 0, "no arguments");
+        if (kind == ActionKind::kGarble) only(disk_data, "disk.read, disk.write, disk.append");
+        if (kind == ActionKind::kLock) only(cls == PointClass::kDisk, "disk.*");
+        if (kind == ActionKind::kFill)
+          only(std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
+                 return p == "disk.write" || p == "disk.append";
+               }), "disk.write, disk.append");
+        if (kind == ActionKind::kFail) only(cls == PointClass::kEngine, "engine.*");
+        if (kind == ActionKind::kDropSession) only(cls == PointClass::kMta, "mta.*");
+        break;
+      case ActionKind::kLeaveInQueue:
+        want_args(0, 0, "no arguments");
+        only(std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
+               return p == "engine.convert_inbound" || p == "engine.convert_outbound" ||
+                      p == "mta.ack";
+             }), "engine.convert_inbound, engine.convert_outbound, mta.ack");
+        break;
+      case ActionKind::kReturn:
+        want_args(1, 1, "one XOM return code: return(0x15)");
+        only(cls == PointClass::kMta, "mta.*");
+        if (!msmi::parse_xom_return_code(args[0], a.code))
+          fail("unknown XOM return code '" + args[0] + "' (0x00, 0x04, 0x05, 0x13, 0x15, 0x16)", arg_at[0]);
+        break;
+      case ActionKind::kError: {
+        want_args(1, 1, "one error: error(EIO)");
+        only(cls == PointClass::kDisk, "disk.*");
+        static const char* kErrors[] = {"EIO", "ENOSPC", "EBUSY", "ENOENT", "EACCES"};
+        if (std::find(std::begin(kErrors), std::end(kErrors), args[0]) == std::end(kErrors))
+          fail("unknown error '" + args[0] + "' (EIO, ENOSPC, EBUSY, ENOENT, EACCES)", arg_at[0]);
+        a.error = args[0];
+        break;
+      }
+      case ActionKind::kDelay:
+        want_args(1, 1, "one duration: delay(2s)");
+        if (!msmilog::parse_duration_us(args[0], &a.delay_us) || a.delay_us <= 0)
+          fail("expected a duration such as 2s or 500ms, got '" + args[0] + "'", arg_at[0]);
+        break;
+      case ActionKind::kAccessViolation: {
+        want_args(0, 1, "an optional read address: access_violation(0x24)");
+        only(cls == PointClass::kEngine, "engine.*");
+        a.address = 0;
+        if (!args.empty()) {
+          std::string hex = args[0];
+          if (hex.starts_with("0x") || hex.starts_with("0X")) hex = hex.substr(2);
+          std::uint32_t value = 0;
+          const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
+          if (hex.empty() || ec != std::errc() || end != hex.data() + hex.size())
+            fail("expected a hexadecimal address such as 0x24, got '" + args[0] + "'", arg_at[0]);
+          a.address = value;
+        }
+        break;
+      }
+      case ActionKind::kTruncate: {
+        want_args(1, 1, "a size in bytes: truncate(16)");
+        only(disk_data, "disk.read, disk.write, disk.append");
+        if (!parse_int(args[0], &a.size) || a.size < 0)
+          fail("expected a size in bytes, got '" + args[0] + "'", arg_at[0]);
+        break;
+      }
+      case ActionKind::kReplace:
+        want_args(1, 1, "the new contents: replace(\"text\")");
+        only(disk_data, "disk.read, disk.write, disk.append");
+        a.text = args[0];
+        break;
+      case ActionKind::kEvent: {
+        if (args.empty()) fail("event takes an event ID and its insertion strings: event(2342, \"0x15\")", at);
+        std::int64_t id = 0;
+        if (!parse_int(args[0], &id) || msmi::find_event_spec(static_cast<int>(id)) == nullptr)
+          fail("event " + args[0] + " is not in the catalogue", arg_at[0]);
+        a.event_id = static_cast<int>(id);
+        a.strings.assign(args.begin() + 1, args.end());
+        break;
+      }
+    }
+    return a;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+const std::vector<std::string>& fault_points() {
+  static const std::vector<std::string> kPoints = [] {
+    std::vector<std::string> points = {
+        "disk.read",        "disk.write",  "disk.append",       "disk.remove", "disk.rename",
+        "disk.list",        "disk.mkdir",  "mta.open_upload",   "mta.put",     "mta.open_download",
+        "mta.read",         "mta.ack",
+    };
+    for (int i = 0; i < msmi::kSiteCount; ++i)
+      points.emplace_back(msmi::to_string(static_cast<msmi::Site>(i)));
+    return points;
+  }();
+  return kPoints;
+}
+
+std::string_view to_string(ActionKind kind) {
+  for (const auto& [name, value] : action_names()) {
+    if (value == kind) return name;
+  }
+  return "?";
+}
+
+std::string_view to_string(TriggerKey key) {
+  for (const auto& [name, value] : trigger_keys()) {
+    if (value == key) return name;
+  }
+  return "?";
+}
+
+Status parse_fault_rule(std::string_view text, FaultRule* rule, int* error_column) {
+  *rule = FaultRule{};
+  rule->text = std::string(text);
+  try {
+    Parser(text).rule(rule);
+  } catch (const ParseError& e) {
+    if (error_column != nullptr) *error_column = static_cast<int>(e.offset) + 1;
+    return Status::InvalidArgument(e.message);
+  }
+  return Status::Ok();
+}
+
+}  // namespace msmisim

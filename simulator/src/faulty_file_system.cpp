@@ -1,0 +1,127 @@
+#include "msmisim/faulty_file_system.h"
+
+namespace msmisim {
+using msmi::Status;
+
+const Action* FaultyFileSystem::check(std::string_view point, const std::string& path,
+                                      Status* status) {
+  *status = Status::Ok();
+  if (locked_.count(path) != 0) {
+    *status = Status::Busy(path + ": locked by another process (fault rule)");
+    return nullptr;
+  }
+  FaultSubject subject;
+  subject.file = path;
+  const Action* action = injector_.evaluate(point, subject);
+  if (action == nullptr) return nullptr;
+  const std::string where = path + " (fault rule " + std::string(point) + ")";
+  switch (action->kind) {
+    case ActionKind::kError:
+      if (action->error == "ENOSPC")
+        *status = Status::Full(where + ": no space left on the device");
+      else if (action->error == "EBUSY")
+        *status = Status::Busy(where + ": in use by another process");
+      else if (action->error == "ENOENT")
+        *status = Status::NotFound(where + ": no such file");
+      else if (action->error == "EACCES")
+        *status = Status::IoError(where + ": access denied");
+      else
+        *status = Status::IoError(where + ": input/output error");
+      break;
+    case ActionKind::kLock:
+      locked_.insert(path);
+      *status = Status::Busy(path + ": locked by another process (fault rule)");
+      break;
+    case ActionKind::kFill:
+      *status = Status::Full(where + ": the mailbag is full");
+      break;
+    case ActionKind::kHang:
+    case ActionKind::kTerminate:
+    case ActionKind::kStop:
+      *status = Status::IoError(where + ": the call never returned");
+      break;
+    default:
+      break;
+  }
+  return action;
+}
+
+std::string FaultyFileSystem::damage(const Action& action, std::string data) {
+  switch (action.kind) {
+    case ActionKind::kTruncate:
+      if (static_cast<std::int64_t>(data.size()) > action.size)
+        data.resize(static_cast<std::size_t>(action.size));
+      break;
+    case ActionKind::kGarble:
+      // Flip a few seeded bytes: enough for any checksum to notice.
+      for (int i = 0; i < 4 && !data.empty(); ++i)
+        data[random_.uniform(data.size())] ^= static_cast<char>(0x5A);
+      break;
+    case ActionKind::kReplace:
+      data = action.text;
+      break;
+    default:
+      break;
+  }
+  return data;
+}
+
+Status FaultyFileSystem::read_file(const std::string& path, std::string* contents) {
+  Status s;
+  const Action* action = check("disk.read", path, &s);
+  if (!s.ok()) return s;
+  if (action != nullptr && (action->kind == ActionKind::kTruncate ||
+                            action->kind == ActionKind::kGarble ||
+                            action->kind == ActionKind::kReplace)) {
+    // The file itself is damaged on disk, so every later reader sees the same damage.
+    std::string data;
+    s = target().read_file(path, &data);
+    if (!s.ok()) return s;
+    s = target().write_file(path, damage(*action, std::move(data)));
+    if (!s.ok()) return s;
+  }
+  return target().read_file(path, contents);
+}
+
+Status FaultyFileSystem::write_file(const std::string& path, std::string_view contents) {
+  Status s;
+  const Action* action = check("disk.write", path, &s);
+  if (!s.ok()) return s;
+  if (action != nullptr) return target().write_file(path, damage(*action, std::string(contents)));
+  return target().write_file(path, contents);
+}
+
+Status FaultyFileSystem::append_file(const std::string& path, std::string_view data) {
+  Status s;
+  const Action* action = check("disk.append", path, &s);
+  if (!s.ok()) return s;
+  if (action != nullptr) return target().append_file(path, damage(*action, std::string(data)));
+  return target().append_file(path, data);
+}
+
+Status FaultyFileSystem::remove_file(const std::string& path) {
+  Status s;
+  check("disk.remove", path, &s);
+  return s.ok() ? target().remove_file(path) : s;
+}
+
+Status FaultyFileSystem::rename_file(const std::string& from, const std::string& to) {
+  Status s;
+  check("disk.rename", from, &s);
+  if (s.ok() && locked_.count(to) != 0) s = Status::Busy(to + ": locked by another process (fault rule)");
+  return s.ok() ? target().rename_file(from, to) : s;
+}
+
+Status FaultyFileSystem::list_dir(const std::string& dir, std::vector<std::string>* names) {
+  Status s;
+  check("disk.list", dir, &s);
+  return s.ok() ? target().list_dir(dir, names) : s;
+}
+
+Status FaultyFileSystem::make_dirs(const std::string& dir) {
+  Status s;
+  check("disk.mkdir", dir, &s);
+  return s.ok() ? target().make_dirs(dir) : s;
+}
+
+}  // namespace msmisim

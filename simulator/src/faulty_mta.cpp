@@ -1,0 +1,69 @@
+#include "msmisim/faulty_mta.h"
+
+namespace msmisim {
+using msmi::XomReturnCode;
+
+bool FaultyMta::refuse(std::string_view point, const FaultSubject& subject, XomReturnCode* code,
+                       const Action** fired) {
+  const Action* action = injector_.evaluate(point, subject);
+  if (fired != nullptr) *fired = action;
+  if (action == nullptr) return false;
+  switch (action->kind) {
+    case ActionKind::kReturn:
+      *code = action->code;
+      return true;
+    case ActionKind::kDropSession:
+      target_.drop_sessions();
+      *code = XomReturnCode::kNetworkError;
+      return true;
+    case ActionKind::kHang:
+    case ActionKind::kTerminate:
+    case ActionKind::kStop:
+      *code = XomReturnCode::kNetworkError;  // the caller never sees an answer
+      return true;
+    default:
+      return false;
+  }
+}
+
+XomReturnCode FaultyMta::open_upload_session() {
+  XomReturnCode code;
+  return refuse("mta.open_upload", {}, &code) ? code : target_.open_upload_session();
+}
+
+XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
+  FaultSubject subject;
+  subject.sender = message.originator;
+  subject.recipients = &message.recipients;
+  subject.subject = message.subject;
+  subject.size = message.body.size();
+  subject.msgkind = message.is_ndr ? "ndr" : "ipm";
+  XomReturnCode code;
+  if (refuse("mta.put", subject, &code)) {
+    target_.note_refused(message, code);
+    return code;
+  }
+  return target_.put(message);
+}
+
+XomReturnCode FaultyMta::open_download_session() {
+  XomReturnCode code;
+  return refuse("mta.open_download", {}, &code) ? code : target_.open_download_session();
+}
+
+XomReturnCode FaultyMta::read_next(std::optional<msmi::XomMessage>* out) {
+  XomReturnCode code;
+  out->reset();
+  return refuse("mta.read", {}, &code) ? code : target_.read_next(out);
+}
+
+XomReturnCode FaultyMta::acknowledge(std::string_view message_id) {
+  XomReturnCode code;
+  const Action* fired = nullptr;
+  if (refuse("mta.ack", {}, &code, &fired)) return code;
+  // A lost acknowledgement: the MTA answers success but keeps the message.
+  if (fired != nullptr && fired->kind == ActionKind::kLeaveInQueue) return XomReturnCode::kSuccess;
+  return target_.acknowledge(message_id);
+}
+
+}  // namespace msmisim

@@ -16,7 +16,9 @@ namespace {
 constexpr const char* kQueryHelp = R"(usage: msmisim query [options]
 
 Lists recorded events, oldest first, with journalctl-like filters. Filters combine with AND;
---event-id may be given several times (any of them).
+--event-id may be given several times (any of them). json and csv include each event's
+insertion strings ("strings", the values the description was rendered from) and binary data
+("data", hex).
 
 examples:
   msmisim query --event-id 2342 --event-id 2553 --limit 8
@@ -40,6 +42,18 @@ std::string csv_field(const std::string& text) {
   std::string out = "\"";
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+// The event's binary data as Event Viewer's "Bytes" view shows it, lower-case hex.
+std::string hex_bytes(const std::string& bytes) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
+  }
+  return out;
 }
 
 // Left-aligns `text` in a column of `width`, always leaving at least one blank after it.
@@ -188,7 +202,7 @@ int query_command(const std::vector<std::string>& args) {
   std::int64_t rows = 0;
   if (format == "csv")
     std::cout << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,"
-                 "message_id,description\n";
+                 "message_id,description,strings,data\n";
   if (format == "json") std::cout << "[";
   const msmi::Status s = store->query_events(filter, [&](const msmilog::EventRow& e) {
     const std::string thread = e.thread < 0 ? "" : std::to_string(e.thread);
@@ -204,7 +218,10 @@ int query_command(const std::vector<std::string>& args) {
       std::cout << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ','
                 << csv_field(e.computer) << ',' << csv_field(e.source) << ',' << e.event_id << ','
                 << e.type << ',' << csv_field(e.category) << ',' << e.level << ',' << thread << ','
-                << csv_field(e.message_id) << ',' << csv_field(e.description) << "\n";
+                << csv_field(e.message_id) << ',' << csv_field(e.description) << ','
+                << csv_field(nlohmann::json(e.strings).dump(
+                       -1, ' ', false, nlohmann::json::error_handler_t::replace))
+                << ',' << hex_bytes(e.data) << "\n";
     } else {
       nlohmann::json row = {
           {"run_id", e.run_id},
@@ -219,8 +236,12 @@ int query_command(const std::vector<std::string>& args) {
           {"level", e.level},
           {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
           {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
-          {"description", e.description}};
-      std::cout << (rows == 0 ? "\n  " : ",\n  ") << row.dump();
+          {"description", e.description},
+          {"strings", e.strings},
+          {"data", e.data.empty() ? nlohmann::json() : nlohmann::json(hex_bytes(e.data))}};
+      // Texts are bytes as the log recorded them; invalid UTF-8 must not end the listing.
+      std::cout << (rows == 0 ? "\n  " : ",\n  ")
+                << row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     ++rows;
     return true;

@@ -176,8 +176,8 @@ class World {
   }
 
   void note(const std::string& text) {
-    interchange_.context().logger.log(*find_any_event_spec(msmi::event_id::kOperatorAction), -1,
-                                      "", {text});
+    interchange_.context().logger.log(*find_any_event_spec(msmi::event_id::kOperatorAction), -1, "",
+                                      {text});
   }
 
   void set_mta(bool running) {

@@ -328,6 +328,8 @@ void TestCli::query_filters_and_formats() {
   for (const QJsonValue& row : rows) {
     QCOMPARE(row.toObject()["event_id"].toInt(), 2342);
     QCOMPARE(row.toObject()["thread"].toInt(), 5);
+    // The insertion strings the description was rendered from.
+    QCOMPARE(row.toObject()["strings"].toArray(), QJsonArray{"0x15"});
   }
   r = msmisim({"query", "--db", "q.db", "--text", "RETURN CODE IS 0x15", "--count"}, dir_.path());
   QCOMPARE(r.code, 0);
@@ -339,8 +341,10 @@ void TestCli::query_filters_and_formats() {
   const QStringList lines = r.out.trimmed().split('\n');
   QVERIFY(lines.size() > 10);
   QVERIFY(lines[0].startsWith("run_id,seq,time,time_us"));
+  QVERIFY(lines[0].endsWith(",description,strings,data"));
   for (int i = 1; i < lines.size(); ++i) {
     QVERIFY(lines[i].contains(",2384,") || lines[i].contains(",2553,"));
+    QVERIFY2(lines[i].endsWith(",[],"), qPrintable(lines[i]));  // no inserts, no data
     QVERIFY(lines[i].contains("1997-05-22T09:20:"));
   }
   r = msmisim({"query", "--db", "q.db", "--since", "yesterday"}, dir_.path());

@@ -1,5 +1,6 @@
-// The SQLite event store: round trips, filters, the batched writer, refusing files that are not
-// ours (without touching them), and the time / duration / SHA-256 helpers it relies on.
+// The SQLite event store: round trips (insertion strings and binary data included), filters, the
+// batched writer, refusing files that are not ours (without touching them), migrating stores of
+// the first schema version, and the time / duration / SHA-256 helpers it relies on.
 
 #include <sqlite3.h>
 
@@ -87,6 +88,8 @@ msmi::Event big_run_event(int i) {
   e.thread = i % 5 == 0 ? -1 : (i % 2 == 0 ? 5 : 6);
   e.message_id = i % 4 == 0 ? std::string() : QString::asprintf("NET/PO/%08X", i / 4).toStdString();
   if (i % 50 == 0) e.source = std::string(msmi::kSourceSimulator);
+  if (i % 3 == 0) e.strings = {e.message_id, "0x15", std::to_string(i)};
+  if (i % 7 == 0) e.data = std::string("\x00\x15\xff", 3) + std::to_string(i);
   switch (i % 1000) {
     case 10:
       e.description = "queue at 50%_of limit";
@@ -232,6 +235,12 @@ class TstEventStore : public QObject {
   void openRefusesWhatIsNotOurs();
   void openReadOnly_data();
   void openReadOnly();
+  void version1StoreReadsAsItIsWhenReadOnly();
+  void version1StoreIsMigratedWhenOpenedForWriting();
+  void stringsAndDataRoundTrip_data();
+  void stringsAndDataRoundTrip();
+  void stringsColumnIsJsonForSqlite();
+  void damagedStringsColumnIsCorruption();
 
   // Helpers.
   void formatIso8601_data();
@@ -335,7 +344,10 @@ void TstEventStore::roundTripKeepsOrderTimeAndFields() {
     QCOMPARE(row.thread, event.thread);
     QCOMPARE(row.message_id, event.message_id);
     QCOMPARE(row.description, event.description);
+    QCOMPARE(row.strings, event.strings);
+    QCOMPARE(row.data, event.data);
   }
+  QCOMPARE(rows[3].strings, (std::vector<std::string>{"NET/PO/00000000", "0x15", "3"}));
   QCOMPARE(rows[0].time, std::string("1997-05-22T12:55:53.000Z"));
   QCOMPARE(rows[1].time, std::string("1997-05-22T12:55:53.001Z"));  // 1.5 ms truncates
   QCOMPARE(rows[9999].time, std::string("1997-05-22T12:56:07.998Z"));
@@ -361,13 +373,13 @@ void TstEventStore::nullsFollowThePublicContract() {
 }
 
 void TstEventStore::schemaHasContractColumnsAndIndexes() {
-  QCOMPARE(raw_int(big_path_, "PRAGMA user_version"), std::int64_t{1});
+  QCOMPARE(raw_int(big_path_, "PRAGMA user_version"), std::int64_t{2});
   QCOMPARE(raw_text(big_path_, "PRAGMA journal_mode"), std::string("wal"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'events') ORDER BY cid)"),
            std::string("id,run_id,seq,time_us,time,computer,source,event_id,type,category,level,"
-                       "thread,message_id,description"));
+                       "thread,message_id,description,strings,data"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'runs') ORDER BY cid)"),
@@ -944,7 +956,7 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 2;"));
+      QVERIFY(raw_exec(*path, "PRAGMA user_version = 3;"));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -986,7 +998,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 2 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 3 is newer";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1012,7 +1024,7 @@ void TstEventStore::openRefusesWhatIsNotOurs() {
     std::int64_t run_id = 0;
     QVERIFY(store->begin_run(make_run("x.json", 1, 0), &run_id).ok());
     store.reset();
-    QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{1});
+    QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
     QVERIFY(EventStore::open(path.toStdString(), &store).ok());  // and it opens again
     return;
   }
@@ -1062,6 +1074,239 @@ void TstEventStore::openReadOnly() {
   std::int64_t count = 0;
   QVERIFY(store->count_events(EventFilter{}, &count).ok());
   QCOMPARE(count, std::int64_t{10});
+}
+
+// --- schema version 1, insertion strings ------------------------------------------------------
+
+namespace {
+
+// The schema of the first release (user_version 1), verbatim: events had no strings or data.
+constexpr const char* kVersion1SchemaSql = R"sql(
+CREATE TABLE runs(
+  run_id INTEGER PRIMARY KEY, scenario TEXT, scenario_sha256 TEXT, scenario_text TEXT,
+  seed INTEGER, profile TEXT, defects TEXT, started_at TEXT, finished_at TEXT, verdict TEXT,
+  computer TEXT, epoch_us INTEGER, msmisim_version TEXT, command TEXT,
+  event_count INTEGER NOT NULL DEFAULT 0, virtual_duration_us INTEGER
+);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  seq INTEGER NOT NULL, time_us INTEGER NOT NULL, time TEXT NOT NULL, computer TEXT,
+  source TEXT NOT NULL, event_id INTEGER NOT NULL, type TEXT NOT NULL, category TEXT,
+  level INTEGER, thread INTEGER, message_id TEXT, description TEXT NOT NULL
+);
+CREATE UNIQUE INDEX events_by_run_seq ON events(run_id, seq);
+CREATE INDEX events_by_event_id_time ON events(event_id, time_us);
+CREATE INDEX events_by_time ON events(time_us);
+CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;
+CREATE TABLE messages(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id), message_id TEXT NOT NULL, sender TEXT,
+  recipients TEXT, fate TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, detail TEXT,
+  injected_us INTEGER, settled_us INTEGER, PRIMARY KEY(run_id, message_id)
+);
+CREATE TABLE samples(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id), time_us INTEGER NOT NULL, thread INTEGER,
+  role TEXT, busy_pct REAL
+);
+CREATE INDEX samples_by_run_time ON samples(run_id, time_us);
+CREATE TABLE queue_samples(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id), time_us INTEGER NOT NULL, inqueue3 INTEGER,
+  p1_files INTEGER, mta_queue INTEGER, outbound_records INTEGER
+);
+CREATE INDEX queue_samples_by_run_time ON queue_samples(run_id, time_us);
+INSERT INTO runs(run_id, scenario, seed, profile, computer, epoch_us)
+  VALUES(1, 'scenarios/kb/Q151791.json', 42, 'exchange-5.0', 'EXCH01', 864305753000000);
+INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, level,
+                   thread, message_id, description)
+  VALUES(1, 1, 0, '1997-05-22T12:55:53.000Z', 'EXCH01', 'MSExchangeMSMI', 2342, 'Error',
+         'Session Error', 1, 5, 'NET/PO/0000002A',
+         'MS Mail Connector Interchange failed to put into XOM stream. Return code is 0x15.'),
+        (1, 2, 1000, '1997-05-22T12:55:53.001Z', 'EXCH01', 'MSExchangeMSMI', 2553, 'Error',
+         'Session Error', 0, 5, NULL,
+         'The thread in MS Mail Connector that delivers to Exchange has failed writing out data to the MTA.');
+PRAGMA application_id = 1297304905;
+PRAGMA user_version = 1;
+)sql";
+
+std::vector<EventRow> all_events(const EventStore& store) {
+  std::vector<EventRow> rows;
+  const Status status = store.query_events(EventFilter{}, [&](const EventRow& row) {
+    rows.push_back(row);
+    return true;
+  });
+  if (!status.ok()) qWarning("%s", status.to_string().c_str());
+  return rows;
+}
+
+// Writes one event with `strings` and `data` to a new store at `path`; returns what was written.
+msmi::Event write_one(const QString& path, std::vector<std::string> strings, std::string data) {
+  std::unique_ptr<EventStore> store;
+  if (!EventStore::open(path.toStdString(), &store).ok()) return {};
+  std::int64_t run_id = 0;
+  if (!store->begin_run(make_run("strings.json", 1, kEpoch1997), &run_id).ok()) return {};
+  msmi::Event event;
+  event.event_id = 7036;
+  event.source = std::string(msmi::kSourceServiceControl);
+  event.category = msmi::Category::kNone;
+  event.strings = std::move(strings);
+  event.data = std::move(data);
+  event.description = "The " + (event.strings.empty() ? std::string() : event.strings[0]) +
+                      " service entered the stopped state.";
+  auto writer = store->open_writer(run_id, "EXCH01", kEpoch1997);
+  writer->write(event);
+  if (!writer->flush().ok()) return {};
+  return event;
+}
+
+}  // namespace
+
+Q_DECLARE_METATYPE(std::vector<std::string>)
+
+void TstEventStore::version1StoreReadsAsItIsWhenReadOnly() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v1.db");
+  QVERIFY(raw_exec(path, kVersion1SchemaSql));
+  const std::string before = read_file_bytes(path);
+
+  std::unique_ptr<EventStore> reader;
+  const Status status = EventStore::open_read_only(path.toStdString(), &reader);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(reader->schema_version(), 1);
+  const std::vector<EventRow> rows = all_events(*reader);
+  QCOMPARE(rows.size(), std::size_t{2});
+  QCOMPARE(rows[0].event_id, 2342);
+  QCOMPARE(rows[0].description,
+           std::string("MS Mail Connector Interchange failed to put into XOM stream. Return code "
+                       "is 0x15."));
+  QVERIFY(rows[0].strings.empty());
+  QVERIFY(rows[1].data.empty());
+  QCOMPARE(rows[1].message_id, std::string());
+  reader.reset();
+  QVERIFY(read_file_bytes(path) == before);  // a reader never migrates
+}
+
+void TstEventStore::version1StoreIsMigratedWhenOpenedForWriting() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v1.db");
+  QVERIFY(raw_exec(path, kVersion1SchemaSql));
+
+  std::unique_ptr<EventStore> store;
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{2});
+  QCOMPARE(raw_int(path,
+                   "SELECT count(*) FROM pragma_table_info('events') WHERE name IN "
+                   "('strings', 'data')"),
+           std::int64_t{2});
+  // The old rows are kept, with NULL strings and data.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events WHERE strings IS NULL AND data IS NULL"),
+           std::int64_t{2});
+
+  // The first run goes on: a new writer continues its seq and stores strings.
+  {
+    auto writer = store->open_writer(1, "EXCH01", kEpoch1997);
+    msmi::Event event;
+    event.event_id = 2342;
+    event.strings = {"0x15"};
+    event.description =
+        "MS Mail Connector Interchange failed to put into XOM stream. Return code "
+        "is 0x15.";
+    writer->write(event);
+    QVERIFY(writer->flush().ok());
+  }
+  std::vector<EventRow> rows = all_events(*store);
+  QCOMPARE(rows.size(), std::size_t{3});
+  QVERIFY(rows[0].strings.empty());
+  QCOMPARE(rows[2].seq, std::int64_t{3});
+  QCOMPARE(rows[2].strings, std::vector<std::string>{"0x15"});
+  store.reset();
+
+  // Opening the migrated file again (read-write and read-only) changes nothing more.
+  QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  QCOMPARE(all_events(*store), rows);
+  store.reset();
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  QCOMPARE(store->schema_version(), 2);
+  QCOMPARE(all_events(*store), rows);
+}
+
+void TstEventStore::stringsAndDataRoundTrip_data() {
+  QTest::addColumn<std::vector<std::string>>("strings");
+  QTest::addColumn<QByteArray>("data");
+  using V = std::vector<std::string>;
+  QTest::newRow("none") << V{} << QByteArray();
+  QTest::newRow("service state") << V{"MSExchangeMTA", "stopped"} << QByteArray();
+  QTest::newRow("empty inserts") << V{"", "", "x", ""} << QByteArray();
+  QTest::newRow("quotes and backslashes")
+      << V{"\\\\MAILSRV\\maildata\\P1\\0000002A.P1", "say \"hi\"", "\\\"", "\\u0041"}
+      << QByteArray();
+  QTest::newRow("control characters")
+      << V{"line 1\nline 2\r\n", "tab\there", std::string("nul\0byte", 8), "\x01\x1f\x7f"}
+      << QByteArray();
+  QTest::newRow("utf-8 and raw bytes")
+      << V{"Z\xc3\xbcrich", "\xe6\x97\xa5\xe6\x9c\xac", "\xf0\x9f\x93\xa7", "\xff\xfe not utf-8"}
+      << QByteArray();
+  QTest::newRow("JSON look-alikes") << V{"[\"a\",\"b\"]", ",", "]", "null"} << QByteArray();
+  QTest::newRow("binary data") << V{"0x15"} << QByteArray("\x00\x15\x00\x00\xff", 5);
+  QTest::newRow("nine inserts") << V{"1", "2", "3", "4", "5", "6", "7", "8", "9"}
+                                << QByteArray("data");
+}
+
+void TstEventStore::stringsAndDataRoundTrip() {
+  QFETCH(std::vector<std::string>, strings);
+  QFETCH(QByteArray, data);
+  QTemporaryDir dir;
+  const QString path = dir.filePath("strings.db");
+  const msmi::Event written = write_one(
+      path, strings, std::string(data.constData(), static_cast<std::size_t>(data.size())));
+  QCOMPARE(written.strings, strings);
+
+  for (bool read_only : {false, true}) {
+    std::unique_ptr<EventStore> store;
+    QVERIFY(read_only ? EventStore::open_read_only(path.toStdString(), &store).ok()
+                      : EventStore::open(path.toStdString(), &store).ok());
+    const std::vector<EventRow> rows = all_events(*store);
+    QCOMPARE(rows.size(), std::size_t{1});
+    QCOMPARE(rows[0].strings, strings);
+    QCOMPARE(rows[0].data, written.data);
+    QCOMPARE(rows[0].description, written.description);
+  }
+  // No data is NULL, not an empty BLOB; data is a BLOB, not text.
+  QCOMPARE(raw_text(path, "SELECT typeof(data) FROM events"),
+           std::string(data.isEmpty() ? "null" : "blob"));
+  QCOMPARE(raw_text(path, "SELECT typeof(strings) FROM events"), std::string("text"));
+}
+
+void TstEventStore::stringsColumnIsJsonForSqlite() {
+  // Support engineers unpack the column with sqlite3's JSON functions.
+  QTemporaryDir dir;
+  const QString path = dir.filePath("json.db");
+  write_one(path, {"MSExchangeMTA", "say \"hi\"\n", "C:\\EXCHSRVR"}, "");
+  QCOMPARE(raw_text(path, "SELECT strings FROM events"),
+           std::string(R"(["MSExchangeMTA","say \"hi\"\u000a","C:\\EXCHSRVR"])"));
+  QCOMPARE(raw_int(path, "SELECT json_valid(strings) FROM events"), std::int64_t{1});
+  QCOMPARE(raw_int(path, "SELECT json_array_length(strings) FROM events"), std::int64_t{3});
+  QCOMPARE(raw_text(path, "SELECT value FROM events, json_each(events.strings) WHERE key = 1"),
+           std::string("say \"hi\"\n"));
+  write_one(dir.filePath("empty.db"), {}, "");
+  QCOMPARE(raw_text(dir.filePath("empty.db"), "SELECT strings FROM events"), std::string("[]"));
+}
+
+void TstEventStore::damagedStringsColumnIsCorruption() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("damaged.db");
+  write_one(path, {"MSExchangeMTA"}, "");
+  for (const char* bad : {"'not json'", "'[\"unterminated]'", "'[1, 2]'", "'[\"a\"] x'",
+                          "'{\"a\": \"b\"}'", "'[\"\\ud800\"]'"}) {
+    QVERIFY(raw_exec(path, (std::string("UPDATE events SET strings = ") + bad).c_str()));
+    std::unique_ptr<EventStore> store;
+    QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+    const Status status = store->query_events(EventFilter{}, [](const EventRow&) { return true; });
+    QVERIFY2(status.is_corruption(), (std::string(bad) + ": " + status.to_string()).c_str());
+    QVERIFY2(QString::fromStdString(status.message()).contains(path), status.message().c_str());
+    QVERIFY2(status.message().find("strings") != std::string::npos, status.message().c_str());
+  }
 }
 
 // --- time, duration, SHA-256 --------------------------------------------------------------------

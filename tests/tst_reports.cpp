@@ -311,14 +311,15 @@ void TestReports::csv_round_trips() {
   const std::size_t header_end = text.find('\n');
   QCOMPARE(text.substr(0, header_end),
            std::string("run_id,seq,time,time_us,computer,source,event_id,type,category,level,"
-                       "thread,message_id,description"));
+                       "thread,message_id,description,strings,data"));
   std::vector<std::string> fields;
   QVERIFY2(parse_csv_record(text.substr(header_end + 1), &fields), text.c_str());
-  QCOMPARE(fields.size(), std::size_t(13));
+  QCOMPARE(fields.size(), std::size_t(15));
   QCOMPARE(fields[4], std::string("EXCH,SRV1"));
   QCOMPARE(fields[6], std::string("2342"));
   QCOMPARE(fields[10], std::string("5"));
   QCOMPARE(fields[12], description.toStdString());
+  QCOMPARE(fields[13], std::string("[]"));  // no insertion strings: an empty JSON array
 }
 
 void TestReports::json_parses_back() {
@@ -352,7 +353,7 @@ void TestReports::empty_listings_say_so_data() {
                          << "(no events match)\n";
   QTest::newRow("csv") << "csv"
                        << "run_id,seq,time,time_us,computer,source,event_id,type,category,"
-                          "level,thread,message_id,description\n"
+                          "level,thread,message_id,description,strings,data\n"
                        << "";
   QTest::newRow("json") << "json"
                         << "[]\n"

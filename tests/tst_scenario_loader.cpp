@@ -155,7 +155,7 @@ void TestScenarioLoader::errors_data() {
   QTest::newRow("expect unknown event")
       << R"({"expect": {"*": {"events": [{"id": 4242, "count": 1}]}}})"
       << "$.expect.*.events[0].id"
-      << "not in the event catalogue";
+      << "not in the event catalogue; nearest known: 4254, 4188, 4304";
   QTest::newRow("expect bad count")
       << R"({"expect": {"*": {"events": [{"id": 2342, "count": "many"}]}}})"
       << "$.expect.*.events[0].count"

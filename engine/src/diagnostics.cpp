@@ -43,20 +43,26 @@ bool EventLogger::log(int id, int thread, std::string message_id,
                       const std::vector<std::string>& inserts) {
   const EventSpec* spec = find_event_spec(id);
   MSMI_REQUIRE(spec != nullptr);  // every ID the engine logs is catalogued
-  if (!logging_.passes(spec->category, spec->level)) {
+  return log(*spec, thread, std::move(message_id), inserts);
+}
+
+bool EventLogger::log(const EventSpec& spec, int thread, std::string message_id,
+                      const std::vector<std::string>& inserts) {
+  if (!logging_.passes(spec.category, spec.level)) {
     ++suppressed_;
     return false;
   }
   Event event;
   event.time_us = clock_.now_us();
-  event.source = std::string(spec->source);
-  event.event_id = id;
-  event.type = spec->type;
-  event.category = spec->category;
-  event.level = spec->level;
+  event.source = std::string(spec.source);
+  event.event_id = spec.id;
+  event.type = spec.type;
+  event.category = spec.category;
+  event.level = spec.level;
   event.thread = thread;
   event.message_id = std::move(message_id);
-  event.description = format_event_text(spec->text, inserts);
+  event.description = format_event_text(spec.text, inserts);
+  event.strings = inserts;
   sink_.write(event);
   return true;
 }

@@ -6,14 +6,28 @@
 namespace msmi {
 namespace {
 
-constexpr std::array<std::string_view, kCategoryCount> kCategoryNames = {
+constexpr std::array<std::string_view, kEventCategoryCount> kCategoryNames = {
     "Initialization/Termination",
     "Session Data",
     "Session Error",
     "Debug Data",
     "NDR",
     "Routing",
-    "Service Control"};
+    "Service Control",
+    "None",
+    "X.400 Service",
+    "Internal Processing",
+    "Interface",
+    "Resource",
+    "Security",
+    "Operating System",
+    "Transport General",
+    "Transport Delivery",
+    "Event Handler",
+    "Session"};
+static_assert(!kCategoryNames.back().empty() &&
+                  static_cast<int>(Category::kSession) + 1 == kEventCategoryCount,
+              "every Category has a name");
 
 // Lower-case letters and digits only, so "Session Error", "session_error" and
 // "SessionError" compare equal.
@@ -47,7 +61,7 @@ std::string_view to_string(Category category) {
 
 bool parse_category(std::string_view text, Category& out) {
   const std::string wanted = fold(text);
-  for (std::size_t i = 0; i < kCategoryNames.size(); ++i) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(kCategoryCount); ++i) {
     if (fold(kCategoryNames[i]) == wanted) {
       out = static_cast<Category>(i);
       return true;

@@ -3,6 +3,7 @@
 
 #include <variant>
 
+#include "json_strings.h"
 #include "msmi/event.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
@@ -142,7 +143,8 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
   if (!status.ok()) return status;
   const std::string sql =
       "SELECT id, run_id, seq, time_us, time, computer, source, event_id, type, category, level, "
-      "thread, message_id, description FROM events" +
+      "thread, message_id, description, " +
+      std::string(schema_version_ >= 2 ? "strings, data" : "NULL, NULL") + " FROM events" +
       where.sql +
       (filter.newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq") +
       " LIMIT ?";
@@ -168,6 +170,14 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     row.thread = static_cast<int>(stmt.column_int64_or(11, -1));
     row.message_id = stmt.column_text(12);
     row.description = stmt.column_text(13);
+    if (stmt.column_is_null(14)) {
+      row.strings.clear();
+    } else if (!decode_json_strings(stmt.column_text(14), &row.strings)) {
+      return msmi::Status::Corruption(
+          path_ + ": event " + std::to_string(row.id) + " (run " + std::to_string(row.run_id) +
+          ", seq " + std::to_string(row.seq) + "): column strings is not a JSON array of strings");
+    }
+    row.data = stmt.column_blob(15);
     if (!on_row(row)) return msmi::Status::Ok();
   }
   if (rc != SQLITE_DONE) return db_->error(rc, kWhat);

@@ -4,14 +4,19 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version = kSchemaVersion (1) and the five tables
-// below exist with their columns. We also set PRAGMA application_id = 0x4D534D49 ("MSMI") so
-// `file` and other tools can tell. A file is refused, untouched, when it is not SQLite, damaged,
-// carries another application_id, a different user_version, or any table while user_version is
-// 0 (someone else's database). Only a missing file, an empty file, or an SQLite database with no
-// schema objects at all is turned into a new store; the schema and both pragmas are created in
-// one transaction, so a crash never leaves a half-made store. Nothing is written (not even the
-// journal mode) before the file has been identified.
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 or 2) and the
+// five tables below exist with that version's columns. We also set PRAGMA application_id =
+// 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
+// not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
+// user_version is 0 (someone else's database). Only a missing file, an empty file, or an SQLite
+// database with no schema objects at all is turned into a new store; the schema and both pragmas
+// are created in one transaction, so a crash never leaves a half-made store. Nothing is written
+// (not even the journal mode) before the file has been identified.
+//
+// Versions. 1: the first release. 2: events gained `strings` and `data`. Opening a version-1
+// store for writing migrates it in one transaction (ALTER TABLE events ADD COLUMN …, then
+// user_version = 2); its old rows keep NULL in both. A version-1 store opened read-only is read
+// as it is, every event without strings or data.
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
@@ -32,7 +37,9 @@
 //     computer, source ("MSExchangeMSMI"), event_id INTEGER, type ("Error" / "Warning" /
 //     "Information"), category ("Session Error" …), level INTEGER (significance 0–5),
 //     thread INTEGER (NULL when no thread applies), message_id TEXT (NULL when none),
-//     description TEXT.
+//     description TEXT (the rendered text), strings TEXT (the insertion strings the description
+//     was rendered from, a JSON array: ["MSExchangeMTA","stopped"]; NULL in rows older than
+//     version 2), data BLOB (the event's binary data; NULL when it has none).
 //     Indexes: UNIQUE (run_id, seq) for a run in order; (event_id, time_us) for "all 2342s";
 //     (time_us) for time windows; (message_id) — partial, only rows that have one — for a
 //     message's history.
@@ -93,7 +100,9 @@ CREATE TABLE events(
   level INTEGER,
   thread INTEGER,
   message_id TEXT,
-  description TEXT NOT NULL
+  description TEXT NOT NULL,
+  strings TEXT,
+  data BLOB
 );
 CREATE UNIQUE INDEX events_by_run_seq ON events(run_id, seq);
 CREATE INDEX events_by_event_id_time ON events(event_id, time_us);
@@ -130,12 +139,20 @@ CREATE TABLE queue_samples(
 CREATE INDEX queue_samples_by_run_time ON queue_samples(run_id, time_us);
 )sql";
 
+// The oldest schema version a file may have: older files are migrated (read-write) or read as
+// they are (read-only).
+constexpr int kOldestSchemaVersion = 1;
+
 struct TableContract {
   std::string_view name;
   std::vector<std::string_view> columns;
 };
 
-// The columns other programs rely on; checked every time a file is opened.
+// The events columns added by schema version 2.
+constexpr std::array<std::string_view, 2> kVersion2EventColumns = {"strings", "data"};
+
+// The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
+// from version 2 on); checked every time a file is opened.
 const std::array<TableContract, 5>& table_contracts() {
   static const std::array<TableContract, 5> kTables = {{
       {"runs",
@@ -244,9 +261,10 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
                                     " is newer than this msmisim understands (" +
                                     std::to_string(EventStore::kSchemaVersion) + ")");
   }
-  if (identity.user_version != EventStore::kSchemaVersion) {
+  if (identity.user_version < kOldestSchemaVersion) {
     return msmi::Status::Corruption(path + ": unknown schema version " +
                                     std::to_string(identity.user_version) + " (expected " +
+                                    std::to_string(kOldestSchemaVersion) + " to " +
                                     std::to_string(EventStore::kSchemaVersion) + ")");
   }
   SqliteStatement columns;
@@ -257,7 +275,8 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (std::find(identity.tables.begin(), identity.tables.end(), table.name) ==
         identity.tables.end()) {
       return msmi::Status::Corruption(path + ": missing table '" + std::string(table.name) +
-                                      "' of the msmisim event store (schema version 1)");
+                                      "' of the msmisim event store (schema version " +
+                                      std::to_string(identity.user_version) + ")");
     }
     std::vector<std::string> present;
     columns.reset();
@@ -265,7 +284,11 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     int rc;
     while ((rc = columns.step()) == SQLITE_ROW) present.push_back(columns.column_text(0));
     if (rc != SQLITE_DONE) return db.error(rc, "reading the columns");
-    for (std::string_view column : table.columns) {
+    std::vector<std::string_view> required = table.columns;
+    if (table.name == "events" && identity.user_version >= 2) {
+      required.insert(required.end(), kVersion2EventColumns.begin(), kVersion2EventColumns.end());
+    }
+    for (std::string_view column : required) {
       if (std::find(present.begin(), present.end(), column) == present.end()) {
         return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +
                                         "' lacks column '" + std::string(column) + "'");
@@ -292,6 +315,25 @@ msmi::Status create_schema(SqliteDb& db) {
     }
   }
   if (status.ok()) status = db.exec("COMMIT", "creating the schema");
+  if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  return status;
+}
+
+// Brings a store of an older schema version up to kSchemaVersion, in one transaction. Another
+// process may be migrating the same file: the version is read again under the write lock.
+msmi::Status migrate_schema(SqliteDb& db) {
+  constexpr std::string_view kWhat = "migrating the schema";
+  msmi::Status status = db.exec("BEGIN IMMEDIATE", kWhat);
+  if (!status.ok()) return status;
+  std::int64_t version = 0;
+  status = read_single_int(db, "PRAGMA user_version", kWhat, &version);
+  if (status.ok() && version < 2) {
+    status = db.exec(
+        "ALTER TABLE events ADD COLUMN strings TEXT; ALTER TABLE events ADD COLUMN data BLOB; "
+        "PRAGMA user_version = 2;",
+        kWhat);
+  }
+  if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   return status;
 }
@@ -371,9 +413,10 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
   sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
   // A 64 MiB page cache and memory-mapped reads keep the events table's four indexes in memory
   // while millions of rows go in or are searched; these settings live only with the connection.
-  status = db->exec("PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                    "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
-                    "configuring the connection");
+  status = db->exec(
+      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+      "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
+      "configuring the connection");
   if (!status.ok()) return status;
 
   // Identify the file before writing anything to it.
@@ -400,10 +443,16 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
       status = read_identity(*db, &identity);
       if (status.ok()) status = check_ours(*db, identity);
       if (!status.ok()) return status;
+    } else if (identity.user_version < kSchemaVersion) {
+      status = migrate_schema(*db);
+      if (status.ok()) status = read_identity(*db, &identity);
+      if (status.ok()) status = check_ours(*db, identity);
+      if (!status.ok()) return status;
     }
   }
 
   out->reset(new EventStore(path, read_only, std::move(db)));
+  (*out)->schema_version_ = static_cast<int>(identity.user_version);
   return msmi::Status::Ok();
 }
 

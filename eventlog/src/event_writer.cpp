@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "json_strings.h"
 #include "msmilog/event_store.h"
 #include "msmilog/time_format.h"
 #include "sqlite_handle.h"
@@ -11,8 +12,8 @@ namespace {
 
 constexpr std::string_view kInsertEventSql =
     "INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, "
-    "level, thread, message_id, description) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "level, thread, message_id, description, strings, data) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
 // epoch_us + time_us, saturated instead of overflowing (a time_us that large is a bug upstream,
 // but it must not become undefined behaviour here).
@@ -104,6 +105,7 @@ msmi::Status EventWriter::insert_buffered() {
   if (!status.ok()) return status;
 
   std::string time_text;
+  std::string strings_json;
   for (const PendingEvent& pending : buffer_) {
     const msmi::Event& event = pending.event;
     time_text = format_iso8601_utc(absolute_time_us(epoch_us_, event.time_us));
@@ -120,6 +122,9 @@ msmi::Status EventWriter::insert_buffered() {
     insert_->bind_int64_or_null(11, event.thread);
     insert_->bind_text_or_null(12, event.message_id);
     insert_->bind_text_static(13, event.description);
+    strings_json = encode_json_strings(event.strings);
+    insert_->bind_text_static(14, strings_json);
+    insert_->bind_blob_or_null(15, event.data);
     const int rc = insert_->step();
     if (rc != SQLITE_DONE) status = db.error(rc, what);
     insert_->reset();

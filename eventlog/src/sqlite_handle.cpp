@@ -169,6 +169,15 @@ void SqliteStatement::bind_text_or_null(int index, std::string_view value) {
   }
 }
 
+void SqliteStatement::bind_blob_or_null(int index, std::string_view bytes) {
+  if (bytes.empty()) {
+    bind_null(index);
+  } else {
+    remember(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC),
+             &bind_error_);
+  }
+}
+
 void SqliteStatement::bind_int64_or_null(int index, std::int64_t value) {
   if (value == -1) {
     bind_null(index);
@@ -211,6 +220,13 @@ std::string SqliteStatement::column_text(int column) const {
   if (text == nullptr) return {};
   const int size = sqlite3_column_bytes(stmt_, column);
   return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+}
+
+std::string SqliteStatement::column_blob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (bytes == nullptr) return {};
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return std::string(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
 
 }  // namespace msmilog

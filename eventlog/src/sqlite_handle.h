@@ -94,6 +94,8 @@ class SqliteStatement {
   void bind_text_static(int index, std::string_view value);
   // NULL when value is empty.
   void bind_text_or_null(int index, std::string_view value);
+  // NULL when `bytes` is empty, else a BLOB. Does not copy: REQUIRES as bind_text_static.
+  void bind_blob_or_null(int index, std::string_view bytes);
   // NULL when value == -1.
   void bind_int64_or_null(int index, std::int64_t value);
 
@@ -110,6 +112,8 @@ class SqliteStatement {
   double column_double(int column) const;
   // Empty string when NULL.
   std::string column_text(int column) const;
+  // The bytes of a BLOB (or the text of a TEXT) column; empty when NULL.
+  std::string column_blob(int column) const;
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

@@ -8,11 +8,31 @@
 #include "text_columns.h"
 
 namespace msmireport {
+namespace {
+
+// The event's binary data as Event Viewer's "Bytes" view shows it, lower-case hex.
+std::string hex_bytes(const std::string& bytes) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    out.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+    out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
+  }
+  return out;
+}
+
+// Texts are bytes as the log recorded them; invalid UTF-8 must not end the listing.
+std::string dump(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 EventListing::EventListing(Format format, std::ostream& out) : format_(format), out_(out) {
   if (format_ == Format::kCsv) {
     out_ << "run_id,seq,time,time_us,computer,source,event_id,type,category,level,thread,"
-            "message_id,description\n";
+            "message_id,description,strings,data\n";
   }
   if (format_ == Format::kJson) out_ << "[";
 }
@@ -34,7 +54,8 @@ void EventListing::add(const msmilog::EventRow& e) {
       out_ << e.run_id << ',' << e.seq << ',' << e.time << ',' << e.time_us << ','
            << csv_field(e.computer) << ',' << csv_field(e.source) << ',' << e.event_id << ','
            << e.type << ',' << csv_field(e.category) << ',' << e.level << ',' << thread << ','
-           << csv_field(e.message_id) << ',' << csv_field(e.description) << "\n";
+           << csv_field(e.message_id) << ',' << csv_field(e.description) << ','
+           << csv_field(dump(nlohmann::json(e.strings))) << ',' << hex_bytes(e.data) << "\n";
       break;
     case Format::kJson: {
       const nlohmann::json row = {
@@ -50,8 +71,10 @@ void EventListing::add(const msmilog::EventRow& e) {
           {"level", e.level},
           {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
           {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
-          {"description", e.description}};
-      out_ << (rows_ == 0 ? "\n  " : ",\n  ") << row.dump();
+          {"description", e.description},
+          {"strings", e.strings},
+          {"data", e.data.empty() ? nlohmann::json() : nlohmann::json(hex_bytes(e.data))}};
+      out_ << (rows_ == 0 ? "\n  " : ",\n  ") << dump(row);
       break;
     }
   }

@@ -14,7 +14,9 @@ namespace {
 constexpr const char* kQueryHelp = R"(usage: msmisim query [options]
 
 Lists recorded events, oldest first, with journalctl-like filters. Filters combine with AND;
---event-id may be given several times (any of them).
+--event-id may be given several times (any of them). json and csv include each event's
+insertion strings ("strings", the values the description was rendered from) and binary data
+("data", hex).
 
 examples:
   msmisim query --event-id 2342 --event-id 2553 --limit 8

@@ -3,6 +3,7 @@
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmilog/time_format.h"
+#include "msmisim/world_events.h"
 
 namespace msmisim::detail {
 
@@ -143,8 +144,13 @@ void check_window(std::int64_t from_us, std::optional<std::int64_t> until_us,
 
 int read_event_id(const json& v, const std::string& path) {
   const int id = static_cast<int>(read_int(v, path, 1, 65535));
-  if (msmi::find_event_spec(id) == nullptr) {
-    throw FieldError{path, "event ID " + std::to_string(id) + " is not in the event catalogue"};
+  if (find_any_event_spec(id) == nullptr) {
+    std::string nearest;
+    for (int known : nearest_any_event_ids(id, 3)) {
+      nearest += (nearest.empty() ? "" : ", ") + std::to_string(known);
+    }
+    throw FieldError{path, "event ID " + std::to_string(id) +
+                               " is not in the event catalogue; nearest known: " + nearest};
   }
   return id;
 }

@@ -18,6 +18,7 @@
 #include "msmisim/ms_mail_side.h"
 #include "msmisim/scheduler.h"
 #include "msmisim/simulated_mta.h"
+#include "msmisim/world_events.h"
 
 namespace msmisim {
 namespace fs = std::filesystem;
@@ -184,7 +185,7 @@ class World {
   }
 
   void note(const std::string& text) {
-    world_log_.log(msmi::event_id::kOperatorAction, -1, "", {text});
+    world_log_.log(*find_any_event_spec(msmi::event_id::kOperatorAction), -1, "", {text});
   }
 
   void set_mta(bool running) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,6 +14,8 @@
 #include "msmi/event.h"
 
 namespace msmi {
+
+struct EventSpec;
 
 enum class LoggingLevel : int { kNone = 0, kMinimum = 1, kMedium = 3, kMaximum = 5 };
 
@@ -24,14 +27,19 @@ class DiagnosticsLogging {
  public:
   DiagnosticsLogging() { levels_.fill(LoggingLevel::kNone); }
   void set_all(LoggingLevel level) { levels_.fill(level); }
+  // REQUIRES: is_msmi_category(category).
   void set(Category category, LoggingLevel level) {
+    assert(is_msmi_category(category));
     levels_[static_cast<std::size_t>(category)] = level;
   }
+  // kMaximum for a category that is not the MSMI's: its logging levels do not filter it.
   LoggingLevel level(Category category) const {
+    if (!is_msmi_category(category)) return LoggingLevel::kMaximum;
     return levels_[static_cast<std::size_t>(category)];
   }
+  // Other sources' events (the Service Control Manager's, category None) always pass.
   bool passes(Category category, int significance) const {
-    return significance <= static_cast<int>(level(category));
+    return !is_msmi_category(category) || significance <= static_cast<int>(level(category));
   }
 
  private:
@@ -46,7 +54,13 @@ class EventLogger {
       : clock_(clock), sink_(sink), logging_(logging) {}
 
   // REQUIRES: `id` is in the event catalogue. Returns whether the event was written.
+  // The event's insertion strings are `inserts`, its description the spec's text rendered
+  // from them.
   bool log(int id, int thread, std::string message_id, const std::vector<std::string>& inserts);
+  // The same for a text the caller looked up: another variant of an ID, or an event of the
+  // world's catalogue written through the MSMI's log.
+  bool log(const EventSpec& spec, int thread, std::string message_id,
+           const std::vector<std::string>& inserts);
   const DiagnosticsLogging& logging() const { return logging_; }
   // Events suppressed by the logging levels so far.
   std::int64_t suppressed() const { return suppressed_; }

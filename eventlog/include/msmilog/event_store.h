@@ -31,18 +31,20 @@ class SqliteDb;
 
 class EventStore {
  public:
-  // PRAGMA user_version of the schema this code writes and reads.
-  static constexpr int kSchemaVersion = 1;
+  // PRAGMA user_version of the schema this code writes. It also reads version 1 (events
+  // without `strings` and `data`).
+  static constexpr int kSchemaVersion = 2;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
 
   // Opens the event store at `path` for reading and writing, creating the file and the schema
-  // when the file is missing, empty, or an SQLite database without any tables. On success
-  // *out owns the store; on failure *out is null and:
+  // when the file is missing, empty, or an SQLite database without any tables, and migrating
+  // a store of an older schema version to kSchemaVersion. On success *out owns the store; on
+  // failure *out is null and:
   //   IoError      path is a directory, not a regular file, or cannot be opened/written;
   //   Corruption   not an SQLite database, damaged, an SQLite database with other tables or
-  //                another application_id, a schema version other than kSchemaVersion, or one
+  //                another application_id, a schema version this code does not know, or one
   //                of our tables/columns missing.
   // A file that is refused is never modified.
   // REQUIRES: out != nullptr.
@@ -50,7 +52,8 @@ class EventStore {
 
   // Opens an existing event store read-only (SQLITE_OPEN_READONLY), for queries.
   // NotFound if `path` does not exist or holds no event store (an empty database); otherwise
-  // the same errors as open(). Write methods of a read-only store return IoError.
+  // the same errors as open(). An older schema version is read as it is, not migrated. Write
+  // methods of a read-only store return IoError.
   // REQUIRES: out != nullptr.
   static msmi::Status open_read_only(const std::string& path, std::unique_ptr<EventStore>* out);
 
@@ -60,6 +63,8 @@ class EventStore {
   ~EventStore();
 
   const std::string& path() const { return path_; }
+  // The file's schema version: kSchemaVersion, or older for a store opened read-only.
+  int schema_version() const { return schema_version_; }
   bool read_only() const { return read_only_; }
 
   // ---- writing -------------------------------------------------------------------------------
@@ -92,7 +97,8 @@ class EventStore {
   // Calls on_row for each event matching `filter`, ordered by (run_id, seq) — descending when
   // filter.newest_first — until the rows run out, filter.limit rows were delivered, or on_row
   // returns false. Rows are streamed, never collected. InvalidArgument for an unparsable
-  // since_time/until_time, an unknown type, or more than EventFilter::kMaxEventIds ids.
+  // since_time/until_time, an unknown type, or more than EventFilter::kMaxEventIds ids;
+  // Corruption (naming the row) for a `strings` value that is not a JSON array of strings.
   // REQUIRES: on_row does not call back into this store.
   msmi::Status query_events(const EventFilter& filter,
                             const std::function<bool(const EventRow&)>& on_row) const;
@@ -135,6 +141,7 @@ class EventStore {
   std::string path_;
   bool read_only_;
   std::unique_ptr<SqliteDb> db_;
+  int schema_version_ = kSchemaVersion;
   std::vector<EventWriter*> writers_;  // live writers, not owned
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace msmilog {
 
@@ -94,6 +95,8 @@ struct EventRow {
   int thread = -1;         // -1 when the column is NULL
   std::string message_id;  // empty when the column is NULL
   std::string description;
+  std::vector<std::string> strings;  // the insertion strings; empty when the column is NULL
+  std::string data;                  // binary data bytes; empty when the column is NULL
 
   bool operator==(const EventRow&) const = default;
 };

@@ -41,7 +41,6 @@ int main(int argc, char** argv) {
       msmisim::RunOptions options;
       options.seed = msmisim::default_seed(scenario);
       options.profile = scenario.profile;
-      options.postoffice_dir = scratch / "po";
       const auto start = std::chrono::steady_clock::now();
       if (record) {
         const std::string db = (scratch / ("run" + std::to_string(i) + ".db")).string();

@@ -1,5 +1,5 @@
 // Shared helpers for the suites that run the simulator: build a scenario from JSON text, run it
-// against a temporary shadow postoffice and count what came out.
+// against a simulated or a temporary shadow postoffice and count what came out.
 #pragma once
 
 #include <QTemporaryDir>
@@ -32,24 +32,30 @@ inline msmisim::Scenario scenario_file(const std::string& relative) {
   return scenario;
 }
 
-// Runs `scenario` under `profile` (its own when empty). The postoffice stays in `dir` for the
-// caller to inspect.
-inline msmisim::RunResult run(const msmisim::Scenario& scenario, const QTemporaryDir& dir,
-                              const std::string& profile = "", std::uint64_t seed = 0) {
+// Runs `scenario` under `profile` (its own when empty) against the postoffice folder `po_dir`,
+// or against a simulated disk in memory when `po_dir` is empty.
+inline msmisim::RunResult run_in(const msmisim::Scenario& scenario, const std::string& po_dir,
+                                 const std::string& profile, std::uint64_t seed) {
   msmisim::RunOptions options;
   options.seed = seed != 0 ? seed : msmisim::default_seed(scenario);
   options.profile = profile.empty() ? scenario.profile : profile;
-  options.postoffice_dir = dir.path().toStdString() + "/po";
+  options.postoffice_dir = po_dir;
   msmisim::RunResult result;
   const msmi::Status s = msmisim::run_scenario(scenario, options, &result);
   if (!s.ok()) qFatal("run failed: %s", s.to_string().c_str());
   return result;
 }
 
+// The postoffice stays in `dir` for the caller to inspect.
+inline msmisim::RunResult run(const msmisim::Scenario& scenario, const QTemporaryDir& dir,
+                              const std::string& profile = "", std::uint64_t seed = 0) {
+  return run_in(scenario, dir.path().toStdString() + "/po", profile, seed);
+}
+
+// The postoffice is simulated in memory and gone afterwards.
 inline msmisim::RunResult run(const msmisim::Scenario& scenario, const std::string& profile = "",
                               std::uint64_t seed = 0) {
-  QTemporaryDir dir;
-  return run(scenario, dir, profile, seed);
+  return run_in(scenario, "", profile, seed);
 }
 
 // Events with `id` (on `thread` unless it is -2) whose description contains `text`.

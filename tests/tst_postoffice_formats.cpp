@@ -64,6 +64,9 @@ class MemoryFileSystem : public msmi::FileSystem {
     ++writes;
     return Status::Ok();
   }
+  Status sync_file(const std::string& path) override {
+    return files.count(path) != 0 ? Status::Ok() : Status::NotFound(path + ": no such file");
+  }
   Status remove_file(const std::string& path) override {
     if (files.erase(path) == 0) return Status::NotFound(path + ": no such file");
     ++writes;

@@ -1,6 +1,4 @@
 // msmisim run: runs a scenario, records it in the event store and prints what happened.
-#include <unistd.h>
-
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -16,15 +14,15 @@
 #include "msmisim/scenario_loader.h"
 
 namespace msmisim::cli {
-namespace fs = std::filesystem;
 
 namespace {
 
 constexpr const char* kRunHelp = R"(usage: msmisim run SCENARIO [options]
 
-Runs SCENARIO (a JSON file) in virtual time against a shadow postoffice on disk, writes every
-event to the event store and checks the scenario's expectations for the profile it ran under.
-Prints the seed and the command that replays the run exactly.
+Runs SCENARIO (a JSON file) in virtual time against a shadow postoffice (in memory, or in the
+folder --postoffice names), writes every event to the event store and checks the scenario's
+expectations for the profile it ran under. Prints the seed and the command that replays the run
+exactly.
 
 example:
   msmisim run scenarios/kb/Q151791.json
@@ -79,7 +77,6 @@ struct RunRequest {
   std::vector<std::string> defect_args;
   bool record = true;
   std::string db_path;
-  bool temporary_postoffice = false;
   bool quiet = false;
   std::string replay;
 };
@@ -101,7 +98,7 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
        "override one defect: Q151791=on|off (repeatable)")
       ("postoffice", po::value<std::string>(),
        "shadow postoffice folder to use and keep; its contents are replaced on every run "
-       "(default: a temporary folder, removed afterwards)")
+       "(default: a simulated disk in memory, gone when the run ends)")
       ("quiet,q", "print only the header, the failed expectations and the verdict");
   // clang-format on
   po::options_description hidden;
@@ -172,18 +169,10 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   return kGoOn;
 }
 
-// Makes the shadow postoffice folder ready; refuses a folder msmisim did not make.
+// Makes the --postoffice folder ready before anything is recorded; refuses a folder msmisim did
+// not make. Without --postoffice the run needs nothing prepared here.
 int prepare(RunRequest* r) {
-  if (r->options.postoffice_dir.empty()) {
-    std::string pattern = (fs::temp_directory_path() / "msmisim-po-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::cerr << "msmisim run: cannot create a temporary postoffice folder in "
-                << fs::temp_directory_path().string() << "\n";
-      return kExitBadInput;
-    }
-    r->options.postoffice_dir = pattern;
-    r->temporary_postoffice = true;
-  }
+  if (r->options.postoffice_dir.empty()) return kExitOk;
   const msmi::Status s = prepare_postoffice(r->options.postoffice_dir, r->scenario);
   if (!s.ok()) {
     std::cerr << "msmisim run: --postoffice " << s.message() << "\n";
@@ -236,17 +225,6 @@ int run_command(const std::vector<std::string>& args) {
   RunRequest r;
   if (int rc = read_request(args, &r); rc != kGoOn) return rc;
   if (int rc = prepare(&r); rc != kExitOk) return rc;
-  // Removes the temporary postoffice however this function is left, an exception included.
-  struct TemporaryPostoffice {
-    RunRequest& r;
-    ~TemporaryPostoffice() { remove(); }
-    void remove() {
-      std::error_code ec;
-      if (r.temporary_postoffice) fs::remove_all(r.options.postoffice_dir, ec);
-      r.temporary_postoffice = false;
-    }
-  } temporary{r};
-  auto remove_temporary = [&temporary] { temporary.remove(); };
 
   std::unique_ptr<msmilog::EventStore> store;
   std::unique_ptr<msmilog::EventWriter> writer;
@@ -256,7 +234,6 @@ int run_command(const std::vector<std::string>& args) {
     if (s.ok()) s = store->begin_run(run_record(r), &run_id);
     if (!s.ok()) {
       std::cerr << "msmisim run: event store: " << s.message() << "\n";
-      remove_temporary();
       return kExitStore;
     }
     writer = store->open_writer(run_id, r.scenario.computer, r.scenario.epoch_us);
@@ -267,8 +244,7 @@ int run_command(const std::vector<std::string>& args) {
   msmireport::render_run_header(r.scenario, header, r.quiet, std::cout);
   std::cout << std::flush;  // the run may take a while; say what it is before it starts
 
-  // Ctrl-C or a CI timeout stops the run cleanly: the temporary postoffice is removed and the
-  // run is recorded as interrupted.
+  // Ctrl-C or a CI timeout stops the run cleanly: the run is recorded as interrupted.
   g_interrupted = 0;
   r.options.interrupted = &g_interrupted;
   std::signal(SIGINT, on_interrupt);
@@ -280,7 +256,6 @@ int run_command(const std::vector<std::string>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  remove_temporary();
   if (!s.ok()) {
     std::cerr << "msmisim run: " << s.message() << "\n";
     return kExitBadInput;

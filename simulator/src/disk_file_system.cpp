@@ -66,6 +66,26 @@ Status DiskFileSystem::append_file(const std::string& path, std::string_view dat
   return Status::Ok();
 }
 
+Status DiskFileSystem::sync_file(const std::string& path) {
+  const int fd = ::open(full(path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return Status::NotFound(path + ": no such file");
+    return io_error(path, std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd);
+    return S_ISDIR(info.st_mode) ? Status::NotFound(path + ": is a folder, not a file")
+                                 : io_error(path, "not a regular file");
+  }
+  int rc = ::fsync(fd);
+  while (rc != 0 && errno == EINTR) rc = ::fsync(fd);
+  const int fsync_errno = errno;
+  ::close(fd);
+  if (rc != 0) return io_error(path, std::string("fsync failed: ") + std::strerror(fsync_errno));
+  return Status::Ok();
+}
+
 Status DiskFileSystem::remove_file(const std::string& path) {
   std::error_code ec;
   if (!fs::remove(full(path), ec)) {

@@ -418,7 +418,7 @@ const std::vector<std::string>& fault_points() {
   static const std::vector<std::string> kPoints = [] {
     std::vector<std::string> points = {
         "disk.read",        "disk.write",  "disk.append",       "disk.remove", "disk.rename",
-        "disk.list",        "disk.mkdir",  "mta.open_upload",   "mta.put",     "mta.open_download",
+        "disk.list",        "disk.mkdir",  "disk.sync",  "mta.open_upload",   "mta.put",     "mta.open_download",
         "mta.read",         "mta.ack",
     };
     for (int i = 0; i < msmi::kSiteCount; ++i)

@@ -124,4 +124,10 @@ Status FaultyFileSystem::make_dirs(const std::string& dir) {
   return s.ok() ? target().make_dirs(dir) : s;
 }
 
+Status FaultyFileSystem::sync_file(const std::string& path) {
+  Status s;
+  check("disk.sync", path, &s);
+  return s.ok() ? target().sync_file(path) : s;
+}
+
 }  // namespace msmisim

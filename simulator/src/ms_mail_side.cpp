@@ -45,8 +45,12 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
   envelope.cc = mail.cc;
   envelope.mai_path = msmi::mai_path(number);
   envelope.submitted_us = clock_.now_us();
+  // Each file is durable before the next one points at it: the P1 names the MAI, the INQUEUE3
+  // record (synced by Mailbag) names the P1.
   const bool written = fs_.write_file(envelope.mai_path, msmi::encode_mai(content)).ok() &&
-                       fs_.write_file(msmi::p1_path(number), msmi::encode_p1(envelope)).ok();
+                       fs_.sync_file(envelope.mai_path).ok() &&
+                       fs_.write_file(msmi::p1_path(number), msmi::encode_p1(envelope)).ok() &&
+                       fs_.sync_file(msmi::p1_path(number)).ok();
   if (!written) {
     ledger_.on_settled(message_id, msmi::Fate::kLost, "the MS Mail side could not write its files");
     return message_id;

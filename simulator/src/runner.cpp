@@ -15,6 +15,7 @@
 #include "msmisim/thread_activity.h"
 #include "msmisim/disk_file_system.h"
 #include "msmisim/expectations.h"
+#include "msmisim/memory_file_system.h"
 #include "msmisim/ms_mail_side.h"
 #include "msmisim/scheduler.h"
 #include "msmisim/simulated_mta.h"
@@ -83,13 +84,13 @@ msmi::NetworkDirectory directory_of(const Scenario& s) {
 // Everything one run needs, wired together.
 class World {
  public:
+  // `postoffice` must outlive the World.
   World(const Scenario& scenario, const RunOptions& options, const msmi::Profile& profile,
-        RunResult& result)
+        msmi::FileSystem& postoffice, RunResult& result)
       : scenario_(scenario),
         options_(options),
         result_(result),
-        disk_(options.postoffice_dir),
-        fs_(disk_),
+        fs_(postoffice),
         root_random_(options.seed),
         engine_random_(root_random_.fork("engine")),
         traffic_random_(root_random_.fork("traffic")),
@@ -373,7 +374,6 @@ class World {
   const RunOptions& options_;
   RunResult& result_;
   VirtualClock clock_;
-  DiskFileSystem disk_;
   LockingFileSystem fs_;
   msmi::SeededRandom root_random_;
   std::unique_ptr<msmi::SeededRandom> engine_random_;
@@ -406,6 +406,23 @@ std::uint64_t default_seed(const Scenario& scenario) {
   return hash & 0x7FFFFFFFFFFFFFFFULL;
 }
 
+Status make_postoffice_layout(msmi::FileSystem& postoffice, const Scenario& scenario) {
+  std::vector<std::string> folders = {"P1", "KEY", "MBG", "GLB", "XTN"};
+  for (int i = 0; i < 16; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof name, "MAI/MA%X", i);
+    folders.emplace_back(name);
+  }
+  for (const std::string& folder : folders) {
+    Status s = postoffice.make_dirs(folder);
+    if (!s.ok()) return s;
+  }
+  const std::string glb(msmi::kNetworkGlbPath);
+  Status s = postoffice.write_file(glb, msmi::encode_network_glb(directory_of(scenario)));
+  if (s.ok()) s = postoffice.sync_file(glb);
+  return s;
+}
+
 Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
@@ -425,22 +442,11 @@ Status prepare_postoffice(const fs::path& dir, const Scenario& scenario) {
     }
   }
   DiskFileSystem disk(dir);
-  std::vector<std::string> folders = {"P1", "KEY", "MBG", "GLB", "XTN"};
-  for (int i = 0; i < 16; ++i) {
-    char name[8];
-    std::snprintf(name, sizeof name, "MAI/MA%X", i);
-    folders.emplace_back(name);
-  }
-  for (const std::string& folder : folders) {
-    Status s = disk.make_dirs(folder);
-    if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
-  }
-  Status s = disk.write_file(
-      std::string(kMarker),
-      "shadow postoffice made by msmisim; its contents are replaced on every run\n");
+  Status s = make_postoffice_layout(disk, scenario);
   if (s.ok())
-    s = disk.write_file(std::string(msmi::kNetworkGlbPath),
-                        msmi::encode_network_glb(directory_of(scenario)));
+    s = disk.write_file(
+        std::string(kMarker),
+        "shadow postoffice made by msmisim; its contents are replaced on every run\n");
   if (!s.ok()) return Status::IoError(dir.string() + ": " + s.message());
   return Status::Ok();
 }
@@ -451,14 +457,23 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
     return Status::InvalidArgument("unknown profile '" + options.profile +
                                    "' (known: " + msmi::profile_names() + ")");
   }
-  Status s = prepare_postoffice(options.postoffice_dir, scenario);
+  // The real folder when one is named, else a simulated disk that lives as long as the run.
+  std::unique_ptr<msmi::FileSystem> postoffice;
+  Status s;
+  if (options.postoffice_dir.empty()) {
+    postoffice = std::make_unique<MemoryFileSystem>();
+    s = make_postoffice_layout(*postoffice, scenario);
+  } else {
+    s = prepare_postoffice(options.postoffice_dir, scenario);
+    postoffice = std::make_unique<DiskFileSystem>(options.postoffice_dir);
+  }
   if (!s.ok()) return s;
   *result = RunResult{};
   result->seed = options.seed;
   result->profile = profile->name;
   result->defects = engine_settings(scenario, *profile).defects;
   {
-    World world(scenario, options, *profile, *result);
+    World world(scenario, options, *profile, *postoffice, *result);
     world.run();
   }
   for (const std::string& key : {std::string("*"), profile->name}) {

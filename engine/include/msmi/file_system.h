@@ -1,6 +1,11 @@
-// FileSystem: the engine's only way to the shadow postoffice on disk. Paths are relative to the
+// FileSystem: the engine's only way to the shadow postoffice. Paths are relative to the
 // postoffice root and use '/' ("P1/0000002A.P1"). The simulator supplies a real directory
-// implementation and wraps it to inject faults (a locked or unreadable file).
+// implementation and an in-memory one that can lose unsynced data in a simulated power loss,
+// and wraps either to inject faults (a locked or unreadable file).
+//
+// Durability: what write_file and append_file put in a file may be lost in a crash of the
+// machine until sync_file(path) returns Ok. A crash-safe writer syncs the data before it writes
+// anything that points at it.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +25,8 @@ class FileSystem {
   // Creates or replaces the file with exactly `contents` (parent folder must exist).
   virtual Status write_file(const std::string& path, std::string_view contents) = 0;
   virtual Status append_file(const std::string& path, std::string_view data) = 0;
+  // Makes the file's current contents durable (fsync). NotFound if absent or a folder.
+  virtual Status sync_file(const std::string& path) = 0;
   // NotFound if absent.
   virtual Status remove_file(const std::string& path) = 0;
   // Replaces `to` if it exists.
@@ -43,6 +50,7 @@ class FileSystemWrapper : public FileSystem {
   Status append_file(const std::string& path, std::string_view data) override {
     return target_.append_file(path, data);
   }
+  Status sync_file(const std::string& path) override { return target_.sync_file(path); }
   Status remove_file(const std::string& path) override { return target_.remove_file(path); }
   Status rename_file(const std::string& from, const std::string& to) override {
     return target_.rename_file(from, to);

@@ -18,6 +18,12 @@
 //   Records of removed entries stay until the dead bytes outgrow the live ones; then the MBG is
 //   rewritten with only the live records.
 //
+// Crash safety: the MBG is synced before the KEY that describes it is written, and the KEY is
+// synced before a call returns, so after a power loss during an append or an update the KEY
+// never points at records that were lost, and a record the caller was told is queued is still
+// there. A rewrite of the MBG (compaction, or the last record removed) replaces the records in
+// place: a power loss between the MBG and the KEY leaves a pair that reads as Corruption.
+//
 // A KEY whose size is not 24 + 24 × count, whose CRC does not match, an MBG shorter than the KEY
 // says, or a record whose magic, length or CRC does not match is Corruption: nothing in the pair
 // is trusted, so nothing is half-processed.
@@ -226,10 +232,14 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
     snapshot.mbg_size += static_cast<std::uint32_t>(appended.size());
     snapshot.mbg_bytes_on_disk += appended.size();
   }
-  // The records first: a KEY never points past the records it describes.
+  // The records first, durably: a KEY never points past the records it describes, not even
+  // after a power loss.
   if (!s.ok()) return s;
-  snapshot.key = encode_key(snapshot);
-  s = fs_.write_file(key_path(), snapshot.key);
+  if (records != Records::kKeep) s = fs_.sync_file(mbg_path());
+  if (s.ok()) {
+    snapshot.key = encode_key(snapshot);
+    s = fs_.write_file(key_path(), snapshot.key);
+  }
   if (!s.ok()) {
     if (restorable) {
       const Status restored = fs_.write_file(mbg_path(), previous_mbg);
@@ -240,6 +250,10 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
     }
     return s;
   }
+  // A KEY that was written but could not be synced already describes the new records; putting
+  // the old MBG back now would break the pair, so the failure is only reported.
+  s = fs_.sync_file(key_path());
+  if (!s.ok()) return s;
   cache_ = snapshot;
   cache_valid_ = true;
   return Status::Ok();
@@ -312,7 +326,9 @@ Status Mailbag::reset() {
   else if (!s.ok())
     return s;
   s = fs_.write_file(key_path(), std::string(std::max<std::size_t>(key.size(), kHeaderSize), '\0'));
+  if (s.ok()) s = fs_.sync_file(key_path());
   if (s.ok()) s = fs_.write_file(mbg_path(), "");
+  if (s.ok()) s = fs_.sync_file(mbg_path());
   return s;
 }
 

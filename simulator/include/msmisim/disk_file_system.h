@@ -16,6 +16,8 @@ class DiskFileSystem final : public msmi::FileSystem {
   msmi::Status read_file(const std::string& path, std::string* contents) override;
   msmi::Status write_file(const std::string& path, std::string_view contents) override;
   msmi::Status append_file(const std::string& path, std::string_view data) override;
+  // fsync(2) of the file: opened, flushed to the device, closed.
+  msmi::Status sync_file(const std::string& path) override;
   msmi::Status remove_file(const std::string& path) override;
   msmi::Status rename_file(const std::string& from, const std::string& to) override;
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;

@@ -26,6 +26,7 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status rename_file(const std::string& from, const std::string& to) override;
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   msmi::Status make_dirs(const std::string& dir) override;
+  msmi::Status sync_file(const std::string& path) override;
 
  private:
   // The injector's action for this call; *status is set when the call must fail.

@@ -1,6 +1,7 @@
-// Runs a scenario: builds the world (shadow postoffice on disk, simulated MTA, MS Mail side,
-// operator, sampler), runs the engine in virtual time, settles the ledger and checks the
-// expectations. A run is a function of (scenario, seed, profile, msmisim version).
+// Runs a scenario: builds the world (shadow postoffice in memory or on disk, simulated MTA, MS
+// Mail side, operator, sampler), runs the engine in virtual time, settles the ledger and checks
+// the expectations. A run is a function of (scenario, seed, profile, msmisim version), whichever
+// of the two postoffices it uses.
 #pragma once
 
 #include <csignal>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "msmi/event.h"
+#include "msmi/file_system.h"
 #include "msmi/status.h"
 #include "msmisim/run_result.h"
 #include "msmisim/scenario.h"
@@ -17,8 +19,10 @@ namespace msmisim {
 
 struct RunOptions {
   std::uint64_t seed = 0;
-  std::string profile;                    // must name a known profile
-  std::filesystem::path postoffice_dir;   // created if absent; see prepare_postoffice
+  std::string profile;  // must name a known profile
+  // The shadow postoffice folder, created if absent (see prepare_postoffice) and kept after the
+  // run. Empty: the run uses a MemoryFileSystem that lives only as long as the run.
+  std::filesystem::path postoffice_dir;
   msmi::EventSink* extra_sink = nullptr;  // receives every event as it is written, if set
   // When set and non-zero (from a signal handler), the run stops early: result.interrupted.
   const volatile std::sig_atomic_t* interrupted = nullptr;
@@ -26,6 +30,11 @@ struct RunOptions {
 
 // The seed a scenario runs with when none is given: its own, else one derived from its name.
 std::uint64_t default_seed(const Scenario& scenario);
+
+// Makes the folders of an empty shadow postoffice (P1, MAI/MA0..MAF, KEY, MBG, GLB, XTN) in
+// `postoffice` and writes (and syncs) GLB/NETWORK.GLB for the scenario. The first error of the
+// file system is returned as it is.
+msmi::Status make_postoffice_layout(msmi::FileSystem& postoffice, const Scenario& scenario);
 
 // Makes `dir` an empty shadow postoffice (P1, MAI/MA0..MAF, KEY, MBG, GLB, XTN) for the
 // scenario. A folder that is not empty and was not made by msmisim (no .msmisim-postoffice

@@ -1,0 +1,79 @@
+// The simulated shadow postoffice: a FileSystem held in memory, as LevelDB's memenv is to its
+// posix Env. A run needs no folder on disk, leaves nothing behind and does not wait for the
+// device; it sees exactly what DiskFileSystem would show it:
+//
+// - Every call gives the Status code DiskFileSystem gives for the same tree: reading a missing
+//   file or a folder is NotFound; writing, appending or renaming into a missing folder is
+//   IoError; removing a missing file is NotFound, removing an empty folder removes it, removing
+//   a folder with something in it is IoError; listing a missing folder or a file is NotFound.
+// - list_dir gives the regular files directly in the folder, sorted byte-wise; exists is true
+//   for files and folders; "" is the root folder.
+// - Paths must be relative, '/'-separated and plain (no empty, "." or ".." component); any
+//   other path is InvalidArgument here, where the disk would resolve it.
+//
+// Crash model (a power loss of the simulated machine, see crash()), after LevelDB's
+// fault_injection_test with no directory sync modelled:
+// - Data is durable only once sync_file has returned Ok for the file: crash() puts every file
+//   back to what it held at its last sync, dropping whatever was written or appended since.
+// - A file that was never synced has no durable name either: crash() removes it. Its first
+//   sync_file makes the name durable along with the data.
+// - Every other change of names is durable at once: make_dirs, remove_file, and rename_file
+//   (which carries the file's durable contents to the new name). A file renamed over a synced
+//   one before being synced itself therefore vanishes in a crash, as a writer that forgets to
+//   sync before renaming deserves.
+//
+// Not thread-safe; one simulation step at a time.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "msmi/file_system.h"
+
+namespace msmisim {
+
+class MemoryFileSystem final : public msmi::FileSystem {
+ public:
+  MemoryFileSystem() = default;
+  MemoryFileSystem(const MemoryFileSystem&) = delete;
+  MemoryFileSystem& operator=(const MemoryFileSystem&) = delete;
+
+  msmi::Status read_file(const std::string& path, std::string* contents) override;
+  msmi::Status write_file(const std::string& path, std::string_view contents) override;
+  msmi::Status append_file(const std::string& path, std::string_view data) override;
+  // Makes the file's current contents, and its name, survive crash().
+  msmi::Status sync_file(const std::string& path) override;
+  msmi::Status remove_file(const std::string& path) override;
+  msmi::Status rename_file(const std::string& from, const std::string& to) override;
+  msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
+  msmi::Status make_dirs(const std::string& dir) override;
+  bool exists(const std::string& path) override;
+
+  // Power loss: every file goes back to its contents at its last sync_file; files never synced
+  // are removed. Folders stay. The file system is usable again at once, as after a reboot.
+  void crash();
+
+ private:
+  struct File {
+    std::string contents;
+    std::optional<std::string> durable;  // contents at the last sync; none if never synced
+  };
+  // Where resolving the folders above a path stops (ENOENT and ENOTDIR on disk).
+  enum class Parents { kFolders, kMissing, kFileInTheWay };
+
+  Parents resolve_parents(const std::string& path) const;
+  bool is_dir(const std::string& path) const { return path.empty() || dirs_.count(path) != 0; }
+  bool is_file(const std::string& path) const { return files_.count(path) != 0; }
+  bool has_children(const std::string& dir) const;
+  msmi::Status writable(const std::string& path, const char* what) const;
+  msmi::Status rename_dir(const std::string& from, const std::string& to);
+
+  std::map<std::string, File> files_;  // full path → file; sorted, so listing is ordered
+  std::set<std::string> dirs_;         // full paths of folders; the root "" is implicit
+};
+
+}  // namespace msmisim

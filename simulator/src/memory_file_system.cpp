@@ -1,0 +1,218 @@
+#include "msmisim/memory_file_system.h"
+
+#include <iterator>
+#include <utility>
+
+namespace msmisim {
+using msmi::Status;
+
+namespace {
+
+// Relative, '/'-separated, every component a real name: the only paths both file systems
+// resolve the same way without a real directory tree to walk.
+bool plain_path(const std::string& path) {
+  if (path.empty()) return true;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = path.find('/', start);
+    const std::string_view part = std::string_view(path).substr(
+        start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (slash == std::string::npos) return true;
+    start = slash + 1;
+  }
+}
+
+Status not_plain(const std::string& path) {
+  return Status::InvalidArgument("'" + path +
+                                 "': not a plain relative path (empty, '.' or '..' part)");
+}
+
+// Everything below `dir` starts with this; the root holds everything.
+std::string prefix_of(const std::string& dir) {
+  return dir.empty() ? std::string() : dir + "/";
+}
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+MemoryFileSystem::Parents MemoryFileSystem::resolve_parents(const std::string& path) const {
+  for (std::size_t slash = path.find('/'); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    const std::string folder = path.substr(0, slash);
+    if (dirs_.count(folder) != 0) continue;
+    return is_file(folder) ? Parents::kFileInTheWay : Parents::kMissing;
+  }
+  return Parents::kFolders;
+}
+
+bool MemoryFileSystem::has_children(const std::string& dir) const {
+  const std::string prefix = prefix_of(dir);
+  const auto file = files_.lower_bound(prefix);
+  if (file != files_.end() && starts_with(file->first, prefix)) return true;
+  const auto folder = dirs_.lower_bound(prefix);
+  return folder != dirs_.end() && starts_with(*folder, prefix);
+}
+
+Status MemoryFileSystem::writable(const std::string& path, const char* what) const {
+  if (!plain_path(path)) return not_plain(path);
+  if (is_dir(path) || resolve_parents(path) != Parents::kFolders) {
+    return Status::IoError(path + ": cannot be opened for " + what);
+  }
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::read_file(const std::string& path, std::string* contents) {
+  if (!plain_path(path)) return not_plain(path);
+  const auto it = files_.find(path);
+  if (it == files_.end()) {
+    return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
+  }
+  *contents = it->second.contents;
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::write_file(const std::string& path, std::string_view contents) {
+  Status s = writable(path, "writing");
+  if (s.ok()) files_[path].contents.assign(contents);
+  return s;
+}
+
+Status MemoryFileSystem::append_file(const std::string& path, std::string_view data) {
+  Status s = writable(path, "appending");
+  if (s.ok()) files_[path].contents.append(data);
+  return s;
+}
+
+Status MemoryFileSystem::sync_file(const std::string& path) {
+  if (!plain_path(path)) return not_plain(path);
+  const auto it = files_.find(path);
+  if (it == files_.end()) {
+    return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
+  }
+  it->second.durable = it->second.contents;
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::remove_file(const std::string& path) {
+  if (!plain_path(path)) return not_plain(path);
+  if (files_.erase(path) != 0) return Status::Ok();
+  if (path.empty()) return Status::IoError("the postoffice root cannot be removed");
+  if (is_dir(path)) {
+    // As remove(3) on disk: an empty folder goes, a folder with anything in it stays.
+    if (has_children(path)) return Status::IoError(path + ": Directory not empty");
+    dirs_.erase(path);
+    return Status::Ok();
+  }
+  if (resolve_parents(path) == Parents::kFileInTheWay) {
+    return Status::IoError(path + ": Not a directory");
+  }
+  return Status::NotFound(path + ": no such file");
+}
+
+Status MemoryFileSystem::rename_file(const std::string& from, const std::string& to) {
+  if (!plain_path(from)) return not_plain(from);
+  if (!plain_path(to)) return not_plain(to);
+  const auto failed = [&](const char* why) {
+    return Status::IoError(from + ": cannot be renamed to " + to + ": " + why);
+  };
+  if (is_dir(from)) {
+    if (from.empty()) return failed("the root cannot be renamed");
+    return rename_dir(from, to);
+  }
+  if (!is_file(from)) return failed("No such file or directory");
+  if (from == to) return Status::Ok();
+  if (is_dir(to)) return failed("Is a directory");
+  if (resolve_parents(to) != Parents::kFolders) return failed("No such file or directory");
+  // The file keeps its durable contents under its new name: names are durable at once.
+  auto node = files_.extract(from);
+  node.key() = to;
+  files_.erase(to);
+  files_.insert(std::move(node));
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::rename_dir(const std::string& from, const std::string& to) {
+  const auto failed = [&](const char* why) {
+    return Status::IoError(from + ": cannot be renamed to " + to + ": " + why);
+  };
+  if (from == to) return Status::Ok();
+  const std::string old_prefix = from + "/";
+  if (starts_with(to, old_prefix)) return failed("Invalid argument");
+  if (is_file(to)) return failed("Not a directory");
+  if (is_dir(to) && has_children(to)) return failed("Directory not empty");
+  if (resolve_parents(to) != Parents::kFolders) return failed("No such file or directory");
+  const std::string new_prefix = to + "/";
+  const auto moved = [&](const std::string& path) {
+    return new_prefix + path.substr(old_prefix.size());
+  };
+  dirs_.erase(from);
+  dirs_.insert(to);
+  std::vector<std::string> folders;
+  for (auto it = dirs_.lower_bound(old_prefix);
+       it != dirs_.end() && starts_with(*it, old_prefix);) {
+    folders.push_back(*it);
+    it = dirs_.erase(it);
+  }
+  for (const std::string& folder : folders) dirs_.insert(moved(folder));
+  std::vector<std::string> names;
+  for (auto it = files_.lower_bound(old_prefix);
+       it != files_.end() && starts_with(it->first, old_prefix); ++it) {
+    names.push_back(it->first);
+  }
+  for (const std::string& name : names) {
+    auto node = files_.extract(name);
+    node.key() = moved(name);
+    files_.insert(std::move(node));
+  }
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::list_dir(const std::string& dir, std::vector<std::string>* names) {
+  names->clear();
+  if (!plain_path(dir)) return not_plain(dir);
+  if (!is_dir(dir)) return Status::NotFound(dir + ": no such folder");
+  const std::string prefix = prefix_of(dir);
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && starts_with(it->first, prefix);
+       ++it) {
+    const std::string name = it->first.substr(prefix.size());
+    if (name.find('/') == std::string::npos) names->push_back(name);
+  }
+  return Status::Ok();
+}
+
+Status MemoryFileSystem::make_dirs(const std::string& dir) {
+  if (!plain_path(dir)) return not_plain(dir);
+  if (dir.empty()) return Status::Ok();
+  // A file anywhere on the way is an error before anything is made, as on disk: the folders
+  // above a file exist already.
+  std::vector<std::string> missing;
+  for (std::size_t end = dir.find('/');; end = dir.find('/', end + 1)) {
+    const std::string folder = dir.substr(0, end);
+    if (is_file(folder)) return Status::IoError(dir + ": Not a directory");
+    if (!is_dir(folder)) missing.push_back(folder);
+    if (end == std::string::npos) break;
+  }
+  dirs_.insert(missing.begin(), missing.end());
+  return Status::Ok();
+}
+
+bool MemoryFileSystem::exists(const std::string& path) {
+  return plain_path(path) && (is_file(path) || is_dir(path));
+}
+
+void MemoryFileSystem::crash() {
+  for (auto it = files_.begin(); it != files_.end();) {
+    if (!it->second.durable) {
+      it = files_.erase(it);
+      continue;
+    }
+    it->second.contents = *it->second.durable;
+    ++it;
+  }
+}
+
+}  // namespace msmisim

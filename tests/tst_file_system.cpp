@@ -1,0 +1,423 @@
+// The two shadow postoffices: the real folder (DiskFileSystem) and the simulated disk in memory
+// (MemoryFileSystem). The simulated one must answer every call as the real one does, list in
+// the same order, lose exactly the unsynced data in a power loss, and a scenario run on it must
+// give the same events as on the real disk.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "msmi/file_system.h"
+#include "msmi/mailbag.h"
+#include "msmi/status.h"
+#include "msmisim/disk_file_system.h"
+#include "msmisim/memory_file_system.h"
+#include "test_support.h"
+
+using msmi::Status;
+using msmisim::DiskFileSystem;
+using msmisim::MemoryFileSystem;
+
+namespace {
+
+std::string code_name(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return "ok";
+    case Status::Code::kNotFound:
+      return "not-found";
+    case Status::Code::kCorruption:
+      return "corruption";
+    case Status::Code::kIoError:
+      return "io-error";
+    case Status::Code::kInvalidArgument:
+      return "invalid";
+    case Status::Code::kBusy:
+      return "busy";
+    case Status::Code::kFull:
+      return "full";
+  }
+  return "?";
+}
+
+// Contents as the steps write them: any byte outside printable ASCII, and '%', as %XX.
+std::string printable(const std::string& bytes) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u > 0x20 && u < 0x7F && c != '%') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string decode(const QString& text) {
+  return QByteArray::fromPercentEncoding(text.toUtf8()).toStdString();
+}
+
+// Runs one step, "op [arg [arg]]" ("%00" and the like stand for any byte in contents), and says
+// what came back: "ok", "not-found 'contents'" for read, "ok [a,b]" for ls, "true" for exists.
+// "crash" cuts the power of a MemoryFileSystem; `memory` is null for the disk.
+std::string step(msmi::FileSystem& fs, MemoryFileSystem* memory, const QString& line) {
+  const QStringList parts = line.split(' ');
+  const QString op = parts.value(0);
+  const std::string a = decode(parts.value(1));
+  const std::string b = decode(parts.value(2));
+  if (op == "read") {
+    std::string contents;
+    const Status s = fs.read_file(a, &contents);
+    return s.ok() ? "ok '" + printable(contents) + "'" : code_name(s);
+  }
+  if (op == "write") return code_name(fs.write_file(a, b));
+  if (op == "append") return code_name(fs.append_file(a, b));
+  if (op == "sync") return code_name(fs.sync_file(a));
+  if (op == "rm") return code_name(fs.remove_file(a));
+  if (op == "mv") return code_name(fs.rename_file(a, b));
+  if (op == "mkdir") return code_name(fs.make_dirs(a));
+  if (op == "exists") return fs.exists(a) ? "true" : "false";
+  if (op == "ls") {
+    std::vector<std::string> names = {"stale"};
+    const Status s = fs.list_dir(a, &names);
+    std::string listed;
+    for (const std::string& name : names) listed += (listed.empty() ? "" : ",") + name;
+    return code_name(s) + " [" + listed + "]";
+  }
+  if (op == "crash" && memory != nullptr) {
+    memory->crash();
+    return "crashed";
+  }
+  qFatal("unknown step '%s'", qPrintable(line));
+}
+
+QStringList trace(msmi::FileSystem& fs, MemoryFileSystem* memory, const QStringList& steps) {
+  QStringList out;
+  for (const QString& line : steps)
+    out << line + " -> " + QString::fromStdString(step(fs, memory, line));
+  return out;
+}
+
+QString last_result(const QStringList& traced) {
+  return traced.isEmpty() ? QString() : traced.last().section(" -> ", 1);
+}
+
+// Acknowledges calls until `budget` of the changing ones have gone through; then the machine
+// loses power (MemoryFileSystem::crash) and every further call fails, as on a dead machine.
+class PowerCut final : public msmi::FileSystemWrapper {
+ public:
+  PowerCut(MemoryFileSystem& memory, int budget)
+      : FileSystemWrapper(memory), memory_(memory), budget_(budget) {}
+  bool cut() const { return cut_; }
+
+  Status read_file(const std::string& path, std::string* contents) override {
+    if (cut_) return Status::IoError("power is off");
+    return FileSystemWrapper::read_file(path, contents);
+  }
+  Status write_file(const std::string& path, std::string_view contents) override {
+    if (!spend()) return Status::IoError("power is off");
+    return FileSystemWrapper::write_file(path, contents);
+  }
+  Status append_file(const std::string& path, std::string_view data) override {
+    if (!spend()) return Status::IoError("power is off");
+    return FileSystemWrapper::append_file(path, data);
+  }
+  Status sync_file(const std::string& path) override {
+    if (!spend()) return Status::IoError("power is off");
+    return FileSystemWrapper::sync_file(path);
+  }
+  Status remove_file(const std::string& path) override {
+    if (!spend()) return Status::IoError("power is off");
+    return FileSystemWrapper::remove_file(path);
+  }
+  Status rename_file(const std::string& from, const std::string& to) override {
+    if (!spend()) return Status::IoError("power is off");
+    return FileSystemWrapper::rename_file(from, to);
+  }
+
+ private:
+  bool spend() {
+    if (cut_) return false;
+    if (budget_-- > 0) return true;
+    memory_.crash();
+    cut_ = true;
+    return false;
+  }
+  MemoryFileSystem& memory_;
+  int budget_;
+  bool cut_ = false;
+};
+
+}  // namespace
+
+class TestFileSystem : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void memory_answers_as_the_disk_does_data();
+  void memory_answers_as_the_disk_does();
+  void crash_keeps_only_synced_data_data();
+  void crash_keeps_only_synced_data();
+  void listing_is_sorted_byte_wise();
+  void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
+  void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
+  void kb_scenarios_run_the_same_in_memory_and_on_disk();
+};
+
+void TestFileSystem::memory_answers_as_the_disk_does_data() {
+  QTest::addColumn<QStringList>("steps");
+  QTest::addColumn<QString>("last");  // what the last step gives on both
+  const auto row = [](const char* name, const QStringList& steps, const char* last) {
+    QTest::newRow(name) << steps << QString(last);
+  };
+  row("read a missing file", {"read A.P1"}, "not-found");
+  row("read in a missing folder", {"read P1/A.P1"}, "not-found");
+  row("read a folder", {"mkdir P1", "read P1"}, "not-found");
+  row("read the root", {"read ''"}, "not-found");
+  row("read through a file", {"write F x", "read F/A"}, "not-found");
+  row("write then read", {"mkdir P1", "write P1/A hello", "read P1/A"}, "ok 'hello'");
+  row("write binary bytes", {"write A a%00b%FF%25", "read A"}, "ok 'a%00b%FF%25'");
+  row("write replaces", {"write A long", "write A s", "read A"}, "ok 's'");
+  row("write an empty file", {"write A", "read A"}, "ok ''");
+  row("write into a missing folder", {"write P1/A x"}, "io-error");
+  row("write over a folder", {"mkdir P1", "write P1 x"}, "io-error");
+  row("write through a file", {"write F x", "write F/A x"}, "io-error");
+  row("append creates", {"append A x", "read A"}, "ok 'x'");
+  row("append appends", {"write A x", "append A yz", "read A"}, "ok 'xyz'");
+  row("append into a missing folder", {"append KEY/A x"}, "io-error");
+  row("append to a folder", {"mkdir KEY", "append KEY x"}, "io-error");
+  row("sync a file", {"write A x", "sync A"}, "ok");
+  row("sync a missing file", {"sync A"}, "not-found");
+  row("sync in a missing folder", {"sync P1/A"}, "not-found");
+  row("sync a folder", {"mkdir P1", "sync P1"}, "not-found");
+  row("remove a file", {"write A x", "rm A", "exists A"}, "false");
+  row("remove a missing file", {"rm A"}, "not-found");
+  row("remove in a missing folder", {"rm P1/A"}, "not-found");
+  row("remove through a file", {"write F x", "rm F/A"}, "io-error");
+  row("remove an empty folder", {"mkdir P1", "rm P1", "exists P1"}, "false");
+  row("remove a folder with a file", {"mkdir P1", "write P1/A x", "rm P1"}, "io-error");
+  row("remove a folder with a folder", {"mkdir MAI/MA0", "rm MAI"}, "io-error");
+  row("rename a file", {"write A x", "mv A B", "read B"}, "ok 'x'");
+  row("rename leaves no source", {"write A x", "mv A B", "read A"}, "not-found");
+  row("rename replaces the target", {"write A new", "write B old", "mv A B", "read B"}, "ok 'new'");
+  row("rename onto itself", {"write A x", "mv A A", "read A"}, "ok 'x'");
+  row("rename into another folder", {"mkdir BAD", "write A x", "mv A BAD/A.1", "read BAD/A.1"},
+      "ok 'x'");
+  row("rename a missing file", {"mv A B"}, "io-error");
+  row("rename into a missing folder", {"write A x", "mv A BAD/A"}, "io-error");
+  row("rename into a missing folder keeps the file", {"write A x", "mv A BAD/A", "read A"},
+      "ok 'x'");
+  row("rename a file onto a folder", {"mkdir D", "write A x", "mv A D"}, "io-error");
+  row("rename a folder", {"mkdir D/E", "write D/E/A x", "mv D N", "read N/E/A"}, "ok 'x'");
+  row("rename a folder, old name gone", {"mkdir D/E", "mv D N", "exists D/E"}, "false");
+  row("rename a folder onto an empty folder",
+      {"mkdir D", "mkdir N", "write D/A x", "mv D N", "ls N"}, "ok [A]");
+  row("rename a folder onto a full folder", {"mkdir D", "mkdir N", "write N/A x", "mv D N"},
+      "io-error");
+  row("rename a folder onto a file", {"mkdir D", "write F x", "mv D F"}, "io-error");
+  row("rename a folder into itself", {"mkdir D", "mv D D/E"}, "io-error");
+  row("list a missing folder", {"ls P1"}, "not-found []");
+  row("list a file", {"write A x", "ls A"}, "not-found []");
+  row("list an empty folder", {"mkdir P1", "ls P1"}, "ok []");
+  row("list files only, not below",
+      {"mkdir P1/SUB", "write P1/SUB/X x", "write P1/B x", "write P1/A x", "ls P1"}, "ok [A,B]");
+  row("list the root", {"mkdir P1", "write Z x", "write A x", "ls ''"}, "ok [A,Z]");
+  row("list a name that is a prefix",
+      {"mkdir P1", "mkdir P10", "write P10/A x", "write P1/B x", "ls P1"}, "ok [B]");
+  row("make nested folders", {"mkdir MAI/MA0", "exists MAI"}, "true");
+  row("make an existing folder", {"mkdir P1", "mkdir P1"}, "ok");
+  row("make the root", {"mkdir ''"}, "ok");
+  row("make a folder over a file", {"write F x", "mkdir F"}, "io-error");
+  row("make a folder through a file", {"write F x", "mkdir F/G/H"}, "io-error");
+  row("a file exists", {"write A x", "exists A"}, "true");
+  row("a folder exists", {"mkdir P1", "exists P1"}, "true");
+  row("the root exists", {"exists ''"}, "true");
+  row("a missing file does not exist", {"exists A"}, "false");
+  row("nothing exists through a file", {"write F x", "exists F/A"}, "false");
+}
+
+void TestFileSystem::memory_answers_as_the_disk_does() {
+  QFETCH(QStringList, steps);
+  QFETCH(QString, last);
+  for (QString& line : steps) line.replace("''", "");  // '' stands for the root folder
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  DiskFileSystem disk(dir.path().toStdString());
+  MemoryFileSystem memory;
+  const QStringList on_disk = trace(disk, nullptr, steps);
+  const QStringList in_memory = trace(memory, &memory, steps);
+  QCOMPARE(in_memory, on_disk);
+  QCOMPARE(last_result(on_disk), last);
+}
+
+void TestFileSystem::crash_keeps_only_synced_data_data() {
+  QTest::addColumn<QStringList>("steps");
+  QTest::addColumn<QString>("last");
+  const auto row = [](const char* name, const QStringList& steps, const char* last) {
+    QTest::newRow(name) << steps << QString(last);
+  };
+  row("a synced file stays", {"write A x", "sync A", "crash", "read A"}, "ok 'x'");
+  row("a never-synced file vanishes", {"write A x", "crash", "exists A"}, "false");
+  row("an unsynced append is lost", {"write A x", "sync A", "append A y", "crash", "read A"},
+      "ok 'x'");
+  row("a synced append stays", {"write A x", "sync A", "append A y", "sync A", "crash", "read A"},
+      "ok 'xy'");
+  row("an unsynced rewrite is undone", {"write A old", "sync A", "write A new", "crash", "read A"},
+      "ok 'old'");
+  row("the last sync counts",
+      {"write A 1", "sync A", "write A 2", "sync A", "write A 3", "crash", "read A"}, "ok '2'");
+  row("a remove is durable at once", {"write A x", "sync A", "rm A", "crash", "exists A"}, "false");
+  row("a rename is durable at once", {"write A x", "sync A", "mv A B", "crash", "read B"},
+      "ok 'x'");
+  row("a renamed file keeps its synced data",
+      {"write A x", "sync A", "append A y", "mv A B", "crash", "read B"}, "ok 'x'");
+  row("an unsynced file renamed over a synced one",
+      {"write B old", "sync B", "write A new", "mv A B", "crash", "exists B"}, "false");
+  row("a synced file renamed over another",
+      {"write B old", "sync B", "write A new", "sync A", "mv A B", "crash", "read B"}, "ok 'new'");
+  row("folders stay", {"mkdir MAI/MA0", "crash", "ls MAI/MA0"}, "ok []");
+  row("unsynced files leave the listing",
+      {"mkdir P1", "write P1/A x", "sync P1/A", "write P1/B x", "crash", "ls P1"}, "ok [A]");
+  row("usable after the crash", {"write A x", "crash", "write A y", "sync A", "crash", "read A"},
+      "ok 'y'");
+}
+
+void TestFileSystem::crash_keeps_only_synced_data() {
+  QFETCH(QStringList, steps);
+  QFETCH(QString, last);
+  MemoryFileSystem memory;
+  const QStringList traced = trace(memory, &memory, steps);
+  QVERIFY2(last_result(traced) == last, qPrintable(traced.join("\n")));
+}
+
+void TestFileSystem::listing_is_sorted_byte_wise() {
+  // Written in an order that is neither sorted nor reversed, with names that a locale-aware or
+  // case-blind sort would put elsewhere.
+  const std::vector<std::string> written = {"b.P1", "0000000A.P1", "B.P1", "a", "_x",
+                                            "A.P1", "00000009.P1", "a.p1", "~"};
+  const std::vector<std::string> sorted = {"00000009.P1", "0000000A.P1", "A.P1", "B.P1", "_x",
+                                           "a",           "a.p1",        "b.P1", "~"};
+  QTemporaryDir dir;
+  DiskFileSystem disk(dir.path().toStdString());
+  MemoryFileSystem memory;
+  for (msmi::FileSystem* fs :
+       {static_cast<msmi::FileSystem*>(&disk), static_cast<msmi::FileSystem*>(&memory)}) {
+    QVERIFY(fs->make_dirs("P1").ok());
+    for (const std::string& name : written) QVERIFY(fs->write_file("P1/" + name, name).ok());
+    std::vector<std::string> names;
+    QVERIFY(fs->list_dir("P1", &names).ok());
+    QCOMPARE(names, sorted);
+  }
+}
+
+// Whenever the power goes while records are queued and marked, every record the mailbag
+// acknowledged is there after the reboot, and the pair is never damaged: the MBG is durable
+// before the KEY points at it. (Removals that rewrite the MBG are not crash-safe; see
+// mailbag.cpp.)
+void TestFileSystem::mailbag_keeps_every_acknowledged_record_through_a_power_loss() {
+  constexpr int kRecords = 6;
+  int budgets_tried = 0;
+  for (int budget = 0;; ++budget) {
+    MemoryFileSystem memory;
+    QVERIFY(memory.make_dirs("KEY").ok());
+    QVERIFY(memory.make_dirs("MBG").ok());
+    PowerCut power(memory, budget);
+    msmi::Mailbag writer(power, "INQUEUE3");
+    std::vector<std::string> acknowledged;
+    for (int i = 0; i < kRecords; ++i) {
+      const std::string payload = "record " + std::to_string(i);
+      std::uint32_t seq = 0;
+      if (writer.append(payload, &seq).ok()) acknowledged.push_back(payload);
+      // Marking a record ready rewrites only the KEY.
+      if (i % 2 == 0 && seq != 0) {
+        const Status marked = writer.update(seq, msmi::MailbagState::kReady, 0);
+        QVERIFY(marked.ok() || power.cut());
+      }
+    }
+    ++budgets_tried;
+    std::vector<msmi::MailbagEntry> entries;
+    const Status loaded = msmi::Mailbag(memory, "INQUEUE3").load(&entries);
+    QVERIFY2(loaded.ok(), qPrintable(QString("power cut after %1 calls: %2")
+                                         .arg(budget)
+                                         .arg(QString::fromStdString(loaded.to_string()))));
+    std::vector<std::string> kept;
+    for (const msmi::MailbagEntry& e : entries) kept.push_back(e.payload);
+    // A record becomes durable with the sync of its KEY, the last call of an append: exactly
+    // the acknowledged records are there.
+    QVERIFY2(kept == acknowledged, qPrintable(QString("power cut after %1 calls: %2 of %3 kept")
+                                                  .arg(budget)
+                                                  .arg(kept.size())
+                                                  .arg(acknowledged.size())));
+    if (!power.cut()) break;  // the budget outlasted the whole sequence
+  }
+  QVERIFY(budgets_tried > kRecords * 4);  // every append is several calls, each one a cut point
+}
+
+void TestFileSystem::kb_scenarios_run_the_same_in_memory_and_on_disk_data() {
+  QTest::addColumn<QString>("scenario_path");
+  QTest::addColumn<bool>("maximum_logging");  // every file the engine touches shows in events
+  QTest::addColumn<int>("at_least");          // events, so that there is something to compare
+  for (const char* kb : {"Q151791", "Q168857", "Q175965"}) {
+    const QString path = QString("scenarios/kb/%1.json").arg(kb);
+    QTest::addRow("%s as written", kb) << path << false << 5;
+    QTest::addRow("%s at maximum logging", kb) << path << true << 100;
+  }
+}
+
+void TestFileSystem::kb_scenarios_run_the_same_in_memory_and_on_disk() {
+  QFETCH(QString, scenario_path);
+  QFETCH(bool, maximum_logging);
+  QFETCH(int, at_least);
+  msmisim::Scenario scenario = testsupport::scenario_file(scenario_path.toStdString());
+  if (maximum_logging) {
+    scenario.logging_default = msmi::LoggingLevel::kMaximum;
+    scenario.logging.clear();
+  }
+  msmisim::RunOptions options;
+  options.seed = msmisim::default_seed(scenario);
+  options.profile = scenario.profile;
+  msmisim::RunResult in_memory;
+  QVERIFY(options.postoffice_dir.empty());
+  QVERIFY(msmisim::run_scenario(scenario, options, &in_memory).ok());
+  QTemporaryDir dir;
+  options.postoffice_dir = dir.path().toStdString() + "/po";
+  msmisim::RunResult on_disk;
+  QVERIFY(msmisim::run_scenario(scenario, options, &on_disk).ok());
+  // The run really used the folder, so the comparison is between two different disks.
+  QVERIFY(QFile::exists(dir.path() + "/po/GLB/NETWORK.GLB"));
+
+  QVERIFY(in_memory.events.size() >= static_cast<std::size_t>(at_least));
+  QCOMPARE(in_memory.events.size(), on_disk.events.size());
+  for (std::size_t i = 0; i < on_disk.events.size(); ++i) {
+    const msmi::Event& m = in_memory.events[i];
+    const msmi::Event& d = on_disk.events[i];
+    QVERIFY2(m == d, qPrintable(QString("event %1 differs: %2 %3 t%4 '%5' in memory, %6 %7 t%8 "
+                                        "'%9' on disk")
+                                    .arg(i)
+                                    .arg(m.event_id)
+                                    .arg(m.time_us)
+                                    .arg(m.thread)
+                                    .arg(QString::fromStdString(m.description))
+                                    .arg(d.event_id)
+                                    .arg(d.time_us)
+                                    .arg(d.thread)
+                                    .arg(QString::fromStdString(d.description))));
+  }
+  QCOMPARE(in_memory.ledger.size(), on_disk.ledger.size());
+  for (std::size_t i = 0; i < on_disk.ledger.size(); ++i) {
+    QCOMPARE(in_memory.ledger[i].fate, on_disk.ledger[i].fate);
+    QCOMPARE(in_memory.ledger[i].settled_us, on_disk.ledger[i].settled_us);
+  }
+  QCOMPARE(in_memory.backlog.p1_files, on_disk.backlog.p1_files);
+  QCOMPARE(in_memory.backlog.inqueue3, on_disk.backlog.inqueue3);
+  QCOMPARE(in_memory.passed(), on_disk.passed());
+}
+
+QTEST_APPLESS_MAIN(TestFileSystem)
+#include "tst_file_system.moc"

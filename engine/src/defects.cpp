@@ -80,7 +80,9 @@ const DefectInfo& defect_info(Defect defect) {
   return defect_registry()[static_cast<std::size_t>(defect)];
 }
 
-std::string_view to_string(Defect defect) { return defect_info(defect).name; }
+std::string_view to_string(Defect defect) {
+  return defect_info(defect).name;
+}
 
 std::vector<Defect> all_defects() {
   std::vector<Defect> out;
@@ -126,7 +128,8 @@ const std::vector<Profile>& profiles() {
       p.name = std::string(build.name);
       p.version = std::string(build.version);
       p.service_pack = build.service_pack;
-      for (const DefectInfo& info : defect_registry()) p.defects.set(info.defect, present_in(info, build));
+      for (const DefectInfo& info : defect_registry())
+        p.defects.set(info.defect, present_in(info, build));
       p.description = std::string(build.description) + ": " + defects_text(p.defects);
       out.push_back(std::move(p));
     }

@@ -16,6 +16,13 @@ StepResult HousekeepingWorker::step() {
     return {0, now + interval};
   }
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_refresh_us);
+  const SiteVerdict verdict =
+      ctx_.site({Site::kHousekeepingRefresh, thread_, "", "", {}, "", 0, "", "", ""});
+  if (verdict.kind == SiteVerdict::Kind::kHang) {
+    ctx_.hang_requests.push_back(thread_);
+    return {busy, now + interval};
+  }
+  if (verdict.kind != SiteVerdict::Kind::kNone) return {busy, now + interval};  // refresh skipped
   std::string problem;
   bool missing = false;
   // A GLB that cannot be read now leaves the routing read at the last refresh in force.

@@ -3,8 +3,8 @@
 // envelopes (no INQUEUE3 record, e.g. after a reset) again so that no message is lost.
 #pragma once
 
-#include "msmi_context.h"
 #include "msmi/worker.h"
+#include "msmi_context.h"
 
 namespace msmi {
 

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
+#include "message_disposal.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "message_disposal.h"
 #include "msmi/message_files.h"
-#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
+#include "ndr_generator.h"
 
 namespace msmi {
 namespace {
@@ -124,6 +124,42 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.body = content.body;
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
+  SiteContext site{Site::kConvertInbound,
+                   thread_,
+                   claim.message_id,
+                   message.originator,
+                   message.recipients,
+                   message.subject,
+                   message.body.size(),
+                   "ipm",
+                   "",
+                   ""};
+  const SiteVerdict verdict = ctx_.site(site);
+  switch (verdict.kind) {
+    case SiteVerdict::Kind::kNone:
+      break;
+    case SiteVerdict::Kind::kHang:
+      return busy;  // the thread holds its claim for good
+    case SiteVerdict::Kind::kLeaveInQueue:
+      leave_in_queue();
+      return busy;
+    case SiteVerdict::Kind::kFail:
+      // Conversion failed: the message is corrupt as far as Exchange is concerned.
+      give_up(XomReturnCode::kPermanentError, kNdrCorruptMessage);
+      return busy + ctx_.cost(ctx_.settings.cost_ndr_us);
+    case SiteVerdict::Kind::kAccessViolation:
+      if (!report_access_violation(ctx_, thread_, claim.message_id, verdict.read_address,
+                                   "Inbound delivery thread")) {
+        current_.reset();  // the record stays in progress: the next start meets it again
+        return busy;
+      }
+      ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
+                 "removing the INQUEUE3 record");
+      quarantine_message(ctx_, thread_, claim.message_id, claim.number,
+                         "an access violation while converting it");
+      finish_current();
+      return busy;
+  }
   XomReturnCode code = XomReturnCode::kSuccess;
   if (!session_open_) {
     busy += ctx_.cost(ctx_.settings.cost_session_open_us);
@@ -162,6 +198,14 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
   if (session_open_) ctx_.env.mta.close_upload_session();
   session_open_ = false;
   const std::int64_t refresh = ctx_.cost(ctx_.settings.cost_thread_refresh_us);
+  SiteContext site{Site::kThreadRefresh, thread_, claim.message_id, "", {}, "", 0, "", "", ""};
+  const SiteVerdict verdict = ctx_.site(site);
+  if (verdict.kind == SiteVerdict::Kind::kHang || verdict.kind == SiteVerdict::Kind::kFail) {
+    // The refreshed thread never comes back; its claim stays in progress until the next start.
+    ctx_.hang_requests.push_back(thread_);
+    current_.reset();
+    return refresh;
+  }
   ++claim.consecutive_failures;
   if (!is_transient(code) && claim.attempts < 255) ++claim.attempts;
 
@@ -189,11 +233,20 @@ std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {
     current_.reset();
     return refresh;
   }
-  give_up(code);
+  give_up(code, kNdrUnknownAddress);
   return refresh + ctx_.cost(ctx_.settings.cost_ndr_us);
 }
 
-void InboundDeliveryWorker::give_up(XomReturnCode code) {
+void InboundDeliveryWorker::leave_in_queue() {
+  const Claim& claim = *current_;
+  ctx_.check(ctx_.inqueue.update(claim.seq, MailbagState::kReady, claim.attempts, &claim.payload),
+             thread_, claim.message_id, "putting the INQUEUE3 record back to ready");
+  // A start clears every deferral, so the message comes round again after the next start.
+  ctx_.not_before[claim.number] = INT64_MAX;
+  current_.reset();
+}
+
+void InboundDeliveryWorker::give_up(XomReturnCode code, int reason) {
   const Claim claim = *current_;
   std::string p1_data;
   P1Envelope envelope;
@@ -213,22 +266,27 @@ void InboundDeliveryWorker::give_up(XomReturnCode code) {
   for (const std::string& recipient : envelope.recipients()) {
     if (parse_address(recipient).ok) refused.push_back(recipient);
   }
-  NdrRequest request{claim.message_id, envelope.sender, content.subject, refused,
-                     kNdrUnknownAddress};
-  const NdrResult ndr = generate_ndr(ctx_, thread_, request);
+  NdrRequest request{claim.message_id, envelope.sender, content.subject, refused, reason};
+  NdrResult ndr = generate_ndr(ctx_, thread_, request);
   if (ndr.outcome == NdrOutcome::kAccessViolation) {
-    report_access_violation(ctx_, thread_, claim.message_id, ndr.read_address,
-                            "Inbound delivery thread");
-    current_.reset();
-    return;
+    if (!report_access_violation(ctx_, thread_, claim.message_id, ndr.read_address,
+                                 "Inbound delivery thread")) {
+      current_.reset();
+      return;
+    }
+    ndr.outcome = NdrOutcome::kSenderUnreachable;  // survived: the message is set aside
+    ndr.detail = "an access violation: " + ndr.detail;
   }
   ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
              "removing the INQUEUE3 record");
   if (ndr.outcome == NdrOutcome::kReturnedToSender) {
     discard_message_files(ctx_, claim.number);
-    ctx_.env.observer.on_settled(claim.message_id, Fate::kNdr,
-                                 "MTA refused it " + std::to_string(claim.attempts) +
-                                     " times with " + to_hex(code) + "; " + ndr.detail);
+    ctx_.env.observer.on_settled(
+        claim.message_id, Fate::kNdr,
+        (reason == kNdrUnknownAddress
+             ? "MTA refused it " + std::to_string(claim.attempts) + " times with " + to_hex(code)
+             : std::string("it could not be converted")) +
+            "; " + ndr.detail);
   } else {
     quarantine_message(ctx_, thread_, claim.message_id, claim.number,
                        "MTA refused it with " + to_hex(code) + " and " + ndr.detail);

@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "msmi_context.h"
 #include "msmi/worker.h"
+#include "msmi_context.h"
 
 namespace msmi {
 
@@ -41,7 +41,10 @@ class InboundDeliveryWorker final : public Worker {
   std::int64_t submit(std::int64_t elapsed);
   // The MTA refused the current message with `code`; returns extra busy time.
   std::int64_t handle_refusal(XomReturnCode code);
-  void give_up(XomReturnCode code);
+  // NDRs the claimed message with `reason` (or quarantines it) and moves on.
+  void give_up(XomReturnCode code, int reason);
+  // The claimed message goes back to INQUEUE3, untouched until the next start of the service.
+  void leave_in_queue();
   void finish_current();
 
   MsmiContext& ctx_;

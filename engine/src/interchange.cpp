@@ -2,13 +2,13 @@
 
 #include "msmi_context.h"
 
-#include "msmi/event_catalogue.h"
 #include "housekeeping_worker.h"
 #include "inbound_delivery_worker.h"
-#include "msmi/mailbag.h"
 #include "mailer_worker.h"
-#include "outbound_worker.h"
+#include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
 #include "msmi/queue_payloads.h"
+#include "outbound_worker.h"
 
 namespace msmi {
 namespace {
@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view kWin32FileNotFound = "2";
 constexpr std::string_view kWin32SharingViolation = "20";
 constexpr std::string_view kWin32InvalidData = "D";
+constexpr std::string_view kWin32AccessDenied = "5";
 }  // namespace
 
 Interchange::Interchange(const InterchangeEnvironment& env, EngineSettings settings)
@@ -36,7 +37,9 @@ Interchange::Interchange(const InterchangeEnvironment& env, EngineSettings setti
 
 Interchange::~Interchange() = default;
 
-std::int64_t Interchange::suppressed_events() const { return ctx_->logger.suppressed(); }
+std::int64_t Interchange::suppressed_events() const {
+  return ctx_->logger.suppressed();
+}
 
 std::vector<int> Interchange::inbound_threads() const {
   std::vector<int> threads;
@@ -49,18 +52,31 @@ std::vector<int> Interchange::inbound_threads() const {
 bool Interchange::start() {
   if (running_) return true;
   ctx_->crash_requested = false;
+  const SiteVerdict verdict = ctx_->site({Site::kServiceStart, 0, "", "", {}, "", 0, "", "", ""});
+  if (verdict.kind == SiteVerdict::Kind::kHang) {
+    ctx_->logger.log(event_id::kServiceStartFailed, -1, "",
+                     {std::string(kMsmiServiceName),
+                      "The service did not respond to the start or control request in a timely "
+                      "fashion."});
+    return false;
+  }
+  if (verdict.kind != SiteVerdict::Kind::kNone) {
+    // The mailer component cannot open the postoffice share: access denied (Q168857).
+    ctx_->logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(kWin32AccessDenied)});
+    return false;
+  }
   std::string problem;
   bool missing = false;
   if (!HousekeepingWorker::load_directory(*ctx_, &problem, &missing)) {
     ctx_->logger.log(event_id::kMailerStartFailed, 0, "",
-                    {"2", std::string(missing ? kWin32FileNotFound : kWin32InvalidData)});
+                     {"2", std::string(missing ? kWin32FileNotFound : kWin32InvalidData)});
     return false;
   }
   std::vector<MailbagEntry> entries;
   Status s = ctx_->inqueue.load(&entries);
   if (s.is_busy()) {
     ctx_->logger.log(event_id::kMailerStartFailed, 0, "",
-                    {"2", std::string(kWin32SharingViolation)});
+                     {"2", std::string(kWin32SharingViolation)});
     return false;
   }
   if (s.is_corruption()) {
@@ -68,7 +84,7 @@ bool Interchange::start() {
     ctx_->check(ctx_->inqueue.move_aside(std::to_string(ctx_->now()), &moved), 0, "",
                 "moving the damaged INQUEUE3 aside");
     ctx_->logger.log(event_id::kFileMovedAside, 0, "",
-                    {ctx_->inqueue.key_path(), s.message(), moved});
+                     {ctx_->inqueue.key_path(), s.message(), moved});
     entries.clear();
   }
   ctx_->not_before.clear();
@@ -87,16 +103,66 @@ bool Interchange::start() {
     }
   }
   enter_state(true);
+  for (const auto& worker : workers_) {
+    const SiteVerdict v =
+        ctx_->site({Site::kThreadStart, worker->thread(), "", "", {}, "", 0, "", "", ""});
+    if (v.kind == SiteVerdict::Kind::kHang || v.kind == SiteVerdict::Kind::kFail)
+      hang_thread(worker->thread());
+  }
   if (settings_.protections.recover_orphans) HousekeepingWorker::recover_orphans(*ctx_, 0);
   return true;
 }
 
 void Interchange::stop() {
   if (!running_) return;
+  // A hung thread never answers the stop request: the service stays as it is.
+  if (any_thread_hung()) return;
+  const SiteVerdict verdict = ctx_->site({Site::kServiceStop, 0, "", "", {}, "", 0, "", "", ""});
+  if (verdict.kind != SiteVerdict::Kind::kNone) {
+    hang_thread(0);  // thread 0 handles the stop request and never finishes it
+    return;
+  }
   enter_state(false);
 }
 
+void Interchange::hang_thread(int thread) {
+  if (!running_ || thread_hung(thread)) return;
+  hung_.push_back(thread);
+}
+
+bool Interchange::thread_hung(int thread) const {
+  return std::find(hung_.begin(), hung_.end(), thread) != hung_.end();
+}
+
+void Interchange::end_process(bool logged) {
+  if (!running_) return;
+  end_pending_ = std::max(end_pending_, logged ? 2 : 1);
+  if (!in_step_) apply_end_of_process();
+}
+
+void Interchange::apply_end_of_process() {
+  if (end_pending_ == 0) return;
+  const bool logged = end_pending_ == 2;
+  end_pending_ = 0;
+  hung_.clear();
+  if (!running_) return;
+  running_ = false;
+  ++terminations_;
+  for (const auto& worker : workers_) worker->on_service_stopped();
+  if (logged) {
+    ctx_->logger.log(event_id::kServiceTerminated, -1, "",
+                     {std::string(kMsmiServiceName), std::to_string(terminations_)});
+  }
+}
+
 void Interchange::after_step(std::int64_t busy_us) {
+  in_step_ = false;
+  for (int thread : ctx_->hang_requests) hang_thread(thread);
+  ctx_->hang_requests.clear();
+  if (end_pending_ != 0) {
+    ctx_->step_clock.set_elapsed(busy_us);
+    apply_end_of_process();
+  }
   ctx_->step_clock.set_elapsed(0);
   if (!ctx_->crash_requested) return;
   ctx_->crash_requested = false;
@@ -112,7 +178,7 @@ void Interchange::enter_state(bool running) {
     for (const auto& worker : workers_) worker->on_service_stopped();
   }
   ctx_->logger.log(event_id::kServiceStateChanged, -1, "",
-                  {std::string(kMsmiServiceName), running ? "running" : "stopped"});
+                   {std::string(kMsmiServiceName), running ? "running" : "stopped"});
 }
 
 }  // namespace msmi

@@ -1,12 +1,12 @@
 #include "mailer_worker.h"
 
+#include "message_disposal.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "message_disposal.h"
 #include "msmi/message_files.h"
-#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
+#include "ndr_generator.h"
 
 namespace msmi {
 
@@ -93,7 +93,22 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   std::vector<std::string> invalid;
   int reason = kNdrUnknownAddress;
   for (const std::string& recipient : envelope.recipients()) {
-    const AddressParseResult parsed = parse_address(recipient);
+    SiteContext site{
+        Site::kParseAddress, kThread, record.message_id, envelope.sender, {recipient}, "", 0, "ipm",
+        recipient,           ""};
+    const SiteVerdict verdict = ctx_.site(site);
+    if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
+      if (!report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
+                                   "Mailer thread")) {
+        return busy;  // the record stays new: every start meets it again
+      }
+      invalid.push_back(recipient);  // survived: the address is treated as unparsable
+      reason = kNdrUnparsableAddress;
+      continue;
+    }
+    if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
+    const AddressParseResult parsed =
+        verdict.kind == SiteVerdict::Kind::kFail ? AddressParseResult{} : parse_address(recipient);
     if (parsed.ok) {
       valid.push_back(recipient);
     } else {
@@ -119,11 +134,15 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     ctx_.logger.log(event_id::kInvalidRecipients, kThread, record.message_id, {record.message_id});
     busy += ctx_.cost(ctx_.settings.cost_ndr_us);
     NdrRequest request{record.message_id, envelope.sender, mai_subject, invalid, reason};
-    const NdrResult ndr = generate_ndr(ctx_, kThread, request);
+    NdrResult ndr = generate_ndr(ctx_, kThread, request);
     if (ndr.outcome == NdrOutcome::kAccessViolation) {
       // The record stays new: the next start meets the same message (Q175965).
-      report_access_violation(ctx_, kThread, record.message_id, ndr.read_address, "Mailer thread");
-      return busy;
+      if (!report_access_violation(ctx_, kThread, record.message_id, ndr.read_address,
+                                   "Mailer thread")) {
+        return busy;
+      }
+      ndr.outcome = NdrOutcome::kSenderUnreachable;  // survived: the message is set aside
+      ndr.detail = "an access violation: " + ndr.detail;
     }
     ctx_.ndr_sent.insert(record.message_id);
     if (valid.empty()) {

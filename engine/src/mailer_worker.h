@@ -3,8 +3,8 @@
 // to the inbound delivery threads by marking the record ready (2444).
 #pragma once
 
-#include "msmi_context.h"
 #include "msmi/worker.h"
+#include "msmi_context.h"
 
 namespace msmi {
 

@@ -35,6 +35,8 @@ std::string_view to_string(ThreadState state) {
       return "working";
     case ThreadState::kLooping:
       return "looping";
+    case ThreadState::kHung:
+      return "hung";
   }
   return "idle";
 }

@@ -4,15 +4,15 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "msmi/clock.h"
-#include "msmi/interchange.h"
 #include "msmi/diagnostics.h"
 #include "msmi/engine_settings.h"
 #include "msmi/file_system.h"
+#include "msmi/interchange.h"
 #include "msmi/mailbag.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
@@ -63,6 +63,8 @@ struct MsmiContext {
   std::set<std::string> ndr_sent;
   // Set by a worker that met a fatal error; the Interchange stops the service after the step.
   bool crash_requested = false;
+  // Threads that hung at a fault site during the step; the Interchange hangs them after it.
+  std::vector<int> hang_requests;
   std::string crash_reason;
 
   std::int64_t now() const { return env.clock.now_us(); }
@@ -70,6 +72,10 @@ struct MsmiContext {
   // A cost with ±10% seeded jitter, so threads do not run in lock step.
   std::int64_t cost(std::int64_t base_us);
   Mailbag& mailbag(const std::string& name);
+  // What the armed fault sites say about this site; carry on when none are armed.
+  SiteVerdict site(const SiteContext& context) {
+    return env.sites != nullptr ? env.sites->at(context) : SiteVerdict{};
+  }
   // Writes 9007 when `status` is a failure of `what` that the engine goes on without (a queue
   // update, a file removal): the original MSMI ignored these silently; the log must not.
   // Returns status.ok().

@@ -77,6 +77,28 @@ std::string ndr_reason_code(int code) {
 
 NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) {
   NdrResult result;
+  SiteContext site{Site::kLogNdr,
+                   thread,
+                   request.message_id,
+                   request.sender,
+                   request.undeliverable,
+                   request.subject,
+                   0,
+                   "ndr",
+                   "",
+                   ""};
+  const SiteVerdict verdict = ctx.site(site);
+  if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
+    result.outcome = NdrOutcome::kAccessViolation;
+    result.read_address = verdict.read_address;
+    result.detail = "logging the NDR event read through " + hex_address(verdict.read_address);
+    return result;
+  }
+  if (verdict.kind == SiteVerdict::Kind::kFail || verdict.kind == SiteVerdict::Kind::kHang) {
+    result.outcome = NdrOutcome::kSenderUnreachable;
+    result.detail = "the NDR could not be generated (" + verdict.reason + ")";
+    return result;
+  }
   const AddressParseResult sender = parse_address(request.sender);
   const SenderRecord* record = nullptr;
   SenderRecord found{};
@@ -123,7 +145,19 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   ndr.reason =
       "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
   Mailbag& mailbag = ctx.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
-  const Status s = mailbag.append(encode_outbound_record(ndr), nullptr);
+  SiteContext write{Site::kWriteMailbag,
+                    thread,
+                    request.message_id,
+                    ndr.sender,
+                    ndr.recipients,
+                    ndr.subject,
+                    0,
+                    "ndr",
+                    "",
+                    mailbag.name()};
+  const Status s = ctx.site(write).kind == SiteVerdict::Kind::kNone
+                       ? mailbag.append(encode_outbound_record(ndr), nullptr)
+                       : Status::IoError(mailbag.name() + ": write failed (fault rule)");
   if (!s.ok()) {
     ctx.logger.log(event_id::kMailbagDiskError, thread, request.message_id,
                    {mailbag.name(), request.message_id});
@@ -136,14 +170,16 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   return result;
 }
 
-void report_access_violation(MsmiContext& ctx, int thread, const std::string& message_id,
+bool report_access_violation(MsmiContext& ctx, int thread, const std::string& message_id,
                              std::uint32_t read_address, std::string_view failed_thread) {
   ctx.logger.log(event_id::kAccessViolation, thread, message_id,
                  {hex_address(read_address), hex_address(kNdrLogExceptionAddress)});
+  if (ctx.settings.protections.quarantine) return true;
   ctx.logger.log(event_id::kFatalAssert, thread, message_id,
                  {"sfsems.cpp", "837", std::string(failed_thread) + " failed."});
   ctx.crash_requested = true;
   ctx.crash_reason = std::string(failed_thread) + " failed (access violation)";
+  return false;
 }
 
 }  // namespace msmi

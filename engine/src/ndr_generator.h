@@ -45,9 +45,11 @@ struct NdrResult {
 
 NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request);
 
-// Writes 2380 (with the read address) and 10003 (sfsems.cpp line 837, "<what> failed.") and
-// asks the interchange to stop: the handled exception leaves the thread unusable.
-void report_access_violation(MsmiContext& ctx, int thread, const std::string& message_id,
+// Writes 2380 (with the read address). A legacy build then writes 10003 (sfsems.cpp line 837,
+// "<what> failed.") and asks the interchange to stop: the handled exception leaves the thread
+// unusable; returns false. A build with quarantine survives it: returns true, and the caller
+// sets the message aside.
+bool report_access_violation(MsmiContext& ctx, int thread, const std::string& message_id,
                              std::uint32_t read_address, std::string_view failed_thread);
 
 }  // namespace msmi

@@ -3,8 +3,8 @@
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
-#include "ndr_generator.h"
 #include "msmi/queue_payloads.h"
+#include "ndr_generator.h"
 
 namespace msmi {
 
@@ -59,6 +59,43 @@ StepResult OutboundWorker::step() {
 std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_outbound_message_us);
   ctx_.env.observer.on_attempt(message.message_id);
+  SiteContext site{Site::kConvertOutbound,
+                   thread_,
+                   message.message_id,
+                   message.originator,
+                   message.recipients,
+                   message.subject,
+                   message.body.size(),
+                   message.is_ndr ? "ndr" : "ipm",
+                   "",
+                   ""};
+  const SiteVerdict verdict = ctx_.site(site);
+  switch (verdict.kind) {
+    case SiteVerdict::Kind::kNone:
+      break;
+    case SiteVerdict::Kind::kHang:
+      return busy;
+    case SiteVerdict::Kind::kFail:
+    case SiteVerdict::Kind::kLeaveInQueue:
+      // Not acknowledged: the MTA offers it again after the next start, and 2450 comes again.
+      ctx_.logger.log(event_id::kOutboundMessageFailed, thread_, message.message_id,
+                      {message.originator});
+      return busy;
+    case SiteVerdict::Kind::kAccessViolation:
+      if (!report_access_violation(ctx_, thread_, message.message_id, verdict.read_address,
+                                   "Outbound thread")) {
+        return busy;  // unacknowledged: the next start reads it again
+      }
+      // Survived: the message is taken off the MTA's queue and kept aside.
+      if (ctx_.env.mta.acknowledge(message.message_id) == XomReturnCode::kSuccess) {
+        ctx_.logger.log(event_id::kMessageQuarantined, thread_, message.message_id,
+                        {message.message_id, "an access violation while converting it",
+                         "the MTA's MSMI queue (removed)"});
+        ctx_.env.observer.on_settled(message.message_id, Fate::kQuarantined,
+                                     "an access violation while converting it");
+      }
+      return busy;
+  }
   std::vector<std::string> no_mailbag;
   std::vector<std::string> full;
   int delivered = 0;
@@ -78,7 +115,12 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     record.recipients = {to.to_string()};
     record.subject = message.subject;
     Mailbag& mailbag = ctx_.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
-    if (mailbag.append(encode_outbound_record(record), nullptr).ok()) {
+    SiteContext write{Site::kWriteMailbag, thread_,     message.message_id,
+                      message.originator,  {recipient}, message.subject,
+                      message.body.size(), "ipm",       "",
+                      mailbag.name()};
+    if (ctx_.site(write).kind == SiteVerdict::Kind::kNone &&
+        mailbag.append(encode_outbound_record(record), nullptr).ok()) {
       ++delivered;
     } else {
       ctx_.logger.log(event_id::kMailbagDiskError, thread_, message.message_id,

@@ -7,8 +7,8 @@
 // offers it again after the next start of the service.
 #pragma once
 
-#include "msmi_context.h"
 #include "msmi/worker.h"
+#include "msmi_context.h"
 
 namespace msmi {
 

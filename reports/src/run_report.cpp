@@ -80,6 +80,15 @@ void render_end_state(const msmisim::RunResult& r, std::ostream& out) {
       << ", MTA queue " << r.backlog.mta_queue << ", held by MS Mail " << r.backlog.held << "\n";
 }
 
+void render_fault_rules(const msmisim::RunResult& r, std::ostream& out) {
+  if (r.fault_stats.empty()) return;
+  out << "\nFault rules (matched / fired):\n";
+  for (const msmisim::FaultRuleStats& s : r.fault_stats) {
+    out << "  " << pad(std::to_string(s.matches), 7) << pad(std::to_string(s.fired), 7) << s.rule
+        << "\n";
+  }
+}
+
 void render_expectations(const msmisim::Scenario& scenario, const msmisim::RunResult& r,
                          std::ostream& out) {
   if (r.expectation_sets.empty()) {
@@ -113,7 +122,16 @@ void render_run_summary(const msmisim::Scenario& scenario, const msmisim::RunRes
   render_threads(result, out);
   render_queues(result, out);
   render_end_state(result, out);
+  render_fault_rules(result, out);
   render_expectations(scenario, result, out);
+}
+
+void render_fault_warnings(const msmisim::RunResult& result, std::ostream& out) {
+  for (const msmisim::FaultRuleStats& s : result.fault_stats) {
+    if (s.fired > 0) continue;
+    out << "warning: fault rule never fired (" << s.matches << " matching call"
+        << (s.matches == 1 ? "" : "s") << "): " << s.rule << "\n";
+  }
 }
 
 void render_failed_expectations(const msmisim::RunResult& result, std::ostream& out) {

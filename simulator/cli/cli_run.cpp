@@ -75,6 +75,7 @@ struct RunRequest {
   Scenario scenario;
   RunOptions options;
   std::vector<std::string> defect_args;
+  std::vector<std::string> fault_args;  // --fault rules as given, for the replay command
   bool record = true;
   std::string db_path;
   bool quiet = false;
@@ -85,6 +86,7 @@ struct RunRequest {
 constexpr int kGoOn = -1;
 int read_request(const std::vector<std::string>& args, RunRequest* request) {
   po::options_description options("options");
+  const std::string profile_help = "build to simulate: " + msmi::profile_names();
   // clang-format off
   options.add_options()
       ("help,h", "show this help")
@@ -93,9 +95,12 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       ("no-db", "do not record the run")
       ("seed", po::value<std::string>(), "seed, 0..9223372036854775807 (default: the scenario's own)")
       ("profile", po::value<std::string>(),
-       "build to simulate: exchange-4.0, exchange-5.0, exchange-5.0-sp1, hardened")
+       profile_help.c_str())
       ("defect", po::value<std::vector<std::string>>()->composing(),
        "override one defect: Q151791=on|off (repeatable)")
+      ("fault", po::value<std::vector<std::string>>()->composing(),
+       "arm a fault rule, e.g. 'mta.put[rcpt~*@bad.example]=3*return(0x15)->off' "
+       "(repeatable; grammar in scenarios/README.md)")
       ("postoffice", po::value<std::string>(),
        "shadow postoffice folder to use and keep; its contents are replaced on every run "
        "(default: a simulated disk in memory, gone when the run ends)")
@@ -131,11 +136,28 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       if (eq == std::string::npos || !msmi::parse_defect(d.substr(0, eq), defect) ||
           (value != "on" && value != "off")) {
         std::cerr << "msmisim run: --defect " << d
-                  << ": expected NAME=on or NAME=off with NAME one of Q151791, Q175965\n";
+                  << ": expected NAME=on or NAME=off with NAME one of " << msmi::defect_names()
+                  << "\n";
         return kExitBadInput;
       }
       r.scenario.defect_overrides[defect] = value == "on";
       r.defect_args.push_back(d);
+    }
+  }
+  if (vm.count("fault")) {
+    for (const std::string& text : vm["fault"].as<std::vector<std::string>>()) {
+      FaultRule rule;
+      int column = 0;
+      const msmi::Status s = parse_fault_rule(text, &rule, &column);
+      if (!s.ok()) {
+        // Point at the mistake under the rule, the way a compiler does.
+        std::cerr << "msmisim run: --fault: " << s.message() << " at column " << column << "\n  "
+                  << text << "\n  "
+                  << std::string(static_cast<std::size_t>(std::max(column, 1) - 1), ' ') << "^\n";
+        return kExitBadInput;
+      }
+      r.scenario.fault_rules.push_back(std::move(rule));
+      r.fault_args.push_back(text);
     }
   }
   r.options.seed = default_seed(r.scenario);
@@ -162,6 +184,7 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   r.replay = "msmisim run " + shell_quote(r.path) + " --seed " + std::to_string(r.options.seed) +
              " --profile " + r.options.profile;
   for (const std::string& d : r.defect_args) r.replay += " --defect " + d;
+  for (const std::string& f : r.fault_args) r.replay += " --fault " + shell_quote(f);
   if (r.record && r.db_path != "msmisim.db") r.replay += " --db " + shell_quote(r.db_path);
   if (!r.options.postoffice_dir.empty()) {
     r.replay += " --postoffice " + shell_quote(r.options.postoffice_dir.string());
@@ -282,6 +305,7 @@ int run_command(const std::vector<std::string>& args) {
   } else {
     msmireport::render_run_summary(r.scenario, result, std::cout);
   }
+  msmireport::render_fault_warnings(result, std::cout);
   msmireport::render_run_verdict(header, result, outcome, std::cout);
   return verdict == "fail" ? kExitExpectations : kExitOk;
 }

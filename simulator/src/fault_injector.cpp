@@ -49,7 +49,8 @@ bool text_matches(std::string_view value, const Trigger& t) {
 }
 
 std::string_view charset_of(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; })
              ? "8bit"
              : "ascii";
 }
@@ -67,15 +68,14 @@ std::string file_kind(std::string_view path) {
   return kind;
 }
 
-FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random,
-                             FaultEffects& effects, std::string profile,
-                             std::vector<FaultRule> rules)
+FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random, FaultEffects& effects,
+                             std::string profile, std::vector<FaultRule> rules)
     : clock_(clock), random_(random), effects_(effects), profile_(std::move(profile)) {
   for (FaultRule& rule : rules) rules_.push_back(Armed{std::move(rule)});
 }
 
-bool FaultInjector::matches(const Armed& armed, std::string_view point,
-                            const FaultSubject& s, int thread) const {
+bool FaultInjector::matches(const Armed& armed, std::string_view point, const FaultSubject& s,
+                            int thread) const {
   const FaultRule& rule = armed.rule;
   if (std::find(rule.points.begin(), rule.points.end(), point) == rule.points.end()) return false;
   const std::int64_t now = clock_.now_us();
@@ -119,7 +119,8 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point,
         ok = now < t.number;
         break;
       case TriggerKey::kService:
-        ok = service_running_ && (service_running_() == (t.text == "running")) == (t.op != TriggerOp::kNe);
+        ok = service_running_ &&
+             (service_running_() == (t.text == "running")) == (t.op != TriggerOp::kNe);
         break;
       case TriggerKey::kProfile:
         ok = text_matches(profile_, t);

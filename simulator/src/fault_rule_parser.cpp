@@ -17,6 +17,7 @@
 #include "msmilog/time_format.h"
 #include "msmisim/fault_rule.h"
 #include "msmisim/simulated_mta.h"
+#include "msmisim/world_events.h"
 
 namespace msmisim {
 namespace {
@@ -190,20 +191,25 @@ class Parser {
       if (glob_match(out->point, known)) out->points.push_back(known);
     }
     if (out->points.empty()) {
-      fail("unknown point '" + out->point + "' (points: " + [] {
-        std::string all;
-        for (const std::string& p : fault_points()) all += (all.empty() ? "" : ", ") + p;
-        return all;
-      }() + ")", at);
+      fail(
+          "unknown point '" + out->point + "' (points: " +
+              [] {
+                std::string all;
+                for (const std::string& p : fault_points()) all += (all.empty() ? "" : ", ") + p;
+                return all;
+              }() +
+              ")",
+          at);
     }
     const auto cls = [](const std::string& p) {
-      return p.starts_with("disk.") ? PointClass::kDisk
+      return p.starts_with("disk.")  ? PointClass::kDisk
              : p.starts_with("mta.") ? PointClass::kMta
                                      : PointClass::kEngine;
     };
     out->point_class = cls(out->points.front());
     for (const std::string& p : out->points) {
-      if (cls(p) != out->point_class) fail("a point glob must stay within disk.*, mta.* or engine.*", at);
+      if (cls(p) != out->point_class)
+        fail("a point glob must stay within disk.*, mta.* or engine.*", at);
     }
   }
 
@@ -219,14 +225,22 @@ class Parser {
     skip_space();
     const std::size_t op_at = pos_;
     const std::string_view rest = text_.substr(pos_);
-    if (rest.starts_with("!=")) t.op = TriggerOp::kNe, pos_ += 2;
-    else if (rest.starts_with(">=")) t.op = TriggerOp::kGe, pos_ += 2;
-    else if (rest.starts_with("<=")) t.op = TriggerOp::kLe, pos_ += 2;
-    else if (rest.starts_with("~")) t.op = TriggerOp::kGlob, pos_ += 1;
-    else if (rest.starts_with("=")) t.op = TriggerOp::kEq, pos_ += 1;
-    else if (rest.starts_with(">")) t.op = TriggerOp::kGt, pos_ += 1;
-    else if (rest.starts_with("<")) t.op = TriggerOp::kLt, pos_ += 1;
-    else fail("expected an operator (~ = != >= <= > <) after '" + key + "'");
+    if (rest.starts_with("!="))
+      t.op = TriggerOp::kNe, pos_ += 2;
+    else if (rest.starts_with(">="))
+      t.op = TriggerOp::kGe, pos_ += 2;
+    else if (rest.starts_with("<="))
+      t.op = TriggerOp::kLe, pos_ += 2;
+    else if (rest.starts_with("~"))
+      t.op = TriggerOp::kGlob, pos_ += 1;
+    else if (rest.starts_with("="))
+      t.op = TriggerOp::kEq, pos_ += 1;
+    else if (rest.starts_with(">"))
+      t.op = TriggerOp::kGt, pos_ += 1;
+    else if (rest.starts_with("<"))
+      t.op = TriggerOp::kLt, pos_ += 1;
+    else
+      fail("expected an operator (~ = != >= <= > <) after '" + key + "'");
     const std::size_t value_at = pos_;
     t.text = value(",]");
     if (t.text.empty()) fail("expected a value after the operator", value_at);
@@ -243,7 +257,8 @@ class Parser {
                       : "a whole number") +
                  " for '" + key + "', got '" + t.text + "'",
              value_at);
-      if (t.key == TriggerKey::kAfterEvent && msmi::find_event_spec(static_cast<int>(t.number)) == nullptr)
+      if (t.key == TriggerKey::kAfterEvent &&
+          find_any_event_spec(static_cast<int>(t.number)) == nullptr)
         fail("after_event names event " + t.text + ", which is not in the catalogue", value_at);
     } else if (t.op != TriggerOp::kGlob && t.op != TriggerOp::kEq && t.op != TriggerOp::kNe) {
       fail("'" + key + "' is text: use ~ (glob), = or !=", op_at);
@@ -259,13 +274,16 @@ class Parser {
     // [P%][N*] in either order.
     for (int i = 0; i < 2; ++i) {
       const std::size_t start = pos_;
-      while (pos_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.')) ++pos_;
+      while (pos_ < text_.size() &&
+             (std::isdigit(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '.'))
+        ++pos_;
       if (pos_ == start) break;
       const std::string number(text_.substr(start, pos_ - start));
       if (peek() == '%') {
         ++pos_;
         const double p = std::strtod(number.c_str(), nullptr);
-        if (term.percent || p <= 0 || p > 100) fail("a percentage is above 0 and at most 100", start);
+        if (term.percent || p <= 0 || p > 100)
+          fail("a percentage is above 0 and at most 100", start);
         term.percent = p;
       } else if (peek() == '*') {
         ++pos_;
@@ -315,12 +333,14 @@ class Parser {
       if (args.size() < min || args.size() > max) fail(name + " takes " + form, at);
     };
     auto only = [&](bool allowed, const char* where) {
-      if (!allowed) fail(name + " is not available at " + rule.point + " (only at " + where + ")", at);
+      if (!allowed)
+        fail(name + " is not available at " + rule.point + " (only at " + where + ")", at);
     };
     const PointClass cls = rule.point_class;
-    const bool disk_data = std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
-      return p == "disk.read" || p == "disk.write" || p == "disk.append";
-    });
+    const bool disk_data =
+        std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
+          return p == "disk.read" || p == "disk.write" || p == "disk.append";
+        });
     switch (kind) {
       case ActionKind::kOff:
       case ActionKind::kHang:
@@ -335,24 +355,28 @@ class Parser {
         if (kind == ActionKind::kGarble) only(disk_data, "disk.read, disk.write, disk.append");
         if (kind == ActionKind::kLock) only(cls == PointClass::kDisk, "disk.*");
         if (kind == ActionKind::kFill)
-          only(std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
-                 return p == "disk.write" || p == "disk.append";
-               }), "disk.write, disk.append");
+          only(std::all_of(
+                   rule.points.begin(), rule.points.end(),
+                   [](const std::string& p) { return p == "disk.write" || p == "disk.append"; }),
+               "disk.write, disk.append");
         if (kind == ActionKind::kFail) only(cls == PointClass::kEngine, "engine.*");
         if (kind == ActionKind::kDropSession) only(cls == PointClass::kMta, "mta.*");
         break;
       case ActionKind::kLeaveInQueue:
         want_args(0, 0, "no arguments");
-        only(std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
-               return p == "engine.convert_inbound" || p == "engine.convert_outbound" ||
-                      p == "mta.ack";
-             }), "engine.convert_inbound, engine.convert_outbound, mta.ack");
+        only(std::all_of(rule.points.begin(), rule.points.end(),
+                         [](const std::string& p) {
+                           return p == "engine.convert_inbound" || p == "engine.convert_outbound" ||
+                                  p == "mta.ack";
+                         }),
+             "engine.convert_inbound, engine.convert_outbound, mta.ack");
         break;
       case ActionKind::kReturn:
         want_args(1, 1, "one XOM return code: return(0x15)");
         only(cls == PointClass::kMta, "mta.*");
         if (!msmi::parse_xom_return_code(args[0], a.code))
-          fail("unknown XOM return code '" + args[0] + "' (0x00, 0x04, 0x05, 0x13, 0x15, 0x16)", arg_at[0]);
+          fail("unknown XOM return code '" + args[0] + "' (0x00, 0x04, 0x05, 0x13, 0x15, 0x16)",
+               arg_at[0]);
         break;
       case ActionKind::kError: {
         want_args(1, 1, "one error: error(EIO)");
@@ -396,9 +420,10 @@ class Parser {
         a.text = args[0];
         break;
       case ActionKind::kEvent: {
-        if (args.empty()) fail("event takes an event ID and its insertion strings: event(2342, \"0x15\")", at);
+        if (args.empty())
+          fail("event takes an event ID and its insertion strings: event(2342, \"0x15\")", at);
         std::int64_t id = 0;
-        if (!parse_int(args[0], &id) || msmi::find_event_spec(static_cast<int>(id)) == nullptr)
+        if (!parse_int(args[0], &id) || find_any_event_spec(static_cast<int>(id)) == nullptr)
           fail("event " + args[0] + " is not in the catalogue", arg_at[0]);
         a.event_id = static_cast<int>(id);
         a.strings.assign(args.begin() + 1, args.end());
@@ -417,9 +442,9 @@ class Parser {
 const std::vector<std::string>& fault_points() {
   static const std::vector<std::string> kPoints = [] {
     std::vector<std::string> points = {
-        "disk.read",        "disk.write",  "disk.append",       "disk.remove", "disk.rename",
-        "disk.list",        "disk.mkdir",  "disk.sync",  "mta.open_upload",   "mta.put",     "mta.open_download",
-        "mta.read",         "mta.ack",
+        "disk.read",         "disk.write", "disk.append", "disk.remove",     "disk.rename",
+        "disk.list",         "disk.mkdir", "disk.sync",   "mta.open_upload", "mta.put",
+        "mta.open_download", "mta.read",   "mta.ack",
     };
     for (int i = 0; i < msmi::kSiteCount; ++i)
       points.emplace_back(msmi::to_string(static_cast<msmi::Site>(i)));

@@ -70,9 +70,9 @@ Status FaultyFileSystem::read_file(const std::string& path, std::string* content
   Status s;
   const Action* action = check("disk.read", path, &s);
   if (!s.ok()) return s;
-  if (action != nullptr && (action->kind == ActionKind::kTruncate ||
-                            action->kind == ActionKind::kGarble ||
-                            action->kind == ActionKind::kReplace)) {
+  if (action != nullptr &&
+      (action->kind == ActionKind::kTruncate || action->kind == ActionKind::kGarble ||
+       action->kind == ActionKind::kReplace)) {
     // The file itself is damaged on disk, so every later reader sees the same damage.
     std::string data;
     s = target().read_file(path, &data);
@@ -108,7 +108,8 @@ Status FaultyFileSystem::remove_file(const std::string& path) {
 Status FaultyFileSystem::rename_file(const std::string& from, const std::string& to) {
   Status s;
   check("disk.rename", from, &s);
-  if (s.ok() && locked_.count(to) != 0) s = Status::Busy(to + ": locked by another process (fault rule)");
+  if (s.ok() && locked_.count(to) != 0)
+    s = Status::Busy(to + ": locked by another process (fault rule)");
   return s.ok() ? target().rename_file(from, to) : s;
 }
 

@@ -12,13 +12,16 @@
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
 #include "msmi/random.h"
-#include "msmisim/thread_activity.h"
 #include "msmisim/disk_file_system.h"
 #include "msmisim/expectations.h"
+#include "msmisim/fault_injector.h"
+#include "msmisim/faulty_file_system.h"
+#include "msmisim/faulty_mta.h"
 #include "msmisim/memory_file_system.h"
 #include "msmisim/ms_mail_side.h"
 #include "msmisim/scheduler.h"
 #include "msmisim/simulated_mta.h"
+#include "msmisim/thread_activity.h"
 #include "msmisim/world_events.h"
 
 namespace msmisim {
@@ -35,14 +38,18 @@ class RecordingSink final : public msmi::EventSink {
  public:
   RecordingSink(std::vector<msmi::Event>& events, msmi::EventSink* next)
       : events_(events), next_(next) {}
+  // Told of every event, for the fault rules' after_event trigger.
+  void set_injector(FaultInjector* injector) { injector_ = injector; }
   void write(const msmi::Event& event) override {
     events_.push_back(event);
+    if (injector_ != nullptr) injector_->note_event(event.event_id);
     if (next_ != nullptr) next_->write(event);
   }
 
  private:
   std::vector<msmi::Event>& events_;
   msmi::EventSink* next_;
+  FaultInjector* injector_ = nullptr;
 };
 
 msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& profile) {
@@ -71,7 +78,6 @@ msmi::DiagnosticsLogging world_logging() {
   return logging;
 }
 
-
 msmi::NetworkDirectory directory_of(const Scenario& s) {
   msmi::NetworkDirectory directory;
   for (const std::string& po : s.postoffices) {
@@ -81,8 +87,9 @@ msmi::NetworkDirectory directory_of(const Scenario& s) {
   return directory;
 }
 
-// Everything one run needs, wired together.
-class World {
+// Everything one run needs, wired together. The engine reaches the postoffice and the MTA
+// through the fault layer's wrappers; the world (MS Mail side, samples, ledger) does not.
+class World final : private FaultEffects {
  public:
   // `postoffice` must outlive the World.
   World(const Scenario& scenario, const RunOptions& options, const msmi::Profile& profile,
@@ -97,7 +104,11 @@ class World {
         mta_(clock_),
         ledger_(clock_),
         sink_(result.events, options.extra_sink),
-        env_{clock_, *engine_random_, fs_, mta_, sink_, ledger_},
+        fault_random_(root_random_.fork("faults")),
+        injector_(clock_, *fault_random_, *this, profile.name, scenario.fault_rules),
+        faulty_fs_(fs_, injector_, *fault_random_),
+        faulty_mta_(mta_, injector_),
+        env_{clock_, *engine_random_, faulty_fs_, faulty_mta_, sink_, ledger_, &injector_},
         interchange_(env_, engine_settings(scenario, profile)),
         ms_mail_(fs_, clock_, ledger_, {scenario.connector_network, scenario.connector_postoffice}),
         directory_(directory_of(scenario)),
@@ -105,6 +116,10 @@ class World {
         world_log_(clock_, sink_, world_logging()),
         inqueue_view_(fs_, std::string(msmi::kInqueueName)) {
     for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
+    sink_.set_injector(&injector_);
+    injector_.set_thread_source([this] { return scheduler_.current_thread(); });
+    injector_.set_service_source([this] { return interchange_.running(); });
+    scheduler_.set_extra_busy([this] { return std::exchange(pending_delay_us_, 0); });
   }
 
   void run() {
@@ -134,6 +149,16 @@ class World {
   }
 
  private:
+  // FaultEffects: what a fired rule does to the world.
+  void hang(int thread) override {
+    if (thread >= 0) interchange_.hang_thread(thread);
+  }
+  void end_service(bool logged) override { interchange_.end_process(logged); }
+  void delay(std::int64_t us) override { pending_delay_us_ += us; }
+  void write_event(int id, const std::vector<std::string>& strings) override {
+    world_log_.log(*find_any_event_spec(id), scheduler_.current_thread(), "", strings);
+  }
+
   void schedule_traffic(std::size_t index, std::int64_t count) {
     const TrafficSpec& t = scenario_.traffic[index];
     std::int64_t gap = t.every_us;
@@ -192,13 +217,12 @@ class World {
   void set_mta(bool running) {
     if (mta_.running() == running) return;
     mta_.set_running(running);
-    world_log_.log(
-        msmi::event_id::kServiceStateChanged, -1, "",
-        {std::string(kMtaServiceName), running ? "running" : "stopped"});
+    world_log_.log(msmi::event_id::kServiceStateChanged, -1, "",
+                   {std::string(kMtaServiceName), running ? "running" : "stopped"});
   }
 
   void operate(const OperatorStep& step) {
-    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3"};
+    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3", "kill"};
     std::string what = kNames[static_cast<int>(step.action)];
     if (step.action != OperatorAction::kResetInqueue3) what += " " + step.service;
     if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
@@ -212,6 +236,20 @@ class World {
       return;
     }
     note(what);
+    const bool msmi_named = step.service == "msmi" || step.service == "all";
+    if (step.action == OperatorAction::kKill) {
+      if (msmi_named) interchange_.end_process(true);
+      if (step.service == "mta" || step.service == "all") set_mta(false);
+      if (step.service == "pcmta") pcmta_running_ = false;
+      return;
+    }
+    if (step.action != OperatorAction::kStart && msmi_named && interchange_.running() &&
+        interchange_.any_thread_hung()) {
+      note(what +
+           ": the MS Mail Connector Interchange service did not respond to the control "
+           "request in a timely fashion (error 1053)");
+      return;  // a hung service ignores stop and restart until it is killed
+    }
     const bool stop = step.action != OperatorAction::kStart;
     const bool start = step.action != OperatorAction::kStop;
     const bool msmi = step.service == "msmi" || step.service == "all";
@@ -260,9 +298,7 @@ class World {
     q.time_us = clock_.now_us();
     std::vector<msmi::MailbagEntry> entries;
     // -1: the queue could not be read (locked or damaged) when the sample was taken.
-    q.inqueue3 = inqueue_view_.load(&entries).ok()
-                     ? static_cast<std::int64_t>(entries.size())
-                     : -1;
+    q.inqueue3 = inqueue_view_.load(&entries).ok() ? static_cast<std::int64_t>(entries.size()) : -1;
     std::vector<std::string> names;
     if (fs_.list_dir("P1", &names).ok()) q.p1_files = static_cast<std::int64_t>(names.size());
     q.mta_queue = static_cast<std::int64_t>(mta_.queue_depth());
@@ -352,11 +388,14 @@ class World {
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
     result_.crashes = interchange_.crashes();
+    result_.fault_stats = injector_.stats();
     for (const auto& worker : interchange_.workers()) {
       ThreadSummary t;
       t.thread = worker->thread();
       t.role = std::string(worker->role());
-      t.state = interchange_.running() ? worker->state() : msmi::ThreadState::kStopped;
+      t.state = !interchange_.running()              ? msmi::ThreadState::kStopped
+                : interchange_.thread_hung(t.thread) ? msmi::ThreadState::kHung
+                                                     : worker->state();
       double sum = 0;
       int n = 0;
       for (const ThreadSample& s : result_.samples) {
@@ -381,6 +420,11 @@ class World {
   SimulatedMta mta_;
   Ledger ledger_;
   RecordingSink sink_;
+  std::unique_ptr<msmi::SeededRandom> fault_random_;
+  FaultInjector injector_;
+  FaultyFileSystem faulty_fs_;
+  FaultyMta faulty_mta_;
+  std::int64_t pending_delay_us_ = 0;
   msmi::InterchangeEnvironment env_;
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;

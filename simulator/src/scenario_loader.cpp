@@ -190,17 +190,80 @@ FileLock read_lock(Fields& f, const std::string& path) {
   return lock;
 }
 
-// One entry of "faults": an MTA return code, or a locked file.
+// A "when" object as the one-line trigger list: {"rcpt": "*@bad", "nth": 2} → "rcpt~*@bad,nth=2".
+// Text values are globs; numbers compare equal unless they start with an operator (">=5").
+std::string triggers_text(const json& when, const std::string& path) {
+  if (!when.is_object()) fail(path, "an object of triggers such as {\"rcpt\": \"*@bad.example\"}", when);
+  std::string out;
+  for (const auto& [key, value] : when.items()) {
+    std::string text;
+    if (value.is_number_integer()) {
+      text = "=" + std::to_string(value.get<std::int64_t>());
+    } else if (value.is_string()) {
+      const std::string v = value.get<std::string>();
+      const bool has_op = !v.empty() && std::string("<>=!~").find(v[0]) != std::string::npos;
+      text = has_op ? v : (key == "from" || key == "until" || key == "service" ||
+                                   key == "profile" || key == "after_event"
+                               ? "="
+                               : "~") +
+                              ("\"" + v + "\"");
+    } else {
+      fail(path + "." + key, "a string or a whole number", value);
+    }
+    out += (out.empty() ? "" : ",") + key + text;
+  }
+  return out;
+}
+
+// A fault rule, as one line ({"rule": "…"}) or as an object ({"point", "when", "action"}).
+void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
+  std::string text;
+  std::string where;
+  if (const json* rule = f.get("rule")) {
+    where = f.at("rule");
+    text = read_string(*rule, where);
+  } else {
+    const json* point = f.get("point");
+    const json* action = f.get("action");
+    if (point == nullptr || action == nullptr)
+      throw FieldError{path, "a fault needs \"rule\", or \"point\" and \"action\" (or a \"type\")"};
+    where = f.at("action");
+    text = read_string(*point, f.at("point"));
+    if (const json* when = f.get("when")) {
+      const std::string triggers = triggers_text(*when, f.at("when"));
+      if (!triggers.empty()) text += "[" + triggers + "]";
+    }
+    text += "=" + read_string(*action, where);
+  }
+  FaultRule rule;
+  if (const json* x = f.get("optional")) rule.optional = read_bool(*x, f.at("optional"));
+  f.reject_unknown();
+  const bool optional = rule.optional;
+  int column = 0;
+  const msmi::Status parsed = parse_fault_rule(text, &rule, &column);
+  if (!parsed.ok()) {
+    throw FieldError{where, parsed.message() + " at column " + std::to_string(column) + " of '" +
+                                text + "'"};
+  }
+  rule.optional = optional;
+  s.fault_rules.push_back(std::move(rule));
+}
+
+// One entry of "faults": a fault rule, or the older forms: an MTA return code, a locked file.
 void read_fault(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
   const json* type = f.get("type");
-  const std::string kind = type == nullptr ? "" : read_string(*type, f.at("type"));
+  if (type == nullptr) {
+    read_fault_rule(f, path, s);
+    return;
+  }
+  const std::string kind = read_string(*type, f.at("type"));
   if (kind == "lock_file") {
     s.locks.push_back(read_lock(f, path));
     return;
   }
   if (kind != "mta_return_code") {
-    fail(f.at("type"), "\"mta_return_code\" or \"lock_file\"", type ? *type : json());
+    fail(f.at("type"), "\"mta_return_code\" or \"lock_file\" (or no type: a fault rule)", *type);
   }
   MtaFault fault;
   if (const json* x = f.get("sender")) fault.sender_pattern = read_string(*x, f.at("sender"));
@@ -235,7 +298,7 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   step.at_us = read_duration(*at, f.at("at"));
   const json* action = f.get("action");
   if (action == nullptr)
-    throw FieldError{f.at("action"), "required: start, stop, restart or reset_inqueue3"};
+    throw FieldError{f.at("action"), "required: start, stop, restart, kill or reset_inqueue3"};
   const std::string a = read_string(*action, f.at("action"));
   if (a == "start")
     step.action = OperatorAction::kStart;
@@ -245,8 +308,11 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
     step.action = OperatorAction::kRestart;
   else if (a == "reset_inqueue3")
     step.action = OperatorAction::kResetInqueue3;
+  else if (a == "kill")
+    step.action = OperatorAction::kKill;
   else
-    fail(f.at("action"), "\"start\", \"stop\", \"restart\" or \"reset_inqueue3\"", *action);
+    fail(f.at("action"), "\"start\", \"stop\", \"restart\", \"kill\" or \"reset_inqueue3\"",
+         *action);
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));
     if (step.service != "msmi" && step.service != "mta" && step.service != "pcmta" &&

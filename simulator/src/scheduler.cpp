@@ -3,6 +3,9 @@
 #include <algorithm>
 
 namespace msmisim {
+namespace {
+constexpr std::int64_t kHungRecheckUs = 5'000'000;
+}  // namespace
 
 void Scheduler::at(std::int64_t time_us, Priority priority, Action action) {
   queue_.push(Item{std::max(time_us, clock_.now_us()), static_cast<int>(priority) * 100,
@@ -22,9 +25,18 @@ void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& wo
   queue_.push(Item{time_us, static_cast<int>(Priority::kEngine) * 100 + worker.thread(),
                    next_order_++, [this, &interchange, &worker, &activity] {
                      const std::int64_t now = clock_.now_us();
+                     if (interchange.thread_hung(worker.thread())) {
+                       // A hung thread does nothing until its process ends.
+                       schedule_worker(interchange, worker, activity, now + kHungRecheckUs);
+                       return;
+                     }
+                     current_thread_ = worker.thread();
+                     interchange.before_step();
                      const msmi::StepResult result = worker.step();
-                     const std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
+                     std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
+                     if (extra_busy_) busy += extra_busy_();
                      interchange.after_step(busy);
+                     current_thread_ = -1;
                      activity.record_busy(worker.thread(), now, now + busy);
                      // A step always moves time on, so a worker can never spin in place.
                      const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});

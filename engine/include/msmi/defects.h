@@ -16,13 +16,13 @@ namespace msmi {
 // Versions are Exchange Server versions ("4.0,5.0"); a fixing build fixes its own version line
 // from that build on. A defect with no fix stays on in every build of the versions it exists in.
 // Rows whose versions are "" exist in no build: they are switched on only by name, in tests.
-#define MSMI_DEFECTS(X)                                                                      \
-  X(Q151791, "Q151791", "MSMI stops processing when submitting a bad address", "4.0,5.0",    \
-    "exchange-4.0-sp,exchange-5.0-sp1")                                                      \
-  X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",   \
-    "4.0,5.0", "exchange-5.0-sp1")                                                           \
-  X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", \
-    "", "")
+#define MSMI_DEFECTS(X)                                                                           \
+  X(Q151791, "Q151791", "MSMI stops processing when submitting a bad address", "4.0,5.0",         \
+    "exchange-4.0-sp,exchange-5.0-sp1")                                                           \
+  X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",         \
+    "4.0,5.0", "exchange-5.0-sp1")                                                                \
+  X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", "", \
+    "")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,
@@ -35,8 +35,8 @@ inline constexpr int kDefectCount = 0 MSMI_DEFECTS(MSMI_DEFECT_COUNT);
 
 struct DefectInfo {
   Defect defect;
-  std::string_view name;      // "Q151791": how scenarios and the command line name it
-  std::string_view kb;        // "" for a test-only defect
+  std::string_view name;  // "Q151791": how scenarios and the command line name it
+  std::string_view kb;    // "" for a test-only defect
   std::string_view title;
   std::string_view versions;  // "4.0,5.0"
   std::string_view fixed_by;  // "exchange-4.0-sp,exchange-5.0-sp1", "" if never fixed

@@ -39,16 +39,16 @@ struct SiteContext {
   std::string sender;
   std::vector<std::string> recipients;
   std::string subject;
-  std::size_t size = 0;     // bytes of the message body
-  std::string kind;         // "ipm", "ndr", "dirsync"
-  std::string address;      // kParseAddress: the address being parsed
-  std::string mailbag;      // kWriteMailbag: the mailbag's name
+  std::size_t size = 0;  // bytes of the message body
+  std::string kind;      // "ipm", "ndr", "dirsync"
+  std::string address;   // kParseAddress: the address being parsed
+  std::string mailbag;   // kWriteMailbag: the mailbag's name
 };
 
 struct SiteVerdict {
   enum class Kind {
-    kNone,             // carry on
-    kFail,             // the operation fails as it would with bad data (the engine's own error path)
+    kNone,  // carry on
+    kFail,  // the operation fails as it would with bad data (the engine's own error path)
     kAccessViolation,  // a read through `read_address` (2380); legacy builds lose the service
     kLeaveInQueue,     // the message is left unacknowledged in its queue
     kHang,             // the thread stopped here (hung, or its process ended): abandon the step

@@ -5,6 +5,7 @@
 // Thread-safety: none. One scheduler calls every method from one thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "msmi/clock.h"
 #include "msmi/engine_settings.h"
 #include "msmi/event.h"
+#include "msmi/fault_sites.h"
 #include "msmi/file_system.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
@@ -32,6 +34,7 @@ struct InterchangeEnvironment {
   MtaGateway& mta;
   EventSink& sink;
   MessageObserver& observer;
+  FaultSites* sites = nullptr;  // armed fault sites; none when null
 };
 
 struct MsmiContext;  // what the workers share; private to the engine
@@ -54,9 +57,21 @@ class Interchange {
   // How often a worker's fatal error stopped the service.
   int crashes() const { return crashes_; }
 
+  // Call before every worker step.
+  void before_step() { in_step_ = true; }
   // Call after every worker step with the busy time it reported: stops the service, at the end
-  // of that step, if a worker met a fatal error.
+  // of that step, if a worker met a fatal error or the process was ended during the step.
   void after_step(std::int64_t busy_us);
+
+  // The process's fate from outside (a fault rule, the operator's kill):
+  // A hung thread is no longer stepped and the service ignores stop requests until the process
+  // ends. Ending the process stops the service at once, without 7036: silently, or with the
+  // Service Control Manager's 7034 ("terminated unexpectedly") when `logged`. Inside a worker's
+  // step the end takes effect when the step is over.
+  void hang_thread(int thread);
+  bool thread_hung(int thread) const;
+  bool any_thread_hung() const { return !hung_.empty(); }
+  void end_process(bool logged);
 
   // All threads, ascending by thread number.
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
@@ -67,12 +82,17 @@ class Interchange {
 
  private:
   void enter_state(bool running);
+  void apply_end_of_process();
 
   EngineSettings settings_;
   std::unique_ptr<MsmiContext> ctx_;
   bool running_ = false;
   int crashes_ = 0;
+  int terminations_ = 0;  // unexpected ends, for 7034's "It has done this %2 time(s)"
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<int> hung_;
+  bool in_step_ = false;
+  int end_pending_ = 0;  // 0 none, 1 silent, 2 logged
 };
 
 }  // namespace msmi

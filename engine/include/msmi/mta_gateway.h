@@ -11,13 +11,9 @@
 namespace msmi {
 
 // X/Open XOM return codes the MSMI reports ("Return code is 0x15").
-enum class [[nodiscard]] XomReturnCode : int {
-  kSuccess = 0x00,
-  kMemoryInsufficient = 0x04,
-  kNetworkError = 0x05,
-  kPermanentError = 0x13,
-  kSystemError = 0x15,
-  kTemporaryError = 0x16,
+enum class [[nodiscard]] XomReturnCode : int{
+    kSuccess = 0x00,        kMemoryInsufficient = 0x04, kNetworkError = 0x05,
+    kPermanentError = 0x13, kSystemError = 0x15,        kTemporaryError = 0x16,
 };
 
 // "0x15"

@@ -12,6 +12,7 @@ enum class ThreadState {
   kIdle,     // nothing to do
   kWorking,  // moving mail
   kLooping,  // submitting the same message again and again (Q151791)
+  kHung,     // stopped for good inside a call; only ending the process frees it
 };
 
 std::string_view to_string(ThreadState state);

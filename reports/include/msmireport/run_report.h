@@ -44,6 +44,9 @@ void render_run_summary(const msmisim::Scenario& scenario, const msmisim::RunRes
                         std::ostream& out);
 
 // One "  FAIL what: actual" line per failed expectation, nothing when all held (--quiet).
+// One line per fault rule that never fired: a rule that cannot fire tests nothing.
+void render_fault_warnings(const msmisim::RunResult& result, std::ostream& out);
+
 void render_failed_expectations(const msmisim::RunResult& result, std::ostream& out);
 
 // The closing lines after a blank one: "PASS: n/m expectations held", "FAIL: …" (followed by

@@ -50,9 +50,9 @@ enum class TriggerOp { kGlob, kEq, kNe, kGe, kLe, kGt, kLt };
 struct Trigger {
   TriggerKey key = TriggerKey::kSender;
   TriggerOp op = TriggerOp::kEq;
-  std::string text;          // glob pattern or text value
-  std::int64_t number = 0;   // numeric keys (times in microseconds)
-  std::string source;        // as written, for messages
+  std::string text;         // glob pattern or text value
+  std::int64_t number = 0;  // numeric keys (times in microseconds)
+  std::string source;       // as written, for messages
 };
 
 enum class ActionKind {
@@ -78,12 +78,12 @@ enum class ActionKind {
 struct Action {
   ActionKind kind = ActionKind::kOff;
   msmi::XomReturnCode code = msmi::XomReturnCode::kSystemError;
-  std::string error;            // kError: "EIO"…
-  std::int64_t delay_us = 0;    // kDelay
-  std::uint32_t address = 0;    // kAccessViolation
-  std::int64_t size = 0;        // kTruncate
-  std::string text;             // kReplace
-  int event_id = 0;             // kEvent
+  std::string error;                 // kError: "EIO"…
+  std::int64_t delay_us = 0;         // kDelay
+  std::uint32_t address = 0;         // kAccessViolation
+  std::int64_t size = 0;             // kTruncate
+  std::string text;                  // kReplace
+  int event_id = 0;                  // kEvent
   std::vector<std::string> strings;  // kEvent
 };
 
@@ -96,8 +96,8 @@ struct ChainTerm {
 };
 
 struct FaultRule {
-  std::string text;   // the one-line form, as written or as built from JSON
-  std::string point;  // "mta.put", or a glob over point names: "disk.*"
+  std::string text;                 // the one-line form, as written or as built from JSON
+  std::string point;                // "mta.put", or a glob over point names: "disk.*"
   std::vector<std::string> points;  // the concrete points the glob names
   PointClass point_class = PointClass::kDisk;
   std::vector<Trigger> triggers;

@@ -8,6 +8,7 @@
 #include "msmi/defects.h"
 #include "msmi/event.h"
 #include "msmi/worker.h"
+#include "msmisim/fault_injector.h"
 #include "msmisim/ledger.h"
 
 namespace msmisim {
@@ -58,6 +59,7 @@ struct RunResult {
   QueueSample backlog;  // at the end
   bool service_running = false;
   int crashes = 0;
+  std::vector<FaultRuleStats> fault_stats;    // per fault rule, in scenario order
   std::vector<std::string> expectation_sets;  // which blocks of "expect" applied
   std::vector<ExpectationResult> expectations;
 

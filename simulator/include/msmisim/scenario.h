@@ -12,6 +12,7 @@
 #include "msmi/diagnostics.h"
 #include "msmi/message_observer.h"
 #include "msmi/worker.h"
+#include "msmisim/fault_rule.h"
 #include "msmisim/ledger.h"
 #include "msmisim/simulated_mta.h"
 
@@ -56,7 +57,9 @@ struct MessageSpec {
   std::string body;
 };
 
-enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3 };
+// kKill ends the MSMI process the way kill.exe or Task Manager does: no clean stop, the Service
+// Control Manager logs 7034; it is how an operator frees a hung service.
+enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill };
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -135,6 +138,7 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;
   std::vector<MtaFault> faults;
+  std::vector<FaultRule> fault_rules;  // point × trigger × action, in file order, then --fault
   std::vector<FileLock> locks;
   std::vector<OperatorStep> operator_steps;
   // Profile name (or "*" for all profiles) → what must hold.

@@ -12,8 +12,8 @@
 #include "msmi/clock.h"
 #include "msmi/interchange.h"
 #include "msmi/require.h"
-#include "msmisim/thread_activity.h"
 #include "msmi/worker.h"
+#include "msmisim/thread_activity.h"
 
 namespace msmisim {
 
@@ -48,6 +48,10 @@ class Scheduler {
   // returns whether it ran to the end.
   bool run_until(std::int64_t end_us, const volatile std::sig_atomic_t* stop = nullptr);
   std::int64_t steps() const { return steps_; }
+  // The MT.EXE thread whose step is running, -1 between steps.
+  int current_thread() const { return current_thread_; }
+  // Asked after each worker step for busy time the world added to it (a delayed call).
+  void set_extra_busy(std::function<std::int64_t()> take) { extra_busy_ = std::move(take); }
 
  private:
   struct Item {
@@ -70,6 +74,8 @@ class Scheduler {
   std::priority_queue<Item, std::vector<Item>, Later> queue_;
   std::uint64_t next_order_ = 0;
   std::int64_t steps_ = 0;
+  int current_thread_ = -1;
+  std::function<std::int64_t()> extra_busy_;
 };
 
 }  // namespace msmisim

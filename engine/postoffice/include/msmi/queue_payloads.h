@@ -13,7 +13,8 @@
 
 namespace msmi {
 
-// The inbound queue the MS Mail side fills and the Mailer reads (KEY/INQUEUE3.KEY, MBG/INQUEUE3.MBG).
+// The inbound queue the MS Mail side fills and the Mailer reads (KEY/INQUEUE3.KEY,
+// MBG/INQUEUE3.MBG).
 inline constexpr std::string_view kInqueueName = "INQUEUE3";
 
 struct InqueueRecord {

@@ -142,7 +142,7 @@ void TestScenarioLoader::errors_data() {
   QTest::newRow("fault bad type") << R"({"faults": [{"type": "disk_full", "recipient": "*"}]})"
                                   << "$.faults[0].type"
                                   << "mta_return_code";
-  QTest::newRow("operator bad action") << R"({"operator": [{"at": "1m", "action": "reboot"}]})"
+  QTest::newRow("operator bad action") << R"({"operator": [{"at": "1m", "action": "reinstall"}]})"
                                        << "$.operator[0].action"
                                        << "\"reset_inqueue3\"";
   QTest::newRow("operator bad service")

@@ -106,7 +106,7 @@ const std::vector<EventSpec>& event_catalogue() {
          "for this message or remove it from the queue. This error message will be logged again "
          "the next time MS Connector is restarted if the message is not removed from the queue."},
         {2539, kSourceMsmi, kError, C::kSessionError, 0, kTextNotQuoted},
-        {2550, kSourceMsmi, kError, C::kSessionError, 0,
+        {event_id::kMtaObjectFailed, kSourceMsmi, kError, C::kSessionError, 0,
          "The thread in MSMail connector that delivers to Exchange has failed creating MSExchange "
          "MTA object. Check that the MSExchange MTA is running. When the MSExchange MTA is "
          "restarted, the MSMail connector will automatically establish a session with it."},

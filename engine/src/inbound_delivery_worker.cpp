@@ -21,6 +21,8 @@ bool is_transient(XomReturnCode code) {
 }  // namespace
 
 void InboundDeliveryWorker::on_service_stopped() {
+  mta_down_reported_ = false;
+  wait_until_us_ = 0;
   if (session_open_) ctx_.env.mta.close_upload_session();
   session_open_ = false;
   current_.reset();
@@ -44,7 +46,7 @@ StepResult InboundDeliveryWorker::step() {
   }
   busy += submit(busy);
   ctx_.step_clock.set_elapsed(0);
-  return {busy, now + busy};
+  return {busy, std::max(now + busy, wait_until_us_)};
 }
 
 bool InboundDeliveryWorker::claim_next() {
@@ -166,8 +168,18 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     code = ctx_.env.mta.open_upload_session();
     if (code == XomReturnCode::kSuccess) {
       session_open_ = true;
+      mta_down_reported_ = false;
       stamp();
       ctx_.logger.log(event_id::kUploadSessionEstablished, thread_, "", {});
+    } else {
+      // No MTA object to talk to: not the message's fault. Say so once and wait for the MTA;
+      // the claimed message is submitted when a session can be opened again.
+      stamp();
+      if (!mta_down_reported_) ctx_.logger.log(event_id::kMtaObjectFailed, thread_, "", {});
+      mta_down_reported_ = true;
+      state_ = ThreadState::kIdle;
+      wait_until_us_ = ctx_.now() + ctx_.settings.poll_interval_us;
+      return busy;
     }
   }
   if (session_open_) {

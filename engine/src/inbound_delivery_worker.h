@@ -52,6 +52,10 @@ class InboundDeliveryWorker final : public Worker {
   int thread_;
   ThreadState state_ = ThreadState::kStopped;
   bool session_open_ = false;
+  // The MTA could not be reached to open a session: 2550 was written once for this outage and
+  // the thread waits quietly until `wait_until_us_` before it tries again.
+  bool mta_down_reported_ = false;
+  std::int64_t wait_until_us_ = 0;
   std::optional<Claim> current_;
 };
 

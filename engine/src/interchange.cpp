@@ -62,21 +62,26 @@ bool Interchange::start() {
   }
   if (verdict.kind != SiteVerdict::Kind::kNone) {
     // The mailer component cannot open the postoffice share: access denied (Q168857).
-    ctx_->logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(kWin32AccessDenied)});
+    report_start_failure(kWin32AccessDenied);
     return false;
   }
   std::string problem;
   bool missing = false;
   if (!HousekeepingWorker::load_directory(*ctx_, &problem, &missing)) {
-    ctx_->logger.log(event_id::kMailerStartFailed, 0, "",
-                     {"2", std::string(missing ? kWin32FileNotFound : kWin32InvalidData)});
+    report_start_failure(missing ? kWin32FileNotFound : kWin32InvalidData);
     return false;
   }
   std::vector<MailbagEntry> entries;
   Status s = ctx_->inqueue.load(&entries);
+  if (s.ok()) {
+    // The mailer opens both INQUEUE3 files, even when the KEY says the queue is empty: a lock
+    // on the MBG alone stops the start as well (Q168857: "Inqueue3.key and/or Inqueue3.mbg").
+    std::string records;
+    const Status mbg = ctx_->env.fs.read_file(ctx_->inqueue.mbg_path(), &records);
+    if (mbg.is_busy()) s = mbg;
+  }
   if (s.is_busy()) {
-    ctx_->logger.log(event_id::kMailerStartFailed, 0, "",
-                     {"2", std::string(kWin32SharingViolation)});
+    report_start_failure(kWin32SharingViolation);
     return false;
   }
   if (s.is_corruption()) {
@@ -111,6 +116,12 @@ bool Interchange::start() {
   }
   if (settings_.protections.recover_orphans) HousekeepingWorker::recover_orphans(*ctx_, 0);
   return true;
+}
+
+void Interchange::report_start_failure(std::string_view win32) {
+  // The mailer's own report, then the Service Control Manager's word on the service (Q168857).
+  ctx_->logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(win32)});
+  ctx_->logger.log(*find_event_spec(event_id::kMailerStartFailed, "service_error"), 0, "", {"105"});
 }
 
 void Interchange::stop() {

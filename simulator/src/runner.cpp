@@ -222,9 +222,10 @@ class World final : private FaultEffects {
   }
 
   void operate(const OperatorStep& step) {
-    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3", "kill"};
+    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3", "kill", "reboot"};
     std::string what = kNames[static_cast<int>(step.action)];
-    if (step.action != OperatorAction::kResetInqueue3) what += " " + step.service;
+    if (step.action != OperatorAction::kResetInqueue3 && step.action != OperatorAction::kReboot)
+      what += " " + step.service;
     if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
         (step.only_if == "msmi_running" && !interchange_.running())) {
       note(what + " skipped: the MSMI service is " +
@@ -233,6 +234,10 @@ class World final : private FaultEffects {
     }
     if (step.action == OperatorAction::kResetInqueue3) {
       reset_inqueue3();
+      return;
+    }
+    if (step.action == OperatorAction::kReboot) {
+      reboot();
       return;
     }
     note(what);
@@ -259,6 +264,20 @@ class World final : private FaultEffects {
     if (stop && mta) set_mta(false);
     if (start && mta) set_mta(true);
     if (start && msmi) interchange_.start();
+  }
+
+  void reboot() {
+    note("reboot: every service stops; the file locks other processes held are released");
+    if (interchange_.any_thread_hung()) {
+      interchange_.end_process(true);  // shutdown kills what does not stop
+    } else {
+      interchange_.stop();
+    }
+    set_mta(false);
+    pcmta_running_ = false;
+    fs_.unlock_all();
+    faulty_fs_.release_locks();
+    set_mta(true);  // the MTA starts automatically; the MSMI and the PC MTA are set to manual
   }
 
   void reset_inqueue3() {

@@ -298,7 +298,7 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   step.at_us = read_duration(*at, f.at("at"));
   const json* action = f.get("action");
   if (action == nullptr)
-    throw FieldError{f.at("action"), "required: start, stop, restart, kill or reset_inqueue3"};
+    throw FieldError{f.at("action"), "required: start, stop, restart, kill, reboot or reset_inqueue3"};
   const std::string a = read_string(*action, f.at("action"));
   if (a == "start")
     step.action = OperatorAction::kStart;
@@ -310,8 +310,10 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
     step.action = OperatorAction::kResetInqueue3;
   else if (a == "kill")
     step.action = OperatorAction::kKill;
+  else if (a == "reboot")
+    step.action = OperatorAction::kReboot;
   else
-    fail(f.at("action"), "\"start\", \"stop\", \"restart\", \"kill\" or \"reset_inqueue3\"",
+    fail(f.at("action"), "\"start\", \"stop\", \"restart\", \"kill\", \"reboot\" or \"reset_inqueue3\"",
          *action);
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));

@@ -83,6 +83,8 @@ class Interchange {
  private:
   void enter_state(bool running);
   void apply_end_of_process();
+  // 2302 from the mailer with its Win32 code, then the SCM's "service-specific error 105".
+  void report_start_failure(std::string_view win32);
 
   EngineSettings settings_;
   std::unique_ptr<MsmiContext> ctx_;

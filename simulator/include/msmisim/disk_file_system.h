@@ -38,6 +38,8 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   using FileSystemWrapper::FileSystemWrapper;
   void lock(const std::string& path) { locked_.insert(path); }
   void unlock(const std::string& path) { locked_.erase(path); }
+  // Every process holding a lock is gone (the server restarted).
+  void unlock_all() { locked_.clear(); }
 
   msmi::Status read_file(const std::string& path, std::string* contents) override;
   msmi::Status write_file(const std::string& path, std::string_view contents) override;

@@ -27,6 +27,8 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   msmi::Status make_dirs(const std::string& dir) override;
   msmi::Status sync_file(const std::string& path) override;
+  // The locks taken by `lock` actions end with the processes that held them (a reboot).
+  void release_locks() { locked_.clear(); }
 
  private:
   // The injector's action for this call; *status is set when the call must fail.

@@ -59,7 +59,10 @@ struct MessageSpec {
 
 // kKill ends the MSMI process the way kill.exe or Task Manager does: no clean stop, the Service
 // Control Manager logs 7034; it is how an operator frees a hung service.
-enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill };
+// kReboot restarts the server: every service stops, the locks other processes held are gone,
+// and only the MTA comes back by itself (the KB workarounds set the MSMI and the PC MTA to
+// manual start first); start them with their own steps.
+enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill, kReboot };
 
 struct OperatorStep {
   std::int64_t at_us = 0;

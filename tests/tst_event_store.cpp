@@ -373,7 +373,7 @@ void TstEventStore::nullsFollowThePublicContract() {
 }
 
 void TstEventStore::schemaHasContractColumnsAndIndexes() {
-  QCOMPARE(raw_int(big_path_, "PRAGMA user_version"), std::int64_t{2});
+  QCOMPARE(raw_int(big_path_, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
   QCOMPARE(raw_text(big_path_, "PRAGMA journal_mode"), std::string("wal"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
@@ -956,7 +956,7 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 3;"));
+      QVERIFY(raw_exec(*path, "PRAGMA user_version = 4;"));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -998,7 +998,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 3 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 4 is newer";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1194,11 +1194,14 @@ void TstEventStore::version1StoreIsMigratedWhenOpenedForWriting() {
   const Status status = EventStore::open(path.toStdString(), &store);
   QVERIFY2(status.ok(), status.to_string().c_str());
   QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
-  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{2});
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
   QCOMPARE(raw_int(path,
                    "SELECT count(*) FROM pragma_table_info('events') WHERE name IN "
                    "('strings', 'data')"),
            std::int64_t{2});
+  // Version 3's tables exist, empty: the old runs had no fault rules or invariants.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM fault_rules"), std::int64_t{0});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM invariants"), std::int64_t{0});
   // The old rows are kept, with NULL strings and data.
   QCOMPARE(raw_int(path, "SELECT count(*) FROM events WHERE strings IS NULL AND data IS NULL"),
            std::int64_t{2});
@@ -1227,7 +1230,7 @@ void TstEventStore::version1StoreIsMigratedWhenOpenedForWriting() {
   QCOMPARE(all_events(*store), rows);
   store.reset();
   QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
-  QCOMPARE(store->schema_version(), 2);
+  QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
   QCOMPARE(all_events(*store), rows);
 }
 

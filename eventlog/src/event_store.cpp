@@ -4,7 +4,7 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 or 2) and the
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1, 2 or 3) and the
 // five tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
@@ -13,10 +13,11 @@
 // are created in one transaction, so a crash never leaves a half-made store. Nothing is written
 // (not even the journal mode) before the file has been identified.
 //
-// Versions. 1: the first release. 2: events gained `strings` and `data`. Opening a version-1
-// store for writing migrates it in one transaction (ALTER TABLE events ADD COLUMN …, then
-// user_version = 2); its old rows keep NULL in both. A version-1 store opened read-only is read
-// as it is, every event without strings or data.
+// Versions. 1: the first release. 2: events gained `strings` and `data`. 3: the tables
+// `fault_rules` and `invariants`. Opening an older store for writing migrates it in one
+// transaction (ALTER TABLE events ADD COLUMN …, CREATE TABLE …, then user_version = 3); its old
+// rows keep NULL in the new columns and its old runs have no fault rules or invariants. An older
+// store opened read-only is read as it is.
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
@@ -53,6 +54,11 @@
 //                  busy_pct REAL; index (run_id, time_us).
 //   queue_samples  queue depths: run_id → runs, time_us, inqueue3, p1_files, mta_queue,
 //                  outbound_records; index (run_id, time_us).
+//   fault_rules    the run's armed fault rules: run_id → runs, position (0, 1, … in the order
+//                  armed), rule TEXT (one-line form), matches INTEGER (calls whose triggers
+//                  matched), fired INTEGER (… of which an action happened).
+//   invariants     what the oracle checked after the run: run_id → runs, name TEXT, passed
+//                  INTEGER (0/1), detail TEXT.
 
 #include "msmilog/event_store.h"
 
@@ -66,6 +72,25 @@
 
 namespace msmilog {
 namespace {
+
+// Tables added by schema version 3 (also part of a new store's schema).
+constexpr const char* kVersion3TablesSql = R"sql(
+CREATE TABLE fault_rules(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  position INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  matches INTEGER NOT NULL,
+  fired INTEGER NOT NULL,
+  PRIMARY KEY(run_id, position)
+);
+CREATE TABLE invariants(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  name TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  detail TEXT
+);
+CREATE INDEX invariants_by_run ON invariants(run_id);
+)sql";
 
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
@@ -146,6 +171,7 @@ constexpr int kOldestSchemaVersion = 1;
 struct TableContract {
   std::string_view name;
   std::vector<std::string_view> columns;
+  int since_version = 1;
 };
 
 // The events columns added by schema version 2.
@@ -153,8 +179,8 @@ constexpr std::array<std::string_view, 2> kVersion2EventColumns = {"strings", "d
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
-const std::array<TableContract, 5>& table_contracts() {
-  static const std::array<TableContract, 5> kTables = {{
+const std::array<TableContract, 7>& table_contracts() {
+  static const std::array<TableContract, 7> kTables = {{
       {"runs",
        {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
         "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
@@ -168,6 +194,8 @@ const std::array<TableContract, 5>& table_contracts() {
       {"samples", {"run_id", "time_us", "thread", "role", "busy_pct"}},
       {"queue_samples",
        {"run_id", "time_us", "inqueue3", "p1_files", "mta_queue", "outbound_records"}},
+      {"fault_rules", {"run_id", "position", "rule", "matches", "fired"}, 3},
+      {"invariants", {"run_id", "name", "passed", "detail"}, 3},
   }};
   return kTables;
 }
@@ -272,6 +300,7 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
       columns.prepare(db, "SELECT name FROM pragma_table_info(?1)", "reading the columns");
   if (!status.ok()) return status;
   for (const TableContract& table : table_contracts()) {
+    if (table.since_version > identity.user_version) continue;
     if (std::find(identity.tables.begin(), identity.tables.end(), table.name) ==
         identity.tables.end()) {
       return msmi::Status::Corruption(path + ": missing table '" + std::string(table.name) +
@@ -307,6 +336,7 @@ msmi::Status create_schema(SqliteDb& db) {
   status = read_identity(db, &identity);
   if (status.ok() && is_blank(identity)) {
     status = db.exec(kSchemaSql, "creating the schema");
+    if (status.ok()) status = db.exec(kVersion3TablesSql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -332,6 +362,10 @@ msmi::Status migrate_schema(SqliteDb& db) {
         "ALTER TABLE events ADD COLUMN strings TEXT; ALTER TABLE events ADD COLUMN data BLOB; "
         "PRAGMA user_version = 2;",
         kWhat);
+  }
+  if (status.ok() && version < 3) {
+    status = db.exec(kVersion3TablesSql, kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 3;", kWhat);
   }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -606,6 +640,29 @@ msmi::Status EventStore::write_queue_samples(std::int64_t run_id,
         stmt.bind_int64(5, row.mta_queue);
         stmt.bind_int64(6, row.outbound_records);
       });
+}
+
+msmi::Status EventStore::write_fault_rules(std::int64_t run_id,
+                                           const std::vector<FaultRuleRow>& rows) {
+  return insert_all(
+      "INSERT INTO fault_rules(run_id, position, rule, matches, fired) VALUES(?1, ?2, ?3, ?4, ?5)",
+      "writing fault rules", run_id, rows, [](const FaultRuleRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.position);
+        stmt.bind_text(3, row.rule);
+        stmt.bind_int64(4, row.matches);
+        stmt.bind_int64(5, row.fired);
+      });
+}
+
+msmi::Status EventStore::write_invariants(std::int64_t run_id,
+                                          const std::vector<InvariantRow>& rows) {
+  return insert_all("INSERT INTO invariants(run_id, name, passed, detail) VALUES(?1, ?2, ?3, ?4)",
+                    "writing invariants", run_id, rows,
+                    [](const InvariantRow& row, SqliteStatement& stmt) {
+                      stmt.bind_text(2, row.name);
+                      stmt.bind_int64(3, row.passed ? 1 : 0);
+                      stmt.bind_text(4, row.detail);
+                    });
 }
 
 std::unique_ptr<EventWriter> EventStore::open_writer(std::int64_t run_id, std::string computer,

@@ -238,6 +238,11 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
     queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
   }
   if (s.ok()) s = store.write_queue_samples(run_id, queues);
+  std::vector<msmilog::FaultRuleRow> rules;
+  for (const FaultRuleStats& f : result.fault_stats) {
+    rules.push_back({static_cast<std::int64_t>(rules.size()), f.rule, f.matches, f.fired});
+  }
+  if (s.ok()) s = store.write_fault_rules(run_id, rules);
   if (s.ok()) s = store.finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
   return s;
 }

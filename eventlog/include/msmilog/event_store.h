@@ -33,7 +33,7 @@ class EventStore {
  public:
   // PRAGMA user_version of the schema this code writes. It also reads version 1 (events
   // without `strings` and `data`).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
@@ -84,6 +84,8 @@ class EventStore {
   msmi::Status write_ledger(std::int64_t run_id, const std::vector<LedgerRow>& rows);
   msmi::Status write_samples(std::int64_t run_id, const std::vector<SampleRow>& rows);
   msmi::Status write_queue_samples(std::int64_t run_id, const std::vector<QueueSampleRow>& rows);
+  msmi::Status write_fault_rules(std::int64_t run_id, const std::vector<FaultRuleRow>& rows);
+  msmi::Status write_invariants(std::int64_t run_id, const std::vector<InvariantRow>& rows);
 
   // Returns a writer that appends events to run `run_id`, stamped with `computer` and the run's
   // time origin `epoch_us`. Never null. If the run does not exist or the store is read-only,

@@ -79,6 +79,25 @@ struct QueueSampleRow {
   bool operator==(const QueueSampleRow&) const = default;
 };
 
+// One armed fault rule of a run and how often it matched and fired (`fault_rules` table).
+struct FaultRuleRow {
+  std::int64_t position = 0;
+  std::string rule;
+  std::int64_t matches = 0;
+  std::int64_t fired = 0;
+
+  bool operator==(const FaultRuleRow&) const = default;
+};
+
+// One invariant the oracle checked after a run (`invariants` table).
+struct InvariantRow {
+  std::string name;
+  bool passed = true;
+  std::string detail;
+
+  bool operator==(const InvariantRow&) const = default;
+};
+
 // One `events` row as a query returns it.
 struct EventRow {
   std::int64_t id = 0;

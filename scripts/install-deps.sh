@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build libsqlite3-dev sqlite3 qt6-base-dev nlohmann-json3-dev
-          libboost-program-options-dev)
+          libboost-program-options-dev zlib1g-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,99 @@
+// Benchmark: simulation speed on the in-memory postoffice. Prints figures; asserts nothing
+// (targets are read by people, not by CTest).
+//   build/tests/bench_simulation [hours]
+// 1. A simulated hour of Q151791 under exchange-5.0 (the busy loop of the KB article).
+// 2. A busy hardened connector: 10 messages/s (5 each way) for `hours` (default 24) with faults
+//    armed (1% of puts refused with 0x16, 0.1% of P1 reads failing with EIO).
+// Targets (issue 5): ≥ 150k messages/s; the 24 hours at 10 messages/s in ≤ 10 s.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "msmisim/runner.h"
+#include "msmisim/scenario_loader.h"
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct Figures {
+  double wall_s = 0;
+  std::size_t messages = 0;
+  std::size_t events = 0;
+  std::int64_t virtual_us = 0;
+};
+
+bool run(const msmisim::Scenario& scenario, Figures* f) {
+  msmisim::RunOptions options;
+  options.seed = msmisim::default_seed(scenario);
+  options.profile = scenario.profile;
+  msmisim::RunResult result;
+  const auto start = std::chrono::steady_clock::now();
+  const msmi::Status s = msmisim::run_scenario(scenario, options, &result);
+  f->wall_s = seconds_since(start);
+  if (!s.ok()) {
+    std::fprintf(stderr, "run failed: %s\n", s.to_string().c_str());
+    return false;
+  }
+  f->messages = result.ledger.size();
+  f->events = result.events.size();
+  f->virtual_us = result.virtual_duration_us;
+  return true;
+}
+
+void print(const char* what, const Figures& f) {
+  std::printf(
+      "%s\n  %.2f s wall for %.1f h virtual (%.0f virtual s per wall s); %zu messages "
+      "(%.0f messages/s), %zu events (%.0f events/s)\n",
+      what, f.wall_s, static_cast<double>(f.virtual_us) / 3.6e9,
+      static_cast<double>(f.virtual_us) / 1e6 / f.wall_s, f.messages,
+      static_cast<double>(f.messages) / f.wall_s, f.events,
+      static_cast<double>(f.events) / f.wall_s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int hours = argc > 1 ? std::max(1, std::atoi(argv[1])) : 24;
+  msmisim::Scenario q151791;
+  msmisim::LoadError error;
+  const std::string path = std::string(MSMISIM_SOURCE_DIR) + "/scenarios/kb/Q151791.json";
+  if (!msmisim::load_scenario_file(path, &q151791, &error)) {
+    std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    return 2;
+  }
+  Figures f;
+  if (!run(q151791, &f)) return 4;
+  print("Q151791, 1 h, exchange-5.0, in memory:", f);
+
+  const std::string busy = R"json({
+    "name": "busy-hardened", "profile": "hardened", "seed": 24, "duration": ")json" +
+                           std::to_string(hours) + R"json(h",
+    "engine": { "cpus": 2, "logging": "minimum" },
+    "postoffice": { "postoffices": ["MSNET/SALES", "MSNET/OPS"], "pcmta_interval": "10s",
+                    "pcmta_batch": 200 },
+    "traffic": [
+      { "direction": "inbound", "from": ["MS:MSNET/SALES/ALICE", "MS:MSNET/OPS/CAROL"],
+        "to": ["MS:EXCHANGE/HQ/BOB"], "subject": "In", "every": "200ms", "jitter": 0.5 },
+      { "direction": "outbound", "from": ["MS:EXCHANGE/HQ/BOB"],
+        "to": ["MS:MSNET/SALES/ALICE", "MS:MSNET/OPS/CAROL"], "subject": "Out", "every": "200ms",
+        "jitter": 0.5 }
+    ],
+    "faults": [
+      { "rule": "mta.put[msgkind=ipm]=1%return(0x16)" },
+      { "rule": "disk.read[kind=P1]=0.1%error(EIO)" }
+    ]
+  })json";
+  msmisim::Scenario scenario;
+  if (!msmisim::parse_scenario(busy, "busy-hardened.json", &scenario, &error)) {
+    std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    return 2;
+  }
+  if (!run(scenario, &f)) return 4;
+  const std::string title = "busy hardened connector, " + std::to_string(hours) +
+                            " h at 10 messages/s, faults armed, in memory:";
+  print(title.c_str(), f);
+  return 0;
+}

@@ -111,6 +111,100 @@ std::string describe(const FaultRule& rule) {
   return out;
 }
 
+// ---- a small world ----------------------------------------------------------------------------
+
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// Five scripted messages, each told apart by something a trigger can see:
+//   a  1m  SALES/ALICE → HQ/BOB                  subject "one"
+//   b  2m  SALES/CAROL → SMTP:dan@x.example      subject "two"   (sender_len 20, rcpt_len 18)
+//   c  3m  HR/EVE → HQ/BOB, HQ/FRANK             subject "three", a body (sender_len 15)
+//   o1 4m  outbound to SALES/ALICE, o2 5m outbound to HR/EVE
+// The build retries nothing (max_attempts 1), so every refused put is one NDR.
+struct WorldSpec {
+  std::vector<std::string> rules;  // one-line fault rules
+  std::string extra_messages;      // more entries of "messages"
+  std::string operator_steps = "[]";
+  std::string engine_extra;  // more keys of "engine"
+  std::string traffic = "[]";
+  std::string profile = "exchange-5.0-sp1";
+  std::string duration = "10m";
+  int max_attempts = 1;
+  bool base_messages = true;
+};
+
+const char* const kBaseMessages = R"(
+  {"at": "1m", "label": "a", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "subject": "one"},
+  {"at": "2m", "label": "b", "from": "MS:MSNET/SALES/CAROL", "to": "SMTP:dan@x.example", "subject": "two"},
+  {"at": "3m", "label": "c", "from": "MS:MSNET/HR/EVE", "to": ["MS:EXCHANGE/HQ/BOB", "MS:EXCHANGE/HQ/FRANK"], "subject": "three", "body": "a longer body here"},
+  {"at": "4m", "label": "o1", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE", "subject": "out one"},
+  {"at": "5m", "label": "o2", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/HR/EVE", "subject": "out two"})";
+
+// An outbound message to a postoffice the connector has no mailbag for: its NDR is a put.
+const char* const kNowhereMessage =
+    R"({"at": "6m", "label": "o3", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/NOWHERE/X", "subject": "lost"})";
+
+std::string json_of(const WorldSpec& w) {
+  std::string faults;
+  for (const std::string& rule : w.rules)
+    faults += (faults.empty() ? "" : ", ") + std::string(R"({"rule": )") + quoted(rule) + "}";
+  std::string messages = w.base_messages ? kBaseMessages : "";
+  if (!w.extra_messages.empty()) messages += (messages.empty() ? "" : ",") + w.extra_messages;
+  return R"({"profile": )" + quoted(w.profile) + R"(, "seed": 11, "duration": )" +
+         quoted(w.duration) + R"(,
+    "engine": {"logging": "maximum", "max_attempts": )" +
+         std::to_string(w.max_attempts) + (w.engine_extra.empty() ? "" : ", " + w.engine_extra) +
+         R"(},
+    "postoffice": {"postoffices": ["MSNET/SALES", "MSNET/HR"]},
+    "traffic": )" +
+         w.traffic + R"(,
+    "messages": [)" +
+         messages + R"(],
+    "faults": [)" +
+         faults + R"(],
+    "operator": )" +
+         w.operator_steps + "}";
+}
+
+msmisim::RunResult run_world(const WorldSpec& w, const std::string& profile = "",
+                             std::uint64_t seed = 0) {
+  return run(scenario_from(json_of(w)), profile, seed);
+}
+
+// "" when exactly the labelled messages in `hit` met another fate in `r` than in `clean` (the
+// same world without the rule); else what went wrong.
+QString hits_mismatch(const msmisim::RunResult& r, const msmisim::RunResult& clean,
+                      const QStringList& hit) {
+  QString out;
+  for (const msmisim::LedgerEntry& e : r.ledger) {
+    if (e.label.empty()) continue;
+    const msmisim::LedgerEntry* before = labelled(clean, e.label);
+    const bool changed = before == nullptr || before->fate != e.fate;
+    if (hit.contains(QString::fromStdString(e.label)) != changed) {
+      out += QString::fromStdString("'" + e.label + "' " + std::string(msmi::to_string(e.fate)) +
+                                    ": " + e.detail + "; ");
+    }
+  }
+  return out;
+}
+
+std::int64_t fired(const msmisim::RunResult& r, std::size_t rule = 0) {
+  return rule < r.fault_stats.size() ? r.fault_stats[rule].fired : -1;
+}
+
+const msmisim::LedgerEntry& entry(const msmisim::RunResult& r, const std::string& label) {
+  const msmisim::LedgerEntry* e = labelled(r, label);
+  if (e == nullptr) qFatal("no message labelled %s", label.c_str());
+  return *e;
+}
+
 }  // namespace
 
 class TestFaults : public QObject {
@@ -122,6 +216,35 @@ class TestFaults : public QObject {
   void rejects_invalid_rules_data();
   void rejects_invalid_rules();
   void point_globs_name_every_point();
+  void triggers_select_messages_data();
+  void triggers_select_messages();
+  void trigger_thread_of_the_outbound_ndr();
+  void return_code_is_reported_data();
+  void return_code_is_reported();
+  void io_error_on_envelope_is_passing_data();
+  void io_error_on_envelope_is_passing();
+  void full_mailbag_ndrs_008_data();
+  void full_mailbag_ndrs_008();
+  void damaged_envelope_is_moved_aside_data();
+  void damaged_envelope_is_moved_aside();
+  void locked_envelope_waits_data();
+  void locked_envelope_waits();
+  void locked_inqueue3_fails_the_start();
+  void delay_adds_busy_time_data();
+  void delay_adds_busy_time();
+  void drop_session_opens_new_sessions();
+  void hang_ignores_stop_until_kill_data();
+  void hang_ignores_stop_until_kill();
+  void end_of_process_data();
+  void end_of_process();
+  void access_violation_data();
+  void access_violation();
+  void leave_in_queue_outbound();
+  void fail_at_service_start();
+  void event_action_writes_its_text();
+  void chain_counts_hand_over();
+  void percent_is_seeded();
+  void nth_fires_on_the_third_match_only();
 };
 
 // ---- 1. the parser ----------------------------------------------------------------------------
@@ -319,6 +442,565 @@ void TestFaults::point_globs_name_every_point() {
     int column = 0;
     QVERIFY2(msmisim::parse_fault_rule(point + "=off", &rule, &column).ok(), point.c_str());
     QCOMPARE(rule.points, std::vector<std::string>{point});
+  }
+}
+
+// ---- 2. triggers through the real engine ------------------------------------------------------
+
+void TestFaults::triggers_select_messages_data() {
+  QTest::addColumn<QString>("rule");
+  QTest::addColumn<QString>("extra");  // more messages
+  QTest::addColumn<QString>("operator_steps");
+  QTest::addColumn<QStringList>("hit");  // the labels not delivered
+  QTest::addColumn<int>("fired");        // how often the rule fired
+  const QString none = "[]";
+  const QString nowhere = kNowhereMessage;
+  const QString accented =
+      R"({"at": "150s", "label": "d", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "subject": "caf\u00e9"})";
+  auto row = [&](const char* name, const char* rule, QStringList hit, int fired,
+                 const QString& extra = "", const QString& op = "[]") {
+    QTest::newRow(name) << QString::fromUtf8(rule) << extra << op << hit << fired;
+  };
+  row("sender glob", "mta.put[sender~*CAROL]=return(0x13)", {"b"}, 1);
+  row("sender equal, any case", "mta.put[sender=ms:msnet/hr/eve]=return(0x13)", {"c"}, 1);
+  row("sender not equal", "mta.put[sender!=MS:MSNET/HR/EVE]=return(0x13)", {"a", "b"}, 2);
+  row("rcpt glob", "mta.put[rcpt~*@x.example]=return(0x13)", {"b"}, 1);
+  row("rcpt is any recipient", "mta.put[rcpt=MS:EXCHANGE/HQ/FRANK]=return(0x13)", {"c"}, 1);
+  row("rcpt not equal: no recipient is", "mta.put[rcpt!=MS:EXCHANGE/HQ/BOB]=return(0x13)", {"b"},
+      1);
+  row("subject", "mta.put[subject~t*]=return(0x13)", {"b", "c"}, 2);
+  row("subject, quoted", R"(mta.put[subject="three"]=return(0x13))", {"c"}, 1);
+  row("file", "disk.write[file~MBG/HR*]=error(ENOSPC)", {"o2"}, 1);
+  row("file, no such file", "disk.write[file~MBG/PAYROLL*]=error(ENOSPC)", {}, 0);
+  row("kind", "disk.read[kind=MAI,nth=1]=truncate(0)", {"a"}, 1);
+  row("kind, a kind never read", "disk.read[kind=XTN]=truncate(0)", {}, 0);
+  row("msgkind ipm", "mta.put[msgkind=ipm]=return(0x13)", {"a", "b", "c"}, 3, nowhere);
+  row("msgkind ndr", "mta.put[msgkind=ndr]=return(0x13)", {"o3"}, 1, nowhere);
+  row("thread of the inbound thread", "mta.put[thread=5]=return(0x13)", {"a", "b", "c"}, 3,
+      nowhere);
+  row("thread of the outbound thread", "mta.put[thread=6]=return(0x13)", {"o3"}, 1, nowhere);
+  row("thread of the Mailer", "engine.parse_address[thread=4,nth=2]=fail", {"b"}, 1);
+  row("nth", "mta.put[nth=2]=return(0x13)", {"b"}, 1);
+  row("after", "mta.put[after=1]=return(0x13)", {"b", "c"}, 2);
+  row("from", "mta.put[from=150s]=return(0x13)", {"c"}, 1);
+  row("until", "mta.put[until=150s]=return(0x13)", {"a", "b"}, 2);
+  row("from and until", "mta.put[from=90s,until=150s]=return(0x13)", {"b"}, 1);
+  row("service running", "mta.put[service=running]=return(0x13)", {"a", "b", "c"}, 3);
+  row("service stopped", "mta.put[service=stopped]=return(0x13)", {}, 0);
+  row("profile", "mta.put[profile=exchange-5.0-sp1]=return(0x13)", {"a", "b", "c"}, 3);
+  row("profile glob", "mta.put[profile~exchange-4*]=return(0x13)", {}, 0);
+  row("profile not equal", "mta.put[profile!=hardened]=return(0x13)", {"a", "b", "c"}, 3);
+  row("after_event", "mta.put[after_event=9003]=return(0x13)", {"c"}, 1, "",
+      R"([{"at": "150s", "action": "start", "service": "pcmta"}])");
+  row("after_event never written", "mta.put[after_event=2302]=return(0x13)", {}, 0);
+  row("rcpts", "mta.put[rcpts>=2]=return(0x13)", {"c"}, 1);
+  row("rcpts equal", "mta.put[rcpts=1]=return(0x13)", {"a", "b"}, 2);
+  row("size", "mta.put[size>0]=return(0x13)", {"c"}, 1);
+  row("size exact", "mta.put[size=18]=return(0x13)", {"c"}, 1);
+  row("sender_len", "mta.put[sender_len<20]=return(0x13)", {"c"}, 1);
+  row("rcpt_len", "mta.put[rcpt_len>18]=return(0x13)", {"c"}, 1);
+  row("rcpt_len, all", "mta.put[rcpt_len<=20]=return(0x13)", {"a", "b", "c"}, 3);
+  row("address", "engine.parse_address[address~SMTP:*]=fail", {"b"}, 1);
+  row("address equal", "engine.parse_address[address=MS:EXCHANGE/HQ/FRANK]=fail", {}, 1);
+  row("charset 8bit", "mta.put[charset=8bit]=return(0x13)", {"d"}, 1, accented);
+  row("charset ascii", "mta.put[charset=ascii]=return(0x13)", {"a", "b", "c"}, 3, accented);
+  row("engine site sees the recipients", "engine.convert_inbound[rcpt~*FRANK]=fail", {"c"}, 1);
+  row("outbound site sees the recipients", "engine.convert_outbound[rcpt~*/HR/*]=fail", {"o2"}, 1);
+  row("two triggers, both needed", "mta.put[sender~*/SALES/*,subject=two]=return(0x13)", {"b"}, 1);
+}
+
+void TestFaults::triggers_select_messages() {
+  QFETCH(QString, rule);
+  QFETCH(QString, extra);
+  QFETCH(QString, operator_steps);
+  QFETCH(QStringList, hit);
+  QFETCH(int, fired);
+  WorldSpec w;
+  w.rules = {rule.toStdString()};
+  w.extra_messages = extra.toStdString();
+  w.operator_steps = operator_steps.toStdString();
+  const auto r = run_world(w);
+  w.rules.clear();
+  const auto clean = run_world(w);
+  QCOMPARE(fate_count(clean, Fate::kLost), 0);
+  const QString mismatch = hits_mismatch(r, clean, hit);
+  QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+  QCOMPARE(::fired(r), std::int64_t{fired});
+  QVERIFY(r.fault_stats[0].matches >= fired);
+}
+
+void TestFaults::trigger_thread_of_the_outbound_ndr() {
+  // With two inbound threads (5, 6) the outbound thread is 7: a thread trigger follows the
+  // thread that makes the call, so every refusal it causes is on that thread.
+  WorldSpec w;
+  w.rules = {"mta.put[thread=6]=return(0x13)"};
+  w.engine_extra = R"("cpus": 2)";
+  w.base_messages = false;
+  w.traffic = R"([{"from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "every": "10s"}])";
+  const auto r = run_world(w);
+  const int refused = count(r, 2342);
+  QVERIFY2(refused > 5, qPrintable(QString::number(refused)));
+  QCOMPARE(count(r, 2342, 6), refused);
+  QCOMPARE(std::int64_t{refused}, fired(r));
+  QVERIFY(delivered_between(r, 0, 10 * kMin) > 5);  // thread 5 delivers its share
+}
+
+// ---- 3. actions through the real engine -------------------------------------------------------
+
+void TestFaults::return_code_is_reported_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("code");
+  QTest::addColumn<QString>("shown");  // as 2342 shows it
+  for (const char* profile : {"exchange-5.0", "exchange-5.0-sp1", "hardened"}) {
+    for (const auto& [code, shown] :
+         std::vector<std::pair<const char*, const char*>>{{"0x13", "0x13"},
+                                                          {"0x15", "0x15"},
+                                                          {"0x16", "0x16"},
+                                                          {"0x04", "0x4"},
+                                                          {"0x05", "0x5"}}) {
+      QTest::newRow((std::string(profile) + " " + code).c_str()) << profile << code << shown;
+    }
+  }
+}
+
+void TestFaults::return_code_is_reported() {
+  QFETCH(QString, profile);
+  QFETCH(QString, code);
+  QFETCH(QString, shown);
+  WorldSpec w;
+  w.max_attempts = 3;
+  w.rules = {"mta.put[rcpt~*FRANK]=1*return(" + code.toStdString() + ")->off"};
+  const auto r = run_world(w, profile.toStdString());
+  const std::string text = "Return code is " + shown.toStdString() + ".";
+  QCOMPARE(count(r, 2342, 5, text), 1);
+  QCOMPARE(count(r, 2342), 1);
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 2342) QCOMPARE(e.message_id, entry(r, "c").message_id);
+  }
+  // Refused once, then put again: nothing is lost, and the message got through.
+  QCOMPARE(entry(r, "c").fate, Fate::kDelivered);
+  QCOMPARE(entry(r, "c").attempts, 2);
+  QCOMPARE(fate_count(r, Fate::kDelivered), 5);
+}
+
+void TestFaults::io_error_on_envelope_is_passing_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("rule");
+  for (const char* profile : {"exchange-4.0", "exchange-5.0", "exchange-5.0-sp1", "hardened"}) {
+    QTest::newRow((std::string(profile) + ", Mailer's read").c_str())
+        << profile << "disk.read[file=P1/00000001.P1]=2*error(EIO)->off";
+    QTest::newRow((std::string(profile) + ", every read for a while").c_str())
+        << profile << "disk.read[kind=P1,until=150s]=error(EIO)";
+    QTest::newRow((std::string(profile) + ", the content").c_str())
+        << profile << "disk.read[kind=MAI]=3*error(EIO)->off";
+  }
+}
+
+void TestFaults::io_error_on_envelope_is_passing() {
+  QFETCH(QString, profile);
+  QFETCH(QString, rule);
+  WorldSpec w;
+  w.rules = {rule.toStdString()};
+  const auto r = run_world(w, profile.toStdString());
+  QVERIFY(fired(r) >= 2);
+  // A read error is passing: the message waits and is delivered; nothing is moved aside.
+  QCOMPARE(fate_count(r, Fate::kDelivered), 5);
+  QCOMPARE(count(r, 9002), 0);
+  QCOMPARE(count(r, 2342), 0);
+  w.rules.clear();
+  const auto clean = run_world(w, profile.toStdString());
+  QVERIFY(entry(r, "a").settled_us > entry(clean, "a").settled_us);  // it did wait
+}
+
+void TestFaults::full_mailbag_ndrs_008_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("action");
+  for (const char* profile : {"exchange-5.0", "exchange-5.0-sp1", "hardened"}) {
+    for (const char* action : {"error(ENOSPC)", "fill", "error(EIO)"}) {
+      QTest::newRow((std::string(profile) + " " + action).c_str()) << profile << action;
+    }
+  }
+}
+
+void TestFaults::full_mailbag_ndrs_008() {
+  QFETCH(QString, profile);
+  QFETCH(QString, action);
+  // The PC MTA is stopped, so the second record is appended to the SALES mailbag (the first
+  // one writes it whole).
+  WorldSpec w;
+  w.base_messages = false;
+  w.extra_messages = R"(
+    {"at": "1m", "label": "first", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE", "subject": "first"},
+    {"at": "2m", "label": "second", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE", "subject": "second"},
+    {"at": "3m", "label": "elsewhere", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/HR/EVE", "subject": "third"})";
+  w.operator_steps = R"([{"at": "0s", "action": "stop", "service": "pcmta"}])";
+  w.rules = {"disk.append[file~MBG/SALES*]=" + action.toStdString()};
+  const auto r = run_world(w, profile.toStdString());
+  QCOMPARE(fired(r), std::int64_t{1});
+  const std::string id = entry(r, "second").message_id;
+  QCOMPARE(count(r, 2010, 6, "SALES"), 1);
+  QCOMPARE(count(r, 2010), 1);
+  QCOMPARE(count(r, 2117, 6, "[008]"), 1);
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 2010 || e.event_id == 2117) QCOMPARE(e.message_id, id);
+  }
+  QCOMPARE(entry(r, "second").fate, Fate::kNdr);
+  QCOMPARE(entry(r, "first").fate, Fate::kDelivered);
+  QCOMPARE(entry(r, "elsewhere").fate, Fate::kDelivered);
+}
+
+void TestFaults::damaged_envelope_is_moved_aside_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("action");
+  QTest::addColumn<int>("fate");
+  for (const char* action : {"truncate(10)", "truncate(0)", "garble", R"(replace("junk"))"}) {
+    for (const auto& [profile, fate] :
+         std::vector<std::pair<const char*, Fate>>{{"exchange-4.0", Fate::kLost},
+                                                   {"exchange-5.0", Fate::kLost},
+                                                   {"exchange-5.0-sp1", Fate::kLost},
+                                                   {"hardened", Fate::kQuarantined}}) {
+      QTest::newRow((std::string(profile) + " " + action).c_str())
+          << profile << action << static_cast<int>(fate);
+    }
+  }
+}
+
+void TestFaults::damaged_envelope_is_moved_aside() {
+  QFETCH(QString, profile);
+  QFETCH(QString, action);
+  QFETCH(int, fate);
+  WorldSpec w;
+  w.rules = {"disk.read[file=P1/00000002.P1]=1*" + action.toStdString() + "->off"};
+  const auto r = run_world(w, profile.toStdString());
+  QCOMPARE(fired(r), std::int64_t{1});
+  const std::string id = entry(r, "b").message_id;
+  QCOMPARE(count(r, 9002, -2, "P1/00000002.P1 is damaged"), 1);
+  QCOMPARE(count(r, 9002), 1);
+  QCOMPARE(static_cast<int>(entry(r, "b").fate), fate);
+  QCOMPARE(count(r, 9001, -2, id), fate == static_cast<int>(Fate::kQuarantined) ? 1 : 0);
+  // Only that message: the others go through.
+  QCOMPARE(fate_count(r, Fate::kDelivered), 4);
+}
+
+void TestFaults::locked_envelope_waits_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("rule");
+  QTest::addColumn<QStringList>("delivered");
+  for (const char* profile : {"exchange-5.0", "exchange-5.0-sp1", "hardened"}) {
+    // The Mailer takes INQUEUE3 in order and waits for the envelope at its head.
+    QTest::newRow((std::string(profile) + " envelope").c_str())
+        << profile << "disk.read[file=P1/00000001.P1]=lock" << QStringList{"o1", "o2"};
+    // The inbound thread puts a locked message back and takes the next.
+    QTest::newRow((std::string(profile) + " content").c_str())
+        << profile << "disk.read[kind=MAI,nth=1]=lock" << QStringList{"b", "c", "o1", "o2"};
+  }
+}
+
+void TestFaults::locked_envelope_waits() {
+  QFETCH(QString, profile);
+  QFETCH(QString, rule);
+  QFETCH(QStringList, delivered);
+  // Another process locks one of a's files when it is first opened, and never lets go.
+  WorldSpec w;
+  w.rules = {rule.toStdString()};
+  const auto r = run_world(w, profile.toStdString());
+  QCOMPARE(fired(r), std::int64_t{1});
+  QCOMPARE(entry(r, "a").fate, Fate::kPending);
+  QVERIFY2(entry(r, "a").detail.find("INQUEUE3") != std::string::npos,
+           entry(r, "a").detail.c_str());
+  for (const QString& label : delivered)
+    QCOMPARE(entry(r, label.toStdString()).fate, Fate::kDelivered);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+  QCOMPARE(count(r, 9002), 0);  // busy is not damaged
+  QCOMPARE(count(r, 2342), 0);
+  QVERIFY(r.service_running);
+}
+
+void TestFaults::locked_inqueue3_fails_the_start() {
+  WorldSpec w;
+  w.rules = {"disk.read[file=KEY/INQUEUE3.KEY]=1*lock->off"};
+  const auto r = run_world(w);
+  QCOMPARE(fired(r), std::int64_t{1});
+  // The mailer component cannot open INQUEUE3: ERROR_SHARING_VIOLATION (0x20).
+  QCOMPARE(count(r, 2302, -2, "the return code Win32 is 0x20."), 1);
+  QCOMPARE(count(r, 7036, -2, "running"), 0);
+  QVERIFY(!r.service_running);
+  QCOMPARE(fate_count(r, Fate::kDelivered), 0);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
+void TestFaults::delay_adds_busy_time_data() {
+  QTest::addColumn<QString>("rule");
+  QTest::addColumn<int>("thread");
+  QTest::newRow("conversion") << "engine.convert_inbound=delay(2s)" << 5;
+  QTest::newRow("put") << "mta.put=delay(2s)" << 5;
+  QTest::newRow("Mailer reading the envelope") << "disk.read[kind=P1,thread=4]=delay(2s)" << 4;
+  QTest::newRow("outbound read") << "mta.read=1*delay(90s)->off" << 6;
+}
+
+void TestFaults::delay_adds_busy_time() {
+  QFETCH(QString, rule);
+  QFETCH(int, thread);
+  WorldSpec w;
+  w.base_messages = false;
+  w.traffic = R"([{"from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "every": "20s"}])";
+  const auto clean = run_world(w);
+  w.rules = {rule.toStdString()};
+  const auto r = run_world(w);
+  QVERIFY(fired(r) >= 1);
+  const double before = thread_of(clean, thread)->mean_busy_pct;
+  const double after = thread_of(r, thread)->mean_busy_pct;
+  // 2 s of every 20 s, or 90 s of 10 minutes: about 10 and 15 points more.
+  QVERIFY2(after - before > 7.0, qPrintable(QString("%1 → %2").arg(before).arg(after)));
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+  QCOMPARE(count(r, 2342), 0);
+}
+
+void TestFaults::drop_session_opens_new_sessions() {
+  WorldSpec w;
+  const auto clean = run_world(w);
+  w.rules = {"mta.put[nth=2]=drop_session"};
+  const auto r = run_world(w);
+  QCOMPARE(fired(r), std::int64_t{1});
+  // The put fails as the network does (0x5) and the message is submitted again...
+  QCOMPARE(count(r, 2342, 5, "Return code is 0x5."), 1);
+  QCOMPARE(entry(r, "b").fate, Fate::kDelivered);
+  // ...in a new upload session; the download session went too and is opened again.
+  QCOMPARE(count(r, 2384), count(clean, 2384) + 1);
+  QCOMPARE(count(clean, 2560), 0);
+  QCOMPARE(count(r, 2560, 6), 1);
+  QCOMPARE(count(r, 2335, 6), count(clean, 2335) + 1);
+  QCOMPARE(fate_count(r, Fate::kDelivered), 5);
+}
+
+void TestFaults::hang_ignores_stop_until_kill_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("point");
+  QTest::addColumn<int>("thread");
+  for (const char* profile : {"exchange-5.0", "exchange-5.0-sp1", "hardened"}) {
+    QTest::newRow((std::string(profile) + " converting").c_str())
+        << profile << "engine.convert_inbound" << 5;
+    QTest::newRow((std::string(profile) + " in om_put").c_str()) << profile << "mta.put" << 5;
+    QTest::newRow((std::string(profile) + " reading an envelope").c_str())
+        << profile << "disk.read[kind=P1]" << 4;
+  }
+}
+
+void TestFaults::hang_ignores_stop_until_kill() {
+  QFETCH(QString, profile);
+  QFETCH(QString, point);
+  QFETCH(int, thread);
+  WorldSpec w;
+  w.rules = {point.toStdString() + "=1*hang->off"};
+  w.operator_steps = R"([{"at": "6m", "action": "stop", "service": "msmi"}])";
+  const auto hung = run_world(w, profile.toStdString());
+  QCOMPARE(fired(hung), std::int64_t{1});
+  QCOMPARE(thread_of(hung, thread)->state, msmi::ThreadState::kHung);
+  QVERIFY(hung.service_running);  // the stop request was not answered
+  QCOMPARE(count(hung, 9003, -2, "1053"), 1);
+  QCOMPARE(count(hung, 7036, -2, "stopped"), 0);
+  QVERIFY(entry(hung, "a").fate != Fate::kDelivered);
+  QCOMPARE(fate_count(hung, Fate::kLost), 0);
+
+  // Killing the process ends the service (7034); started again, the queue drains.
+  w.operator_steps = R"([{"at": "6m", "action": "stop", "service": "msmi"},
+                         {"at": "7m", "action": "kill", "service": "msmi"},
+                         {"at": "8m", "action": "start", "service": "msmi"}])";
+  const auto killed = run_world(w, profile.toStdString());
+  QCOMPARE(count(killed, 7034, -2, "terminated unexpectedly"), 1);
+  QCOMPARE(count(killed, 7036, -2, "stopped"), 0);
+  QCOMPARE(count(killed, 7036, -2, "running"), 2);
+  QVERIFY(killed.service_running);
+  QVERIFY(thread_of(killed, thread)->state != msmi::ThreadState::kHung);
+  QCOMPARE(fate_count(killed, Fate::kDelivered), 5);
+}
+
+void TestFaults::end_of_process_data() {
+  QTest::addColumn<QString>("action");
+  QTest::addColumn<int>("logged");  // 7034 events
+  QTest::newRow("terminate") << "terminate" << 0;
+  QTest::newRow("stop") << "stop" << 1;
+}
+
+void TestFaults::end_of_process() {
+  QFETCH(QString, action);
+  QFETCH(int, logged);
+  WorldSpec w;
+  w.rules = {"engine.convert_inbound[nth=2]=" + action.toStdString()};
+  const auto r = run_world(w);
+  QCOMPARE(fired(r), std::int64_t{1});
+  QVERIFY(!r.service_running);
+  QCOMPARE(count(r, 7034), logged);
+  QCOMPARE(count(r, 7036, -2, "stopped"), 0);  // the process ended: no orderly stop
+  QCOMPARE(entry(r, "a").fate, Fate::kDelivered);
+  QCOMPARE(entry(r, "b").fate, Fate::kPending);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+  for (const auto& t : r.threads) QCOMPARE(t.state, msmi::ThreadState::kStopped);
+
+  // The message it was converting is still queued: a start delivers it.
+  w.operator_steps = R"([{"at": "8m", "action": "start", "service": "msmi"}])";
+  const auto restarted = run_world(w);
+  QVERIFY(restarted.service_running);
+  QCOMPARE(entry(restarted, "b").fate, Fate::kDelivered);
+  QCOMPARE(fate_count(restarted, Fate::kLost), 0);
+}
+
+void TestFaults::access_violation_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<bool>("survives");
+  QTest::newRow("exchange-4.0") << "exchange-4.0" << false;
+  QTest::newRow("exchange-5.0") << "exchange-5.0" << false;
+  QTest::newRow("exchange-5.0-sp1") << "exchange-5.0-sp1" << false;
+  QTest::newRow("exchange-5.5") << "exchange-5.5" << false;
+  QTest::newRow("hardened") << "hardened" << true;
+}
+
+void TestFaults::access_violation() {
+  QFETCH(QString, profile);
+  QFETCH(bool, survives);
+  WorldSpec w;
+  w.rules = {"engine.convert_inbound[rcpt~*@x.example]=access_violation(0x24)"};
+  const auto r = run_world(w, profile.toStdString());
+  const std::string id = entry(r, "b").message_id;
+  QCOMPARE(count(r, 2380, 5, "attempt to read from 0x00000024"), 1);
+  QCOMPARE(count(r, 2380), 1);
+  if (survives) {
+    QCOMPARE(count(r, 10003), 0);
+    QVERIFY(r.service_running);
+    QCOMPARE(r.crashes, 0);
+    QCOMPARE(entry(r, "b").fate, Fate::kQuarantined);
+    QCOMPARE(count(r, 9001, -2, id), 1);
+    QCOMPARE(fate_count(r, Fate::kDelivered), 4);
+  } else {
+    QCOMPARE(count(r, 10003, 5, "Inbound delivery thread failed"), 1);
+    QVERIFY(!r.service_running);
+    QCOMPARE(r.crashes, 1);
+    QCOMPARE(count(r, 7036, -2, "stopped"), 1);
+    QCOMPARE(entry(r, "b").fate, Fate::kPending);  // still in INQUEUE3 for the next start
+    QCOMPARE(entry(r, "c").fate, Fate::kPending);
+    QCOMPARE(entry(r, "a").fate, Fate::kDelivered);
+  }
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
+void TestFaults::leave_in_queue_outbound() {
+  WorldSpec w;
+  w.rules = {"engine.convert_outbound[rcpt~*ALICE]=leave_in_queue"};
+  const auto r = run_world(w);
+  const std::string id = entry(r, "o1").message_id;
+  QCOMPARE(count(r, 2450, 6, "", 0, 10 * kMin), 1);
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 2450) QCOMPARE(e.message_id, id);
+  }
+  QCOMPARE(entry(r, "o1").fate, Fate::kPending);
+  QVERIFY2(entry(r, "o1").detail.find("MTA") != std::string::npos, entry(r, "o1").detail.c_str());
+  QCOMPARE(r.backlog.mta_queue, std::int64_t{1});
+  QCOMPARE(entry(r, "o2").fate, Fate::kDelivered);
+
+  // The MTA offers it again after a restart, and it fails again.
+  w.operator_steps = R"([{"at": "7m", "action": "restart", "service": "msmi"}])";
+  const auto restarted = run_world(w);
+  QCOMPARE(count(restarted, 2450, 6, "", 0, 7 * kMin), 1);
+  QCOMPARE(count(restarted, 2450, 6, "", 7 * kMin), 1);
+  QCOMPARE(entry(restarted, "o1").fate, Fate::kPending);
+  QCOMPARE(fired(restarted), std::int64_t{2});
+}
+
+void TestFaults::fail_at_service_start() {
+  WorldSpec w;
+  w.rules = {"engine.service_start[nth=1]=fail"};
+  const auto r = run_world(w);
+  QCOMPARE(count(r, 2302, 0, "Return code from mailer is 0x2 and the return code Win32 is 0x5."),
+           1);
+  QVERIFY(!r.service_running);
+  QCOMPARE(count(r, 7036, -2, "running"), 0);
+  QCOMPARE(fate_count(r, Fate::kDelivered), 0);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+  // Only the first start: the operator's second try works and the mail flows.
+  w.operator_steps = R"([{"at": "6m", "action": "start", "service": "msmi"}])";
+  const auto retried = run_world(w);
+  QCOMPARE(count(retried, 2302), 1);
+  QVERIFY(retried.service_running);
+  QCOMPARE(fate_count(retried, Fate::kDelivered), 5);
+}
+
+void TestFaults::event_action_writes_its_text() {
+  WorldSpec w;
+  w.rules = {R"(engine.convert_inbound[nth=1]=event(2342, "0x99"))"};
+  const auto r = run_world(w);
+  QCOMPARE(count(r, 2342, 5, "failed to put into XOM stream. Return code is 0x99."), 1);
+  QCOMPARE(count(r, 2342), 1);
+  // Only an event: the message itself goes through.
+  QCOMPARE(fate_count(r, Fate::kDelivered), 5);
+}
+
+void TestFaults::chain_counts_hand_over() {
+  WorldSpec w;
+  w.max_attempts = 5;
+  w.rules = {"mta.put=2*return(0x15)->off"};
+  const auto two = run_world(w, "exchange-5.0-sp1");
+  QCOMPARE(fired(two), std::int64_t{2});
+  QCOMPARE(count(two, 2342, 5, "0x15"), 2);
+  QCOMPARE(fate_count(two, Fate::kDelivered), 5);
+
+  w.rules = {"mta.put=1*return(0x15)->2*return(0x16)->off"};
+  const auto three = run_world(w, "exchange-5.0-sp1");
+  QCOMPARE(fired(three), std::int64_t{3});
+  QCOMPARE(count(three, 2342, 5, "0x15."), 1);
+  QCOMPARE(count(three, 2342, 5, "0x16."), 2);
+  // In that order.
+  std::vector<std::string> codes;
+  for (const msmi::Event& e : three.events) {
+    if (e.event_id == 2342) codes.push_back(e.description.substr(e.description.size() - 5));
+  }
+  QCOMPARE(codes, (std::vector<std::string>{"0x15.", "0x16.", "0x16."}));
+  QVERIFY(three.fault_stats[0].matches > 3);
+}
+
+void TestFaults::percent_is_seeded() {
+  WorldSpec w;
+  w.base_messages = false;
+  w.traffic = R"([{"from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "every": "15s"}])";
+  w.rules = {"mta.put=50%return(0x13)"};
+  auto refused = [](const msmisim::RunResult& r) {
+    std::vector<std::string> ids;
+    for (const msmi::Event& e : r.events) {
+      if (e.event_id == 2342) ids.push_back(e.message_id);
+    }
+    return ids;
+  };
+  const auto first = run_world(w, "", 1234);
+  const auto second = run_world(w, "", 1234);
+  const std::int64_t matches = first.fault_stats[0].matches;
+  QVERIFY(matches >= 30);
+  // About half, neither none nor all...
+  QVERIFY2(fired(first) > matches / 4 && fired(first) < matches * 3 / 4,
+           qPrintable(QString("%1 of %2").arg(fired(first)).arg(matches)));
+  QCOMPARE(std::int64_t(count(first, 2342)), fired(first));
+  // ...and the same ones with the same seed.
+  QCOMPARE(fired(second), fired(first));
+  QCOMPARE(refused(second), refused(first));
+  // Another seed draws other messages.
+  const auto other = run_world(w, "", 4321);
+  QVERIFY(refused(other) != refused(first));
+}
+
+void TestFaults::nth_fires_on_the_third_match_only() {
+  WorldSpec w;
+  w.base_messages = false;
+  w.traffic = R"([{"from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "every": "1m"}])";
+  w.rules = {R"(mta.put[nth=3]=event(9003, "third put"))", "mta.put[nth=3]=return(0x13)"};
+  const auto r = run_world(w);
+  QCOMPARE(fired(r, 0), std::int64_t{1});
+  QVERIFY(r.fault_stats[0].matches >= 9);
+  QCOMPARE(count(r, 9003, 5, "third put"), 1);
+  // An event leaves the call alone, so the rule after it sees the same third put and refuses
+  // it: the third message, and only it.
+  QCOMPARE(count(r, 2342), 1);
+  std::vector<std::string> order;
+  for (const msmisim::LedgerEntry& e : r.ledger) order.push_back(e.message_id);
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 2342) QCOMPARE(e.message_id, order.at(2));
   }
 }
 

@@ -170,7 +170,12 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
       if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
     }
     if (!counted) continue;
-    if (const Action* action = fire(armed, thread)) return action;
+    const Action* action = fire(armed, thread);
+    // An event or a delay leaves the call itself alone, so the rules after it still see it.
+    if (action == nullptr || action->kind == ActionKind::kEvent ||
+        action->kind == ActionKind::kDelay)
+      continue;
+    return action;
   }
   return nullptr;
 }

@@ -1,6 +1,7 @@
 // The fault layer: the rule grammar (valid and invalid rules, with the column of each mistake),
 // every trigger and every action through the real engine in a simulated world, the scenario
 // loader's two spellings of a rule, determinism with faults armed, and --fault on the command line.
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -205,6 +206,32 @@ const msmisim::LedgerEntry& entry(const msmisim::RunResult& r, const std::string
   return *e;
 }
 
+// The rule as the parser understood it, with the triggers in a fixed order: the JSON object
+// form lists them in key order.
+std::string describe_sorted(FaultRule rule) {
+  std::sort(rule.triggers.begin(), rule.triggers.end(),
+            [](const msmisim::Trigger& x, const msmisim::Trigger& y) {
+              return msmisim::to_string(x.key) < msmisim::to_string(y.key);
+            });
+  return describe(rule);
+}
+
+struct Cli {
+  int code = -1;
+  QString out;
+  QString err;
+};
+
+Cli msmisim_cli(const QStringList& args, const QString& cwd) {
+  QProcess process;
+  process.setWorkingDirectory(cwd);
+  process.start(MSMISIM_BINARY, args);
+  process.waitForFinished(120'000);
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
 }  // namespace
 
 class TestFaults : public QObject {
@@ -216,6 +243,8 @@ class TestFaults : public QObject {
   void rejects_invalid_rules_data();
   void rejects_invalid_rules();
   void point_globs_name_every_point();
+  void every_point_is_reached_data();
+  void every_point_is_reached();
   void triggers_select_messages_data();
   void triggers_select_messages();
   void trigger_thread_of_the_outbound_ndr();
@@ -240,11 +269,23 @@ class TestFaults : public QObject {
   void access_violation_data();
   void access_violation();
   void leave_in_queue_outbound();
+  void engine_sites_react_data();
+  void engine_sites_react();
   void fail_at_service_start();
   void event_action_writes_its_text();
   void chain_counts_hand_over();
   void percent_is_seeded();
   void nth_fires_on_the_third_match_only();
+  void loader_object_form_is_the_one_line_form_data();
+  void loader_object_form_is_the_one_line_form();
+  void loader_names_path_and_column_data();
+  void loader_names_path_and_column();
+  void loaded_rules_fire_like_command_line_ones();
+  void same_seed_same_events_with_faults_data();
+  void same_seed_same_events_with_faults();
+  void cli_bad_fault_exits_2_with_a_caret_data();
+  void cli_bad_fault_exits_2_with_a_caret();
+  void cli_fault_is_in_the_replay_command();
 };
 
 // ---- 1. the parser ----------------------------------------------------------------------------
@@ -446,6 +487,36 @@ void TestFaults::point_globs_name_every_point() {
 }
 
 // ---- 2. triggers through the real engine ------------------------------------------------------
+
+void TestFaults::every_point_is_reached_data() {
+  QTest::addColumn<QString>("point");
+  for (const std::string& point : msmisim::fault_points())
+    QTest::newRow(point.c_str()) << QString::fromStdString(point);
+}
+
+void TestFaults::every_point_is_reached() {
+  QFETCH(QString, point);
+  // A world that does a bit of everything: inbound and outbound mail, an NDR, a refused put
+  // (a thread refresh), a damaged envelope (moved aside), housekeeping, a stop at the end.
+  WorldSpec w;
+  w.max_attempts = 3;
+  w.extra_messages = R"(
+    {"at": "150s", "label": "ndr", "from": "MS:MSNET/SALES/ALICE", "to": "SMTP:no-at-sign"},
+    {"at": "245s", "label": "o4", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE"})";
+  w.operator_steps = R"([{"at": "9m", "action": "stop", "service": "msmi"}])";
+  w.rules = {point.toStdString() + R"(=event(9003, "reached"))",
+             "mta.put[rcpt~*FRANK]=1*return(0x15)->off",
+             "disk.read[file=P1/00000002.P1]=1*truncate(5)->off"};
+  const auto r = run_world(w, "hardened");
+  QVERIFY2(fired(r) >= 1, qPrintable(point + " never called"));
+  QCOMPARE(std::int64_t(count(r, 9003, -2, "reached")), fired(r));
+  QCOMPARE(fired(r, 1), std::int64_t{1});
+  QCOMPARE(fired(r, 2), std::int64_t{1});
+  // The events change nothing: the world ran as it does without them.
+  w.rules.erase(w.rules.begin());
+  const auto plain = run_world(w, "hardened");
+  QCOMPARE(hits_mismatch(r, plain, {}), QString());
+}
 
 void TestFaults::triggers_select_messages_data() {
   QTest::addColumn<QString>("rule");
@@ -906,6 +977,86 @@ void TestFaults::leave_in_queue_outbound() {
   QCOMPARE(fired(restarted), std::int64_t{2});
 }
 
+void TestFaults::engine_sites_react_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QStringList>("rules");
+  QTest::addColumn<QString>("operator_steps");
+  QTest::addColumn<QStringList>("events");  // "ID=count" or "ID~text=count"
+  QTest::addColumn<bool>("running");        // the service at the end
+  QTest::addColumn<int>("hung");            // a thread hung at the end, or -1
+  const QString none = "[]";
+  QTest::newRow("NDR logging reads through a null pointer, sp1")
+      << "exchange-5.0-sp1" << QStringList{"engine.log_ndr=access_violation(0x24)"} << none
+      << QStringList{"2380~0x00000024=1", "10003~Mailer thread failed=1", "2117=0"} << false << -1;
+  QTest::newRow("NDR logging reads through a null pointer, hardened")
+      << "hardened" << QStringList{"engine.log_ndr=access_violation(0x24)"} << none
+      << QStringList{"2380~0x00000024=1", "10003=0", "9001=1"} << true << -1;
+  QTest::newRow("writing an outbound mailbag fails")
+      << "exchange-5.0" << QStringList{"engine.write_mailbag[msgkind=ipm]=fail"} << none
+      << QStringList{"2010=2", "2117~[008]=2", "2450=0"} << true << -1;
+  QTest::newRow("writing an NDR into a mailbag fails, hardened")
+      << "hardened" << QStringList{"engine.write_mailbag[msgkind=ndr]=fail"} << none
+      << QStringList{"2010=1", "9001=1"} << true << -1;
+  QTest::newRow("a thread hangs as it starts")
+      << "exchange-5.0" << QStringList{"engine.thread_start[thread=5]=hang"} << none
+      << QStringList{"2384=0", "2444=4", "2335=1"} << true << 5;
+  QTest::newRow("a thread fails to start")
+      << "hardened" << QStringList{"engine.thread_start[thread=6]=fail"} << none
+      << QStringList{"2384=1", "2335=0", "2117~[029]=1"} << true << 6;
+  QTest::newRow("the refreshed thread never comes back")
+      << "exchange-5.0-sp1"
+      << QStringList{"mta.put[rcpt~*FRANK]=1*return(0x15)->off", "engine.thread_refresh=hang"}
+      << none << QStringList{"2342=1", "2553=1", "9004=0"} << true << 5;
+  QTest::newRow("housekeeping hangs")
+      << "hardened" << QStringList{"engine.housekeeping_refresh=hang"} << none
+      << QStringList{"2444=4"} << true << 1;
+  QTest::newRow("the stop request never finishes")
+      << "exchange-5.0" << QStringList{"engine.service_stop=1*fail->off"}
+      << R"([{"at": "7m", "action": "stop", "service": "msmi"},
+             {"at": "8m", "action": "stop", "service": "msmi"}])"
+      << QStringList{"7036~stopped=0", "9003~1053=1"} << true << 0;
+  QTest::newRow("the service start hangs")
+      << "exchange-5.0" << QStringList{"engine.service_start=hang"} << none
+      << QStringList{"7000=1", "7036=0"} << false << -1;
+  QTest::newRow("the upload session cannot be opened")
+      << "exchange-5.0-sp1" << QStringList{"mta.open_upload=2*return(0x05)->off"} << none
+      << QStringList{"2342~0x5.=2", "2384=1"} << true << -1;
+  QTest::newRow("om_read fails while the MTA is busy")
+      << "exchange-5.0" << QStringList{"mta.read[from=230s,until=320s]=return(0x16)"} << none
+      << QStringList{"2560=1"} << true << -1;
+}
+
+void TestFaults::engine_sites_react() {
+  QFETCH(QString, profile);
+  QFETCH(QStringList, rules);
+  QFETCH(QString, operator_steps);
+  QFETCH(QStringList, events);
+  QFETCH(bool, running);
+  QFETCH(int, hung);
+  // The messages, plus one the Mailer NDRs at once: its recipient cannot be parsed.
+  WorldSpec w;
+  w.extra_messages =
+      R"({"at": "150s", "label": "ndr", "from": "MS:MSNET/SALES/ALICE", "to": "SMTP:no-at-sign"})";
+  w.operator_steps = operator_steps.toStdString();
+  for (const QString& rule : rules) w.rules.push_back(rule.toStdString());
+  const auto r = run_world(w, profile.toStdString());
+  for (std::size_t i = 0; i < r.fault_stats.size(); ++i)
+    QVERIFY2(fired(r, i) > 0, r.fault_stats[i].rule.c_str());
+  for (const QString& e : events) {
+    const QStringList parts = e.split('=');
+    const QStringList what = parts[0].split('~');
+    const int id = what[0].toInt();
+    const std::string text = what.size() > 1 ? what[1].toStdString() : "";
+    QVERIFY2(count(r, id, -2, text) == parts[1].toInt(),
+             qPrintable(e + ": " + QString::number(count(r, id, -2, text))));
+  }
+  QCOMPARE(r.service_running, running);
+  for (const msmisim::ThreadSummary& t : r.threads) {
+    QCOMPARE(t.state == msmi::ThreadState::kHung, t.thread == hung);
+  }
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
 void TestFaults::fail_at_service_start() {
   WorldSpec w;
   w.rules = {"engine.service_start[nth=1]=fail"};
@@ -1002,6 +1153,248 @@ void TestFaults::nth_fires_on_the_third_match_only() {
   for (const msmi::Event& e : r.events) {
     if (e.event_id == 2342) QCOMPARE(e.message_id, order.at(2));
   }
+}
+
+// ---- 4. the scenario loader -------------------------------------------------------------------
+
+void TestFaults::loader_object_form_is_the_one_line_form_data() {
+  QTest::addColumn<QString>("object");
+  QTest::addColumn<QString>("line");
+  QTest::addColumn<bool>("optional");
+  auto row = [](const char* name, const char* object, const char* line, bool optional = false) {
+    QTest::newRow(name) << QString::fromUtf8(object) << QString::fromUtf8(line) << optional;
+  };
+  row("the brief's example",
+      R"j({"point": "mta.put", "when": {"rcpt": "*@x", "nth": 2}, "action": "return(0x15)"})j",
+      "mta.put[rcpt~*@x,nth=2]=return(0x15)");
+  row("no triggers", R"j({"point": "engine.convert_inbound", "action": "hang"})j",
+      "engine.convert_inbound=hang");
+  row("empty triggers", R"j({"point": "mta.put", "when": {}, "action": "off"})j", "mta.put=off");
+  row("one-line form", R"j({"rule": "disk.read[kind=P1]=2*error(EIO)->off"})j",
+      "disk.read[kind=P1]=2*error(EIO)->off");
+  row("times are equalities",
+      R"j({"point": "disk.read", "when": {"kind": "P1", "from": "90s", "until": "10m"}, "action": "2*error(EIO)->off"})j",
+      "disk.read[kind~P1,from=90s,until=10m]=2*error(EIO)->off");
+  row("operators in the value",
+      R"j({"point": "mta.put", "when": {"size": ">=100", "rcpts": "<3", "sender": "!=MS:A/B/C"}, "action": "50%return(0x16)"})j",
+      "mta.put[size>=100,rcpts<3,sender!=MS:A/B/C]=50%return(0x16)");
+  row("service, profile and after_event",
+      R"j({"point": "mta.put", "when": {"service": "running", "profile": "hardened", "after_event": 2342}, "action": "delay(2s)"})j",
+      "mta.put[service=running,profile=hardened,after_event=2342]=delay(2s)");
+  row("after_event as text",
+      R"j({"point": "mta.put", "when": {"after_event": "2342"}, "action": "off"})j",
+      "mta.put[after_event=2342]=off");
+  row("a value with the grammar's delimiters",
+      R"j({"point": "mta.put", "when": {"subject": "a, b] c"}, "action": "off"})j",
+      R"j(mta.put[subject~"a, b] c"]=off)j");
+  row("a value with quotes and a backslash",
+      R"j({"point": "mta.put", "when": {"subject": "say \"hi\" \\o/"}, "action": "off"})j",
+      R"j(mta.put[subject~"say \"hi\" \\o/"]=off)j");
+  row("optional", R"j({"point": "mta.put", "action": "return(0x15)", "optional": true})j",
+      "mta.put=return(0x15)", true);
+  row("optional one-line", R"j({"rule": "mta.put=return(0x15)", "optional": true})j",
+      "mta.put=return(0x15)", true);
+  row("point glob", R"j({"point": "disk.*", "when": {"file": "KEY/*"}, "action": "lock"})j",
+      "disk.*[file~KEY/*]=lock");
+}
+
+void TestFaults::loader_object_form_is_the_one_line_form() {
+  QFETCH(QString, object);
+  QFETCH(QString, line);
+  QFETCH(bool, optional);
+  const auto scenario = scenario_from(R"j({"faults": [)j" + object.toStdString() + "]}");
+  QCOMPARE(scenario.fault_rules.size(), std::size_t{1});
+  FaultRule expected;
+  int column = 0;
+  const msmi::Status s = msmisim::parse_fault_rule(line.toStdString(), &expected, &column);
+  QVERIFY2(s.ok(), s.to_string().c_str());
+  QCOMPARE(QString::fromStdString(describe_sorted(scenario.fault_rules[0])),
+           QString::fromStdString(describe_sorted(expected)));
+  QCOMPARE(scenario.fault_rules[0].optional, optional);
+  QVERIFY(!scenario.fault_rules[0].text.empty());  // for the firing counts and warnings
+}
+
+void TestFaults::loader_names_path_and_column_data() {
+  QTest::addColumn<QString>("faults");
+  QTest::addColumn<QString>("path");
+  QTest::addColumn<QStringList>("message");
+  auto row = [](const char* name, const char* faults, const char* path, QStringList message) {
+    QTest::newRow(name) << QString::fromUtf8(faults) << QString::fromUtf8(path) << message;
+  };
+  row("one-line, bad action", R"j([{"rule": "mta.put=retrun(0x15)"}])j", "$.faults[0].rule",
+      {"unknown action 'retrun'", "at column 9", "'mta.put=retrun(0x15)'"});
+  row("one-line, second entry", R"j([{"rule": "mta.put=off"}, {"rule": "mta.put[nth~2]=off"}])j",
+      "$.faults[1].rule", {"'nth' is a number", "at column 12"});
+  row("one-line, not a string", R"j([{"rule": 7}])j", "$.faults[0].rule", {"string"});
+  row("object, bad action", R"j([{"point": "mta.put", "action": "return(0x42)"}])j",
+      "$.faults[0].action", {"unknown XOM return code '0x42'", "at column 16"});
+  row("object, action not allowed at the point",
+      R"j([{"point": "disk.read", "when": {"kind": "P1"}, "action": "return(0x15)"}])j",
+      "$.faults[0].action", {"return is not available at disk.read"});
+  row("object, bad point", R"j([{"point": "mta.putt", "action": "off"}])j", "$.faults[0].point",
+      {"unknown point 'mta.putt'", "at column 1"});
+  row("object, point glob mixing classes", R"j([{"point": "*.read", "action": "off"}])j",
+      "$.faults[0].point", {"must stay within"});
+  row("object, bad trigger value",
+      R"j([{"point": "mta.put", "when": {"nth": "~2"}, "action": "off"}])j", "$.faults[0].when",
+      {"'nth' is a number"});
+  row("object, unknown trigger",
+      R"j([{"point": "mta.put", "when": {"colour": "red"}, "action": "off"}])j", "$.faults[0].when",
+      {"unknown trigger 'colour'"});
+  row("object, trigger of a wrong type",
+      R"j([{"point": "mta.put", "when": {"nth": true}, "action": "off"}])j", "$.faults[0].when.nth",
+      {"a string or a whole number"});
+  row("object, when not an object", R"j([{"point": "mta.put", "when": "nth=2", "action": "off"}])j",
+      "$.faults[0].when", {"an object of triggers"});
+  row("object without action", R"j([{"point": "mta.put"}])j", "$.faults[0]",
+      {"\"point\" and \"action\""});
+  row("unknown key", R"j([{"rule": "mta.put=off", "colour": "red"}])j", "$.faults[0].colour", {});
+  row("optional not a bool", R"j([{"rule": "mta.put=off", "optional": "yes"}])j",
+      "$.faults[0].optional", {});
+}
+
+void TestFaults::loader_names_path_and_column() {
+  QFETCH(QString, faults);
+  QFETCH(QString, path);
+  QFETCH(QStringList, message);
+  msmisim::Scenario scenario;
+  msmisim::LoadError error;
+  QVERIFY(!msmisim::parse_scenario(R"j({"faults": )j" + faults.toStdString() + "}", "faults.json",
+                                   &scenario, &error));
+  const QString text = QString::fromStdString(error.to_string());
+  QCOMPARE(QString::fromStdString(error.json_path), path);
+  QVERIFY2(text.startsWith("faults.json: " + path + ": "), qPrintable(text));
+  for (const QString& part : message) QVERIFY2(text.contains(part), qPrintable(text));
+}
+
+void TestFaults::loaded_rules_fire_like_command_line_ones() {
+  // The object form and the one-line form of a rule do the same thing in a run.
+  WorldSpec w;
+  w.rules = {"mta.put[rcpt~*FRANK]=return(0x13)"};
+  const auto line = run_world(w);
+  std::string json = json_of(WorldSpec{});
+  const std::string faults = R"j("faults": [])j";
+  json.replace(
+      json.find(faults), faults.size(),
+      R"j("faults": [{"point": "mta.put", "when": {"rcpt": "*FRANK"}, "action": "return(0x13)"}])j");
+  const auto object = run(scenario_from(json));
+  QCOMPARE(fired(line), std::int64_t{1});
+  QCOMPARE(fired(object), std::int64_t{1});
+  QCOMPARE(entry(object, "c").fate, Fate::kNdr);
+  QCOMPARE(line.events.size(), object.events.size());
+  for (std::size_t i = 0; i < line.events.size(); ++i) {
+    QCOMPARE(object.events[i].event_id, line.events[i].event_id);
+    QCOMPARE(object.events[i].description, line.events[i].description);
+  }
+}
+
+// ---- 5. determinism ---------------------------------------------------------------------------
+
+void TestFaults::same_seed_same_events_with_faults_data() {
+  QTest::addColumn<QString>("profile");
+  for (const char* profile : {"exchange-5.0", "exchange-5.0-sp1", "hardened"})
+    QTest::newRow(profile) << profile;
+}
+
+void TestFaults::same_seed_same_events_with_faults() {
+  QFETCH(QString, profile);
+  // Seeded percentages, seeded garbling, delays, a dropped session and a crash.
+  WorldSpec w;
+  w.duration = "30m";
+  w.max_attempts = 3;
+  w.engine_extra = R"j("cpus": 2)j";
+  w.traffic =
+      R"([{"from": ["MS:MSNET/SALES/A", "MS:MSNET/HR/B"], "to": "MS:EXCHANGE/HQ/BOB", "every": "20s", "jitter": 0.5},
+                  {"direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": ["MS:MSNET/SALES/A", "MS:MSNET/HR/B"], "every": "45s", "jitter": 0.5}])";
+  w.rules = {"mta.put=30%return(0x16)",
+             "disk.read[kind=P1]=5%garble",
+             "disk.append[kind=MBG]=10%error(ENOSPC)",
+             "engine.convert_inbound=20%delay(3s)",
+             "mta.read[from=10m]=1*drop_session->off",
+             "engine.convert_inbound[from=20m]=1*access_violation(0x24)->off"};
+  w.operator_steps = R"j([{"at": "25m", "action": "start", "service": "msmi"}])j";
+  const auto a = run_world(w, profile.toStdString(), 77);
+  const auto b = run_world(w, profile.toStdString(), 77);
+  QCOMPARE(a.events.size(), b.events.size());
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    const msmi::Event& x = a.events[i];
+    const msmi::Event& y = b.events[i];
+    QCOMPARE(y.event_id, x.event_id);
+    QCOMPARE(y.time_us, x.time_us);
+    QCOMPARE(y.thread, x.thread);
+    QCOMPARE(y.message_id, x.message_id);
+    QCOMPARE(y.description, x.description);
+  }
+  QCOMPARE(a.fault_stats.size(), b.fault_stats.size());
+  for (std::size_t i = 0; i < a.fault_stats.size(); ++i) {
+    QCOMPARE(b.fault_stats[i].matches, a.fault_stats[i].matches);
+    QCOMPARE(b.fault_stats[i].fired, a.fault_stats[i].fired);
+    QVERIFY2(a.fault_stats[i].fired > 0, a.fault_stats[i].rule.c_str());  // each rule did something
+  }
+  // And the faults made a difference: another seed makes another run.
+  const auto c = run_world(w, profile.toStdString(), 78);
+  bool same = c.events.size() == a.events.size();
+  for (std::size_t i = 0; same && i < a.events.size(); ++i)
+    same = c.events[i].time_us == a.events[i].time_us &&
+           c.events[i].description == a.events[i].description;
+  QVERIFY(!same);
+}
+
+// ---- 6. the command line ----------------------------------------------------------------------
+
+void TestFaults::cli_bad_fault_exits_2_with_a_caret_data() {
+  QTest::addColumn<QString>("rule");
+  QTest::addColumn<int>("column");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("bad[rule") << "bad[rule" << 1 << "unknown point 'bad'";
+  QTest::newRow("unknown action") << "mta.put[nth=2]=retrun(0x15)" << 16 << "unknown action";
+  QTest::newRow("trailing junk") << "mta.put=off junk" << 13 << "unexpected text";
+}
+
+void TestFaults::cli_bad_fault_exits_2_with_a_caret() {
+  QFETCH(QString, rule);
+  QFETCH(int, column);
+  QFETCH(QString, message);
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  const Cli r = msmisim_cli({"run", QString(MSMISIM_SOURCE_DIR) + "/scenarios/kb/Q151791.json",
+                             "--no-db", "--fault", "mta.put=off", "--fault", rule},
+                            dir.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("--fault: " + message), qPrintable(r.err));
+  QVERIFY2(r.err.contains("at column " + QString::number(column)), qPrintable(r.err));
+  // The rule, and under it a caret at the column.
+  const QStringList lines = r.err.split('\n');
+  const int at = lines.indexOf("  " + rule);
+  QVERIFY2(at >= 0 && at + 1 < lines.size(), qPrintable(r.err));
+  QCOMPARE(lines[at + 1], QString(column + 1, ' ') + "^");
+  QVERIFY(r.out.isEmpty() || !r.out.contains("Events by ID"));  // nothing ran
+}
+
+void TestFaults::cli_fault_is_in_the_replay_command() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  QFile file(dir.path() + "/s.json");
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(QByteArray::fromStdString(json_of(WorldSpec{})));
+  file.close();
+  const QString rule = R"j(mta.put[rcpt~*FRANK]=1*event(9003, "it's here")->return(0x13))j";
+  const Cli r =
+      msmisim_cli({"run", "s.json", "--no-db", "--seed", "5", "--fault", rule}, dir.path());
+  QCOMPARE(r.code, 0);
+  // Quoted for the shell, so the printed command runs the same rule.
+  QVERIFY2(
+      r.out.contains(
+          R"j(replay: msmisim run s.json --seed 5 --profile exchange-5.0-sp1 --fault 'mta.put[rcpt~*FRANK]=1*event(9003, "it'\''s here")->return(0x13)')j"),
+      qPrintable(r.out));
+  QVERIFY2(!r.out.contains("never fired"), qPrintable(r.out));
+  // A rule that never fired is pointed out.
+  const Cli idle = msmisim_cli(
+      {"run", "s.json", "--no-db", "--fault", "mta.put[rcpt~*NOBODY]=return(0x13)"}, dir.path());
+  QCOMPARE(idle.code, 0);
+  QVERIFY2(idle.out.contains("warning: fault rule never fired (0 matching calls): "
+                             "mta.put[rcpt~*NOBODY]=return(0x13)"),
+           qPrintable(idle.out));
 }
 
 QTEST_APPLESS_MAIN(TestFaults)

@@ -28,6 +28,9 @@ struct FaultSubject {
   std::size_t size = 0;
   std::string_view msgkind;  // ipm, ndr, dirsync
   std::string_view address;  // engine.parse_address
+  // The thread the call is about, when the caller knows it better than the scheduler does (a
+  // worker being started by the service); -1: the thread the scheduler is running.
+  int thread = -1;
 };
 
 // The world's side of the actions that are not the call's own.

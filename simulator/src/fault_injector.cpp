@@ -160,7 +160,7 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
 }
 
 const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject& subject) {
-  const int thread = thread_source_ ? thread_source_() : -1;
+  const int thread = subject.thread >= 0 ? subject.thread : thread_source_ ? thread_source_() : -1;
   for (Armed& armed : rules_) {
     if (!matches(armed, point, subject, thread)) continue;
     ++armed.matches;
@@ -170,7 +170,12 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
       if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
     }
     if (!counted) continue;
-    if (const Action* action = fire(armed, thread)) return action;
+    const Action* action = fire(armed, thread);
+    // An event or a delay leaves the call itself alone, so the rules after it still see it.
+    if (action == nullptr || action->kind == ActionKind::kEvent ||
+        action->kind == ActionKind::kDelay)
+      continue;
+    return action;
   }
   return nullptr;
 }
@@ -216,6 +221,7 @@ msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {
   subject.msgkind = c.kind;
   subject.address = c.address;
   subject.file = c.mailbag;
+  subject.thread = c.thread;
   const Action* action = evaluate(msmi::to_string(c.site), subject);
   msmi::SiteVerdict verdict;
   if (action == nullptr) return verdict;

@@ -281,8 +281,10 @@ class Parser {
       const std::string number(text_.substr(start, pos_ - start));
       if (peek() == '%') {
         ++pos_;
-        const double p = std::strtod(number.c_str(), nullptr);
-        if (term.percent || p <= 0 || p > 100)
+        double p = 0;
+        const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), p);
+        if (term.percent || ec != std::errc() || end != number.data() + number.size() || p <= 0 ||
+            p > 100)
           fail("a percentage is above 0 and at most 100", start);
         term.percent = p;
       } else if (peek() == '*') {

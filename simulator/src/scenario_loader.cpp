@@ -202,11 +202,15 @@ std::string triggers_text(const json& when, const std::string& path) {
     } else if (value.is_string()) {
       const std::string v = value.get<std::string>();
       const bool has_op = !v.empty() && std::string("<>=!~").find(v[0]) != std::string::npos;
-      text = has_op ? v : (key == "from" || key == "until" || key == "service" ||
-                                   key == "profile" || key == "after_event"
-                               ? "="
-                               : "~") +
-                              ("\"" + v + "\"");
+      std::string quoted = "\"";
+      for (char c : v) quoted += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
+      quoted += '"';
+      text = has_op ? v
+                    : (key == "from" || key == "until" || key == "service" || key == "profile" ||
+                               key == "after_event"
+                           ? "="
+                           : "~") +
+                          quoted;
     } else {
       fail(path + "." + key, "a string or a whole number", value);
     }
@@ -219,6 +223,10 @@ std::string triggers_text(const json& when, const std::string& path) {
 void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
   std::string text;
   std::string where;
+  // The object form: where in `text` the point and the triggers end, to name the field an
+  // error's column falls in.
+  std::size_t point_end = 0;
+  std::size_t when_end = 0;
   if (const json* rule = f.get("rule")) {
     where = f.at("rule");
     text = read_string(*rule, where);
@@ -229,10 +237,12 @@ void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
       throw FieldError{path, "a fault needs \"rule\", or \"point\" and \"action\" (or a \"type\")"};
     where = f.at("action");
     text = read_string(*point, f.at("point"));
+    point_end = text.size();
     if (const json* when = f.get("when")) {
       const std::string triggers = triggers_text(*when, f.at("when"));
       if (!triggers.empty()) text += "[" + triggers + "]";
     }
+    when_end = text.size();
     text += "=" + read_string(*action, where);
   }
   FaultRule rule;
@@ -242,6 +252,11 @@ void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
   int column = 0;
   const msmi::Status parsed = parse_fault_rule(text, &rule, &column);
   if (!parsed.ok()) {
+    const auto offset = static_cast<std::size_t>(std::max(column, 1) - 1);
+    if (offset < point_end)
+      where = f.at("point");
+    else if (offset < when_end)
+      where = f.at("when");
     throw FieldError{where, parsed.message() + " at column " + std::to_string(column) + " of '" +
                                 text + "'"};
   }

@@ -28,6 +28,9 @@ struct FaultSubject {
   std::size_t size = 0;
   std::string_view msgkind;  // ipm, ndr, dirsync
   std::string_view address;  // engine.parse_address
+  // The thread the call is about, when the caller knows it better than the scheduler does (a
+  // worker being started by the service); -1: the thread the scheduler is running.
+  int thread = -1;
 };
 
 // The world's side of the actions that are not the call's own.
@@ -54,7 +57,9 @@ class FaultInjector final : public msmi::FaultSites {
                 std::string profile, std::vector<FaultRule> rules);
 
   // The action for this call of `point`, or nullptr when no rule fires. World-side parts of the
-  // action (event, delay, hang, end of service) have been carried out already.
+  // action (event, delay, hang, end of service) have been carried out already. Rules are tried
+  // in order and the first one whose action changes the call wins; an event or a delay does not
+  // change the call, so the rules after it are tried too (and it is not returned).
   const Action* evaluate(std::string_view point, const FaultSubject& subject);
 
   // msmi::FaultSites: the engine's own sites.

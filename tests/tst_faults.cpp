@@ -871,10 +871,7 @@ void TestFaults::hang_ignores_stop_until_kill() {
   QCOMPARE(count(hung, 9003, -2, "1053"), 1);
   QCOMPARE(count(hung, 7036, -2, "stopped"), 0);
   QVERIFY(entry(hung, "a").fate != Fate::kDelivered);
-  // A hung call never returns, so nothing after it is logged. Known gap: a seam wrapper can only
-  // answer the call with an error, and the engine takes its error path for it in that step.
-  if (point == "mta.put")
-    QEXPECT_FAIL("", "a thread hung in om_put still logs the failed put", Continue);
+  // A hung call never returns, so nothing after it is logged: the engine abandons its step.
   QCOMPARE(count(hung, 2342), 0);
   QCOMPARE(fate_count(hung, Fate::kLost), 0);
 

@@ -166,6 +166,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   if (!session_open_) {
     busy += ctx_.cost(ctx_.settings.cost_session_open_us);
     code = ctx_.env.mta.open_upload_session();
+    if (ctx_.hung(thread_)) return busy;  // the call never returned
     if (code == XomReturnCode::kSuccess) {
       session_open_ = true;
       mta_down_reported_ = false;
@@ -186,6 +187,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     ctx_.env.observer.on_attempt(claim.message_id);
     busy += ctx_.cost(ctx_.settings.cost_put_us);
     code = ctx_.env.mta.put(message);
+    if (ctx_.hung(thread_)) return busy;  // the call never returned
     stamp();
     ctx_.logger.log(event_id::kDebugValue, thread_, claim.message_id,
                     {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});

@@ -138,11 +138,15 @@ void Interchange::stop() {
 
 void Interchange::hang_thread(int thread) {
   if (!running_ || thread_hung(thread)) return;
-  hung_.push_back(thread);
+  ctx_->hung_threads.push_back(thread);
+}
+
+bool Interchange::any_thread_hung() const {
+  return !ctx_->hung_threads.empty();
 }
 
 bool Interchange::thread_hung(int thread) const {
-  return std::find(hung_.begin(), hung_.end(), thread) != hung_.end();
+  return ctx_->hung(thread);
 }
 
 void Interchange::end_process(bool logged) {
@@ -155,7 +159,7 @@ void Interchange::apply_end_of_process() {
   if (end_pending_ == 0) return;
   const bool logged = end_pending_ == 2;
   end_pending_ = 0;
-  hung_.clear();
+  ctx_->hung_threads.clear();
   if (!running_) return;
   running_ = false;
   ++terminations_;

@@ -2,6 +2,7 @@
 // INQUEUE3, the network directory and the retry timers. Owned by Interchange; workers borrow it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -65,6 +66,12 @@ struct MsmiContext {
   bool crash_requested = false;
   // Threads that hung at a fault site during the step; the Interchange hangs them after it.
   std::vector<int> hang_requests;
+  // Threads hung for good (inside a call that never returned, or at a fault site). A worker
+  // whose thread hung during a call abandons its step: the call's answer never came.
+  std::vector<int> hung_threads;
+  bool hung(int thread) const {
+    return std::find(hung_threads.begin(), hung_threads.end(), thread) != hung_threads.end();
+  }
   std::string crash_reason;
 
   std::int64_t now() const { return env.clock.now_us(); }

@@ -28,6 +28,7 @@ StepResult OutboundWorker::step() {
   if (!session_open_) {
     busy += ctx_.cost(ctx_.settings.cost_session_open_us);
     code = mta.open_download_session();
+    if (ctx_.hung(thread_)) return {busy, now + poll};  // the call never returned
     if (code == XomReturnCode::kSuccess) {
       session_open_ = true;
       ctx_.logger.log(event_id::kDownloadSessionEstablished, thread_, "", {});
@@ -35,6 +36,7 @@ StepResult OutboundWorker::step() {
   }
   std::optional<XomMessage> message;
   if (session_open_) code = mta.read_next(&message);
+  if (ctx_.hung(thread_)) return {busy, now + poll};
   if (code != XomReturnCode::kSuccess) {
     // Report an outage once, not at every poll.
     if (!read_failure_reported_) {
@@ -139,6 +141,7 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     return busy;
   }
   const XomReturnCode ack = ctx_.env.mta.acknowledge(message.message_id);
+  if (ctx_.hung(thread_)) return busy;
   if (ack != XomReturnCode::kSuccess) {
     // The MTA keeps offering it: the next read delivers it again. Say so; the oracle counts it.
     ctx_.check(Status::IoError("om_remove returned " + to_hex(ack)), thread_, message.message_id,

@@ -70,7 +70,7 @@ class Interchange {
   // step the end takes effect when the step is over.
   void hang_thread(int thread);
   bool thread_hung(int thread) const;
-  bool any_thread_hung() const { return !hung_.empty(); }
+  bool any_thread_hung() const;
   void end_process(bool logged);
 
   // All threads, ascending by thread number.
@@ -92,7 +92,6 @@ class Interchange {
   int crashes_ = 0;
   int terminations_ = 0;  // unexpected ends, for 7034's "It has done this %2 time(s)"
   std::vector<std::unique_ptr<Worker>> workers_;
-  std::vector<int> hung_;
   bool in_step_ = false;
   int end_pending_ = 0;  // 0 none, 1 silent, 2 logged
 };

@@ -152,6 +152,8 @@ bool Interchange::thread_hung(int thread) const {
 void Interchange::end_process(bool logged) {
   if (!running_) return;
   end_pending_ = std::max(end_pending_, logged ? 2 : 1);
+  // Inside a step the process is gone at once: the stepping thread's calls never return.
+  if (in_step_) hang_thread(stepping_thread_);
   if (!in_step_) apply_end_of_process();
 }
 

@@ -20,6 +20,7 @@ Mailbag& MsmiContext::mailbag(const std::string& name) {
 bool MsmiContext::check(const Status& status, int thread, const std::string& message_id,
                         std::string_view what) {
   if (status.ok()) return true;
+  if (hung(thread)) return false;  // the thread is gone; it writes nothing more
   logger.log(event_id::kOperationFailed, thread, message_id,
              {std::string(what), status.to_string()});
   return false;

@@ -68,15 +68,16 @@ Expectations read_expectations(const json& v, const std::string& path) {
       if (const json* t = g.get("state")) {
         const std::string st = read_string(*t, g.at("state"));
         bool found = false;
-        for (msmi::ThreadState s : {msmi::ThreadState::kStopped, msmi::ThreadState::kIdle,
-                                    msmi::ThreadState::kWorking, msmi::ThreadState::kLooping,
-                                    msmi::ThreadState::kHung}) {
+        for (msmi::ThreadState s :
+             {msmi::ThreadState::kStopped, msmi::ThreadState::kIdle, msmi::ThreadState::kWorking,
+              msmi::ThreadState::kLooping, msmi::ThreadState::kHung}) {
           if (msmi::to_string(s) == st) {
             th.state = s;
             found = true;
           }
         }
-        if (!found) fail(g.at("state"), "\"stopped\", \"idle\", \"working\", \"looping\" or \"hung\"", *t);
+        if (!found)
+          fail(g.at("state"), "\"stopped\", \"idle\", \"working\", \"looping\" or \"hung\"", *t);
       }
       if (const json* t = g.get("busy_pct")) th.busy_pct = read_range(*t, g.at("busy_pct"), true);
       if (const json* t = g.get("from")) th.from_us = read_duration(*t, g.at("from"));

@@ -206,6 +206,9 @@ const Action* FaultInjector::fire(Armed& armed, int thread) {
     case ActionKind::kStop:
       effects_.end_service(action.kind == ActionKind::kStop);
       break;
+    case ActionKind::kPowerLoss:
+      effects_.power_loss();
+      break;
     default:
       break;
   }
@@ -240,6 +243,7 @@ msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {
     case ActionKind::kHang:
     case ActionKind::kTerminate:
     case ActionKind::kStop:
+    case ActionKind::kPowerLoss:
       verdict.kind = K::kHang;  // the world has hung the thread or ended the process: stop here
       break;
     default:

@@ -64,6 +64,7 @@ const std::map<std::string_view, ActionKind>& action_names() {
       {"lock", ActionKind::kLock},
       {"fill", ActionKind::kFill},
       {"event", ActionKind::kEvent},
+      {"power_loss", ActionKind::kPowerLoss},
   };
   return kNames;
 }
@@ -345,6 +346,7 @@ class Parser {
         });
     switch (kind) {
       case ActionKind::kOff:
+      case ActionKind::kPowerLoss:
       case ActionKind::kHang:
       case ActionKind::kTerminate:
       case ActionKind::kStop:

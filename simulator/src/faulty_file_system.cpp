@@ -6,6 +6,10 @@ using msmi::Status;
 const Action* FaultyFileSystem::check(std::string_view point, const std::string& path,
                                       Status* status) {
   *status = Status::Ok();
+  if (!powered_) {
+    *status = Status::IoError(path + ": the server has no power");
+    return nullptr;
+  }
   if (locked_.count(path) != 0) {
     *status = Status::Busy(path + ": locked by another process (fault rule)");
     return nullptr;
@@ -38,6 +42,7 @@ const Action* FaultyFileSystem::check(std::string_view point, const std::string&
     case ActionKind::kHang:
     case ActionKind::kTerminate:
     case ActionKind::kStop:
+    case ActionKind::kPowerLoss:
       *status = Status::IoError(where + ": the call never returned");
       break;
     default:

@@ -19,6 +19,7 @@ bool FaultyMta::refuse(std::string_view point, const FaultSubject& subject, XomR
     case ActionKind::kHang:
     case ActionKind::kTerminate:
     case ActionKind::kStop:
+    case ActionKind::kPowerLoss:
       *code = XomReturnCode::kNetworkError;  // the caller never sees an answer
       return true;
     default:

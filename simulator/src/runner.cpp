@@ -148,6 +148,10 @@ class World final : private FaultEffects {
     finish(completed ? scenario_.duration_us : clock_.now_us());
   }
 
+ public:
+  // What a power loss does to the postoffice's disk (MemoryFileSystem::crash); none on a real one.
+  void set_power_cut(std::function<void()> cut) { power_cut_ = std::move(cut); }
+
  private:
   // FaultEffects: what a fired rule does to the world.
   void hang(int thread) override {
@@ -222,9 +226,11 @@ class World final : private FaultEffects {
   }
 
   void operate(const OperatorStep& step) {
-    static const char* kNames[] = {"start", "stop", "restart", "reset_inqueue3", "kill", "reboot"};
+    static const char* kNames[] = {"start", "stop",   "restart",   "reset_inqueue3",
+                                   "kill",  "reboot", "power_loss"};
     std::string what = kNames[static_cast<int>(step.action)];
-    if (step.action != OperatorAction::kResetInqueue3 && step.action != OperatorAction::kReboot)
+    if (step.action != OperatorAction::kResetInqueue3 && step.action != OperatorAction::kReboot &&
+        step.action != OperatorAction::kPowerLoss)
       what += " " + step.service;
     if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
         (step.only_if == "msmi_running" && !interchange_.running())) {
@@ -238,6 +244,10 @@ class World final : private FaultEffects {
     }
     if (step.action == OperatorAction::kReboot) {
       reboot();
+      return;
+    }
+    if (step.action == OperatorAction::kPowerLoss) {
+      power_loss();
       return;
     }
     note(what);
@@ -278,6 +288,33 @@ class World final : private FaultEffects {
     fs_.unlock_all();
     faulty_fs_.release_locks();
     set_mta(true);  // the MTA starts automatically; the MSMI and the PC MTA are set to manual
+  }
+
+  // FaultEffects and the operator's power_loss: the power goes now; the server boots as soon
+  // as the step that was running (if any) is over.
+  void power_loss() override {
+    if (!powered_) return;
+    powered_ = false;
+    note(std::string("power loss: every process ends at once; ") +
+         (power_cut_ ? "data not yet synced to the disk is lost"
+                     : "(a real folder keeps unsynced data)") +
+         "; the server boots and its services start");
+    faulty_fs_.set_powered(false);
+    interchange_.end_process(false);
+    mta_.set_running(false);
+    pcmta_running_ = false;
+    if (power_cut_) power_cut_();
+    scheduler_.at(clock_.now_us(), Priority::kOperator, [this] { boot(); });
+  }
+
+  void boot() {
+    powered_ = true;
+    faulty_fs_.set_powered(true);
+    fs_.unlock_all();
+    faulty_fs_.release_locks();
+    set_mta(true);
+    pcmta_running_ = true;
+    interchange_.start();
   }
 
   void reset_inqueue3() {
@@ -444,6 +481,8 @@ class World final : private FaultEffects {
   FaultyFileSystem faulty_fs_;
   FaultyMta faulty_mta_;
   std::int64_t pending_delay_us_ = 0;
+  std::function<void()> power_cut_;
+  bool powered_ = true;
   msmi::InterchangeEnvironment env_;
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;
@@ -522,9 +561,12 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
   }
   // The real folder when one is named, else a simulated disk that lives as long as the run.
   std::unique_ptr<msmi::FileSystem> postoffice;
+  MemoryFileSystem* memory = nullptr;
   Status s;
   if (options.postoffice_dir.empty()) {
-    postoffice = std::make_unique<MemoryFileSystem>();
+    auto owned = std::make_unique<MemoryFileSystem>();
+    memory = owned.get();
+    postoffice = std::move(owned);
     s = make_postoffice_layout(*postoffice, scenario);
   } else {
     s = prepare_postoffice(options.postoffice_dir, scenario);
@@ -537,6 +579,7 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
   result->defects = engine_settings(scenario, *profile).defects;
   {
     World world(scenario, options, *profile, *postoffice, *result);
+    if (memory != nullptr) world.set_power_cut([memory] { memory->crash(); });
     world.run();
   }
   for (const std::string& key : {std::string("*"), profile->name}) {

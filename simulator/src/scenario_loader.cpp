@@ -57,7 +57,8 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
     for (const auto& [key, value] : x->items()) {
       msmi::Defect defect;
       if (!msmi::parse_defect(key, defect)) {
-        throw FieldError{dp + "." + key, "unknown defect '" + key + "' (known: " + msmi::defect_names() + ")"};
+        throw FieldError{dp + "." + key,
+                         "unknown defect '" + key + "' (known: " + msmi::defect_names() + ")"};
       }
       s.defect_overrides[defect] = read_bool(value, dp + "." + key);
     }
@@ -193,7 +194,8 @@ FileLock read_lock(Fields& f, const std::string& path) {
 // A "when" object as the one-line trigger list: {"rcpt": "*@bad", "nth": 2} → "rcpt~*@bad,nth=2".
 // Text values are globs; numbers compare equal unless they start with an operator (">=5").
 std::string triggers_text(const json& when, const std::string& path) {
-  if (!when.is_object()) fail(path, "an object of triggers such as {\"rcpt\": \"*@bad.example\"}", when);
+  if (!when.is_object())
+    fail(path, "an object of triggers such as {\"rcpt\": \"*@bad.example\"}", when);
   std::string out;
   for (const auto& [key, value] : when.items()) {
     std::string text;
@@ -257,8 +259,8 @@ void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
       where = f.at("point");
     else if (offset < when_end)
       where = f.at("when");
-    throw FieldError{where, parsed.message() + " at column " + std::to_string(column) + " of '" +
-                                text + "'"};
+    throw FieldError{
+        where, parsed.message() + " at column " + std::to_string(column) + " of '" + text + "'"};
   }
   rule.optional = optional;
   s.fault_rules.push_back(std::move(rule));
@@ -313,7 +315,8 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   step.at_us = read_duration(*at, f.at("at"));
   const json* action = f.get("action");
   if (action == nullptr)
-    throw FieldError{f.at("action"), "required: start, stop, restart, kill, reboot or reset_inqueue3"};
+    throw FieldError{f.at("action"),
+                     "required: start, stop, restart, kill, reboot, power_loss or reset_inqueue3"};
   const std::string a = read_string(*action, f.at("action"));
   if (a == "start")
     step.action = OperatorAction::kStart;
@@ -327,8 +330,12 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
     step.action = OperatorAction::kKill;
   else if (a == "reboot")
     step.action = OperatorAction::kReboot;
+  else if (a == "power_loss")
+    step.action = OperatorAction::kPowerLoss;
   else
-    fail(f.at("action"), "\"start\", \"stop\", \"restart\", \"kill\", \"reboot\" or \"reset_inqueue3\"",
+    fail(f.at("action"),
+         "\"start\", \"stop\", \"restart\", \"kill\", \"reboot\", \"power_loss\" or "
+         "\"reset_inqueue3\"",
          *action);
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));

@@ -31,7 +31,7 @@ void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& wo
                        return;
                      }
                      current_thread_ = worker.thread();
-                     interchange.before_step();
+                     interchange.before_step(worker.thread());
                      const msmi::StepResult result = worker.step();
                      std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
                      if (extra_busy_) busy += extra_busy_();

@@ -70,7 +70,9 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   return XomReturnCode::kSuccess;
 }
 
-void SimulatedMta::note_refused(const msmi::XomMessage&, msmi::XomReturnCode) { ++refused_; }
+void SimulatedMta::note_refused(const msmi::XomMessage&, msmi::XomReturnCode) {
+  ++refused_;
+}
 
 void SimulatedMta::close_upload_session() {
   upload_sessions_ = std::max(0, upload_sessions_ - 1);

@@ -57,8 +57,11 @@ class Interchange {
   // How often a worker's fatal error stopped the service.
   int crashes() const { return crashes_; }
 
-  // Call before every worker step.
-  void before_step() { in_step_ = true; }
+  // Call before every worker step, with the worker's thread.
+  void before_step(int thread) {
+    in_step_ = true;
+    stepping_thread_ = thread;
+  }
   // Call after every worker step with the busy time it reported: stops the service, at the end
   // of that step, if a worker met a fatal error or the process was ended during the step.
   void after_step(std::int64_t busy_us);
@@ -93,6 +96,7 @@ class Interchange {
   int terminations_ = 0;  // unexpected ends, for 7034's "It has done this %2 time(s)"
   std::vector<std::unique_ptr<Worker>> workers_;
   bool in_step_ = false;
+  int stepping_thread_ = -1;
   int end_pending_ = 0;  // 0 none, 1 silent, 2 logged
 };
 

@@ -42,6 +42,8 @@ class FaultEffects {
   virtual void end_service(bool logged) = 0;
   virtual void delay(std::int64_t us) = 0;
   virtual void write_event(int id, const std::vector<std::string>& strings) = 0;
+  // The power goes: unsynced data is lost now, every later call fails until the server boots.
+  virtual void power_loss() = 0;
 };
 
 struct FaultRuleStats {

@@ -73,6 +73,7 @@ enum class ActionKind {
   kLock,             // disk.*: the file is locked by another process from now on
   kFill,             // disk.write/append: the mailbag is full
   kEvent,            // write a catalogue event with the given insertion strings
+  kPowerLoss,        // the server loses power at this very call; it boots again right after
 };
 
 struct Action {

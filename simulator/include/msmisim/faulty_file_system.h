@@ -29,6 +29,8 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status sync_file(const std::string& path) override;
   // The locks taken by `lock` actions end with the processes that held them (a reboot).
   void release_locks() { locked_.clear(); }
+  // While the power is off every call fails: nothing reaches the disk.
+  void set_powered(bool on) { powered_ = on; }
 
  private:
   // The injector's action for this call; *status is set when the call must fail.
@@ -38,6 +40,7 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   FaultInjector& injector_;
   msmi::Random& random_;
   std::set<std::string> locked_;  // files locked by a `lock` action, for the rest of the run
+  bool powered_ = true;
 };
 
 }  // namespace msmisim

@@ -62,7 +62,10 @@ struct MessageSpec {
 // kReboot restarts the server: every service stops, the locks other processes held are gone,
 // and only the MTA comes back by itself (the KB workarounds set the MSMI and the PC MTA to
 // manual start first); start them with their own steps.
-enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill, kReboot };
+// kPowerLoss cuts the server's power: every process ends without a word, data not yet synced is
+// lost (on the simulated disk; a real folder keeps it), locks are gone, and the server boots
+// with its services set to start automatically (MTA, MSMI, PC MTA).
+enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill, kReboot, kPowerLoss };
 
 struct OperatorStep {
   std::int64_t at_us = 0;

@@ -1,5 +1,7 @@
 #include "msmisim/oracle.h"
 
+#include <algorithm>
+
 #include "msmi/message_files.h"
 
 namespace msmisim {
@@ -185,6 +187,18 @@ std::string Oracle::disagreement(const LedgerEntry& entry) const {
          entry.detail + ")";
 }
 
+std::int64_t Oracle::last_try_us(const LedgerEntry& entry) const {
+  std::int64_t last = -1;
+  if (const auto it = puts_by_id_.find(entry.message_id); it != puts_by_id_.end()) {
+    for (const MtaPutRecord* put : it->second) last = std::max(last, put->time_us);
+  }
+  if (const auto it = record_.last_offered.find(entry.message_id);
+      it != record_.last_offered.end()) {
+    last = std::max(last, it->second);
+  }
+  return last;
+}
+
 std::vector<InvariantResult> Oracle::check_invariants(
     const std::vector<LedgerEntry>& entries) const {
   std::vector<InvariantResult> out;
@@ -222,9 +236,10 @@ std::vector<InvariantResult> Oracle::check_invariants(
   for (const LedgerEntry& entry : entries) {
     ++fates[entry.fate];
     if (entry.fate != Fate::kLost) continue;
-    // A loss must have a cause someone can point at: the engine reported it, the world did it,
-    // a fault rule fired or the process died. Anything else is the engine dropping mail silently.
-    const bool explained = entry.engine_fate == Fate::kLost ||
+    // A loss must have a cause someone can point at: the engine said something about it (a
+    // false claim is the claims invariant's business), the world did it, a fault rule fired or
+    // the process died. Anything else is the engine dropping mail without a word.
+    const bool explained = entry.engine_fate.has_value() ||
                            record_.world_losses.count(entry.message_id) != 0 ||
                            context_.fault_firings > 0 || context_.crashes > 0;
     if (!explained) {
@@ -258,8 +273,8 @@ std::vector<InvariantResult> Oracle::check_invariants(
       for (const MailbagRecord* r : it->second) {
         if (r->kind != "message") continue;
         std::string to;
-        for (const std::string& rcpt : r->recipients) to += rcpt + ";";
-        ++per_recipient[r->mailbag + ":" + to];
+        for (const std::string& rcpt : r->recipients) to += (to.empty() ? "" : ", ") + rcpt;
+        ++per_recipient[to + " in mailbag " + r->mailbag];
       }
     }
     for (const auto& [to, n] : per_recipient) {
@@ -274,8 +289,7 @@ std::vector<InvariantResult> Oracle::check_invariants(
         ++explained_duplicates;
         continue;
       }
-      twice.add(id + ": " + std::to_string(n) + " records for " + to.substr(0, to.size() - 1) +
-                " reached MS Mail");
+      twice.add(id + ": " + std::to_string(n) + " records for " + to + " reached MS Mail");
     }
   }
   out.push_back(verdict(kInvariantNoDuplicates, twice,
@@ -323,6 +337,9 @@ std::vector<InvariantResult> Oracle::check_invariants(
           (!context_.msmi_running && context_.crashes == 0)) {
         continue;
       }
+      // A message the engine still tries (a put, or an om_read of it, inside the last horizon)
+      // is being retried, not forgotten: the MTA may keep refusing it for good reasons.
+      if (last_try_us(entry) >= context_.end_us - context_.retry_horizon_us) continue;
       overdue.add(entry.message_id + ": pending for " + std::to_string(waited / 1'000'000) + "s (" +
                   entry.detail + ")");
     }

@@ -357,6 +357,7 @@ class World final : private FaultEffects {
     WorldRecord w;
     w.puts = mta_.puts();
     w.acknowledgements = mta_.acknowledgements();
+    w.last_offered = mta_.last_offered();
     w.drained = ms_mail_.drained();
     w.waiting = ms_mail_.waiting(directory_);
     w.injected = ms_mail_.submitted() + outbound_injected_;
@@ -553,7 +554,11 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
     for (ExpectationResult& r : check_expectations(it->second, *result)) {
       result->expectations.push_back(std::move(r));
     }
+    for (std::string& w : expectation_warnings(it->second, "$.expect." + key)) {
+      result->warnings.push_back(std::move(w));
+    }
   }
+  result->no_expectations = result->expectation_sets.empty();
   return Status::Ok();
 }
 

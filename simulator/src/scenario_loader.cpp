@@ -57,7 +57,8 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
     for (const auto& [key, value] : x->items()) {
       msmi::Defect defect;
       if (!msmi::parse_defect(key, defect)) {
-        throw FieldError{dp + "." + key, "unknown defect '" + key + "' (known: " + msmi::defect_names() + ")"};
+        throw FieldError{dp + "." + key,
+                         "unknown defect '" + key + "' (known: " + msmi::defect_names() + ")"};
       }
       s.defect_overrides[defect] = read_bool(value, dp + "." + key);
     }
@@ -193,7 +194,8 @@ FileLock read_lock(Fields& f, const std::string& path) {
 // A "when" object as the one-line trigger list: {"rcpt": "*@bad", "nth": 2} → "rcpt~*@bad,nth=2".
 // Text values are globs; numbers compare equal unless they start with an operator (">=5").
 std::string triggers_text(const json& when, const std::string& path) {
-  if (!when.is_object()) fail(path, "an object of triggers such as {\"rcpt\": \"*@bad.example\"}", when);
+  if (!when.is_object())
+    fail(path, "an object of triggers such as {\"rcpt\": \"*@bad.example\"}", when);
   std::string out;
   for (const auto& [key, value] : when.items()) {
     std::string text;
@@ -202,11 +204,12 @@ std::string triggers_text(const json& when, const std::string& path) {
     } else if (value.is_string()) {
       const std::string v = value.get<std::string>();
       const bool has_op = !v.empty() && std::string("<>=!~").find(v[0]) != std::string::npos;
-      text = has_op ? v : (key == "from" || key == "until" || key == "service" ||
-                                   key == "profile" || key == "after_event"
-                               ? "="
-                               : "~") +
-                              ("\"" + v + "\"");
+      text = has_op ? v
+                    : (key == "from" || key == "until" || key == "service" || key == "profile" ||
+                               key == "after_event"
+                           ? "="
+                           : "~") +
+                          ("\"" + v + "\"");
     } else {
       fail(path + "." + key, "a string or a whole number", value);
     }
@@ -242,8 +245,8 @@ void read_fault_rule(Fields& f, const std::string& path, Scenario& s) {
   int column = 0;
   const msmi::Status parsed = parse_fault_rule(text, &rule, &column);
   if (!parsed.ok()) {
-    throw FieldError{where, parsed.message() + " at column " + std::to_string(column) + " of '" +
-                                text + "'"};
+    throw FieldError{
+        where, parsed.message() + " at column " + std::to_string(column) + " of '" + text + "'"};
   }
   rule.optional = optional;
   s.fault_rules.push_back(std::move(rule));
@@ -360,8 +363,19 @@ void check_consistency(const Scenario& s) {
     if (e.size() == 0) throw FieldError{at, "checks nothing"};
     for (const auto& [label, fate] : e.message_fates) {
       if (labels.count(label) == 0) {
-        throw FieldError{at + ".ledger.messages." + label,
-                         "no message in $.messages has this label"};
+        throw FieldError{fate.json_path, "no message in $.messages has this label"};
+      }
+    }
+    for (std::size_t i = 0; i < e.events.size(); ++i) {
+      if (!e.events[i].message.empty() && labels.count(e.events[i].message) == 0) {
+        throw FieldError{at + ".events[" + std::to_string(i) + "].message",
+                         "no message in $.messages has the label '" + e.events[i].message + "'"};
+      }
+    }
+    for (std::size_t i = 0; i < e.backlog_over_time.size(); ++i) {
+      if (e.backlog_over_time[i].from_us > s.duration_us) {
+        throw FieldError{at + ".backlog_over_time[" + std::to_string(i) + "].from",
+                         "is after the end of the run (duration)"};
       }
     }
     for (std::size_t i = 0; i < e.threads.size(); ++i) {
@@ -483,7 +497,8 @@ std::string CountRange::describe() const {
 
 int Expectations::size() const {
   return static_cast<int>(events.size() + sequences.size() + threads.size() + backlog.size() +
-                          ledger.size() + message_fates.size()) +
+                          backlog_over_time.size() + ledger.size() + message_fates.size() +
+                          files.size()) +
          (service_running ? 1 : 0) + (has_crashes ? 1 : 0);
 }
 

@@ -100,6 +100,7 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   if (!running_ || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
   for (const msmi::XomMessage& m : msmi_queue_) {
     if (offered_.insert(m.message_id).second) {
+      last_offered_[m.message_id] = clock_.now_us();
       *out = m;
       break;
     }

@@ -70,7 +70,9 @@ struct WorldRecord {
   std::vector<MtaAckRecord> acknowledgements;
   std::vector<MailbagRecord> drained;
   std::vector<MailbagRecord> waiting;  // still in a postoffice mailbag at the end
-  std::int64_t injected = 0;           // messages the world injected, counted by the world
+  // Outbound message ID → the last time the MTA offered it to the MSMI (om_read).
+  std::map<std::string, std::int64_t> last_offered;
+  std::int64_t injected = 0;  // messages the world injected, counted by the world
   // At the end of the run:
   std::set<std::string> in_inqueue3;  // message IDs with an INQUEUE3 record
   bool inqueue3_readable = true;      // false: locked or damaged, so in_inqueue3 is unknown
@@ -122,7 +124,10 @@ class Oracle {
   void judge(std::vector<LedgerEntry>& entries) const;
 
   // The invariants of every run, over entries judged by judge(). The last two only when the
-  // context promises no loss (the hardened profile).
+  // context promises no loss (the hardened profile): then a message pending longer than the
+  // retry horizon after its injection breaks one, unless the world saw the engine try it within
+  // the last horizon or it waits on something the engine cannot end (held by the MS Mail side,
+  // the MTA stopped, the service stopped by someone else).
   std::vector<InvariantResult> check_invariants(const std::vector<LedgerEntry>& entries) const;
 
  private:
@@ -133,6 +138,8 @@ class Oracle {
   };
   Judgement judge_inbound(const LedgerEntry& entry) const;
   Judgement judge_outbound(const LedgerEntry& entry) const;
+  // The last time the world saw the engine try the message (a put, an om_read); -1 if never.
+  std::int64_t last_try_us(const LedgerEntry& entry) const;
   // "" when the engine's claim fits the judged fate, else what disagrees.
   std::string disagreement(const LedgerEntry& entry) const;
 

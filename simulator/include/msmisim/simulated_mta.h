@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   // Every put answered (accepted or not) and every acknowledgement, in call order.
   const std::vector<MtaPutRecord>& puts() const { return puts_; }
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
+  // Message ID → the last time read_next offered it to the MSMI.
+  const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
 
   msmi::XomReturnCode open_upload_session() override;
   msmi::XomReturnCode put(const msmi::XomMessage& message) override;
@@ -75,6 +78,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t ndrs_received_ = 0;
   std::vector<MtaPutRecord> puts_;
   std::vector<MtaAckRecord> acknowledgements_;
+  std::map<std::string, std::int64_t> last_offered_;
 };
 
 }  // namespace msmisim

@@ -85,6 +85,7 @@ void TestProfiles::kb_scenarios_under_every_profile() {
   for (const auto& e : r.expectations) {
     QVERIFY2(e.passed, (e.what + ": " + e.actual).c_str());
   }
+  for (const auto& i : r.invariants) QVERIFY2(i.passed, (i.name + ": " + i.detail).c_str());
   const auto& bad = r.ledger;
   for (const auto& entry : bad) {
     if (!entry.label.empty() && fixed) {
@@ -122,6 +123,8 @@ void TestProfiles::every_scenario_meets_its_expectations() {
   const auto r = run(scenario_file(scenario.toStdString()), profile.toStdString());
   QVERIFY(!r.expectations.empty());
   for (const auto& e : r.expectations) QVERIFY2(e.passed, (e.what + ": " + e.actual).c_str());
+  QVERIFY(r.invariants.size() >= 4);
+  for (const auto& i : r.invariants) QVERIFY2(i.passed, (i.name + ": " + i.detail).c_str());
 }
 
 void TestProfiles::busy_window_without_samples_fails() {

@@ -73,6 +73,15 @@ msmisim::RunResult busy_run() {
   return r;
 }
 
+// busy_run() whose oracle found a duplicate delivery.
+msmisim::RunResult run_with_invariants() {
+  msmisim::RunResult r = busy_run();
+  r.invariants = {
+      {"no message delivered twice", false, "MSNET/SALES/00000001: the MTA accepted it 2 times"},
+      {"no NDR lost", true, "every NDR the engine reported arrived"}};
+  return r;
+}
+
 msmilog::EventRow row(std::int64_t seq, std::string description) {
   msmilog::EventRow e;
   e.run_id = 7;
@@ -149,6 +158,7 @@ class TestReports : public QObject {
  private slots:
   void run_summary_shows_data();
   void run_summary_shows();
+  void invariants_that_held_are_one_line();
   void run_summary_lines_up_and_cuts_long_text();
   void empty_run_says_so();
   void header_and_verdict_data();
@@ -179,12 +189,40 @@ void TestReports::run_summary_shows_data() {
   QTest::newRow("expectation set") << "Expectations (exchange-5.0):";
   QTest::newRow("passed") << "  PASS event 2342 count ≥ 1: 3";
   QTest::newRow("failed") << "  FAIL ledger lost = 0: 1";
+  QTest::newRow("invariants broken") << "Invariants: 1 of 2 broken:";
+  QTest::newRow("broken invariant")
+      << "  BROKEN no message delivered twice: MSNET/SALES/00000001: the MTA accepted it 2 times";
 }
 
 void TestReports::run_summary_shows() {
   QFETCH(QString, text);
-  const std::string summary = summary_of(busy_run());
+  const std::string summary = summary_of(run_with_invariants());
   QVERIFY2(summary.find(text.toStdString()) != std::string::npos, summary.c_str());
+}
+
+void TestReports::invariants_that_held_are_one_line() {
+  msmisim::RunResult r = run_with_invariants();
+  r.invariants[0].passed = true;
+  const std::string summary = summary_of(r);
+  QVERIFY2(summary.find("\nInvariants: all 2 held\n") != std::string::npos, summary.c_str());
+  QVERIFY(summary.find("BROKEN") == std::string::npos);
+  // Quiet mode names the broken invariant beside the failed expectations.
+  std::ostringstream quiet;
+  msmireport::render_failed_expectations(run_with_invariants(), quiet);
+  // The verdict line counts broken invariants.
+  std::ostringstream verdict;
+  msmireport::render_run_verdict({"a.json", 1, "exchange-5.0", "replay"}, run_with_invariants(),
+                                 {"fail", 1.0, std::nullopt, ""}, verdict);
+  QVERIFY2(
+      verdict.str().find("FAIL: 1/2 expectations held, 1 invariant broken;") != std::string::npos,
+      verdict.str().c_str());
+  QVERIFY2(quiet.str().find("  BROKEN invariant no message delivered twice: ") != std::string::npos,
+           quiet.str().c_str());
+  // Warnings are printed with the fault rule warnings.
+  r.warnings = {"$.expect.*.events[1]: cannot fail"};
+  std::ostringstream warnings;
+  msmireport::render_fault_warnings(r, warnings);
+  QCOMPARE(warnings.str(), std::string("warning: $.expect.*.events[1]: cannot fail\n"));
 }
 
 void TestReports::run_summary_lines_up_and_cuts_long_text() {

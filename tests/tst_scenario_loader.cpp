@@ -1,7 +1,9 @@
 // Scenario files: every mistake names the file, the JSON path and what was expected.
 #include <QtTest>
 
+#include "msmisim/expectations.h"
 #include "msmisim/scenario_loader.h"
+#include "test_support.h"
 
 class TestScenarioLoader : public QObject {
   Q_OBJECT
@@ -15,6 +17,13 @@ class TestScenarioLoader : public QObject {
   void duplicate_key_is_refused();
   void missing_file();
   void defaults();
+  void new_expectation_forms_load();
+  void sequence_count_is_kmp_data();
+  void sequence_count_is_kmp();
+  void template_can_contain_data();
+  void template_can_contain();
+  void new_expectation_forms_are_checked();
+  void expectation_that_cannot_fail_warns();
 };
 
 void TestScenarioLoader::kb_scenarios_load_data() {
@@ -225,6 +234,67 @@ void TestScenarioLoader::errors_data() {
   QTest::newRow("expect unknown backlog") << R"({"expect": {"*": {"backlog": {"p2_files": 1}}}})"
                                           << "$.expect.*.backlog.p2_files"
                                           << "unknown key";
+  QTest::newRow("event without id, type or source")
+      << R"({"expect": {"*": {"events": [{"count": 0}]}}})"
+      << "$.expect.*.events[0].id"
+      << "or \"type\" and/or \"source\"";
+  QTest::newRow("event bad type")
+      << R"({"expect": {"*": {"events": [{"type": "Fatal", "count": 0}]}}})"
+      << "$.expect.*.events[0].type"
+      << "\"Error\", \"Warning\" or \"Information\"";
+  QTest::newRow("event empty source")
+      << R"({"expect": {"*": {"events": [{"source": "", "count": 0}]}}})"
+      << "$.expect.*.events[0].source"
+      << "an event source";
+  QTest::newRow("event about an unknown message")
+      << R"({"expect": {"*": {"events": [{"id": 2117, "message": "ghost", "count": 1}]}}})"
+      << "$.expect.*.events[0].message"
+      << "no message in $.messages has the label 'ghost'";
+  QTest::newRow("backlog window unknown queue")
+      << R"({"expect": {"*": {"backlog_over_time": [{"queue": "p2", "max": 5}]}}})"
+      << "$.expect.*.backlog_over_time[0].queue"
+      << "\"outbound_records\"";
+  QTest::newRow("backlog window without bounds")
+      << R"({"expect": {"*": {"backlog_over_time": [{"queue": "p1_files", "from": "1m"}]}}})"
+      << "$.expect.*.backlog_over_time[0]"
+      << "checks nothing";
+  QTest::newRow("backlog window reversed")
+      << R"({"expect": {"*": {"backlog_over_time": [{"queue": "held", "from": "20m", "until": "10m", "max": 1}]}}})"
+      << "$.expect.*.backlog_over_time[0]"
+      << "later than";
+  QTest::newRow("backlog window negative max")
+      << R"({"expect": {"*": {"backlog_over_time": [{"queue": "held", "max": -1}]}}})"
+      << "$.expect.*.backlog_over_time[0].max"
+      << "a whole number from 0";
+  QTest::newRow("backlog window not an array")
+      << R"({"expect": {"*": {"backlog_over_time": {"queue": "held"}}}})"
+      << "$.expect.*.backlog_over_time"
+      << "an array";
+  QTest::newRow("allowed fates empty")
+      << R"({"messages": [{"at": "1m", "label": "x", "from": "MS:A/B/C"}], "expect": {"*": {"messages": {"x": []}}}})"
+      << "$.expect.*.messages.x"
+      << "at least one fate";
+  QTest::newRow("allowed fates bad one")
+      << R"({"messages": [{"at": "1m", "label": "x", "from": "MS:A/B/C"}], "expect": {"*": {"messages": {"x": ["ndr", "bounced"]}}}})"
+      << "$.expect.*.messages.x[1]"
+      << "quarantined";
+  QTest::newRow("allowed fates for an unknown label")
+      << R"({"expect": {"*": {"messages": {"nolabel": ["ndr"]}}}})"
+      << "$.expect.*.messages.nolabel"
+      << "no message in $.messages has this label";
+  QTest::newRow("fate given twice")
+      << R"({"messages": [{"at": "1m", "label": "x", "from": "MS:A/B/C"}], "expect": {"*": {"ledger": {"messages": {"x": "ndr"}}, "messages": {"x": "lost"}}}})"
+      << "$.expect.*.messages.x"
+      << "given twice";
+  QTest::newRow("files bad state") << R"({"expect": {"*": {"files": {"QUARANTINE/*": "there"}}}})"
+                                   << "$.expect.*.files.QUARANTINE/*"
+                                   << "\"present\" or \"absent\"";
+  QTest::newRow("files absolute path") << R"({"expect": {"*": {"files": {"/etc/*": "absent"}}}})"
+                                       << "$.expect.*.files./etc/*"
+                                       << "relative to the postoffice";
+  QTest::newRow("files empty") << R"({"expect": {"*": {"files": {}}}})"
+                               << "$.expect.*.files"
+                               << "an object of glob";
 }
 
 void TestScenarioLoader::errors() {
@@ -280,6 +350,145 @@ void TestScenarioLoader::defaults() {
   QCOMPARE(s.profile, std::string("exchange-5.0"));
   QCOMPARE(s.duration_us, std::int64_t(3600) * 1'000'000);
   QVERIFY(s.expectations.empty());
+}
+
+void TestScenarioLoader::new_expectation_forms_load() {
+  const auto s = testsupport::scenario_from(R"({
+    "messages": [{"at": "1m", "label": "bad", "from": "MS:MSNET/SALES/DAVE", "to": "X400:c=US;s=Nobody;"}],
+    "expect": {"hardened": {
+      "events": [{"type": "Error", "source": "MSExchangeMSMI", "count": 0},
+                 {"id": 2117, "message": "bad", "text": "recipient ADDRESS unknown", "count": 1}],
+      "backlog_over_time": [{"queue": "p1_files", "from": "10m", "until": "20m", "max": 5},
+                            {"queue": "outbound_records", "min": 0, "max": 9}],
+      "messages": {"bad": ["ndr", "quarantined"]},
+      "files": {"QUARANTINE/*": "absent", "P1/*": "absent"}}}})");
+  const msmisim::Expectations& e = s.expectations.at("hardened");
+  QCOMPARE(e.size(), 7);
+  QVERIFY(!e.events[0].id);
+  QCOMPARE(*e.events[0].type, msmi::EventType::kError);
+  QCOMPARE(e.events[0].source, std::string("MSExchangeMSMI"));
+  QCOMPARE(*e.events[1].id, 2117);
+  QCOMPARE(e.events[1].message, std::string("bad"));
+  QCOMPARE(e.backlog_over_time[0].queue, std::string("p1_files"));
+  QCOMPARE(e.backlog_over_time[0].from_us, 10 * testsupport::kMin);
+  QCOMPARE(*e.backlog_over_time[0].until_us, 20 * testsupport::kMin);
+  QCOMPARE(*e.backlog_over_time[0].range.max, 5.0);
+  QVERIFY(!e.backlog_over_time[0].range.min);
+  QCOMPARE(e.message_fates.at("bad").allowed,
+           (std::vector<msmi::Fate>{msmi::Fate::kNdr, msmi::Fate::kQuarantined}));
+  QCOMPARE(e.files.at("QUARANTINE/*"), false);
+  // The older single-fate form still loads, in "ledger".
+  const auto old = testsupport::scenario_from(
+      R"({"messages": [{"at": "1m", "label": "x", "from": "MS:A/B/C"}],
+          "expect": {"*": {"ledger": {"messages": {"x": "lost"}}}}})");
+  QCOMPARE(old.expectations.at("*").message_fates.at("x").allowed,
+           std::vector<msmi::Fate>{msmi::Fate::kLost});
+}
+
+void TestScenarioLoader::sequence_count_is_kmp_data() {
+  QTest::addColumn<QList<int>>("pattern");
+  QTest::addColumn<QList<int>>("stream");
+  QTest::addColumn<int>("repeats");
+  // 1 = A, 2 = B
+  QTest::newRow("A A B over A A A B") << QList<int>{1, 1, 2} << QList<int>{1, 1, 1, 2} << 1;
+  QTest::newRow("A B A over A B A B A: no overlap")
+      << QList<int>{1, 2, 1} << QList<int>{1, 2, 1, 2, 1} << 1;
+  QTest::newRow("A A over A A A A") << QList<int>{1, 1} << QList<int>{1, 1, 1, 1} << 2;
+  QTest::newRow("partial match then a real one")
+      << QList<int>{1, 2, 3} << QList<int>{1, 2, 1, 2, 3, 1, 2, 3} << 2;
+  QTest::newRow("never complete") << QList<int>{1, 2} << QList<int>{1, 1, 1} << 0;
+  QTest::newRow("A B A C over A B A B A C")
+      << QList<int>{1, 2, 1, 3} << QList<int>{1, 2, 1, 2, 1, 3} << 1;
+}
+
+void TestScenarioLoader::sequence_count_is_kmp() {
+  QFETCH(QList<int>, pattern);
+  QFETCH(QList<int>, stream);
+  QFETCH(int, repeats);
+  QCOMPARE(msmisim::count_sequence(std::vector<int>(pattern.begin(), pattern.end()),
+                                   std::vector<int>(stream.begin(), stream.end())),
+           repeats);
+}
+
+void TestScenarioLoader::template_can_contain_data() {
+  QTest::addColumn<QString>("text_template");
+  QTest::addColumn<QString>("part");
+  QTest::addColumn<bool>("can");
+  QTest::newRow("literal") << "failed to put into XOM stream. Return code is %1."
+                           << "xom STREAM" << true;
+  QTest::newRow("inside an insertion") << "Return code is %1."
+                                       << "0x15" << true;
+  QTest::newRow("across an insertion") << "Return code is %1."
+                                       << "is 0x15." << true;
+  QTest::newRow("across two insertions") << "From: %1 Subject: %2 [%3]"
+                                         << "ALICE Subject: Price list [002" << true;
+  QTest::newRow("anything fits an insertion") << "Return code is %1."
+                                              << "access violation" << true;
+  QTest::newRow("no insertion, not there") << "has failed writing out data to the MTA."
+                                           << "0x15" << false;
+  QTest::newRow("no insertion, wrong order") << "writing out data to the MTA."
+                                             << "MTA. writing" << false;
+  QTest::newRow("no insertion, any case") << "writing out data to the MTA."
+                                          << "DATA TO THE mta" << true;
+}
+
+void TestScenarioLoader::template_can_contain() {
+  QFETCH(QString, text_template);
+  QFETCH(QString, part);
+  QFETCH(bool, can);
+  QCOMPARE(msmisim::template_can_contain(text_template.toStdString(), part.toStdString()), can);
+}
+
+void TestScenarioLoader::new_expectation_forms_are_checked() {
+  // The bad message is NDR'd under exchange-5.0-sp1; every new form is checked against that run,
+  // and each of them is also written so that it fails.
+  const auto r = testsupport::run(testsupport::scenario_from(R"({
+    "duration": "20m", "profile": "exchange-5.0-sp1", "engine": {"logging": "maximum"},
+    "traffic": [{"from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "every": "1m"}],
+    "messages": [{"at": "2m", "label": "bad", "from": "MS:MSNET/SALES/DAVE", "to": "X400:c=US;p=ACME;s=Nobody;"},
+                 {"at": "3m", "label": "good", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB"}],
+    "faults": [{"type": "mta_return_code", "recipient": "X400:*s=Nobody*", "code": "0x15"}],
+    "expect": {"*": {
+      "events": [{"type": "Error", "source": "msexchangemsmi", "count": {"min": 3}},
+                 {"type": "Error", "count": 0},
+                 {"id": 2117, "message": "bad", "text": "RECIPIENT ADDRESS UNKNOWN", "count": 1},
+                 {"id": 2117, "message": "good", "count": 1}],
+      "backlog_over_time": [{"queue": "p1_files", "from": "5m", "until": "20m", "max": 2},
+                            {"queue": "p1_files", "from": "1m", "until": "20m", "min": 5}],
+      "messages": {"bad": ["ndr", "quarantined"], "good": ["pending", "lost"]},
+      "files": {"P1/*": "absent", "QUARANTINE/*": "present", "GLB/NETWORK.GLB": "present"}}}})"));
+  std::vector<std::pair<std::string, bool>> seen;
+  for (const auto& e : r.expectations) seen.emplace_back(e.what + ": " + e.actual, e.passed);
+  // files in key order: GLB/NETWORK.GLB present, P1/* absent, QUARANTINE/* present
+  const std::vector<bool> want = {true, false, true, false, true, false,
+                                  true, false, true, true,  false};
+  QCOMPARE(seen.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    QVERIFY2(seen[i].second == want[i], seen[i].first.c_str());
+  }
+  QVERIFY(seen[3].first.find("about message 'good'") != std::string::npos);
+  QVERIFY(seen[5].first.find("at ") != std::string::npos);  // names the sample that broke it
+  QVERIFY(seen[7].first.find("ends pending or lost: delivered") != std::string::npos);
+  QVERIFY(seen[10].first.find("QUARANTINE/* present at end: no such file") != std::string::npos);
+  QVERIFY(!r.no_expectations);
+}
+
+void TestScenarioLoader::expectation_that_cannot_fail_warns() {
+  // An insertion (%1) may hold any text, so only what no rendering can contain warns.
+  const auto r = testsupport::run(testsupport::scenario_from(R"({"duration": "2m", "expect": {"*": {
+      "events": [{"id": 2342, "text": "access violation", "count": 0},
+                 {"id": 2553, "text": "Return code is 0x15", "count": 0},
+                 {"id": 2553, "text": "Return code is 0x15", "count": {"min": 1}},
+                 {"type": "Error", "source": "No Such Source", "text": "x", "count": {"max": 2}}]}}})"));
+  QCOMPARE(r.warnings.size(), std::size_t(2));
+  QVERIFY2(r.warnings[0].starts_with("$.expect.*.events[1]: event 2553"), r.warnings[0].c_str());
+  QVERIFY(r.warnings[0].find("cannot fail") != std::string::npos);
+  QVERIFY2(r.warnings[1].starts_with("$.expect.*.events[3]"), r.warnings[1].c_str());
+  // A warning does not fail the run; the expectation that needs the impossible text does.
+  QVERIFY(r.expectations[0].passed && r.expectations[1].passed && !r.expectations[2].passed);
+  const auto none = testsupport::run(testsupport::scenario_from(R"({"duration": "2m"})"));
+  QVERIFY(none.no_expectations);
+  QVERIFY(none.passed());
 }
 
 QTEST_APPLESS_MAIN(TestScenarioLoader)

@@ -193,6 +193,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
                     {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
   }
   if (code == XomReturnCode::kSuccess) {
+    // Test only: the put is done a second time, so that the oracle has a duplicate to catch.
+    if (ctx_.defect(Defect::kTestDeliverTwice)) (void)ctx_.env.mta.put(message);
     discard_message_files(ctx_, claim.number);
     ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
                "removing the INQUEUE3 record");

@@ -103,6 +103,20 @@ void render_expectations(const msmisim::Scenario& scenario, const msmisim::RunRe
   }
 }
 
+void render_invariants(const msmisim::RunResult& r, std::ostream& out) {
+  if (r.invariants.empty()) return;
+  int broken = 0;
+  for (const msmisim::InvariantResult& i : r.invariants) broken += i.passed ? 0 : 1;
+  if (broken == 0) {
+    out << "\nInvariants: all " << r.invariants.size() << " held\n";
+    return;
+  }
+  out << "\nInvariants: " << broken << " of " << r.invariants.size() << " broken:\n";
+  for (const msmisim::InvariantResult& i : r.invariants) {
+    if (!i.passed) out << "  BROKEN " << i.name << ": " << i.detail << "\n";
+  }
+}
+
 }  // namespace
 
 void render_run_header(const msmisim::Scenario& scenario, const RunHeader& header, bool quiet,
@@ -123,6 +137,7 @@ void render_run_summary(const msmisim::Scenario& scenario, const msmisim::RunRes
   render_queues(result, out);
   render_end_state(result, out);
   render_fault_rules(result, out);
+  render_invariants(result, out);
   render_expectations(scenario, result, out);
 }
 
@@ -132,9 +147,13 @@ void render_fault_warnings(const msmisim::RunResult& result, std::ostream& out) 
     out << "warning: fault rule never fired (" << s.matches << " matching call"
         << (s.matches == 1 ? "" : "s") << "): " << s.rule << "\n";
   }
+  for (const std::string& w : result.warnings) out << "warning: " << w << "\n";
 }
 
 void render_failed_expectations(const msmisim::RunResult& result, std::ostream& out) {
+  for (const msmisim::InvariantResult& i : result.invariants) {
+    if (!i.passed) out << "  BROKEN invariant " << i.name << ": " << i.detail << "\n";
+  }
   for (const msmisim::ExpectationResult& e : result.expectations) {
     if (!e.passed) out << "  FAIL " << e.what << ": " << e.actual << "\n";
   }
@@ -160,6 +179,9 @@ void render_run_verdict(const RunHeader& header, const msmisim::RunResult& resul
     out << (outcome.verdict == "pass" ? "PASS" : "FAIL") << ": " << passed << "/"
         << result.expectations.size() << " expectations held";
   }
+  int broken = 0;
+  for (const msmisim::InvariantResult& i : result.invariants) broken += i.passed ? 0 : 1;
+  if (broken > 0) out << ", " << plural(broken, "invariant") << " broken";
   const double events = static_cast<double>(result.events.size());
   out << "; " << plural(static_cast<std::int64_t>(result.events.size()), "event") << " in "
       << fixed(outcome.wall_s, 3) << " s wall time ("

@@ -1,7 +1,11 @@
 #include "msmisim/expectations.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <set>
+
+#include "msmisim/world_events.h"
 
 namespace msmisim {
 namespace {
@@ -24,22 +28,122 @@ std::string thread_suffix(const std::optional<int>& thread) {
   return thread ? " on thread " + std::to_string(*thread) : "";
 }
 
-int count_sequence(const SequenceExpectation& seq, const std::vector<msmi::Event>& events) {
-  const std::set<int> ids(seq.ids.begin(), seq.ids.end());
-  std::size_t matched = 0;
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool contains_any_case(std::string_view text, std::string_view part) {
+  return std::search(text.begin(), text.end(), part.begin(), part.end(),
+                     [](char a, char b) { return lower(a) == lower(b); }) != text.end();
+}
+
+std::string seconds(std::int64_t us) {
+  return number(static_cast<double>(us) / 1e6) + "s";
+}
+
+}  // namespace
+
+int count_sequence(const std::vector<int>& pattern, const std::vector<int>& stream) {
+  if (pattern.empty()) return 0;
+  // Knuth–Morris–Pratt: after a mismatch the longest proper prefix of the pattern that is also
+  // a suffix of what matched so far carries on, so [A, A, B] is found in A, A, A, B. After a
+  // whole match the count starts afresh: occurrences do not overlap.
+  std::vector<std::size_t> fallback(pattern.size(), 0);
+  for (std::size_t i = 1, k = 0; i < pattern.size(); ++i) {
+    while (k > 0 && pattern[i] != pattern[k]) k = fallback[k - 1];
+    if (pattern[i] == pattern[k]) ++k;
+    fallback[i] = k;
+  }
   int repeats = 0;
-  for (const msmi::Event& e : events) {
-    if (ids.count(e.event_id) == 0 || (seq.thread && e.thread != *seq.thread)) continue;
-    if (e.event_id == seq.ids[matched]) {
-      if (++matched == seq.ids.size()) {
-        ++repeats;
-        matched = 0;
-      }
-    } else {
-      matched = e.event_id == seq.ids[0] ? 1 : 0;
+  std::size_t matched = 0;
+  for (int id : stream) {
+    while (matched > 0 && id != pattern[matched]) matched = fallback[matched - 1];
+    if (id == pattern[matched]) ++matched;
+    if (matched == pattern.size()) {
+      ++repeats;
+      matched = 0;
     }
   }
   return repeats;
+}
+
+bool template_can_contain(std::string_view text_template, std::string_view part) {
+  // The template as tokens: a character, or an insertion (%1..%9) that renders as any string.
+  constexpr int kInsertion = -1;
+  std::vector<int> tokens;
+  for (std::size_t i = 0; i < text_template.size(); ++i) {
+    if (text_template[i] == '%' && i + 1 < text_template.size() &&
+        std::isdigit(static_cast<unsigned char>(text_template[i + 1]))) {
+      tokens.push_back(kInsertion);
+      ++i;
+    } else {
+      tokens.push_back(static_cast<unsigned char>(lower(text_template[i])));
+    }
+  }
+  // A set of positions in the template the part can have reached so far; it may start anywhere.
+  const std::size_t n = tokens.size();
+  std::vector<char> at(n + 1, 1);
+  auto close = [&](std::vector<char>& states) {
+    for (std::size_t p = 0; p < n; ++p) {
+      if (states[p] && tokens[p] == kInsertion) states[p + 1] = 1;  // an insertion may be empty
+    }
+  };
+  close(at);
+  for (char c : part) {
+    std::vector<char> next(n + 1, 0);
+    bool any = false;
+    for (std::size_t p = 0; p < n; ++p) {
+      if (!at[p]) continue;
+      if (tokens[p] == kInsertion) {
+        next[p] = 1;
+        any = true;
+      } else if (tokens[p] == static_cast<unsigned char>(lower(c))) {
+        next[p + 1] = 1;
+        any = true;
+      }
+    }
+    if (!any) return false;
+    close(next);
+    at.swap(next);
+  }
+  return true;
+}
+
+namespace {
+
+bool event_matches(const EventExpectation& ev, const msmi::Event& e,
+                   const std::string& message_id) {
+  if (ev.id && e.event_id != *ev.id) return false;
+  if (ev.type && e.type != *ev.type) return false;
+  if (!ev.source.empty() &&
+      (e.source.size() != ev.source.size() || !contains_any_case(e.source, ev.source))) {
+    return false;
+  }
+  if (!ev.message.empty() && e.message_id != message_id) return false;
+  if (ev.thread && e.thread != *ev.thread) return false;
+  if (e.time_us < ev.from_us || (ev.until_us && e.time_us >= *ev.until_us)) return false;
+  return ev.text.empty() || contains_any_case(e.description, ev.text);
+}
+
+std::string describe(const EventExpectation& ev) {
+  std::string what = ev.id ? "event " + std::to_string(*ev.id) : std::string("events");
+  if (ev.type) what += " of type " + std::string(msmi::to_string(*ev.type));
+  if (!ev.source.empty()) what += " from " + ev.source;
+  if (!ev.message.empty()) what += " about message '" + ev.message + "'";
+  if (!ev.text.empty()) what += " containing \"" + ev.text + "\"";
+  if (ev.from_us > 0 || ev.until_us) {
+    what += " from " + seconds(ev.from_us);
+    if (ev.until_us) what += " until " + seconds(*ev.until_us);
+  }
+  return what + thread_suffix(ev.thread);
+}
+
+std::int64_t queue_value(const QueueSample& q, const std::string& queue) {
+  if (queue == "p1_files") return q.p1_files;
+  if (queue == "inqueue3") return q.inqueue3;
+  if (queue == "mta_queue") return q.mta_queue;
+  if (queue == "outbound_records") return q.outbound_records;
+  return q.held;
 }
 
 }  // namespace
@@ -48,29 +152,37 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
                                                   const RunResult& run) {
   std::vector<ExpectationResult> results;
   for (const EventExpectation& ev : expected.events) {
+    std::string message_id;
+    if (!ev.message.empty()) {
+      const LedgerEntry* entry = nullptr;
+      for (const LedgerEntry& e : run.ledger) {
+        if (e.label == ev.message) entry = &e;
+      }
+      if (entry == nullptr) {
+        results.push_back({false, describe(ev) + " count " + ev.count.describe(),
+                           "no message with that label was injected"});
+        continue;
+      }
+      message_id = entry->message_id;
+    }
     std::int64_t count = 0;
-    for (const msmi::Event& e : run.events) {
-      if (e.event_id != ev.id || (ev.thread && e.thread != *ev.thread)) continue;
-      if (e.time_us < ev.from_us || (ev.until_us && e.time_us >= *ev.until_us)) continue;
-      if (!ev.text.empty() && e.description.find(ev.text) == std::string::npos) continue;
-      ++count;
-    }
-    std::string what = "event " + std::to_string(ev.id);
-    if (!ev.text.empty()) what += " containing \"" + ev.text + "\"";
-    if (ev.from_us > 0 || ev.until_us) {
-      what += " from " + number(static_cast<double>(ev.from_us) / 1e6) + "s";
-      if (ev.until_us) what += " until " + number(static_cast<double>(*ev.until_us) / 1e6) + "s";
-    }
-    results.push_back(
-        check(what + thread_suffix(ev.thread) + " count", ev.count, static_cast<double>(count)));
+    for (const msmi::Event& e : run.events) count += event_matches(ev, e, message_id) ? 1 : 0;
+    results.push_back(check(describe(ev) + " count", ev.count, static_cast<double>(count)));
   }
   for (const SequenceExpectation& seq : expected.sequences) {
     std::string ids;
     for (int id : seq.ids) ids += (ids.empty() ? "" : " → ") + std::to_string(id);
     CountRange range;
     range.min = seq.repeats;
+    std::vector<int> stream;
+    const std::set<int> wanted(seq.ids.begin(), seq.ids.end());
+    for (const msmi::Event& e : run.events) {
+      if (wanted.count(e.event_id) && (!seq.thread || e.thread == *seq.thread)) {
+        stream.push_back(e.event_id);
+      }
+    }
     results.push_back(check("sequence " + ids + thread_suffix(seq.thread) + " repeated", range,
-                            count_sequence(seq, run.events)));
+                            count_sequence(seq.ids, stream)));
   }
   for (const ThreadExpectation& th : expected.threads) {
     const std::string name = "thread " + std::to_string(th.thread);
@@ -130,19 +242,85 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
                               static_cast<double>(counts[fate])));
     }
   }
+  for (const BacklogWindowExpectation& w : expected.backlog_over_time) {
+    const std::int64_t until = w.until_us.value_or(run.virtual_duration_us);
+    const std::string what = "backlog " + w.queue + " from " + seconds(w.from_us) + " to " +
+                             seconds(until) + " " + w.range.describe();
+    std::int64_t samples = 0;
+    std::int64_t unreadable = 0;
+    const QueueSample* worst = nullptr;  // the first sample outside the range
+    for (const QueueSample& q : run.queue_samples) {
+      if (q.time_us < w.from_us || q.time_us > until) continue;
+      ++samples;
+      const std::int64_t value = queue_value(q, w.queue);
+      if (value < 0) {  // INQUEUE3 could not be read when the sample was taken
+        ++unreadable;
+        continue;
+      }
+      if (worst == nullptr && !w.range.contains(static_cast<double>(value))) worst = &q;
+    }
+    if (samples == unreadable) {
+      results.push_back({false, what,
+                         samples == 0 ? "no queue sample in that window (samples are taken every "
+                                        "sample_interval)"
+                                      : "the queue could not be read in that window"});
+      continue;
+    }
+    if (worst != nullptr) {
+      results.push_back(
+          {false, what,
+           std::to_string(queue_value(*worst, w.queue)) + " at " + seconds(worst->time_us)});
+      continue;
+    }
+    std::int64_t lo = INT64_MAX, hi = 0;
+    for (const QueueSample& q : run.queue_samples) {
+      if (q.time_us < w.from_us || q.time_us > until || queue_value(q, w.queue) < 0) continue;
+      lo = std::min(lo, queue_value(q, w.queue));
+      hi = std::max(hi, queue_value(q, w.queue));
+    }
+    results.push_back({true, what,
+                       lo == hi ? std::to_string(lo)
+                                : std::to_string(lo) + ".." + std::to_string(hi) + " in " +
+                                      std::to_string(samples - unreadable) + " samples"});
+  }
   for (const auto& [label, fate] : expected.message_fates) {
     const LedgerEntry* found = nullptr;
     for (const LedgerEntry& entry : run.ledger) {
       if (entry.label == label) found = &entry;
     }
-    const std::string what = "message '" + label + "' ends " + std::string(msmi::to_string(fate));
+    std::string allowed;
+    for (std::size_t i = 0; i < fate.allowed.size(); ++i) {
+      allowed += (i == 0                         ? ""
+                  : i + 1 == fate.allowed.size() ? " or "
+                                                 : ", ") +
+                 std::string(msmi::to_string(fate.allowed[i]));
+    }
+    const std::string what = "message '" + label + "' ends " + allowed;
     if (found == nullptr) {
       results.push_back({false, what, "no message with that label"});
     } else {
-      results.push_back({found->fate == fate, what,
+      const bool ok =
+          std::find(fate.allowed.begin(), fate.allowed.end(), found->fate) != fate.allowed.end();
+      results.push_back({ok, what,
                          std::string(msmi::to_string(found->fate)) +
                              (found->detail.empty() ? "" : " (" + found->detail + ")")});
     }
+  }
+  for (const auto& [glob, present] : expected.files) {
+    std::int64_t matches = 0;
+    const std::string* first = nullptr;
+    for (const std::string& file : run.postoffice_files) {
+      if (!glob_match(glob, file)) continue;
+      if (first == nullptr) first = &file;
+      ++matches;
+    }
+    const std::string actual =
+        matches == 0
+            ? "no such file"
+            : std::to_string(matches) + (matches == 1 ? " file: " : " files, first ") + *first;
+    results.push_back({present == (matches > 0),
+                       "postoffice files " + glob + (present ? " present" : " absent") + " at end",
+                       actual});
   }
   if (expected.service_running) {
     results.push_back({run.service_running == *expected.service_running,
@@ -154,6 +332,36 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
     results.push_back(check("MSMI crashes", expected.crashes, run.crashes));
   }
   return results;
+}
+
+std::vector<std::string> expectation_warnings(const Expectations& expected,
+                                              const std::string& where) {
+  std::vector<std::string> warnings;
+  for (std::size_t i = 0; i < expected.events.size(); ++i) {
+    const EventExpectation& ev = expected.events[i];
+    // Only an expectation that zero matching events satisfies can pass for the wrong reason.
+    if (ev.text.empty() || !ev.count.contains(0)) continue;
+    bool possible = false;
+    for (const msmi::EventSpec& spec : any_event_catalogue()) {
+      if (ev.id && spec.id != *ev.id) continue;
+      if (ev.type && spec.type != *ev.type) continue;
+      if (!ev.source.empty() &&
+          (spec.source.size() != ev.source.size() || !contains_any_case(spec.source, ev.source))) {
+        continue;
+      }
+      if (template_can_contain(spec.text, ev.text)) {
+        possible = true;
+        break;
+      }
+    }
+    if (!possible) {
+      warnings.push_back(where + ".events[" + std::to_string(i) + "]: " + describe(ev) + " count " +
+                         ev.count.describe() +
+                         " cannot fail: no catalogue text of such an event can contain \"" +
+                         ev.text + "\"");
+    }
+  }
+  return warnings;
 }
 
 }  // namespace msmisim

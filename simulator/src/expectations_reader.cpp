@@ -5,6 +5,48 @@
 #include "msmi/worker.h"
 
 namespace msmisim::detail {
+namespace {
+
+constexpr const char* kQueues =
+    "\"p1_files\", \"inqueue3\", \"mta_queue\", \"outbound_records\" or \"held\"";
+
+bool is_queue_name(const std::string& name) {
+  return name == "p1_files" || name == "inqueue3" || name == "mta_queue" ||
+         name == "outbound_records" || name == "held";
+}
+
+// {"label": "ndr"} or {"label": ["ndr", "quarantined"]}: the fates a labelled message may end in.
+void read_message_fates(const json& v, const std::string& path, Expectations& e) {
+  const char* expected = "delivered, ndr, quarantined, pending or lost (or an array of them)";
+  if (!v.is_object()) fail(path, "an object of label → fate, or label → [fates]", v);
+  for (const auto& [label, value] : v.items()) {
+    const std::string at = path + "." + label;
+    FateExpectation fe;
+    fe.json_path = at;
+    auto one = [&](const json& x, const std::string& where) {
+      msmi::Fate parsed;
+      if (!x.is_string() || !msmi::parse_fate(x.get<std::string>(), parsed)) {
+        fail(where, expected, x);
+      }
+      fe.allowed.push_back(parsed);
+    };
+    if (value.is_array()) {
+      if (value.empty()) fail(at, "at least one fate", value);
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        one(value[i], at + "[" + std::to_string(i) + "]");
+      }
+    } else {
+      one(value, at);
+    }
+    if (!e.message_fates.emplace(label, fe).second) {
+      throw FieldError{at, "the fate of '" + label +
+                               "' is given twice (in \"messages\" and in "
+                               "\"ledger\".\"messages\")"};
+    }
+  }
+}
+
+}  // namespace
 
 Expectations read_expectations(const json& v, const std::string& path) {
   Fields f(v, path);
@@ -16,9 +58,28 @@ Expectations read_expectations(const json& v, const std::string& path) {
       const std::string ip = ep + "[" + std::to_string(i) + "]";
       Fields g((*x)[i], ip);
       EventExpectation ev;
-      const json* id = g.get("id");
-      if (id == nullptr) throw FieldError{g.at("id"), "required: the event ID"};
-      ev.id = read_event_id(*id, g.at("id"));
+      if (const json* t = g.get("id")) ev.id = read_event_id(*t, g.at("id"));
+      if (const json* t = g.get("type")) {
+        msmi::EventType type;
+        if (!t->is_string() || !msmi::parse_event_type(t->get<std::string>(), type)) {
+          fail(g.at("type"), "\"Error\", \"Warning\" or \"Information\"", *t);
+        }
+        ev.type = type;
+      }
+      if (const json* t = g.get("source")) {
+        ev.source = read_string(*t, g.at("source"));
+        if (ev.source.empty())
+          fail(g.at("source"), "an event source such as \"MSExchangeMSMI\"", *t);
+      }
+      if (!ev.id && !ev.type && ev.source.empty()) {
+        throw FieldError{g.at("id"),
+                         "required: the event ID, or \"type\" and/or \"source\" to count every "
+                         "event of that type or source"};
+      }
+      if (const json* t = g.get("message")) {
+        ev.message = read_string(*t, g.at("message"));
+        if (ev.message.empty()) fail(g.at("message"), "the label of a message in $.messages", *t);
+      }
       const json* count = g.get("count");
       if (count == nullptr)
         throw FieldError{g.at("count"), "required: a number, or {\"min\": …, \"max\": …}"};
@@ -104,18 +165,58 @@ Expectations read_expectations(const json& v, const std::string& path) {
       const std::string key(msmi::to_string(fate));
       if (const json* t = g.get(key)) e.ledger[fate] = read_range(*t, g.at(key));
     }
-    if (const json* t = g.get("messages")) {
-      const std::string mp = g.at("messages");
-      if (!t->is_object()) fail(mp, "an object of label → fate", *t);
-      for (const auto& [label, fate] : t->items()) {
-        msmi::Fate parsed;
-        if (!fate.is_string() || !msmi::parse_fate(fate.get<std::string>(), parsed)) {
-          fail(mp + "." + label, "delivered, ndr, quarantined, pending or lost", fate);
-        }
-        e.message_fates[label] = parsed;
-      }
-    }
+    if (const json* t = g.get("messages")) read_message_fates(*t, g.at("messages"), e);
     g.reject_unknown();
+  }
+  if (const json* x = f.get("messages")) read_message_fates(*x, f.at("messages"), e);
+  if (const json* x = f.get("backlog_over_time")) {
+    const std::string bp = f.at("backlog_over_time");
+    if (!x->is_array()) fail(bp, "an array of {\"queue\", \"from\", \"until\", \"max\"}", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string ip = bp + "[" + std::to_string(i) + "]";
+      Fields g((*x)[i], ip);
+      BacklogWindowExpectation w;
+      const json* queue = g.get("queue");
+      if (queue == nullptr) throw FieldError{g.at("queue"), "required: " + std::string(kQueues)};
+      w.queue = read_string(*queue, g.at("queue"));
+      if (!is_queue_name(w.queue)) fail(g.at("queue"), kQueues, *queue);
+      if (const json* t = g.get("from")) w.from_us = read_duration(*t, g.at("from"));
+      if (const json* t = g.get("until")) w.until_us = read_duration(*t, g.at("until"));
+      auto bound = [&](const char* key) -> std::optional<double> {
+        const json* t = g.get(key);
+        if (t == nullptr) return std::nullopt;
+        return static_cast<double>(read_int(*t, g.at(key), 0, INT64_MAX));
+      };
+      w.range.min = bound("min");
+      w.range.max = bound("max");
+      g.reject_unknown();
+      if (!w.range.min && !w.range.max) {
+        throw FieldError{ip, "checks nothing: give \"max\" and/or \"min\""};
+      }
+      if (w.range.min && w.range.max && *w.range.min > *w.range.max) {
+        throw FieldError{ip, "min is larger than max, so nothing could ever match"};
+      }
+      check_window(w.from_us, w.until_us, ip);
+      e.backlog_over_time.push_back(w);
+    }
+  }
+  if (const json* x = f.get("files")) {
+    const std::string fp = f.at("files");
+    if (!x->is_object() || x->empty()) {
+      fail(fp,
+           "an object of glob → \"present\" or \"absent\", e.g. {\"QUARANTINE/*\": \"present\"}",
+           *x);
+    }
+    for (const auto& [glob, want] : x->items()) {
+      const std::string at = fp + "." + glob;
+      if (glob.empty() || glob.front() == '/') {
+        throw FieldError{at, "a path relative to the postoffice, such as \"P1/*\""};
+      }
+      if (!want.is_string() || (want != "present" && want != "absent")) {
+        fail(at, "\"present\" or \"absent\"", want);
+      }
+      e.files[glob] = want == "present";
+    }
   }
   if (const json* x = f.get("service")) {
     Fields g(*x, f.at("service"));
@@ -129,8 +230,5 @@ Expectations read_expectations(const json& v, const std::string& path) {
   f.reject_unknown();
   return e;
 }
-
-// Checks that need the whole scenario: times inside the run, labels that exist and are unique,
-// threads that exist.
 
 }  // namespace msmisim::detail

@@ -61,9 +61,15 @@ XomReturnCode FaultyMta::read_next(std::optional<msmi::XomMessage>* out) {
 XomReturnCode FaultyMta::acknowledge(std::string_view message_id) {
   XomReturnCode code;
   const Action* fired = nullptr;
-  if (refuse("mta.ack", {}, &code, &fired)) return code;
+  if (refuse("mta.ack", {}, &code, &fired)) {
+    target_.note_ack_fault(message_id, AckOutcome::kRefused);
+    return code;
+  }
   // A lost acknowledgement: the MTA answers success but keeps the message.
-  if (fired != nullptr && fired->kind == ActionKind::kLeaveInQueue) return XomReturnCode::kSuccess;
+  if (fired != nullptr && fired->kind == ActionKind::kLeaveInQueue) {
+    target_.note_ack_fault(message_id, AckOutcome::kLost);
+    return XomReturnCode::kSuccess;
+  }
   return target_.acknowledge(message_id);
 }
 

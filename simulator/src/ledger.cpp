@@ -31,24 +31,16 @@ void Ledger::on_attempt(const std::string& message_id) {
 void Ledger::on_settled(const std::string& message_id, msmi::Fate fate, const std::string& detail) {
   LedgerEntry* entry = find_mutable(message_id);
   if (entry == nullptr) return;  // e.g. an NDR the engine generated itself
-  // The first final fate wins: a message that reached Exchange, its sender or the quarantine
-  // stays there, whatever a stale duplicate of its queue record reports later. Only "lost" (a
-  // reset) can still be undone, by the hardened profile recovering the envelope.
-  if (entry->fate == msmi::Fate::kDelivered || entry->fate == msmi::Fate::kNdr ||
-      entry->fate == msmi::Fate::kQuarantined) {
+  // The first final claim wins: a message the engine put into the MTA, returned to its sender or
+  // quarantined stays so in its word, whatever a stale duplicate of its queue record reports
+  // later. Only "lost" can still be overruled, by the hardened profile recovering the envelope.
+  if (entry->engine_fate == msmi::Fate::kDelivered || entry->engine_fate == msmi::Fate::kNdr ||
+      entry->engine_fate == msmi::Fate::kQuarantined) {
     return;
   }
-  entry->fate = fate;
+  entry->engine_fate = fate;
   entry->detail = detail;
-  entry->settled_us = fate == msmi::Fate::kPending ? -1 : clock_.now_us();
-}
-
-void Ledger::set_pending(const std::string& message_id, const std::string& detail) {
-  if (LedgerEntry* entry = find_mutable(message_id)) {
-    entry->fate = msmi::Fate::kPending;
-    entry->detail = detail;
-    entry->settled_us = -1;
-  }
+  entry->engine_settled_us = clock_.now_us();
 }
 
 std::map<msmi::Fate, std::int64_t> Ledger::counts() const {

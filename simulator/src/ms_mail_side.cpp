@@ -35,6 +35,7 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
   entry.recipients.insert(entry.recipients.end(), mail.cc.begin(), mail.cc.end());
   entry.injected_us = clock_.now_us();
   ledger_.add(std::move(entry));
+  ++submitted_;
 
   msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body};
   msmi::P1Envelope envelope;
@@ -52,13 +53,10 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
                        fs_.write_file(msmi::p1_path(number), msmi::encode_p1(envelope)).ok() &&
                        fs_.sync_file(msmi::p1_path(number)).ok();
   if (!written) {
-    ledger_.on_settled(message_id, msmi::Fate::kLost, "the MS Mail side could not write its files");
+    losses_[message_id] = "the MS Mail side could not write its files";
     return message_id;
   }
-  if (!enqueue(message_id, number)) {
-    held_.emplace_back(message_id, number);
-    ledger_.set_pending(message_id, "held by the MS Mail side: INQUEUE3 full or locked");
-  }
+  if (!enqueue(message_id, number)) held_.emplace_back(message_id, number);
   return message_id;
 }
 
@@ -85,7 +83,6 @@ int MsMailSide::retry_held() {
     }
   }
   while (!held_.empty() && enqueue(held_.front().first, held_.front().second)) {
-    ledger_.set_pending(held_.front().first, "");
     held_.pop_front();
     ++queued;
   }
@@ -99,20 +96,66 @@ bool MsMailSide::is_held(const std::string& message_id) const {
   return false;
 }
 
+msmi::Mailbag& MsMailSide::mailbag_of(const msmi::PostofficeName& po) {
+  std::unique_ptr<msmi::Mailbag>& bag =
+      postoffice_mailbags_[msmi::NetworkDirectory::mailbag_name(po)];
+  if (!bag) bag = std::make_unique<msmi::Mailbag>(fs_, msmi::NetworkDirectory::mailbag_name(po));
+  return *bag;
+}
+
+namespace {
+
+MailbagRecord record_of(const msmi::Mailbag& mailbag, const msmi::MailbagEntry& entry,
+                        std::int64_t now) {
+  MailbagRecord out;
+  out.mailbag = mailbag.name();
+  out.time_us = now;
+  msmi::OutboundRecord record;
+  if (msmi::decode_outbound_record(entry.payload, mailbag.mbg_path(), &record).ok()) {
+    out.kind = record.kind;
+    out.message_id = record.message_id;
+    out.recipients = record.recipients;
+  } else {
+    out.kind = "damaged";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::set<std::string> MsMailSide::held_ids() const {
+  std::set<std::string> ids;
+  for (const auto& [id, number] : held_) ids.insert(id);
+  return ids;
+}
+
 int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limit) {
   int taken = 0;
   for (const msmi::PostofficeName& po : directory.postoffices) {
-    std::unique_ptr<msmi::Mailbag>& bag =
-        postoffice_mailbags_[msmi::NetworkDirectory::mailbag_name(po)];
-    if (!bag) bag = std::make_unique<msmi::Mailbag>(fs_, msmi::NetworkDirectory::mailbag_name(po));
-    msmi::Mailbag& mailbag = *bag;
+    msmi::Mailbag& mailbag = mailbag_of(po);
     std::vector<msmi::MailbagEntry> entries;
     if (!mailbag.load(&entries).ok()) continue;
     for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {
-      if (mailbag.remove(entries[i].seq).ok()) ++taken;
+      if (mailbag.remove(entries[i].seq).ok()) {
+        drained_.push_back(record_of(mailbag, entries[i], clock_.now_us()));
+        ++taken;
+      }
     }
   }
   return taken;
+}
+
+std::vector<MailbagRecord> MsMailSide::waiting(const msmi::NetworkDirectory& directory) {
+  std::vector<MailbagRecord> out;
+  for (const msmi::PostofficeName& po : directory.postoffices) {
+    msmi::Mailbag& mailbag = mailbag_of(po);
+    std::vector<msmi::MailbagEntry> entries;
+    if (!mailbag.load(&entries).ok()) continue;
+    for (const msmi::MailbagEntry& entry : entries) {
+      out.push_back(record_of(mailbag, entry, clock_.now_us()));
+    }
+  }
+  return out;
 }
 
 }  // namespace msmisim

@@ -1,5 +1,6 @@
 #include "msmisim/runner.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <system_error>
@@ -19,6 +20,7 @@
 #include "msmisim/faulty_mta.h"
 #include "msmisim/memory_file_system.h"
 #include "msmisim/ms_mail_side.h"
+#include "msmisim/oracle.h"
 #include "msmisim/scheduler.h"
 #include "msmisim/simulated_mta.h"
 #include "msmisim/thread_activity.h"
@@ -211,6 +213,7 @@ class World final : private FaultEffects {
     entry.recipients = message.recipients;
     entry.injected_us = clock_.now_us();
     ledger_.add(std::move(entry));
+    ++outbound_injected_;
     mta_.enqueue_outbound(std::move(message));
   }
 
@@ -336,8 +339,7 @@ class World final : private FaultEffects {
     note("reset INQUEUE3 (KEY zeroed, MBG truncated): " +
          (loaded.ok() ? std::to_string(ids.size()) + " queued message(s) discarded"
                       : "the queue was unreadable (" + loaded.message() + ")"));
-    for (const std::string& id : ids)
-      ledger_.on_settled(id, msmi::Fate::kLost, "INQUEUE3 reset by the operator");
+    for (const std::string& id : ids) world_losses_[id] = "INQUEUE3 reset by the operator";
   }
 
   void schedule_pcmta(std::int64_t when) {
@@ -387,56 +389,78 @@ class World final : private FaultEffects {
     });
   }
 
-  void settle_ledger() {
-    std::set<std::string> queued;
+  // Every file of the postoffice's folders, sorted: what the `files` expectation globs over.
+  std::vector<std::string> list_postoffice() {
+    std::vector<std::string> folders = {
+        "BAD", "GLB", "KEY", "MBG", "P1", std::string(kQuarantineFolder), "XTN"};
+    for (int i = 0; i < 16; ++i) {
+      char name[8];
+      std::snprintf(name, sizeof name, "MAI/MA%X", i);
+      folders.emplace_back(name);
+    }
+    std::vector<std::string> files;
+    std::vector<std::string> names;
+    for (const std::string& folder : folders) {
+      if (!fs_.list_dir(folder, &names).ok()) continue;
+      for (const std::string& name : names) files.push_back(folder + "/" + name);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  // What the world saw, for the oracle: its own records, not the engine's.
+  WorldRecord world_record() {
+    WorldRecord w;
+    w.puts = mta_.puts();
+    w.acknowledgements = mta_.acknowledgements();
+    w.last_offered = mta_.last_offered();
+    w.drained = ms_mail_.drained();
+    w.waiting = ms_mail_.waiting(directory_);
+    w.injected = ms_mail_.submitted() + outbound_injected_;
     std::vector<msmi::MailbagEntry> entries;
     msmi::Mailbag& inqueue = inqueue_view_;
-    if (inqueue.load(&entries).ok()) {
-      for (const msmi::MailbagEntry& entry : entries) {
-        msmi::InqueueRecord record;
-        if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
-          queued.insert(record.message_id);
-        }
+    w.inqueue3_readable = inqueue.load(&entries).ok();
+    for (const msmi::MailbagEntry& entry : entries) {
+      msmi::InqueueRecord record;
+      if (msmi::decode_inqueue_record(entry.payload, inqueue.mbg_path(), &record).ok()) {
+        w.in_inqueue3.insert(record.message_id);
       }
     }
-    std::set<std::string> in_mta;
-    for (const msmi::XomMessage& m : mta_.msmi_queue()) in_mta.insert(m.message_id);
-    const bool recovers = interchange_.settings().protections.recover_orphans;
-    for (const LedgerEntry& entry : ledger_.entries()) {
-      if (entry.fate != msmi::Fate::kPending && entry.fate != msmi::Fate::kLost) continue;
-      const std::string& id = entry.message_id;
-      if (entry.direction == Direction::kOutbound) {
-        if (in_mta.count(id)) ledger_.set_pending(id, "waiting in the MTA's MSMI queue");
-        continue;
-      }
-      std::uint32_t number = 0;
-      const std::string hex = id.substr(id.rfind('/') + 1);
-      const bool numbered = msmi::parse_p1_name(hex + ".P1", &number);
-      if (ms_mail_.is_held(id)) {
-        ledger_.set_pending(id, "held by the MS Mail side: INQUEUE3 full or locked");
-      } else if (queued.count(id)) {
-        ledger_.set_pending(id, "queued in INQUEUE3");
-      } else if (numbered && fs_.exists(msmi::p1_path(number))) {
-        if (recovers) {
-          ledger_.set_pending(id, "orphaned envelope; the next refresh queues it again");
-        } else {
-          ledger_.on_settled(
-              id, msmi::Fate::kLost,
-              entry.fate == msmi::Fate::kLost && !entry.detail.empty()
-                  ? entry.detail + "; envelope " + msmi::p1_path(number) + " orphaned"
-                  : "envelope " + msmi::p1_path(number) +
-                        " has no INQUEUE3 record: nothing will process it");
-        }
-      } else if (entry.fate == msmi::Fate::kPending) {
-        ledger_.on_settled(id, msmi::Fate::kLost, "its files are gone and nothing queues it");
-      }
-    }
+    w.held = ms_mail_.held_ids();
+    for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
+    const std::vector<std::string> files = list_postoffice();
+    w.postoffice_files.insert(files.begin(), files.end());
+    w.world_losses = ms_mail_.losses();
+    for (const auto& [id, why] : world_losses_) w.world_losses.emplace(id, why);
+    return w;
+  }
+
+  void judge_messages(std::int64_t end) {
+    const WorldRecord record = world_record();
+    const msmi::EngineSettings& settings = interchange_.settings();
+    OracleContext context;
+    context.end_us = end;
+    context.recover_orphans = settings.protections.recover_orphans;
+    context.no_loss_promised = settings.protections.backoff && settings.protections.quarantine &&
+                               settings.protections.recover_orphans;
+    // The retry horizon: twice the backoff cap after injection. A healthy hardened engine tries
+    // a waiting message again at least once per cap; twice the cap allows one full wait plus the
+    // queue ahead of it, so a message older than that was forgotten, not just unlucky.
+    context.retry_horizon_us = 2 * settings.backoff_cap_us;
+    context.mta_running = mta_.running();
+    context.msmi_running = interchange_.running();
+    context.crashes = interchange_.crashes();
+    for (const FaultRuleStats& s : injector_.stats()) context.fault_firings += s.fired;
+    const Oracle oracle(record, context);
+    oracle.judge(ledger_.mutable_entries());
+    result_.invariants = oracle.check_invariants(ledger_.entries());
+    result_.postoffice_files.assign(record.postoffice_files.begin(), record.postoffice_files.end());
   }
 
   void finish(std::int64_t end) {
     // The sample due exactly at the end (or a partial interval) has not run yet.
     if (last_sample_us_ < end) take_sample(last_sample_us_, end);
-    settle_ledger();
+    judge_messages(end);
     result_.virtual_duration_us = end;
     result_.scheduler_steps = scheduler_.steps();
     result_.suppressed_events = interchange_.suppressed_events();
@@ -491,6 +515,9 @@ class World final : private FaultEffects {
   Scheduler scheduler_;
   bool pcmta_running_ = true;
   std::int64_t last_sample_us_ = 0;
+  std::int64_t outbound_injected_ = 0;
+  // Messages the world itself lost (an operator reset INQUEUE3): message ID → what happened.
+  std::map<std::string, std::string> world_losses_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;
   // The world's own events (operator steps, the MTA service) are written whatever the MSMI's
   // diagnostics logging levels are.
@@ -589,7 +616,11 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
     for (ExpectationResult& r : check_expectations(it->second, *result)) {
       result->expectations.push_back(std::move(r));
     }
+    for (std::string& w : expectation_warnings(it->second, "$.expect." + key)) {
+      result->warnings.push_back(std::move(w));
+    }
   }
+  result->no_expectations = result->expectation_sets.empty();
   return Status::Ok();
 }
 

@@ -384,8 +384,19 @@ void check_consistency(const Scenario& s) {
     if (e.size() == 0) throw FieldError{at, "checks nothing"};
     for (const auto& [label, fate] : e.message_fates) {
       if (labels.count(label) == 0) {
-        throw FieldError{at + ".ledger.messages." + label,
-                         "no message in $.messages has this label"};
+        throw FieldError{fate.json_path, "no message in $.messages has this label"};
+      }
+    }
+    for (std::size_t i = 0; i < e.events.size(); ++i) {
+      if (!e.events[i].message.empty() && labels.count(e.events[i].message) == 0) {
+        throw FieldError{at + ".events[" + std::to_string(i) + "].message",
+                         "no message in $.messages has the label '" + e.events[i].message + "'"};
+      }
+    }
+    for (std::size_t i = 0; i < e.backlog_over_time.size(); ++i) {
+      if (e.backlog_over_time[i].from_us > s.duration_us) {
+        throw FieldError{at + ".backlog_over_time[" + std::to_string(i) + "].from",
+                         "is after the end of the run (duration)"};
       }
     }
     for (std::size_t i = 0; i < e.threads.size(); ++i) {
@@ -507,7 +518,8 @@ std::string CountRange::describe() const {
 
 int Expectations::size() const {
   return static_cast<int>(events.size() + sequences.size() + threads.size() + backlog.size() +
-                          ledger.size() + message_fates.size()) +
+                          backlog_over_time.size() + ledger.size() + message_fates.size() +
+                          files.size()) +
          (service_running ? 1 : 0) + (has_crashes ? 1 : 0);
 }
 

@@ -46,10 +46,13 @@ XomReturnCode SimulatedMta::open_upload_session() {
 }
 
 XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
+  const std::int64_t now = clock_.now_us();
   // A session opened before the MTA restarted is gone: that is a network error, which the MSMI
   // answers by opening a new one, not a refusal of the message.
-  if (!running_ || upload_sessions_ <= 0) return XomReturnCode::kNetworkError;
-  const std::int64_t now = clock_.now_us();
+  if (!running_ || upload_sessions_ <= 0) {
+    puts_.push_back({message.message_id, message.is_ndr, XomReturnCode::kNetworkError, now});
+    return XomReturnCode::kNetworkError;
+  }
   for (const MtaFault& fault : faults_) {
     if (now < fault.from_us || now >= fault.until_us) continue;
     bool hit =
@@ -62,16 +65,23 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
     }
     if (hit) {
       ++refused_;
+      puts_.push_back({message.message_id, message.is_ndr, fault.code, now});
       return fault.code;
     }
   }
   if (message.is_ndr) ++ndrs_received_;
   ++accepted_;
+  puts_.push_back({message.message_id, message.is_ndr, XomReturnCode::kSuccess, now});
   return XomReturnCode::kSuccess;
 }
 
-void SimulatedMta::note_refused(const msmi::XomMessage&, msmi::XomReturnCode) {
+void SimulatedMta::note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code) {
   ++refused_;
+  puts_.push_back({message.message_id, message.is_ndr, code, clock_.now_us()});
+}
+
+void SimulatedMta::note_ack_fault(std::string_view message_id, AckOutcome outcome) {
+  acknowledgements_.push_back({std::string(message_id), outcome, clock_.now_us()});
 }
 
 void SimulatedMta::close_upload_session() {
@@ -90,6 +100,7 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   if (!running_ || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
   for (const msmi::XomMessage& m : msmi_queue_) {
     if (offered_.insert(m.message_id).second) {
+      last_offered_[m.message_id] = clock_.now_us();
       *out = m;
       break;
     }
@@ -98,7 +109,11 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
 }
 
 XomReturnCode SimulatedMta::acknowledge(std::string_view message_id) {
-  if (!running_) return XomReturnCode::kNetworkError;
+  if (!running_) {
+    note_ack_fault(message_id, AckOutcome::kRefused);
+    return XomReturnCode::kNetworkError;
+  }
+  acknowledgements_.push_back({std::string(message_id), AckOutcome::kDone, clock_.now_us()});
   const auto it =
       std::find_if(msmi_queue_.begin(), msmi_queue_.end(),
                    [&](const msmi::XomMessage& m) { return m.message_id == message_id; });

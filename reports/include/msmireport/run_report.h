@@ -38,15 +38,18 @@ void render_run_header(const msmisim::Scenario& scenario, const RunHeader& heade
 
 // The summary of a finished run, each part after a blank line: events by ID (type, count, the
 // first description), the ledger's fates and the scripted messages, the threads at the end, the
-// queues over time (a dozen points), the service and backlog at the end, and each expectation
-// as PASS or FAIL — or a line saying the scenario has none for the profile.
+// queues over time (a dozen points), the service and backlog at the end, the invariants ("all N
+// held", or each broken one), and each expectation as PASS or FAIL — or a line saying the
+// scenario has none for the profile.
 void render_run_summary(const msmisim::Scenario& scenario, const msmisim::RunResult& result,
                         std::ostream& out);
 
-// One "  FAIL what: actual" line per failed expectation, nothing when all held (--quiet).
-// One line per fault rule that never fired: a rule that cannot fire tests nothing.
+// One line per fault rule that never fired (a rule that cannot fire tests nothing), then one per
+// warning of the run (result.warnings: an expectation that cannot fail, …).
 void render_fault_warnings(const msmisim::RunResult& result, std::ostream& out);
 
+// One "  BROKEN invariant name: detail" line per broken invariant and one "  FAIL what: actual"
+// line per failed expectation, nothing when all held (--quiet).
 void render_failed_expectations(const msmisim::RunResult& result, std::ostream& out);
 
 // The closing lines after a blank one: "PASS: n/m expectations held", "FAIL: …" (followed by

@@ -1,10 +1,13 @@
 // The message ledger: every message the world injects, and what became of it. At the end of a
 // run every message is delivered, ndr, quarantined, pending (still queued somewhere it will be
-// picked up from) or lost (nothing will ever process it again).
+// picked up from) or lost (nothing will ever process it again). The fate is the oracle's
+// (oracle.h), judged from what the world saw; during the run the ledger only keeps what the
+// engine claims through msmi::MessageObserver, for the detail text and the cross-check.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +24,17 @@ struct LedgerEntry {
   Direction direction = Direction::kInbound;
   std::string sender;
   std::vector<std::string> recipients;
-  msmi::Fate fate = msmi::Fate::kPending;
+  msmi::Fate fate = msmi::Fate::kPending;  // the oracle's judgement, set at the end of the run
   int attempts = 0;
-  std::string detail;
+  std::string detail;  // the engine's words, else the oracle's: where it waits, why it is lost
   std::int64_t injected_us = 0;
+  // When the fate happened: the engine's time when its claim agrees, else when the world saw it
+  // (for lost: when it was reported lost, else the end of the run); -1 while pending.
   std::int64_t settled_us = -1;
+  // What the engine claimed last (the first delivered, ndr or quarantined claim sticks), and
+  // when; empty if it never said.
+  std::optional<msmi::Fate> engine_fate;
+  std::int64_t engine_settled_us = -1;
 };
 
 class Ledger final : public msmi::MessageObserver {
@@ -34,16 +43,17 @@ class Ledger final : public msmi::MessageObserver {
 
   void add(LedgerEntry entry);
   void on_attempt(const std::string& message_id) override;
+  // Records the engine's claim; the fate itself is the oracle's to decide.
   void on_settled(const std::string& message_id, msmi::Fate fate,
                   const std::string& detail) override;
-  // Sets a pending message's detail (where it waits) without settling it.
-  void set_pending(const std::string& message_id, const std::string& detail);
 
   // In injection order.
   const std::vector<LedgerEntry>& entries() const { return entries_; }
   const LedgerEntry* find(const std::string& message_id) const;
   const LedgerEntry* find_label(const std::string& label) const;
   std::map<msmi::Fate, std::int64_t> counts() const;
+  // For the oracle's judgement at the end of the run.
+  std::vector<LedgerEntry>& mutable_entries() { return entries_; }
 
  private:
   LedgerEntry* find_mutable(const std::string& message_id);

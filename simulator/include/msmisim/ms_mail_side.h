@@ -1,13 +1,15 @@
 // The MS Mail side of the world: External/PC MTA dropping mail into the shadow postoffice
 // (MAI, then P1, then an INQUEUE3 record, as in Q100826) and picking up what the MSMI left in
 // the postoffices' mailbags. A message that cannot be queued (INQUEUE3 full or locked) is held
-// and offered again later, as the PC MTA would.
+// and offered again later, as the PC MTA would. It records every mailbag record the PC MTA
+// took, for the oracle (oracle.h).
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "msmi/mailbag.h"
 #include "msmi/network_directory.h"
 #include "msmisim/ledger.h"
+#include "msmisim/oracle.h"
 
 namespace msmisim {
 
@@ -40,14 +43,25 @@ class MsMailSide {
   int retry_held();
   std::size_t held() const { return held_.size(); }
   bool is_held(const std::string& message_id) const;
+  std::set<std::string> held_ids() const;
   // The PC MTA: removes up to `limit` records from every postoffice mailbag of `directory`.
   // Returns how many it took.
   int drain_mailbags(const msmi::NetworkDirectory& directory, int limit);
+  // Every record the PC MTA took, in the order it took them. A record it could not decode is
+  // taken all the same and recorded with kind "damaged".
+  const std::vector<MailbagRecord>& drained() const { return drained_; }
+  // The records still waiting in the mailbags of `directory` (readable ones only).
+  std::vector<MailbagRecord> waiting(const msmi::NetworkDirectory& directory);
+  // Messages whose files the MS Mail side could not write: message ID → why.
+  const std::map<std::string, std::string>& losses() const { return losses_; }
+  // How many messages were submitted.
+  std::int64_t submitted() const { return submitted_; }
   // Message IDs for Exchange-side mail share the number sequence so that every ID is unique.
   std::uint32_t next_number() { return next_number_++; }
 
  private:
   bool enqueue(const std::string& message_id, std::uint32_t number);
+  msmi::Mailbag& mailbag_of(const msmi::PostofficeName& po);
 
   msmi::FileSystem& fs_;
   const msmi::Clock& clock_;
@@ -57,6 +71,9 @@ class MsMailSide {
   std::deque<std::pair<std::string, std::uint32_t>> held_;
   msmi::Mailbag inqueue_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> postoffice_mailbags_;
+  std::vector<MailbagRecord> drained_;
+  std::map<std::string, std::string> losses_;
+  std::int64_t submitted_ = 0;
 };
 
 }  // namespace msmisim

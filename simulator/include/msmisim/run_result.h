@@ -10,6 +10,7 @@
 #include "msmi/worker.h"
 #include "msmisim/fault_injector.h"
 #include "msmisim/ledger.h"
+#include "msmisim/oracle.h"
 
 namespace msmisim {
 
@@ -62,10 +63,23 @@ struct RunResult {
   std::vector<FaultRuleStats> fault_stats;    // per fault rule, in scenario order
   std::vector<std::string> expectation_sets;  // which blocks of "expect" applied
   std::vector<ExpectationResult> expectations;
+  // True when no block of "expect" applies to the profile: the run proved nothing but the
+  // invariants (the command line exits with its own code for it).
+  bool no_expectations = false;
+  // Expectations that cannot fail, and the like: printed, never failing the run.
+  std::vector<std::string> warnings;
+  // Checked after every run by the oracle (oracle.h); a broken one fails the run.
+  std::vector<InvariantResult> invariants;
+  // Every file of the postoffice's folders at the end ("P1/0000002A.P1"), sorted.
+  std::vector<std::string> postoffice_files;
 
+  // Every expectation and every invariant held.
   bool passed() const {
     for (const ExpectationResult& e : expectations) {
       if (!e.passed) return false;
+    }
+    for (const InvariantResult& i : invariants) {
+      if (!i.passed) return false;
     }
     return true;
   }

@@ -74,17 +74,24 @@ struct OperatorStep {
   std::string only_if;           // "", "msmi_stopped", "msmi_running"
 };
 
+// Counts events. Each filter that is given must match: the ID, the type ("Error"), the source
+// ("MSExchangeMSMI"), the message (a label of $.messages), the thread and the window; `text` is
+// matched case-insensitively against the rendered description. At least one of id, type and
+// source is given.
 struct EventExpectation {
-  int id = 0;
+  std::optional<int> id;
+  std::optional<msmi::EventType> type;
+  std::string source;
+  std::string message;  // label of a scripted message: only events whose message_id is its ID
   CountRange count;
-  std::string text;  // substring the counted events' descriptions must contain
+  std::string text;  // substring the counted events' descriptions must contain, any case
   std::optional<int> thread;
   std::int64_t from_us = 0;              // count only events at or after this virtual time
   std::optional<std::int64_t> until_us;  // … and before this one
 };
 
 // The events with these IDs (on `thread`, if given), taken in order, must contain the IDs as a
-// contiguous pattern at least `repeats` times.
+// contiguous pattern at least `repeats` times; occurrences are counted without overlapping.
 struct SequenceExpectation {
   std::vector<int> ids;
   int repeats = 1;
@@ -99,13 +106,31 @@ struct ThreadExpectation {
   std::optional<std::int64_t> until_us;    // window end, default: the end of the run
 };
 
+// Every queue sample taken in [from_us, until_us] must lie in `range`.
+struct BacklogWindowExpectation {
+  std::string queue;  // p1_files, inqueue3, mta_queue, outbound_records, held
+  std::int64_t from_us = 0;
+  std::optional<std::int64_t> until_us;  // default: the end of the run
+  CountRange range;
+};
+
+// A labelled message must end with one of `allowed`.
+struct FateExpectation {
+  std::vector<msmi::Fate> allowed;
+  std::string json_path;  // where the scenario says so, for errors about the label
+};
+
 struct Expectations {
   std::vector<EventExpectation> events;
   std::vector<SequenceExpectation> sequences;
   std::vector<ThreadExpectation> threads;
   std::map<std::string, CountRange> backlog;  // p1_files, inqueue3, mta_queue, held
+  std::vector<BacklogWindowExpectation> backlog_over_time;
   std::map<msmi::Fate, CountRange> ledger;
-  std::map<std::string, msmi::Fate> message_fates;  // label → fate
+  std::map<std::string, FateExpectation> message_fates;  // label → allowed fates
+  // Glob over the postoffice's files at the end ("QUARANTINE/*") → must match some (true) or
+  // none (false).
+  std::map<std::string, bool> files;
   std::optional<bool> service_running;
   CountRange crashes;
   bool has_crashes = false;

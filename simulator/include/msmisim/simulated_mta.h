@@ -1,16 +1,19 @@
 // The simulated Exchange MTA behind MtaGateway: upload and download sessions, om_put with
 // scripted return codes, the MSMI queue of mail going out to MS Mail, and the MSExchangeMTA
-// service state. While the MTA is stopped every call answers OM_NETWORK_ERROR.
+// service state. While the MTA is stopped every call answers OM_NETWORK_ERROR. It records every
+// put it answered and every acknowledgement, for the oracle (oracle.h).
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "msmi/clock.h"
 #include "msmi/mta_gateway.h"
+#include "msmisim/oracle.h"
 
 namespace msmisim {
 
@@ -35,8 +38,10 @@ class SimulatedMta final : public msmi::MtaGateway {
   void set_running(bool running);
   // Every open session is gone (the MTA dropped them); the MSMI must open new ones.
   void drop_sessions() { upload_sessions_ = download_sessions_ = 0; }
-  // A put that a fault rule refused before it reached the MTA, for the counts.
+  // A put that a fault rule refused before it reached the MTA, for the counts and the record.
   void note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code);
+  // An acknowledgement a fault rule answered instead of the MTA: the message stays queued.
+  void note_ack_fault(std::string_view message_id, AckOutcome outcome);
   bool running() const { return running_; }
   // A message from an Exchange user waiting for the MSMI (outbound).
   void enqueue_outbound(msmi::XomMessage message) { msmi_queue_.push_back(std::move(message)); }
@@ -45,6 +50,11 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t accepted() const { return accepted_; }
   std::int64_t refused() const { return refused_; }
   std::int64_t ndrs_received() const { return ndrs_received_; }
+  // Every put answered (accepted or not) and every acknowledgement, in call order.
+  const std::vector<MtaPutRecord>& puts() const { return puts_; }
+  const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
+  // Message ID → the last time read_next offered it to the MSMI.
+  const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
 
   msmi::XomReturnCode open_upload_session() override;
   msmi::XomReturnCode put(const msmi::XomMessage& message) override;
@@ -66,6 +76,9 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t accepted_ = 0;
   std::int64_t refused_ = 0;
   std::int64_t ndrs_received_ = 0;
+  std::vector<MtaPutRecord> puts_;
+  std::vector<MtaAckRecord> acknowledgements_;
+  std::map<std::string, std::int64_t> last_offered_;
 };
 
 }  // namespace msmisim

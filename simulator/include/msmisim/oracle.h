@@ -1,0 +1,153 @@
+// The oracle: what became of every message, judged from what the world itself saw, never from
+// what the engine says. The simulated MTA records every om_put it answered and every
+// acknowledgement; the MS Mail side records every mailbag record the PC MTA drained; at the end
+// the runner adds what still waits in the postoffice. From that record alone each message gets
+// its fate:
+//
+//   inbound (MS Mail → Exchange)            outbound (Exchange → MS Mail)
+//   delivered    the MTA accepted its put     a record of it was drained from, or still waits
+//                                             in, a postoffice mailbag
+//   ndr          an "ndr" record for it was   the MTA accepted "<id>-NDR", the NDR the MSMI
+//                drained or still waits       puts for the Exchange sender
+//   quarantined  its files are in QUARANTINE/, or the engine said so and nothing above holds
+//   pending      held by the MS Mail side,    still in the MTA's MSMI queue
+//                queued in INQUEUE3, or an
+//                orphaned envelope the
+//                hardened profile recovers
+//   lost         none of these
+//
+// The engine's own word (msmi::MessageObserver, kept by the Ledger) is only the `detail` text
+// and a cross-check: an engine that claims a fate the world did not see breaks an invariant.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "msmi/mta_gateway.h"
+#include "msmisim/ledger.h"
+
+namespace msmisim {
+
+// The folder the engine moves poison messages to, relative to the postoffice.
+inline constexpr std::string_view kQuarantineFolder = "QUARANTINE";
+
+// One om_put as the simulated MTA answered it.
+struct MtaPutRecord {
+  std::string message_id;  // an NDR the MSMI generated for an outbound message: "<id>-NDR"
+  bool is_ndr = false;
+  msmi::XomReturnCode code = msmi::XomReturnCode::kSuccess;  // kSuccess: accepted
+  std::int64_t time_us = 0;
+  bool accepted() const { return code == msmi::XomReturnCode::kSuccess; }
+};
+
+enum class AckOutcome {
+  kDone,     // the message left the MTA's MSMI queue
+  kLost,     // a fault rule swallowed it: the MSMI was told success, the MTA kept the message
+  kRefused,  // the MSMI was told it failed; the MTA kept the message
+};
+
+struct MtaAckRecord {
+  std::string message_id;
+  AckOutcome outcome = AckOutcome::kDone;
+  std::int64_t time_us = 0;
+};
+
+// A record of a postoffice mailbag, as the PC MTA took it or as it still waits at the end.
+struct MailbagRecord {
+  std::string mailbag;  // "SALES"
+  std::string kind;     // "message" or "ndr"
+  std::string message_id;
+  std::vector<std::string> recipients;
+  std::int64_t time_us = 0;  // when the PC MTA took it; the end of the run for one still waiting
+};
+
+// Everything the world saw, for the oracle.
+struct WorldRecord {
+  std::vector<MtaPutRecord> puts;
+  std::vector<MtaAckRecord> acknowledgements;
+  std::vector<MailbagRecord> drained;
+  std::vector<MailbagRecord> waiting;  // still in a postoffice mailbag at the end
+  // Outbound message ID → the last time the MTA offered it to the MSMI (om_read).
+  std::map<std::string, std::int64_t> last_offered;
+  std::int64_t injected = 0;  // messages the world injected, counted by the world
+  // At the end of the run:
+  std::set<std::string> in_inqueue3;  // message IDs with an INQUEUE3 record
+  bool inqueue3_readable = true;      // false: locked or damaged, so in_inqueue3 is unknown
+  std::set<std::string> held;         // held by the MS Mail side (INQUEUE3 was full or locked)
+  std::set<std::string> in_mta_queue;
+  std::set<std::string> postoffice_files;  // "P1/0000002A.P1", "QUARANTINE/0000002A.MAI", …
+  // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
+  // write), message ID → what happened.
+  std::map<std::string, std::string> world_losses;
+};
+
+// How the run ended and what the profile promises, for the invariants.
+struct OracleContext {
+  std::int64_t end_us = 0;
+  bool recover_orphans = false;  // orphaned envelopes are queued again (hardened)
+  // The profile promises that nothing is lost and nothing waits past the retry horizon.
+  bool no_loss_promised = false;
+  std::int64_t retry_horizon_us = 0;
+  bool mta_running = true;         // the MTA service at the end
+  bool msmi_running = true;        // the MSMI service at the end
+  int crashes = 0;                 // times the MSMI process ended by itself
+  std::int64_t fault_firings = 0;  // fault rule actions that happened, all rules together
+};
+
+struct InvariantResult {
+  std::string name;  // "no message delivered twice"
+  bool passed = true;
+  std::string detail;  // what broke it, or what was checked
+};
+
+// Invariant names, as RunResult and the summary show them.
+inline constexpr std::string_view kInvariantAccounted = "every injected message accounted for";
+inline constexpr std::string_view kInvariantNoDuplicates = "no message delivered twice";
+inline constexpr std::string_view kInvariantNoNdrLost = "no NDR lost";
+inline constexpr std::string_view kInvariantClaimsAgree =
+    "the engine's claims agree with the oracle";
+inline constexpr std::string_view kInvariantNothingLost = "nothing lost";
+inline constexpr std::string_view kInvariantRetryHorizon = "nothing pending past the retry horizon";
+
+// Judges a run from the world's record. Pure: the same record gives the same answers.
+class Oracle {
+ public:
+  // `record` must outlive the oracle.
+  Oracle(const WorldRecord& record, OracleContext context);
+
+  // Sets every entry's fate, settled_us and detail from the world's record. The engine's claim
+  // (entry.engine_fate, entry.detail) is left as it was, except that `detail` is filled in
+  // (where the message waits, why it counts as lost) when the engine said nothing that fits.
+  void judge(std::vector<LedgerEntry>& entries) const;
+
+  // The invariants of every run, over entries judged by judge(). The last two only when the
+  // context promises no loss (the hardened profile): then a message pending longer than the
+  // retry horizon after its injection breaks one, unless the world saw the engine try it within
+  // the last horizon or it waits on something the engine cannot end (held by the MS Mail side,
+  // the MTA stopped, the service stopped by someone else).
+  std::vector<InvariantResult> check_invariants(const std::vector<LedgerEntry>& entries) const;
+
+ private:
+  struct Judgement {
+    msmi::Fate fate = msmi::Fate::kLost;
+    std::int64_t when_us = -1;
+    std::string why;  // the oracle's own reason, used when the engine said nothing
+  };
+  Judgement judge_inbound(const LedgerEntry& entry) const;
+  Judgement judge_outbound(const LedgerEntry& entry) const;
+  // The last time the world saw the engine try the message (a put, an om_read); -1 if never.
+  std::int64_t last_try_us(const LedgerEntry& entry) const;
+  // "" when the engine's claim fits the judged fate, else what disagrees.
+  std::string disagreement(const LedgerEntry& entry) const;
+
+  const WorldRecord& record_;
+  OracleContext context_;
+  std::map<std::string, std::vector<const MtaPutRecord*>> puts_by_id_;
+  std::map<std::string, std::vector<const MailbagRecord*>> records_by_id_;  // drained + waiting
+  std::map<std::string, std::vector<const MtaAckRecord*>> acks_by_id_;
+};
+
+}  // namespace msmisim

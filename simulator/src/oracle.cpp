@@ -1,0 +1,354 @@
+#include "msmisim/oracle.h"
+
+#include <algorithm>
+
+#include "msmi/message_files.h"
+
+namespace msmisim {
+namespace {
+
+using msmi::Fate;
+
+std::string fate_name(Fate fate) {
+  return std::string(msmi::to_string(fate));
+}
+
+// "a, b, c and 4 more": a broken invariant names the messages that broke it, but not thousands.
+class Offenders {
+ public:
+  void add(std::string text) {
+    if (shown_.size() < kShown) shown_.push_back(std::move(text));
+    ++count_;
+  }
+  bool empty() const { return count_ == 0; }
+  std::string text() const {
+    std::string out;
+    for (const std::string& s : shown_) out += (out.empty() ? "" : "; ") + s;
+    if (count_ > shown_.size()) out += "; and " + std::to_string(count_ - shown_.size()) + " more";
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kShown = 5;
+  std::vector<std::string> shown_;
+  std::size_t count_ = 0;
+};
+
+InvariantResult verdict(std::string_view name, const Offenders& offenders, std::string held) {
+  if (offenders.empty()) return {std::string(name), true, std::move(held)};
+  return {std::string(name), false, offenders.text()};
+}
+
+// The number of an inbound message's files: "MSNET/SALES/0000002A" → 0x2A.
+bool message_number(const std::string& message_id, std::uint32_t* number) {
+  const std::size_t slash = message_id.rfind('/');
+  return msmi::parse_p1_name(message_id.substr(slash == std::string::npos ? 0 : slash + 1) + ".P1",
+                             number);
+}
+
+std::string code_text(msmi::XomReturnCode code) {
+  return msmi::to_hex(code);
+}
+
+}  // namespace
+
+Oracle::Oracle(const WorldRecord& record, OracleContext context)
+    : record_(record), context_(context) {
+  for (const MtaPutRecord& put : record_.puts) puts_by_id_[put.message_id].push_back(&put);
+  for (const auto* list : {&record_.drained, &record_.waiting}) {
+    for (const MailbagRecord& r : *list) records_by_id_[r.message_id].push_back(&r);
+  }
+  for (const MtaAckRecord& ack : record_.acknowledgements) {
+    acks_by_id_[ack.message_id].push_back(&ack);
+  }
+}
+
+Oracle::Judgement Oracle::judge_inbound(const LedgerEntry& entry) const {
+  const std::string& id = entry.message_id;
+  if (const auto it = puts_by_id_.find(id); it != puts_by_id_.end()) {
+    for (const MtaPutRecord* put : it->second) {
+      if (put->accepted() && !put->is_ndr) {
+        return {Fate::kDelivered, put->time_us, "the MTA accepted it"};
+      }
+    }
+  }
+  if (const auto it = records_by_id_.find(id); it != records_by_id_.end()) {
+    for (const MailbagRecord* r : it->second) {
+      if (r->kind == "ndr") {
+        return {Fate::kNdr, r->time_us, "an NDR reached the sender's postoffice " + r->mailbag};
+      }
+    }
+  }
+  std::uint32_t number = 0;
+  const bool numbered = message_number(id, &number);
+  const std::string quarantine = std::string(kQuarantineFolder) + "/";
+  if (numbered && (record_.postoffice_files.count(quarantine + msmi::hex8(number) + ".P1") ||
+                   record_.postoffice_files.count(quarantine + msmi::hex8(number) + ".MAI"))) {
+    return {Fate::kQuarantined, entry.engine_settled_us, "its files are in QUARANTINE/"};
+  }
+  if (entry.engine_fate == Fate::kQuarantined) {
+    return {Fate::kQuarantined, entry.engine_settled_us, "the engine set it aside"};
+  }
+  if (record_.held.count(id)) {
+    return {Fate::kPending, -1, "held by the MS Mail side: INQUEUE3 full or locked"};
+  }
+  if (record_.in_inqueue3.count(id)) return {Fate::kPending, -1, "queued in INQUEUE3"};
+  const std::string p1 = numbered ? msmi::p1_path(number) : std::string();
+  if (numbered && record_.postoffice_files.count(p1)) {
+    if (!record_.inqueue3_readable) {
+      return {Fate::kPending, -1,
+              "envelope " + p1 + " waits; INQUEUE3 could not be read at the end"};
+    }
+    if (context_.recover_orphans) {
+      return {Fate::kPending, -1, "orphaned envelope; the next refresh queues it again"};
+    }
+    return {Fate::kLost, -1, "envelope " + p1 + " has no INQUEUE3 record: nothing will process it"};
+  }
+  return {Fate::kLost, -1, "its files are gone and nothing queues it"};
+}
+
+Oracle::Judgement Oracle::judge_outbound(const LedgerEntry& entry) const {
+  const std::string& id = entry.message_id;
+  if (const auto it = records_by_id_.find(id); it != records_by_id_.end()) {
+    for (const MailbagRecord* r : it->second) {
+      if (r->kind == "message") {
+        return {Fate::kDelivered, r->time_us, "a record of it reached the mailbag " + r->mailbag};
+      }
+    }
+  }
+  if (const auto it = puts_by_id_.find(id + "-NDR"); it != puts_by_id_.end()) {
+    for (const MtaPutRecord* put : it->second) {
+      if (put->accepted() && put->is_ndr) {
+        return {Fate::kNdr, put->time_us, "the MTA accepted its NDR for the Exchange sender"};
+      }
+    }
+  }
+  if (entry.engine_fate == Fate::kQuarantined) {
+    return {Fate::kQuarantined, entry.engine_settled_us, "the engine set it aside"};
+  }
+  if (record_.in_mta_queue.count(id))
+    return {Fate::kPending, -1, "waiting in the MTA's MSMI queue"};
+  return {Fate::kLost, -1, "it left the MTA's queue and reached no mailbag and no sender"};
+}
+
+void Oracle::judge(std::vector<LedgerEntry>& entries) const {
+  for (LedgerEntry& entry : entries) {
+    const Judgement j =
+        entry.direction == Direction::kInbound ? judge_inbound(entry) : judge_outbound(entry);
+    entry.fate = j.fate;
+    const bool agrees = entry.engine_fate == j.fate;
+    entry.settled_us = agrees ? entry.engine_settled_us : j.when_us;
+    if (j.fate == Fate::kPending) {
+      entry.settled_us = -1;
+      entry.detail = j.why;  // where it waits; an earlier "lost" from the engine is overruled
+      continue;
+    }
+    if (j.fate == Fate::kLost) {
+      std::string why;
+      if (const auto it = record_.world_losses.find(entry.message_id);
+          it != record_.world_losses.end()) {
+        why = it->second;
+      }
+      if (entry.engine_fate == Fate::kLost && !entry.detail.empty()) {
+        why += (why.empty() ? "" : "; ") + entry.detail;
+      }
+      // The oracle's own reason adds where the files are, unless the engine said they are gone.
+      if (why.empty() || j.why.starts_with("envelope")) why += (why.empty() ? "" : "; ") + j.why;
+      entry.detail = why;
+      if (entry.settled_us < 0) entry.settled_us = context_.end_us;
+      continue;
+    }
+    if (!agrees || entry.detail.empty()) entry.detail = j.why;
+    if (entry.settled_us < 0) entry.settled_us = context_.end_us;
+  }
+}
+
+std::string Oracle::disagreement(const LedgerEntry& entry) const {
+  if (!entry.engine_fate || *entry.engine_fate == entry.fate) return "";
+  const Fate claim = *entry.engine_fate;
+  // The hardened profile recovers an envelope the engine had given up for lost.
+  if (claim == Fate::kLost && entry.fate == Fate::kPending) return "";
+  const bool inbound = entry.direction == Direction::kInbound;
+  std::string what;
+  switch (claim) {
+    case Fate::kDelivered:
+      what = inbound ? "engine says delivered, the MTA never accepted it"
+                     : "engine says delivered, no record of it reached an MS Mail mailbag";
+      break;
+    case Fate::kNdr:
+      what = inbound ? "engine says ndr, no NDR reached the sender's postoffice"
+                     : "engine says ndr, the MTA never accepted an NDR for it";
+      break;
+    default:
+      what = "engine says " + fate_name(claim);
+      break;
+  }
+  return entry.message_id + ": " + what + " (the world saw: " + fate_name(entry.fate) + ", " +
+         entry.detail + ")";
+}
+
+std::int64_t Oracle::last_try_us(const LedgerEntry& entry) const {
+  std::int64_t last = -1;
+  if (const auto it = puts_by_id_.find(entry.message_id); it != puts_by_id_.end()) {
+    for (const MtaPutRecord* put : it->second) last = std::max(last, put->time_us);
+  }
+  if (const auto it = record_.last_offered.find(entry.message_id);
+      it != record_.last_offered.end()) {
+    last = std::max(last, it->second);
+  }
+  return last;
+}
+
+std::vector<InvariantResult> Oracle::check_invariants(
+    const std::vector<LedgerEntry>& entries) const {
+  std::vector<InvariantResult> out;
+  std::map<std::string, const LedgerEntry*> by_id;
+  Offenders accounted;
+  for (const LedgerEntry& entry : entries) {
+    if (!by_id.emplace(entry.message_id, &entry).second) {
+      accounted.add(entry.message_id + " is in the ledger twice");
+    }
+  }
+  if (static_cast<std::int64_t>(entries.size()) != record_.injected) {
+    accounted.add("the world injected " + std::to_string(record_.injected) +
+                  " messages, the ledger holds " + std::to_string(entries.size()));
+  }
+  auto known = [&](const std::string& id) { return by_id.count(id) != 0; };
+  std::set<std::string> phantoms;
+  for (const MtaPutRecord& put : record_.puts) {
+    if (!put.accepted()) continue;
+    const bool ndr_of_known = put.is_ndr && put.message_id.ends_with("-NDR") &&
+                              known(put.message_id.substr(0, put.message_id.size() - 4));
+    if (!ndr_of_known && !known(put.message_id) && phantoms.insert(put.message_id).second) {
+      accounted.add("the MTA accepted " + put.message_id + ", which the world never sent");
+    }
+  }
+  for (const auto* list : {&record_.drained, &record_.waiting}) {
+    for (const MailbagRecord& r : *list) {
+      if (r.kind == "damaged" || known(r.message_id)) continue;
+      if (phantoms.insert(r.message_id).second) {
+        accounted.add("the mailbag " + r.mailbag + " got " + r.message_id +
+                      ", which the world never sent");
+      }
+    }
+  }
+  std::map<Fate, std::int64_t> fates;
+  for (const LedgerEntry& entry : entries) {
+    ++fates[entry.fate];
+    if (entry.fate != Fate::kLost) continue;
+    // A loss must have a cause someone can point at: the engine said something about it (a
+    // false claim is the claims invariant's business), the world did it, a fault rule fired or
+    // the process died. Anything else is the engine dropping mail without a word.
+    const bool explained = entry.engine_fate.has_value() ||
+                           record_.world_losses.count(entry.message_id) != 0 ||
+                           context_.fault_firings > 0 || context_.crashes > 0;
+    if (!explained) {
+      accounted.add(entry.message_id + " lost silently: " + entry.detail +
+                    "; the engine never reported it and nothing in the world explains it");
+    }
+  }
+  std::string summary = std::to_string(entries.size()) + " messages:";
+  for (Fate f : {Fate::kDelivered, Fate::kNdr, Fate::kQuarantined, Fate::kPending, Fate::kLost}) {
+    summary += " " + fate_name(f) + " " + std::to_string(fates[f]);
+  }
+  out.push_back(verdict(kInvariantAccounted, accounted, summary));
+
+  Offenders twice;
+  std::int64_t explained_duplicates = 0;
+  for (const LedgerEntry& entry : entries) {
+    const std::string& id = entry.message_id;
+    if (entry.direction == Direction::kInbound) {
+      int accepted = 0;
+      if (const auto it = puts_by_id_.find(id); it != puts_by_id_.end()) {
+        for (const MtaPutRecord* put : it->second) accepted += put->accepted() && !put->is_ndr;
+      }
+      if (accepted > 1) {
+        twice.add(id + ": the MTA accepted it " + std::to_string(accepted) + " times");
+      }
+      continue;
+    }
+    // One record per recipient is right; two for the same recipient is a second delivery.
+    std::map<std::string, int> per_recipient;
+    if (const auto it = records_by_id_.find(id); it != records_by_id_.end()) {
+      for (const MailbagRecord* r : it->second) {
+        if (r->kind != "message") continue;
+        std::string to;
+        for (const std::string& rcpt : r->recipients) to += (to.empty() ? "" : ", ") + rcpt;
+        ++per_recipient[to + " in mailbag " + r->mailbag];
+      }
+    }
+    for (const auto& [to, n] : per_recipient) {
+      if (n < 2) continue;
+      // The MTA kept a message whose acknowledgement a fault swallowed or refused and offered it
+      // again: delivering it again is what any MSMI does then, not a fault of this one.
+      bool ack_failed = false;
+      if (const auto it = acks_by_id_.find(id); it != acks_by_id_.end()) {
+        for (const MtaAckRecord* ack : it->second) ack_failed |= ack->outcome != AckOutcome::kDone;
+      }
+      if (ack_failed) {
+        ++explained_duplicates;
+        continue;
+      }
+      twice.add(id + ": " + std::to_string(n) + " records for " + to + " reached MS Mail");
+    }
+  }
+  out.push_back(verdict(kInvariantNoDuplicates, twice,
+                        explained_duplicates == 0
+                            ? "every message reached its recipients once"
+                            : std::to_string(explained_duplicates) +
+                                  " repeated deliveries, each after an acknowledgement the MTA "
+                                  "did not take"));
+
+  Offenders ndr_lost;
+  for (const LedgerEntry& entry : entries) {
+    if (entry.engine_fate != Fate::kNdr || entry.fate == Fate::kNdr) continue;
+    std::string refusals;
+    if (entry.direction == Direction::kOutbound) {
+      if (const auto it = puts_by_id_.find(entry.message_id + "-NDR"); it != puts_by_id_.end()) {
+        for (const MtaPutRecord* put : it->second) {
+          if (!put->accepted()) refusals += (refusals.empty() ? "" : ", ") + code_text(put->code);
+        }
+      }
+    }
+    ndr_lost.add(entry.message_id + ": the engine settled it as ndr, but " +
+                 (refusals.empty() ? std::string("no NDR reached the sender")
+                                   : "its NDR was refused (" + refusals + ") and never retried"));
+  }
+  out.push_back(verdict(kInvariantNoNdrLost, ndr_lost, "every NDR the engine reported arrived"));
+
+  Offenders claims;
+  for (const LedgerEntry& entry : entries) {
+    const std::string d = disagreement(entry);
+    if (!d.empty()) claims.add(d);
+  }
+  out.push_back(verdict(kInvariantClaimsAgree, claims, "every fate the engine reported was seen"));
+
+  if (context_.no_loss_promised) {
+    Offenders lost;
+    Offenders overdue;
+    for (const LedgerEntry& entry : entries) {
+      if (entry.fate == Fate::kLost) lost.add(entry.message_id + ": " + entry.detail);
+      if (entry.fate != Fate::kPending) continue;
+      const std::int64_t waited = context_.end_us - entry.injected_us;
+      if (waited <= context_.retry_horizon_us) continue;
+      // Waits the engine cannot end: the MS Mail side holding its own mail, the MTA down, or the
+      // service stopped by someone else.
+      if (record_.held.count(entry.message_id) || !context_.mta_running ||
+          (!context_.msmi_running && context_.crashes == 0)) {
+        continue;
+      }
+      // A message the engine still tries (a put, or an om_read of it, inside the last horizon)
+      // is being retried, not forgotten: the MTA may keep refusing it for good reasons.
+      if (last_try_us(entry) >= context_.end_us - context_.retry_horizon_us) continue;
+      overdue.add(entry.message_id + ": pending for " + std::to_string(waited / 1'000'000) + "s (" +
+                  entry.detail + ")");
+    }
+    out.push_back(verdict(kInvariantNothingLost, lost, "no message lost"));
+    out.push_back(
+        verdict(kInvariantRetryHorizon, overdue,
+                "horizon " + std::to_string(context_.retry_horizon_us / 1'000'000) + "s"));
+  }
+  return out;
+}
+
+}  // namespace msmisim

@@ -288,10 +288,11 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim run: " << s.message() << "\n";
     return kExitBadInput;
   }
-  const std::string verdict = result.interrupted                ? "interrupted"
-                              : result.expectation_sets.empty() ? "no-expectations"
-                              : result.passed()                 ? "pass"
-                                                                : "fail";
+  // A broken invariant fails a run even when its profile has no expectations.
+  const std::string verdict = result.interrupted      ? "interrupted"
+                              : !result.passed()      ? "fail"
+                              : result.no_expectations ? "no-expectations"
+                                                       : "pass";
   if (r.record) {
     const msmi::Status w = record_result(*store, run_id, std::move(writer), result, verdict);
     if (!w.ok()) {
@@ -312,7 +313,8 @@ int run_command(const std::vector<std::string>& args) {
   }
   msmireport::render_fault_warnings(result, std::cout);
   msmireport::render_run_verdict(header, result, outcome, std::cout);
-  return verdict == "fail" ? kExitExpectations : kExitOk;
+  if (verdict == "fail") return kExitExpectations;
+  return verdict == "no-expectations" ? kExitNoExpectations : kExitOk;
 }
 
 }  // namespace msmisim::cli

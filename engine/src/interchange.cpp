@@ -141,6 +141,14 @@ void Interchange::hang_thread(int thread) {
   ctx_->hung_threads.push_back(thread);
 }
 
+const DiagnosticsLogging& Interchange::logging() const {
+  return ctx_->logger.logging();
+}
+
+void Interchange::set_logging(const DiagnosticsLogging& logging) {
+  ctx_->logger.set_logging(logging);
+}
+
 bool Interchange::any_thread_hung() const {
   return !ctx_->hung_threads.empty();
 }

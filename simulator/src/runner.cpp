@@ -229,18 +229,23 @@ class World final : private FaultEffects {
   }
 
   void operate(const OperatorStep& step) {
-    static const char* kNames[] = {"start", "stop",   "restart",   "reset_inqueue3",
-                                   "kill",  "reboot", "power_loss"};
-    std::string what = kNames[static_cast<int>(step.action)];
-    if (step.action != OperatorAction::kResetInqueue3 && step.action != OperatorAction::kReboot &&
-        step.action != OperatorAction::kPowerLoss)
-      what += " " + step.service;
-    if ((step.only_if == "msmi_stopped" && interchange_.running()) ||
-        (step.only_if == "msmi_running" && !interchange_.running())) {
-      note(what + " skipped: the MSMI service is " +
-           (interchange_.running() ? "running" : "stopped"));
-      return;
+    std::string what = kOperatorActionNames[static_cast<int>(step.action)];
+    const bool on_service =
+        step.action == OperatorAction::kStart || step.action == OperatorAction::kStop ||
+        step.action == OperatorAction::kRestart || step.action == OperatorAction::kKill;
+    if (on_service) what += " " + step.service;
+    if (!step.only_if.empty()) {
+      const std::string service = step.only_if.substr(0, step.only_if.find('_'));
+      const bool running = service == "msmi"  ? interchange_.running()
+                           : service == "mta" ? mta_.running()
+                                              : pcmta_running_;
+      if (running != step.only_if.ends_with("_running")) {
+        note(what + " skipped: the " + service + " service is " +
+             (running ? "running" : "stopped"));
+        return;
+      }
     }
+    if (administer(step, what)) return;
     if (step.action == OperatorAction::kResetInqueue3) {
       reset_inqueue3();
       return;
@@ -277,6 +282,103 @@ class World final : private FaultEffects {
     if (stop && mta) set_mta(false);
     if (start && mta) set_mta(true);
     if (start && msmi) interchange_.start();
+  }
+
+  // The administrator's actions; false for the service actions operate() handles itself.
+  bool administer(const OperatorStep& step, const std::string& what) {
+    switch (step.action) {
+      case OperatorAction::kSetLogging: {
+        msmi::LoggingLevel level = msmi::LoggingLevel::kNone;
+        (void)msmi::parse_logging_level(step.level, level);  // checked by the loader
+        msmi::DiagnosticsLogging logging = interchange_.logging();
+        msmi::Category category;
+        if (!step.category.empty() && msmi::parse_category(step.category, category)) {
+          logging.set(category, level);
+        } else {
+          logging.set_all(level);
+        }
+        interchange_.set_logging(logging);
+        note(what + ": " + (step.category.empty() ? "every category" : step.category) + " to " +
+             std::string(msmi::to_string(level)));
+        return true;
+      }
+      case OperatorAction::kDeleteFile:
+        delete_files(step.file, what);
+        return true;
+      case OperatorAction::kCopyFile: {
+        std::string data;
+        Status s = fs_.read_file(step.file, &data);
+        if (s.ok()) {
+          const std::size_t slash = step.to.rfind('/');
+          if (slash != std::string::npos) s = fs_.make_dirs(step.to.substr(0, slash));
+        }
+        if (s.ok()) s = fs_.write_file(step.to, data);
+        if (s.ok()) s = fs_.sync_file(step.to);
+        note(what + " " + step.file + " to " + step.to +
+             (s.ok() ? "" : " failed: " + s.to_string()));
+        return true;
+      }
+      case OperatorAction::kAddPostoffice:
+      case OperatorAction::kRemovePostoffice:
+        change_postoffices(step, what);
+        return true;
+      case OperatorAction::kDeleteMtaHead: {
+        const std::string id = mta_.delete_head();
+        note(what + (id.empty() ? ": the MSMI queue is empty" : ": " + id + " deleted"));
+        if (!id.empty()) world_losses_[id] = "deleted from the MTA's queue by the administrator";
+        return true;
+      }
+      case OperatorAction::kBurst: {
+        note(what + ": " + std::to_string(step.count) + " messages");
+        const MessageSpec& m = step.message;
+        for (int i = 0; i < step.count; ++i) {
+          inject(m.direction, m.label.empty() ? "" : m.label + "#" + std::to_string(i + 1),
+                 m.sender, m.to, m.cc, m.subject, m.body);
+        }
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  void delete_files(const std::string& pattern, const std::string& what) {
+    const std::size_t slash = pattern.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : pattern.substr(0, slash);
+    std::vector<std::string> names;
+    int deleted = 0;
+    if (fs_.list_dir(dir, &names).ok()) {
+      for (const std::string& name : names) {
+        const std::string path = dir.empty() ? name : dir + "/" + name;
+        if (!glob_match(pattern, path) || !fs_.remove_file(path).ok()) continue;
+        ++deleted;
+        // The message whose envelope or content this was is lost by the administrator's hand.
+        for (const LedgerEntry& e : ledger_.entries()) {
+          const std::string hex = e.message_id.substr(e.message_id.rfind('/') + 1);
+          if (name.starts_with(hex + ".")) {
+            world_losses_.emplace(e.message_id, "its file " + path + " was deleted by hand");
+          }
+        }
+      }
+    }
+    note(what + " " + pattern + ": " + std::to_string(deleted) + " file(s)");
+  }
+
+  void change_postoffices(const OperatorStep& step, const std::string& what) {
+    const std::size_t slash = step.postoffice.find('/');
+    const msmi::PostofficeName po{step.postoffice.substr(0, slash),
+                                  step.postoffice.substr(slash + 1)};
+    auto& list = directory_.postoffices;
+    const auto it = std::find_if(list.begin(), list.end(), [&](const msmi::PostofficeName& p) {
+      return p.network == po.network && p.postoffice == po.postoffice;
+    });
+    if (step.action == OperatorAction::kAddPostoffice && it == list.end()) list.push_back(po);
+    if (step.action == OperatorAction::kRemovePostoffice && it != list.end()) list.erase(it);
+    Status s =
+        fs_.write_file(std::string(msmi::kNetworkGlbPath), msmi::encode_network_glb(directory_));
+    if (s.ok()) s = fs_.sync_file(std::string(msmi::kNetworkGlbPath));
+    note(what + " " + step.postoffice + (s.ok() ? "" : " failed: " + s.to_string()) +
+         "; the MSMI reads NETWORK.GLB at its next refresh");
   }
 
   void reboot() {

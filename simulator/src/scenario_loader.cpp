@@ -313,30 +313,20 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   const json* at = f.get("at");
   if (at == nullptr) throw FieldError{f.at("at"), "required: when the operator acts, e.g. \"30m\""};
   step.at_us = read_duration(*at, f.at("at"));
+  std::string names;
+  for (const char* name : kOperatorActionNames)
+    names += (names.empty() ? "" : ", ") + std::string(name);
   const json* action = f.get("action");
-  if (action == nullptr)
-    throw FieldError{f.at("action"),
-                     "required: start, stop, restart, kill, reboot, power_loss or reset_inqueue3"};
+  if (action == nullptr) throw FieldError{f.at("action"), "required: one of " + names};
   const std::string a = read_string(*action, f.at("action"));
-  if (a == "start")
-    step.action = OperatorAction::kStart;
-  else if (a == "stop")
-    step.action = OperatorAction::kStop;
-  else if (a == "restart")
-    step.action = OperatorAction::kRestart;
-  else if (a == "reset_inqueue3")
-    step.action = OperatorAction::kResetInqueue3;
-  else if (a == "kill")
-    step.action = OperatorAction::kKill;
-  else if (a == "reboot")
-    step.action = OperatorAction::kReboot;
-  else if (a == "power_loss")
-    step.action = OperatorAction::kPowerLoss;
-  else
-    fail(f.at("action"),
-         "\"start\", \"stop\", \"restart\", \"kill\", \"reboot\", \"power_loss\" or "
-         "\"reset_inqueue3\"",
-         *action);
+  bool known = false;
+  for (std::size_t i = 0; i < std::size(kOperatorActionNames); ++i) {
+    if (a == kOperatorActionNames[i]) {
+      step.action = static_cast<OperatorAction>(i);
+      known = true;
+    }
+  }
+  if (!known) fail(f.at("action"), "one of " + names, *action);
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));
     if (step.service != "msmi" && step.service != "mta" && step.service != "pcmta" &&
@@ -346,9 +336,64 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   }
   if (const json* x = f.get("only_if")) {
     step.only_if = read_string(*x, f.at("only_if"));
-    if (step.only_if != "msmi_stopped" && step.only_if != "msmi_running") {
-      fail(f.at("only_if"), "\"msmi_stopped\" or \"msmi_running\"", *x);
+    static const std::set<std::string> kConditions = {"msmi_running",  "msmi_stopped",
+                                                      "mta_running",   "mta_stopped",
+                                                      "pcmta_running", "pcmta_stopped"};
+    if (kConditions.count(step.only_if) == 0) {
+      fail(f.at("only_if"),
+           "\"msmi_running\", \"msmi_stopped\", \"mta_running\", \"mta_stopped\", "
+           "\"pcmta_running\" or \"pcmta_stopped\"",
+           *x);
     }
+  }
+  // The fields each administrator action needs, and only those.
+  auto required = [&](const char* key, const char* what) -> const json& {
+    const json* x = f.get(key);
+    if (x == nullptr) throw FieldError{f.at(key), std::string("required for ") + a + ": " + what};
+    return *x;
+  };
+  switch (step.action) {
+    case OperatorAction::kSetLogging: {
+      const json& level = required("level", "none, minimum, medium or maximum");
+      step.level = read_string(level, f.at("level"));
+      msmi::LoggingLevel parsed;
+      if (!msmi::parse_logging_level(step.level, parsed))
+        fail(f.at("level"), "\"none\", \"minimum\", \"medium\" or \"maximum\"", level);
+      if (const json* x = f.get("category")) {
+        step.category = read_string(*x, f.at("category"));
+        msmi::Category category;
+        if (!msmi::parse_category(step.category, category))
+          fail(f.at("category"), "a category such as \"Session Error\" or \"NDR\"", *x);
+      }
+      break;
+    }
+    case OperatorAction::kDeleteFile:
+      step.file = read_string(required("file", "a glob such as \"P1/*.P1\""), f.at("file"));
+      break;
+    case OperatorAction::kCopyFile:
+      step.file = read_string(required("file", "the file to copy"), f.at("file"));
+      step.to = read_string(required("to", "where to copy it"), f.at("to"));
+      break;
+    case OperatorAction::kAddPostoffice:
+    case OperatorAction::kRemovePostoffice: {
+      step.postoffice =
+          read_string(required("postoffice", "NETWORK/POSTOFFICE"), f.at("postoffice"));
+      const std::size_t slash = step.postoffice.find('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 == step.postoffice.size() ||
+          step.postoffice.find('/', slash + 1) != std::string::npos)
+        fail(f.at("postoffice"), "NETWORK/POSTOFFICE", *f.get("postoffice"));
+      break;
+    }
+    case OperatorAction::kBurst: {
+      step.count = static_cast<int>(
+          read_int(required("count", "how many messages"), f.at("count"), 1, 100000));
+      json message = required("message", "the message to send, as in $.messages");
+      if (message.is_object() && !message.contains("at")) message["at"] = (*at);
+      step.message = read_message(message, f.at("message"));
+      break;
+    }
+    default:
+      break;
   }
   f.reject_unknown();
   return step;

@@ -84,6 +84,14 @@ void SimulatedMta::note_ack_fault(std::string_view message_id, AckOutcome outcom
   acknowledgements_.push_back({std::string(message_id), outcome, clock_.now_us()});
 }
 
+std::string SimulatedMta::delete_head() {
+  if (msmi_queue_.empty()) return "";
+  std::string id = msmi_queue_.front().message_id;
+  msmi_queue_.pop_front();
+  offered_.erase(id);
+  return id;
+}
+
 void SimulatedMta::close_upload_session() {
   upload_sessions_ = std::max(0, upload_sessions_ - 1);
 }

@@ -62,6 +62,7 @@ class EventLogger {
   bool log(const EventSpec& spec, int thread, std::string message_id,
            const std::vector<std::string>& inserts);
   const DiagnosticsLogging& logging() const { return logging_; }
+  void set_logging(const DiagnosticsLogging& logging) { logging_ = logging; }
   // Events suppressed by the logging levels so far.
   std::int64_t suppressed() const { return suppressed_; }
 

@@ -80,6 +80,9 @@ class Interchange {
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
   std::vector<int> inbound_threads() const;
   const EngineSettings& settings() const { return settings_; }
+  // Diagnostics logging as the administrator set it; a change takes effect at once.
+  const DiagnosticsLogging& logging() const;
+  void set_logging(const DiagnosticsLogging& logging);
   // Events the diagnostics logging levels kept out of the log so far.
   std::int64_t suppressed_events() const;
 

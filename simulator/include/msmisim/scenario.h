@@ -57,21 +57,48 @@ struct MessageSpec {
   std::string body;
 };
 
-// kKill ends the MSMI process the way kill.exe or Task Manager does: no clean stop, the Service
-// Control Manager logs 7034; it is how an operator frees a hung service.
-// kReboot restarts the server: every service stops, the locks other processes held are gone,
-// and only the MTA comes back by itself (the KB workarounds set the MSMI and the PC MTA to
-// manual start first); start them with their own steps.
-// kPowerLoss cuts the server's power: every process ends without a word, data not yet synced is
-// lost (on the simulated disk; a real folder keeps it), locks are gone, and the server boots
-// with its services set to start automatically (MTA, MSMI, PC MTA).
-enum class OperatorAction { kStart, kStop, kRestart, kResetInqueue3, kKill, kReboot, kPowerLoss };
+// What an operator or administrator does (the KB workarounds). kKill ends the MSMI process the
+// way kill.exe does (the SCM logs 7034): the only way to free a hung service. kReboot restarts
+// the server: every service stops, the locks other processes held are gone, and only the MTA
+// comes back by itself (the KB workarounds set the MSMI and the PC MTA to manual first).
+// kPowerLoss cuts the power: every process ends without a word, unsynced data is lost (on the
+// simulated disk), and the server boots with its services started.
+enum class OperatorAction {
+  kStart,
+  kStop,
+  kRestart,
+  kResetInqueue3,
+  kKill,
+  kReboot,
+  kPowerLoss,
+  kSetLogging,        // diagnostics logging: `level` for every category, or for `category`
+  kDeleteFile,        // delete postoffice files matching the glob `file`
+  kCopyFile,          // copy `file` to `to` (a backup, or a restore)
+  kAddPostoffice,     // NETWORK.GLB gains `postoffice`; the MSMI sees it at its next refresh
+  kRemovePostoffice,  // … loses it
+  kDeleteMtaHead,     // delete the first message of the MTA's MSMI queue (Exchange Administrator)
+  kBurst,             // `count` copies of `message`, all at once
+};
+inline constexpr const char* kOperatorActionNames[] = {
+    "start",           "stop",           "restart",
+    "reset_inqueue3",  "kill",           "reboot",
+    "power_loss",      "set_logging",    "delete_file",
+    "copy_file",       "add_postoffice", "remove_postoffice",
+    "delete_mta_head", "burst"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;
   OperatorAction action = OperatorAction::kRestart;
-  std::string service = "msmi";  // msmi | mta | pcmta (reset_inqueue3: none)
-  std::string only_if;           // "", "msmi_stopped", "msmi_running"
+  std::string service = "msmi";  // msmi | mta | pcmta | all
+  // "", or "<service>_running" / "<service>_stopped" for msmi, mta, pcmta: act only then.
+  std::string only_if;
+  std::string level;       // set_logging: none | minimum | medium | maximum
+  std::string category;    // set_logging: one category, or every one when empty
+  std::string file;        // delete_file (a glob), copy_file (the source)
+  std::string to;          // copy_file: the target
+  std::string postoffice;  // add_postoffice, remove_postoffice: NET/PO
+  int count = 0;           // burst
+  MessageSpec message;     // burst
 };
 
 // Counts events. Each filter that is given must match: the ID, the type ("Error"), the source

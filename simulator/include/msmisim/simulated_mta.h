@@ -38,6 +38,9 @@ class SimulatedMta final : public msmi::MtaGateway {
   void set_running(bool running);
   // Every open session is gone (the MTA dropped them); the MSMI must open new ones.
   void drop_sessions() { upload_sessions_ = download_sessions_ = 0; }
+  // The Exchange Administrator deletes the first message of the MSMI queue; returns its ID
+  // ("" when the queue is empty).
+  std::string delete_head();
   // A put that a fault rule refused before it reached the MTA, for the counts and the record.
   void note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code);
   // An acknowledgement a fault rule answered instead of the MTA: the message stays queued.

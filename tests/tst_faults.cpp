@@ -357,8 +357,8 @@ void TestFaults::parses_valid_rules_data() {
       "1*terminate -> stop");
   row("event with strings", R"(engine.convert_inbound=event(2342, "0x99"))",
       "engine.convert_inbound [] = event(2342,'0x99')");
-  row("event, bare strings", "mta.put=event(9003, hello world, again)",
-      "mta.put [] = event(9003,'hello world','again')");
+  row("event, bare strings", "mta.put=event(2302, 2, 20)",
+      "mta.put [] = event(2302,'2','20')");
   row("event without strings", "mta.put=event(2384)", "mta.put [] = event(2384)");
   row("leave in queue", "engine.convert_outbound=leave_in_queue",
       "engine.convert_outbound [] = leave_in_queue");
@@ -456,6 +456,16 @@ void TestFaults::rejects_invalid_rules_data() {
   row("event not in the catalogue", R"(mta.put=event(9999, "x"))", 15,
       "event 9999 is not in the catalogue");
   row("event without an ID", "mta.put=event", 9, "event takes an event ID");
+  row("a file trigger at an MTA point", "mta.put[kind=MBG]=return(0x15)", 9,
+      "'kind' never holds at mta.put");
+  row("a message trigger at a disk point", "disk.read[sender~*X*]=error(EIO)", 11,
+      "its calls carry no message");
+  row("an unknown file kind", "disk.append[kind=MGB]=fill", 13, "unknown file kind 'MGB'");
+  row("an unknown profile", "mta.put[profile=exchange-5.1]=hang", 9,
+      "unknown profile 'exchange-5.1'");
+  row("nth 0", "mta.put[nth=0]=hang", 9, "'nth' counts from 1");
+  row("a trigger twice", "mta.put[nth=2,nth=3]=hang", 15, "'nth' is given twice");
+  row("event short of strings", "mta.put=event(2342)", 9, "takes 1 insertion string, got 0");
   row("unclosed arguments", "mta.put=return(0x15", 20, "expected ',' or ')'");
   row("trailing junk", "mta.put=return(0x15) junk", 22, "unexpected text after the action chain");
   row("trailing bracket", "mta.put=off]", 12, "unexpected text after the action chain");

@@ -104,6 +104,7 @@ bool parse_defect(std::string_view text, Defect& out) {
 std::string defect_names() {
   std::string out;
   for (const DefectInfo& info : defect_registry()) {
+    if (info.kb.empty()) continue;  // test-only defects are not offered to users
     if (!out.empty()) out += ", ";
     out += info.name;
   }

@@ -157,9 +157,10 @@ bool Interchange::thread_hung(int thread) const {
   return ctx_->hung(thread);
 }
 
-void Interchange::end_process(bool logged) {
+void Interchange::end_process(bool logged, bool unexpected) {
   if (!running_) return;
   end_pending_ = std::max(end_pending_, logged ? 2 : 1);
+  end_unexpected_ = end_unexpected_ || unexpected;
   // Inside a step the process is gone at once: the stepping thread's calls never return.
   if (in_step_) hang_thread(stepping_thread_);
   if (!in_step_) apply_end_of_process();
@@ -168,11 +169,14 @@ void Interchange::end_process(bool logged) {
 void Interchange::apply_end_of_process() {
   if (end_pending_ == 0) return;
   const bool logged = end_pending_ == 2;
+  const bool unexpected = end_unexpected_;
   end_pending_ = 0;
+  end_unexpected_ = false;
   ctx_->hung_threads.clear();
   if (!running_) return;
   running_ = false;
   ++terminations_;
+  if (unexpected) ++crashes_;
   for (const auto& worker : workers_) worker->on_service_stopped();
   if (logged) {
     ctx_->logger.log(event_id::kServiceTerminated, -1, "",

@@ -156,6 +156,10 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
                   << std::string(static_cast<std::size_t>(std::max(column, 1) - 1), ' ') << "^\n";
         return kExitBadInput;
       }
+      if (const std::string why = rule_outside_run(rule, r.scenario.duration_us); !why.empty()) {
+        std::cerr << "msmisim run: --fault " << text << ": can never fire: " << why << "\n";
+        return kExitBadInput;
+      }
       r.scenario.fault_rules.push_back(std::move(rule));
       r.fault_args.push_back(text);
     }
@@ -289,8 +293,8 @@ int run_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   // A broken invariant fails a run even when its profile has no expectations.
-  const std::string verdict = result.interrupted      ? "interrupted"
-                              : !result.passed()      ? "fail"
+  const std::string verdict = result.interrupted       ? "interrupted"
+                              : !result.passed()       ? "fail"
                               : result.no_expectations ? "no-expectations"
                                                        : "pass";
   if (r.record) {

@@ -11,7 +11,9 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <set>
 
+#include "msmi/defects.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/fault_sites.h"
 #include "msmilog/time_format.h"
@@ -115,7 +117,9 @@ class Parser {
     if (peek() == '[') {
       ++pos_;
       while (true) {
+        const std::size_t trigger_at = pos_;
         out->triggers.push_back(trigger());
+        check_applies(*out, out->triggers.back(), trigger_at);
         skip_space();
         if (peek() == ',') {
           ++pos_;
@@ -212,6 +216,72 @@ class Parser {
       if (cls(p) != out->point_class)
         fail("a point glob must stay within disk.*, mta.* or engine.*", at);
     }
+  }
+
+  // What a call of the point is about, for the triggers that need it.
+  static bool has_message(const std::string& point) {
+    return point == "mta.put" || point == "engine.convert_inbound" ||
+           point == "engine.convert_outbound" || point == "engine.parse_address" ||
+           point == "engine.log_ndr" || point == "engine.write_mailbag";
+  }
+  static bool has_file(const std::string& point) {
+    return point.starts_with("disk.") || point == "engine.write_mailbag";
+  }
+
+  // A trigger that can never hold at the rule's points, or contradicts the rule, is an error:
+  // a rule that cannot fire tests nothing.
+  void check_applies(const FaultRule& rule, const Trigger& t, std::size_t at) {
+    const std::string key(to_string(t.key));
+    for (const Trigger& other : rule.triggers) {
+      if (&other != &t && other.key == t.key && t.key != TriggerKey::kRcpt)
+        fail("'" + key + "' is given twice", at);
+    }
+    bool applies = true;
+    switch (t.key) {
+      case TriggerKey::kFile:
+      case TriggerKey::kFileKind:
+        applies = std::all_of(rule.points.begin(), rule.points.end(), has_file);
+        break;
+      case TriggerKey::kAddress:
+        applies = std::all_of(rule.points.begin(), rule.points.end(),
+                              [](const std::string& p) { return p == "engine.parse_address"; });
+        break;
+      case TriggerKey::kSender:
+      case TriggerKey::kRcpt:
+      case TriggerKey::kSubject:
+      case TriggerKey::kMsgKind:
+      case TriggerKey::kRcpts:
+      case TriggerKey::kSize:
+      case TriggerKey::kSenderLen:
+      case TriggerKey::kRcptLen:
+      case TriggerKey::kCharset:
+        applies = std::all_of(rule.points.begin(), rule.points.end(), has_message);
+        break;
+      default:
+        break;
+    }
+    if (!applies)
+      fail("'" + key + "' never holds at " + rule.point + ": its calls carry no " +
+               (t.key == TriggerKey::kFile || t.key == TriggerKey::kFileKind ? "file"
+                : t.key == TriggerKey::kAddress ? "address being parsed"
+                                                : "message"),
+           at);
+    if ((t.key == TriggerKey::kNth && t.number < 1) ||
+        (t.key == TriggerKey::kAfter && t.number < 0) ||
+        (t.key == TriggerKey::kThread && t.number < 0))
+      fail("'" + key + "' counts from " + (t.key == TriggerKey::kNth ? "1" : "0"), at);
+    if (t.key == TriggerKey::kFileKind && t.op != TriggerOp::kGlob) {
+      static const std::set<std::string> kKinds = {"P1", "MAI", "KEY", "MBG", "GLB", "XTN", "ATT"};
+      std::string upper = t.text;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (kKinds.count(upper) == 0)
+        fail("unknown file kind '" + t.text + "' (P1, MAI, KEY, MBG, GLB, XTN, ATT)", at);
+    }
+    if (t.key == TriggerKey::kProfile && t.op != TriggerOp::kGlob && !msmi::find_profile(t.text))
+      fail("unknown profile '" + t.text + "' (" + msmi::profile_names() + ")", at);
+    if (t.key == TriggerKey::kMsgKind && t.op != TriggerOp::kGlob && t.text != "ipm" &&
+        t.text != "ndr")
+      fail("msgkind is 'ipm' or 'ndr'", at);
   }
 
   Trigger trigger() {
@@ -431,6 +501,18 @@ class Parser {
           fail("event " + args[0] + " is not in the catalogue", arg_at[0]);
         a.event_id = static_cast<int>(id);
         a.strings.assign(args.begin() + 1, args.end());
+        // As many insertion strings as the template has places: Event Viewer shows a missing
+        // one as nothing, which is never what a scenario meant.
+        const std::string_view text = find_any_event_spec(a.event_id)->text;
+        std::size_t places = 0;
+        for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+          if (text[i] == '%' && text[i + 1] >= '1' && text[i + 1] <= '9')
+            places = std::max<std::size_t>(places, static_cast<std::size_t>(text[i + 1] - '0'));
+        }
+        if (a.strings.size() != places)
+          fail("event " + args[0] + " takes " + std::to_string(places) + " insertion string" +
+                   (places == 1 ? "" : "s") + ", got " + std::to_string(a.strings.size()),
+               at);
         break;
       }
     }
@@ -469,6 +551,18 @@ std::string_view to_string(TriggerKey key) {
     if (value == key) return name;
   }
   return "?";
+}
+
+std::string rule_outside_run(const FaultRule& rule, std::int64_t duration_us) {
+  std::int64_t from = 0;
+  std::int64_t until = duration_us;
+  for (const Trigger& t : rule.triggers) {
+    if (t.key == TriggerKey::kFrom) from = std::max(from, t.number);
+    if (t.key == TriggerKey::kUntil) until = std::min(until, t.number);
+  }
+  if (from >= duration_us) return "its window starts at or after the end of the run";
+  if (until <= from) return "its window from … until … is empty";
+  return "";
 }
 
 Status parse_fault_rule(std::string_view text, FaultRule* rule, int* error_column) {

@@ -159,7 +159,7 @@ class World final : private FaultEffects {
   void hang(int thread) override {
     if (thread >= 0) interchange_.hang_thread(thread);
   }
-  void end_service(bool logged) override { interchange_.end_process(logged); }
+  void end_service(bool logged) override { interchange_.end_process(logged, true); }
   void delay(std::int64_t us) override { pending_delay_us_ += us; }
   void write_event(int id, const std::vector<std::string>& strings) override {
     world_log_.log(*find_any_event_spec(id), scheduler_.current_thread(), "", strings);
@@ -261,7 +261,7 @@ class World final : private FaultEffects {
     note(what);
     const bool msmi_named = step.service == "msmi" || step.service == "all";
     if (step.action == OperatorAction::kKill) {
-      if (msmi_named) interchange_.end_process(true);
+      if (msmi_named) interchange_.end_process(true, false);
       if (step.service == "mta" || step.service == "all") set_mta(false);
       if (step.service == "pcmta") pcmta_running_ = false;
       return;
@@ -384,7 +384,7 @@ class World final : private FaultEffects {
   void reboot() {
     note("reboot: every service stops; the file locks other processes held are released");
     if (interchange_.any_thread_hung()) {
-      interchange_.end_process(true);  // shutdown kills what does not stop
+      interchange_.end_process(true, false);  // shutdown kills what does not stop
     } else {
       interchange_.stop();
     }
@@ -405,7 +405,7 @@ class World final : private FaultEffects {
                      : "(a real folder keeps unsynced data)") +
          "; the server boots and its services start");
     faulty_fs_.set_powered(false);
-    interchange_.end_process(false);
+    interchange_.end_process(false, false);
     mta_.set_running(false);
     pcmta_running_ = false;
     if (power_cut_) power_cut_();

@@ -400,6 +400,12 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
 }
 
 void check_consistency(const Scenario& s) {
+  for (std::size_t i = 0; i < s.fault_rules.size(); ++i) {
+    const std::string why = rule_outside_run(s.fault_rules[i], s.duration_us);
+    if (!why.empty()) {
+      throw FieldError{"$.faults", "rule '" + s.fault_rules[i].text + "' can never fire: " + why};
+    }
+  }
   std::set<std::string> labels;
   for (std::size_t i = 0; i < s.messages.size(); ++i) {
     const std::string at = "$.messages[" + std::to_string(i) + "]";

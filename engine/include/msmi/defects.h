@@ -49,7 +49,8 @@ std::string_view to_string(Defect defect);
 // "Q151791" or "q151791". False if unknown.
 bool parse_defect(std::string_view text, Defect& out);
 std::vector<Defect> all_defects();
-// "Q151791, Q175965, TestDeliverTwice", for messages about an unknown name.
+// "Q151791, Q175965": the defects of the KB, for messages about an unknown name (test-only
+// defects parse, but are not offered).
 std::string defect_names();
 
 class DefectSet {

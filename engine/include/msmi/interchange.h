@@ -70,11 +70,13 @@ class Interchange {
   // A hung thread is no longer stepped and the service ignores stop requests until the process
   // ends. Ending the process stops the service at once, without 7036: silently, or with the
   // Service Control Manager's 7034 ("terminated unexpectedly") when `logged`. Inside a worker's
-  // step the end takes effect when the step is over.
+  // step the end takes effect when the step is over. An end that is `unexpected` (the process
+  // failed, as a fault rule's terminate or stop says) counts as a crash; an operator's kill or a
+  // power loss does not.
   void hang_thread(int thread);
   bool thread_hung(int thread) const;
   bool any_thread_hung() const;
-  void end_process(bool logged);
+  void end_process(bool logged, bool unexpected);
 
   // All threads, ascending by thread number.
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
@@ -101,6 +103,7 @@ class Interchange {
   bool in_step_ = false;
   int stepping_thread_ = -1;
   int end_pending_ = 0;  // 0 none, 1 silent, 2 logged
+  bool end_unexpected_ = false;
 };
 
 }  // namespace msmi

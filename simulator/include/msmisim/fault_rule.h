@@ -111,6 +111,10 @@ const std::vector<std::string>& fault_points();
 std::string_view to_string(ActionKind kind);
 std::string_view to_string(TriggerKey key);
 
+// Why the rule can never fire in a run of `duration_us` (its `from` is at or after the end, or
+// its window is empty), or "" when it can.
+std::string rule_outside_run(const FaultRule& rule, std::int64_t duration_us);
+
 // Parses the one-line form. On error returns InvalidArgument whose message names the problem
 // and sets *error_column (1-based) to where it is.
 msmi::Status parse_fault_rule(std::string_view text, FaultRule* rule, int* error_column);

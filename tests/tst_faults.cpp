@@ -1185,9 +1185,9 @@ void TestFaults::loader_object_form_is_the_one_line_form_data() {
   row("empty triggers", R"j({"point": "mta.put", "when": {}, "action": "off"})j", "mta.put=off");
   row("one-line form", R"j({"rule": "disk.read[kind=P1]=2*error(EIO)->off"})j",
       "disk.read[kind=P1]=2*error(EIO)->off");
-  row("times are equalities",
+  row("times and kinds are equalities",
       R"j({"point": "disk.read", "when": {"kind": "P1", "from": "90s", "until": "10m"}, "action": "2*error(EIO)->off"})j",
-      "disk.read[kind~P1,from=90s,until=10m]=2*error(EIO)->off");
+      "disk.read[kind=P1,from=90s,until=10m]=2*error(EIO)->off");
   row("operators in the value",
       R"j({"point": "mta.put", "when": {"size": ">=100", "rcpts": "<3", "sender": "!=MS:A/B/C"}, "action": "50%return(0x16)"})j",
       "mta.put[size>=100,rcpts<3,sender!=MS:A/B/C]=50%return(0x16)");

@@ -204,12 +204,18 @@ std::string triggers_text(const json& when, const std::string& path) {
     } else if (value.is_string()) {
       const std::string v = value.get<std::string>();
       const bool has_op = !v.empty() && std::string("<>=!~").find(v[0]) != std::string::npos;
-      std::string quoted = "\"";
-      for (char c : v) quoted += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
-      quoted += '"';
+      // Quoted only when the bare form would not read back, so both spellings store one text.
+      const bool bare = !v.empty() && v.find_first_of(",]\"\\") == std::string::npos &&
+                        !std::isspace(static_cast<unsigned char>(v.front())) &&
+                        !std::isspace(static_cast<unsigned char>(v.back()));
+      std::string quoted = bare ? v : "\"";
+      if (!bare) {
+        for (char c : v) quoted += (c == '"' || c == '\\') ? std::string{'\\', c} : std::string{c};
+        quoted += '"';
+      }
       text = has_op ? v
                     : (key == "from" || key == "until" || key == "service" || key == "profile" ||
-                               key == "after_event"
+                               key == "after_event" || key == "kind" || key == "msgkind"
                            ? "="
                            : "~") +
                           quoted;

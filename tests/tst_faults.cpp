@@ -560,7 +560,7 @@ void TestFaults::triggers_select_messages_data() {
   row("thread of the inbound thread", "mta.put[thread=5]=return(0x13)", {"a", "b", "c"}, 3,
       nowhere);
   row("thread of the outbound thread", "mta.put[thread=6]=return(0x13)", {"o3"}, 1, nowhere);
-  row("thread of the Mailer", "engine.parse_address[thread=4,nth=2]=fail", {"b"}, 1);
+  row("thread of the Mailer (the sender, then each recipient)", "engine.parse_address[thread=4,nth=4]=fail", {"b"}, 1);
   row("nth", "mta.put[nth=2]=return(0x13)", {"b"}, 1);
   row("after", "mta.put[after=1]=return(0x13)", {"b", "c"}, 2);
   row("from", "mta.put[from=150s]=return(0x13)", {"c"}, 1);

@@ -89,6 +89,28 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
 
+  // The sender field first, as the Mailer reads the envelope.
+  bool sender_unparsable = false;
+  {
+    SiteContext site{Site::kParseAddress,
+                     kThread,
+                     record.message_id,
+                     envelope.sender,
+                     envelope.recipients(),
+                     "",
+                     0,
+                     "ipm",
+                     envelope.sender,
+                     ""};
+    const SiteVerdict verdict = ctx_.site(site);
+    if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
+        !report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
+                                 "Mailer thread")) {
+      return busy;  // the record stays new: every start meets it again
+    }
+    if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
+    sender_unparsable = verdict.kind != SiteVerdict::Kind::kNone;
+  }
   std::vector<std::string> valid;
   std::vector<std::string> invalid;
   int reason = kNdrUnknownAddress;
@@ -133,7 +155,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   if (!invalid.empty() && ctx_.ndr_sent.count(record.message_id) == 0) {
     ctx_.logger.log(event_id::kInvalidRecipients, kThread, record.message_id, {record.message_id});
     busy += ctx_.cost(ctx_.settings.cost_ndr_us);
-    NdrRequest request{record.message_id, envelope.sender, mai_subject, invalid, reason};
+    NdrRequest request{record.message_id, envelope.sender, mai_subject,
+                       invalid,           reason,          sender_unparsable};
     NdrResult ndr = generate_ndr(ctx_, kThread, request);
     if (ndr.outcome == NdrOutcome::kAccessViolation) {
       // The record stays new: the next start meets the same message (Q175965).

@@ -99,7 +99,8 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
     result.detail = "the NDR could not be generated (" + verdict.reason + ")";
     return result;
   }
-  const AddressParseResult sender = parse_address(request.sender);
+  const AddressParseResult sender =
+      request.sender_unparsable ? AddressParseResult{} : parse_address(request.sender);
   const SenderRecord* record = nullptr;
   SenderRecord found{};
   if (sender.ok) record = &found;

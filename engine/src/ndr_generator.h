@@ -29,6 +29,8 @@ struct NdrRequest {
   std::string subject;
   std::vector<std::string> undeliverable;
   int reason = kNdrUnknownAddress;
+  // The sender field failed to parse where it was read (a fault site): treat it as invalid.
+  bool sender_unparsable = false;
 };
 
 enum class NdrOutcome {

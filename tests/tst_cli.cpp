@@ -8,25 +8,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_process.h"
 #include "msmilog/event_store.h"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  QString out;
-  QString err;
-};
+using Result = CliResult;
 
-Result msmisim(const QStringList& args, const QString& cwd) {
-  QProcess process;
-  process.setWorkingDirectory(cwd);
-  process.start(MSMISIM_BINARY, args);
-  process.waitForFinished(120'000);
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+Result msmisim(const QStringList& args, const QString& cwd) { return run_msmisim(args, cwd); }
 
 QString source(const QString& relative) {
   return QString(MSMISIM_SOURCE_DIR) + "/" + relative;

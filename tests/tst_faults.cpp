@@ -11,6 +11,7 @@
 
 #include "msmi/event_catalogue.h"
 #include "msmisim/fault_rule.h"
+#include "cli_process.h"
 #include "test_support.h"
 
 using namespace testsupport;
@@ -216,21 +217,9 @@ std::string describe_sorted(FaultRule rule) {
   return describe(rule);
 }
 
-struct Cli {
-  int code = -1;
-  QString out;
-  QString err;
-};
+using Cli = CliResult;
 
-Cli msmisim_cli(const QStringList& args, const QString& cwd) {
-  QProcess process;
-  process.setWorkingDirectory(cwd);
-  process.start(MSMISIM_BINARY, args);
-  process.waitForFinished(120'000);
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+Cli msmisim_cli(const QStringList& args, const QString& cwd) { return run_msmisim(args, cwd); }
 
 }  // namespace
 

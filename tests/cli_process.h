@@ -1,0 +1,23 @@
+// Runs the msmisim binary the way a user or a CI job does, for the suites that test the command
+// line: its exit code and what it printed.
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+struct CliResult {
+  int code = -1;  // -1 when the process crashed or did not finish
+  QString out;
+  QString err;
+};
+
+inline CliResult run_msmisim(const QStringList& args, const QString& cwd) {
+  QProcess process;
+  process.setWorkingDirectory(cwd);
+  process.start(MSMISIM_BINARY, args);
+  process.waitForFinished(120'000);
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}

@@ -15,7 +15,9 @@ namespace {
 
 using Result = CliResult;
 
-Result msmisim(const QStringList& args, const QString& cwd) { return run_msmisim(args, cwd); }
+Result msmisim(const QStringList& args, const QString& cwd) {
+  return run_msmisim(args, cwd);
+}
 
 QString source(const QString& relative) {
   return QString(MSMISIM_SOURCE_DIR) + "/" + relative;

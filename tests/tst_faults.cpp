@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "cli_process.h"
 #include "msmi/event_catalogue.h"
 #include "msmisim/fault_rule.h"
-#include "cli_process.h"
 #include "test_support.h"
 
 using namespace testsupport;
@@ -219,7 +219,9 @@ std::string describe_sorted(FaultRule rule) {
 
 using Cli = CliResult;
 
-Cli msmisim_cli(const QStringList& args, const QString& cwd) { return run_msmisim(args, cwd); }
+Cli msmisim_cli(const QStringList& args, const QString& cwd) {
+  return run_msmisim(args, cwd);
+}
 
 }  // namespace
 
@@ -346,8 +348,7 @@ void TestFaults::parses_valid_rules_data() {
       "1*terminate -> stop");
   row("event with strings", R"(engine.convert_inbound=event(2342, "0x99"))",
       "engine.convert_inbound [] = event(2342,'0x99')");
-  row("event, bare strings", "mta.put=event(2302, 2, 20)",
-      "mta.put [] = event(2302,'2','20')");
+  row("event, bare strings", "mta.put=event(2302, 2, 20)", "mta.put [] = event(2302,'2','20')");
   row("event without strings", "mta.put=event(2384)", "mta.put [] = event(2384)");
   row("leave in queue", "engine.convert_outbound=leave_in_queue",
       "engine.convert_outbound [] = leave_in_queue");
@@ -549,7 +550,8 @@ void TestFaults::triggers_select_messages_data() {
   row("thread of the inbound thread", "mta.put[thread=5]=return(0x13)", {"a", "b", "c"}, 3,
       nowhere);
   row("thread of the outbound thread", "mta.put[thread=6]=return(0x13)", {"o3"}, 1, nowhere);
-  row("thread of the Mailer (the sender, then each recipient)", "engine.parse_address[thread=4,nth=4]=fail", {"b"}, 1);
+  row("thread of the Mailer (the sender, then each recipient)",
+      "engine.parse_address[thread=4,nth=4]=fail", {"b"}, 1);
   row("nth", "mta.put[nth=2]=return(0x13)", {"b"}, 1);
   row("after", "mta.put[after=1]=return(0x13)", {"b", "c"}, 2);
   row("from", "mta.put[from=150s]=return(0x13)", {"c"}, 1);

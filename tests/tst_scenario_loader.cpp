@@ -155,17 +155,21 @@ void TestScenarioLoader::errors_data() {
                                        << "$.operator[0].action"
                                        << "reset_inqueue3, kill, reboot, power_loss";
   QTest::newRow("set_logging without a level")
-      << R"({"operator": [{"at": "1m", "action": "set_logging"}]})" << "$.operator[0].level"
+      << R"({"operator": [{"at": "1m", "action": "set_logging"}]})"
+      << "$.operator[0].level"
       << "required for set_logging";
   QTest::newRow("postoffice not NET/PO")
       << R"({"operator": [{"at": "1m", "action": "add_postoffice", "postoffice": "SALES"}]})"
-      << "$.operator[0].postoffice" << "NETWORK/POSTOFFICE";
+      << "$.operator[0].postoffice"
+      << "NETWORK/POSTOFFICE";
   QTest::newRow("burst without a message")
       << R"({"operator": [{"at": "1m", "action": "burst", "count": 3}]})"
-      << "$.operator[0].message" << "required for burst";
+      << "$.operator[0].message"
+      << "required for burst";
   QTest::newRow("only_if unknown service")
       << R"({"operator": [{"at": "1m", "action": "start", "only_if": "dxa_running"}]})"
-      << "$.operator[0].only_if" << "mta_running";
+      << "$.operator[0].only_if"
+      << "mta_running";
   QTest::newRow("operator bad service")
       << R"({"operator": [{"at": "1m", "action": "stop", "service": "imc"}]})"
       << "$.operator[0].service"

@@ -6,14 +6,14 @@
 
 namespace msmisim::cli {
 
-inline constexpr int kExitOk = 0;             // done; every expectation held
-inline constexpr int kExitExpectations = 1;   // the run finished but an expectation failed
-inline constexpr int kExitBadInput = 2;       // bad arguments, scenario or postoffice folder
-inline constexpr int kExitStore = 3;          // the event store cannot be opened, read or written
-inline constexpr int kExitInternal = 4;       // a bug in msmisim
+inline constexpr int kExitOk = 0;              // done; every expectation held
+inline constexpr int kExitExpectations = 1;    // the run finished but an expectation failed
+inline constexpr int kExitBadInput = 2;        // bad arguments, scenario or postoffice folder
+inline constexpr int kExitStore = 3;           // the event store cannot be opened, read or written
+inline constexpr int kExitInternal = 4;        // a bug in msmisim
 inline constexpr int kExitNoExpectations = 5;  // the run held its invariants, but nothing was
                                                // expected of its profile: it tested nothing
-inline constexpr int kExitInterrupted = 130;  // stopped by SIGINT or SIGTERM (run recorded so)
+inline constexpr int kExitInterrupted = 130;   // stopped by SIGINT or SIGTERM (run recorded so)
 
 int run_command(const std::vector<std::string>& args);
 int query_command(const std::vector<std::string>& args);

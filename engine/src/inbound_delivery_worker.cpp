@@ -126,17 +126,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.body = content.body;
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
-  SiteContext site{Site::kConvertInbound,
-                   thread_,
-                   claim.message_id,
-                   message.originator,
-                   message.recipients,
-                   message.subject,
-                   message.body.size(),
-                   "ipm",
-                   "",
-                   ""};
-  const SiteVerdict verdict = ctx_.site(site);
+  const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertInbound, thread_, message));
   switch (verdict.kind) {
     case SiteVerdict::Kind::kNone:
       break;

@@ -38,6 +38,20 @@ class StepClock final : public Clock {
   std::int64_t elapsed_us_ = 0;
 };
 
+// The fault-site context of a site that works on one whole message.
+inline SiteContext message_site(Site site, int thread, const XomMessage& message) {
+  return {site,
+          thread,
+          message.message_id,
+          message.originator,
+          message.recipients,
+          message.subject,
+          message.body.size(),
+          message.is_ndr ? "ndr" : "ipm",
+          "",
+          ""};
+}
+
 struct MsmiContext {
   MsmiContext(const InterchangeEnvironment& env, const EngineSettings& settings)
       : env(env),

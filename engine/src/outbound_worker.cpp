@@ -61,17 +61,7 @@ StepResult OutboundWorker::step() {
 std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_outbound_message_us);
   ctx_.env.observer.on_attempt(message.message_id);
-  SiteContext site{Site::kConvertOutbound,
-                   thread_,
-                   message.message_id,
-                   message.originator,
-                   message.recipients,
-                   message.subject,
-                   message.body.size(),
-                   message.is_ndr ? "ndr" : "ipm",
-                   "",
-                   ""};
-  const SiteVerdict verdict = ctx_.site(site);
+  const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertOutbound, thread_, message));
   switch (verdict.kind) {
     case SiteVerdict::Kind::kNone:
       break;

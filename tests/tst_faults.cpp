@@ -713,6 +713,7 @@ void TestFaults::full_mailbag_ndrs_008() {
   QCOMPARE(count(r, 2010, 6, "SALES"), 1);
   QCOMPARE(count(r, 2010), 1);
   QCOMPARE(count(r, 2117, 6, "[008]"), 1);
+  QCOMPARE(count(r, 2371), 0);  // a full mailbag is no invalid recipient
   for (const msmi::Event& e : r.events) {
     if (e.event_id == 2010 || e.event_id == 2117) QCOMPARE(e.message_id, id);
   }

@@ -148,7 +148,11 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
 
 bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std::string>& failed,
                                 int reason) {
-  ctx_.logger.log(event_id::kInvalidRecipients, thread_, message.message_id, {message.message_id});
+  // 2371 speaks of invalid recipients; a recipient whose mailbag is full is not one.
+  if (reason != kNdrMailbagContention) {
+    ctx_.logger.log(event_id::kInvalidRecipients, thread_, message.message_id,
+                    {message.message_id});
+  }
   std::string list;
   for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + r;
   ctx_.logger.log(event_id::kNdrGenerated, thread_, message.message_id,

@@ -339,7 +339,8 @@ void TestFaults::parses_valid_rules_data() {
   row("lock", "disk.rename[file~KEY/*]=lock", "disk.rename [file~KEY/*] = lock");
   row("delay", "engine.convert_inbound=delay(2s)", "engine.convert_inbound [] = delay(2000000us)");
   row("delay in ms", "mta.*=delay(500ms)",
-      "mta.open_upload,mta.put,mta.open_download,mta.read,mta.ack [] = delay(500000us)");
+      "mta.open_upload,mta.put,mta.open_download,mta.read,mta.ack,mta.close_upload,"
+      "mta.close_download [] = delay(500000us)");
   row("drop session", "mta.read[nth=4]=drop_session", "mta.read [nth=#4] = drop_session");
   row("hang, terminate, stop", "engine.*=1*hang->1*terminate->stop",
       "engine.convert_inbound,engine.convert_outbound,engine.parse_address,engine.log_ndr,"
@@ -413,7 +414,9 @@ void TestFaults::rejects_invalid_rules_data() {
       "unknown action 'explode'");
   row("dangling arrow", "mta.put=return(0x15)->", 23, "expected an action");
   row("return() at a disk point", "disk.read=return(0x15)", 11,
-      "return is not available at disk.read (only at mta.*)");
+      "return is not available at disk.read (only at mta.* but mta.close_*");
+  row("return() when closing a session", "mta.close_upload=return(0x15)", 18,
+      "return is not available at mta.close_upload");
   row("unknown XOM code", "mta.put=return(0x42)", 16, "unknown XOM return code '0x42'");
   row("return without a code", "mta.put=return", 9, "return takes one XOM return code");
   row("error(EFOO)", "disk.read=error(EFOO)", 17, "unknown error 'EFOO'");
@@ -477,7 +480,7 @@ void TestFaults::rejects_invalid_rules() {
 
 void TestFaults::point_globs_name_every_point() {
   // Every point is reachable by its own name, and only by it.
-  QCOMPARE(msmisim::fault_points().size(), std::size_t{13 + msmi::kSiteCount});
+  QCOMPARE(msmisim::fault_points().size(), std::size_t{15 + msmi::kSiteCount});
   for (const std::string& point : msmisim::fault_points()) {
     FaultRule rule;
     int column = 0;

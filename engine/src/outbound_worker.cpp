@@ -92,7 +92,18 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   std::vector<std::string> full;
   int delivered = 0;
   for (const std::string& recipient : message.recipients) {
-    const AddressParseResult parsed = parse_address(recipient);
+    SiteContext site = message_site(Site::kParseAddress, thread_, message);
+    site.address = recipient;
+    const SiteVerdict verdict = ctx_.site(site);
+    if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
+    if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
+        !report_access_violation(ctx_, thread_, message.message_id, verdict.read_address,
+                                 "Outbound thread")) {
+      return busy;  // unacknowledged: the next start reads it again
+    }
+    // A recipient that failed to parse (or, surviving, whose parse faulted) has no mailbag.
+    const AddressParseResult parsed =
+        verdict.kind == SiteVerdict::Kind::kNone ? parse_address(recipient) : AddressParseResult{};
     const Address& to = parsed.address;
     if (!parsed.ok || to.type != AddressType::kMsMail ||
         !ctx_.directory.knows(to.network, to.postoffice)) {

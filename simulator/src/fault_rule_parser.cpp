@@ -434,7 +434,11 @@ class Parser {
                    [](const std::string& p) { return p == "disk.write" || p == "disk.append"; }),
                "disk.write, disk.append");
         if (kind == ActionKind::kFail) only(cls == PointClass::kEngine, "engine.*");
-        if (kind == ActionKind::kDropSession) only(cls == PointClass::kMta, "mta.*");
+        if (kind == ActionKind::kDropSession)
+          only(cls == PointClass::kMta &&
+                   std::none_of(rule.points.begin(), rule.points.end(),
+                                [](const std::string& p) { return p.starts_with("mta.close"); }),
+               "mta.* but mta.close_*");
         break;
       case ActionKind::kLeaveInQueue:
         want_args(0, 0, "no arguments");
@@ -447,7 +451,10 @@ class Parser {
         break;
       case ActionKind::kReturn:
         want_args(1, 1, "one XOM return code: return(0x15)");
-        only(cls == PointClass::kMta, "mta.*");
+        only(cls == PointClass::kMta &&
+                 std::none_of(rule.points.begin(), rule.points.end(),
+                              [](const std::string& p) { return p.starts_with("mta.close"); }),
+             "mta.* but mta.close_* (closing a session answers nothing)");
         if (!msmi::parse_xom_return_code(args[0], a.code))
           fail("unknown XOM return code '" + args[0] + "' (0x00, 0x04, 0x05, 0x13, 0x15, 0x16)",
                arg_at[0]);
@@ -528,9 +535,9 @@ class Parser {
 const std::vector<std::string>& fault_points() {
   static const std::vector<std::string> kPoints = [] {
     std::vector<std::string> points = {
-        "disk.read",         "disk.write", "disk.append", "disk.remove",     "disk.rename",
-        "disk.list",         "disk.mkdir", "disk.sync",   "mta.open_upload", "mta.put",
-        "mta.open_download", "mta.read",   "mta.ack",
+        "disk.read",         "disk.write", "disk.append", "disk.remove",      "disk.rename",
+        "disk.list",         "disk.mkdir", "disk.sync",   "mta.open_upload",  "mta.put",
+        "mta.open_download", "mta.read",   "mta.ack",     "mta.close_upload", "mta.close_download",
     };
     for (int i = 0; i < msmi::kSiteCount; ++i)
       points.emplace_back(msmi::to_string(static_cast<msmi::Site>(i)));

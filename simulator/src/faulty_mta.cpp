@@ -47,6 +47,17 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
   return target_.put(message);
 }
 
+// Closing answers nothing: only the world's actions (hang, stop, delay, event…) apply here.
+void FaultyMta::close_upload_session() {
+  (void)injector_.evaluate("mta.close_upload", {});
+  target_.close_upload_session();
+}
+
+void FaultyMta::close_download_session() {
+  (void)injector_.evaluate("mta.close_download", {});
+  target_.close_download_session();
+}
+
 XomReturnCode FaultyMta::open_download_session() {
   XomReturnCode code;
   return refuse("mta.open_download", {}, &code) ? code : target_.open_download_session();

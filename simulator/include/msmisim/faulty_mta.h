@@ -16,11 +16,11 @@ class FaultyMta final : public msmi::MtaGateway {
 
   msmi::XomReturnCode open_upload_session() override;
   msmi::XomReturnCode put(const msmi::XomMessage& message) override;
-  void close_upload_session() override { target_.close_upload_session(); }
+  void close_upload_session() override;
   msmi::XomReturnCode open_download_session() override;
   msmi::XomReturnCode read_next(std::optional<msmi::XomMessage>* out) override;
   msmi::XomReturnCode acknowledge(std::string_view message_id) override;
-  void close_download_session() override { target_.close_download_session(); }
+  void close_download_session() override;
 
  private:
   // Returns true when the call must fail with *code.

@@ -176,6 +176,7 @@ void Interchange::apply_end_of_process() {
   if (!running_) return;
   running_ = false;
   ++terminations_;
+  process_ends_.push_back(ctx_->step_clock.now_us());
   if (unexpected) ++crashes_;
   for (const auto& worker : workers_) worker->on_service_stopped();
   if (logged) {
@@ -197,6 +198,7 @@ void Interchange::after_step(std::int64_t busy_us) {
   ctx_->crash_requested = false;
   ++crashes_;
   ctx_->step_clock.set_elapsed(busy_us);
+  process_ends_.push_back(ctx_->step_clock.now_us());
   if (running_) enter_state(false);
   ctx_->step_clock.set_elapsed(0);
 }

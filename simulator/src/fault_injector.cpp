@@ -170,7 +170,7 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
       if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
     }
     if (!counted) continue;
-    const Action* action = fire(armed, thread);
+    const Action* action = fire(armed, point, subject, thread);
     // An event or a delay leaves the call itself alone, so the rules after it still see it.
     if (action == nullptr || action->kind == ActionKind::kEvent ||
         action->kind == ActionKind::kDelay)
@@ -180,7 +180,8 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
   return nullptr;
 }
 
-const Action* FaultInjector::fire(Armed& armed, int thread) {
+const Action* FaultInjector::fire(Armed& armed, std::string_view point, const FaultSubject& subject,
+                                  int thread) {
   auto& chain = armed.rule.chain;
   if (armed.term >= chain.size()) return nullptr;
   const ChainTerm& term = chain[armed.term];
@@ -192,6 +193,10 @@ const Action* FaultInjector::fire(Armed& armed, int thread) {
     armed.term_fired = 0;
   }
   const Action& action = term.action;
+  if (action.kind != ActionKind::kEvent && action.kind != ActionKind::kDelay) {
+    firings_.push_back({clock_.now_us(), std::string(point), action.kind,
+                        std::string(subject.message_id), std::string(subject.file)});
+  }
   switch (action.kind) {
     case ActionKind::kEvent:
       effects_.write_event(action.event_id, action.strings);
@@ -224,6 +229,7 @@ msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {
   subject.msgkind = c.kind;
   subject.address = c.address;
   subject.file = c.mailbag;
+  subject.message_id = c.message_id;
   subject.thread = c.thread;
   const Action* action = evaluate(msmi::to_string(c.site), subject);
   msmi::SiteVerdict verdict;

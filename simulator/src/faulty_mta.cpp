@@ -39,6 +39,7 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
   subject.subject = message.subject;
   subject.size = message.body.size();
   subject.msgkind = message.is_ndr ? "ndr" : "ipm";
+  subject.message_id = message.message_id;
   XomReturnCode code;
   if (refuse("mta.put", subject, &code)) {
     target_.note_refused(message, code);
@@ -72,7 +73,9 @@ XomReturnCode FaultyMta::read_next(std::optional<msmi::XomMessage>* out) {
 XomReturnCode FaultyMta::acknowledge(std::string_view message_id) {
   XomReturnCode code;
   const Action* fired = nullptr;
-  if (refuse("mta.ack", {}, &code, &fired)) {
+  FaultSubject subject;
+  subject.message_id = message_id;
+  if (refuse("mta.ack", subject, &code, &fired)) {
     target_.note_ack_fault(message_id, AckOutcome::kRefused);
     return code;
   }

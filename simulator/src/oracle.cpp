@@ -163,6 +163,30 @@ void Oracle::judge(std::vector<LedgerEntry>& entries) const {
   }
 }
 
+std::string Oracle::loss_cause(const LedgerEntry& entry) const {
+  const std::string& id = entry.message_id;
+  const std::string number = id.substr(id.rfind('/') + 1);
+  for (const FaultFiring& f : record_.firings) {
+    const std::string base = f.file.substr(f.file.rfind('/') + 1);
+    if (f.message_id == id || f.message_id == id + "-NDR" ||
+        (!number.empty() && base.starts_with(number + "."))) {
+      return "fault rule at " + f.point + " fired on it";
+    }
+    if (f.time_us < entry.injected_us) continue;
+    // A file whose name is a message number belongs to that message alone.
+    std::uint32_t ignored = 0;
+    const bool own_file = base.size() > 9 && base[8] == '.' &&
+                          msmi::parse_p1_name(base.substr(0, 8) + ".P1", &ignored);
+    if (f.message_id.empty() && !own_file) {
+      return "fault rule at " + f.point + " fired while it was in flight";
+    }
+  }
+  for (std::int64_t t : record_.interruptions_us) {
+    if (t >= entry.injected_us) return "the MSMI process ended while it was in flight";
+  }
+  return "";
+}
+
 std::string Oracle::disagreement(const LedgerEntry& entry) const {
   if (!entry.engine_fate || *entry.engine_fate == entry.fate) return "";
   const Fate claim = *entry.engine_fate;
@@ -237,11 +261,11 @@ std::vector<InvariantResult> Oracle::check_invariants(
     ++fates[entry.fate];
     if (entry.fate != Fate::kLost) continue;
     // A loss must have a cause someone can point at: the engine said something about it (a
-    // false claim is the claims invariant's business), the world did it, a fault rule fired or
-    // the process died. Anything else is the engine dropping mail without a word.
+    // false claim is the claims invariant's business), the world did it, or a fault or an
+    // interruption could have done it. Anything else is the engine dropping mail without a word.
     const bool explained = entry.engine_fate.has_value() ||
                            record_.world_losses.count(entry.message_id) != 0 ||
-                           context_.fault_firings > 0 || context_.crashes > 0;
+                           !loss_cause(entry).empty();
     if (!explained) {
       accounted.add(entry.message_id + " lost silently: " + entry.detail +
                     "; the engine never reported it and nothing in the world explains it");

@@ -400,6 +400,7 @@ class World final : private FaultEffects {
   void power_loss() override {
     if (!powered_) return;
     powered_ = false;
+    power_losses_us_.push_back(clock_.now_us());
     note(std::string("power loss: every process ends at once; ") +
          (power_cut_ ? "data not yet synced to the disk is lost"
                      : "(a real folder keeps unsynced data)") +
@@ -534,6 +535,10 @@ class World final : private FaultEffects {
     w.postoffice_files.insert(files.begin(), files.end());
     w.world_losses = ms_mail_.losses();
     for (const auto& [id, why] : world_losses_) w.world_losses.emplace(id, why);
+    w.firings = injector_.firings();
+    w.interruptions_us = interchange_.process_ends();
+    w.interruptions_us.insert(w.interruptions_us.end(), power_losses_us_.begin(),
+                              power_losses_us_.end());
     return w;
   }
 
@@ -552,7 +557,6 @@ class World final : private FaultEffects {
     context.mta_running = mta_.running();
     context.msmi_running = interchange_.running();
     context.crashes = interchange_.crashes();
-    for (const FaultRuleStats& s : injector_.stats()) context.fault_firings += s.fired;
     const Oracle oracle(record, context);
     oracle.judge(ledger_.mutable_entries());
     result_.invariants = oracle.check_invariants(ledger_.entries());
@@ -609,6 +613,7 @@ class World final : private FaultEffects {
   std::int64_t pending_delay_us_ = 0;
   std::function<void()> power_cut_;
   bool powered_ = true;
+  std::vector<std::int64_t> power_losses_us_;  // when the server lost power
   msmi::InterchangeEnvironment env_;
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;

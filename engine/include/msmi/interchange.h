@@ -56,6 +56,9 @@ class Interchange {
   bool running() const { return running_; }
   // How often a worker's fatal error stopped the service.
   int crashes() const { return crashes_; }
+  // When the process ended while running, for any reason (a crash, a kill, a power loss): the
+  // moments at which work in flight could have been lost.
+  const std::vector<std::int64_t>& process_ends() const { return process_ends_; }
 
   // Call before every worker step, with the worker's thread.
   void before_step(int thread) {
@@ -98,6 +101,7 @@ class Interchange {
   std::unique_ptr<MsmiContext> ctx_;
   bool running_ = false;
   int crashes_ = 0;
+  std::vector<std::int64_t> process_ends_;
   int terminations_ = 0;  // unexpected ends, for 7034's "It has done this %2 time(s)"
   std::vector<std::unique_ptr<Worker>> workers_;
   bool in_step_ = false;

@@ -21,7 +21,8 @@ namespace msmisim {
 
 // What a call of a point is about. Fields that do not apply stay empty.
 struct FaultSubject {
-  std::string_view file;  // disk: "MBG/INQUEUE3.MBG"
+  std::string_view file;        // disk: "MBG/INQUEUE3.MBG"
+  std::string_view message_id;  // the message the call is about, when known
   std::string_view sender;
   const std::vector<std::string>* recipients = nullptr;
   std::string_view subject;
@@ -75,6 +76,8 @@ class FaultInjector final : public msmi::FaultSites {
 
   bool empty() const { return rules_.empty(); }
   std::vector<FaultRuleStats> stats() const;
+  // Every firing that could have cost a message, in order.
+  const std::vector<FaultFiring>& firings() const { return firings_; }
 
  private:
   struct Armed {
@@ -86,7 +89,7 @@ class FaultInjector final : public msmi::FaultSites {
   };
   bool matches(const Armed& armed, std::string_view point, const FaultSubject& subject,
                int thread) const;
-  const Action* fire(Armed& armed, int thread);
+  const Action* fire(Armed& armed, std::string_view point, const FaultSubject& subject, int thread);
 
   const msmi::Clock& clock_;
   msmi::Random& random_;
@@ -96,6 +99,7 @@ class FaultInjector final : public msmi::FaultSites {
   std::function<int()> thread_source_;
   std::function<bool()> service_running_;
   std::set<int> seen_events_;
+  std::vector<FaultFiring> firings_;
 };
 
 // The file kind a trigger `kind=` matches: the folder for MAI/MA?/…, else the extension.

@@ -106,6 +106,16 @@ struct FaultRule {
   bool optional = false;  // swarm testing may leave it out
 };
 
+// One firing of a rule whose action could cost a message (not a delay, not an event), for the
+// oracle: a loss must have a cause tied to the message, to one of its files, or to its time.
+struct FaultFiring {
+  std::int64_t time_us = 0;
+  std::string point;
+  ActionKind action = ActionKind::kOff;
+  std::string message_id;  // the message the call was about, when the point knows it
+  std::string file;        // the file, for disk points and engine.write_mailbag
+};
+
 // Every point a rule may name, in documentation order.
 const std::vector<std::string>& fault_points();
 std::string_view to_string(ActionKind kind);

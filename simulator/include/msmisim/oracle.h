@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "msmi/mta_gateway.h"
+#include "msmisim/fault_rule.h"
 #include "msmisim/ledger.h"
 
 namespace msmisim {
@@ -82,6 +83,10 @@ struct WorldRecord {
   // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
   // write), message ID → what happened.
   std::map<std::string, std::string> world_losses;
+  // Causes a loss may have without anyone saying so: the fault rules' firings, and the moments
+  // the MSMI process ended or the server lost power.
+  std::vector<FaultFiring> firings;
+  std::vector<std::int64_t> interruptions_us;
 };
 
 // How the run ended and what the profile promises, for the invariants.
@@ -91,10 +96,9 @@ struct OracleContext {
   // The profile promises that nothing is lost and nothing waits past the retry horizon.
   bool no_loss_promised = false;
   std::int64_t retry_horizon_us = 0;
-  bool mta_running = true;         // the MTA service at the end
-  bool msmi_running = true;        // the MSMI service at the end
-  int crashes = 0;                 // times the MSMI process ended by itself
-  std::int64_t fault_firings = 0;  // fault rule actions that happened, all rules together
+  bool mta_running = true;   // the MTA service at the end
+  bool msmi_running = true;  // the MSMI service at the end
+  int crashes = 0;           // times the MSMI process ended by itself
 };
 
 struct InvariantResult {
@@ -140,6 +144,10 @@ class Oracle {
   Judgement judge_outbound(const LedgerEntry& entry) const;
   // The last time the world saw the engine try the message (a put, an om_read); -1 if never.
   std::int64_t last_try_us(const LedgerEntry& entry) const;
+  // What explains the loss of a message nobody reported lost: a fault that fired on the
+  // message or one of its files, a fault on something all messages share (a session, a queue
+  // file, the process) or an interruption after the message arrived; "" if nothing does.
+  std::string loss_cause(const LedgerEntry& entry) const;
   // "" when the engine's claim fits the judged fate, else what disagrees.
   std::string disagreement(const LedgerEntry& entry) const;
 

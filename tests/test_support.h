@@ -101,6 +101,15 @@ inline int delivered_between(const msmisim::RunResult& r, std::int64_t from_us,
   return n;
 }
 
+// The broken invariants, one per line: "" when every invariant held.
+inline std::string broken(const std::vector<msmisim::InvariantResult>& all) {
+  std::string out;
+  for (const msmisim::InvariantResult& i : all) {
+    if (!i.passed) out += i.name + ": " + i.detail + "\n";
+  }
+  return out;
+}
+
 constexpr std::int64_t kMin = 60'000'000;
 
 }  // namespace testsupport

@@ -245,6 +245,8 @@ class TestFaults : public QObject {
   void io_error_on_envelope_is_passing();
   void full_mailbag_ndrs_008_data();
   void full_mailbag_ndrs_008();
+  void hardened_waits_for_a_full_mailbag_data();
+  void hardened_waits_for_a_full_mailbag();
   void damaged_envelope_is_moved_aside_data();
   void damaged_envelope_is_moved_aside();
   void locked_envelope_waits_data();
@@ -257,6 +259,8 @@ class TestFaults : public QObject {
   void hang_ignores_stop_until_kill();
   void end_of_process_data();
   void end_of_process();
+  void power_loss_takes_the_server_down_for_its_boot_data();
+  void power_loss_takes_the_server_down_for_its_boot();
   void access_violation_data();
   void access_violation();
   void leave_in_queue_outbound();
@@ -725,6 +729,51 @@ void TestFaults::full_mailbag_ndrs_008() {
   QCOMPARE(entry(r, "elsewhere").fate, Fate::kDelivered);
 }
 
+void TestFaults::hardened_waits_for_a_full_mailbag_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QString>("chain");
+  QTest::addColumn<int>("reports");  // 2010s for the second message
+  QTest::addColumn<int>("ndrs");     // [008] NDRs for ALICE
+  // Full once: legacy builds bounce it at once; hardened tries again a minute later.
+  QTest::newRow("legacy, full once") << "exchange-5.0"
+                                     << "1*fill->off" << 1 << 1;
+  QTest::newRow("hardened, full once") << "hardened"
+                                       << "1*fill->off" << 1 << 0;
+  // Full for good: hardened gives up after max_attempts (3) and only then returns it.
+  QTest::newRow("hardened, full for good") << "hardened"
+                                           << "fill" << 3 << 1;
+}
+
+void TestFaults::hardened_waits_for_a_full_mailbag() {
+  QFETCH(QString, profile);
+  QFETCH(QString, chain);
+  QFETCH(int, reports);
+  QFETCH(int, ndrs);
+  // The second message goes to ALICE, whose SALES mailbag is full, and to EVE in HR.
+  WorldSpec w;
+  w.base_messages = false;
+  w.max_attempts = 3;
+  w.duration = "20m";
+  w.profile = profile.toStdString();
+  w.extra_messages = R"(
+    {"at": "1m", "label": "first", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE", "subject": "first"},
+    {"at": "2m", "label": "second", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": ["MS:MSNET/SALES/ALICE", "MS:MSNET/HR/EVE"], "subject": "second"})";
+  w.operator_steps = R"([{"at": "0s", "action": "stop", "service": "pcmta"}])";
+  w.rules = {"disk.append[file~MBG/SALES*]=" + chain.toStdString()};
+  const auto r = run_world(w, profile.toStdString());
+  const msmisim::LedgerEntry& second = entry(r, "second");
+  QCOMPARE(count(r, 2010), reports);
+  QCOMPARE(count(r, 2117, 6, "[008]"), ndrs);
+  QCOMPARE(second.fate, Fate::kDelivered);  // EVE has it in any case
+  // EVE's record is written once, however often ALICE's mailbag is tried: no duplicate.
+  QVERIFY2(broken(r.invariants).empty(), broken(r.invariants).c_str());
+  if (profile == "hardened") {
+    // Settled only once ALICE was served: the retries wait 1 and then 2 minutes.
+    QVERIFY(second.settled_us >= (2 + 1) * kMin);
+    if (reports == 3) QVERIFY(second.settled_us >= (2 + 1 + 2) * kMin);
+  }
+}
+
 void TestFaults::damaged_envelope_is_moved_aside_data() {
   QTest::addColumn<QString>("profile");
   QTest::addColumn<QString>("action");
@@ -921,6 +970,46 @@ void TestFaults::end_of_process() {
   QVERIFY(restarted.service_running);
   QCOMPARE(entry(restarted, "b").fate, Fate::kDelivered);
   QCOMPARE(fate_count(restarted, Fate::kLost), 0);
+}
+
+void TestFaults::power_loss_takes_the_server_down_for_its_boot_data() {
+  QTest::addColumn<QString>("rule");      // a fault rule cutting the power, or ""
+  QTest::addColumn<QString>("steps");     // operator steps
+  QTest::addColumn<QString>("said");      // how the 9003 note begins
+  QTest::addColumn<qint64>("cut_after");  // the power goes at or after this time (s)
+  QTest::newRow("by a fault rule") << "engine.convert_inbound[nth=2]=power_loss"
+                                   << "[{\"at\": \"9m\", \"action\": \"restart\"}]"
+                                   << "Fault rule: power loss" << 120LL;
+  QTest::newRow("by the operator") << ""
+                                   << "[{\"at\": \"150s\", \"action\": \"power_loss\"}, {\"at\": "
+                                      "\"9m\", \"action\": \"restart\"}]"
+                                   << "Operator: power loss" << 150LL;
+}
+
+void TestFaults::power_loss_takes_the_server_down_for_its_boot() {
+  QFETCH(QString, rule);
+  QFETCH(QString, steps);
+  QFETCH(QString, said);
+  QFETCH(qint64, cut_after);
+  WorldSpec w;
+  if (!rule.isEmpty()) w.rules = {rule.toStdString()};
+  // A restart while the server boots is skipped; the one at 9 minutes is not.
+  w.operator_steps = steps.toStdString();
+  w.operator_steps.insert(1, R"({"at": "3m", "action": "restart"}, )");
+  const auto r = run_world(w);
+  std::int64_t cut = -1;
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 9003 && e.description.starts_with(said.toStdString())) cut = e.time_us;
+  }
+  QVERIFY2(cut >= cut_after * 1'000'000, said.toUtf8().constData());
+  QCOMPARE(count(r, 9003, -2, "power loss"), 1);
+  QCOMPARE(count(r, 9003, -2, "restart skipped: the server has no power"), 1);
+  // The MSMI is back two minutes later, not at once; the 9-minute restart finds it running.
+  const std::int64_t boot = cut + 2 * kMin;
+  QCOMPARE(count(r, 7036, -2, "Interchange service entered the running state", cut, boot), 0);
+  QCOMPARE(count(r, 7036, -2, "Interchange service entered the running state", boot, boot + 1), 1);
+  QVERIFY(r.service_running);
+  QVERIFY2(broken(r.invariants).empty(), broken(r.invariants).c_str());
 }
 
 void TestFaults::access_violation_data() {

@@ -39,6 +39,14 @@ msmisim::RunResult busy_run() {
   }
   r.events.push_back(event(2553, msmi::EventType::kError, kLongText));
   r.events.push_back(event(2384, msmi::EventType::kInformation, "session"));
+  // One ID, two texts that differ by the service; two that differ only by a message number.
+  for (const char* text :
+       {"The MTA service entered the stopped state.", "The MSMI service entered the running state.",
+        "The MSMI service entered the running state."}) {
+    r.events.push_back(event(7036, msmi::EventType::kInformation, text));
+  }
+  r.events.push_back(event(2444, msmi::EventType::kInformation, "Message ID <0000002A> processed"));
+  r.events.push_back(event(2444, msmi::EventType::kInformation, "Message ID <0000002B> processed"));
 
   msmisim::LedgerEntry delivered;
   delivered.message_id = "MSNET/SALES/00000001";
@@ -175,7 +183,13 @@ class TestReports : public QObject {
 
 void TestReports::run_summary_shows_data() {
   QTest::addColumn<QString>("text");
-  QTest::newRow("event counts") << "Events by ID (5 written, 2 below the logging level):";
+  QTest::newRow("event counts") << "Events by ID (10 written, 2 below the logging level):";
+  QTest::newRow("an ID's texts, most frequent first")
+      << "  7036  Information 3      (2 different texts)\n"
+         "                    2      The MSMI service entered the running state.\n"
+         "                    1      The MTA service entered the stopped state.\n";
+  QTest::newRow("texts differing by a message number are one")
+      << "  2444  Information 2      Message ID <0000002A> processed\n";
   QTest::newRow("ID, type, count") << "  2342  Error       3      MS Mail Connector Interchange";
   QTest::newRow("ledger fates")
       << "Ledger: 3 messages — delivered 1, ndr 1, quarantined 0, pending 0, lost 1";
@@ -267,17 +281,17 @@ void TestReports::header_and_verdict_data() {
   const QString replay = "replay: msmisim run a,b.json --seed 42 --profile exchange-5.0\n";
   QTest::newRow("pass, recorded")
       << "pass" << true
-      << "\nPASS: 1/2 expectations held; 5 events in 1.250 s wall time (4 events/s); "
+      << "\nPASS: 1/2 expectations held; 10 events in 1.250 s wall time (8 events/s); "
          "recorded as run 9 in qa.db\n";
   QTest::newRow("fail repeats the replay command")
       << "fail" << false
-      << "\nFAIL: 1/2 expectations held; 5 events in 1.250 s wall time (4 events/s)\n" + replay;
+      << "\nFAIL: 1/2 expectations held; 10 events in 1.250 s wall time (8 events/s)\n" + replay;
   QTest::newRow("no expectations")
       << "no-expectations" << false
-      << "\nDONE: no expectations for profile exchange-5.0; 5 events in 1.250 s wall time "
-         "(4 events/s)\n";
+      << "\nDONE: no expectations for profile exchange-5.0; 10 events in 1.250 s wall time "
+         "(8 events/s)\n";
   QTest::newRow("interrupted") << "interrupted" << true
-                               << "\nINTERRUPTED at 10m of virtual time; 5 events recorded as "
+                               << "\nINTERRUPTED at 10m of virtual time; 10 events recorded as "
                                   "run 9 in qa.db\n";
 }
 

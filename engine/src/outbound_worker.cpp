@@ -12,7 +12,16 @@ void OutboundWorker::on_service_stopped() {
   if (session_open_) ctx_.env.mta.close_download_session();
   session_open_ = false;
   read_failure_reported_ = false;
+  // The MTA offers every unacknowledged message again after the next start.
+  for (auto& [id, d] : deferred_) d.retry_at_us = 0;
   state_ = ThreadState::kStopped;
+}
+
+bool OutboundWorker::deferral_due(std::int64_t now) const {
+  for (const auto& [id, d] : deferred_) {
+    if (d.retry_at_us <= now) return true;
+  }
+  return false;
 }
 
 StepResult OutboundWorker::step() {
@@ -50,8 +59,18 @@ StepResult OutboundWorker::step() {
   }
   read_failure_reported_ = false;
   if (!message) {
+    // The end of the queue for this session. A deferred message is offered again only in a
+    // new session, so close this one when one is due.
+    if (deferral_due(now)) {
+      mta.close_download_session();
+      session_open_ = false;
+    }
     state_ = ThreadState::kIdle;
     return {busy, now + poll};
+  }
+  if (const auto it = deferred_.find(message->message_id);
+      it != deferred_.end() && it->second.retry_at_us > now) {
+    return {busy, now + busy};  // not yet: leave it in the queue and read on
   }
   state_ = ThreadState::kWorking;
   busy += deliver(*message);
@@ -90,8 +109,10 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   }
   std::vector<std::string> no_mailbag;
   std::vector<std::string> full;
-  int delivered = 0;
+  std::vector<std::string> written;
+  const auto prior = deferred_.find(message.message_id);
   for (const std::string& recipient : message.recipients) {
+    if (prior != deferred_.end() && prior->second.done.count(recipient) != 0) continue;
     SiteContext site = message_site(Site::kParseAddress, thread_, message);
     site.address = recipient;
     const SiteVerdict verdict = ctx_.site(site);
@@ -124,15 +145,32 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
                       mailbag.name()};
     if (ctx_.site(write).kind == SiteVerdict::Kind::kNone &&
         mailbag.append(encode_outbound_record(record), nullptr).ok()) {
-      ++delivered;
+      written.push_back(recipient);
     } else {
       ctx_.logger.log(event_id::kMailbagDiskError, thread_, message.message_id,
                       {mailbag.name(), message.message_id});
       full.push_back(recipient);
     }
   }
+  int delivered = static_cast<int>(written.size());
+  if (prior != deferred_.end()) delivered += prior->second.delivered;
   bool ndr_refused = false;
   if (!no_mailbag.empty()) ndr_refused |= !return_ndr(message, no_mailbag, kNdrUnknownAddress);
+  if (!full.empty() && ctx_.settings.protections.backoff) {
+    Deferral& d = deferred_[message.message_id];
+    if (++d.attempts < ctx_.settings.max_attempts) {
+      // Wait for the PC MTA to drain the mailbag; the recipients served now are not served
+      // again. A returned NDR the MTA refused is tried again with the rest.
+      d.done.insert(written.begin(), written.end());
+      if (!ndr_refused) d.done.insert(no_mailbag.begin(), no_mailbag.end());
+      d.delivered += static_cast<int>(written.size());
+      std::int64_t delay = ctx_.settings.retry_delay_us;
+      for (int i = 1; i < d.attempts && delay < ctx_.settings.backoff_cap_us; ++i) delay *= 2;
+      d.retry_at_us = ctx_.now() + std::min(delay, ctx_.settings.backoff_cap_us);
+      if (!no_mailbag.empty()) busy += ctx_.cost(ctx_.settings.cost_ndr_us);
+      return busy;
+    }
+  }
   if (!full.empty()) ndr_refused |= !return_ndr(message, full, kNdrMailbagContention);
   if (!no_mailbag.empty() || !full.empty()) busy += ctx_.cost(ctx_.settings.cost_ndr_us);
   if (ndr_refused && delivered == 0) {
@@ -141,6 +179,7 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
                     {message.originator});
     return busy;
   }
+  deferred_.erase(message.message_id);
   const XomReturnCode ack = ctx_.env.mta.acknowledge(message.message_id);
   if (ctx_.hung(thread_)) return busy;
   if (ack != XomReturnCode::kSuccess) {

@@ -5,7 +5,16 @@
 // reason [008] (Q163020). A failed read is 2560. A message none of whose recipients could be
 // served and whose NDR the MTA refuses is left unacknowledged in the MSMI queue (2450): the MTA
 // offers it again after the next start of the service.
+//
+// With backoff (the hardened profile) a full mailbag is a reason to wait, not to bounce: the
+// message stays unacknowledged, the recipients already served are remembered, and the thread
+// reopens its session to be offered it again after the retry delay (doubling, capped), up to
+// max_attempts; only then the full recipients get the [008] NDR.
 #pragma once
+
+#include <map>
+#include <set>
+#include <string>
 
 #include "msmi/worker.h"
 #include "msmi_context.h"
@@ -28,12 +37,23 @@ class OutboundWorker final : public Worker {
   // Returns whether the MTA took the NDR.
   bool return_ndr(const XomMessage& message, const std::vector<std::string>& failed, int reason);
 
+  // A message waiting for a full mailbag to drain.
+  struct Deferral {
+    int attempts = 0;
+    std::int64_t retry_at_us = 0;
+    std::set<std::string> done;  // recipients written or returned already
+    int delivered = 0;           // … of which written
+  };
+  // Whether a deferred message is due again; reopens the session so the MTA offers it.
+  bool deferral_due(std::int64_t now) const;
+
   MsmiContext& ctx_;
   const bool& running_;
   int thread_;
   ThreadState state_ = ThreadState::kStopped;
   bool session_open_ = false;
   bool read_failure_reported_ = false;
+  std::map<std::string, Deferral> deferred_;  // message ID →
 };
 
 }  // namespace msmi

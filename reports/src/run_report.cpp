@@ -1,6 +1,7 @@
 #include "msmireport/run_report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <string>
 
@@ -11,19 +12,86 @@ namespace msmireport {
 
 namespace {
 
+// The text with message numbers and other long runs of (hex) digits blanked out, so that "Message
+// ID <0000002A> processed" and "… <0000002B> …" count as one text while "0x15" and "0x0" differ.
+std::string text_shape(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t j = i;
+    bool digit = false;
+    while (j < text.size() && std::isxdigit(static_cast<unsigned char>(text[j]))) {
+      digit |= std::isdigit(static_cast<unsigned char>(text[j])) != 0;
+      ++j;
+    }
+    if (j - i >= 5 && digit) {
+      out += '#';
+      i = j;
+    } else {
+      out.append(text.substr(i, std::max<std::size_t>(j - i, 1)));
+      i = std::max(j, i + 1);
+    }
+  }
+  return out;
+}
+
+// Each ID with its count, and under it the texts it was written with, the most frequent first,
+// up to kTextsShown of them: 7036 or 9003 say quite different things under one ID. Texts that
+// differ only in a message number count as one, shown by its first example.
 void render_events_by_id(const msmisim::RunResult& r, std::ostream& out) {
-  std::map<int, std::int64_t> counts;
-  std::map<int, const msmi::Event*> first;
+  constexpr std::size_t kTextsShown = 3;
+  constexpr std::size_t kTextsTracked = 64;  // beyond this, texts are only counted
+  struct Text {
+    std::int64_t count = 0;
+    std::size_t first = 0;                 // order of first appearance, for ties
+    const msmi::Event* example = nullptr;  // the first event with this text
+  };
+  struct Id {
+    const msmi::Event* first = nullptr;
+    std::int64_t count = 0;
+    std::map<std::string, Text> texts;  // shape →
+  };
+  std::map<int, Id> ids;
   for (const msmi::Event& e : r.events) {
-    ++counts[e.event_id];
-    first.emplace(e.event_id, &e);
+    Id& id = ids[e.event_id];
+    if (id.first == nullptr) id.first = &e;
+    ++id.count;
+    std::string shape = text_shape(e.description);
+    const auto it = id.texts.find(shape);
+    if (it != id.texts.end()) {
+      ++it->second.count;
+    } else if (id.texts.size() < kTextsTracked) {
+      id.texts.emplace(std::move(shape), Text{1, id.texts.size(), &e});
+    }
   }
   out << "\nEvents by ID (" << r.events.size() << " written, " << r.suppressed_events
       << " below the logging level):\n";
-  for (const auto& [id, count] : counts) {
-    const msmi::Event& e = *first[id];
-    out << "  " << pad(std::to_string(id), 6) << pad(std::string(msmi::to_string(e.type)), 12)
-        << pad(std::to_string(count), 7) << truncate(e.description, 78) << "\n";
+  for (const auto& [number, id] : ids) {
+    std::vector<std::pair<std::string, Text>> texts(id.texts.begin(), id.texts.end());
+    std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) {
+      return a.second.count != b.second.count ? a.second.count > b.second.count
+                                              : a.second.first < b.second.first;
+    });
+    const std::string head = "  " + pad(std::to_string(number), 6) +
+                             pad(std::string(msmi::to_string(id.first->type)), 12) +
+                             pad(std::to_string(id.count), 7);
+    if (texts.size() == 1) {
+      out << head << truncate(texts[0].second.example->description, 78) << "\n";
+      continue;
+    }
+    out << head << "(" << (id.texts.size() < kTextsTracked ? std::to_string(texts.size()) : "many")
+        << " different texts)\n";
+    std::int64_t shown = 0;
+    // "… other texts" only when it stands for more than one.
+    const std::size_t show = texts.size() <= kTextsShown + 1 ? texts.size() : kTextsShown;
+    for (std::size_t i = 0; i < show; ++i) {
+      out << "  " << pad("", 18) << pad(std::to_string(texts[i].second.count), 7)
+          << truncate(texts[i].second.example->description, 78) << "\n";
+      shown += texts[i].second.count;
+    }
+    if (shown < id.count) {
+      out << "  " << pad("", 18) << pad(std::to_string(id.count - shown), 7) << "… other texts\n";
+    }
   }
 }
 

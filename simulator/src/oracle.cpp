@@ -160,6 +160,13 @@ void Oracle::judge(std::vector<LedgerEntry>& entries) const {
     }
     if (!agrees || entry.detail.empty()) entry.detail = j.why;
     if (entry.settled_us < 0) entry.settled_us = context_.end_us;
+    // Settled, yet the MTA still holds it: an acknowledgement was lost or refused, so the MTA
+    // offers it again in the next download session and it will arrive twice.
+    if (entry.direction == Direction::kOutbound && record_.in_mta_queue.count(entry.message_id)) {
+      entry.detail +=
+          "; still in the MTA's MSMI queue (its acknowledgement did not reach the "
+          "MTA): offered again in the next download session";
+    }
   }
 }
 

@@ -34,6 +34,8 @@ namespace {
 
 constexpr std::string_view kMarker = ".msmisim-postoffice";
 constexpr std::string_view kMtaServiceName = "Microsoft Exchange Message Transfer Agent";
+// How long the server takes to come back after a power loss.
+constexpr std::int64_t kBootTimeUs = 2 * msmi::kMinute;
 
 // Keeps every event for the summary and the expectations, and passes it on.
 class RecordingSink final : public msmi::EventSink {
@@ -230,6 +232,10 @@ class World final : private FaultEffects {
 
   void operate(const OperatorStep& step) {
     std::string what = kOperatorActionNames[static_cast<int>(step.action)];
+    if (!powered_) {
+      note(what + " skipped: the server has no power (it is booting)");
+      return;
+    }
     const bool on_service =
         step.action == OperatorAction::kStart || step.action == OperatorAction::kStop ||
         step.action == OperatorAction::kRestart || step.action == OperatorAction::kKill;
@@ -255,7 +261,7 @@ class World final : private FaultEffects {
       return;
     }
     if (step.action == OperatorAction::kPowerLoss) {
-      power_loss();
+      cut_power(false);
       return;
     }
     note(what);
@@ -395,22 +401,32 @@ class World final : private FaultEffects {
     set_mta(true);  // the MTA starts automatically; the MSMI and the PC MTA are set to manual
   }
 
-  // FaultEffects and the operator's power_loss: the power goes now; the server boots as soon
-  // as the step that was running (if any) is over.
-  void power_loss() override {
+  // FaultEffects: a rule cuts the power.
+  void power_loss() override { cut_power(true); }
+
+  // The power goes now; the server is back kBootTime later, with its services started.
+  void cut_power(bool by_fault) {
     if (!powered_) return;
     powered_ = false;
     power_losses_us_.push_back(clock_.now_us());
-    note(std::string("power loss: every process ends at once; ") +
-         (power_cut_ ? "data not yet synced to the disk is lost"
-                     : "(a real folder keeps unsynced data)") +
-         "; the server boots and its services start");
+    const std::string text = std::string("power loss: every process ends at once; ") +
+                             (power_cut_ ? "data not yet synced to the disk is lost"
+                                         : "(a real folder keeps unsynced data)") +
+                             "; the server boots in " +
+                             std::to_string(kBootTimeUs / msmi::kSecond) +
+                             " s and its services start";
+    if (by_fault) {
+      world_log_.log(*find_any_event_spec(msmi::event_id::kOperatorAction, kFaultVariant),
+                     scheduler_.current_thread(), "", {text});
+    } else {
+      note(text);
+    }
     faulty_fs_.set_powered(false);
     interchange_.end_process(false, false);
     mta_.set_running(false);
     pcmta_running_ = false;
     if (power_cut_) power_cut_();
-    scheduler_.at(clock_.now_us(), Priority::kOperator, [this] { boot(); });
+    scheduler_.at(clock_.now_us() + kBootTimeUs, Priority::kOperator, [this] { boot(); });
   }
 
   void boot() {

@@ -143,6 +143,8 @@ std::vector<EventSpec> make_world_catalogue() {
       // Operator steps of a scenario; no Exchange counterpart, hence its own source.
       {msmi::event_id::kOperatorAction, msmi::kSourceSimulator, kInformation, C::kServiceControl, 0,
        "Operator: %1"},
+      {msmi::event_id::kOperatorAction, msmi::kSourceSimulator, kWarning, C::kServiceControl, 0,
+       "Fault rule: %1", kFaultVariant},
   };
   std::sort(specs.begin(), specs.end(), spec_less);
   if (has_duplicate(specs)) std::abort();  // one text per (ID, variant)

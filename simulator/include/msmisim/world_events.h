@@ -24,6 +24,10 @@ inline constexpr std::string_view kSourceApplicationPopup = "Application Popup";
 inline constexpr std::string_view kSourceRedirector = "Rdr";
 inline constexpr std::string_view kSourceNetWareRedirector = "NwRdr";
 
+// The variant of 9003 that tells what a fault rule did to the world (a power loss), as opposed
+// to an operator's step.
+inline constexpr std::string_view kFaultVariant = "fault";
+
 // Every world event, ascending by (ID, variant). No (ID, variant) is also in the engine's
 // catalogue.
 const std::vector<msmi::EventSpec>& world_event_catalogue();

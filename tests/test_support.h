@@ -101,6 +101,13 @@ inline int delivered_between(const msmisim::RunResult& r, std::int64_t from_us,
   return n;
 }
 
+// The fate of the message labelled `label`; fails the test when there is none.
+inline msmi::Fate entry_fate(const msmisim::RunResult& r, const std::string& label) {
+  const msmisim::LedgerEntry* e = labelled(r, label);
+  if (e == nullptr) qFatal("no message labelled %s", label.c_str());
+  return e->fate;
+}
+
 // The broken invariants, one per line: "" when every invariant held.
 inline std::string broken(const std::vector<msmisim::InvariantResult>& all) {
   std::string out;

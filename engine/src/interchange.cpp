@@ -1,5 +1,7 @@
 #include "msmi/interchange.h"
 
+#include "msmi/require.h"
+
 #include "msmi_context.h"
 
 #include "housekeeping_worker.h"
@@ -49,8 +51,18 @@ std::vector<int> Interchange::inbound_threads() const {
   return threads;
 }
 
+void Interchange::change_settings(const EngineSettings& settings) {
+  MSMI_REQUIRE(settings.cpus == settings_.cpus &&
+               settings.outbound_threads == settings_.outbound_threads);
+  next_ = settings;
+}
+
 bool Interchange::start() {
   if (running_) return true;
+  if (next_) {
+    settings_ = *std::move(next_);  // the workers read settings_ through the context
+    next_.reset();
+  }
   ctx_->crash_requested = false;
   const SiteVerdict verdict = ctx_->site({Site::kServiceStart, 0, "", "", {}, "", 0, "", "", ""});
   if (verdict.kind == SiteVerdict::Kind::kHang) {

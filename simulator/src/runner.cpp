@@ -334,6 +334,37 @@ class World final : private FaultEffects {
         if (!id.empty()) world_losses_[id] = "deleted from the MTA's queue by the administrator";
         return true;
       }
+      case OperatorAction::kReturnToSenders: {
+        const std::vector<std::string> ids = mta_.return_to_senders(step.count);
+        returned_to_sender_.insert(ids.begin(), ids.end());
+        note(what + ": " + std::to_string(ids.size()) +
+             " message(s) taken off the MTA's MSMI queue, an NDR sent to each sender");
+        return true;
+      }
+      case OperatorAction::kSetSetting: {
+        msmi::EngineSettings next = interchange_.next_settings();
+        std::int64_t* times[] = {nullptr,
+                                 &next.retry_delay_us,
+                                 &next.backoff_cap_us,
+                                 &next.restart_deferral_us,
+                                 &next.poll_interval_us,
+                                 &next.refresh_interval_us,
+                                 &next.cost_thread_refresh_us};
+        std::string shown = std::to_string(step.value);
+        for (std::size_t i = 0; i < std::size(kConnectorSettings); ++i) {
+          if (step.setting != kConnectorSettings[i].name) continue;
+          if (times[i] == nullptr) {
+            next.max_attempts = static_cast<int>(step.value);
+          } else {
+            *times[i] = step.value;
+            shown = std::to_string(step.value / 1000) + " ms";
+          }
+        }
+        interchange_.change_settings(next);
+        note(what + ": " + step.setting + " = " + shown +
+             (interchange_.running() ? "; the MSMI uses it from its next start" : ""));
+        return true;
+      }
       case OperatorAction::kBurst: {
         note(what + ": " + std::to_string(step.count) + " messages");
         const MessageSpec& m = step.message;
@@ -547,6 +578,7 @@ class World final : private FaultEffects {
     }
     w.held = ms_mail_.held_ids();
     for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
+    w.returned_to_sender = returned_to_sender_;
     const std::vector<std::string> files = list_postoffice();
     w.postoffice_files.insert(files.begin(), files.end());
     w.world_losses = ms_mail_.losses();
@@ -629,7 +661,9 @@ class World final : private FaultEffects {
   std::int64_t pending_delay_us_ = 0;
   std::function<void()> power_cut_;
   bool powered_ = true;
-  std::vector<std::int64_t> power_losses_us_;  // when the server lost power
+  std::vector<std::int64_t> power_losses_us_;
+  std::set<std::string> returned_to_sender_;  // by the administrator, from the MTA's queue  // when
+                                              // the server lost power
   msmi::InterchangeEnvironment env_;
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;

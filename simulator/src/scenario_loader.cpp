@@ -398,6 +398,30 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
       step.message = read_message(message, f.at("message"));
       break;
     }
+    case OperatorAction::kReturnToSenders:
+      if (const json* x = f.get("count"))
+        step.count = static_cast<int>(read_int(*x, f.at("count"), 1, 1000000));
+      if (const json* x = f.get("queue")) {
+        if (read_string(*x, f.at("queue")) != "mta") fail(f.at("queue"), "\"mta\"", *x);
+      }
+      break;
+    case OperatorAction::kSetSetting: {
+      std::string known;
+      for (const ConnectorSetting& c : kConnectorSettings)
+        known += (known.empty() ? "" : ", ") + std::string(c.name);
+      const json& name = required("setting", known.c_str());
+      step.setting = read_string(name, f.at("setting"));
+      const ConnectorSetting* setting = nullptr;
+      for (const ConnectorSetting& c : kConnectorSettings) {
+        if (step.setting == c.name) setting = &c;
+      }
+      if (setting == nullptr) fail(f.at("setting"), "one of " + known, name);
+      const json& value = required("value", setting->is_time ? "a time such as \"2m\"" : "a count");
+      step.value = setting->is_time ? read_duration(value, f.at("value"))
+                                    : read_int(value, f.at("value"), 1, 100);
+      if (setting->is_time && step.value <= 0) fail(f.at("value"), "a time above zero", value);
+      break;
+    }
     default:
       break;
   }

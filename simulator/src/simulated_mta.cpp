@@ -92,6 +92,16 @@ std::string SimulatedMta::delete_head() {
   return id;
 }
 
+std::vector<std::string> SimulatedMta::return_to_senders(int count) {
+  std::vector<std::string> ids;
+  while (!msmi_queue_.empty() && (count <= 0 || static_cast<int>(ids.size()) < count)) {
+    ids.push_back(msmi_queue_.front().message_id);
+    offered_.erase(ids.back());
+    msmi_queue_.pop_front();
+  }
+  return ids;
+}
+
 void SimulatedMta::close_upload_session() {
   upload_sessions_ = std::max(0, upload_sessions_ - 1);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,12 @@ class Interchange {
   const std::vector<std::unique_ptr<Worker>>& workers() const { return workers_; }
   std::vector<int> inbound_threads() const;
   const EngineSettings& settings() const { return settings_; }
+  // The administrator changed the connector's properties. Like the real connector, which reads
+  // them when it starts, the service uses them from its next start on. REQUIRES: the thread
+  // counts (cpus, outbound_threads) are unchanged.
+  void change_settings(const EngineSettings& settings);
+  // The settings the next start will use.
+  const EngineSettings& next_settings() const { return next_ ? *next_ : settings_; }
   // Diagnostics logging as the administrator set it; a change takes effect at once.
   const DiagnosticsLogging& logging() const;
   void set_logging(const DiagnosticsLogging& logging);
@@ -98,6 +105,7 @@ class Interchange {
   void report_start_failure(std::string_view win32);
 
   EngineSettings settings_;
+  std::optional<EngineSettings> next_;  // changed by the administrator, for the next start
   std::unique_ptr<MsmiContext> ctx_;
   bool running_ = false;
   int crashes_ = 0;

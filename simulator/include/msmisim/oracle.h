@@ -79,6 +79,8 @@ struct WorldRecord {
   bool inqueue3_readable = true;      // false: locked or damaged, so in_inqueue3 is unknown
   std::set<std::string> held;         // held by the MS Mail side (INQUEUE3 was full or locked)
   std::set<std::string> in_mta_queue;
+  // Outbound messages the administrator returned to their senders from the MTA's queue.
+  std::set<std::string> returned_to_sender;
   std::set<std::string> postoffice_files;  // "P1/0000002A.P1", "QUARANTINE/0000002A.MAI", …
   // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
   // write), message ID → what happened.

@@ -78,13 +78,16 @@ enum class OperatorAction {
   kRemovePostoffice,  // … loses it
   kDeleteMtaHead,     // delete the first message of the MTA's MSMI queue (Exchange Administrator)
   kBurst,             // `count` copies of `message`, all at once
+  kReturnToSenders,   // the MTA returns its MSMI queue (the first `count`, or all) to the senders
+  kSetSetting,        // a connector property `setting` becomes `value` at the next MSMI start
 };
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
     "reset_inqueue3",  "kill",           "reboot",
     "power_loss",      "set_logging",    "delete_file",
     "copy_file",       "add_postoffice", "remove_postoffice",
-    "delete_mta_head", "burst"};
+    "delete_mta_head", "burst",          "return_to_senders",
+    "set_setting"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -97,9 +100,22 @@ struct OperatorStep {
   std::string file;        // delete_file (a glob), copy_file (the source)
   std::string to;          // copy_file: the target
   std::string postoffice;  // add_postoffice, remove_postoffice: NET/PO
-  int count = 0;           // burst
+  int count = 0;           // burst; return_to_senders (0: the whole queue)
   MessageSpec message;     // burst
+  std::string setting;     // set_setting: max_attempts, retry_delay, …
+  std::int64_t value = 0;  // set_setting: a count, or microseconds for a time
 };
+
+// The connector properties an administrator may change with set_setting, and whether each is a
+// time ("30s") rather than a count.
+struct ConnectorSetting {
+  const char* name;
+  bool is_time;
+};
+inline constexpr ConnectorSetting kConnectorSettings[] = {
+    {"max_attempts", false},    {"retry_delay", true},   {"backoff_cap", true},
+    {"restart_deferral", true}, {"poll_interval", true}, {"refresh_interval", true},
+    {"thread_refresh", true}};
 
 // Counts events. Each filter that is given must match: the ID, the type ("Error"), the source
 // ("MSExchangeMSMI"), the message (a label of $.messages), the thread and the window; `text` is

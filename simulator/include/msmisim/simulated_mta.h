@@ -41,6 +41,10 @@ class SimulatedMta final : public msmi::MtaGateway {
   // The Exchange Administrator deletes the first message of the MSMI queue; returns its ID
   // ("" when the queue is empty).
   std::string delete_head();
+  // The administrator returns the first `count` messages of the MSMI queue (all when count is 0)
+  // to their senders: the MTA takes them off the queue and sends each sender an NDR. Returns
+  // their IDs.
+  std::vector<std::string> return_to_senders(int count);
   // A put that a fault rule refused before it reached the MTA, for the counts and the record.
   void note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code);
   // An acknowledgement a fault rule answered instead of the MTA: the message stays queued.

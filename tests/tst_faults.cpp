@@ -11,6 +11,10 @@
 
 #include "cli_process.h"
 #include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
+#include "msmisim/disk_file_system.h"
 #include "msmisim/fault_rule.h"
 #include "test_support.h"
 
@@ -239,6 +243,7 @@ class TestFaults : public QObject {
   void triggers_select_messages_data();
   void triggers_select_messages();
   void trigger_thread_of_the_outbound_ndr();
+  void outbound_record_keeps_names_reply_to_and_kind();
   void return_code_is_reported_data();
   void return_code_is_reported();
   void io_error_on_envelope_is_passing_data();
@@ -678,6 +683,45 @@ void TestFaults::triggers_select_messages() {
   QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
   QCOMPARE(::fired(r), std::int64_t{fired});
   QVERIFY(r.fault_stats[0].matches >= fired);
+}
+
+void TestFaults::outbound_record_keeps_names_reply_to_and_kind() {
+  // What the triggers see is what MS Mail gets: the outbound thread converts a dir-sync message
+  // with display names and a reply-to into one mailbag record per recipient, each with its own
+  // recipient's name. The PC MTA takes nothing, so the records stay to be read.
+  WorldSpec w;
+  w.base_messages = false;
+  w.extra_messages =
+      R"({"at": "1m", "label": "m", "direction": "outbound", "kind": "dirsync", "from": "MS:EXCHANGE/HQ/DXA", "sender_name": "Directory Exchange", "to": ["Sales Dir-Sync <MS:MSNET/SALES/DIRSYNC>", "MS:MSNET/SALES/ALICE"], "reply_to": "MS:EXCHANGE/HQ/ADMIN"},
+        {"at": "2m", "label": "p", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE"})";
+  msmisim::Scenario scenario = scenario_from(json_of(w));
+  scenario.pcmta_batch = 0;
+  QTemporaryDir dir;
+  const auto r = run(scenario, dir);
+  QCOMPARE(entry(r, "m").fate, Fate::kDelivered);
+  msmisim::DiskFileSystem fs(dir.path().toStdString() + "/po");
+  msmi::Mailbag sales(fs, msmi::NetworkDirectory::mailbag_name({"MSNET", "SALES"}));
+  std::vector<msmi::MailbagEntry> entries;
+  QVERIFY(sales.load(&entries).ok());
+  QCOMPARE(entries.size(), std::size_t{3});
+  std::vector<msmi::OutboundRecord> records(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    QVERIFY(msmi::decode_outbound_record(entries[i].payload, sales.mbg_path(), &records[i]).ok());
+  for (std::size_t i = 0; i < 2; ++i) {
+    QCOMPARE(records[i].kind, std::string("message"));
+    QVERIFY(records[i].dirsync);
+    QCOMPARE(records[i].sender_name, std::string("Directory Exchange"));
+    QCOMPARE(records[i].reply_to, std::string("MS:EXCHANGE/HQ/ADMIN"));
+  }
+  QCOMPARE(records[0].recipients, std::vector<std::string>{"MS:MSNET/SALES/DIRSYNC"});
+  QCOMPARE(records[0].recipient_names, std::vector<std::string>{"Sales Dir-Sync"});
+  QCOMPARE(records[1].recipients, std::vector<std::string>{"MS:MSNET/SALES/ALICE"});
+  QVERIFY(records[1].recipient_names.empty());
+  // Plain mail is written as it always was: none of the optional lines.
+  QVERIFY(!records[2].dirsync);
+  QVERIFY(records[2].sender_name.empty() && records[2].reply_to.empty());
+  QVERIFY(entries[2].payload.find("-name:") == std::string::npos);
+  QVERIFY(entries[2].payload.find("class:") == std::string::npos);
 }
 
 void TestFaults::trigger_thread_of_the_outbound_ndr() {

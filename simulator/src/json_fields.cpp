@@ -132,8 +132,8 @@ std::string read_display_name(const json& v, const std::string& path) {
 std::vector<std::string> read_named_addresses(const json& v, const std::string& path,
                                               bool must_be_valid, bool allow_empty,
                                               std::vector<std::string>* names) {
-  const json list = v.is_array() ? v : json::array({v});
   if (!v.is_string() && !v.is_array()) fail(path, "an address or an array of addresses", v);
+  const json list = v.is_array() ? v : json::array({v});
   std::vector<std::string> addresses;
   std::vector<std::string> found_names;
   bool named = false;

@@ -11,6 +11,10 @@
 
 #include "cli_process.h"
 #include "msmi/event_catalogue.h"
+#include "msmi/mailbag.h"
+#include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
+#include "msmisim/disk_file_system.h"
 #include "msmisim/fault_rule.h"
 #include "test_support.h"
 
@@ -48,7 +52,7 @@ bool numeric_key(msmisim::TriggerKey key) {
   using K = msmisim::TriggerKey;
   return key == K::kThread || key == K::kNth || key == K::kAfter || key == K::kFrom ||
          key == K::kUntil || key == K::kAfterEvent || key == K::kRcpts || key == K::kSize ||
-         key == K::kSenderLen || key == K::kRcptLen;
+         key == K::kSenderLen || key == K::kRcptLen || key == K::kNameLen;
 }
 
 std::string action_text(const msmisim::Action& a) {
@@ -239,6 +243,7 @@ class TestFaults : public QObject {
   void triggers_select_messages_data();
   void triggers_select_messages();
   void trigger_thread_of_the_outbound_ndr();
+  void outbound_record_keeps_names_reply_to_and_kind();
   void return_code_is_reported_data();
   void return_code_is_reported();
   void io_error_on_envelope_is_passing_data();
@@ -325,6 +330,11 @@ void TestFaults::parses_valid_rules_data() {
       "mta.put [subject=a, b] c] = return(0x15)");
   row("escaped quote", R"(mta.put[subject~"say \"hi\"*"]=off)",
       R"(mta.put [subject~say "hi"*] = off)");
+  row("reply_to, name, name_len and msgkind dirsync",
+      R"(engine.convert_inbound[reply_to~*/DESK,name="Doe, Jane",name_len>=8,msgkind=dirsync]=fail)",
+      "engine.convert_inbound [reply_to~*/DESK;name=Doe, Jane;name_len>=#8;msgkind=dirsync] = "
+      "fail");
+  row("name not equal", "mta.put[name!=Bob Baker]=off", "mta.put [name!=Bob Baker] = off");
   row("address trigger", "engine.parse_address[address~SMTP:*]=fail",
       "engine.parse_address [address~SMTP:*] = fail");
   row("file kind", "disk.read[kind=P1]=2*error(ENOSPC)", "disk.read [kind=P1] = 2*error(ENOSPC)");
@@ -458,6 +468,20 @@ void TestFaults::rejects_invalid_rules_data() {
   row("a message trigger at a disk point", "disk.read[sender~*X*]=error(EIO)", 11,
       "its calls carry no message");
   row("an unknown file kind", "disk.append[kind=MGB]=fill", 13, "unknown file kind 'MGB'");
+  row("a message kind as a file kind", "mta.put[kind=dirsync]=return(0x15)", 9,
+      "'kind' is the file kind (P1, MAI, KEY, MBG, GLB, XTN, ATT); the message kind is "
+      "msgkind=dirsync");
+  row("an unknown message kind", "mta.put[msgkind=system]=return(0x15)", 9,
+      "msgkind is 'ipm', 'ndr' or 'dirsync'");
+  row("reply_to at a disk point", "disk.read[reply_to~*]=error(EIO)", 11,
+      "'reply_to' never holds at disk.read: its calls carry no message");
+  row("name where no message is", "engine.thread_start[name~Jane*]=fail", 21,
+      "'name' never holds at engine.thread_start: its calls carry no message");
+  row("name_len at mta.read", "mta.read[name_len>3]=return(0x15)", 10,
+      "'name_len' never holds at mta.read");
+  row("glob on name_len", "mta.put[name_len~1*]=off", 17, "'name_len' is a number");
+  row("order on a name", "mta.put[name>=B]=off", 13, "'name' is text");
+  row("order on reply_to", "mta.put[reply_to<x]=off", 17, "'reply_to' is text");
   row("an unknown profile", "mta.put[profile=exchange-5.1]=hang", 9,
       "unknown profile 'exchange-5.1'");
   row("nth 0", "mta.put[nth=0]=hang", 9, "'nth' counts from 1");
@@ -586,6 +610,63 @@ void TestFaults::triggers_select_messages_data() {
   row("engine site sees the recipients", "engine.convert_inbound[rcpt~*FRANK]=fail", {"c"}, 1);
   row("outbound site sees the recipients", "engine.convert_outbound[rcpt~*/HR/*]=fail", {"o2"}, 1);
   row("two triggers, both needed", "mta.put[sender~*/SALES/*,subject=two]=return(0x13)", {"b"}, 1);
+
+  // Pairs of messages that differ in one thing only: a reply-to, a display name, the kind.
+  const QString reply_to =
+      R"({"at": "150s", "label": "r1", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "subject": "rt", "reply_to": "MS:MSNET/SALES/DESK"},
+        {"at": "160s", "label": "r2", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "subject": "rt"},
+        {"at": "270s", "label": "r3", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE", "reply_to": "SMTP:desk@x.example"})";
+  row("reply_to glob", "mta.put[reply_to~*/DESK]=return(0x13)", {"r1"}, 1, reply_to);
+  row("reply_to equal, any case", "mta.put[reply_to=ms:msnet/sales/desk]=return(0x13)", {"r1"}, 1,
+      reply_to);
+  row("reply_to ~* holds only for a message that has one", "mta.put[reply_to~*]=return(0x13)",
+      {"r1"}, 1, reply_to);
+  row("reply_to not equal: every other message",
+      "mta.put[reply_to!=MS:MSNET/SALES/DESK]=return(0x13)", {"a", "b", "c", "r2"}, 4, reply_to);
+  row("reply_to at the inbound conversion", "engine.convert_inbound[reply_to~*DESK]=fail", {"r1"},
+      1, reply_to);
+  row("reply_to at the outbound conversion", "engine.convert_outbound[reply_to~*@x.example]=fail",
+      {"r3"}, 1, reply_to);
+  row("reply_to when writing the mailbag", "engine.write_mailbag[reply_to~SMTP:*]=fail", {"r3"}, 1,
+      reply_to);
+  const QString names =
+      R"({"at": "150s", "label": "n1", "from": "MS:MSNET/SALES/ALICE", "sender_name": "Alice Archer", "to": "MS:EXCHANGE/HQ/BOB", "subject": "nm"},
+        {"at": "160s", "label": "n2", "from": "MS:MSNET/SALES/ALICE", "to": "Bob Baker <MS:EXCHANGE/HQ/BOB>", "subject": "nm"},
+        {"at": "170s", "label": "n3", "from": "MS:MSNET/SALES/ALICE", "to": "MS:EXCHANGE/HQ/BOB", "cc": "Frank Fox <MS:EXCHANGE/HQ/FRANK>", "subject": "nm"},
+        {"at": "270s", "label": "n4", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": ["MS:MSNET/SALES/ALICE", "Eve Evans <MS:MSNET/HR/EVE>"]})";
+  row("name of the sender", "mta.put[name=alice archer]=return(0x13)", {"n1"}, 1, names);
+  row("name of a recipient", "mta.put[name~Bob*]=return(0x13)", {"n2"}, 1, names);
+  row("name of a cc", "mta.put[name=Frank Fox]=return(0x13)", {"n3"}, 1, names);
+  row("name ~* holds only for a message with a name", "mta.put[name~*]=return(0x13)",
+      {"n1", "n2", "n3"}, 3, names);
+  row("name not equal: no name is", "mta.put[name!=Bob Baker]=return(0x13)",
+      {"a", "b", "c", "n1", "n3"}, 5, names);
+  row("name_len of the longest name", "mta.put[name_len>=12]=return(0x13)", {"n1"}, 1, names);
+  row("name_len 0 without names", "mta.put[name_len=0]=return(0x13)", {"a", "b", "c"}, 3, names);
+  row("name at the Mailer, parsing that recipient",
+      "engine.parse_address[thread=4,name~Bob*,address~*BOB]=fail", {"n2"}, 1, names);
+  row("name at the inbound conversion", "engine.convert_inbound[name~*Fox]=fail", {"n3"}, 1, names);
+  row("name at the outbound conversion", "engine.convert_outbound[name=Eve Evans]=fail", {"n4"}, 1,
+      names);
+  // n4 goes to Alice and to Eve: only Eve's record fails, and Alice's still delivers it.
+  row("name of the one recipient whose mailbag is written",
+      "engine.write_mailbag[name=Eve Evans]=fail", {}, 1, names);
+  const QString dirsync =
+      R"({"at": "150s", "label": "d1", "kind": "dirsync", "from": "MS:MSNET/SALES/DIRSYNC", "to": "MS:EXCHANGE/HQ/DXA", "subject": "dir"},
+        {"at": "160s", "label": "d2", "from": "MS:MSNET/SALES/DIRSYNC", "to": "MS:EXCHANGE/HQ/DXA", "subject": "dir"},
+        {"at": "270s", "label": "d3", "kind": "dirsync", "direction": "outbound", "from": "MS:EXCHANGE/HQ/DXA", "to": "MS:MSNET/SALES/DIRSYNC"},
+        {"at": "280s", "label": "d4", "direction": "outbound", "from": "MS:EXCHANGE/HQ/DXA", "to": "MS:MSNET/SALES/DIRSYNC"})";
+  row("msgkind dirsync at the MTA", "mta.put[msgkind=dirsync]=return(0x13)", {"d1"}, 1, dirsync);
+  row("msgkind ipm leaves dir-sync alone", "mta.put[msgkind=ipm,sender~*DIRSYNC]=return(0x13)",
+      {"d2"}, 1, dirsync);
+  row("msgkind dirsync at the Mailer",
+      "engine.parse_address[thread=4,msgkind=dirsync,address~*DXA]=fail", {"d1"}, 1, dirsync);
+  row("msgkind dirsync at the inbound conversion", "engine.convert_inbound[msgkind=dirsync]=fail",
+      {"d1"}, 1, dirsync);
+  row("msgkind dirsync at the outbound conversion", "engine.convert_outbound[msgkind=dirsync]=fail",
+      {"d3"}, 1, dirsync);
+  row("msgkind dirsync when writing the mailbag", "engine.write_mailbag[msgkind=dirsync]=fail",
+      {"d3"}, 1, dirsync);
 }
 
 void TestFaults::triggers_select_messages() {
@@ -606,6 +687,45 @@ void TestFaults::triggers_select_messages() {
   QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
   QCOMPARE(::fired(r), std::int64_t{fired});
   QVERIFY(r.fault_stats[0].matches >= fired);
+}
+
+void TestFaults::outbound_record_keeps_names_reply_to_and_kind() {
+  // What the triggers see is what MS Mail gets: the outbound thread converts a dir-sync message
+  // with display names and a reply-to into one mailbag record per recipient, each with its own
+  // recipient's name. The PC MTA takes nothing, so the records stay to be read.
+  WorldSpec w;
+  w.base_messages = false;
+  w.extra_messages =
+      R"({"at": "1m", "label": "m", "direction": "outbound", "kind": "dirsync", "from": "MS:EXCHANGE/HQ/DXA", "sender_name": "Directory Exchange", "to": ["Sales Dir-Sync <MS:MSNET/SALES/DIRSYNC>", "MS:MSNET/SALES/ALICE"], "reply_to": "MS:EXCHANGE/HQ/ADMIN"},
+        {"at": "2m", "label": "p", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE"})";
+  msmisim::Scenario scenario = scenario_from(json_of(w));
+  scenario.pcmta_batch = 0;
+  QTemporaryDir dir;
+  const auto r = run(scenario, dir);
+  QCOMPARE(entry(r, "m").fate, Fate::kDelivered);
+  msmisim::DiskFileSystem fs(dir.path().toStdString() + "/po");
+  msmi::Mailbag sales(fs, msmi::NetworkDirectory::mailbag_name({"MSNET", "SALES"}));
+  std::vector<msmi::MailbagEntry> entries;
+  QVERIFY(sales.load(&entries).ok());
+  QCOMPARE(entries.size(), std::size_t{3});
+  std::vector<msmi::OutboundRecord> records(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    QVERIFY(msmi::decode_outbound_record(entries[i].payload, sales.mbg_path(), &records[i]).ok());
+  for (std::size_t i = 0; i < 2; ++i) {
+    QCOMPARE(records[i].kind, std::string("message"));
+    QVERIFY(records[i].dirsync);
+    QCOMPARE(records[i].sender_name, std::string("Directory Exchange"));
+    QCOMPARE(records[i].reply_to, std::string("MS:EXCHANGE/HQ/ADMIN"));
+  }
+  QCOMPARE(records[0].recipients, std::vector<std::string>{"MS:MSNET/SALES/DIRSYNC"});
+  QCOMPARE(records[0].recipient_names, std::vector<std::string>{"Sales Dir-Sync"});
+  QCOMPARE(records[1].recipients, std::vector<std::string>{"MS:MSNET/SALES/ALICE"});
+  QVERIFY(records[1].recipient_names.empty());
+  // Plain mail is written as it always was: none of the optional lines.
+  QVERIFY(!records[2].dirsync);
+  QVERIFY(records[2].sender_name.empty() && records[2].reply_to.empty());
+  QVERIFY(entries[2].payload.find("-name:") == std::string::npos);
+  QVERIFY(entries[2].payload.find("class:") == std::string::npos);
 }
 
 void TestFaults::trigger_thread_of_the_outbound_ndr() {

@@ -8,6 +8,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -452,6 +453,8 @@ class TstPostofficeFormats : public QObject {
   void inqueue_record_round_trip();
   void outbound_record_round_trip_data();
   void outbound_record_round_trip();
+  void names_reply_to_and_class_round_trip_data();
+  void names_reply_to_and_class_round_trip();
 
   // Damage to the framed text formats.
   void damaged_text_file_is_corruption_data();
@@ -460,6 +463,8 @@ class TstPostofficeFormats : public QObject {
   void missing_or_bad_field_is_corruption();
   void numeric_fields_must_be_numeric_throughout_data();
   void numeric_fields_must_be_numeric_throughout();
+  void bad_optional_field_is_corruption_data();
+  void bad_optional_field_is_corruption();
 
   // File names.
   void message_file_paths_data();
@@ -803,6 +808,135 @@ void TstPostofficeFormats::outbound_record_round_trip() {
   QCOMPARE(q(out.reason), reason);
 }
 
+namespace {
+
+int lines_starting(const std::string& data, const std::string& prefix) {
+  int n = 0;
+  for (std::size_t at = 0; at < data.size();) {
+    if (data.compare(at, prefix.size(), prefix) == 0) ++n;
+    const std::size_t newline = data.find('\n', at);
+    if (newline == std::string::npos) break;
+    at = newline + 1;
+  }
+  return n;
+}
+
+}  // namespace
+
+// Display names, reply-to and the dir-sync class are optional lines: a message without them is
+// encoded exactly as before they existed, and one with them gives them back, each name still
+// beside its own address.
+void TstPostofficeFormats::names_reply_to_and_class_round_trip_data() {
+  QTest::addColumn<QString>("sender_name");
+  QTest::addColumn<QStringList>("to");
+  QTest::addColumn<QStringList>("to_names");  // as given: may be shorter than `to`
+  QTest::addColumn<QStringList>("cc");
+  QTest::addColumn<QStringList>("cc_names");
+  QTest::addColumn<QString>("reply_to");
+  QTest::addColumn<bool>("dirsync");
+  QTest::addColumn<QStringList>("to_names_read");  // one per address, or none at all
+  QTest::addColumn<QStringList>("cc_names_read");
+
+  const QStringList two = {"MS:EXNET/EXPO/BOB", "SMTP:dave@example.com"};
+  const QStringList one = {"SMTP:carol@example.com"};
+  QTest::newRow("none: no optional line") << "" << two << QStringList{} << one << QStringList{}
+                                          << "" << false << QStringList{} << QStringList{};
+  QTest::newRow("sender name only") << "Jane Doe" << two << QStringList{} << one << QStringList{}
+                                    << "" << false << QStringList{} << QStringList{};
+  QTest::newRow("every recipient named")
+      << "" << two << QStringList{"Bob Baker", "Dave Dane"} << one << QStringList{"Carol Cole"}
+      << "" << false << QStringList{"Bob Baker", "Dave Dane"} << QStringList{"Carol Cole"};
+  QTest::newRow("the second recipient named")
+      << "" << two << QStringList{"", "Dave Dane"} << one << QStringList{} << "" << false
+      << QStringList{"", "Dave Dane"} << QStringList{};
+  QTest::newRow("fewer names than addresses")
+      << "" << two << QStringList{"Bob Baker"} << one << QStringList{} << "" << false
+      << QStringList{"Bob Baker", ""} << QStringList{};
+  QTest::newRow("a cc named, no to")
+      << "" << QStringList{} << QStringList{} << one << QStringList{"Carol Cole"} << "" << false
+      << QStringList{} << QStringList{"Carol Cole"};
+  QTest::newRow("names with commas, colons and brackets")
+      << "Doe, Jane: Sales <HQ>" << two << QStringList{"Baker, Bob", "x: y"} << one << QStringList{}
+      << "" << false << QStringList{"Baker, Bob", "x: y"} << QStringList{};
+  QTest::newRow("reply-to") << "" << two << QStringList{} << one << QStringList{}
+                            << "MS:MSNET/SALES/DESK" << false << QStringList{} << QStringList{};
+  QTest::newRow("dir-sync") << "" << two << QStringList{} << one << QStringList{} << "" << true
+                            << QStringList{} << QStringList{};
+  QTest::newRow("everything") << "Jane Doe" << two << QStringList{"Bob Baker", ""} << one
+                              << QStringList{"Carol Cole"} << "SMTP:desk@example.com" << true
+                              << QStringList{"Bob Baker", ""} << QStringList{"Carol Cole"};
+}
+
+void TstPostofficeFormats::names_reply_to_and_class_round_trip() {
+  QFETCH(QString, sender_name);
+  QFETCH(QStringList, to);
+  QFETCH(QStringList, to_names);
+  QFETCH(QStringList, cc);
+  QFETCH(QStringList, cc_names);
+  QFETCH(QString, reply_to);
+  QFETCH(bool, dirsync);
+  QFETCH(QStringList, to_names_read);
+  QFETCH(QStringList, cc_names_read);
+  const int named = static_cast<int>(to_names.size() + cc_names.size() - to_names.count(QString()) -
+                                     cc_names.count(QString()));
+
+  // P1: the names and the class.
+  msmi::P1Envelope p1 = sample_p1();
+  p1.sender_name = sender_name.toStdString();
+  p1.to = strings_of(to);
+  p1.to_names = strings_of(to_names);
+  p1.cc = strings_of(cc);
+  p1.cc_names = strings_of(cc_names);
+  p1.dirsync = dirsync;
+  const std::string p1_data = msmi::encode_p1(p1);
+  QCOMPARE(lines_starting(p1_data, "from-name: "), sender_name.isEmpty() ? 0 : 1);
+  QCOMPARE(lines_starting(p1_data, "to-name: ") + lines_starting(p1_data, "cc-name: "), named);
+  QCOMPARE(lines_starting(p1_data, "class: dirsync\n"), dirsync ? 1 : 0);
+  msmi::P1Envelope p1_out;
+  Status s = msmi::decode_p1(p1_data, path_of(Format::kP1), &p1_out);
+  QVERIFY2(s.ok(), qPrintable(q(s.to_string())));
+  QCOMPARE(q(p1_out.sender_name), sender_name);
+  QCOMPARE(p1_out.to, p1.to);
+  QCOMPARE(p1_out.cc, p1.cc);
+  QCOMPARE(p1_out.to_names, strings_of(to_names_read));
+  QCOMPARE(p1_out.cc_names, strings_of(cc_names_read));
+  QCOMPARE(p1_out.dirsync, dirsync);
+  QCOMPARE(p1_out.recipient_names().size(), p1_out.recipients().size());
+
+  // MAI: the reply-to, beside the subject.
+  msmi::MaiContent mai = sample_mai();
+  mai.reply_to = reply_to.toStdString();
+  const std::string mai_data = msmi::encode_mai(mai);
+  QCOMPARE(lines_starting(mai_data, "reply-to: "), reply_to.isEmpty() ? 0 : 1);
+  if (reply_to.isEmpty()) QCOMPARE(mai_data, msmi::encode_mai(sample_mai()));
+  msmi::MaiContent mai_out;
+  s = msmi::decode_mai(mai_data, path_of(Format::kMai), &mai_out);
+  QVERIFY2(s.ok(), qPrintable(q(s.to_string())));
+  QCOMPARE(q(mai_out.reply_to), reply_to);
+  QCOMPARE(qbytes(mai_out.body), qbytes(mai.body));
+
+  // A destination postoffice's mailbag record: all of them.
+  msmi::OutboundRecord record;
+  record.message_id = "EXNET/EXPO/00000007";
+  record.sender = "MS:EXNET/EXPO/BOB";
+  record.sender_name = sender_name.toStdString();
+  record.recipients = strings_of(to);
+  record.recipient_names = strings_of(to_names);
+  record.subject = "Hello";
+  record.reply_to = reply_to.toStdString();
+  record.dirsync = dirsync;
+  msmi::OutboundRecord record_out;
+  s = msmi::decode_outbound_record(msmi::encode_outbound_record(record), "MBG/SALES.MBG",
+                                   &record_out);
+  QVERIFY2(s.ok(), qPrintable(q(s.to_string())));
+  QCOMPARE(q(record_out.kind), QString("message"));
+  QCOMPARE(q(record_out.sender_name), sender_name);
+  QCOMPARE(record_out.recipients, record.recipients);
+  QCOMPARE(record_out.recipient_names, strings_of(to_names_read));
+  QCOMPARE(q(record_out.reply_to), reply_to);
+  QCOMPARE(record_out.dirsync, dirsync);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 void TstPostofficeFormats::damaged_text_file_is_corruption_data() {
@@ -996,6 +1130,68 @@ void TstPostofficeFormats::numeric_fields_must_be_numeric_throughout() {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+void TstPostofficeFormats::bad_optional_field_is_corruption_data() {
+  QTest::addColumn<Format>("format");
+  QTest::addColumn<QString>("after");  // the field the new line goes after; "" at the end
+  QTest::addColumn<QString>("line");   // "name: value"
+  QTest::addColumn<QString>("reason");
+
+  QTest::newRow("P1 class of an unknown kind")
+      << Format::kP1 << ""
+      << "class: ndr"
+      << "field 'class' is 'ndr', neither 'ipm' nor 'dirsync'";
+  QTest::newRow("P1 to-name after the sender") << Format::kP1 << "from"
+                                               << "to-name: Bob"
+                                               << "field 'to-name' does not follow a 'to' field";
+  QTest::newRow("P1 cc-name after another field") << Format::kP1 << "mai"
+                                                  << "cc-name: Carol"
+                                                  << "field 'cc-name' does not follow a 'cc' field";
+  QTest::newRow("P1 two names for one to") << Format::kP1 << "to-name"
+                                           << "to-name: Bob again"
+                                           << "field 'to-name' does not follow a 'to' field";
+  QTest::newRow("mailbag record class of an unknown kind")
+      << Format::kOutbound << ""
+      << "class: IPM.Note"
+      << "field 'class' is 'IPM.Note', neither 'ipm' nor 'dirsync'";
+  QTest::newRow("mailbag record to-name first") << Format::kOutbound << "from"
+                                                << "to-name: Alice"
+                                                << "field 'to-name' does not follow a 'to' field";
+}
+
+void TstPostofficeFormats::bad_optional_field_is_corruption() {
+  QFETCH(Format, format);
+  QFETCH(QString, after);
+  QFETCH(QString, line);
+  QFETCH(QString, reason);
+
+  msmi::TextRecord record;
+  std::string sample = sample_of(format);
+  if (format == Format::kP1) {
+    msmi::P1Envelope e = sample_p1();
+    e.to_names = {"Bob Baker"};
+    sample = msmi::encode_p1(e);
+  }
+  QVERIFY(msmi::decode_text_record(magic_of(format), sample, "sample", &record).ok());
+  const std::string text = line.toStdString();
+  const std::size_t colon = text.find(": ");
+  const std::pair<std::string, std::string> field{text.substr(0, colon), text.substr(colon + 2)};
+  auto at = record.fields.end();
+  if (!after.isEmpty()) {
+    at = std::find_if(record.fields.begin(), record.fields.end(),
+                      [&](const auto& f) { return f.first == after.toStdString(); });
+    QVERIFY(at != record.fields.end());
+    ++at;
+  }
+  record.fields.insert(at, field);
+  bool untouched = false;
+  const Status s = decode_as(format, msmi::encode_text_record(magic_of(format), record),
+                             path_of(format), &untouched);
+  QVERIFY2(s.is_corruption(), qPrintable("decoded as: " + q(s.to_string())));
+  QVERIFY2(q(s.message()).startsWith(QString(path_of(format)) + ": "), qPrintable(q(s.message())));
+  QVERIFY2(q(s.message()).contains(reason), qPrintable(q(s.message())));
+  QVERIFY2(untouched, "a file with a bad field was half-read into the output");
+}
 
 void TstPostofficeFormats::message_file_paths_data() {
   QTest::addColumn<uint>("number");

@@ -17,6 +17,7 @@ class TestScenarioLoader : public QObject {
   void duplicate_key_is_refused();
   void missing_file();
   void defaults();
+  void message_model_fields_load();
   void new_expectation_forms_load();
   void sequence_count_is_kmp_data();
   void sequence_count_is_kmp();
@@ -311,6 +312,58 @@ void TestScenarioLoader::errors_data() {
   QTest::newRow("files empty") << R"({"expect": {"*": {"files": {}}}})"
                                << "$.expect.*.files"
                                << "an object of glob";
+  QTest::newRow("message kind unknown")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "kind": "system"}]})"
+      << "$.messages[0].kind"
+      << R"(expected "ipm" (mail, the default) or "dirsync")";
+  QTest::newRow("message kind ndr is the engine's")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "kind": "ndr"}]})"
+      << "$.messages[0].kind"
+      << R"("dirsync" (a directory-synchronisation message), got string "ndr")";
+  QTest::newRow("message kind not a string")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "kind": 1}]})"
+      << "$.messages[0].kind"
+      << "got number 1";
+  QTest::newRow("traffic kind unknown")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "1m", "kind": "DIRSYNC"}]})"
+      << "$.traffic[0].kind"
+      << R"(got string "DIRSYNC")";
+  QTest::newRow("sender_name empty")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "sender_name": ""}]})"
+      << "$.messages[0].sender_name"
+      << "the display name is empty";
+  QTest::newRow("sender_name on two lines")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "sender_name": "Jane\nDoe"}]})"
+      << "$.messages[0].sender_name"
+      << "one line of text";
+  QTest::newRow("sender_name not a string")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "1m", "sender_name": ["J"]}]})"
+      << "$.traffic[0].sender_name"
+      << "expected a string";
+  QTest::newRow("named recipient without the closing bracket")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "to": ["MS:D/E/F", "Jane Doe <MS:D/E/JANE"]}]})"
+      << "$.messages[0].to[1]"
+      << R"(a display name and the address in angle brackets such as "Jane Doe <MS:NET/PO/JANE>")";
+  QTest::newRow("named recipient with text after the bracket")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "cc": "Jane <MS:D/E/JANE> x"}]})"
+      << "$.messages[0].cc"
+      << "angle brackets";
+  QTest::newRow("named recipient without an address")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "to": "Jane Doe < >"}]})"
+      << "$.messages[0].to"
+      << "no address between '<' and '>'";
+  QTest::newRow("traffic named recipient with an invalid address")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": ["Jane <MS:D/E>"], "every": "1m"}]})"
+      << "$.traffic[0].to[0]"
+      << "invalid address";
+  QTest::newRow("traffic reply_to invalid")
+      << R"({"traffic": [{"from": "MS:A/B/C", "to": "MS:D/E/F", "every": "1m", "reply_to": "desk"}]})"
+      << "$.traffic[0].reply_to"
+      << "invalid address";
+  QTest::newRow("reply_to not a string")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "reply_to": ["MS:A/B/D"]}]})"
+      << "$.messages[0].reply_to"
+      << "expected a string";
 }
 
 void TestScenarioLoader::errors() {
@@ -366,6 +419,38 @@ void TestScenarioLoader::defaults() {
   QCOMPARE(s.profile, std::string("exchange-5.0"));
   QCOMPARE(s.duration_us, std::int64_t(3600) * 1'000'000);
   QVERIFY(s.expectations.empty());
+}
+
+void TestScenarioLoader::message_model_fields_load() {
+  const auto s = testsupport::scenario_from(R"({
+    "traffic": [{"from": "MS:MSNET/SALES/ALICE", "sender_name": "Alice Archer",
+                 "to": ["Bob Baker <MS:EXCHANGE/HQ/BOB>", "MS:EXCHANGE/HQ/DAN"], "every": "1m",
+                 "reply_to": "MS:MSNET/SALES/DESK", "kind": "dirsync"}],
+    "messages": [
+      {"at": "1m", "from": "MS:A/B/C", "sender_name": "Jane Doe",
+       "to": ["  Doe, John  <MS:D/E/JOHN>", "MS:D/E/F", "<MS:D/E/G>"], "cc": "Carol <bad address>",
+       "reply_to": "not valid either", "kind": "ipm"},
+      {"at": "2m", "from": "MS:A/B/C", "to": "MS:D/E/F"}]})");
+  QCOMPARE(s.traffic.size(), std::size_t{1});
+  const msmisim::TrafficSpec& t = s.traffic[0];
+  QCOMPARE(t.sender_name, std::string("Alice Archer"));
+  QCOMPARE(t.recipients, (std::vector<std::string>{"MS:EXCHANGE/HQ/BOB", "MS:EXCHANGE/HQ/DAN"}));
+  QCOMPARE(t.recipient_names, (std::vector<std::string>{"Bob Baker", ""}));
+  QCOMPARE(t.reply_to, std::string("MS:MSNET/SALES/DESK"));
+  QVERIFY(t.kind == msmi::MessageKind::kDirSync);
+  const msmisim::MessageSpec& m = s.messages[0];
+  QCOMPARE(m.sender_name, std::string("Jane Doe"));
+  QCOMPARE(m.to, (std::vector<std::string>{"MS:D/E/JOHN", "MS:D/E/F", "MS:D/E/G"}));
+  QCOMPARE(m.to_names, (std::vector<std::string>{"Doe, John", "", ""}));
+  // Scripted messages may be wrong on purpose: the address in brackets is kept as written.
+  QCOMPARE(m.cc, std::vector<std::string>{"bad address"});
+  QCOMPARE(m.cc_names, std::vector<std::string>{"Carol"});
+  QCOMPARE(m.reply_to, std::string("not valid either"));
+  QVERIFY(m.kind == msmi::MessageKind::kIpm);
+  const msmisim::MessageSpec& plain = s.messages[1];
+  QVERIFY(plain.sender_name.empty() && plain.to_names.empty() && plain.cc_names.empty());
+  QVERIFY(plain.reply_to.empty());
+  QVERIFY(plain.kind == msmi::MessageKind::kIpm);
 }
 
 void TestScenarioLoader::new_expectation_forms_load() {

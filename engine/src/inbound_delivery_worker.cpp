@@ -119,11 +119,20 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   XomMessage message;
   message.message_id = claim.message_id;
   message.originator = envelope.sender;
-  for (const std::string& recipient : envelope.recipients()) {
-    if (parse_address(recipient).ok) message.recipients.push_back(recipient);
+  message.originator_name = envelope.sender_name;
+  const std::vector<std::string> recipients = envelope.recipients();
+  const std::vector<std::string> names = envelope.recipient_names();
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    if (!parse_address(recipients[i]).ok) continue;
+    message.recipients.push_back(recipients[i]);
+    message.recipient_names.push_back(names[i]);
   }
+  if (std::all_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
+    message.recipient_names.clear();
+  message.reply_to = content.reply_to;
   message.subject = content.subject;
   message.body = content.body;
+  message.kind = envelope.dirsync ? MessageKind::kDirSync : MessageKind::kIpm;
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
   const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertInbound, thread_, message));
@@ -268,11 +277,20 @@ void InboundDeliveryWorker::give_up(XomReturnCode code, int reason) {
     if (s.ok()) s = decode_mai(mai_data, envelope.mai_path, &content);
     ctx_.check(s, thread_, claim.message_id, "reading " + envelope.mai_path + " for the NDR");
   }
-  std::vector<std::string> refused;
-  for (const std::string& recipient : envelope.recipients()) {
-    if (parse_address(recipient).ok) refused.push_back(recipient);
+  NdrRequest request;
+  request.message_id = claim.message_id;
+  request.sender = envelope.sender;
+  request.subject = content.subject;
+  request.reason = reason;
+  const std::vector<std::string> recipients = envelope.recipients();
+  const std::vector<std::string> names = envelope.recipient_names();
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    if (!parse_address(recipients[i]).ok) continue;
+    request.undeliverable.push_back(recipients[i]);
+    request.undeliverable_names.push_back(names[i]);
   }
-  NdrRequest request{claim.message_id, envelope.sender, content.subject, refused, reason};
+  request.sender_name = envelope.sender_name;
+  request.reply_to = content.reply_to;
   NdrResult ndr = generate_ndr(ctx_, thread_, request);
   if (ndr.outcome == NdrOutcome::kAccessViolation) {
     if (!report_access_violation(ctx_, thread_, claim.message_id, ndr.read_address,

@@ -89,20 +89,28 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
 
+  // Parsing one address field of the envelope. The contents (subject, reply-to) are not read
+  // yet.
+  const std::vector<std::string> all_names = envelope.recipient_names();
+  const auto parse_site = [&](std::vector<std::string> recipients, std::vector<std::string> names,
+                              const std::string& address) {
+    SiteContext site;
+    site.site = Site::kParseAddress;
+    site.thread = kThread;
+    site.message_id = record.message_id;
+    site.sender = envelope.sender;
+    site.recipients = std::move(recipients);
+    site.kind = to_string(envelope.dirsync ? MessageKind::kDirSync : MessageKind::kIpm);
+    site.address = address;
+    site.sender_name = envelope.sender_name;
+    site.recipient_names = std::move(names);
+    return site;
+  };
   // The sender field first, as the Mailer reads the envelope.
   bool sender_unparsable = false;
   {
-    SiteContext site{Site::kParseAddress,
-                     kThread,
-                     record.message_id,
-                     envelope.sender,
-                     envelope.recipients(),
-                     "",
-                     0,
-                     "ipm",
-                     envelope.sender,
-                     ""};
-    const SiteVerdict verdict = ctx_.site(site);
+    const SiteVerdict verdict =
+        ctx_.site(parse_site(envelope.recipients(), all_names, envelope.sender));
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
         !report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
                                  "Mailer thread")) {
@@ -113,18 +121,19 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   }
   std::vector<std::string> valid;
   std::vector<std::string> invalid;
+  std::vector<std::string> invalid_names;
   int reason = kNdrUnknownAddress;
-  for (const std::string& recipient : envelope.recipients()) {
-    SiteContext site{
-        Site::kParseAddress, kThread, record.message_id, envelope.sender, {recipient}, "", 0, "ipm",
-        recipient,           ""};
-    const SiteVerdict verdict = ctx_.site(site);
+  const std::vector<std::string> recipients = envelope.recipients();
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    const std::string& recipient = recipients[i];
+    const SiteVerdict verdict = ctx_.site(parse_site({recipient}, {all_names[i]}, recipient));
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
       if (!report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
                                    "Mailer thread")) {
         return busy;  // the record stays new: every start meets it again
       }
       invalid.push_back(recipient);  // survived: the address is treated as unparsable
+      invalid_names.push_back(all_names[i]);
       reason = kNdrUnparsableAddress;
       continue;
     }
@@ -135,18 +144,21 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       valid.push_back(recipient);
     } else {
       invalid.push_back(recipient);
+      invalid_names.push_back(all_names[i]);
       reason = kNdrUnparsableAddress;
     }
   }
   if (valid.empty() && invalid.empty()) invalid.push_back("(no recipients)");
 
   std::string mai_subject;
+  std::string mai_reply_to;
   {
     std::string mai_data;
     MaiContent content;
     if (ctx_.env.fs.read_file(envelope.mai_path, &mai_data).ok() &&
         decode_mai(mai_data, envelope.mai_path, &content).ok()) {
       mai_subject = content.subject;
+      mai_reply_to = content.reply_to;
     }
   }
 
@@ -155,8 +167,16 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   if (!invalid.empty() && ctx_.ndr_sent.count(record.message_id) == 0) {
     ctx_.logger.log(event_id::kInvalidRecipients, kThread, record.message_id, {record.message_id});
     busy += ctx_.cost(ctx_.settings.cost_ndr_us);
-    NdrRequest request{record.message_id, envelope.sender, mai_subject,
-                       invalid,           reason,          sender_unparsable};
+    NdrRequest request;
+    request.message_id = record.message_id;
+    request.sender = envelope.sender;
+    request.subject = mai_subject;
+    request.undeliverable = invalid;
+    request.reason = reason;
+    request.sender_unparsable = sender_unparsable;
+    request.sender_name = envelope.sender_name;
+    request.undeliverable_names = invalid_names;
+    request.reply_to = mai_reply_to;
     NdrResult ndr = generate_ndr(ctx_, kThread, request);
     if (ndr.outcome == NdrOutcome::kAccessViolation) {
       // The record stays new: the next start meets the same message (Q175965).

@@ -40,16 +40,19 @@ class StepClock final : public Clock {
 
 // The fault-site context of a site that works on one whole message.
 inline SiteContext message_site(Site site, int thread, const XomMessage& message) {
-  return {site,
-          thread,
-          message.message_id,
-          message.originator,
-          message.recipients,
-          message.subject,
-          message.body.size(),
-          message.is_ndr ? "ndr" : "ipm",
-          "",
-          ""};
+  SiteContext context;
+  context.site = site;
+  context.thread = thread;
+  context.message_id = message.message_id;
+  context.sender = message.originator;
+  context.recipients = message.recipients;
+  context.subject = message.subject;
+  context.size = message.body.size();
+  context.kind = to_string(message.kind);
+  context.sender_name = message.originator_name;
+  context.recipient_names = message.recipient_names;
+  context.reply_to = message.reply_to;
+  return context;
 }
 
 struct MsmiContext {

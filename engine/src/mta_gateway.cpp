@@ -22,7 +22,23 @@ constexpr std::array<CodeName, 6> kCodes = {{
     {XomReturnCode::kTemporaryError, "OM_TEMPORARY_ERROR"},
 }};
 
+constexpr std::array<std::string_view, 3> kMessageKindNames = {"ipm", "ndr", "dirsync"};
+
 }  // namespace
+
+std::string_view to_string(MessageKind kind) {
+  return kMessageKindNames[static_cast<std::size_t>(kind)];
+}
+
+bool parse_message_kind(std::string_view text, MessageKind& out) {
+  for (std::size_t i = 0; i < kMessageKindNames.size(); ++i) {
+    if (kMessageKindNames[i] == text) {
+      out = static_cast<MessageKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string to_hex(XomReturnCode code) {
   char buffer[16];

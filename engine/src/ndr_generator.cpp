@@ -77,16 +77,17 @@ std::string ndr_reason_code(int code) {
 
 NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) {
   NdrResult result;
-  SiteContext site{Site::kLogNdr,
-                   thread,
-                   request.message_id,
-                   request.sender,
-                   request.undeliverable,
-                   request.subject,
-                   0,
-                   "ndr",
-                   "",
-                   ""};
+  SiteContext site;
+  site.site = Site::kLogNdr;
+  site.thread = thread;
+  site.message_id = request.message_id;
+  site.sender = request.sender;
+  site.recipients = request.undeliverable;
+  site.subject = request.subject;
+  site.kind = to_string(MessageKind::kNdr);
+  site.sender_name = request.sender_name;
+  site.recipient_names = request.undeliverable_names;
+  site.reply_to = request.reply_to;
   const SiteVerdict verdict = ctx.site(site);
   if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
     result.outcome = NdrOutcome::kAccessViolation;
@@ -142,20 +143,21 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   ndr.message_id = request.message_id;
   ndr.sender = ctx.connector_admin();
   ndr.recipients = {to.to_string()};
+  if (!request.sender_name.empty()) ndr.recipient_names = {request.sender_name};
   ndr.subject = "Undeliverable: " + request.subject;
   ndr.reason =
       "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
   Mailbag& mailbag = ctx.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
-  SiteContext write{Site::kWriteMailbag,
-                    thread,
-                    request.message_id,
-                    ndr.sender,
-                    ndr.recipients,
-                    ndr.subject,
-                    0,
-                    "ndr",
-                    "",
-                    mailbag.name()};
+  SiteContext write;
+  write.site = Site::kWriteMailbag;
+  write.thread = thread;
+  write.message_id = request.message_id;
+  write.sender = ndr.sender;
+  write.recipients = ndr.recipients;
+  write.subject = ndr.subject;
+  write.kind = to_string(MessageKind::kNdr);
+  write.mailbag = mailbag.name();
+  write.recipient_names = ndr.recipient_names;
   const Status s = ctx.site(write).kind == SiteVerdict::Kind::kNone
                        ? mailbag.append(encode_outbound_record(ndr), nullptr)
                        : Status::IoError(mailbag.name() + ": write failed (fault rule)");

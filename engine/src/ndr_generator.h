@@ -31,6 +31,10 @@ struct NdrRequest {
   int reason = kNdrUnknownAddress;
   // The sender field failed to parse where it was read (a fault site): treat it as invalid.
   bool sender_unparsable = false;
+  // For the fault sites, and the NDR's recipient (the sender) keeps the sender's display name.
+  std::string sender_name;
+  std::vector<std::string> undeliverable_names;  // one per undeliverable, "" for none
+  std::string reply_to;
 };
 
 enum class NdrOutcome {

@@ -111,7 +111,8 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   std::vector<std::string> full;
   std::vector<std::string> written;
   const auto prior = deferred_.find(message.message_id);
-  for (const std::string& recipient : message.recipients) {
+  for (std::size_t index = 0; index < message.recipients.size(); ++index) {
+    const std::string& recipient = message.recipients[index];
     if (prior != deferred_.end() && prior->second.done.count(recipient) != 0) continue;
     SiteContext site = message_site(Site::kParseAddress, thread_, message);
     site.address = recipient;
@@ -133,16 +134,22 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
       no_mailbag.push_back(recipient);
       continue;
     }
+    const std::string name =
+        index < message.recipient_names.size() ? message.recipient_names[index] : "";
     OutboundRecord record;
     record.message_id = message.message_id;
     record.sender = message.originator;
+    record.sender_name = message.originator_name;
     record.recipients = {to.to_string()};
+    if (!name.empty()) record.recipient_names = {name};
     record.subject = message.subject;
+    record.reply_to = message.reply_to;
+    record.dirsync = message.kind == MessageKind::kDirSync;
     Mailbag& mailbag = ctx_.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
-    SiteContext write{Site::kWriteMailbag, thread_,     message.message_id,
-                      message.originator,  {recipient}, message.subject,
-                      message.body.size(), "ipm",       "",
-                      mailbag.name()};
+    SiteContext write = message_site(Site::kWriteMailbag, thread_, message);
+    write.recipients = {recipient};
+    write.recipient_names = {name};
+    write.mailbag = mailbag.name();
     if (ctx_.site(write).kind == SiteVerdict::Kind::kNone &&
         mailbag.append(encode_outbound_record(record), nullptr).ok()) {
       written.push_back(recipient);
@@ -212,8 +219,9 @@ bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std
   ndr.message_id = message.message_id + "-NDR";
   ndr.originator = ctx_.connector_admin();
   ndr.recipients = {message.originator};
+  if (!message.originator_name.empty()) ndr.recipient_names = {message.originator_name};
   ndr.subject = "Undeliverable: " + message.subject;
-  ndr.is_ndr = true;
+  ndr.kind = MessageKind::kNdr;
   MtaGateway& mta = ctx_.env.mta;
   XomReturnCode code = mta.open_upload_session();
   if (code == XomReturnCode::kSuccess) {

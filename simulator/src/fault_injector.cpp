@@ -153,6 +153,38 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
       case TriggerKey::kCharset:
         ok = text_matches(charset_of(s.subject), t);
         break;
+      case TriggerKey::kReplyTo:
+        // A message without a reply-to has nothing to match: only `!=` holds for it.
+        ok = s.reply_to.empty() ? t.op == TriggerOp::kNe : text_matches(s.reply_to, t);
+        break;
+      case TriggerKey::kName: {
+        // The sender's and every recipient's display name; a message without names has none,
+        // so `name~*` holds only for one that has a name.
+        std::vector<std::string_view> names;
+        if (!s.sender_name.empty()) names.push_back(s.sender_name);
+        if (s.recipient_names != nullptr) {
+          for (const std::string& n : *s.recipient_names) {
+            if (!n.empty()) names.push_back(n);
+          }
+        }
+        if (t.op == TriggerOp::kNe) {  // "no display name is X"
+          ok = std::none_of(names.begin(), names.end(),
+                            [&](std::string_view n) { return equal_nocase(t.text, n); });
+        } else {
+          ok = std::any_of(names.begin(), names.end(),
+                           [&](std::string_view n) { return text_matches(n, t); });
+        }
+        break;
+      }
+      case TriggerKey::kNameLen: {
+        std::int64_t longest = static_cast<std::int64_t>(s.sender_name.size());
+        if (s.recipient_names != nullptr) {
+          for (const std::string& n : *s.recipient_names)
+            longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(n.size()));
+        }
+        ok = compare(longest, t.op, t.number);
+        break;
+      }
     }
     if (!ok) return false;
   }
@@ -230,6 +262,9 @@ msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {
   subject.address = c.address;
   subject.file = c.mailbag;
   subject.message_id = c.message_id;
+  subject.sender_name = c.sender_name;
+  subject.recipient_names = &c.recipient_names;
+  subject.reply_to = c.reply_to;
   subject.thread = c.thread;
   const Action* action = evaluate(msmi::to_string(c.site), subject);
   msmi::SiteVerdict verdict;

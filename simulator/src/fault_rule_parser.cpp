@@ -43,6 +43,8 @@ const std::map<std::string_view, TriggerKey>& trigger_keys() {
       {"rcpts", TriggerKey::kRcpts},          {"size", TriggerKey::kSize},
       {"sender_len", TriggerKey::kSenderLen}, {"rcpt_len", TriggerKey::kRcptLen},
       {"address", TriggerKey::kAddress},      {"charset", TriggerKey::kCharset},
+      {"reply_to", TriggerKey::kReplyTo},     {"name", TriggerKey::kName},
+      {"name_len", TriggerKey::kNameLen},
   };
   return kKeys;
 }
@@ -92,6 +94,7 @@ bool numeric(TriggerKey key) {
     case TriggerKey::kSize:
     case TriggerKey::kSenderLen:
     case TriggerKey::kRcptLen:
+    case TriggerKey::kNameLen:
       return true;
     default:
       return false;
@@ -255,6 +258,9 @@ class Parser {
       case TriggerKey::kSenderLen:
       case TriggerKey::kRcptLen:
       case TriggerKey::kCharset:
+      case TriggerKey::kReplyTo:
+      case TriggerKey::kName:
+      case TriggerKey::kNameLen:
         applies = std::all_of(rule.points.begin(), rule.points.end(), has_message);
         break;
       default:
@@ -279,9 +285,10 @@ class Parser {
     }
     if (t.key == TriggerKey::kProfile && t.op != TriggerOp::kGlob && !msmi::find_profile(t.text))
       fail("unknown profile '" + t.text + "' (" + msmi::profile_names() + ")", at);
-    if (t.key == TriggerKey::kMsgKind && t.op != TriggerOp::kGlob && t.text != "ipm" &&
-        t.text != "ndr")
-      fail("msgkind is 'ipm' or 'ndr'", at);
+    msmi::MessageKind message_kind;
+    if (t.key == TriggerKey::kMsgKind && t.op != TriggerOp::kGlob &&
+        !msmi::parse_message_kind(t.text, message_kind))
+      fail("msgkind is 'ipm', 'ndr' or 'dirsync'", at);
   }
 
   Trigger trigger() {
@@ -334,6 +341,13 @@ class Parser {
     } else if (t.op != TriggerOp::kGlob && t.op != TriggerOp::kEq && t.op != TriggerOp::kNe) {
       fail("'" + key + "' is text: use ~ (glob), = or !=", op_at);
     }
+    msmi::MessageKind message_kind;
+    if (t.key == TriggerKey::kFileKind && msmi::parse_message_kind(t.text, message_kind))
+      fail(
+          "'kind' is the file kind (P1, MAI, KEY, MBG, GLB, XTN, ATT); the message kind is "
+          "msgkind=" +
+              t.text,
+          start);
     if (t.key == TriggerKey::kService && t.text != "running" && t.text != "stopped")
       fail("service is 'running' or 'stopped'", value_at);
     return t;

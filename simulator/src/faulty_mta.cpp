@@ -38,7 +38,10 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
   subject.recipients = &message.recipients;
   subject.subject = message.subject;
   subject.size = message.body.size();
-  subject.msgkind = message.is_ndr ? "ndr" : "ipm";
+  subject.msgkind = msmi::to_string(message.kind);
+  subject.sender_name = message.originator_name;
+  subject.recipient_names = &message.recipient_names;
+  subject.reply_to = message.reply_to;
   subject.message_id = message.message_id;
   XomReturnCode code;
   if (refuse("mta.put", subject, &code)) {

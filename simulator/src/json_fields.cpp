@@ -1,5 +1,7 @@
 #include "json_fields.h"
 
+#include <cctype>
+
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmilog/time_format.h"
@@ -99,6 +101,84 @@ std::vector<std::string> read_addresses(const json& v, const std::string& path, 
   }
   if (out.empty() && !allow_empty) fail(path, "at least one address", v);
   return out;
+}
+
+namespace {
+
+void check_display_name(const std::string& name, const std::string& path) {
+  if (name.empty()) throw FieldError{path, "the display name is empty"};
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20)
+      throw FieldError{path, "a display name is one line of text without control characters"};
+  }
+}
+
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
+}  // namespace
+
+std::string read_display_name(const json& v, const std::string& path) {
+  const std::string name = read_string(v, path);
+  check_display_name(name, path);
+  return name;
+}
+
+std::vector<std::string> read_named_addresses(const json& v, const std::string& path,
+                                              bool must_be_valid, bool allow_empty,
+                                              std::vector<std::string>* names) {
+  if (!v.is_string() && !v.is_array()) fail(path, "an address or an array of addresses", v);
+  const json list = v.is_array() ? v : json::array({v});
+  std::vector<std::string> addresses;
+  std::vector<std::string> found_names;
+  bool named = false;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string at = v.is_array() ? path + "[" + std::to_string(i) + "]" : path;
+    const std::string text = read_string(list[i], at);
+    const std::size_t open = text.rfind('<');
+    if (open == std::string::npos && text.find('>') == std::string::npos) {
+      addresses.push_back(read_address(list[i], at, must_be_valid));
+      found_names.emplace_back();
+      continue;
+    }
+    // "Jane Doe <MS:NET/PO/JANE>": the name, then the address in angle brackets.
+    if (open == std::string::npos || text.back() != '>' || text.find('>') != text.size() - 1) {
+      throw FieldError{at,
+                       "expected an address, or a display name and the address in angle "
+                       "brackets such as \"Jane Doe <MS:NET/PO/JANE>\", got \"" +
+                           text + "\""};
+    }
+    const std::string address =
+        trimmed(std::string_view(text).substr(open + 1, text.size() - open - 2));
+    if (address.empty()) throw FieldError{at, "no address between '<' and '>'"};
+    const std::string name = trimmed(std::string_view(text).substr(0, open));
+    if (!name.empty()) check_display_name(name, at);
+    addresses.push_back(read_address(json(address), at, must_be_valid));
+    found_names.push_back(name);
+    named = named || !name.empty();
+  }
+  if (addresses.empty() && !allow_empty) fail(path, "at least one address", v);
+  if (named) {
+    *names = std::move(found_names);
+  } else {
+    names->clear();
+  }
+  return addresses;
+}
+
+msmi::MessageKind read_message_kind(const json& v, const std::string& path) {
+  const char* expected =
+      "\"ipm\" (mail, the default) or \"dirsync\" (a directory-synchronisation message)";
+  if (!v.is_string()) fail(path, expected, v);
+  msmi::MessageKind kind;
+  if (!msmi::parse_message_kind(v.get<std::string>(), kind) || kind == msmi::MessageKind::kNdr)
+    fail(path, expected, v);
+  return kind;
 }
 
 Direction read_direction(const json& v, const std::string& path) {

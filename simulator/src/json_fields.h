@@ -49,6 +49,15 @@ std::int64_t read_duration(const json& v, const std::string& path);
 std::string read_address(const json& v, const std::string& path, bool must_be_valid);
 std::vector<std::string> read_addresses(const json& v, const std::string& path, bool must_be_valid,
                                         bool allow_empty);
+// Like read_addresses, but an entry may carry a display name: "Jane Doe <MS:NET/PO/JANE>".
+// *names gets one entry per address ("" for none), or stays empty when no entry has a name.
+std::vector<std::string> read_named_addresses(const json& v, const std::string& path,
+                                              bool must_be_valid, bool allow_empty,
+                                              std::vector<std::string>* names);
+// A display name: one line of text, not empty.
+std::string read_display_name(const json& v, const std::string& path);
+// "ipm" or "dirsync".
+msmi::MessageKind read_message_kind(const json& v, const std::string& path);
 Direction read_direction(const json& v, const std::string& path);
 // A number (exactly) or {"min": …, "max": …}. Counts are whole numbers ≥ 0; percentages lie in
 // 0..100.

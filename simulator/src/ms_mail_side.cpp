@@ -37,13 +37,17 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
   ledger_.add(std::move(entry));
   ++submitted_;
 
-  msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body};
+  msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body, mail.reply_to};
   msmi::P1Envelope envelope;
   envelope.message_id = message_id;
   envelope.number = number;
   envelope.sender = mail.sender;
+  envelope.sender_name = mail.sender_name;
   envelope.to = mail.to;
+  envelope.to_names = mail.to_names;
   envelope.cc = mail.cc;
+  envelope.cc_names = mail.cc_names;
+  envelope.dirsync = mail.dirsync;
   envelope.mai_path = msmi::mai_path(number);
   envelope.submitted_us = clock_.now_us();
   // Each file is durable before the next one points at it: the P1 names the MAI, the INQUEUE3

@@ -138,9 +138,7 @@ class World final : private FaultEffects {
     scheduler_.add_interchange(interchange_, activity_, 0);
     for (std::size_t i = 0; i < scenario_.traffic.size(); ++i) schedule_traffic(i, 0);
     for (const MessageSpec& m : scenario_.messages) {
-      scheduler_.at(m.at_us, Priority::kWorld, [this, &m] {
-        inject(m.direction, m.label, m.sender, m.to, m.cc, m.subject, m.body);
-      });
+      scheduler_.at(m.at_us, Priority::kWorld, [this, &m] { inject(m); });
     }
     for (const OperatorStep& step : scenario_.operator_steps) {
       scheduler_.at(step.at_us, Priority::kOperator, [this, &step] { operate(step); });
@@ -186,32 +184,54 @@ class World final : private FaultEffects {
     scheduler_.at(when, Priority::kWorld, [this, index, count] {
       const TrafficSpec& spec = scenario_.traffic[index];
       const std::size_t k = static_cast<std::size_t>(count);
-      inject(spec.direction, "", spec.senders[k % spec.senders.size()],
-             {spec.recipients[k % spec.recipients.size()]}, {},
-             spec.subject + " #" + std::to_string(count + 1), "");
+      MessageSpec m;
+      m.direction = spec.direction;
+      m.sender = spec.senders[k % spec.senders.size()];
+      m.sender_name = spec.sender_name;
+      m.to = {spec.recipients[k % spec.recipients.size()]};
+      if (!spec.recipient_names.empty())
+        m.to_names = {spec.recipient_names[k % spec.recipient_names.size()]};
+      m.reply_to = spec.reply_to;
+      m.kind = spec.kind;
+      m.subject = spec.subject + " #" + std::to_string(count + 1);
+      inject(m);
       schedule_traffic(index, count + 1);
     });
   }
 
-  void inject(Direction direction, const std::string& label, const std::string& sender,
-              const std::vector<std::string>& to, const std::vector<std::string>& cc,
-              const std::string& subject, const std::string& body) {
-    if (direction == Direction::kInbound) {
-      ms_mail_.submit({label, sender, to, cc, subject, body});
+  void inject(const MessageSpec& m) {
+    if (m.direction == Direction::kInbound) {
+      OutgoingMail mail{m.label, m.sender, m.to, m.cc, m.subject, m.body};
+      mail.sender_name = m.sender_name;
+      mail.to_names = m.to_names;
+      mail.cc_names = m.cc_names;
+      mail.reply_to = m.reply_to;
+      mail.dirsync = m.kind == msmi::MessageKind::kDirSync;
+      ms_mail_.submit(mail);
       return;
     }
     msmi::XomMessage message;
     message.message_id = "EXCHANGE/MTA/" + msmi::hex8(ms_mail_.next_number());
-    message.originator = sender;
-    message.recipients = to;
-    message.recipients.insert(message.recipients.end(), cc.begin(), cc.end());
-    message.subject = subject;
-    message.body = body;
+    message.originator = m.sender;
+    message.originator_name = m.sender_name;
+    message.recipients = m.to;
+    message.recipients.insert(message.recipients.end(), m.cc.begin(), m.cc.end());
+    if (!m.to_names.empty() || !m.cc_names.empty()) {
+      message.recipient_names = m.to_names;
+      message.recipient_names.resize(m.to.size());
+      message.recipient_names.insert(message.recipient_names.end(), m.cc_names.begin(),
+                                     m.cc_names.end());
+      message.recipient_names.resize(message.recipients.size());
+    }
+    message.reply_to = m.reply_to;
+    message.kind = m.kind;
+    message.subject = m.subject;
+    message.body = m.body;
     LedgerEntry entry;
     entry.message_id = message.message_id;
-    entry.label = label;
+    entry.label = m.label;
     entry.direction = Direction::kOutbound;
-    entry.sender = sender;
+    entry.sender = m.sender;
     entry.recipients = message.recipients;
     entry.injected_us = clock_.now_us();
     ledger_.add(std::move(entry));
@@ -367,10 +387,11 @@ class World final : private FaultEffects {
       }
       case OperatorAction::kBurst: {
         note(what + ": " + std::to_string(step.count) + " messages");
-        const MessageSpec& m = step.message;
+        MessageSpec m = step.message;
         for (int i = 0; i < step.count; ++i) {
-          inject(m.direction, m.label.empty() ? "" : m.label + "#" + std::to_string(i + 1),
-                 m.sender, m.to, m.cc, m.subject, m.body);
+          m.label =
+              step.message.label.empty() ? "" : step.message.label + "#" + std::to_string(i + 1);
+          inject(m);
         }
         return true;
       }

@@ -128,7 +128,11 @@ TrafficSpec read_traffic(const json& v, const std::string& path) {
   // Steady traffic is good mail: a typo here would turn into NDRs nobody asked for. Bad mail
   // is scripted with "messages", whose addresses may be invalid on purpose.
   t.senders = read_addresses(*from, f.at("from"), true, false);
-  t.recipients = read_addresses(*to, f.at("to"), true, false);
+  t.recipients = read_named_addresses(*to, f.at("to"), true, false, &t.recipient_names);
+  if (const json* x = f.get("sender_name"))
+    t.sender_name = read_display_name(*x, f.at("sender_name"));
+  if (const json* x = f.get("reply_to")) t.reply_to = read_address(*x, f.at("reply_to"), true);
+  if (const json* x = f.get("kind")) t.kind = read_message_kind(*x, f.at("kind"));
   if (const json* x = f.get("subject")) t.subject = read_string(*x, f.at("subject"));
   const json* every = f.get("every");
   if (every == nullptr)
@@ -163,8 +167,14 @@ MessageSpec read_message(const json& v, const std::string& path) {
   if (from == nullptr)
     throw FieldError{f.at("from"), "required: the sender (may be invalid on purpose)"};
   m.sender = read_string(*from, f.at("from"));
-  if (const json* x = f.get("to")) m.to = read_addresses(*x, f.at("to"), false, true);
-  if (const json* x = f.get("cc")) m.cc = read_addresses(*x, f.at("cc"), false, true);
+  if (const json* x = f.get("sender_name"))
+    m.sender_name = read_display_name(*x, f.at("sender_name"));
+  if (const json* x = f.get("to"))
+    m.to = read_named_addresses(*x, f.at("to"), false, true, &m.to_names);
+  if (const json* x = f.get("cc"))
+    m.cc = read_named_addresses(*x, f.at("cc"), false, true, &m.cc_names);
+  if (const json* x = f.get("reply_to")) m.reply_to = read_address(*x, f.at("reply_to"), false);
+  if (const json* x = f.get("kind")) m.kind = read_message_kind(*x, f.at("kind"));
   if (const json* x = f.get("subject")) m.subject = read_string(*x, f.at("subject"));
   if (const json* x = f.get("body")) m.body = read_string(*x, f.at("body"));
   f.reject_unknown();

@@ -50,7 +50,8 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   // A session opened before the MTA restarted is gone: that is a network error, which the MSMI
   // answers by opening a new one, not a refusal of the message.
   if (!running_ || upload_sessions_ <= 0) {
-    puts_.push_back({message.message_id, message.is_ndr, XomReturnCode::kNetworkError, now});
+    puts_.push_back({message.message_id, message.kind == msmi::MessageKind::kNdr,
+                     XomReturnCode::kNetworkError, now});
     return XomReturnCode::kNetworkError;
   }
   for (const MtaFault& fault : faults_) {
@@ -65,19 +66,22 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
     }
     if (hit) {
       ++refused_;
-      puts_.push_back({message.message_id, message.is_ndr, fault.code, now});
+      puts_.push_back(
+          {message.message_id, message.kind == msmi::MessageKind::kNdr, fault.code, now});
       return fault.code;
     }
   }
-  if (message.is_ndr) ++ndrs_received_;
+  if (message.kind == msmi::MessageKind::kNdr) ++ndrs_received_;
   ++accepted_;
-  puts_.push_back({message.message_id, message.is_ndr, XomReturnCode::kSuccess, now});
+  puts_.push_back(
+      {message.message_id, message.kind == msmi::MessageKind::kNdr, XomReturnCode::kSuccess, now});
   return XomReturnCode::kSuccess;
 }
 
 void SimulatedMta::note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code) {
   ++refused_;
-  puts_.push_back({message.message_id, message.is_ndr, code, clock_.now_us()});
+  puts_.push_back(
+      {message.message_id, message.kind == msmi::MessageKind::kNdr, code, clock_.now_us()});
 }
 
 void SimulatedMta::note_ack_fault(std::string_view message_id, AckOutcome outcome) {

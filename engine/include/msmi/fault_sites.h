@@ -43,6 +43,10 @@ struct SiteContext {
   std::string kind;      // "ipm", "ndr", "dirsync"
   std::string address;   // kParseAddress: the address being parsed
   std::string mailbag;   // kWriteMailbag: the mailbag's name
+  // Initialised here so that a site that lists the fields above in order needs none of these.
+  std::string sender_name{};                   // the sender's display name
+  std::vector<std::string> recipient_names{};  // the recipients' display names ("" for none)
+  std::string reply_to{};  // the reply-to address, once the message's contents have been read
 };
 
 struct SiteVerdict {

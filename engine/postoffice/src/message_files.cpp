@@ -27,6 +27,67 @@ std::vector<std::string> P1Envelope::recipients() const {
   return all;
 }
 
+std::vector<std::string> P1Envelope::recipient_names() const {
+  std::vector<std::string> all = to_names;
+  all.resize(to.size());
+  all.insert(all.end(), cc_names.begin(), cc_names.end());
+  all.resize(to.size() + cc.size());
+  return all;
+}
+
+void add_address_fields(TextRecord* record, std::string_view field,
+                        const std::vector<std::string>& addresses,
+                        const std::vector<std::string>& names) {
+  const std::string name_field = std::string(field) + "-name";
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    record->add(std::string(field), addresses[i]);
+    if (i < names.size() && !names[i].empty()) record->add(name_field, names[i]);
+  }
+}
+
+Status read_address_fields(const TextRecord& record, std::string_view field, std::string_view path,
+                           std::vector<std::string>* addresses, std::vector<std::string>* names) {
+  const std::string name_field = std::string(field) + "-name";
+  std::vector<std::string> found;
+  std::vector<std::string> found_names;
+  bool named = false;
+  std::string_view previous;
+  for (const auto& [key, value] : record.fields) {
+    if (key == field) {
+      found.push_back(value);
+      found_names.emplace_back();
+    } else if (key == name_field) {
+      if (previous != field) {
+        return Status::Corruption(std::string(path) + ": field '" + name_field +
+                                  "' does not follow a '" + std::string(field) + "' field");
+      }
+      found_names.back() = value;
+      named = true;
+    }
+    previous = key;
+  }
+  *addresses = std::move(found);
+  if (named) {
+    *names = std::move(found_names);
+  } else {
+    names->clear();
+  }
+  return Status::Ok();
+}
+
+Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync) {
+  const std::string value = record.get("class");
+  if (!record.has("class") || value == "ipm") {
+    *dirsync = false;
+  } else if (value == kDirSyncClass) {
+    *dirsync = true;
+  } else {
+    return Status::Corruption(std::string(path) + ": field 'class' is '" + value +
+                              "', neither 'ipm' nor 'dirsync'");
+  }
+  return Status::Ok();
+}
+
 std::string hex8(std::uint32_t number) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%08X", number);
@@ -56,10 +117,12 @@ std::string encode_p1(const P1Envelope& envelope) {
   record.add("message-id", envelope.message_id);
   record.add("number", hex8(envelope.number));
   record.add("from", envelope.sender);
-  for (const std::string& r : envelope.to) record.add("to", r);
-  for (const std::string& r : envelope.cc) record.add("cc", r);
+  if (!envelope.sender_name.empty()) record.add("from-name", envelope.sender_name);
+  add_address_fields(&record, "to", envelope.to, envelope.to_names);
+  add_address_fields(&record, "cc", envelope.cc, envelope.cc_names);
   record.add("mai", envelope.mai_path);
   record.add("submitted-us", std::to_string(envelope.submitted_us));
+  if (envelope.dirsync) record.add("class", std::string(kDirSyncClass));
   return encode_text_record(kP1Magic, record);
 }
 
@@ -73,8 +136,11 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
   P1Envelope envelope;
   envelope.message_id = record.get("message-id");
   envelope.sender = record.get("from");
-  envelope.to = record.get_all("to");
-  envelope.cc = record.get_all("cc");
+  envelope.sender_name = record.get("from-name");
+  s = read_address_fields(record, "to", path, &envelope.to, &envelope.to_names);
+  if (s.ok()) s = read_address_fields(record, "cc", path, &envelope.cc, &envelope.cc_names);
+  if (s.ok()) s = read_message_class(record, path, &envelope.dirsync);
+  if (!s.ok()) return s;
   envelope.mai_path = record.get("mai");
   const std::string number = record.get("number");
   const std::string submitted = record.get("submitted-us");
@@ -93,6 +159,7 @@ std::string encode_mai(const MaiContent& content) {
   record.add("message-id", content.message_id);
   record.add("from", content.sender);
   record.add("subject", content.subject);
+  if (!content.reply_to.empty()) record.add("reply-to", content.reply_to);
   record.body = content.body;
   return encode_text_record(kMaiMagic, record);
 }
@@ -105,6 +172,7 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
   out->message_id = record.get("message-id");
   out->sender = record.get("from");
   out->subject = record.get("subject");
+  out->reply_to = record.get("reply-to");
   out->body = std::move(record.body);
   return Status::Ok();
 }

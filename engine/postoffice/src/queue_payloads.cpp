@@ -34,8 +34,11 @@ std::string encode_outbound_record(const OutboundRecord& record) {
   text.add("kind", record.kind);
   text.add("message-id", record.message_id);
   text.add("from", record.sender);
-  for (const std::string& r : record.recipients) text.add("to", r);
+  if (!record.sender_name.empty()) text.add("from-name", record.sender_name);
+  add_address_fields(&text, "to", record.recipients, record.recipient_names);
   text.add("subject", record.subject);
+  if (!record.reply_to.empty()) text.add("reply-to", record.reply_to);
+  if (record.dirsync) text.add("class", std::string(kDirSyncClass));
   if (!record.reason.empty()) text.add("reason", record.reason);
   return encode_text_record("MSMI-OUT", text);
 }
@@ -51,12 +54,18 @@ Status decode_outbound_record(std::string_view payload, std::string_view where,
   if (text.get("message-id").empty()) {
     return Status::Corruption(std::string(where) + ": record has no message-id");
   }
-  out->kind = text.get("kind");
-  out->message_id = text.get("message-id");
-  out->sender = text.get("from");
-  out->recipients = text.get_all("to");
-  out->subject = text.get("subject");
-  out->reason = text.get("reason");
+  OutboundRecord record;
+  s = read_address_fields(text, "to", where, &record.recipients, &record.recipient_names);
+  if (s.ok()) s = read_message_class(text, where, &record.dirsync);
+  if (!s.ok()) return s;
+  record.kind = text.get("kind");
+  record.message_id = text.get("message-id");
+  record.sender = text.get("from");
+  record.sender_name = text.get("from-name");
+  record.subject = text.get("subject");
+  record.reply_to = text.get("reply-to");
+  record.reason = text.get("reason");
+  *out = std::move(record);
   return Status::Ok();
 }
 

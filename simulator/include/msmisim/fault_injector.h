@@ -27,8 +27,11 @@ struct FaultSubject {
   const std::vector<std::string>* recipients = nullptr;
   std::string_view subject;
   std::size_t size = 0;
-  std::string_view msgkind;  // ipm, ndr, dirsync
-  std::string_view address;  // engine.parse_address
+  std::string_view msgkind;                                   // ipm, ndr, dirsync
+  std::string_view address;                                   // engine.parse_address
+  std::string_view sender_name;                               // the sender's display name
+  const std::vector<std::string>* recipient_names = nullptr;  // "" for a recipient without one
+  std::string_view reply_to;
   // The thread the call is about, when the caller knows it better than the scheduler does (a
   // worker being started by the service); -1: the thread the scheduler is running.
   int thread = -1;

@@ -28,7 +28,7 @@ enum class TriggerKey {
   kSubject,     // the subject
   kFile,        // disk: the file's path relative to the postoffice ("KEY/INQUEUE3.KEY")
   kFileKind,    // disk: MAI, P1, KEY, MBG, GLB, XTN, ATT (from the folder or extension)
-  kMsgKind,     // ipm, ndr, dirsync
+  kMsgKind,     // the message kind: ipm, ndr, dirsync
   kThread,      // the MT.EXE thread doing the work
   kNth,         // only the nth matching call (1-based)
   kAfter,       // only after this many matching calls
@@ -43,6 +43,9 @@ enum class TriggerKey {
   kRcptLen,     // length of the longest recipient address
   kAddress,     // engine.parse_address: the address being parsed
   kCharset,     // the character set of the subject: ascii | 8bit
+  kReplyTo,     // the message's reply-to address ("" when it has none)
+  kName,        // any display name: the sender's or a recipient's
+  kNameLen,     // length of the longest display name (0 when there is none)
 };
 
 enum class TriggerOp { kGlob, kEq, kNe, kGe, kLe, kGt, kLt };

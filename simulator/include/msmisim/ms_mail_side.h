@@ -29,6 +29,12 @@ struct OutgoingMail {
   std::vector<std::string> cc;
   std::string subject;
   std::string body;
+  // Initialised here so that mail given as the six fields above needs none of these.
+  std::string sender_name{};
+  std::vector<std::string> to_names{};  // one per `to` ("" for none), or empty; likewise cc
+  std::vector<std::string> cc_names{};
+  std::string reply_to{};
+  bool dirsync = false;
 };
 
 class MsMailSide {

@@ -11,6 +11,7 @@
 #include "msmi/defects.h"
 #include "msmi/diagnostics.h"
 #include "msmi/message_observer.h"
+#include "msmi/mta_gateway.h"
 #include "msmi/worker.h"
 #include "msmisim/fault_rule.h"
 #include "msmisim/ledger.h"
@@ -29,8 +30,12 @@ struct CountRange {
 
 struct TrafficSpec {
   Direction direction = Direction::kInbound;
-  std::vector<std::string> senders;     // picked round-robin
-  std::vector<std::string> recipients;  // picked round-robin, one per message
+  std::vector<std::string> senders;                  // picked round-robin
+  std::string sender_name;                           // every sender's display name, or ""
+  std::vector<std::string> recipients;               // picked round-robin, one per message
+  std::vector<std::string> recipient_names;          // one per recipient ("" for none), or empty
+  std::string reply_to;                              // "" for none
+  msmi::MessageKind kind = msmi::MessageKind::kIpm;  // kIpm or kDirSync
   std::string subject = "Traffic";
   std::int64_t every_us = 60'000'000;
   std::int64_t start_us = 0;
@@ -51,8 +56,15 @@ struct MessageSpec {
   Direction direction = Direction::kInbound;
   std::string label;
   std::string sender;
+  std::string sender_name;  // the sender's display name ("Jane Doe"), or ""
   std::vector<std::string> to;
   std::vector<std::string> cc;
+  // Display names of to and cc, written "Jane Doe <MS:NET/PO/JANE>": one per address ("" for
+  // none), or empty when no address has one.
+  std::vector<std::string> to_names;
+  std::vector<std::string> cc_names;
+  std::string reply_to;                              // "" for none
+  msmi::MessageKind kind = msmi::MessageKind::kIpm;  // kIpm or kDirSync
   std::string subject = "Message";
   std::string body;
 };

@@ -14,26 +14,43 @@
 //   #end <length> <crc32>
 //
 // Addresses are kept exactly as the sender wrote them: validating them is the Mailer's job.
+//
+// Optional fields, written only when they have a value, so that a message without them is
+// byte for byte what it was before they existed:
+//   P1   from-name: Jane Doe         the sender's display name; follows "from"
+//        to-name: Bob Smith          the display name of the "to" (or "cc-name" of the "cc")
+//                                    line just before it; a recipient without one has none
+//        class: dirsync              a directory-synchronisation message (absent: "ipm", mail)
+//   MAI  reply-to: MS:NET/PO/DESK    where replies go; follows "subject"
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "msmi/status.h"
+#include "msmi/text_record.h"
 
 namespace msmi {
 
+// to_names[i] is the display name of to[i] (likewise cc); a missing or empty entry is none.
 struct P1Envelope {
   std::string message_id;
   std::uint32_t number = 0;
   std::string sender;
+  std::string sender_name;
   std::vector<std::string> to;
+  std::vector<std::string> to_names;
   std::vector<std::string> cc;
+  std::vector<std::string> cc_names;
+  bool dirsync = false;
   std::string mai_path;
   std::int64_t submitted_us = 0;
 
   std::vector<std::string> recipients() const;  // to, then cc
+  // One entry per recipients() entry, "" where there is no name.
+  std::vector<std::string> recipient_names() const;
 };
 
 struct MaiContent {
@@ -41,7 +58,24 @@ struct MaiContent {
   std::string sender;
   std::string subject;
   std::string body;
+  std::string reply_to;
 };
+
+// The "class" field's value for a directory-synchronisation message.
+inline constexpr std::string_view kDirSyncClass = "dirsync";
+
+// Adds one `field` line per address, each followed by a "<field>-name" line when names has a
+// non-empty entry for it.
+void add_address_fields(TextRecord* record, std::string_view field,
+                        const std::vector<std::string>& addresses,
+                        const std::vector<std::string>& names);
+// Reads them back: *names gets one entry per address ("" for none), or stays empty when no
+// address has a name. Corruption (naming `path`) if a name line does not follow its address.
+Status read_address_fields(const TextRecord& record, std::string_view field, std::string_view path,
+                           std::vector<std::string>* addresses, std::vector<std::string>* names);
+// Reads the optional "class" field: absent or "ipm" is mail, "dirsync" a dir-sync message;
+// Corruption for anything else.
+Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync);
 
 std::string encode_p1(const P1Envelope& envelope);
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out);

@@ -1,7 +1,9 @@
 // What a mailbag record holds, as a framed text record (text_record.h):
 //   INQUEUE3 ("MSMI-INQ"): message-id, number (hex8 of the P1/MAI files)
 //   a destination postoffice's mailbag ("MSMI-OUT"): kind (message|ndr), message-id, from, to
-//   (one line each), subject, and for an NDR the reason.
+//   (one line each), subject, and for an NDR the reason. Written only when they have a value
+//   (message_files.h spells them the same way): from-name after from, to-name after its to,
+//   reply-to after subject, and "class: dirsync" for a directory-synchronisation message.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +28,13 @@ struct OutboundRecord {
   std::string kind = "message";  // "message" or "ndr"
   std::string message_id;
   std::string sender;
+  std::string sender_name;  // display name, or ""
   std::vector<std::string> recipients;
+  std::vector<std::string> recipient_names;  // recipient_names[i] names recipients[i]; "" none
   std::string subject;
-  std::string reason;  // NDRs only: "[002] Unknown address"
+  std::string reply_to;
+  bool dirsync = false;  // a directory-synchronisation message (kind "message")
+  std::string reason;    // NDRs only: "[002] Unknown address"
 };
 
 std::string encode_inqueue_record(const InqueueRecord& record);

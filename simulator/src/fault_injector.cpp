@@ -170,7 +170,7 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
       if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
     }
     if (!counted) continue;
-    const Action* action = fire(armed, thread);
+    const Action* action = fire(armed, thread, point);
     // An event or a delay leaves the call itself alone, so the rules after it still see it.
     if (action == nullptr || action->kind == ActionKind::kEvent ||
         action->kind == ActionKind::kDelay)
@@ -180,7 +180,7 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
   return nullptr;
 }
 
-const Action* FaultInjector::fire(Armed& armed, int thread) {
+const Action* FaultInjector::fire(Armed& armed, int thread, std::string_view point) {
   auto& chain = armed.rule.chain;
   if (armed.term >= chain.size()) return nullptr;
   const ChainTerm& term = chain[armed.term];
@@ -200,11 +200,18 @@ const Action* FaultInjector::fire(Armed& armed, int thread) {
       effects_.delay(action.delay_us);
       break;
     case ActionKind::kHang:
-      effects_.hang(thread);
+      // At mta.service it is the MTA that hangs; the MSMI's call fails as it would on a down MTA.
+      if (point == "mta.service")
+        effects_.hang_mta();
+      else
+        effects_.hang(thread);
       break;
     case ActionKind::kTerminate:
     case ActionKind::kStop:
-      effects_.end_service(action.kind == ActionKind::kStop);
+      if (point == "mta.service")
+        effects_.end_mta(action.kind == ActionKind::kStop);
+      else
+        effects_.end_service(action.kind == ActionKind::kStop);
       break;
     case ActionKind::kPowerLoss:
       effects_.power_loss();

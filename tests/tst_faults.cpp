@@ -1566,7 +1566,7 @@ void TestFaults::same_seed_same_events_with_faults_data() {
 
 void TestFaults::same_seed_same_events_with_faults() {
   QFETCH(QString, profile);
-  // Seeded percentages, seeded garbling, delays, a dropped session and a crash.
+  // Seeded percentages, seeded garbling, delays, a dropped session, a crash, the MTA ending.
   WorldSpec w;
   w.duration = "30m";
   w.max_attempts = 3;
@@ -1579,8 +1579,12 @@ void TestFaults::same_seed_same_events_with_faults() {
              "disk.append[kind=MBG]=10%error(ENOSPC)",
              "engine.convert_inbound=20%delay(3s)",
              "mta.read[from=10m]=1*drop_session->off",
-             "engine.convert_inbound[from=20m]=1*access_violation(0x24)->off"};
-  w.operator_steps = R"j([{"at": "25m", "action": "start", "service": "msmi"}])j";
+             "engine.convert_inbound[from=20m]=1*access_violation(0x24)->off",
+             "disk.open[kind=MAI]=5%error(EIO)",
+             "mta.queue=10%delay(2m)",
+             "mta.service[from=15m]=1*stop->off"};
+  w.operator_steps = R"j([{"at": "17m", "action": "start", "service": "mta"},
+                          {"at": "25m", "action": "start", "service": "msmi"}])j";
   const auto a = run_world(w, profile.toStdString(), 77);
   const auto b = run_world(w, profile.toStdString(), 77);
   QCOMPARE(a.events.size(), b.events.size());

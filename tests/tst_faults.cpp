@@ -58,9 +58,12 @@ bool numeric_key(msmisim::TriggerKey key) {
 std::string action_text(const msmisim::Action& a) {
   std::string args;
   switch (a.kind) {
-    case ActionKind::kReturn:
-      args = msmi::to_hex(a.code);
+    case ActionKind::kReturn: {
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "0x%X", a.directory_code);
+      args = a.directory_code != 0 ? std::string(buffer) : msmi::to_hex(a.code);
       break;
+    }
     case ActionKind::kError:
       args = a.error;
       break;
@@ -221,6 +224,27 @@ std::string describe_sorted(FaultRule rule) {
   return describe(rule);
 }
 
+// "" when `r` wrote each of `events` ("ID=count" or "ID~text=count") that many times and each
+// message of `fates` ("label=fate") met that fate; else what differs.
+QString outcome_mismatch(const msmisim::RunResult& r, const QStringList& events,
+                         const QStringList& fates) {
+  QString out;
+  for (const QString& e : events) {
+    const QStringList parts = e.split('=');
+    const QStringList what = parts[0].split('~');
+    const std::string text = what.size() > 1 ? what[1].toStdString() : "";
+    const int n = count(r, what[0].toInt(), -2, text);
+    if (n != parts[1].toInt()) out += e + ": " + QString::number(n) + "; ";
+  }
+  for (const QString& f : fates) {
+    const QStringList parts = f.split('=');
+    const msmisim::LedgerEntry& e = entry(r, parts[0].toStdString());
+    const QString fate = QString::fromStdString(std::string(msmi::to_string(e.fate)));
+    if (fate != parts[1]) out += f + ": " + fate + " (" + QString::fromStdString(e.detail) + "); ";
+  }
+  return out;
+}
+
 using Cli = CliResult;
 
 Cli msmisim_cli(const QStringList& args, const QString& cwd) {
@@ -272,6 +296,10 @@ class TestFaults : public QObject {
   void engine_sites_react_data();
   void engine_sites_react();
   void fail_at_service_start();
+  void seam_points_react_data();
+  void seam_points_react();
+  void directory_service_steps_data();
+  void directory_service_steps();
   void event_action_writes_its_text();
   void chain_counts_hand_over();
   void percent_is_seeded();
@@ -339,8 +367,20 @@ void TestFaults::parses_valid_rules_data() {
       "engine.parse_address [address~SMTP:*] = fail");
   row("file kind", "disk.read[kind=P1]=2*error(ENOSPC)", "disk.read [kind=P1] = 2*error(ENOSPC)");
   row("every errno", "disk.*=error(EACCES)",
-      "disk.read,disk.write,disk.append,disk.remove,disk.rename,disk.list,disk.mkdir,disk.sync "
-      "[] = error(EACCES)");
+      "disk.open,disk.read,disk.write,disk.append,disk.remove,disk.rename,disk.list,disk.mkdir,"
+      "disk.sync,disk.lock [] = error(EACCES)");
+  row("opening a file", "disk.open[kind=MBG]=1*lock->error(EACCES)",
+      "disk.open [kind=MBG] = 1*lock -> error(EACCES)");
+  row("opening a file: the world's actions", "disk.open[file~P1/*]=1*hang->1*stop->power_loss",
+      "disk.open [file~P1/*] = 1*hang -> 1*stop -> power_loss");
+  row("locking a mailbag", "disk.lock[file~KEY/SALES*]=error(EBUSY)",
+      "disk.lock [file~KEY/SALES*] = error(EBUSY)");
+  row("the MTA service", "mta.service[from=5m]=1*stop->1*terminate->hang",
+      "mta.service [from=#300000000] = 1*stop -> 1*terminate -> hang");
+  row("the MTA's queue", "mta.queue[rcpt~*ALICE]=1*return(0x13)->1*fill->delay(1m)",
+      "mta.queue [rcpt~*ALICE] = 1*return(0x13) -> 1*fill -> delay(60000000us)");
+  row("the directory session", "directory.session=1*return(0x105)->event(9003, x)",
+      "directory.session [] = 1*return(0x105) -> event(9003,'x')");
   row("point glob with '?'", "disk.re?d=off", "disk.read [] = off");
   row("point glob with '*'", "disk.re*=error(EBUSY)",
       "disk.read,disk.remove,disk.rename [] = error(EBUSY)");
@@ -353,8 +393,8 @@ void TestFaults::parses_valid_rules_data() {
   row("lock", "disk.rename[file~KEY/*]=lock", "disk.rename [file~KEY/*] = lock");
   row("delay", "engine.convert_inbound=delay(2s)", "engine.convert_inbound [] = delay(2000000us)");
   row("delay in ms", "mta.*=delay(500ms)",
-      "mta.open_upload,mta.put,mta.open_download,mta.read,mta.ack,mta.close_upload,"
-      "mta.close_download [] = delay(500000us)");
+      "mta.service,mta.open_upload,mta.put,mta.open_download,mta.read,mta.ack,mta.close_upload,"
+      "mta.close_download,mta.queue [] = delay(500000us)");
   row("drop session", "mta.read[nth=4]=drop_session", "mta.read [nth=#4] = drop_session");
   row("hang, terminate, stop", "engine.*=1*hang->1*terminate->stop",
       "engine.convert_inbound,engine.convert_outbound,engine.parse_address,engine.log_ndr,"
@@ -395,7 +435,33 @@ void TestFaults::rejects_invalid_rules_data() {
   row("unknown point", "mta.putt=return(0x15)", 1, "unknown point 'mta.putt'");
   row("unknown point after spaces", "  disk.reed=off", 3, "unknown point 'disk.reed'");
   row("point glob matching nothing", "disk.frob*=off", 1, "unknown point 'disk.frob*'");
-  row("point glob mixing classes", "*.read=off", 1, "must stay within disk.*, mta.* or engine.*");
+  row("point glob mixing classes", "*.read=off", 1,
+      "must stay within disk.*, mta.*, engine.* or directory.*");
+  row("point glob mixing the directory", "*o*n=off", 1, "must stay within");
+  row("truncate when opening", "disk.open=truncate(3)", 11,
+      "truncate is not available at disk.open (only at disk.read, disk.write, disk.append)");
+  row("garble when locking", "disk.lock=garble", 11, "garble is not available at disk.lock");
+  row("replace when opening", R"(disk.open=replace("x"))", 11,
+      "replace is not available at disk.open");
+  row("fill when opening", "disk.open=fill", 11, "fill is not available at disk.open");
+  row("return at the MTA service", "mta.service=return(0x15)", 13,
+      "return is not available at mta.service");
+  row("drop_session at the MTA service", "mta.service=drop_session", 13,
+      "drop_session is not available at mta.service");
+  row("hang at the MTA's queue", "mta.queue=hang", 11,
+      "hang is not available at mta.queue (only at disk.*, mta.* but mta.queue, engine.*)");
+  row("stop at the MTA's queue", "mta.queue=stop", 11, "stop is not available at mta.queue");
+  row("a file trigger at the MTA's queue", "mta.queue[kind=MBG]=fill", 11,
+      "'kind' never holds at mta.queue");
+  row("a message trigger at the MTA service", "mta.service[rcpt~*X]=stop", 13,
+      "'rcpt' never holds at mta.service");
+  row("a XOM code at the directory", "directory.session=return(zz)", 26,
+      "expected a non-zero hexadecimal return code such as 0x105, got 'zz'");
+  row("a zero directory code", "directory.session=return(0)", 26, "a non-zero hexadecimal");
+  row("terminate at the directory", "directory.session=terminate", 19,
+      "terminate is not available at directory.session");
+  row("error at the directory", "directory.session=error(EIO)", 19,
+      "error is not available at directory.session (only at disk.*)");
   row("everything", "*=off", 1, "must stay within");
   row("unknown trigger", "mta.put[rcp~x]=off", 9, "unknown trigger 'rcp'");
   row("unknown trigger after a good one", "mta.put[nth=2, colour=red]=off", 16,
@@ -508,7 +574,7 @@ void TestFaults::rejects_invalid_rules() {
 
 void TestFaults::point_globs_name_every_point() {
   // Every point is reachable by its own name, and only by it.
-  QCOMPARE(msmisim::fault_points().size(), std::size_t{15 + msmi::kSiteCount});
+  QCOMPARE(msmisim::fault_points().size(), std::size_t{20 + msmi::kSiteCount});
   for (const std::string& point : msmisim::fault_points()) {
     FaultRule rule;
     int column = 0;
@@ -1292,6 +1358,200 @@ void TestFaults::fail_at_service_start() {
   QCOMPARE(fate_count(retried, Fate::kDelivered), 5);
 }
 
+// The points at the seams' edges: opening and locking a file, the MTA service and its queue,
+// the directory session. Each row: the rules, operator steps, events ("ID=count" or
+// "ID~text=count"), whether the MSMI runs at the end, and fates ("label=fate").
+void TestFaults::seam_points_react_data() {
+  QTest::addColumn<QString>("profile");
+  QTest::addColumn<QStringList>("rules");
+  QTest::addColumn<QString>("operator_steps");
+  QTest::addColumn<QStringList>("events");
+  QTest::addColumn<bool>("running");
+  QTest::addColumn<QStringList>("fates");
+  const QString none = "[]";
+  const QString sp1 = "exchange-5.0-sp1";
+  const QStringList all_delivered = {"a=delivered", "b=delivered", "c=delivered", "o1=delivered",
+                                     "o2=delivered"};
+  // ---- disk.open
+  QTest::newRow("disk.open error(EIO) on the envelope is passing")
+      << sp1 << QStringList{"disk.open[kind=P1]=2*error(EIO)->off"} << none
+      << QStringList{"9002=0", "2342=0"} << true << all_delivered;
+  QTest::newRow("disk.open lock on a content file: that message waits")
+      << sp1 << QStringList{"disk.open[kind=MAI,nth=1]=lock"} << none << QStringList{"9002=0"}
+      << true << QStringList{"a=pending", "b=delivered", "c=delivered", "o1=delivered"};
+  QTest::newRow("disk.open hang: the Mailer opening an envelope never returns")
+      << sp1 << QStringList{"disk.open[kind=P1,thread=4]=1*hang->off"} << none
+      << QStringList{"2384=0"} << true
+      << QStringList{"a=pending", "b=pending", "o1=delivered", "o2=delivered"};
+  QTest::newRow("disk.open stop: the process ends at the content file")
+      << sp1 << QStringList{"disk.open[kind=MAI,nth=1]=stop"} << none
+      << QStringList{"7034~MS Mail Connector Interchange=1", "7036~stopped=0"} << false
+      << QStringList{"a=pending", "o1=pending"};
+  QTest::newRow("disk.open event before the envelope is read")
+      << sp1 << QStringList{R"(disk.open[file=P1/00000001.P1]=1*event(9003, "opened")->off)"}
+      << none << QStringList{"9003~opened=1"} << true << all_delivered;
+  // ---- disk.lock
+  QTest::newRow("disk.lock busy on the outbound mailbag: [008] contention")
+      << "exchange-5.0" << QStringList{"disk.lock[file~KEY/SALES*]=error(EBUSY)"} << none
+      << QStringList{"2117~[008]=1"} << true
+      << QStringList{"o1=ndr", "o2=delivered", "a=delivered"};
+  QTest::newRow("disk.lock: another process keeps the mailbag's MBG")
+      << "exchange-5.0" << QStringList{"disk.lock[file~MBG/SALES*]=lock"} << none
+      << QStringList{"2117~[008]=1"} << true << QStringList{"o1=ndr", "o2=delivered"};
+  QTest::newRow("disk.lock event on every mailbag update")
+      << sp1 << QStringList{R"(disk.lock[kind=KEY]=event(9003, "locked"))"} << none << QStringList{}
+      << true << all_delivered;
+  // ---- mta.service
+  QTest::newRow("mta.service stop: 7034 for the MTA, which stays down")
+      << sp1 << QStringList{"mta.service[from=150s]=1*stop->off"} << none
+      << QStringList{"7034~Microsoft Exchange Message Transfer Agent service terminated=1",
+                     "7036~Message Transfer Agent=0", "2550=1"}
+      << true << QStringList{"a=delivered", "b=delivered", "c=pending", "o1=pending", "o2=pending"};
+  QTest::newRow("mta.service stop, then the operator starts the MTA")
+      << sp1 << QStringList{"mta.service[from=150s]=1*stop->off"}
+      << R"([{"at": "7m", "action": "start", "service": "mta"}])"
+      << QStringList{"7034~Message Transfer Agent=1", "7036~Message Transfer Agent=1"} << true
+      << all_delivered;
+  QTest::newRow("mta.service terminate: the MTA ends without a word")
+      << sp1 << QStringList{"mta.service[from=150s]=1*terminate->off"} << none
+      << QStringList{"7034=0", "2550=1"} << true
+      << QStringList{"c=pending", "o1=pending", "o2=pending"};
+  QTest::newRow("mta.service hang: calls fail until the MTA is restarted")
+      << sp1 << QStringList{"mta.service[from=150s]=1*hang->off"}
+      << R"([{"at": "7m", "action": "restart", "service": "mta"}])"
+      << QStringList{"7034=0", "2550=1", "7036~Message Transfer Agent=2"} << true << all_delivered;
+  QTest::newRow("mta.service hang, never restarted")
+      << sp1 << QStringList{"mta.service[from=150s]=1*hang->off"} << none
+      << QStringList{"7034=0", "2550=1"} << true
+      << QStringList{"c=pending", "o1=pending", "o2=pending"};
+  QTest::newRow("mta.service delay and event change nothing")
+      << sp1
+      << QStringList{"mta.service=3*delay(1s)->off", R"(mta.service=1*event(9003, "m")->off)"}
+      << none << QStringList{"9003~m=1"} << true << all_delivered;
+  // ---- mta.queue
+  QTest::newRow("mta.queue return: the MTA refuses the message, its sender gets an NDR")
+      << sp1 << QStringList{"mta.queue[rcpt~*ALICE]=return(0x13)"} << none << QStringList{} << true
+      << QStringList{"o1=ndr", "o2=delivered", "a=delivered"};
+  QTest::newRow("mta.queue fill: the queue is full")
+      << sp1 << QStringList{"mta.queue=1*fill->off"} << none << QStringList{} << true
+      << QStringList{"o1=ndr", "o2=delivered"};
+  QTest::newRow("mta.queue delay: held, then delivered")
+      << sp1 << QStringList{"mta.queue[rcpt~*ALICE]=delay(3m)"} << none << QStringList{} << true
+      << all_delivered;
+  QTest::newRow("mta.queue delay past the end: still waiting")
+      << sp1 << QStringList{"mta.queue[rcpt~*ALICE]=delay(1h)"} << none << QStringList{} << true
+      << QStringList{"o1=pending", "o2=delivered"};
+  QTest::newRow("mta.queue event")
+      << sp1 << QStringList{R"(mta.queue[rcpt~*EVE]=event(9003, "queued"))"} << none
+      << QStringList{"9003~queued=1"} << true << all_delivered;
+  // ---- directory.session
+  QTest::newRow("directory.session return(0x105): the start fails")
+      << sp1 << QStringList{"directory.session=1*return(0x105)->off"} << none
+      << QStringList{"2410~The return code is 0x105.=1",
+                     "7024~MS Mail Connector Interchange service terminated with "
+                     "service-specific error 261.=1",
+                     "7036~MS Mail Connector Interchange service entered the running=0"}
+      << false << QStringList{"a=pending", "o1=pending"};
+  QTest::newRow("directory.session fails once; the operator's second start works")
+      << sp1 << QStringList{"directory.session=1*return(0x2A)->off"}
+      << R"([{"at": "30s", "action": "start", "service": "msmi"}])"
+      << QStringList{"2410~0x2A=1", "7024~error 42.=1"} << true << all_delivered;
+  QTest::newRow("directory.session event")
+      << sp1 << QStringList{R"(directory.session=event(9003, "dir"))"}
+      << R"([{"at": "8m", "action": "restart", "service": "msmi"}])"
+      << QStringList{"9003~dir=2", "2410=0"} << true << all_delivered;
+}
+
+void TestFaults::seam_points_react() {
+  QFETCH(QString, profile);
+  QFETCH(QStringList, rules);
+  QFETCH(QString, operator_steps);
+  QFETCH(QStringList, events);
+  QFETCH(bool, running);
+  QFETCH(QStringList, fates);
+  WorldSpec w;
+  w.operator_steps = operator_steps.toStdString();
+  for (const QString& rule : rules) w.rules.push_back(rule.toStdString());
+  const auto r = run_world(w, profile.toStdString());
+  for (std::size_t i = 0; i < r.fault_stats.size(); ++i)
+    QVERIFY2(fired(r, i) > 0, r.fault_stats[i].rule.c_str());
+  const QString mismatch = outcome_mismatch(r, events, fates);
+  QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+  QCOMPARE(r.service_running, running);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
+// The Microsoft Exchange Directory service: the MTA depends on it.
+void TestFaults::directory_service_steps_data() {
+  QTest::addColumn<QString>("operator_steps");
+  QTest::addColumn<QStringList>("events");
+  QTest::addColumn<bool>("running");  // the MSMI at the end
+  QTest::addColumn<QStringList>("fates");
+  const QString mta_stopped = "7036~Message Transfer Agent service entered the stopped=";
+  const QString mta_running = "7036~Message Transfer Agent service entered the running=";
+  const QString dir_stopped = "7036~Microsoft Exchange Directory service entered the stopped=";
+  const QString dir_running = "7036~Microsoft Exchange Directory service entered the running=";
+  QTest::newRow("stopping the directory stops the MTA first")
+      << R"([{"at": "150s", "action": "stop", "service": "directory"}])"
+      << QStringList{mta_stopped + "1", dir_stopped + "1", "2550=1"} << true
+      << QStringList{"b=delivered", "c=pending", "o1=pending", "o2=pending"};
+  QTest::newRow("the MTA cannot start while the directory is stopped: 7001")
+      << R"([{"at": "210s", "action": "stop", "service": "directory"},
+             {"at": "6m", "action": "start", "service": "mta"}])"
+      << QStringList{mta_running + "0",
+                     "7001~The Microsoft Exchange Message Transfer Agent service depends on the "
+                     "Microsoft Exchange Directory service which failed to start because of the "
+                     "following error: The dependency service or group failed to start.=1"}
+      << true << QStringList{"o1=pending", "o2=pending"};
+  QTest::newRow("starting the directory, then the MTA")
+      << R"([{"at": "210s", "action": "stop", "service": "directory"},
+             {"at": "6m", "action": "start", "service": "directory"},
+             {"at": "7m", "action": "start", "service": "mta"}])"
+      << QStringList{dir_running + "1", mta_running + "1", "7001=0"} << true
+      << QStringList{"o1=delivered", "o2=delivered"};
+  QTest::newRow("restarting the directory brings the MTA back")
+      << R"([{"at": "210s", "action": "restart", "service": "directory"}])"
+      << QStringList{dir_stopped + "1", dir_running + "1", mta_stopped + "1", mta_running + "1"}
+      << true << QStringList{"o1=delivered", "o2=delivered"};
+  QTest::newRow("killing the directory: 7034, and the MTA stops")
+      << R"([{"at": "210s", "action": "kill", "service": "directory"}])"
+      << QStringList{"7034~Microsoft Exchange Directory service terminated unexpectedly=1",
+                     mta_stopped + "1", dir_stopped + "0"}
+      << true << QStringList{"o1=pending"};
+  QTest::newRow("the MSMI cannot start without the directory: 2410")
+      << R"([{"at": "210s", "action": "stop", "service": "directory"},
+             {"at": "4m", "action": "restart", "service": "msmi"}])"
+      << QStringList{"2410~0x105=1", "7024~service-specific error 261.=1"} << false
+      << QStringList{"o1=pending"};
+  QTest::newRow("only_if directory_stopped skips a running directory")
+      << R"([{"at": "210s", "action": "start", "service": "mta", "only_if": "directory_stopped"}])"
+      << QStringList{"9003~skipped: the directory service is running=1"} << true
+      << QStringList{"o1=delivered"};
+  QTest::newRow("only_if directory_running acts on a running directory")
+      << R"([{"at": "210s", "action": "stop", "service": "directory", "only_if": "directory_running"}])"
+      << QStringList{dir_stopped + "1"} << true << QStringList{"o1=pending"};
+  QTest::newRow("a reboot starts a stopped directory before the MTA")
+      << R"([{"at": "210s", "action": "stop", "service": "directory"},
+             {"at": "6m", "action": "reboot"},
+             {"at": "7m", "action": "start", "service": "msmi"}])"
+      << QStringList{dir_running + "1", mta_running + "1", "7001=0"} << true
+      << QStringList{"o1=delivered", "o2=delivered"};
+}
+
+void TestFaults::directory_service_steps() {
+  QFETCH(QString, operator_steps);
+  QFETCH(QStringList, events);
+  QFETCH(bool, running);
+  QFETCH(QStringList, fates);
+  WorldSpec w;
+  w.operator_steps = operator_steps.toStdString();
+  const auto r = run_world(w);
+  const QString mismatch = outcome_mismatch(r, events, fates);
+  QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+  QCOMPARE(r.service_running, running);
+  QCOMPARE(fate_count(r, Fate::kLost), 0);
+}
+
 void TestFaults::event_action_writes_its_text() {
   WorldSpec w;
   w.rules = {R"(engine.convert_inbound[nth=1]=event(2342, "0x99"))"};
@@ -1515,7 +1775,7 @@ void TestFaults::same_seed_same_events_with_faults_data() {
 
 void TestFaults::same_seed_same_events_with_faults() {
   QFETCH(QString, profile);
-  // Seeded percentages, seeded garbling, delays, a dropped session and a crash.
+  // Seeded percentages, seeded garbling, delays, a dropped session, a crash, the MTA ending.
   WorldSpec w;
   w.duration = "30m";
   w.max_attempts = 3;
@@ -1528,8 +1788,12 @@ void TestFaults::same_seed_same_events_with_faults() {
              "disk.append[kind=MBG]=10%error(ENOSPC)",
              "engine.convert_inbound=20%delay(3s)",
              "mta.read[from=10m]=1*drop_session->off",
-             "engine.convert_inbound[from=20m]=1*access_violation(0x24)->off"};
-  w.operator_steps = R"j([{"at": "25m", "action": "start", "service": "msmi"}])j";
+             "engine.convert_inbound[from=20m]=1*access_violation(0x24)->off",
+             "disk.open[kind=MAI]=5%error(EIO)",
+             "mta.queue=10%delay(2m)",
+             "mta.service[from=15m]=1*stop->off"};
+  w.operator_steps = R"j([{"at": "17m", "action": "start", "service": "mta"},
+                          {"at": "25m", "action": "start", "service": "msmi"}])j";
   const auto a = run_world(w, profile.toStdString(), 77);
   const auto b = run_world(w, profile.toStdString(), 77);
   QCOMPARE(a.events.size(), b.events.size());

@@ -83,6 +83,11 @@ std::string step(msmi::FileSystem& fs, MemoryFileSystem* memory, const QString& 
   if (op == "mv") return code_name(fs.rename_file(a, b));
   if (op == "mkdir") return code_name(fs.make_dirs(a));
   if (op == "exists") return fs.exists(a) ? "true" : "false";
+  if (op == "lock") return code_name(fs.lock_file(a));
+  if (op == "unlock") {
+    fs.unlock_file(a);
+    return "ok";
+  }
   if (op == "ls") {
     std::vector<std::string> names = {"stale"};
     const Status s = fs.list_dir(a, &names);
@@ -165,6 +170,7 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_data_data();
   void crash_keeps_only_synced_data();
   void listing_is_sorted_byte_wise();
+  void another_process_holding_a_mailbag_makes_it_busy();
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
   void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
   void kb_scenarios_run_the_same_in_memory_and_on_disk();
@@ -240,6 +246,12 @@ void TestFileSystem::memory_answers_as_the_disk_does_data() {
   row("the root exists", {"exists ''"}, "true");
   row("a missing file does not exist", {"exists A"}, "false");
   row("nothing exists through a file", {"write F x", "exists F/A"}, "false");
+  row("lock a file", {"write A x", "lock A"}, "ok");
+  row("lock a file not yet written", {"mkdir KEY", "lock KEY/A.KEY"}, "ok");
+  row("lock a file twice", {"lock A", "lock A"}, "busy");
+  row("lock again after unlocking", {"lock A", "unlock A", "lock A"}, "ok");
+  row("lock two files", {"lock A", "lock B"}, "ok");
+  row("the holder of a lock still writes", {"lock A", "write A x", "read A"}, "ok 'x'");
 }
 
 void TestFileSystem::memory_answers_as_the_disk_does() {
@@ -254,6 +266,30 @@ void TestFileSystem::memory_answers_as_the_disk_does() {
   const QStringList in_memory = trace(memory, &memory, steps);
   QCOMPARE(in_memory, on_disk);
   QCOMPARE(last_result(on_disk), last);
+}
+
+void TestFileSystem::another_process_holding_a_mailbag_makes_it_busy() {
+  MemoryFileSystem memory;
+  QVERIFY(memory.make_dirs("KEY").ok() && memory.make_dirs("MBG").ok());
+  msmisim::LockingFileSystem fs(memory);
+  msmi::Mailbag bag(fs, "SALES");
+  QVERIFY(bag.append("one", nullptr).ok());
+  // Another process holds the MBG: the update is refused before anything changes, and the KEY
+  // the mailbag locked first is released again.
+  fs.lock(bag.mbg_path());
+  QVERIFY(fs.lock_file(bag.mbg_path()).is_busy());
+  QVERIFY(bag.append("two", nullptr).is_busy());
+  QVERIFY(memory.lock_file(bag.key_path()).ok());
+  memory.unlock_file(bag.key_path());
+  fs.unlock(bag.mbg_path());
+  QVERIFY(bag.append("two", nullptr).ok());
+  std::vector<msmi::MailbagEntry> entries;
+  QVERIFY(bag.load(&entries).ok());
+  QCOMPARE(entries.size(), std::size_t{2});
+  // Each update let go of both files when it was done; a power loss frees a lock left held.
+  QVERIFY(memory.lock_file(bag.mbg_path()).ok());
+  memory.crash();
+  QVERIFY(memory.lock_file(bag.mbg_path()).ok());
 }
 
 void TestFileSystem::crash_keeps_only_synced_data_data() {

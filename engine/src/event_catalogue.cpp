@@ -68,7 +68,7 @@ const std::vector<EventSpec>& event_catalogue() {
         {2403, kSourceMsmi, kWarning, C::kSessionError, 1,
          "Failure converting OLE v2 object to OLE v1, OLE Object Class not registered in message "
          "%1."},
-        {2410, kSourceMsmi, kError, C::kSessionError, 0,
+        {event_id::kDirectorySessionFailed, kSourceMsmi, kError, C::kSessionError, 0,
          "MS Mail Connector Interchange has failed to establish a session with the Directory "
          "services. The return code is %1."},
         {event_id::kProcessedFromInqueue, kSourceMsmi, kInformation, C::kRouting, 3,

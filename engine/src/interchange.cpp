@@ -1,7 +1,8 @@
 #include "msmi/interchange.h"
 
-#include "msmi/require.h"
+#include <cstdio>
 
+#include "msmi/require.h"
 #include "msmi_context.h"
 
 #include "housekeeping_worker.h"
@@ -77,6 +78,13 @@ bool Interchange::start() {
     report_start_failure(kWin32AccessDenied);
     return false;
   }
+  if (ctx_->env.directory != nullptr) {
+    const std::uint32_t code = ctx_->env.directory->open_session();
+    if (code != 0) {
+      report_directory_failure(code);
+      return false;
+    }
+  }
   std::string problem;
   bool missing = false;
   if (!HousekeepingWorker::load_directory(*ctx_, &problem, &missing)) {
@@ -134,6 +142,16 @@ void Interchange::report_start_failure(std::string_view win32) {
   // The mailer's own report, then the Service Control Manager's word on the service (Q168857).
   ctx_->logger.log(event_id::kMailerStartFailed, 0, "", {"2", std::string(win32)});
   ctx_->logger.log(*find_event_spec(event_id::kMailerStartFailed, "service_error"), 0, "", {"105"});
+}
+
+void Interchange::report_directory_failure(std::uint32_t code) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%X", static_cast<unsigned>(code));
+  ctx_->logger.log(event_id::kDirectorySessionFailed, 0, "", {hex});
+  // The service exits with the directory's code as its service-specific error, which the SCM
+  // writes in decimal.
+  ctx_->logger.log(event_id::kServiceSpecificError, -1, "",
+                   {std::string(kMsmiServiceName), std::to_string(code)});
 }
 
 void Interchange::stop() {

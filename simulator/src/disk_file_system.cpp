@@ -126,6 +126,16 @@ bool DiskFileSystem::exists(const std::string& path) {
   return fs::exists(full(path), ec);
 }
 
+Status DiskFileSystem::lock_file(const std::string& path) {
+  if (!locks_.insert(path).second) return Status::Busy(path + ": already locked for update");
+  return Status::Ok();
+}
+
+Status LockingFileSystem::lock_file(const std::string& path) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return FileSystemWrapper::lock_file(path);
+}
+
 Status LockingFileSystem::read_file(const std::string& path, std::string* contents) {
   if (is_locked(path)) return Status::Busy(path + ": locked by another process");
   return FileSystemWrapper::read_file(path, contents);

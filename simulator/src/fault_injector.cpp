@@ -237,11 +237,18 @@ const Action* FaultInjector::fire(Armed& armed, std::string_view point, const Fa
       effects_.delay(action.delay_us);
       break;
     case ActionKind::kHang:
-      effects_.hang(thread);
+      // At mta.service it is the MTA that hangs; the MSMI's call fails as it would on a down MTA.
+      if (point == "mta.service")
+        effects_.hang_mta();
+      else
+        effects_.hang(thread);
       break;
     case ActionKind::kTerminate:
     case ActionKind::kStop:
-      effects_.end_service(action.kind == ActionKind::kStop);
+      if (point == "mta.service")
+        effects_.end_mta(action.kind == ActionKind::kStop);
+      else
+        effects_.end_service(action.kind == ActionKind::kStop);
       break;
     case ActionKind::kPowerLoss:
       effects_.power_loss();

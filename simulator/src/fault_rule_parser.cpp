@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <initializer_list>
 #include <map>
 #include <set>
 
@@ -210,20 +211,21 @@ class Parser {
           at);
     }
     const auto cls = [](const std::string& p) {
-      return p.starts_with("disk.")  ? PointClass::kDisk
-             : p.starts_with("mta.") ? PointClass::kMta
-                                     : PointClass::kEngine;
+      return p.starts_with("disk.")        ? PointClass::kDisk
+             : p.starts_with("mta.")       ? PointClass::kMta
+             : p.starts_with("directory.") ? PointClass::kDirectory
+                                           : PointClass::kEngine;
     };
     out->point_class = cls(out->points.front());
     for (const std::string& p : out->points) {
       if (cls(p) != out->point_class)
-        fail("a point glob must stay within disk.*, mta.* or engine.*", at);
+        fail("a point glob must stay within disk.*, mta.*, engine.* or directory.*", at);
     }
   }
 
   // What a call of the point is about, for the triggers that need it.
   static bool has_message(const std::string& point) {
-    return point == "mta.put" || point == "engine.convert_inbound" ||
+    return point == "mta.put" || point == "mta.queue" || point == "engine.convert_inbound" ||
            point == "engine.convert_outbound" || point == "engine.parse_address" ||
            point == "engine.log_ndr" || point == "engine.write_mailbag";
   }
@@ -428,6 +430,17 @@ class Parser {
         std::all_of(rule.points.begin(), rule.points.end(), [](const std::string& p) {
           return p == "disk.read" || p == "disk.write" || p == "disk.append";
         });
+    const auto at_any = [&](std::initializer_list<std::string_view> names) {
+      return std::any_of(rule.points.begin(), rule.points.end(), [&](const std::string& p) {
+        return std::find(names.begin(), names.end(), p) != names.end();
+      });
+    };
+    // The MTA's queue and the directory session are not calls of an MSMI thread: nothing there
+    // can hang it or end its process.
+    if (kind == ActionKind::kHang || kind == ActionKind::kTerminate || kind == ActionKind::kStop ||
+        kind == ActionKind::kPowerLoss)
+      only(cls != PointClass::kDirectory && !at_any({"mta.queue"}),
+           "disk.*, mta.* but mta.queue, engine.*");
     switch (kind) {
       case ActionKind::kOff:
       case ActionKind::kPowerLoss:
@@ -443,16 +456,18 @@ class Parser {
         if (kind == ActionKind::kGarble) only(disk_data, "disk.read, disk.write, disk.append");
         if (kind == ActionKind::kLock) only(cls == PointClass::kDisk, "disk.*");
         if (kind == ActionKind::kFill)
-          only(std::all_of(
-                   rule.points.begin(), rule.points.end(),
-                   [](const std::string& p) { return p == "disk.write" || p == "disk.append"; }),
-               "disk.write, disk.append");
+          only(std::all_of(rule.points.begin(), rule.points.end(),
+                           [](const std::string& p) {
+                             return p == "disk.write" || p == "disk.append" || p == "mta.queue";
+                           }),
+               "disk.write, disk.append, mta.queue");
         if (kind == ActionKind::kFail) only(cls == PointClass::kEngine, "engine.*");
         if (kind == ActionKind::kDropSession)
           only(cls == PointClass::kMta &&
                    std::none_of(rule.points.begin(), rule.points.end(),
-                                [](const std::string& p) { return p.starts_with("mta.close"); }),
-               "mta.* but mta.close_*");
+                                [](const std::string& p) { return p.starts_with("mta.close"); }) &&
+                   !at_any({"mta.service", "mta.queue"}),
+               "mta.* but mta.close_*, mta.service, mta.queue");
         break;
       case ActionKind::kLeaveInQueue:
         want_args(0, 0, "no arguments");
@@ -464,11 +479,25 @@ class Parser {
              "engine.convert_inbound, engine.convert_outbound, mta.ack");
         break;
       case ActionKind::kReturn:
+        if (cls == PointClass::kDirectory) {
+          want_args(1, 1, "one directory return code: return(0x105)");
+          std::string hex = args[0];
+          if (hex.starts_with("0x") || hex.starts_with("0X")) hex = hex.substr(2);
+          const auto [end, ec] =
+              std::from_chars(hex.data(), hex.data() + hex.size(), a.directory_code, 16);
+          if (hex.empty() || ec != std::errc() || end != hex.data() + hex.size() ||
+              a.directory_code == 0)
+            fail("expected a non-zero hexadecimal return code such as 0x105, got '" + args[0] + "'",
+                 arg_at[0]);
+          break;
+        }
         want_args(1, 1, "one XOM return code: return(0x15)");
         only(cls == PointClass::kMta &&
                  std::none_of(rule.points.begin(), rule.points.end(),
-                              [](const std::string& p) { return p.starts_with("mta.close"); }),
-             "mta.* but mta.close_* (closing a session answers nothing)");
+                              [](const std::string& p) { return p.starts_with("mta.close"); }) &&
+                 !at_any({"mta.service"}),
+             "mta.* but mta.close_*, mta.service (closing a session answers nothing; the "
+             "service is not a call), directory.session");
         if (!msmi::parse_xom_return_code(args[0], a.code))
           fail("unknown XOM return code '" + args[0] + "' (0x00, 0x04, 0x05, 0x13, 0x15, 0x16)",
                arg_at[0]);
@@ -549,9 +578,11 @@ class Parser {
 const std::vector<std::string>& fault_points() {
   static const std::vector<std::string> kPoints = [] {
     std::vector<std::string> points = {
-        "disk.read",         "disk.write", "disk.append", "disk.remove",      "disk.rename",
-        "disk.list",         "disk.mkdir", "disk.sync",   "mta.open_upload",  "mta.put",
-        "mta.open_download", "mta.read",   "mta.ack",     "mta.close_upload", "mta.close_download",
+        "disk.open",        "disk.read",          "disk.write",  "disk.append",
+        "disk.remove",      "disk.rename",        "disk.list",   "disk.mkdir",
+        "disk.sync",        "disk.lock",          "mta.service", "mta.open_upload",
+        "mta.put",          "mta.open_download",  "mta.read",    "mta.ack",
+        "mta.close_upload", "mta.close_download", "mta.queue",   "directory.session",
     };
     for (int i = 0; i < msmi::kSiteCount; ++i)
       points.emplace_back(msmi::to_string(static_cast<msmi::Site>(i)));

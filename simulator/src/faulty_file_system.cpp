@@ -51,6 +51,12 @@ const Action* FaultyFileSystem::check(std::string_view point, const std::string&
   return action;
 }
 
+const Action* FaultyFileSystem::check_open(std::string_view point, const std::string& path,
+                                           Status* status) {
+  check("disk.open", path, status);
+  return status->ok() ? check(point, path, status) : nullptr;
+}
+
 std::string FaultyFileSystem::damage(const Action& action, std::string data) {
   switch (action.kind) {
     case ActionKind::kTruncate:
@@ -73,7 +79,7 @@ std::string FaultyFileSystem::damage(const Action& action, std::string data) {
 
 Status FaultyFileSystem::read_file(const std::string& path, std::string* contents) {
   Status s;
-  const Action* action = check("disk.read", path, &s);
+  const Action* action = check_open("disk.read", path, &s);
   if (!s.ok()) return s;
   if (action != nullptr &&
       (action->kind == ActionKind::kTruncate || action->kind == ActionKind::kGarble ||
@@ -90,7 +96,7 @@ Status FaultyFileSystem::read_file(const std::string& path, std::string* content
 
 Status FaultyFileSystem::write_file(const std::string& path, std::string_view contents) {
   Status s;
-  const Action* action = check("disk.write", path, &s);
+  const Action* action = check_open("disk.write", path, &s);
   if (!s.ok()) return s;
   if (action != nullptr) return target().write_file(path, damage(*action, std::string(contents)));
   return target().write_file(path, contents);
@@ -98,7 +104,7 @@ Status FaultyFileSystem::write_file(const std::string& path, std::string_view co
 
 Status FaultyFileSystem::append_file(const std::string& path, std::string_view data) {
   Status s;
-  const Action* action = check("disk.append", path, &s);
+  const Action* action = check_open("disk.append", path, &s);
   if (!s.ok()) return s;
   if (action != nullptr) return target().append_file(path, damage(*action, std::string(data)));
   return target().append_file(path, data);
@@ -106,7 +112,7 @@ Status FaultyFileSystem::append_file(const std::string& path, std::string_view d
 
 Status FaultyFileSystem::remove_file(const std::string& path) {
   Status s;
-  check("disk.remove", path, &s);
+  check_open("disk.remove", path, &s);
   return s.ok() ? target().remove_file(path) : s;
 }
 
@@ -132,8 +138,14 @@ Status FaultyFileSystem::make_dirs(const std::string& dir) {
 
 Status FaultyFileSystem::sync_file(const std::string& path) {
   Status s;
-  check("disk.sync", path, &s);
+  check_open("disk.sync", path, &s);
   return s.ok() ? target().sync_file(path) : s;
+}
+
+Status FaultyFileSystem::lock_file(const std::string& path) {
+  Status s;
+  check("disk.lock", path, &s);
+  return s.ok() ? target().lock_file(path) : s;
 }
 
 }  // namespace msmisim

@@ -28,11 +28,13 @@ bool FaultyMta::refuse(std::string_view point, const FaultSubject& subject, XomR
 }
 
 XomReturnCode FaultyMta::open_upload_session() {
+  check_service();
   XomReturnCode code;
   return refuse("mta.open_upload", {}, &code) ? code : target_.open_upload_session();
 }
 
 XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
+  check_service();
   FaultSubject subject;
   subject.sender = message.originator;
   subject.recipients = &message.recipients;
@@ -53,27 +55,32 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
 
 // Closing answers nothing: only the world's actions (hang, stop, delay, event…) apply here.
 void FaultyMta::close_upload_session() {
+  check_service();
   (void)injector_.evaluate("mta.close_upload", {});
   target_.close_upload_session();
 }
 
 void FaultyMta::close_download_session() {
+  check_service();
   (void)injector_.evaluate("mta.close_download", {});
   target_.close_download_session();
 }
 
 XomReturnCode FaultyMta::open_download_session() {
+  check_service();
   XomReturnCode code;
   return refuse("mta.open_download", {}, &code) ? code : target_.open_download_session();
 }
 
 XomReturnCode FaultyMta::read_next(std::optional<msmi::XomMessage>* out) {
+  check_service();
   XomReturnCode code;
   out->reset();
   return refuse("mta.read", {}, &code) ? code : target_.read_next(out);
 }
 
 XomReturnCode FaultyMta::acknowledge(std::string_view message_id) {
+  check_service();
   XomReturnCode code;
   const Action* fired = nullptr;
   FaultSubject subject;

@@ -204,7 +204,14 @@ bool MemoryFileSystem::exists(const std::string& path) {
   return plain_path(path) && (is_file(path) || is_dir(path));
 }
 
+Status MemoryFileSystem::lock_file(const std::string& path) {
+  if (!plain_path(path)) return not_plain(path);
+  if (!locks_.insert(path).second) return Status::Busy(path + ": already locked for update");
+  return Status::Ok();
+}
+
 void MemoryFileSystem::crash() {
+  locks_.clear();
   for (auto it = files_.begin(); it != files_.end();) {
     if (!it->second.durable) {
       it = files_.erase(it);

@@ -123,9 +123,8 @@ Oracle::Judgement Oracle::judge_outbound(const LedgerEntry& entry) const {
       }
     }
   }
-  if (record_.returned_to_sender.count(id)) {
-    return {Fate::kNdr, -1, "the administrator returned it to its sender from the MTA's queue"};
-  }
+  if (const auto it = record_.mta_ndrs.find(id); it != record_.mta_ndrs.end())
+    return {Fate::kNdr, -1, it->second + "; the MTA returned an NDR to the Exchange sender"};
   if (entry.engine_fate == Fate::kQuarantined) {
     return {Fate::kQuarantined, entry.engine_settled_us, "the engine set it aside"};
   }

@@ -16,12 +16,14 @@
 #include "msmisim/disk_file_system.h"
 #include "msmisim/expectations.h"
 #include "msmisim/fault_injector.h"
+#include "msmisim/faulty_directory.h"
 #include "msmisim/faulty_file_system.h"
 #include "msmisim/faulty_mta.h"
 #include "msmisim/memory_file_system.h"
 #include "msmisim/ms_mail_side.h"
 #include "msmisim/oracle.h"
 #include "msmisim/scheduler.h"
+#include "msmisim/simulated_directory.h"
 #include "msmisim/simulated_mta.h"
 #include "msmisim/thread_activity.h"
 #include "msmisim/world_events.h"
@@ -112,7 +114,9 @@ class World final : private FaultEffects {
         injector_(clock_, *fault_random_, *this, profile.name, scenario.fault_rules),
         faulty_fs_(fs_, injector_, *fault_random_),
         faulty_mta_(mta_, injector_),
-        env_{clock_, *engine_random_, faulty_fs_, faulty_mta_, sink_, ledger_, &injector_},
+        faulty_directory_(directory_service_, injector_),
+        env_{clock_, *engine_random_, faulty_fs_, faulty_mta_,
+             sink_,  ledger_,         &injector_, &faulty_directory_},
         interchange_(env_, engine_settings(scenario, profile)),
         ms_mail_(fs_, clock_, ledger_, {scenario.connector_network, scenario.connector_postoffice}),
         directory_(directory_of(scenario)),
@@ -163,6 +167,18 @@ class World final : private FaultEffects {
   void delay(std::int64_t us) override { pending_delay_us_ += us; }
   void write_event(int id, const std::vector<std::string>& strings) override {
     world_log_.log(*find_any_event_spec(id), scheduler_.current_thread(), "", strings);
+  }
+  void hang_mta() override {
+    if (mta_.running()) mta_.hang();
+  }
+  void end_mta(bool logged) override {
+    if (!mta_.running()) return;
+    mta_.set_running(false);
+    ++mta_terminations_;
+    if (logged) {
+      world_log_.log(msmi::event_id::kServiceTerminated, -1, "",
+                     {std::string(kMtaServiceName), std::to_string(mta_terminations_)});
+    }
   }
 
   void schedule_traffic(std::size_t index, std::int64_t count) {
@@ -236,6 +252,42 @@ class World final : private FaultEffects {
     entry.injected_us = clock_.now_us();
     ledger_.add(std::move(entry));
     ++outbound_injected_;
+    route_into_msmi_queue(std::move(message));
+  }
+
+  // mta.queue: the MTA routes a message from Exchange into its queue for the MSMI. A rule may
+  // make it refuse the message (return, fill: it goes back to its sender as the MTA's NDR) or
+  // hold it for a while (delay) before it is queued.
+  void route_into_msmi_queue(msmi::XomMessage message) {
+    FaultSubject subject;
+    subject.sender = message.originator;
+    subject.recipients = &message.recipients;
+    subject.subject = message.subject;
+    subject.size = message.body.size();
+    subject.msgkind = "ipm";
+    // A delay here holds the message, not an MSMI thread: it is taken back from the busy time.
+    const std::int64_t busy_before = pending_delay_us_;
+    const Action* action = injector_.evaluate("mta.queue", subject);
+    const std::int64_t held_us = pending_delay_us_ - busy_before;
+    pending_delay_us_ = busy_before;
+    if (action != nullptr &&
+        (action->kind == ActionKind::kReturn || action->kind == ActionKind::kFill)) {
+      mta_.refuse_into_queue(message.message_id,
+                             action->kind == ActionKind::kFill
+                                 ? "the MTA's queue for the MSMI was full"
+                                 : "the MTA refused it into its queue for the MSMI (" +
+                                       msmi::to_hex(action->code) + ")");
+      return;
+    }
+    if (held_us > 0) {
+      held_by_mta_.insert(message.message_id);
+      scheduler_.at(clock_.now_us() + held_us, Priority::kWorld,
+                    [this, message = std::move(message)] {
+                      held_by_mta_.erase(message.message_id);
+                      mta_.enqueue_outbound(message);
+                    });
+      return;
+    }
     mta_.enqueue_outbound(std::move(message));
   }
 
@@ -245,9 +297,40 @@ class World final : private FaultEffects {
 
   void set_mta(bool running) {
     if (mta_.running() == running) return;
+    if (running && !directory_service_.running()) {
+      world_log_.log(msmi::event_id::kServiceDependencyFailed, -1, "",
+                     {std::string(kMtaServiceName), std::string(kDirectoryServiceName),
+                      "The dependency service or group failed to start."});
+      return;
+    }
     mta_.set_running(running);
     world_log_.log(msmi::event_id::kServiceStateChanged, -1, "",
                    {std::string(kMtaServiceName), running ? "running" : "stopped"});
+  }
+
+  // The directory service: the MTA depends on it, so it stops first (7036 for each) and a kill
+  // takes it down too; a restart brings back the MTA if it was running.
+  void set_directory(bool running) {
+    if (directory_service_.running() == running) return;
+    if (!running) set_mta(false);
+    directory_service_.set_running(running);
+    world_log_.log(msmi::event_id::kServiceStateChanged, -1, "",
+                   {std::string(kDirectoryServiceName), running ? "running" : "stopped"});
+  }
+
+  void operate_directory(const OperatorStep& step) {
+    const bool mta_was_running = mta_.running();
+    if (step.action == OperatorAction::kKill) {
+      if (!directory_service_.running()) return;
+      directory_service_.set_running(false);
+      world_log_.log(msmi::event_id::kServiceTerminated, -1, "",
+                     {std::string(kDirectoryServiceName), std::to_string(++directory_kills_)});
+      set_mta(false);
+      return;
+    }
+    if (step.action != OperatorAction::kStart) set_directory(false);
+    if (step.action != OperatorAction::kStop) set_directory(true);
+    if (step.action == OperatorAction::kRestart && mta_was_running) set_mta(true);
   }
 
   void operate(const OperatorStep& step) {
@@ -262,9 +345,10 @@ class World final : private FaultEffects {
     if (on_service) what += " " + step.service;
     if (!step.only_if.empty()) {
       const std::string service = step.only_if.substr(0, step.only_if.find('_'));
-      const bool running = service == "msmi"  ? interchange_.running()
-                           : service == "mta" ? mta_.running()
-                                              : pcmta_running_;
+      const bool running = service == "msmi"        ? interchange_.running()
+                           : service == "mta"       ? mta_.running()
+                           : service == "directory" ? directory_service_.running()
+                                                    : pcmta_running_;
       if (running != step.only_if.ends_with("_running")) {
         note(what + " skipped: the " + service + " service is " +
              (running ? "running" : "stopped"));
@@ -285,6 +369,10 @@ class World final : private FaultEffects {
       return;
     }
     note(what);
+    if (step.service == "directory") {
+      operate_directory(step);
+      return;
+    }
     const bool msmi_named = step.service == "msmi" || step.service == "all";
     if (step.action == OperatorAction::kKill) {
       if (msmi_named) interchange_.end_process(true, false);
@@ -450,7 +538,8 @@ class World final : private FaultEffects {
     pcmta_running_ = false;
     fs_.unlock_all();
     faulty_fs_.release_locks();
-    set_mta(true);  // the MTA starts automatically; the MSMI and the PC MTA are set to manual
+    set_directory(true);  // the directory and the MTA start automatically; the MSMI and the
+    set_mta(true);        // PC MTA are set to manual
   }
 
   // FaultEffects: a rule cuts the power.
@@ -486,6 +575,7 @@ class World final : private FaultEffects {
     faulty_fs_.set_powered(true);
     fs_.unlock_all();
     faulty_fs_.release_locks();
+    set_directory(true);
     set_mta(true);
     pcmta_running_ = true;
     interchange_.start();
@@ -599,7 +689,11 @@ class World final : private FaultEffects {
     }
     w.held = ms_mail_.held_ids();
     for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
-    w.returned_to_sender = returned_to_sender_;
+    w.in_mta_queue.insert(held_by_mta_.begin(), held_by_mta_.end());
+    w.mta_ndrs = mta_.queue_refusals();
+    for (const std::string& id : returned_to_sender_) {
+      w.mta_ndrs.emplace(id, "the administrator returned it to its sender from the MTA's queue");
+    }
     const std::vector<std::string> files = list_postoffice();
     w.postoffice_files.insert(files.begin(), files.end());
     w.world_losses = ms_mail_.losses();
@@ -623,7 +717,7 @@ class World final : private FaultEffects {
     // a waiting message again at least once per cap; twice the cap allows one full wait plus the
     // queue ahead of it, so a message older than that was forgotten, not just unlucky.
     context.retry_horizon_us = 2 * settings.backoff_cap_us;
-    context.mta_running = mta_.running();
+    context.mta_running = mta_.running() && !mta_.hung();
     context.msmi_running = interchange_.running();
     context.crashes = interchange_.crashes();
     const Oracle oracle(record, context);
@@ -679,6 +773,8 @@ class World final : private FaultEffects {
   FaultInjector injector_;
   FaultyFileSystem faulty_fs_;
   FaultyMta faulty_mta_;
+  SimulatedDirectory directory_service_;
+  FaultyDirectory faulty_directory_;
   std::int64_t pending_delay_us_ = 0;
   std::function<void()> power_cut_;
   bool powered_ = true;
@@ -692,6 +788,10 @@ class World final : private FaultEffects {
   ThreadActivity activity_;
   Scheduler scheduler_;
   bool pcmta_running_ = true;
+  int mta_terminations_ = 0;
+  int directory_kills_ = 0;  // for the MTA's 7034 "It has done this %2 time(s)"
+  // Outbound messages an mta.queue delay holds before the MTA queues them.
+  std::set<std::string> held_by_mta_;
   std::int64_t last_sample_us_ = 0;
   std::int64_t outbound_injected_ = 0;
   // Messages the world itself lost (an operator reset INQUEUE3): message ID → what happened.

@@ -346,19 +346,20 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
   if (const json* x = f.get("service")) {
     step.service = read_string(*x, f.at("service"));
     if (step.service != "msmi" && step.service != "mta" && step.service != "pcmta" &&
-        step.service != "all") {
-      fail(f.at("service"), "\"msmi\", \"mta\", \"pcmta\" or \"all\"", *x);
+        step.service != "directory" && step.service != "all") {
+      fail(f.at("service"), "\"msmi\", \"mta\", \"pcmta\", \"directory\" or \"all\"", *x);
     }
   }
   if (const json* x = f.get("only_if")) {
     step.only_if = read_string(*x, f.at("only_if"));
-    static const std::set<std::string> kConditions = {"msmi_running",  "msmi_stopped",
-                                                      "mta_running",   "mta_stopped",
-                                                      "pcmta_running", "pcmta_stopped"};
+    static const std::set<std::string> kConditions = {
+        "msmi_running",  "msmi_stopped",  "mta_running",       "mta_stopped",
+        "pcmta_running", "pcmta_stopped", "directory_running", "directory_stopped"};
     if (kConditions.count(step.only_if) == 0) {
       fail(f.at("only_if"),
            "\"msmi_running\", \"msmi_stopped\", \"mta_running\", \"mta_stopped\", "
-           "\"pcmta_running\" or \"pcmta_stopped\"",
+           "\"pcmta_running\", \"pcmta_stopped\", \"directory_running\" or "
+           "\"directory_stopped\"",
            *x);
     }
   }

@@ -33,6 +33,7 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 void SimulatedMta::set_running(bool running) {
   running_ = running;
+  hung_ = false;
   if (!running) {
     upload_sessions_ = 0;
     download_sessions_ = 0;
@@ -40,7 +41,7 @@ void SimulatedMta::set_running(bool running) {
 }
 
 XomReturnCode SimulatedMta::open_upload_session() {
-  if (!running_) return XomReturnCode::kNetworkError;
+  if (!answering()) return XomReturnCode::kNetworkError;
   ++upload_sessions_;
   return XomReturnCode::kSuccess;
 }
@@ -49,7 +50,7 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   const std::int64_t now = clock_.now_us();
   // A session opened before the MTA restarted is gone: that is a network error, which the MSMI
   // answers by opening a new one, not a refusal of the message.
-  if (!running_ || upload_sessions_ <= 0) {
+  if (!answering() || upload_sessions_ <= 0) {
     puts_.push_back({message.message_id, message.kind == msmi::MessageKind::kNdr,
                      XomReturnCode::kNetworkError, now});
     return XomReturnCode::kNetworkError;
@@ -111,7 +112,7 @@ void SimulatedMta::close_upload_session() {
 }
 
 XomReturnCode SimulatedMta::open_download_session() {
-  if (!running_) return XomReturnCode::kNetworkError;
+  if (!answering()) return XomReturnCode::kNetworkError;
   offered_.clear();
   ++download_sessions_;
   return XomReturnCode::kSuccess;
@@ -119,7 +120,7 @@ XomReturnCode SimulatedMta::open_download_session() {
 
 XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   out->reset();
-  if (!running_ || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
+  if (!answering() || download_sessions_ <= 0) return XomReturnCode::kNetworkError;
   for (const msmi::XomMessage& m : msmi_queue_) {
     if (offered_.insert(m.message_id).second) {
       last_offered_[m.message_id] = clock_.now_us();
@@ -131,7 +132,7 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
 }
 
 XomReturnCode SimulatedMta::acknowledge(std::string_view message_id) {
-  if (!running_) {
+  if (!answering()) {
     note_ack_fault(message_id, AckOutcome::kRefused);
     return XomReturnCode::kNetworkError;
   }

@@ -33,6 +33,7 @@ inline constexpr int kMtaReadFailed = 2560;
 inline constexpr int kMtaObjectFailed = 2550;
 inline constexpr int kMailbagDiskError = 2010;
 inline constexpr int kMailerStartFailed = 2302;
+inline constexpr int kDirectorySessionFailed = 2410;
 inline constexpr int kServiceStartFailed = 7000;
 inline constexpr int kServiceDependencyFailed = 7001;
 inline constexpr int kServiceConnectTimeout = 7009;

@@ -35,6 +35,17 @@ class FileSystem {
   virtual Status list_dir(const std::string& dir, std::vector<std::string>* names) = 0;
   virtual Status make_dirs(const std::string& dir) = 0;
   virtual bool exists(const std::string& path) = 0;
+
+  // The share-deny lock an MS Mail program takes on a postoffice file before it changes it, so
+  // that no other process reads it half-written. Ok once this process holds the lock (the file
+  // need not exist yet); Busy while another process holds the file open or locked. The lock is
+  // held until unlock_file(path). This default grants every lock: no other process exists.
+  virtual Status lock_file(const std::string& path) {
+    (void)path;
+    return Status::Ok();
+  }
+  // Releases a lock lock_file granted; nothing happens if none is held.
+  virtual void unlock_file(const std::string& path) { (void)path; }
 };
 
 // Forwards every call; a test or fault injector overrides just the calls it cares about.
@@ -60,6 +71,8 @@ class FileSystemWrapper : public FileSystem {
   }
   Status make_dirs(const std::string& dir) override { return target_.make_dirs(dir); }
   bool exists(const std::string& path) override { return target_.exists(path); }
+  Status lock_file(const std::string& path) override { return target_.lock_file(path); }
+  void unlock_file(const std::string& path) override { target_.unlock_file(path); }
 
  protected:
   FileSystem& target() { return target_; }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "msmi/clock.h"
+#include "msmi/directory_gateway.h"
 #include "msmi/engine_settings.h"
 #include "msmi/event.h"
 #include "msmi/fault_sites.h"
@@ -35,7 +36,8 @@ struct InterchangeEnvironment {
   MtaGateway& mta;
   EventSink& sink;
   MessageObserver& observer;
-  FaultSites* sites = nullptr;  // armed fault sites; none when null
+  FaultSites* sites = nullptr;            // armed fault sites; none when null
+  DirectoryGateway* directory = nullptr;  // none: every directory session is established
 };
 
 struct MsmiContext;  // what the workers share; private to the engine
@@ -48,7 +50,8 @@ class Interchange {
   Interchange(const Interchange&) = delete;
   Interchange& operator=(const Interchange&) = delete;
 
-  // Starts the service: reads GLB/NETWORK.GLB and INQUEUE3 (2302 and stays stopped if a queue
+  // Starts the service: establishes a session with the directory (2410 and 7024 and stays
+  // stopped if it cannot), reads GLB/NETWORK.GLB and INQUEUE3 (2302 and stays stopped if a queue
   // file is locked or the GLB is missing), puts records left in progress back to ready, defers
   // records that had already failed, writes 7036. Returns whether it runs.
   bool start();
@@ -103,6 +106,8 @@ class Interchange {
   void apply_end_of_process();
   // 2302 from the mailer with its Win32 code, then the SCM's "service-specific error 105".
   void report_start_failure(std::string_view win32);
+  // 2410 with the directory's return code, then the SCM's 7024 with that code.
+  void report_directory_failure(std::uint32_t code);
 
   EngineSettings settings_;
   std::optional<EngineSettings> next_;  // changed by the administrator, for the next start

@@ -63,6 +63,33 @@ bool all_zero(std::string_view data) {
   return std::all_of(data.begin(), data.end(), [](char c) { return c == 0; });
 }
 
+// The share-deny lock on both files that MS Mail programs hold while they change a mailbag, for
+// the length of one update: Busy (and nothing locked) while another process holds either file.
+class UpdateLock {
+ public:
+  UpdateLock(FileSystem& fs, std::string key, std::string mbg)
+      : fs_(fs), key_(std::move(key)), mbg_(std::move(mbg)) {
+    status_ = fs_.lock_file(key_);
+    if (!status_.ok()) return;
+    status_ = fs_.lock_file(mbg_);
+    if (!status_.ok()) fs_.unlock_file(key_);
+  }
+  ~UpdateLock() {
+    if (!status_.ok()) return;
+    fs_.unlock_file(mbg_);
+    fs_.unlock_file(key_);
+  }
+  UpdateLock(const UpdateLock&) = delete;
+  UpdateLock& operator=(const UpdateLock&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  FileSystem& fs_;
+  const std::string key_;
+  const std::string mbg_;
+  Status status_;
+};
+
 }  // namespace
 
 Mailbag::Mailbag(FileSystem& fs, std::string name) : fs_(fs), name_(std::move(name)) {}
@@ -260,6 +287,8 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
 }
 
 Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
+  const UpdateLock lock(fs_, key_path(), mbg_path());
+  if (!lock.status().ok()) return lock.status();
   Snapshot snapshot;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
@@ -283,6 +312,8 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
+  const UpdateLock lock(fs_, key_path(), mbg_path());
+  if (!lock.status().ok()) return lock.status();
   Snapshot snapshot;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
@@ -298,6 +329,8 @@ Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attem
 }
 
 Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
+  const UpdateLock lock(fs_, key_path(), mbg_path());
+  if (!lock.status().ok()) return lock.status();
   Snapshot snapshot;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
@@ -318,6 +351,8 @@ Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
 }
 
 Status Mailbag::reset() {
+  const UpdateLock lock(fs_, key_path(), mbg_path());
+  if (!lock.status().ok()) return lock.status();
   cache_valid_ = false;
   std::string key;
   Status s = fs_.read_file(key_path(), &key);

@@ -23,12 +23,17 @@ class DiskFileSystem final : public msmi::FileSystem {
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   msmi::Status make_dirs(const std::string& dir) override;
   bool exists(const std::string& path) override;
+  // The lock is kept by this object, not taken on the host: the folder belongs to this run
+  // alone. Busy while it is held already, as a second share-deny open is on Windows.
+  msmi::Status lock_file(const std::string& path) override;
+  void unlock_file(const std::string& path) override { locks_.erase(path); }
 
   const std::filesystem::path& root() const { return root_; }
 
  private:
   std::filesystem::path full(const std::string& path) const { return root_ / path; }
   std::filesystem::path root_;
+  std::set<std::string> locks_;  // files locked for update
 };
 
 // Wraps a FileSystem and makes chosen files behave as locked by another process (Busy), the way
@@ -46,6 +51,8 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status append_file(const std::string& path, std::string_view data) override;
   msmi::Status remove_file(const std::string& path) override;
   msmi::Status rename_file(const std::string& from, const std::string& to) override;
+  // Busy while another process holds the file.
+  msmi::Status lock_file(const std::string& path) override;
 
  private:
   bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }

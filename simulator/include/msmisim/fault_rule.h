@@ -20,7 +20,7 @@
 
 namespace msmisim {
 
-enum class PointClass { kDisk, kMta, kEngine };
+enum class PointClass { kDisk, kMta, kEngine, kDirectory };
 
 enum class TriggerKey {
   kSender,      // the message's sender address (glob or =)
@@ -60,7 +60,7 @@ struct Trigger {
 
 enum class ActionKind {
   kOff,              // never fires: ends a chain
-  kReturn,           // mta.*: answer a XOM return code
+  kReturn,           // mta.*: answer a XOM return code; directory.session: a directory code
   kError,            // disk.*: fail with an errno (EIO, ENOSPC, EBUSY, ENOENT, EACCES)
   kDelay,            // the call takes longer
   kDropSession,      // mta.*: the MTA drops every session; the call fails with 0x05
@@ -82,6 +82,7 @@ enum class ActionKind {
 struct Action {
   ActionKind kind = ActionKind::kOff;
   msmi::XomReturnCode code = msmi::XomReturnCode::kSystemError;
+  std::uint32_t directory_code = 0;  // kReturn at directory.session: 0x105…
   std::string error;                 // kError: "EIO"…
   std::int64_t delay_us = 0;         // kDelay
   std::uint32_t address = 0;         // kAccessViolation

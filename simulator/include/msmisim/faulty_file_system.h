@@ -1,7 +1,9 @@
 // The disk's fault points (disk.read, disk.write, …): a FileSystemWrapper that asks the
-// FaultInjector at every call and carries out the disk's own actions — an errno, a lock that
-// stays, a damaged file or damaged data, a full mailbag. Hangs, delays, events and the end of
-// the service are the world's, carried out by the injector itself; the call then fails with EIO.
+// FaultInjector at every call (disk.open first, before every read, write, append, sync and
+// removal of a file; disk.lock when the MSMI locks a mailbag's file for update) and carries out the
+// disk's own actions — an errno, a lock that stays, a damaged file or damaged data, a full mailbag.
+// Hangs, delays, events and the end of the service are the world's, carried out by the injector
+// itself; the call then fails with EIO.
 #pragma once
 
 #include <set>
@@ -27,6 +29,7 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   msmi::Status make_dirs(const std::string& dir) override;
   msmi::Status sync_file(const std::string& path) override;
+  msmi::Status lock_file(const std::string& path) override;
   // The locks taken by `lock` actions end with the processes that held them (a reboot).
   void release_locks() { locked_.clear(); }
   // While the power is off every call fails: nothing reaches the disk.
@@ -35,6 +38,8 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
  private:
   // The injector's action for this call; *status is set when the call must fail.
   const Action* check(std::string_view point, const std::string& path, msmi::Status* status);
+  // disk.open, then `point`: the file is opened before the call does anything with it.
+  const Action* check_open(std::string_view point, const std::string& path, msmi::Status* status);
   std::string damage(const Action& action, std::string data);
 
   FaultInjector& injector_;

@@ -1,6 +1,8 @@
 // The MTA's fault points (mta.open_upload, mta.put, mta.open_download, mta.read, mta.ack): an
 // MtaGateway wrapper that asks the FaultInjector at every call and carries out the MTA's own
-// actions — a XOM return code, dropped sessions, an acknowledgement that is lost.
+// actions — a XOM return code, dropped sessions, an acknowledgement that is lost. Every call
+// first meets mta.service, the MTA service itself: a rule there hangs or ends the MTA (the
+// world does that), and the call then fails the way a call to a down MTA fails.
 #pragma once
 
 #include "msmi/mta_gateway.h"
@@ -23,6 +25,8 @@ class FaultyMta final : public msmi::MtaGateway {
   void close_download_session() override;
 
  private:
+  // mta.service, before every call.
+  void check_service() { (void)injector_.evaluate("mta.service", {}); }
   // Returns true when the call must fail with *code.
   bool refuse(std::string_view point, const FaultSubject& subject, msmi::XomReturnCode* code,
               const Action** fired = nullptr);

@@ -52,9 +52,14 @@ class MemoryFileSystem final : public msmi::FileSystem {
   msmi::Status list_dir(const std::string& dir, std::vector<std::string>* names) override;
   msmi::Status make_dirs(const std::string& dir) override;
   bool exists(const std::string& path) override;
+  // A share-deny lock, as on Windows: Busy while it is held already (a second open of the file
+  // for update conflicts even within one process). InvalidArgument for a path that is not plain.
+  msmi::Status lock_file(const std::string& path) override;
+  void unlock_file(const std::string& path) override { locks_.erase(path); }
 
   // Power loss: every file goes back to its contents at its last sync_file; files never synced
-  // are removed. Folders stay. The file system is usable again at once, as after a reboot.
+  // are removed. Folders stay; every lock is gone with the processes that held it. The file system
+  // is usable again at once, as after a reboot.
   void crash();
 
  private:
@@ -74,6 +79,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
 
   std::map<std::string, File> files_;  // full path → file; sorted, so listing is ordered
   std::set<std::string> dirs_;         // full paths of folders; the root "" is implicit
+  std::set<std::string> locks_;        // files locked for update
 };
 
 }  // namespace msmisim

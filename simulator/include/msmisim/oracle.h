@@ -8,7 +8,8 @@
 //   delivered    the MTA accepted its put     a record of it was drained from, or still waits
 //                                             in, a postoffice mailbag
 //   ndr          an "ndr" record for it was   the MTA accepted "<id>-NDR", the NDR the MSMI
-//                drained or still waits       puts for the Exchange sender
+//                drained or still waits       puts for the Exchange sender, or the MTA refused
+//                                             it into its MSMI queue and sent its own NDR
 //   quarantined  its files are in QUARANTINE/, or the engine said so and nothing above holds
 //   pending      held by the MS Mail side,    still in the MTA's MSMI queue
 //                queued in INQUEUE3, or an
@@ -79,8 +80,9 @@ struct WorldRecord {
   bool inqueue3_readable = true;      // false: locked or damaged, so in_inqueue3 is unknown
   std::set<std::string> held;         // held by the MS Mail side (INQUEUE3 was full or locked)
   std::set<std::string> in_mta_queue;
-  // Outbound messages the administrator returned to their senders from the MTA's queue.
-  std::set<std::string> returned_to_sender;
+  // Outbound messages the MTA refused into its MSMI queue and returned to their Exchange sender
+  // as its own NDR: message ID → why.
+  std::map<std::string, std::string> mta_ndrs;
   std::set<std::string> postoffice_files;  // "P1/0000002A.P1", "QUARANTINE/0000002A.MAI", …
   // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
   // write), message ID → what happened.

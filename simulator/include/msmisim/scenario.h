@@ -104,8 +104,9 @@ inline constexpr const char* kOperatorActionNames[] = {
 struct OperatorStep {
   std::int64_t at_us = 0;
   OperatorAction action = OperatorAction::kRestart;
-  std::string service = "msmi";  // msmi | mta | pcmta | all
-  // "", or "<service>_running" / "<service>_stopped" for msmi, mta, pcmta: act only then.
+  std::string service = "msmi";  // msmi | mta | pcmta | directory | all (msmi and mta)
+  // "", or "<service>_running" / "<service>_stopped" for msmi, mta, pcmta, directory: act only
+  // then.
   std::string only_if;
   std::string level;       // set_logging: none | minimum | medium | maximum
   std::string category;    // set_logging: one category, or every one when empty

@@ -1,7 +1,7 @@
 // The simulated Exchange MTA behind MtaGateway: upload and download sessions, om_put with
 // scripted return codes, the MSMI queue of mail going out to MS Mail, and the MSExchangeMTA
-// service state. While the MTA is stopped every call answers OM_NETWORK_ERROR. It records every
-// put it answered and every acknowledgement, for the oracle (oracle.h).
+// service state. While the MTA is stopped (or hung) every call answers OM_NETWORK_ERROR. It records
+// every put it answered and every acknowledgement, for the oracle (oracle.h).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,21 @@ class SimulatedMta final : public msmi::MtaGateway {
   explicit SimulatedMta(const msmi::Clock& clock) : clock_(clock) {}
 
   void add_fault(MtaFault fault) { faults_.push_back(std::move(fault)); }
+  // Stopping (or starting) the service also ends a hang.
   void set_running(bool running);
+  // The MTA stops answering: every call fails as on a stopped MTA, though its service still
+  // says it runs, until it is stopped or restarted.
+  void hang() {
+    hung_ = true;
+    drop_sessions();
+  }
+  bool hung() const { return hung_; }
+  // A message the MTA refused into its MSMI queue: it goes back to its Exchange sender as the
+  // MTA's NDR, with `why`. Message ID → why, in refusal order.
+  void refuse_into_queue(const std::string& message_id, std::string why) {
+    queue_refusals_.emplace(message_id, std::move(why));
+  }
+  const std::map<std::string, std::string>& queue_refusals() const { return queue_refusals_; }
   // Every open session is gone (the MTA dropped them); the MSMI must open new ones.
   void drop_sessions() { upload_sessions_ = download_sessions_ = 0; }
   // The Exchange Administrator deletes the first message of the MSMI queue; returns its ID
@@ -78,6 +92,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   // Messages offered by read_next in the current download session and not acknowledged yet.
   std::set<std::string, std::less<>> offered_;
   bool running_ = true;
+  bool hung_ = false;
   int upload_sessions_ = 0;
   int download_sessions_ = 0;
   std::int64_t accepted_ = 0;
@@ -86,6 +101,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaPutRecord> puts_;
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
+  std::map<std::string, std::string> queue_refusals_;
+  bool answering() const { return running_ && !hung_; }
 };
 
 }  // namespace msmisim

@@ -46,6 +46,10 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status append_file(const std::string& path, std::string_view data) override;
   msmi::Status remove_file(const std::string& path) override;
   msmi::Status rename_file(const std::string& from, const std::string& to) override;
+  // A lock changes no contents: the target's versions hold.
+  std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
+  msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                    std::string* contents, bool* changed) override;
 
  private:
   bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }

@@ -50,20 +50,23 @@ StepResult InboundDeliveryWorker::step() {
 }
 
 bool InboundDeliveryWorker::claim_next() {
-  std::vector<MailbagEntry> entries;
-  if (!ctx_.inqueue.load(&entries).ok()) return false;  // the Mailer deals with a damaged queue
+  const std::vector<MailbagEntry>* entries = nullptr;
+  if (!ctx_.inqueue.view(&entries).ok()) return false;  // the Mailer deals with a damaged queue
   const std::int64_t now = ctx_.now();
-  for (const MailbagEntry& entry : entries) {
+  for (const MailbagEntry& entry : *entries) {
     if (entry.state != MailbagState::kReady) continue;
     InqueueRecord record;
     if (!decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record).ok()) continue;
     const auto wait = ctx_.not_before.find(record.number);
     if (wait != ctx_.not_before.end() && wait->second > now) continue;
-    if (!ctx_.inqueue.update(entry.seq, MailbagState::kInProgress, entry.attempts, &entry.payload)
+    const MailbagEntry claimed = entry;  // `entries` changes with the update
+    if (!ctx_.inqueue
+             .update(claimed.seq, MailbagState::kInProgress, claimed.attempts, &claimed.payload)
              .ok()) {
       return false;
     }
-    current_ = Claim{entry.seq, entry.attempts, record.number, record.message_id, 0, entry.payload};
+    current_ =
+        Claim{claimed.seq, claimed.attempts, record.number, record.message_id, 0, claimed.payload};
     return true;
   }
   return false;

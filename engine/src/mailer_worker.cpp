@@ -16,8 +16,8 @@ StepResult MailerWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + ctx_.settings.poll_interval_us};
   }
-  std::vector<MailbagEntry> entries;
-  const Status s = ctx_.inqueue.load(&entries);
+  const std::vector<MailbagEntry>* entries = nullptr;
+  const Status s = ctx_.inqueue.view(&entries);
   if (s.is_corruption()) {
     // Nothing in a damaged queue can be trusted: keep the files for inspection and start over
     // with an empty INQUEUE3. The envelopes it pointed at are orphans now.
@@ -32,11 +32,11 @@ StepResult MailerWorker::step() {
     state_ = ThreadState::kIdle;
     return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
   }
-  for (const MailbagEntry& entry : entries) {
+  for (const MailbagEntry& entry : *entries) {
     if (entry.state != MailbagState::kNew) continue;
     state_ = ThreadState::kWorking;
     retry_later_ = false;
-    const std::int64_t busy = process(entry);
+    const std::int64_t busy = process(MailbagEntry(entry));  // `entries` changes as it goes
     ctx_.step_clock.set_elapsed(0);
     // A record that could not be finished (locked or unreadable files) waits for the next poll
     // instead of being tried again at once.

@@ -140,6 +140,14 @@ Status LockingFileSystem::read_file(const std::string& path, std::string* conten
   if (is_locked(path)) return Status::Busy(path + ": locked by another process");
   return FileSystemWrapper::read_file(path, contents);
 }
+Status LockingFileSystem::read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                               std::string* contents, bool* changed) {
+  if (is_locked(path)) {
+    *version = 0;
+    return Status::Busy(path + ": locked by another process");
+  }
+  return target().read_file_if_changed(path, version, contents, changed);
+}
 Status LockingFileSystem::write_file(const std::string& path, std::string_view contents) {
   if (is_locked(path)) return Status::Busy(path + ": locked by another process");
   return FileSystemWrapper::write_file(path, contents);

@@ -78,6 +78,15 @@ std::string FaultyFileSystem::damage(const Action& action, std::string data) {
 }
 
 Status FaultyFileSystem::read_file(const std::string& path, std::string* contents) {
+  std::uint64_t version = 0;
+  bool changed = true;
+  return read_file_if_changed(path, &version, contents, &changed);
+}
+
+Status FaultyFileSystem::read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                              std::string* contents, bool* changed) {
+  const std::uint64_t held = *version;
+  *version = 0;
   Status s;
   const Action* action = check_open("disk.read", path, &s);
   if (!s.ok()) return s;
@@ -91,23 +100,36 @@ Status FaultyFileSystem::read_file(const std::string& path, std::string* content
     s = target().write_file(path, damage(*action, std::move(data)));
     if (!s.ok()) return s;
   }
-  return target().read_file(path, contents);
+  *version = held;
+  return target().read_file_if_changed(path, version, contents, changed);
 }
 
 Status FaultyFileSystem::write_file(const std::string& path, std::string_view contents) {
   Status s;
   const Action* action = check_open("disk.write", path, &s);
   if (!s.ok()) return s;
-  if (action != nullptr) return target().write_file(path, damage(*action, std::string(contents)));
-  return target().write_file(path, contents);
+  if (action != nullptr) {
+    damaged_by_write_.insert(path);
+    return target().write_file(path, damage(*action, std::string(contents)));
+  }
+  s = target().write_file(path, contents);
+  if (s.ok()) damaged_by_write_.erase(path);
+  return s;
 }
 
 Status FaultyFileSystem::append_file(const std::string& path, std::string_view data) {
   Status s;
   const Action* action = check_open("disk.append", path, &s);
   if (!s.ok()) return s;
-  if (action != nullptr) return target().append_file(path, damage(*action, std::string(data)));
+  if (action != nullptr) {
+    damaged_by_write_.insert(path);
+    return target().append_file(path, damage(*action, std::string(data)));
+  }
   return target().append_file(path, data);
+}
+
+std::uint64_t FaultyFileSystem::version_of(const std::string& path) {
+  return damaged_by_write_.count(path) != 0 ? 0 : target().version_of(path);
 }
 
 Status FaultyFileSystem::remove_file(const std::string& path) {

@@ -71,19 +71,48 @@ Status MemoryFileSystem::read_file(const std::string& path, std::string* content
   if (it == files_.end()) {
     return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
   }
-  *contents = it->second.contents;
+  *contents = *it->second.contents;
   return Status::Ok();
+}
+
+Status MemoryFileSystem::read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                              std::string* contents, bool* changed) {
+  const auto it = plain_path(path) ? files_.find(path) : files_.end();
+  if (it != files_.end() && *version != 0 && it->second.version == *version) {
+    *changed = false;
+    return Status::Ok();
+  }
+  *version = 0;
+  *changed = true;
+  Status s = read_file(path, contents);
+  if (s.ok()) *version = it->second.version;
+  return s;
+}
+
+std::uint64_t MemoryFileSystem::version_of(const std::string& path) {
+  const auto it = files_.find(path);
+  return it == files_.end() ? 0 : it->second.version;
 }
 
 Status MemoryFileSystem::write_file(const std::string& path, std::string_view contents) {
   Status s = writable(path, "writing");
-  if (s.ok()) files_[path].contents.assign(contents);
+  if (!s.ok()) return s;
+  File& file = files_[path];
+  if (file.durable == file.contents) {
+    file.contents = std::make_shared<std::string>(contents);  // the durable bytes stay
+  } else {
+    file.contents->assign(contents);
+  }
+  file.version = ++last_version_;
   return s;
 }
 
 Status MemoryFileSystem::append_file(const std::string& path, std::string_view data) {
   Status s = writable(path, "appending");
-  if (s.ok()) files_[path].contents.append(data);
+  if (!s.ok()) return s;
+  File& file = files_[path];
+  file.contents->append(data);  // past the durable prefix, even in a shared buffer
+  file.version = ++last_version_;
   return s;
 }
 
@@ -94,6 +123,7 @@ Status MemoryFileSystem::sync_file(const std::string& path) {
     return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
   }
   it->second.durable = it->second.contents;
+  it->second.durable_size = it->second.contents->size();
   return Status::Ok();
 }
 
@@ -217,7 +247,13 @@ void MemoryFileSystem::crash() {
       it = files_.erase(it);
       continue;
     }
-    it->second.contents = *it->second.durable;
+    File& file = it->second;
+    if (file.durable != file.contents || file.contents->size() != file.durable_size) {
+      // The durable bytes become the file again; a buffer still shared with them is cut back.
+      file.durable->resize(file.durable_size);
+      file.contents = file.durable;
+      file.version = ++last_version_;
+    }
     ++it;
   }
 }

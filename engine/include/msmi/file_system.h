@@ -46,9 +46,34 @@ class FileSystem {
   }
   // Releases a lock lock_file granted; nothing happens if none is held.
   virtual void unlock_file(const std::string& path) { (void)path; }
+  // Versions let a reader that keeps what it read (a Mailbag) skip copying a file that has not
+  // changed since. A version names one state of one file system's file contents: two non-zero
+  // versions from the same file system are equal only if the contents are. 0 means "unknown",
+  // and a file system that does not keep versions (the default) always answers 0.
+  //
+  // The current version of `path`; 0 if it is absent or unknown. Not a read: no lock or fault
+  // applies, and it says nothing about whether a read would succeed.
+  virtual std::uint64_t version_of(const std::string& path) {
+    (void)path;
+    return 0;
+  }
+  // read_file for a caller that may hold the contents already: `*version` is the version of
+  // what the caller holds (0: nothing). Returns what read_file would. On Ok, if the file still
+  // has version `*version` (non-zero), sets *changed to false and leaves *contents alone;
+  // otherwise reads the whole file into *contents, sets *changed to true and *version to the
+  // version read (0 if unknown). On failure *version is 0.
+  virtual Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                      std::string* contents, bool* changed) {
+    *version = 0;
+    *changed = true;
+    return read_file(path, contents);
+  }
 };
 
 // Forwards every call; a test or fault injector overrides just the calls it cares about.
+// Versions are the exception: a wrapper may change what is read or written, so by default it
+// reports no versions and reads through its own read_file. A wrapper that passes contents
+// through unchanged overrides both and forwards them to target().
 class FileSystemWrapper : public FileSystem {
  public:
   explicit FileSystemWrapper(FileSystem& target) : target_(target) {}

@@ -30,6 +30,7 @@
 #include "msmi/mailbag.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "msmi/crc32.h"
 
@@ -44,10 +45,6 @@ constexpr std::uint64_t kCompactAfterBytes = 64 * 1024;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-}
-void put_u16(std::string& out, std::uint16_t v) {
-  out.push_back(static_cast<char>(v & 0xFF));
-  out.push_back(static_cast<char>(v >> 8));
 }
 std::uint32_t get_u32(std::string_view in, std::size_t at) {
   std::uint32_t v = 0;
@@ -92,54 +89,87 @@ class UpdateLock {
 
 }  // namespace
 
-Mailbag::Mailbag(FileSystem& fs, std::string name) : fs_(fs), name_(std::move(name)) {}
+Mailbag::Mailbag(FileSystem& fs, std::string name)
+    : fs_(fs),
+      name_(std::move(name)),
+      key_path_("KEY/" + name_ + ".KEY"),
+      mbg_path_("MBG/" + name_ + ".MBG") {}
+
+void Mailbag::forget() const {
+  cache_valid_ = false;
+  key_version_ = 0;
+  mbg_version_ = 0;
+}
 
 Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
-  Snapshot snapshot;
+  Snapshot* snapshot = nullptr;
   Status s = read(&snapshot);
   if (!s.ok()) {
     entries->clear();  // a damaged mailbag is never half-read
     return s;
   }
-  *entries = std::move(snapshot.entries);
+  *entries = snapshot->entries;
   return Status::Ok();
 }
 
-Status Mailbag::read(Snapshot* out) const {
-  std::string key;
-  Status s = fs_.read_file(key_path(), &key);
-  if (s.is_not_found() || (s.ok() && all_zero(key))) {
-    *out = Snapshot{};  // empty mailbag; the MBG's size is unknown until it is rewritten
-    return Status::Ok();
-  }
-  if (!s.ok()) return s;
-  std::string mbg;
-  s = fs_.read_file(mbg_path(), &mbg);
-  if (s.is_not_found()) {
-    mbg.clear();
-  } else if (!s.ok()) {
+Status Mailbag::view(const std::vector<MailbagEntry>** entries) const {
+  Snapshot* snapshot = nullptr;
+  Status s = read(&snapshot);
+  *entries = s.ok() ? &snapshot->entries : nullptr;
+  return s;
+}
+
+Status Mailbag::read(Snapshot** out) const {
+  bool key_changed = true;
+  Status s = fs_.read_file_if_changed(key_path_, &key_version_, &key_bytes_, &key_changed);
+  if (!s.ok() && !s.is_not_found()) {
+    forget();
     return s;
   }
-  // Both files are read every time, so damage done behind our back is always seen; what the
-  // cache saves is checking and decoding every record again when neither file changed.
-  if (cache_valid_ && key == cache_.key && mbg == cache_mbg_) {
-    *out = cache_;
+  if (s.is_not_found() || all_zero(key_bytes_)) {
+    // Empty mailbag; the MBG's size is unknown until it is rewritten.
+    if (s.is_not_found()) key_version_ = 0;
+    cache_valid_ = false;
+    cache_ = Snapshot{};
+    *out = &cache_;
     return Status::Ok();
   }
+  bool mbg_changed = true;
+  std::uint64_t mbg_version = mbg_version_;
+  s = fs_.read_file_if_changed(mbg_path_, &mbg_version, &mbg_read_, &mbg_changed);
+  if (s.is_not_found()) {
+    mbg_read_.clear();
+    mbg_version = 0;
+  } else if (!s.ok()) {
+    forget();
+    return s;
+  }
+  if (cache_valid_ && !key_changed && !mbg_changed) {
+    *out = &cache_;
+    return Status::Ok();
+  }
+  // Records checked before against the same MBG bytes need no second check. A queue mostly
+  // grows at its end, so an MBG that only gained records still counts as the same.
+  bool checked = cache_valid_ && !mbg_changed;
+  if (mbg_changed) {
+    checked = cache_valid_ && mbg_read_.size() >= mbg_bytes_.size() &&
+              std::string_view(mbg_read_).substr(0, mbg_bytes_.size()) == mbg_bytes_;
+    mbg_bytes_.swap(mbg_read_);
+  }
+  mbg_version_ = mbg_version;
   cache_valid_ = false;
   Snapshot snapshot;
-  s = parse(key, mbg, &snapshot);
+  s = parse(key_bytes_, mbg_bytes_, checked ? &cache_ : nullptr, &snapshot);
   if (!s.ok()) return s;
-  snapshot.key = std::move(key);
-  cache_ = snapshot;
-  cache_mbg_ = std::move(mbg);
+  cache_ = std::move(snapshot);
   cache_valid_ = true;
-  *out = std::move(snapshot);
+  *out = &cache_;
   return Status::Ok();
 }
 
-Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* out) const {
-  const std::string kp = key_path();
+Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* checked,
+                      Snapshot* out) const {
+  const std::string& kp = key_path_;
   if (key.size() < kHeaderSize) return Status::Corruption(kp + ": shorter than its 24-byte header");
   if (key.substr(0, 4) != kKeyMagic) return Status::Corruption(kp + ": not a KEY file (bad magic)");
   if (get_u16(key, 4) != 1 || get_u16(key, 6) != kEntrySize) {
@@ -159,7 +189,7 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* out)
   const std::uint32_t actual_crc = crc32(key.substr(kHeaderSize), crc32(key.substr(0, 20)));
   if (stored_crc != actual_crc) return Status::Corruption(kp + ": checksum mismatch (garbled)");
 
-  const std::string mp = mbg_path();
+  const std::string& mp = mbg_path_;
   const std::uint32_t mbg_size = get_u32(key, 16);
   if (mbg.size() < mbg_size) {
     return Status::Corruption(mp + ": " + std::to_string(mbg.size()) + " bytes, but its KEY says " +
@@ -169,6 +199,9 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* out)
   snapshot.next_seq = get_u32(key, 8);
   snapshot.mbg_size = mbg_size;
   snapshot.mbg_bytes_on_disk = mbg.size();
+  snapshot.entries.reserve(count);
+  // Checked entries, in KEY order, are matched by walking them alongside.
+  std::size_t next_checked = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::size_t at = kHeaderSize + i * kEntrySize;
     MailbagEntry entry;
@@ -186,16 +219,32 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* out)
       return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
                                 " lies past the end");
     }
-    const std::string_view record = mbg.substr(entry.offset, 8 + length);
-    if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
-      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " at offset " +
-                                std::to_string(entry.offset) + " has a bad header");
-    }
-    entry.payload = std::string(record.substr(8));
     entry.payload_crc = payload_crc;
-    if (crc32(entry.payload) != payload_crc) {
-      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
-                                " checksum mismatch");
+    MailbagEntry* known = nullptr;
+    if (checked != nullptr) {
+      std::vector<MailbagEntry>& before = checked->entries;
+      while (next_checked < before.size() && before[next_checked].seq < entry.seq) ++next_checked;
+      if (next_checked < before.size()) {
+        MailbagEntry& candidate = before[next_checked];
+        if (candidate.seq == entry.seq && candidate.offset == entry.offset &&
+            candidate.payload.size() == length && candidate.payload_crc == payload_crc) {
+          known = &candidate;
+        }
+      }
+    }
+    if (known != nullptr) {
+      entry.payload = std::move(known->payload);
+    } else {
+      const std::string_view record = mbg.substr(entry.offset, 8 + length);
+      if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
+        return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " at offset " +
+                                  std::to_string(entry.offset) + " has a bad header");
+      }
+      entry.payload = std::string(record.substr(8));
+      if (crc32(entry.payload) != payload_crc) {
+        return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
+                                  " checksum mismatch");
+      }
     }
     snapshot.entries.push_back(std::move(entry));
   }
@@ -211,67 +260,73 @@ std::string Mailbag::encode_record(std::string_view payload) {
 }
 
 std::string Mailbag::encode_key(const Snapshot& snapshot) {
-  std::string table;
+  std::string key(kHeaderSize + snapshot.entries.size() * kEntrySize, '\0');
+  char* out = key.data();
+  const auto store_u32 = [](char* at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  };
+  std::memcpy(out, kKeyMagic.data(), 4);
+  out[4] = 1;  // version
+  out[6] = static_cast<char>(kEntrySize);
+  store_u32(out + 8, snapshot.next_seq);
+  store_u32(out + 12, static_cast<std::uint32_t>(snapshot.entries.size()));
+  store_u32(out + 16, snapshot.mbg_size);
+  char* entry_out = out + kHeaderSize;
   for (const MailbagEntry& entry : snapshot.entries) {
-    put_u32(table, entry.seq);
-    put_u32(table, entry.offset);
-    put_u32(table, static_cast<std::uint32_t>(entry.payload.size()));
-    put_u32(table, entry.payload_crc);
-    table.push_back(static_cast<char>(entry.state));
-    table.push_back(static_cast<char>(entry.attempts));
-    put_u16(table, 0);
-    put_u32(table, 0);
+    store_u32(entry_out, entry.seq);
+    store_u32(entry_out + 4, entry.offset);
+    store_u32(entry_out + 8, static_cast<std::uint32_t>(entry.payload.size()));
+    store_u32(entry_out + 12, entry.payload_crc);
+    entry_out[16] = static_cast<char>(entry.state);
+    entry_out[17] = static_cast<char>(entry.attempts);
+    entry_out += kEntrySize;  // flags and reserved stay zero
   }
-  std::string key;
-  key.append(kKeyMagic);
-  put_u16(key, 1);
-  put_u16(key, kEntrySize);
-  put_u32(key, snapshot.next_seq);
-  put_u32(key, static_cast<std::uint32_t>(snapshot.entries.size()));
-  put_u32(key, snapshot.mbg_size);
-  put_u32(key, crc32(table, crc32(key)));
-  key.append(table);
+  const std::string_view view(key);
+  store_u32(out + 20, crc32(view.substr(kHeaderSize), crc32(view.substr(0, 20))));
   return key;
 }
 
-Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appended) {
+Status Mailbag::write(Records records, std::string_view appended) {
+  Snapshot& snapshot = cache_;
+  // A snapshot read from a KEY that had records (not an empty mailbag) has its MBG bytes in
+  // mbg_bytes_, to put back if the KEY cannot be written after a rewrite: a KEY must never
+  // describe records that are not there.
+  const bool restorable = records == Records::kRewrite && cache_valid_;
   cache_valid_ = false;
   Status s;
-  // What the MBG held before, to put back if the KEY cannot be written after a rewrite: a
-  // KEY must never describe records that are not there.
-  std::string previous_mbg;
-  const bool restorable = records == Records::kRewrite && !snapshot.key.empty();
-  if (restorable) previous_mbg = cache_mbg_;
+  std::string new_mbg;
   if (records == Records::kRewrite) {
     // Only the live records, packed from offset 0.
-    std::string mbg;
     for (MailbagEntry& entry : snapshot.entries) {
-      entry.offset = static_cast<std::uint32_t>(mbg.size());
-      mbg.append(encode_record(entry.payload));
+      entry.offset = static_cast<std::uint32_t>(new_mbg.size());
+      new_mbg.append(encode_record(entry.payload));
     }
-    snapshot.mbg_size = static_cast<std::uint32_t>(mbg.size());
-    snapshot.mbg_bytes_on_disk = mbg.size();
-    s = fs_.write_file(mbg_path(), mbg);
-    if (s.ok()) cache_mbg_ = std::move(mbg);
+    snapshot.mbg_size = static_cast<std::uint32_t>(new_mbg.size());
+    snapshot.mbg_bytes_on_disk = new_mbg.size();
+    s = fs_.write_file(mbg_path_, new_mbg);
   } else if (records == Records::kAppend) {
-    s = fs_.append_file(mbg_path(), appended);
-    if (s.ok()) cache_mbg_.append(appended);
+    s = fs_.append_file(mbg_path_, appended);
     snapshot.mbg_size += static_cast<std::uint32_t>(appended.size());
     snapshot.mbg_bytes_on_disk += appended.size();
   }
   // The records first, durably: a KEY never points past the records it describes, not even
   // after a power loss.
-  if (!s.ok()) return s;
-  if (records != Records::kKeep) s = fs_.sync_file(mbg_path());
+  if (!s.ok()) {
+    forget();
+    return s;
+  }
+  if (records != Records::kKeep) s = fs_.sync_file(mbg_path_);
+  std::string key;
   if (s.ok()) {
-    snapshot.key = encode_key(snapshot);
-    s = fs_.write_file(key_path(), snapshot.key);
+    key = encode_key(snapshot);
+    s = fs_.write_file(key_path_, key);
   }
   if (!s.ok()) {
+    forget();
     if (restorable) {
-      const Status restored = fs_.write_file(mbg_path(), previous_mbg);
+      const Status restored = fs_.write_file(mbg_path_, mbg_bytes_);
       if (!restored.ok()) {
-        return Status::IoError(s.message() + "; restoring " + mbg_path() +
+        return Status::IoError(s.message() + "; restoring " + mbg_path_ +
                                " failed too: " + restored.message());
       }
     }
@@ -279,9 +334,20 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
   }
   // A KEY that was written but could not be synced already describes the new records; putting
   // the old MBG back now would break the pair, so the failure is only reported.
-  s = fs_.sync_file(key_path());
-  if (!s.ok()) return s;
-  cache_ = snapshot;
+  s = fs_.sync_file(key_path_);
+  if (!s.ok()) {
+    forget();
+    return s;
+  }
+  key_bytes_ = std::move(key);
+  key_version_ = fs_.version_of(key_path_);
+  if (records == Records::kRewrite) {
+    mbg_bytes_ = std::move(new_mbg);
+    mbg_version_ = fs_.version_of(mbg_path_);
+  } else if (records == Records::kAppend) {
+    mbg_bytes_.append(appended);
+    mbg_version_ = fs_.version_of(mbg_path_);
+  }
   cache_valid_ = true;
   return Status::Ok();
 }
@@ -289,71 +355,70 @@ Status Mailbag::write(Snapshot& snapshot, Records records, std::string_view appe
 Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();
-  Snapshot snapshot;
+  Snapshot* snapshot = nullptr;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
-  if (snapshot.entries.size() >= kMailbagRecordLimit) {
-    return Status::Full(mbg_path() + ": mailbag holds 4096 records, the limit");
+  if (snapshot->entries.size() >= kMailbagRecordLimit) {
+    return Status::Full(mbg_path_ + ": mailbag holds 4096 records, the limit");
   }
   MailbagEntry entry;
-  entry.seq = snapshot.next_seq == 0 ? 1 : snapshot.next_seq;
-  entry.offset = snapshot.mbg_size;
+  entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
+  entry.offset = snapshot->mbg_size;
   entry.payload = std::string(payload);
   entry.payload_crc = crc32(payload);
-  snapshot.next_seq = entry.seq + 1;
+  snapshot->next_seq = entry.seq + 1;
   if (seq != nullptr) *seq = entry.seq;
-  snapshot.entries.push_back(std::move(entry));
+  snapshot->entries.push_back(std::move(entry));
   // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
   // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
-  if (snapshot.mbg_bytes_on_disk != snapshot.mbg_size)
-    return write(snapshot, Records::kRewrite, {});
-  return write(snapshot, Records::kAppend, encode_record(payload));
+  if (snapshot->mbg_bytes_on_disk != snapshot->mbg_size) return write(Records::kRewrite, {});
+  return write(Records::kAppend, encode_record(payload));
 }
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();
-  Snapshot snapshot;
+  Snapshot* snapshot = nullptr;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
-  for (MailbagEntry& entry : snapshot.entries) {
+  for (MailbagEntry& entry : snapshot->entries) {
     if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
       if (entry.state == state && entry.attempts == attempts) return Status::Ok();
       entry.state = state;
       entry.attempts = attempts;
-      return write(snapshot, Records::kKeep, {});
+      return write(Records::kKeep, {});
     }
   }
-  return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
+  return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
 }
 
 Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();
-  Snapshot snapshot;
+  Snapshot* snapshot = nullptr;
   Status s = read(&snapshot);
   if (!s.ok()) return s;
-  const auto it =
-      std::find_if(snapshot.entries.begin(), snapshot.entries.end(), [&](const MailbagEntry& e) {
-        return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
-      });
-  if (it == snapshot.entries.end()) {
-    return Status::NotFound(key_path() + ": no record " + std::to_string(seq));
+  std::vector<MailbagEntry>& entries = snapshot->entries;
+  const auto it = std::find_if(entries.begin(), entries.end(), [&](const MailbagEntry& e) {
+    return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
+  });
+  if (it == entries.end()) {
+    return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
   }
-  snapshot.entries.erase(it);
+  entries.erase(it);
   // The removed record stays in the MBG until the dead bytes outgrow the live ones.
   std::uint64_t live = 0;
-  for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
-  const std::uint64_t dead = snapshot.mbg_size - live;
-  const bool compact = snapshot.entries.empty() || (dead > kCompactAfterBytes && dead > live);
-  return write(snapshot, compact ? Records::kRewrite : Records::kKeep, {});
+  for (const MailbagEntry& entry : entries) live += 8 + entry.payload.size();
+  const std::uint64_t dead = snapshot->mbg_size - live;
+  const bool compact = entries.empty() || (dead > kCompactAfterBytes && dead > live);
+  return write(compact ? Records::kRewrite : Records::kKeep, {});
 }
 
 Status Mailbag::reset() {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();
-  cache_valid_ = false;
+  forget();
   std::string key;
   Status s = fs_.read_file(key_path(), &key);
   if (s.is_not_found())
@@ -368,7 +433,7 @@ Status Mailbag::reset() {
 }
 
 Status Mailbag::move_aside(const std::string& tag, std::string* moved_to) {
-  cache_valid_ = false;
+  forget();
   Status s = fs_.make_dirs("BAD");
   const std::string key_target = "BAD/" + name_ + ".KEY." + tag;
   const std::string mbg_target = "BAD/" + name_ + ".MBG." + tag;

@@ -53,6 +53,10 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status rename_file(const std::string& from, const std::string& to) override;
   // Busy while another process holds the file.
   msmi::Status lock_file(const std::string& path) override;
+  // A lock changes no contents: the target's versions hold.
+  std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
+  msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                    std::string* contents, bool* changed) override;
 
  private:
   bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }

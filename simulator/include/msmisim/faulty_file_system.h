@@ -30,6 +30,12 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status make_dirs(const std::string& dir) override;
   msmi::Status sync_file(const std::string& path) override;
   msmi::Status lock_file(const std::string& path) override;
+  // The target's versions, except for a file this wrapper damaged while writing it: its writer
+  // does not know what it holds, so its version is unknown until it is written whole again.
+  std::uint64_t version_of(const std::string& path) override;
+  // The same fault point as read_file.
+  msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                    std::string* contents, bool* changed) override;
   // The locks taken by `lock` actions end with the processes that held them (a reboot).
   void release_locks() { locked_.clear(); }
   // While the power is off every call fails: nothing reaches the disk.
@@ -45,6 +51,7 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   FaultInjector& injector_;
   msmi::Random& random_;
   std::set<std::string> locked_;  // files locked by a `lock` action, for the rest of the run
+  std::set<std::string> damaged_by_write_;  // see version_of
   bool powered_ = true;
 };
 

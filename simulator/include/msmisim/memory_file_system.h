@@ -22,11 +22,16 @@
 //   one before being synced itself therefore vanishes in a crash, as a writer that forgets to
 //   sync before renaming deserves.
 //
+// Costs: a read copies the file; read_file_if_changed copies nothing if the caller holds the
+// current version; write_file is O(data); append_file and sync_file are amortised O(data
+// appended), as the durable contents are kept as a prefix of the live buffer, not a copy.
+//
 // Not thread-safe; one simulation step at a time.
 #pragma once
 
+#include <cstdint>
 #include <map>
-#include <optional>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -56,6 +61,9 @@ class MemoryFileSystem final : public msmi::FileSystem {
   // for update conflicts even within one process). InvalidArgument for a path that is not plain.
   msmi::Status lock_file(const std::string& path) override;
   void unlock_file(const std::string& path) override { locks_.erase(path); }
+  std::uint64_t version_of(const std::string& path) override;
+  msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                    std::string* contents, bool* changed) override;
 
   // Power loss: every file goes back to its contents at its last sync_file; files never synced
   // are removed. Folders stay; every lock is gone with the processes that held it. The file system
@@ -63,9 +71,14 @@ class MemoryFileSystem final : public msmi::FileSystem {
   void crash();
 
  private:
+  // The durable contents are the first durable_size bytes of the buffer `durable`. Until the
+  // file is replaced that is the same buffer as `contents`: appends only add bytes past the
+  // durable prefix, so a sync needs no copy. Replacing a shared buffer allocates a new one.
   struct File {
-    std::string contents;
-    std::optional<std::string> durable;  // contents at the last sync; none if never synced
+    std::shared_ptr<std::string> contents = std::make_shared<std::string>();
+    std::shared_ptr<std::string> durable;  // none if never synced
+    std::size_t durable_size = 0;
+    std::uint64_t version = 0;  // see FileSystem::version_of; bumped by every change
   };
   // Where resolving the folders above a path stops (ENOENT and ENOTDIR on disk).
   enum class Parents { kFolders, kMissing, kFileInTheWay };
@@ -77,6 +90,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
   msmi::Status writable(const std::string& path, const char* what) const;
   msmi::Status rename_dir(const std::string& from, const std::string& to);
 
+  std::uint64_t last_version_ = 0;
   std::map<std::string, File> files_;  // full path → file; sorted, so listing is ordered
   std::set<std::string> dirs_;         // full paths of folders; the root "" is implicit
   std::set<std::string> locks_;        // files locked for update

@@ -30,23 +30,28 @@ struct MailbagEntry {
   std::uint32_t payload_crc = 0;  // CRC-32 of payload; maintained by Mailbag
 };
 
-// Not thread-safe; one simulation step at a time. Every call reads both files afresh, so the
-// sender side and the engine may both use the same mailbag through the same FileSystem; the
-// records are checked and decoded again only when a file changed. Appends add to the end of the
-// MBG, removals leave dead records behind until they outweigh the live ones, so keeping a mailbag
-// costs little per call.
+// Not thread-safe; one simulation step at a time. Every call reads both files, so the sender
+// side and the engine may both use the same mailbag through the same FileSystem, but a file
+// whose FileSystem version shows it unchanged since this object last read or wrote it is not
+// copied, and records already checked against an unchanged MBG are not checked again. Appends
+// add to the end of the MBG, removals leave dead records behind until they outweigh the live
+// ones, so keeping a mailbag costs little per call.
 class Mailbag {
  public:
   Mailbag(FileSystem& fs, std::string name);
 
   const std::string& name() const { return name_; }
-  std::string key_path() const { return "KEY/" + name_ + ".KEY"; }
-  std::string mbg_path() const { return "MBG/" + name_ + ".MBG"; }
+  const std::string& key_path() const { return key_path_; }
+  const std::string& mbg_path() const { return mbg_path_; }
 
   // All live entries in seq order. A missing or all-zero KEY is an empty mailbag. Corruption
   // (naming the file and what is wrong) for a truncated, garbled or inconsistent pair; Busy if
   // a file is locked. *entries is empty whenever the result is not ok.
   Status load(std::vector<MailbagEntry>* entries) const;
+  // load without the copy: *entries points at this Mailbag's own reading, valid until the next
+  // call on this Mailbag (so copy an entry before passing its parts to update or remove). Null
+  // whenever the result is not ok.
+  Status view(const std::vector<MailbagEntry>** entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
   // NotFound if no live entry has `seq` or, when `expected_payload` is given, if the entry with
@@ -64,7 +69,6 @@ class Mailbag {
  private:
   // One consistent reading of the pair.
   struct Snapshot {
-    std::string key;  // the KEY's bytes
     std::vector<MailbagEntry> entries;
     std::uint32_t next_seq = 1;
     std::uint32_t mbg_size = 0;               // MBG bytes the KEY describes
@@ -72,16 +76,29 @@ class Mailbag {
   };
   enum class Records { kKeep, kAppend, kRewrite };
 
-  Status read(Snapshot* out) const;
-  Status parse(std::string_view key, std::string_view mbg, Snapshot* out) const;
-  Status write(Snapshot& snapshot, Records records, std::string_view appended);
+  // Reads the pair; on Ok *out points at cache_, which the caller may change before write().
+  Status read(Snapshot** out) const;
+  // `checked`: entries already checked against these very MBG bytes (may be null).
+  // Their payloads are moved into *out.
+  Status parse(std::string_view key, std::string_view mbg, Snapshot* checked, Snapshot* out) const;
+  // Writes cache_ (changed by the caller) back.
+  Status write(Records records, std::string_view appended);
+  void forget() const;
   static std::string encode_record(std::string_view payload);
   static std::string encode_key(const Snapshot& snapshot);
 
   FileSystem& fs_;
   std::string name_;
-  mutable Snapshot cache_;         // the last reading or writing of the pair
-  mutable std::string cache_mbg_;  // the MBG bytes behind cache_
+  std::string key_path_;
+  std::string mbg_path_;
+  // The bytes of both files as last read or written, their FileSystem versions (0: unknown),
+  // and, when cache_valid_, their parse.
+  mutable std::string key_bytes_;
+  mutable std::string mbg_bytes_;
+  mutable std::string mbg_read_;  // the MBG as read, before it is compared with mbg_bytes_
+  mutable std::uint64_t key_version_ = 0;
+  mutable std::uint64_t mbg_version_ = 0;
+  mutable Snapshot cache_;
   mutable bool cache_valid_ = false;
 };
 

@@ -69,6 +69,7 @@ msmisim::RunResult busy_run() {
     q.time_us = minute * 60'000'000LL;
     q.p1_files = minute;
     q.inqueue3 = minute == 12 ? -1 : minute;
+    q.mta_queue = minute == 1 ? 7 : 0;  // a backlog seen only in a sample the table skips
     r.queue_samples.push_back(q);
   }
   r.backlog.p1_files = 62;
@@ -197,6 +198,7 @@ void TestReports::run_summary_shows_data() {
       << "  'bad-address' MSNET/SALES/00000026: lost — INQUEUE3 was reset";
   QTest::newRow("looping thread") << "  5   inbound   looping  100.0%  75.5%";
   QTest::newRow("queue times") << "  time        2m    4m    6m";
+  QTest::newRow("MTA queue row when it ever held mail") << "  MTA queue   0     0     0";
   QTest::newRow("queue unreadable") << "  (-: INQUEUE3 could not be read, e.g. locked)";
   QTest::newRow("end state") << "At the end: MSMI service stopped (2 crashes); backlog: P1 files "
                                 "62, INQUEUE3 61, MTA queue 3, held by MS Mail 4";

@@ -125,15 +125,29 @@ void render_queues(const msmisim::RunResult& r, std::ostream& out) {
   // A dozen evenly spaced points are enough to see a backlog build up or drain.
   const std::size_t n = r.queue_samples.size();
   const std::size_t step = std::max<std::size_t>(1, (n + 11) / 12);
-  std::string times, p1, inqueue;
+  std::string times, p1, inqueue, mta, mailbags, held;
+  bool any_mta = false, any_mailbags = false, any_held = false;
   for (std::size_t i = step - 1; i < n; i += step) {
     const msmisim::QueueSample& q = r.queue_samples[i];
     times += pad(duration_text(q.time_us), 6);
     p1 += pad(std::to_string(q.p1_files), 6);
     inqueue += pad(q.inqueue3 < 0 ? "-" : std::to_string(q.inqueue3), 6);
+    mta += pad(std::to_string(q.mta_queue), 6);
+    mailbags += pad(std::to_string(q.outbound_records), 6);
+    held += pad(std::to_string(q.held), 6);
+  }
+  // The other queues only when one of them ever held something (over every sample, not only
+  // the ones shown).
+  for (const msmisim::QueueSample& q : r.queue_samples) {
+    any_mta |= q.mta_queue > 0;
+    any_mailbags |= q.outbound_records > 0;
+    any_held |= q.held > 0;
   }
   out << "\nQueues over time:\n  " << pad("time", 12) << times << "\n  " << pad("P1 files", 12)
       << p1 << "\n  " << pad("INQUEUE3", 12) << inqueue << "\n";
+  if (any_mta) out << "  " << pad("MTA queue", 12) << mta << "\n";
+  if (any_mailbags) out << "  " << pad("mailbags", 12) << mailbags << "\n";
+  if (any_held) out << "  " << pad("held by MS", 12) << held << "\n";
   if (inqueue.find('-') != std::string::npos) {
     out << "  (-: INQUEUE3 could not be read, e.g. locked)\n";
   }

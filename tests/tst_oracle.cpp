@@ -299,8 +299,8 @@ void TestOracle::loss_needs_a_cause_tied_to_the_message() {
   const msmisim::Oracle oracle(w, context);
   oracle.judge(entries);
   QCOMPARE(int(entries[0].fate), int(Fate::kLost));
-  const InvariantResult* accounted =
-      ::invariant(oracle.check_invariants(entries), msmisim::kInvariantAccounted);
+  const auto results = oracle.check_invariants(entries);
+  const InvariantResult* accounted = ::invariant(results, msmisim::kInvariantAccounted);
   QVERIFY(accounted != nullptr);
   QVERIFY2(accounted->passed == explained, accounted->detail.c_str());
   if (!explained) QVERIFY(accounted->detail.find("lost silently") != std::string::npos);

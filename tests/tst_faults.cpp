@@ -453,8 +453,8 @@ void TestFaults::rejects_invalid_rules_data() {
   row("stop at the MTA's queue", "mta.queue=stop", 11, "stop is not available at mta.queue");
   row("a file trigger at the MTA's queue", "mta.queue[kind=MBG]=fill", 11,
       "'kind' never holds at mta.queue");
-  row("a message trigger at the MTA service", "mta.service[rcpt~*X]=stop", 13,
-      "'rcpt' never holds at mta.service");
+  row("a file trigger at the MTA service", "mta.service[kind=KEY]=stop", 13,
+      "'kind' never holds at mta.service");
   row("a XOM code at the directory", "directory.session=return(zz)", 26,
       "expected a non-zero hexadecimal return code such as 0x105, got 'zz'");
   row("a zero directory code", "directory.session=return(0)", 26, "a non-zero hexadecimal");
@@ -689,6 +689,9 @@ void TestFaults::triggers_select_messages_data() {
       {"r1"}, 1, reply_to);
   row("reply_to not equal: every other message",
       "mta.put[reply_to!=MS:MSNET/SALES/DESK]=return(0x13)", {"a", "b", "c", "r2"}, 4, reply_to);
+  row("reply_to_len: longer than 18", "mta.put[reply_to_len>18]=return(0x13)", {"r1"}, 1, reply_to);
+  row("reply_to_len 0: no reply-to", "mta.put[reply_to_len=0]=return(0x13)", {"a", "b", "c", "r2"},
+      4, reply_to);
   row("reply_to at the inbound conversion", "engine.convert_inbound[reply_to~*DESK]=fail", {"r1"},
       1, reply_to);
   row("reply_to at the outbound conversion", "engine.convert_outbound[reply_to~*@x.example]=fail",
@@ -1163,9 +1166,10 @@ void TestFaults::power_loss_takes_the_server_down_for_its_boot_data() {
   QTest::addColumn<QString>("steps");     // operator steps
   QTest::addColumn<QString>("said");      // how the 9003 note begins
   QTest::addColumn<qint64>("cut_after");  // the power goes at or after this time (s)
-  QTest::newRow("by a fault rule") << "engine.convert_inbound[nth=2]=power_loss"
-                                   << "[{\"at\": \"9m\", \"action\": \"restart\"}]"
-                                   << "Fault rule: power loss" << 120LL;
+  QTest::newRow("by a fault rule")
+      << "engine.convert_inbound[nth=2]=power_loss"
+      << "[{\"at\": \"9m\", \"action\": \"restart\"}]"
+      << "Fault rule: power loss at engine.convert_inbound: every process" << 120LL;
   QTest::newRow("by the operator") << ""
                                    << "[{\"at\": \"150s\", \"action\": \"power_loss\"}, {\"at\": "
                                       "\"9m\", \"action\": \"restart\"}]"
@@ -1424,6 +1428,10 @@ void TestFaults::seam_points_react_data() {
       << sp1 << QStringList{"mta.service[from=150s]=1*hang->off"} << none
       << QStringList{"7034=0", "2550=1"} << true
       << QStringList{"c=pending", "o1=pending", "o2=pending"};
+  QTest::newRow("mta.service hang at the put of one message")
+      << sp1 << QStringList{"mta.service[sender~*CAROL]=1*hang->off"} << none
+      << QStringList{"2550=1"} << true
+      << QStringList{"a=delivered", "b=pending", "c=pending", "o1=pending", "o2=pending"};
   QTest::newRow("mta.service delay and event change nothing")
       << sp1
       << QStringList{"mta.service=3*delay(1s)->off", R"(mta.service=1*event(9003, "m")->off)"}

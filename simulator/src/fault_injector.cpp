@@ -176,6 +176,9 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
         }
         break;
       }
+      case TriggerKey::kReplyToLen:
+        ok = compare(static_cast<std::int64_t>(s.reply_to.size()), t.op, t.number);
+        break;
       case TriggerKey::kNameLen: {
         std::int64_t longest = static_cast<std::int64_t>(s.sender_name.size());
         if (s.recipient_names != nullptr) {
@@ -251,7 +254,8 @@ const Action* FaultInjector::fire(Armed& armed, std::string_view point, const Fa
         effects_.end_service(action.kind == ActionKind::kStop);
       break;
     case ActionKind::kPowerLoss:
-      effects_.power_loss();
+      effects_.power_loss(std::string(point) +
+                          (subject.file.empty() ? "" : " " + std::string(subject.file)));
       break;
     default:
       break;

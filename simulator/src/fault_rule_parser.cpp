@@ -45,7 +45,7 @@ const std::map<std::string_view, TriggerKey>& trigger_keys() {
       {"sender_len", TriggerKey::kSenderLen}, {"rcpt_len", TriggerKey::kRcptLen},
       {"address", TriggerKey::kAddress},      {"charset", TriggerKey::kCharset},
       {"reply_to", TriggerKey::kReplyTo},     {"name", TriggerKey::kName},
-      {"name_len", TriggerKey::kNameLen},
+      {"name_len", TriggerKey::kNameLen},     {"reply_to_len", TriggerKey::kReplyToLen},
   };
   return kKeys;
 }
@@ -96,6 +96,7 @@ bool numeric(TriggerKey key) {
     case TriggerKey::kSenderLen:
     case TriggerKey::kRcptLen:
     case TriggerKey::kNameLen:
+    case TriggerKey::kReplyToLen:
       return true;
     default:
       return false;
@@ -225,9 +226,11 @@ class Parser {
 
   // What a call of the point is about, for the triggers that need it.
   static bool has_message(const std::string& point) {
-    return point == "mta.put" || point == "mta.queue" || point == "engine.convert_inbound" ||
-           point == "engine.convert_outbound" || point == "engine.parse_address" ||
-           point == "engine.log_ndr" || point == "engine.write_mailbag";
+    // mta.service: the MTA is asked before every call; a put's carries the message.
+    return point == "mta.put" || point == "mta.queue" || point == "mta.service" ||
+           point == "engine.convert_inbound" || point == "engine.convert_outbound" ||
+           point == "engine.parse_address" || point == "engine.log_ndr" ||
+           point == "engine.write_mailbag";
   }
   static bool has_file(const std::string& point) {
     return point.starts_with("disk.") || point == "engine.write_mailbag";
@@ -263,6 +266,7 @@ class Parser {
       case TriggerKey::kReplyTo:
       case TriggerKey::kName:
       case TriggerKey::kNameLen:
+      case TriggerKey::kReplyToLen:
         applies = std::all_of(rule.points.begin(), rule.points.end(), has_message);
         break;
       default:

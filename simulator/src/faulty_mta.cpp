@@ -34,7 +34,6 @@ XomReturnCode FaultyMta::open_upload_session() {
 }
 
 XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
-  check_service();
   FaultSubject subject;
   subject.sender = message.originator;
   subject.recipients = &message.recipients;
@@ -45,6 +44,7 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
   subject.recipient_names = &message.recipient_names;
   subject.reply_to = message.reply_to;
   subject.message_id = message.message_id;
+  check_service(subject);
   XomReturnCode code;
   if (refuse("mta.put", subject, &code)) {
     target_.note_refused(message, code);

@@ -365,7 +365,7 @@ class World final : private FaultEffects {
       return;
     }
     if (step.action == OperatorAction::kPowerLoss) {
-      cut_power(false);
+      cut_power("");
       return;
     }
     note(what);
@@ -543,14 +543,17 @@ class World final : private FaultEffects {
   }
 
   // FaultEffects: a rule cuts the power.
-  void power_loss() override { cut_power(true); }
+  void power_loss(const std::string& where) override { cut_power(where); }
 
-  // The power goes now; the server is back kBootTime later, with its services started.
-  void cut_power(bool by_fault) {
+  // The power goes now (at `where`, a fault rule's point and file, or "" for the operator's
+  // step); the server is back kBootTime later, with its services started.
+  void cut_power(const std::string& where) {
     if (!powered_) return;
     powered_ = false;
     power_losses_us_.push_back(clock_.now_us());
-    const std::string text = std::string("power loss: every process ends at once; ") +
+    const bool by_fault = !where.empty();
+    const std::string text = std::string("power loss") + (by_fault ? " at " + where : "") +
+                             ": every process ends at once; " +
                              (power_cut_ ? "data not yet synced to the disk is lost"
                                          : "(a real folder keeps unsynced data)") +
                              "; the server boots in " +

@@ -47,7 +47,8 @@ class FaultEffects {
   virtual void delay(std::int64_t us) = 0;
   virtual void write_event(int id, const std::vector<std::string>& strings) = 0;
   // The power goes: unsynced data is lost now, every later call fails until the server boots.
-  virtual void power_loss() = 0;
+  // `where`: the point and the file (if any) of the call at which it happened.
+  virtual void power_loss(const std::string& where) = 0;
   // mta.service: the Exchange MTA stops answering (a hang), or its process ends: silently, or
   // with the SCM's 7034. It stays down until an operator starts it.
   virtual void hang_mta() = 0;

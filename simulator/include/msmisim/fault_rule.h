@@ -46,6 +46,7 @@ enum class TriggerKey {
   kReplyTo,     // the message's reply-to address ("" when it has none)
   kName,        // any display name: the sender's or a recipient's
   kNameLen,     // length of the longest display name (0 when there is none)
+  kReplyToLen,  // length of the reply-to address (0 when there is none)
 };
 
 enum class TriggerOp { kGlob, kEq, kNe, kGe, kLe, kGt, kLt };

@@ -26,7 +26,10 @@ class FaultyMta final : public msmi::MtaGateway {
 
  private:
   // mta.service, before every call.
-  void check_service() { (void)injector_.evaluate("mta.service", {}); }
+  // The MTA service itself, asked before every call; a put's call carries its message.
+  void check_service(const FaultSubject& subject = {}) {
+    (void)injector_.evaluate("mta.service", subject);
+  }
   // Returns true when the call must fail with *code.
   bool refuse(std::string_view point, const FaultSubject& subject, msmi::XomReturnCode* code,
               const Action** fired = nullptr);

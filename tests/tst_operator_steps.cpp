@@ -62,6 +62,7 @@ void TestOperatorSteps::return_to_senders() {
   QCOMPARE(fate_count(r, Fate::kDelivered), 3 - returned);
   QCOMPARE(entry_fate(r, "m1"), Fate::kNdr);
   QVERIFY(labelled(r, "m1")->detail.find("returned it to its sender") != std::string::npos);
+  QCOMPARE(labelled(r, "m1")->settled_us, 5 * kMin);  // settled when the step ran
   QCOMPARE(count(r, 9003, -2, std::to_string(returned) + " message(s) taken off"), 1);
   QVERIFY2(broken(r.invariants).empty(), broken(r.invariants).c_str());
 }

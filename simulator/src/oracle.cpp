@@ -123,8 +123,10 @@ Oracle::Judgement Oracle::judge_outbound(const LedgerEntry& entry) const {
       }
     }
   }
-  if (const auto it = record_.mta_ndrs.find(id); it != record_.mta_ndrs.end())
-    return {Fate::kNdr, -1, it->second + "; the MTA returned an NDR to the Exchange sender"};
+  if (const auto it = record_.mta_ndrs.find(id); it != record_.mta_ndrs.end()) {
+    return {Fate::kNdr, it->second.time_us,
+            it->second.why + "; the MTA returned an NDR to the Exchange sender"};
+  }
   if (entry.engine_fate == Fate::kQuarantined) {
     return {Fate::kQuarantined, entry.engine_settled_us, "the engine set it aside"};
   }

@@ -444,7 +444,7 @@ class World final : private FaultEffects {
       }
       case OperatorAction::kReturnToSenders: {
         const std::vector<std::string> ids = mta_.return_to_senders(step.count);
-        returned_to_sender_.insert(ids.begin(), ids.end());
+        for (const std::string& id : ids) returned_to_sender_.emplace(id, clock_.now_us());
         note(what + ": " + std::to_string(ids.size()) +
              " message(s) taken off the MTA's MSMI queue, an NDR sent to each sender");
         return true;
@@ -694,8 +694,9 @@ class World final : private FaultEffects {
     for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
     w.in_mta_queue.insert(held_by_mta_.begin(), held_by_mta_.end());
     w.mta_ndrs = mta_.queue_refusals();
-    for (const std::string& id : returned_to_sender_) {
-      w.mta_ndrs.emplace(id, "the administrator returned it to its sender from the MTA's queue");
+    for (const auto& [id, when] : returned_to_sender_) {
+      w.mta_ndrs.emplace(
+          id, MtaNdr{when, "the administrator returned it to its sender from the MTA's queue"});
     }
     const std::vector<std::string> files = list_postoffice();
     w.postoffice_files.insert(files.begin(), files.end());
@@ -782,8 +783,9 @@ class World final : private FaultEffects {
   std::function<void()> power_cut_;
   bool powered_ = true;
   std::vector<std::int64_t> power_losses_us_;
-  std::set<std::string> returned_to_sender_;  // by the administrator, from the MTA's queue  // when
-                                              // the server lost power
+  // Returned to their senders by the administrator, from the MTA's queue: ID → when.
+  std::map<std::string, std::int64_t> returned_to_sender_;  // when
+                                                            // the server lost power
   msmi::InterchangeEnvironment env_;
   msmi::Interchange interchange_;
   MsMailSide ms_mail_;

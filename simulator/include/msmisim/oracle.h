@@ -66,6 +66,13 @@ struct MailbagRecord {
   std::int64_t time_us = 0;  // when the PC MTA took it; the end of the run for one still waiting
 };
 
+// An NDR the MTA itself sent an Exchange sender (a message refused into, or returned from, its
+// MSMI queue).
+struct MtaNdr {
+  std::int64_t time_us = 0;
+  std::string why;
+};
+
 // Everything the world saw, for the oracle.
 struct WorldRecord {
   std::vector<MtaPutRecord> puts;
@@ -82,7 +89,7 @@ struct WorldRecord {
   std::set<std::string> in_mta_queue;
   // Outbound messages the MTA refused into its MSMI queue and returned to their Exchange sender
   // as its own NDR: message ID → why.
-  std::map<std::string, std::string> mta_ndrs;
+  std::map<std::string, MtaNdr> mta_ndrs;
   std::set<std::string> postoffice_files;  // "P1/0000002A.P1", "QUARANTINE/0000002A.MAI", …
   // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
   // write), message ID → what happened.

@@ -45,11 +45,11 @@ class SimulatedMta final : public msmi::MtaGateway {
   }
   bool hung() const { return hung_; }
   // A message the MTA refused into its MSMI queue: it goes back to its Exchange sender as the
-  // MTA's NDR, with `why`. Message ID → why, in refusal order.
+  // MTA's NDR, with `why`. Message ID → when and why.
   void refuse_into_queue(const std::string& message_id, std::string why) {
-    queue_refusals_.emplace(message_id, std::move(why));
+    queue_refusals_.emplace(message_id, MtaNdr{clock_.now_us(), std::move(why)});
   }
-  const std::map<std::string, std::string>& queue_refusals() const { return queue_refusals_; }
+  const std::map<std::string, MtaNdr>& queue_refusals() const { return queue_refusals_; }
   // Every open session is gone (the MTA dropped them); the MSMI must open new ones.
   void drop_sessions() { upload_sessions_ = download_sessions_ = 0; }
   // The Exchange Administrator deletes the first message of the MSMI queue; returns its ID
@@ -101,7 +101,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaPutRecord> puts_;
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
-  std::map<std::string, std::string> queue_refusals_;
+  std::map<std::string, MtaNdr> queue_refusals_;
   bool answering() const { return running_ && !hung_; }
 };
 

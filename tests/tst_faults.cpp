@@ -1568,6 +1568,11 @@ void TestFaults::event_action_writes_its_text() {
   QCOMPARE(count(r, 2342), 1);
   // Only an event: the message itself goes through.
   QCOMPARE(fate_count(r, Fate::kDelivered), 5);
+  // The simulator's own note says a rule wrote it, not the operator.
+  w.rules = {R"(engine.convert_inbound[nth=1]=event(9003, "marker"))"};
+  const auto note = run_world(w);
+  QCOMPARE(count(note, 9003, -2, "Fault rule: marker"), 1);
+  QCOMPARE(count(note, 9003, -2, "Operator: marker"), 0);
 }
 
 void TestFaults::chain_counts_hand_over() {

@@ -166,7 +166,10 @@ class World final : private FaultEffects {
   void end_service(bool logged) override { interchange_.end_process(logged, true); }
   void delay(std::int64_t us) override { pending_delay_us_ += us; }
   void write_event(int id, const std::vector<std::string>& strings) override {
-    world_log_.log(*find_any_event_spec(id), scheduler_.current_thread(), "", strings);
+    // A simulator note written by a rule says so, not "Operator:".
+    const std::string_view variant =
+        id == msmi::event_id::kOperatorAction ? kFaultVariant : std::string_view();
+    world_log_.log(*find_any_event_spec(id, variant), scheduler_.current_thread(), "", strings);
   }
   void hang_mta() override {
     if (mta_.running()) mta_.hang();

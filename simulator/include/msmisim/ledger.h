@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -60,7 +61,7 @@ class Ledger final : public msmi::MessageObserver {
 
   const msmi::Clock& clock_;
   std::vector<LedgerEntry> entries_;
-  std::map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, std::size_t> index_;  // looked up only, never iterated
 };
 
 }  // namespace msmisim

@@ -1,6 +1,8 @@
 #include "msmisim/oracle.h"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "msmi/message_files.h"
 
@@ -237,10 +239,12 @@ std::int64_t Oracle::last_try_us(const LedgerEntry& entry) const {
 std::vector<InvariantResult> Oracle::check_invariants(
     const std::vector<LedgerEntry>& entries) const {
   std::vector<InvariantResult> out;
-  std::map<std::string, const LedgerEntry*> by_id;
+  // Membership tests only; the offenders are listed in ledger and put order, not hash order.
+  std::unordered_set<std::string_view> by_id;
+  by_id.reserve(entries.size());
   Offenders accounted;
   for (const LedgerEntry& entry : entries) {
-    if (!by_id.emplace(entry.message_id, &entry).second) {
+    if (!by_id.insert(entry.message_id).second) {
       accounted.add(entry.message_id + " is in the ledger twice");
     }
   }
@@ -248,12 +252,13 @@ std::vector<InvariantResult> Oracle::check_invariants(
     accounted.add("the world injected " + std::to_string(record_.injected) +
                   " messages, the ledger holds " + std::to_string(entries.size()));
   }
-  auto known = [&](const std::string& id) { return by_id.count(id) != 0; };
-  std::set<std::string> phantoms;
+  auto known = [&](std::string_view id) { return by_id.count(id) != 0; };
+  std::unordered_set<std::string> phantoms;
   for (const MtaPutRecord& put : record_.puts) {
     if (!put.accepted()) continue;
-    const bool ndr_of_known = put.is_ndr && put.message_id.ends_with("-NDR") &&
-                              known(put.message_id.substr(0, put.message_id.size() - 4));
+    const bool ndr_of_known =
+        put.is_ndr && put.message_id.ends_with("-NDR") &&
+        known(std::string_view(put.message_id).substr(0, put.message_id.size() - 4));
     if (!ndr_of_known && !known(put.message_id) && phantoms.insert(put.message_id).second) {
       accounted.add("the MTA accepted " + put.message_id + ", which the world never sent");
     }

@@ -675,12 +675,11 @@ class World final : private FaultEffects {
     return files;
   }
 
-  // What the world saw, for the oracle: its own records, not the engine's.
+  // What the world saw, for the oracle: its own records, not the engine's. Once, at the end:
+  // the MTA's records are moved out, not copied.
   WorldRecord world_record() {
     WorldRecord w;
-    w.puts = mta_.puts();
-    w.acknowledgements = mta_.acknowledgements();
-    w.last_offered = mta_.last_offered();
+    mta_.take_records(&w.puts, &w.acknowledgements, &w.last_offered);
     w.drained = ms_mail_.drained();
     w.waiting = ms_mail_.waiting(directory_);
     w.injected = ms_mail_.submitted() + outbound_injected_;
@@ -740,7 +739,7 @@ class World final : private FaultEffects {
     result_.virtual_duration_us = end;
     result_.scheduler_steps = scheduler_.steps();
     result_.suppressed_events = interchange_.suppressed_events();
-    result_.ledger = ledger_.entries();
+    result_.ledger = ledger_.take_entries();
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
     result_.crashes = interchange_.crashes();

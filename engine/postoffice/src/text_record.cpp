@@ -78,19 +78,21 @@ std::string encode_text_record(std::string_view magic, const TextRecord& record)
 
 Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
                           TextRecord* out) {
-  const std::string where(what);
-  const std::string header = std::string(magic) + std::string(kVersionSuffix);
-  if (!data.starts_with(header)) {
-    if (data.empty()) return Status::Corruption(where + ": file is empty");
-    return Status::Corruption(where + ": not a " + std::string(magic) + " version 1 file");
+  // Decoding is on every queue scan: the error texts are built only when there is an error.
+  const std::string_view where = what;
+  const std::size_t header_size = magic.size() + kVersionSuffix.size();
+  if (!data.starts_with(magic) || !data.substr(magic.size()).starts_with(kVersionSuffix)) {
+    if (data.empty()) return Status::Corruption(std::string(where) + ": file is empty");
+    return Status::Corruption(std::string(where) + ": not a " + std::string(magic) +
+                              " version 1 file");
   }
   const std::size_t end = data.rfind("#end ");
   if (end == std::string_view::npos) {
-    return Status::Corruption(where + ": no '#end' trailer (file truncated?)");
+    return Status::Corruption(std::string(where) + ": no '#end' trailer (file truncated?)");
   }
   std::string_view trailer = data.substr(end + 5);
   if (!trailer.ends_with('\n'))
-    return Status::Corruption(where + ": trailer is cut short (file truncated?)");
+    return Status::Corruption(std::string(where) + ": trailer is cut short (file truncated?)");
   trailer.remove_suffix(1);
   const std::size_t space = trailer.find(' ');
   std::uint64_t length = 0;
@@ -98,31 +100,32 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
   if (space == std::string_view::npos ||
       !parse_whole_number(trailer.substr(0, space), 10, &length) ||
       trailer.size() - space - 1 != 8 || !parse_whole_number(trailer.substr(space + 1), 16, &crc)) {
-    return Status::Corruption(where + ": malformed '#end' trailer");
+    return Status::Corruption(std::string(where) + ": malformed '#end' trailer");
   }
   if (length != end) {
-    return Status::Corruption(where + ": length is " + std::to_string(end) +
+    return Status::Corruption(std::string(where) + ": length is " + std::to_string(end) +
                               " bytes, trailer says " + std::to_string(length) +
                               " (truncated or extended)");
   }
   const std::string_view content = data.substr(0, end);
-  if (crc32(content) != crc) return Status::Corruption(where + ": checksum mismatch (garbled)");
+  if (crc32(content) != crc)
+    return Status::Corruption(std::string(where) + ": checksum mismatch (garbled)");
 
   TextRecord record;
-  std::size_t pos = header.size();
+  std::size_t pos = header_size;
   std::size_t line_number = 1;
   while (true) {
     ++line_number;
     const std::size_t newline = content.find('\n', pos);
     if (newline == std::string_view::npos) {
-      return Status::Corruption(where + ": header has no closing blank line");
+      return Status::Corruption(std::string(where) + ": header has no closing blank line");
     }
     const std::string_view line = content.substr(pos, newline - pos);
     pos = newline + 1;
     if (line.empty()) break;
     const std::size_t colon = line.find(": ");
     if (colon == std::string_view::npos || colon == 0) {
-      return Status::Corruption(where + ": line " + std::to_string(line_number) +
+      return Status::Corruption(std::string(where) + ": line " + std::to_string(line_number) +
                                 " is not 'name: value'");
     }
     record.add(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -54,13 +55,21 @@ class Ledger final : public msmi::MessageObserver {
   std::map<msmi::Fate, std::int64_t> counts() const;
   // For the oracle's judgement at the end of the run.
   std::vector<LedgerEntry>& mutable_entries() { return entries_; }
+  // Moves the entries out at the end of a run, leaving the ledger empty: later claims find no
+  // entry and are ignored.
+  std::vector<LedgerEntry> take_entries() {
+    index_.clear();
+    std::vector<LedgerEntry> out = std::move(entries_);
+    entries_.clear();
+    return out;
+  }
 
  private:
   LedgerEntry* find_mutable(const std::string& message_id);
 
   const msmi::Clock& clock_;
   std::vector<LedgerEntry> entries_;
-  std::map<std::string, std::size_t> index_;
+  std::unordered_map<std::string, std::size_t> index_;  // looked up only, never iterated
 };
 
 }  // namespace msmisim

@@ -25,6 +25,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "msmi/mta_gateway.h"
@@ -164,9 +165,12 @@ class Oracle {
 
   const WorldRecord& record_;
   OracleContext context_;
-  std::map<std::string, std::vector<const MtaPutRecord*>> puts_by_id_;
-  std::map<std::string, std::vector<const MailbagRecord*>> records_by_id_;  // drained + waiting
-  std::map<std::string, std::vector<const MtaAckRecord*>> acks_by_id_;
+  // Looked up by message ID only, never iterated: hashed, so nothing reaches the results in
+  // hash order.
+  std::unordered_map<std::string, std::vector<const MtaPutRecord*>> puts_by_id_;
+  // The drained and the waiting mailbag records.
+  std::unordered_map<std::string, std::vector<const MailbagRecord*>> records_by_id_;
+  std::unordered_map<std::string, std::vector<const MtaAckRecord*>> acks_by_id_;
 };
 
 }  // namespace msmisim

@@ -76,6 +76,17 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
   // Message ID → the last time read_next offered it to the MSMI.
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
+  // For the oracle at the end of a run, without copying hundreds of thousands of records: moves
+  // the puts, acknowledgements and offer times out, leaving them empty.
+  void take_records(std::vector<MtaPutRecord>* puts, std::vector<MtaAckRecord>* acknowledgements,
+                    std::map<std::string, std::int64_t>* last_offered) {
+    *puts = std::move(puts_);
+    *acknowledgements = std::move(acknowledgements_);
+    *last_offered = std::move(last_offered_);
+    puts_.clear();
+    acknowledgements_.clear();
+    last_offered_.clear();
+  }
 
   msmi::XomReturnCode open_upload_session() override;
   msmi::XomReturnCode put(const msmi::XomMessage& message) override;

@@ -56,6 +56,7 @@ class TestCli : public QObject {
   void interrupted_run_is_recorded();
   void query_filters_and_formats();
   void runs_lists_runs();
+  void scenarios_lists_a_folder();
   void same_seed_same_stored_events_data();
   void same_seed_same_stored_events();
   void help_everywhere_data();
@@ -375,6 +376,40 @@ void TestCli::runs_lists_runs() {
   QVERIFY(table.out.contains("Q151791.json"));
 }
 
+void TestCli::scenarios_lists_a_folder() {
+  // The KB folder, with the last result of Q151791 from a store that recorded one run of it.
+  QCOMPARE(msmisim({"run", source("scenarios/kb/Q151791.json"), "--db", "scenarios.db", "-q",
+                    "--profile", "exchange-5.0-sp1"},
+                   dir_.path())
+               .code,
+           0);
+  const Result r =
+      msmisim({"scenarios", source("scenarios/kb"), "--db", "scenarios.db", "--format", "json"},
+              dir_.path());
+  QCOMPARE(r.code, 0);
+  const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
+  QCOMPARE(rows.size(), 3);  // sorted by path: Q151791, Q168857, Q175965
+  const QJsonObject q151791 = rows[0].toObject();
+  QCOMPARE(q151791["kb"].toString(), QString("Q151791"));
+  QCOMPARE(q151791["profile"].toString(), QString("exchange-5.0"));
+  QVERIFY(q151791["expects"].toArray().contains(QString("hardened")));
+  QCOMPARE(q151791["last"].toObject()["profile"].toString(), QString("exchange-5.0-sp1"));
+  QCOMPARE(q151791["last"].toObject()["verdict"].toString(), QString("pass"));
+  QVERIFY(!rows[1].toObject().contains("last"));  // never run
+  // A file that does not load is listed with its error, and the listing exits 2.
+  QFile bad(dir_.path() + "/broken/bad.json");
+  QVERIFY(QDir(dir_.path()).mkpath("broken"));
+  QVERIFY(bad.open(QIODevice::WriteOnly));
+  bad.write(R"({"duration": "1h", "colour": "red"})");
+  bad.close();
+  const Result broken = msmisim({"scenarios", "broken", "--db", "none.db"}, dir_.path());
+  QCOMPARE(broken.code, 2);
+  QVERIFY2(broken.out.contains("broken/bad.json") && broken.out.contains("unknown key 'colour'"),
+           qPrintable(broken.out));
+  QVERIFY(!QFile::exists(dir_.path() + "/none.db"));  // listing never creates a store
+  QCOMPARE(msmisim({"scenarios", "no/such/folder"}, dir_.path()).code, 2);
+}
+
 void TestCli::same_seed_same_stored_events_data() {
   QTest::addColumn<QString>("scenario");
   QTest::newRow("Q151791") << "scenarios/kb/Q151791.json";
@@ -405,6 +440,7 @@ void TestCli::help_everywhere_data() {
   QTest::newRow("run") << QStringList{"run", "--help"};
   QTest::newRow("query") << QStringList{"query", "--help"};
   QTest::newRow("runs") << QStringList{"runs", "--help"};
+  QTest::newRow("scenarios") << QStringList{"scenarios", "--help"};
 }
 
 void TestCli::help_everywhere() {

@@ -17,12 +17,14 @@ commands:
   run SCENARIO   run a scenario and check its expectations
   query          list recorded events with journalctl-like filters
   runs           list the recorded runs
+  scenarios      list the scenarios of a folder and how each last did
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
   msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1
   msmisim query --event-id 2342 --limit 5               what the last runs recorded
   msmisim runs
+  msmisim scenarios scenarios/kb
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
     if (command == "run") return msmisim::cli::run_command(args);
     if (command == "query") return msmisim::cli::query_command(args);
     if (command == "runs") return msmisim::cli::runs_command(args);
+    if (command == "scenarios") return msmisim::cli::scenarios_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -43,6 +43,7 @@ class TestOperatorSteps : public QObject {
   void set_setting_takes_effect_at_the_next_start_data();
   void set_setting_takes_effect_at_the_next_start();
   void delete_mta_head_loses_one_message();
+  void returning_a_waiting_message_ends_its_retries();
 };
 
 void TestOperatorSteps::return_to_senders_data() {
@@ -98,6 +99,25 @@ void TestOperatorSteps::delete_mta_head_loses_one_message() {
   QCOMPARE(entry_fate(r, "m2"), Fate::kDelivered);
   QCOMPARE(entry_fate(r, "m3"), Fate::kDelivered);
   // The world did it, on purpose: no invariant is broken.
+  QVERIFY2(broken(r.invariants).empty(), broken(r.invariants).c_str());
+}
+
+void TestOperatorSteps::returning_a_waiting_message_ends_its_retries() {
+  // Under hardened a message for a full mailbag waits in the MTA's queue between retries. Once
+  // the administrator returns it to its sender, the outbound thread stops reopening its session
+  // to be offered it again.
+  const auto r = run(scenario_from(R"({"profile": "hardened", "seed": 3, "duration": "60m",
+    "engine": {"logging": "maximum", "max_attempts": 10, "retry_delay": "1m"},
+    "faults": [{"rule": "disk.append[file~MBG/SALES*]=fill"}],
+    "messages": [
+      {"at": "1m", "label": "first", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE"},
+      {"at": "2m", "label": "waits", "direction": "outbound", "from": "MS:EXCHANGE/HQ/BOB", "to": "MS:MSNET/SALES/ALICE"}],
+    "operator": [{"at": "0s", "action": "stop", "service": "pcmta"},
+                 {"at": "4m", "action": "return_to_senders"}]})"));
+  QCOMPARE(entry_fate(r, "waits"), Fate::kNdr);
+  QVERIFY(count(r, 2010) >= 2);  // it did wait and retry before the step
+  // One session to find the message gone; none after that.
+  QVERIFY2(count(r, 2335, -2, "", 5 * kMin) <= 1, qPrintable(QString::number(count(r, 2335))));
   QVERIFY2(broken(r.invariants).empty(), broken(r.invariants).c_str());
 }
 

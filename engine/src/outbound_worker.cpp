@@ -40,6 +40,7 @@ StepResult OutboundWorker::step() {
     if (ctx_.hung(thread_)) return {busy, now + poll};  // the call never returned
     if (code == XomReturnCode::kSuccess) {
       session_open_ = true;
+      offered_.clear();
       ctx_.logger.log(event_id::kDownloadSessionEstablished, thread_, "", {});
     }
   }
@@ -59,8 +60,11 @@ StepResult OutboundWorker::step() {
   }
   read_failure_reported_ = false;
   if (!message) {
-    // The end of the queue for this session. A deferred message is offered again only in a
-    // new session, so close this one when one is due.
+    // The end of the queue for this session, which offered every message the MTA still holds:
+    // a deferred message it did not offer has left the queue some other way (the
+    // administrator returned or deleted it). A deferred message is offered again only in a new
+    // session, so close this one when one is due.
+    std::erase_if(deferred_, [&](const auto& d) { return offered_.count(d.first) == 0; });
     if (deferral_due(now)) {
       mta.close_download_session();
       session_open_ = false;
@@ -68,6 +72,7 @@ StepResult OutboundWorker::step() {
     state_ = ThreadState::kIdle;
     return {busy, now + poll};
   }
+  offered_.insert(message->message_id);
   if (const auto it = deferred_.find(message->message_id);
       it != deferred_.end() && it->second.retry_at_us > now) {
     return {busy, now + busy};  // not yet: leave it in the queue and read on

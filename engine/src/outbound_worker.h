@@ -54,6 +54,7 @@ class OutboundWorker final : public Worker {
   bool session_open_ = false;
   bool read_failure_reported_ = false;
   std::map<std::string, Deferral> deferred_;  // message ID →
+  std::set<std::string> offered_;             // message IDs read in this session
 };
 
 }  // namespace msmi

@@ -163,6 +163,22 @@ void TestScenarioLoader::errors_data() {
       << R"({"operator": [{"at": "1m", "action": "add_postoffice", "postoffice": "SALES"}]})"
       << "$.operator[0].postoffice"
       << "NETWORK/POSTOFFICE";
+  QTest::newRow("set_setting unknown setting")
+      << R"({"operator": [{"at": "1m", "action": "set_setting", "setting": "cpus", "value": 2}]})"
+      << "$.operator[0].setting"
+      << "one of max_attempts, retry_delay";
+  QTest::newRow("set_setting time without a unit")
+      << R"({"operator": [{"at": "1m", "action": "set_setting", "setting": "retry_delay", "value": "soon"}]})"
+      << "$.operator[0].value"
+      << "duration";
+  QTest::newRow("set_setting without a value")
+      << R"({"operator": [{"at": "1m", "action": "set_setting", "setting": "max_attempts"}]})"
+      << "$.operator[0].value"
+      << "required for set_setting";
+  QTest::newRow("return_to_senders from another queue")
+      << R"({"operator": [{"at": "1m", "action": "return_to_senders", "queue": "inqueue3"}]})"
+      << "$.operator[0].queue"
+      << "\"mta\"";
   QTest::newRow("burst without a message")
       << R"({"operator": [{"at": "1m", "action": "burst", "count": 3}]})"
       << "$.operator[0].message"

@@ -32,6 +32,7 @@ void TestProfiles::profile_contents_data() {
   QTest::newRow("exchange-5.0") << "exchange-5.0" << true << true << false;
   QTest::newRow("exchange-5.0-sp1") << "exchange-5.0-sp1" << false << false << false;
   QTest::newRow("exchange-5.5") << "exchange-5.5" << false << false << false;
+  QTest::newRow("exchange-5.5-sp3") << "exchange-5.5-sp3" << false << false << false;
   QTest::newRow("hardened") << "hardened" << false << false << true;
 }
 

@@ -36,6 +36,7 @@ constexpr Build kBuilds[] = {
     {"exchange-5.0", "5.0", 0, "Exchange Server 5.0 as shipped"},
     {"exchange-5.0-sp1", "5.0", 1, "Exchange Server 5.0 with the service pack fixes"},
     {"exchange-5.5", "5.5", 0, "Exchange Server 5.5"},
+    {"exchange-5.5-sp3", "5.5", 3, "Exchange Server 5.5 with Service Pack 3 or later"},
 };
 
 const Build* find_build(std::string_view name) {

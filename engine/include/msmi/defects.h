@@ -81,7 +81,8 @@ struct Profile {
   Protections protections;
 };
 
-// exchange-4.0, exchange-4.0-sp, exchange-5.0, exchange-5.0-sp1, exchange-5.5, hardened.
+// exchange-4.0, exchange-4.0-sp, exchange-5.0, exchange-5.0-sp1, exchange-5.5, exchange-5.5-sp3,
+// hardened.
 const std::vector<Profile>& profiles();
 std::optional<Profile> find_profile(std::string_view name);
 // "exchange-4.0, exchange-4.0-sp, …, hardened"

@@ -385,7 +385,7 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "'runs') ORDER BY cid)"),
            std::string("run_id,scenario,scenario_sha256,scenario_text,seed,profile,defects,"
                        "started_at,finished_at,verdict,computer,epoch_us,msmisim_version,command,"
-                       "event_count,virtual_duration_us"));
+                       "event_count,virtual_duration_us,options,file_sha256"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'messages') ORDER BY cid)"),
@@ -645,6 +645,29 @@ void TstEventStore::runsListGetAndFinish() {
   QCOMPARE(run.event_count, std::int64_t{0});
   QCOMPARE(run.virtual_duration_us, std::int64_t{-1});
   QCOMPARE(raw_text(path, "SELECT scenario_text FROM runs WHERE run_id = 1"), record.scenario_text);
+
+  // What the run was made from reads back whole, for replay; options default to "{}".
+  msmilog::RunRecord inputs;
+  QVERIFY(store->read_run_record(first, &inputs).ok());
+  QCOMPARE(inputs.scenario_text, record.scenario_text);
+  QCOMPARE(inputs.seed, record.seed);
+  QCOMPARE(inputs.defects, record.defects);
+  QCOMPARE(inputs.command, record.command);
+  QCOMPARE(inputs.options, std::string("{}"));
+  QCOMPARE(inputs.file_sha256, std::string());
+  QCOMPARE(store->read_run_record(99, &inputs).code(), msmi::Status::Code::kNotFound);
+  {
+    std::unique_ptr<EventStore> other;
+    QVERIFY(EventStore::open(temp_path("options.db").toStdString(), &other).ok());
+    msmilog::RunRecord with_options = make_run("c.json", 3, 7);
+    with_options.options = R"({"defect":["Q151791=off"]})";
+    with_options.file_sha256 = msmilog::sha256_hex("file bytes");
+    std::int64_t id = 0;
+    QVERIFY(other->begin_run(with_options, &id).ok());
+    QVERIFY(other->read_run_record(id, &inputs).ok());
+    QCOMPARE(inputs.options, with_options.options);
+    QCOMPARE(inputs.file_sha256, with_options.file_sha256);
+  }
 
   {
     auto writer = store->open_writer(second, "EXCH01", 6);
@@ -956,7 +979,7 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 4;"));
+      QVERIFY(raw_exec(*path, "PRAGMA user_version = 5;"));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -998,7 +1021,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 4 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 5 is newer";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1181,6 +1204,9 @@ void TstEventStore::version1StoreReadsAsItIsWhenReadOnly() {
   QVERIFY(rows[0].strings.empty());
   QVERIFY(rows[1].data.empty());
   QCOMPARE(rows[1].message_id, std::string());
+  msmilog::RunRecord inputs;
+  QVERIFY(reader->read_run_record(1, &inputs).ok());  // no options column: read as none
+  QCOMPARE(inputs.options, std::string());
   reader.reset();
   QVERIFY(read_file_bytes(path) == before);  // a reader never migrates
 }
@@ -1199,6 +1225,9 @@ void TstEventStore::version1StoreIsMigratedWhenOpenedForWriting() {
                    "SELECT count(*) FROM pragma_table_info('events') WHERE name IN "
                    "('strings', 'data')"),
            std::int64_t{2});
+  // Version 4's runs columns exist; the old run has none of them.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM runs WHERE options IS NULL AND file_sha256 IS NULL"),
+           std::int64_t{1});
   // Version 3's tables exist, empty: the old runs had no fault rules or invariants.
   QCOMPARE(raw_int(path, "SELECT count(*) FROM fault_rules"), std::int64_t{0});
   QCOMPARE(raw_int(path, "SELECT count(*) FROM invariants"), std::int64_t{0});

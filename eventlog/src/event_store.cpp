@@ -4,7 +4,7 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1, 2 or 3) and the
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 4) and the
 // five tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
@@ -14,8 +14,9 @@
 // (not even the journal mode) before the file has been identified.
 //
 // Versions. 1: the first release. 2: events gained `strings` and `data`. 3: the tables
-// `fault_rules` and `invariants`. Opening an older store for writing migrates it in one
-// transaction (ALTER TABLE events ADD COLUMN …, CREATE TABLE …, then user_version = 3); its old
+// `fault_rules` and `invariants`. 4: runs gained `options` and `file_sha256`, so a run can be
+// replayed with the overrides it was given. Opening an older store for writing migrates it in one
+// transaction (ALTER TABLE … ADD COLUMN …, CREATE TABLE …, then user_version = 4); its old
 // rows keep NULL in the new columns and its old runs have no fault rules or invariants. An older
 // store opened read-only is read as it is.
 //
@@ -29,7 +30,10 @@
 //     profile TEXT, defects TEXT, started_at TEXT / finished_at TEXT (wall clock, ISO-8601,
 //     metadata only), verdict TEXT (NULL while running), computer TEXT, epoch_us INTEGER
 //     (virtual time 0 in microseconds since 1970), msmisim_version TEXT, command TEXT (replays
-//     the run), event_count INTEGER (set by finish_run), virtual_duration_us INTEGER.
+//     the run), event_count INTEGER (set by finish_run), virtual_duration_us INTEGER,
+//     options TEXT (a JSON object of the command-line overrides that shaped the run, e.g.
+//     {"defect":["Q151791=off"],"fault":["mta.put=return(0x15)"]}; NULL before version 4),
+//     file_sha256 TEXT (hex of the scenario file as read from disk; NULL when none was read).
 //
 //   events         the Application log; the big table (millions of rows)
 //     id INTEGER PRIMARY KEY, run_id → runs, seq INTEGER (1, 2, 3 … per run, write order),
@@ -91,6 +95,10 @@ CREATE TABLE invariants(
 );
 CREATE INDEX invariants_by_run ON invariants(run_id);
 )sql";
+
+// Columns added to `runs` by schema version 4 (also part of a new store's schema).
+constexpr const char* kVersion4RunColumnsSql =
+    "ALTER TABLE runs ADD COLUMN options TEXT; ALTER TABLE runs ADD COLUMN file_sha256 TEXT;";
 
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
@@ -176,6 +184,8 @@ struct TableContract {
 
 // The events columns added by schema version 2.
 constexpr std::array<std::string_view, 2> kVersion2EventColumns = {"strings", "data"};
+// The runs columns added by schema version 4.
+constexpr std::array<std::string_view, 2> kVersion4RunColumns = {"options", "file_sha256"};
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
@@ -317,6 +327,9 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "events" && identity.user_version >= 2) {
       required.insert(required.end(), kVersion2EventColumns.begin(), kVersion2EventColumns.end());
     }
+    if (table.name == "runs" && identity.user_version >= 4) {
+      required.insert(required.end(), kVersion4RunColumns.begin(), kVersion4RunColumns.end());
+    }
     for (std::string_view column : required) {
       if (std::find(present.begin(), present.end(), column) == present.end()) {
         return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +
@@ -337,6 +350,7 @@ msmi::Status create_schema(SqliteDb& db) {
   if (status.ok() && is_blank(identity)) {
     status = db.exec(kSchemaSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion3TablesSql, "creating the schema");
+    if (status.ok()) status = db.exec(kVersion4RunColumnsSql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -366,6 +380,10 @@ msmi::Status migrate_schema(SqliteDb& db) {
   if (status.ok() && version < 3) {
     status = db.exec(kVersion3TablesSql, kWhat);
     if (status.ok()) status = db.exec("PRAGMA user_version = 3;", kWhat);
+  }
+  if (status.ok() && version < 4) {
+    status = db.exec(kVersion4RunColumnsSql, kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 4;", kWhat);
   }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -521,8 +539,9 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   SqliteStatement stmt;
   status = stmt.prepare(*db_,
                         "INSERT INTO runs(scenario, scenario_sha256, scenario_text, seed, profile, "
-                        "defects, started_at, computer, epoch_us, msmisim_version, command) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                        "defects, started_at, computer, epoch_us, msmisim_version, command, "
+                        "options, file_sha256) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                         "inserting run");
   if (!status.ok()) return status;
   const std::string digest =
@@ -538,6 +557,8 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   stmt.bind_int64(9, run.epoch_us);
   stmt.bind_text(10, run.msmisim_version);
   stmt.bind_text(11, run.command);
+  stmt.bind_text(12, run.options.empty() ? std::string("{}") : run.options);
+  stmt.bind_text_or_null(13, run.file_sha256);
   const int rc = stmt.step();
   if (rc != SQLITE_DONE) return db_->error(rc, "inserting run");
   *run_id = sqlite3_last_insert_rowid(db_->get());
@@ -704,6 +725,40 @@ msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
   }
   if (rc != SQLITE_ROW) return db_->error(rc, "reading run");
   read_run_summary(stmt, run);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::read_run_record(std::int64_t run_id, RunRecord* run) const {
+  constexpr std::string_view kWhat = "reading run";
+  // A store older than version 4 is read as it is (read-only): it has no options.
+  const std::string sql = std::string(
+                              "SELECT scenario, scenario_sha256, scenario_text, seed, profile, "
+                              "defects, started_at, computer, epoch_us, msmisim_version, command, ") +
+                          (schema_version_ >= 4 ? "options, file_sha256" : "NULL, NULL") +
+                          " FROM runs WHERE run_id = ?1";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_, sql, kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_int64(1, run_id);
+  const int rc = stmt.step();
+  if (rc == SQLITE_DONE) {
+    return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id));
+  }
+  if (rc != SQLITE_ROW) return db_->error(rc, kWhat);
+  *run = RunRecord();
+  run->scenario = stmt.column_text(0);
+  run->scenario_sha256 = stmt.column_text(1);
+  run->scenario_text = stmt.column_text(2);
+  run->seed = static_cast<std::uint64_t>(stmt.column_int64(3));
+  run->profile = stmt.column_text(4);
+  run->defects = stmt.column_text(5);
+  run->started_at = stmt.column_text(6);
+  run->computer = stmt.column_text(7);
+  run->epoch_us = stmt.column_int64(8);
+  run->msmisim_version = stmt.column_text(9);
+  run->command = stmt.column_text(10);
+  run->options = stmt.column_text(11);
+  run->file_sha256 = stmt.column_text(12);
   return msmi::Status::Ok();
 }
 

@@ -31,9 +31,10 @@ class SqliteDb;
 
 class EventStore {
  public:
-  // PRAGMA user_version of the schema this code writes. It also reads version 1 (events
-  // without `strings` and `data`).
-  static constexpr int kSchemaVersion = 3;
+  // PRAGMA user_version of the schema this code writes. It also reads versions 1 to 3 (events
+  // without `strings` and `data`, no fault rules or invariants, runs without `options` and
+  // `file_sha256`).
+  static constexpr int kSchemaVersion = 4;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
@@ -117,6 +118,11 @@ class EventStore {
   msmi::Status list_runs(std::vector<RunSummary>* runs) const;
   // NotFound (naming the run and the path) if there is no such run.
   msmi::Status get_run(std::int64_t run_id, RunSummary* run) const;
+  // Replaces *run with what run `run_id` was made from, as begin_run() stored it: scenario_text,
+  // seed, profile, defects, options, file_sha256 … (options and file_sha256 are empty in a run
+  // recorded before schema version 4). NotFound (naming the run and the path) if there is none.
+  // REQUIRES: run != nullptr.
+  msmi::Status read_run_record(std::int64_t run_id, RunRecord* run) const;
   // The highest run_id; NotFound if the store has no runs.
   msmi::Status latest_run_id(std::int64_t* run_id) const;
 

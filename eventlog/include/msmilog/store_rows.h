@@ -23,6 +23,11 @@ struct RunRecord {
   std::int64_t epoch_us = 0;    // virtual time 0 of the run, microseconds since 1970 (UTC)
   std::string msmisim_version;
   std::string command;  // the command line that replays the run
+  // A JSON object of the command-line overrides that shaped the run beyond the scenario text,
+  // seed and profile: {"defect":["Q151791=off"],"fault":["mta.put=return(0x15)"]}. Stored as
+  // "{}" when empty.
+  std::string options;
+  std::string file_sha256;  // hex digest of the scenario file as read from disk, or "" (NULL)
 };
 
 // One `runs` row as listed by EventStore::list_runs() / get_run().

@@ -13,12 +13,15 @@ inline constexpr int kExitStore = 3;           // the event store cannot be open
 inline constexpr int kExitInternal = 4;        // a bug in msmisim
 inline constexpr int kExitNoExpectations = 5;  // the run held its invariants, but nothing was
                                                // expected of its profile: it tested nothing
+inline constexpr int kExitDiffers = 6;         // replay or --check-determinism: the event
+                                               // streams differ (the run is not reproducible)
 inline constexpr int kExitInterrupted = 130;   // stopped by SIGINT or SIGTERM (run recorded so)
 
 int run_command(const std::vector<std::string>& args);
 int query_command(const std::vector<std::string>& args);
 int runs_command(const std::vector<std::string>& args);
 int scenarios_command(const std::vector<std::string>& args);
+int replay_command(const std::vector<std::string>& args);
 
 // Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted.
 std::string shell_quote(const std::string& arg);

@@ -4,12 +4,16 @@
 #include <filesystem>
 #include <iostream>
 
+#include "cli_determinism.h"
 #include "cli_options.h"
+#include "cli_record.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
+#include "msmilog/sha256.h"
 #include "msmilog/time_format.h"
 #include "msmireport/run_report.h"
+#include "msmisim/run_overrides.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
 
@@ -27,14 +31,13 @@ exactly.
 example:
   msmisim run scenarios/kb/Q151791.json
   msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1 --db qa.db
+  msmisim run scenarios/kb/Q151791.json --check-determinism
+
+--check-determinism runs the scenario twice more, once in this process and once in a child
+process, and compares the three event streams; only the first run is recorded. It exits 6 when
+they differ.
 
 )";
-
-std::string now_iso() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return msmilog::format_iso8601_utc(
-      std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-}
 
 std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
   std::vector<msmilog::LedgerRow> rows;
@@ -49,6 +52,12 @@ std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
 }
 
 }  // namespace
+
+std::string now_iso() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return msmilog::format_iso8601_utc(
+      std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
 
 std::string shell_quote(const std::string& arg) {
   if (!arg.empty() &&
@@ -80,6 +89,9 @@ struct RunRequest {
   std::string db_path;
   bool quiet = false;
   std::string replay;
+  bool check_determinism = false;
+  std::string event_stream_out;  // hidden: where a --check-determinism child writes its events
+  std::vector<std::string> args;  // as given, for the --check-determinism child
 };
 
 // Parses what follows `run`. Returns kGoOn to go on, or the exit code to stop with.
@@ -104,10 +116,14 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       ("postoffice", po::value<std::string>(),
        "shadow postoffice folder to use and keep; its contents are replaced on every run "
        "(default: a simulated disk in memory, gone when the run ends)")
-      ("quiet,q", "print only the header, the failed expectations and the verdict");
+      ("quiet,q", "print only the header, the failed expectations and the verdict")
+      ("check-determinism",
+       "run again in this process and in a child process and compare the events "
+       "(exit 6 if they differ; only the first run is recorded)");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::string>());
+  hidden.add_options()(kEventStreamOutOption, po::value<std::string>());
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
@@ -130,37 +146,28 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   }
   if (vm.count("defect")) {
     for (const std::string& d : vm["defect"].as<std::vector<std::string>>()) {
-      const std::size_t eq = d.find('=');
-      msmi::Defect defect;
-      const std::string value = eq == std::string::npos ? "" : d.substr(eq + 1);
-      if (eq == std::string::npos || !msmi::parse_defect(d.substr(0, eq), defect) ||
-          (value != "on" && value != "off")) {
-        std::cerr << "msmisim run: --defect " << d
-                  << ": expected NAME=on or NAME=off with NAME one of " << msmi::defect_names()
-                  << "\n";
+      if (const msmi::Status s = apply_defect_override(d, &r.scenario); !s.ok()) {
+        std::cerr << "msmisim run: " << s.message() << "\n";
         return kExitBadInput;
       }
-      r.scenario.defect_overrides[defect] = value == "on";
       r.defect_args.push_back(d);
     }
   }
   if (vm.count("fault")) {
     for (const std::string& text : vm["fault"].as<std::vector<std::string>>()) {
-      FaultRule rule;
       int column = 0;
-      const msmi::Status s = parse_fault_rule(text, &rule, &column);
-      if (!s.ok()) {
+      const msmi::Status s = apply_fault_override(text, &r.scenario, &column);
+      if (!s.ok() && column > 0) {
         // Point at the mistake under the rule, the way a compiler does.
         std::cerr << "msmisim run: --fault: " << s.message() << " at column " << column << "\n  "
-                  << text << "\n  "
-                  << std::string(static_cast<std::size_t>(std::max(column, 1) - 1), ' ') << "^\n";
+                  << text << "\n  " << std::string(static_cast<std::size_t>(column - 1), ' ')
+                  << "^\n";
         return kExitBadInput;
       }
-      if (const std::string why = rule_outside_run(rule, r.scenario.duration_us); !why.empty()) {
-        std::cerr << "msmisim run: --fault " << text << ": can never fire: " << why << "\n";
+      if (!s.ok()) {
+        std::cerr << "msmisim run: " << s.message() << "\n";
         return kExitBadInput;
       }
-      r.scenario.fault_rules.push_back(std::move(rule));
       r.fault_args.push_back(text);
     }
   }
@@ -185,6 +192,16 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   r.db_path = vm["db"].as<std::string>();
   r.quiet = vm.count("quiet") != 0;
   if (vm.count("postoffice")) r.options.postoffice_dir = vm["postoffice"].as<std::string>();
+  if (vm.count(kEventStreamOutOption)) {
+    r.event_stream_out = vm[kEventStreamOutOption].as<std::string>();
+  }
+  // A child of --check-determinism only runs and hands its events back.
+  r.check_determinism = vm.count("check-determinism") != 0 && r.event_stream_out.empty();
+  if (!r.event_stream_out.empty()) {
+    r.record = false;
+    r.quiet = true;
+  }
+  r.args = args;
   r.replay = "msmisim run " + shell_quote(r.path) + " --seed " + std::to_string(r.options.seed) +
              " --profile " + r.options.profile;
   for (const std::string& d : r.defect_args) r.replay += " --defect " + d;
@@ -222,10 +239,13 @@ msmilog::RunRecord run_record(const RunRequest& r) {
   rec.epoch_us = r.scenario.epoch_us;
   rec.msmisim_version = MSMISIM_VERSION;
   rec.command = r.replay;
+  rec.options = to_json(RunOverrides{r.defect_args, r.fault_args});
+  rec.file_sha256 = msmilog::sha256_hex(r.scenario.text);  // the file's bytes as read
   return rec;
 }
 
-// Writes what the run left (ledger, samples) and closes its `runs` row.
+}  // namespace
+
 msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
                            std::unique_ptr<msmilog::EventWriter> writer, const RunResult& result,
                            const std::string& verdict) {
@@ -251,7 +271,13 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
   return s;
 }
 
-}  // namespace
+std::string verdict_of(const RunResult& result) {
+  // A broken invariant fails a run even when its profile has no expectations.
+  return result.interrupted       ? "interrupted"
+         : !result.passed()       ? "fail"
+         : result.no_expectations ? "no-expectations"
+                                  : "pass";
+}
 
 int run_command(const std::vector<std::string>& args) {
   RunRequest r;
@@ -292,11 +318,7 @@ int run_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim run: " << s.message() << "\n";
     return kExitBadInput;
   }
-  // A broken invariant fails a run even when its profile has no expectations.
-  const std::string verdict = result.interrupted       ? "interrupted"
-                              : !result.passed()       ? "fail"
-                              : result.no_expectations ? "no-expectations"
-                                                       : "pass";
+  const std::string verdict = verdict_of(result);
   if (r.record) {
     const msmi::Status w = record_result(*store, run_id, std::move(writer), result, verdict);
     if (!w.ok()) {
@@ -310,6 +332,9 @@ int run_command(const std::vector<std::string>& args) {
     msmireport::render_run_verdict(header, result, outcome, std::cout);
     return kExitInterrupted;
   }
+  if (!r.event_stream_out.empty() && !write_event_stream_file(r.event_stream_out, result.events)) {
+    return kExitInternal;
+  }
   if (r.quiet) {
     msmireport::render_failed_expectations(result, std::cout);
   } else {
@@ -317,6 +342,11 @@ int run_command(const std::vector<std::string>& args) {
   }
   msmireport::render_fault_warnings(result, std::cout);
   msmireport::render_run_verdict(header, result, outcome, std::cout);
+  if (r.check_determinism) {
+    // A run that is not a function of its inputs proves nothing: this outranks the verdict.
+    const int rc = check_determinism(r.args, r.scenario, r.options, result.events, std::cout);
+    if (rc != kExitOk) return rc;
+  }
   if (verdict == "fail") return kExitExpectations;
   return verdict == "no-expectations" ? kExitNoExpectations : kExitOk;
 }

@@ -18,6 +18,7 @@ commands:
   query          list recorded events with journalctl-like filters
   runs           list the recorded runs
   scenarios      list the scenarios of a folder and how each last did
+  replay RUN     run a recorded run again from the store and compare the events
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -25,12 +26,14 @@ examples:
   msmisim query --event-id 2342 --limit 5               what the last runs recorded
   msmisim runs
   msmisim scenarios scenarios/kb
+  msmisim replay 12                                     is run 12 reproducible?
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
 exit codes: 0 done (expectations and invariants held), 1 an expectation failed or an
             invariant broke, 2 bad input, 3 event store unusable, 4 internal error,
-            5 nothing expected of the profile (the run tested nothing), 130 interrupted
+            5 nothing expected of the profile (the run tested nothing), 130 interrupted,
+            6 differs (replay or run --check-determinism: the events are not the same)
 )";
 
 }  // namespace
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
     if (command == "query") return msmisim::cli::query_command(args);
     if (command == "runs") return msmisim::cli::runs_command(args);
     if (command == "scenarios") return msmisim::cli::scenarios_command(args);
+    if (command == "replay") return msmisim::cli::replay_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

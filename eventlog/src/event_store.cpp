@@ -731,11 +731,12 @@ msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
 msmi::Status EventStore::read_run_record(std::int64_t run_id, RunRecord* run) const {
   constexpr std::string_view kWhat = "reading run";
   // A store older than version 4 is read as it is (read-only): it has no options.
-  const std::string sql = std::string(
-                              "SELECT scenario, scenario_sha256, scenario_text, seed, profile, "
-                              "defects, started_at, computer, epoch_us, msmisim_version, command, ") +
-                          (schema_version_ >= 4 ? "options, file_sha256" : "NULL, NULL") +
-                          " FROM runs WHERE run_id = ?1";
+  const std::string sql =
+      std::string(
+          "SELECT scenario, scenario_sha256, scenario_text, seed, profile, "
+          "defects, started_at, computer, epoch_us, msmisim_version, command, ") +
+      (schema_version_ >= 4 ? "options, file_sha256" : "NULL, NULL") +
+      " FROM runs WHERE run_id = ?1";
   SqliteStatement stmt;
   msmi::Status status = stmt.prepare(*db_, sql, kWhat);
   if (!status.ok()) return status;

@@ -90,7 +90,7 @@ struct RunRequest {
   bool quiet = false;
   std::string replay;
   bool check_determinism = false;
-  std::string event_stream_out;  // hidden: where a --check-determinism child writes its events
+  std::string event_stream_out;   // hidden: where a --check-determinism child writes its events
   std::vector<std::string> args;  // as given, for the --check-determinism child
 };
 

@@ -112,6 +112,7 @@ class TestReplay : public QObject {
   void replay_bad_input_data();
   void replay_bad_input();
   void replay_record_adds_a_run();
+  void interrupted_run_compares_what_it_recorded();
   // msmisim run --check-determinism
   void check_determinism_passes_on_q151791();
   void check_determinism_reports_a_planted_difference();
@@ -434,6 +435,22 @@ void TestReplay::replay_record_adds_a_run() {
   // The recorded replay replays too, identically.
   const CliResult again = run_msmisim({"replay", "--db", "r.db", "2"}, dir.path());
   QCOMPARE(again.code, 0);
+}
+
+void TestReplay::interrupted_run_compares_what_it_recorded() {
+  QTemporaryDir dir;
+  const CliResult run =
+      run_msmisim({"run", source("scenarios/kb/Q151791.json"), "--db", "r.db", "-q"}, dir.path());
+  QVERIFY2(run.code == 0, qPrintable(run.out + run.err));
+  // As if Ctrl-C had stopped it after 100 events.
+  QVERIFY(raw_exec(dir.filePath("r.db"),
+                   "DELETE FROM events WHERE run_id = 1 AND seq > 100; "
+                   "UPDATE runs SET verdict = 'interrupted' WHERE run_id = 1"));
+  const CliResult replay = run_msmisim({"replay", "--db", "r.db", "1"}, dir.path());
+  QVERIFY2(replay.code == 0, qPrintable(replay.out + replay.err));
+  QVERIFY(replay.out.contains(
+      "run 1 was interrupted; comparing its 100 events with the replay's first 100\n"
+      "identical: 100 events\n"));
 }
 
 void TestReplay::check_determinism_passes_on_q151791() {

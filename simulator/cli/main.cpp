@@ -18,6 +18,8 @@ commands:
   query          list recorded events with journalctl-like filters
   runs           list the recorded runs
   scenarios      list the scenarios of a folder and how each last did
+  sweep SCENARIO run scenarios over many seeds (--swarm, --shard) and list the failing ones
+  merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -25,6 +27,7 @@ examples:
   msmisim query --event-id 2342 --limit 5               what the last runs recorded
   msmisim runs
   msmisim scenarios scenarios/kb
+  msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -52,6 +55,8 @@ int main(int argc, char** argv) {
     if (command == "query") return msmisim::cli::query_command(args);
     if (command == "runs") return msmisim::cli::runs_command(args);
     if (command == "scenarios") return msmisim::cli::scenarios_command(args);
+    if (command == "sweep") return msmisim::cli::sweep_command(args);
+    if (command == "merge") return msmisim::cli::merge_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

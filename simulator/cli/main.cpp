@@ -19,6 +19,8 @@ commands:
   runs           list the recorded runs
   scenarios      list the scenarios of a folder and how each last did
   replay RUN     run a recorded run again from the store and compare the events
+  sweep SCENARIO run scenarios over many seeds (--swarm, --shard) and list the failing ones
+  merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -27,6 +29,7 @@ examples:
   msmisim runs
   msmisim scenarios scenarios/kb
   msmisim replay 12                                     is run 12 reproducible?
+  msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -56,6 +59,8 @@ int main(int argc, char** argv) {
     if (command == "runs") return msmisim::cli::runs_command(args);
     if (command == "scenarios") return msmisim::cli::scenarios_command(args);
     if (command == "replay") return msmisim::cli::replay_command(args);
+    if (command == "sweep") return msmisim::cli::sweep_command(args);
+    if (command == "merge") return msmisim::cli::merge_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -548,6 +548,10 @@ void read_scenario(const json& root, Scenario& s) {
     if (s.sample_interval_us < 1'000'000) fail(f.at("sample_interval"), "at least 1s", *x);
   }
   if (const json* x = f.get("engine")) read_engine(*x, f.at("engine"), s);
+  // What swarm testing chose for a variant (swarm.h): a note for people, not read by the engine.
+  if (const json* x = f.get("swarm")) {
+    if (!x->is_object()) fail(f.at("swarm"), "an object (written by msmisim sweep --swarm)", *x);
+  }
   if (const json* x = f.get("postoffice")) read_postoffice(*x, f.at("postoffice"), s);
   auto read_array = [&](const char* key, auto reader, auto& out) {
     if (const json* x = f.get(key)) {

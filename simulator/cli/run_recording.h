@@ -1,0 +1,28 @@
+// Recording a finished run in the event store: the `runs` row with its replay command, the
+// events, the ledger, samples, fault rules and invariants, as msmisim run records them. Used by
+// sweep, which records each run after it has finished (its events are in the RunResult).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "msmi/status.h"
+#include "msmilog/event_store.h"
+#include "msmisim/run_result.h"
+#include "msmisim/scenario.h"
+
+namespace msmisim::cli {
+
+// The wall clock now, ISO-8601 UTC (metadata only, never in the events).
+std::string now_iso();
+
+// "pass", "fail", "no-expectations" or "interrupted", as the store keeps it.
+std::string run_verdict(const RunResult& result);
+
+// Records a whole run: `record` becomes its `runs` row; everything the RunResult holds follows.
+// On success *run_id is the new run's id. REQUIRES: run_id != nullptr.
+msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
+                                 const Scenario& scenario, const RunResult& result,
+                                 std::int64_t* run_id);
+
+}  // namespace msmisim::cli

@@ -1,0 +1,286 @@
+// msmisim sweep and merge end to end: a swarm sweep of a hardened scenario holds its invariants,
+// a planted bug is found and each failing seed replays the same failure, shards merged equal one
+// sweep, -j does not change the output, and bad arguments are refused with the option named.
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "cli_process.h"
+#include "msmilog/event_store.h"
+#include "msmisim/seed_list.h"
+#include "msmisim/swarm.h"
+
+namespace {
+
+const QString kSwarmScenario = "scenarios/regression/swarm-hardened.json";
+
+CliResult cli(const QStringList& args) {
+  return run_msmisim(args, MSMISIM_SOURCE_DIR);
+}
+
+std::vector<msmilog::RunSummary> runs_of(const QString& db) {
+  std::unique_ptr<msmilog::EventStore> store;
+  std::vector<msmilog::RunSummary> runs;
+  if (!msmilog::EventStore::open_read_only(db.toStdString(), &store).ok()) return runs;
+  if (!store->list_runs(&runs).ok()) runs.clear();
+  return runs;
+}
+
+// What must be the same in two stores of the same sweep: each run by scenario and seed, with its
+// verdict, event count and scenario text.
+using RunKey = std::tuple<std::string, std::uint64_t, std::string, std::int64_t, std::string>;
+std::vector<RunKey> run_keys(const QString& db) {
+  std::vector<RunKey> keys;
+  for (const msmilog::RunSummary& r : runs_of(db)) {
+    keys.emplace_back(r.scenario, r.seed, r.verdict, r.event_count, r.scenario_sha256);
+  }
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+// The "  BROKEN …" and "  FAIL …" lines of a failing seed's block in the sweep's table, and its
+// replay command.
+struct FailureBlock {
+  QStringList broken;
+  QString replay;
+};
+QList<FailureBlock> failure_blocks(const QString& out) {
+  QList<FailureBlock> blocks;
+  for (const QString& line : out.split('\n')) {
+    if (line.startsWith("FAILED ")) blocks.append(FailureBlock{});
+    if (blocks.isEmpty()) continue;
+    if (line.startsWith("  BROKEN ") || line.startsWith("  FAIL ")) blocks.back().broken << line;
+    if (line.startsWith("  replay: ")) blocks.back().replay = line.mid(10);
+  }
+  return blocks;
+}
+
+}  // namespace
+
+class TestSweep : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void seed_lists_and_shards();
+  void swarm_variant_is_deterministic();
+  void swarm_sweep_of_hardened_holds_invariants();
+  void planted_bug_is_found_and_replays_data();
+  void planted_bug_is_found_and_replays();
+  void shards_merged_equal_one_sweep();
+  void merge_refuses_bad_inputs();
+  void output_does_not_depend_on_jobs();
+  void bad_arguments_exit_2_data();
+  void bad_arguments_exit_2();
+};
+
+void TestSweep::seed_lists_and_shards() {
+  std::vector<std::uint64_t> seeds;
+  QVERIFY(msmisim::parse_seed_list("7..9,1,8,20", &seeds).ok());
+  QCOMPARE(seeds, (std::vector<std::uint64_t>{1, 7, 8, 9, 20}));
+  msmisim::Shard shard;
+  QVERIFY(msmisim::parse_shard("2/2", &shard).ok());
+  QCOMPARE(msmisim::shard_seeds(seeds, shard), (std::vector<std::uint64_t>{7, 9}));
+  // Every seed in exactly one of three shards.
+  std::multiset<std::uint64_t> all;
+  for (int i = 1; i <= 3; ++i) {
+    for (std::uint64_t s : msmisim::shard_seeds(seeds, {i, 3})) all.insert(s);
+  }
+  QCOMPARE(std::vector<std::uint64_t>(all.begin(), all.end()), seeds);
+}
+
+void TestSweep::swarm_variant_is_deterministic() {
+  QFile file(QString(MSMISIM_SOURCE_DIR) + "/" + kSwarmScenario);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const std::string text = file.readAll().toStdString();
+  std::string a, b, c;
+  msmisim::SwarmChoices choices;
+  QVERIFY(msmisim::swarm_variant(text, 17, &a, &choices).ok());
+  QVERIFY(msmisim::swarm_variant(text, 17, &b, nullptr).ok());
+  QCOMPARE(a, b);
+  QVERIFY(a.find("\"swarm\"") != std::string::npos);
+  QVERIFY(a.find("\"expect\"") == std::string::npos);  // judged by the invariants only
+  QCOMPARE(choices.rules_on.size() + choices.rules_off.size(), std::size_t{6});
+  // Some seed among a few makes another variant.
+  bool differs = false;
+  for (std::uint64_t seed = 18; seed < 24 && !differs; ++seed) {
+    QVERIFY(msmisim::swarm_variant(text, seed, &c, nullptr).ok());
+    differs = c != a;
+  }
+  QVERIFY(differs);
+  QVERIFY(!msmisim::swarm_variant("[1, 2]", 1, &c, nullptr).ok());
+}
+
+void TestSweep::swarm_sweep_of_hardened_holds_invariants() {
+  QTemporaryDir dir;
+  const QString db = dir.filePath("swarm.db");
+  const CliResult r =
+      cli({"sweep", kSwarmScenario, "--seeds", "1..200", "--swarm", "-j", "2", "--db", db});
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QVERIFY2(r.out.contains("SWEEP PASS: 200 runs, none failed"), qPrintable(r.out));
+  const std::vector<msmilog::RunSummary> runs = runs_of(db);
+  QCOMPARE(runs.size(), std::size_t{200});
+  std::set<std::string> variants;
+  for (const msmilog::RunSummary& run : runs) {
+    // A broken invariant would make the verdict "fail".
+    QCOMPARE(QString::fromStdString(run.verdict), QString("no-expectations"));
+    QVERIFY(QString::fromStdString(run.command).contains("--swarm"));
+    variants.insert(run.scenario_sha256);
+  }
+  QVERIFY2(variants.size() > 50, "the swarm hardly varied the scenario");
+}
+
+void TestSweep::planted_bug_is_found_and_replays_data() {
+  QTest::addColumn<bool>("swarm");
+  QTest::newRow("plain") << false;
+  QTest::newRow("swarm") << true;
+}
+
+void TestSweep::planted_bug_is_found_and_replays() {
+  QFETCH(bool, swarm);
+  QTemporaryDir dir;
+  const QString db = dir.filePath("bug.db");
+  QStringList args = {"sweep",    kSwarmScenario,       "--seeds", "1..4", "--db", db,
+                      "--defect", "TestDeliverTwice=on"};
+  if (swarm) args << "--swarm";
+  const CliResult r = cli(args);
+  QVERIFY2(r.code == 1, qPrintable(r.out + r.err));
+  QVERIFY2(r.out.contains("SWEEP FAIL: 4 of 4 runs failed"), qPrintable(r.out));
+  const QList<FailureBlock> blocks = failure_blocks(r.out);
+  QCOMPARE(blocks.size(), 4);
+  for (const FailureBlock& block : blocks) {
+    QVERIFY2(!block.broken.isEmpty(), qPrintable(r.out));
+    QVERIFY(block.broken.join('\n').contains("BROKEN invariant no message delivered twice"));
+    QVERIFY(block.replay.startsWith(swarm ? "msmisim sweep " : "msmisim run "));
+  }
+  // The last one's replay command fails the same way.
+  QStringList replay = QProcess::splitCommand(blocks.back().replay);
+  replay.removeFirst();  // "msmisim"
+  const CliResult again = cli(replay);
+  QVERIFY2(again.code == 1, qPrintable(again.out + again.err));
+  // The run's summary words a broken invariant "BROKEN name: detail", the sweep's table (as
+  // run --quiet) "BROKEN invariant name: detail": the name and detail must be the same.
+  for (QString line : blocks.back().broken) {
+    line.remove(QRegularExpression("^  (BROKEN invariant |BROKEN |FAIL )"));
+    QVERIFY2(again.out.contains(line), qPrintable(line + "\n---\n" + again.out));
+  }
+}
+
+void TestSweep::shards_merged_equal_one_sweep() {
+  QTemporaryDir dir;
+  const QString whole = dir.filePath("whole.db");
+  const QString one = dir.filePath("shard1.db");
+  const QString two = dir.filePath("shard2.db");
+  const QString merged = dir.filePath("merged.db");
+  const QStringList sweep = {"sweep", kSwarmScenario, "--seeds", "1..15,40", "--swarm"};
+  QCOMPARE(cli(sweep + QStringList{"--db", whole}).code, 0);
+  QCOMPARE(cli(sweep + QStringList{"--db", one, "--shard", "1/2"}).code, 0);
+  QCOMPARE(cli(sweep + QStringList{"--db", two, "--shard", "2/2"}).code, 0);
+  QCOMPARE(runs_of(one).size(), std::size_t{8});
+  const CliResult m = cli({"merge", one, two, "-o", merged});
+  QVERIFY2(m.code == 0, qPrintable(m.out + m.err));
+  QVERIFY2(m.out.contains("16 runs"), qPrintable(m.out));
+  QCOMPARE(run_keys(merged), run_keys(whole));
+  // Runs keep their inputs' order under new ids: shard 1's first.
+  const std::vector<msmilog::RunSummary> runs = runs_of(merged);
+  QCOMPARE(runs.front().run_id, std::int64_t{1});
+  QCOMPARE(runs.front().seed, std::uint64_t{1});
+  QCOMPARE(runs[8].seed, std::uint64_t{2});
+  // The events came along with their run.
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(msmilog::EventStore::open_read_only(merged.toStdString(), &store).ok());
+  std::int64_t events = 0;
+  QVERIFY(store->count_events({}, &events).ok());
+  std::int64_t counted = 0;
+  for (const msmilog::RunSummary& run : runs) counted += run.event_count;
+  QCOMPARE(events, counted);
+  QVERIFY(events > 0);
+}
+
+void TestSweep::merge_refuses_bad_inputs() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("a.db");
+  const QString out = dir.filePath("out.db");
+  QCOMPARE(cli({"sweep", kSwarmScenario, "--seeds", "1", "--db", store}).code, 0);
+  CliResult r = cli({"merge", store, dir.filePath("missing.db"), "-o", out});
+  QCOMPARE(r.code, 2);
+  QVERIFY(r.err.contains("missing.db"));
+  QVERIFY(!QFile::exists(out));
+  QFile garbage(dir.filePath("garbage.db"));
+  QVERIFY(garbage.open(QIODevice::WriteOnly));
+  garbage.write(QByteArray(8192, 'x'));
+  garbage.close();
+  r = cli({"merge", store, garbage.fileName(), "-o", out});
+  QCOMPARE(r.code, 3);
+  QVERIFY(r.err.contains("garbage.db"));
+  QVERIFY(!QFile::exists(out));
+  QCOMPARE(QDir(dir.path()).entryList({"out.db*"}, QDir::Files), QStringList());
+  QCOMPARE(cli({"merge", store, "-o", out}).code, 0);
+  r = cli({"merge", store, "-o", out});
+  QCOMPARE(r.code, 2);
+  QVERIFY(r.err.contains("--force"));
+  r = cli({"merge", store, store, "-o", out, "--force"});
+  QCOMPARE(r.code, 0);
+  QCOMPARE(runs_of(out).size(), std::size_t{2});
+}
+
+void TestSweep::output_does_not_depend_on_jobs() {
+  QTemporaryDir dir;
+  QString outputs[2];
+  std::vector<msmilog::RunSummary> runs[2];
+  for (int j = 1; j <= 2; ++j) {
+    const QString db = dir.filePath(QString("j%1.db").arg(j));
+    const CliResult r = cli({"sweep", kSwarmScenario, "scenarios/kb/Q151791.json", "--seeds",
+                                 "3..8", "-j", QString::number(j), "--profile", "hardened",
+                                 "--defect", "TestDeliverTwice=on", "--db", db});
+    QCOMPARE(r.code, 1);
+    outputs[j - 1] = QString(r.out).replace(db, "DB");
+    runs[j - 1] = runs_of(db);
+  }
+  QVERIFY(outputs[0].contains("SWEEP FAIL: 12 of 12 runs failed"));
+  QCOMPARE(outputs[1], outputs[0]);
+  // Sorted by scenario, then seed.
+  const int kb = outputs[0].indexOf("FAILED scenarios/kb/Q151791.json seed 3 ");
+  const int regression = outputs[0].indexOf("FAILED " + kSwarmScenario + " seed 3 ");
+  QVERIFY(kb >= 0 && regression > kb);
+  // Recorded in job order whatever -j: the same run ids for the same (scenario, seed).
+  QCOMPARE(runs[1].size(), runs[0].size());
+  for (std::size_t i = 0; i < runs[0].size(); ++i) {
+    QCOMPARE(runs[1][i].scenario, runs[0][i].scenario);
+    QCOMPARE(runs[1][i].seed, runs[0][i].seed);
+    QCOMPARE(runs[1][i].event_count, runs[0][i].event_count);
+  }
+}
+
+void TestSweep::bad_arguments_exit_2_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::addColumn<QString>("named");
+  QTest::newRow("no seeds") << QStringList{} << "--seeds";
+  QTest::newRow("empty seeds") << QStringList{"--seeds", ""} << "--seeds";
+  QTest::newRow("reversed range") << QStringList{"--seeds", "9..1"} << "--seeds 9..1";
+  QTest::newRow("not a number") << QStringList{"--seeds", "1..x"} << "--seeds 1..x";
+  QTest::newRow("empty part") << QStringList{"--seeds", "1,,2"} << "--seeds 1,,2";
+  QTest::newRow("negative") << QStringList{"--seeds=-3"} << "--seeds -3";
+  QTest::newRow("shard 0") << QStringList{"--seeds", "1..4", "--shard", "0/2"} << "--shard 0/2";
+  QTest::newRow("shard beyond") << QStringList{"--seeds", "1..4", "--shard", "3/2"}
+                                << "--shard 3/2";
+  QTest::newRow("shard text") << QStringList{"--seeds", "1..4", "--shard", "half"}
+                              << "--shard half";
+  QTest::newRow("jobs 0") << QStringList{"--seeds", "1", "-j", "0"} << "--jobs";
+}
+
+void TestSweep::bad_arguments_exit_2() {
+  QFETCH(QStringList, args);
+  QFETCH(QString, named);
+  const CliResult r = cli(QStringList{"sweep", kSwarmScenario, "--no-db"} + args);
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains(named), qPrintable(r.err));
+  QVERIFY(r.out.isEmpty());
+}
+
+QTEST_APPLESS_MAIN(TestSweep)
+#include "tst_sweep.moc"

@@ -19,6 +19,7 @@ int run_command(const std::vector<std::string>& args);
 int query_command(const std::vector<std::string>& args);
 int runs_command(const std::vector<std::string>& args);
 int scenarios_command(const std::vector<std::string>& args);
+int shrink_command(const std::vector<std::string>& args);
 
 // Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted.
 std::string shell_quote(const std::string& arg);

@@ -18,6 +18,7 @@ commands:
   query          list recorded events with journalctl-like filters
   runs           list the recorded runs
   scenarios      list the scenarios of a folder and how each last did
+  shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -25,6 +26,7 @@ examples:
   msmisim query --event-id 2342 --limit 5               what the last runs recorded
   msmisim runs
   msmisim scenarios scenarios/kb
+  msmisim shrink latest -o small.json                   the smallest scenario still failing
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
     if (command == "query") return msmisim::cli::query_command(args);
     if (command == "runs") return msmisim::cli::runs_command(args);
     if (command == "scenarios") return msmisim::cli::scenarios_command(args);
+    if (command == "shrink") return msmisim::cli::shrink_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -21,6 +21,7 @@ commands:
   replay RUN     run a recorded run again from the store and compare the events
   sweep SCENARIO run scenarios over many seeds (--swarm, --shard) and list the failing ones
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
+  shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -30,6 +31,7 @@ examples:
   msmisim scenarios scenarios/kb
   msmisim replay 12                                     is run 12 reproducible?
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
+  msmisim shrink latest -o small.json                   the smallest scenario still failing
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
     if (command == "replay") return msmisim::cli::replay_command(args);
     if (command == "sweep") return msmisim::cli::sweep_command(args);
     if (command == "merge") return msmisim::cli::merge_command(args);
+    if (command == "shrink") return msmisim::cli::shrink_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -120,7 +120,7 @@ class World final : private FaultEffects {
         interchange_(env_, engine_settings(scenario, profile)),
         ms_mail_(fs_, clock_, ledger_, {scenario.connector_network, scenario.connector_postoffice}),
         directory_(directory_of(scenario)),
-        scheduler_(clock_),
+        scheduler_(clock_, options.seed),
         world_log_(clock_, sink_, world_logging()),
         inqueue_view_(fs_, std::string(msmi::kInqueueName)) {
     for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
@@ -142,7 +142,7 @@ class World final : private FaultEffects {
     scheduler_.add_interchange(interchange_, activity_, 0);
     for (std::size_t i = 0; i < scenario_.traffic.size(); ++i) schedule_traffic(i, 0);
     for (const MessageSpec& m : scenario_.messages) {
-      scheduler_.at(m.at_us, Priority::kWorld, [this, &m] { inject(m); });
+      scheduler_.at(m.at_us, Priority::kWorld, Source::kMessages, [this, &m] { inject(m); });
     }
     for (const OperatorStep& step : scenario_.operator_steps) {
       scheduler_.at(step.at_us, Priority::kOperator, [this, &step] { operate(step); });
@@ -200,7 +200,7 @@ class World final : private FaultEffects {
         count == 0 ? t.start_us : clock_.now_us() + std::max<std::int64_t>(gap, 1000);
     const std::int64_t stop = t.stop_us.value_or(scenario_.duration_us);
     if (when >= stop || when >= scenario_.duration_us) return;
-    scheduler_.at(when, Priority::kWorld, [this, index, count] {
+    scheduler_.at(when, Priority::kWorld, source_of_traffic(index), [this, index, count] {
       const TrafficSpec& spec = scenario_.traffic[index];
       const std::size_t k = static_cast<std::size_t>(count);
       MessageSpec m;
@@ -284,7 +284,7 @@ class World final : private FaultEffects {
     }
     if (held_us > 0) {
       held_by_mta_.insert(message.message_id);
-      scheduler_.at(clock_.now_us() + held_us, Priority::kWorld,
+      scheduler_.at(clock_.now_us() + held_us, Priority::kWorld, Source::kMta,
                     [this, message = std::move(message)] {
                       held_by_mta_.erase(message.message_id);
                       mta_.enqueue_outbound(message);
@@ -611,7 +611,7 @@ class World final : private FaultEffects {
 
   void schedule_pcmta(std::int64_t when) {
     if (when >= scenario_.duration_us) return;
-    scheduler_.at(when, Priority::kWorld, [this] {
+    scheduler_.at(when, Priority::kWorld, Source::kPcMta, [this] {
       ms_mail_.retry_held();
       if (pcmta_running_) ms_mail_.drain_mailbags(directory_, scenario_.pcmta_batch);
       schedule_pcmta(clock_.now_us() + scenario_.pcmta_interval_us);

@@ -5,11 +5,36 @@
 namespace msmisim {
 namespace {
 constexpr std::int64_t kHungRecheckUs = 5'000'000;
+
+// SplitMix64's finaliser: every input bit reaches every output bit.
+std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
 }  // namespace
 
-void Scheduler::at(std::int64_t time_us, Priority priority, Action action) {
-  queue_.push(Item{std::max(time_us, clock_.now_us()), static_cast<int>(priority) * 100,
-                   next_order_++, std::move(action)});
+void Scheduler::push(std::int64_t time_us, Priority priority, Source source, Action action) {
+  const std::int64_t when = std::max(time_us, clock_.now_us());
+  int band = 1;
+  std::uint64_t key = 0;
+  if (priority == Priority::kOperator) {
+    band = 0;
+  } else if (priority == Priority::kSampler) {
+    band = 2;
+  } else {
+    // One key per (seed, source, instant): a source's items at one instant share it and so keep
+    // their scheduling order; another instant or another seed reshuffles the sources.
+    key = mix64(mix64(seed_ ^ mix64(static_cast<std::uint64_t>(source) + 1)) ^
+                static_cast<std::uint64_t>(when));
+  }
+  queue_.push(Item{when, band, key, next_order_++, std::move(action)});
+}
+
+void Scheduler::at(std::int64_t time_us, Priority priority, Source source, Action action) {
+  push(time_us, priority, source, std::move(action));
 }
 
 void Scheduler::add_interchange(msmi::Interchange& interchange, ThreadActivity& activity,
@@ -21,27 +46,27 @@ void Scheduler::add_interchange(msmi::Interchange& interchange, ThreadActivity& 
 
 void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
                                 ThreadActivity& activity, std::int64_t time_us) {
-  // Threads with lower numbers go first among engine items due at the same time.
-  queue_.push(Item{time_us, static_cast<int>(Priority::kEngine) * 100 + worker.thread(),
-                   next_order_++, [this, &interchange, &worker, &activity] {
-                     const std::int64_t now = clock_.now_us();
-                     if (interchange.thread_hung(worker.thread())) {
-                       // A hung thread does nothing until its process ends.
-                       schedule_worker(interchange, worker, activity, now + kHungRecheckUs);
-                       return;
-                     }
-                     current_thread_ = worker.thread();
-                     interchange.before_step(worker.thread());
-                     const msmi::StepResult result = worker.step();
-                     std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
-                     if (extra_busy_) busy += extra_busy_();
-                     interchange.after_step(busy);
-                     current_thread_ = -1;
-                     activity.record_busy(worker.thread(), now, now + busy);
-                     // A step always moves time on, so a worker can never spin in place.
-                     const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});
-                     schedule_worker(interchange, worker, activity, next);
-                   }});
+  const auto source = static_cast<Source>(static_cast<std::uint64_t>(Source::kEngineThread) +
+                                          static_cast<std::uint64_t>(worker.thread()));
+  push(time_us, Priority::kEngine, source, [this, &interchange, &worker, &activity] {
+    const std::int64_t now = clock_.now_us();
+    if (interchange.thread_hung(worker.thread())) {
+      // A hung thread does nothing until its process ends.
+      schedule_worker(interchange, worker, activity, now + kHungRecheckUs);
+      return;
+    }
+    current_thread_ = worker.thread();
+    interchange.before_step(worker.thread());
+    const msmi::StepResult result = worker.step();
+    std::int64_t busy = std::max<std::int64_t>(0, result.busy_us);
+    if (extra_busy_) busy += extra_busy_();
+    interchange.after_step(busy);
+    current_thread_ = -1;
+    activity.record_busy(worker.thread(), now, now + busy);
+    // A step always moves time on, so a worker can never spin in place.
+    const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});
+    schedule_worker(interchange, worker, activity, next);
+  });
 }
 
 bool Scheduler::run_until(std::int64_t end_us, const volatile std::sig_atomic_t* stop) {

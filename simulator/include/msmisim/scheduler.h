@@ -1,6 +1,18 @@
 // The deterministic scheduler: one virtual clock, a queue of timed actions and the engine's
 // logical threads. The clock jumps to the next due item instead of sleeping, so a simulated hour
-// takes a fraction of a second. Items due at the same time run in (priority, insertion) order.
+// takes a fraction of a second.
+//
+// Items due at the same microsecond (ties) are ordered so that a seed explores interleavings,
+// as FoundationDB's simulator does, while a script keeps its written order:
+//   - kOperator items (operator steps, file locks, the service start, a boot after a power
+//     loss) run first, in the order they were scheduled: never perturbed.
+//   - kWorld and kEngine items are one band, perturbed by the seed: a traffic entry's arrival,
+//     the scripted messages, the PC MTA's poll, the MTA releasing a held message and each
+//     engine thread's step are independent sources whose relative order at a tie is drawn from
+//     a 64-bit mix of (seed, source, time). Items of ONE source due at the same time keep the
+//     order they were scheduled in (e.g. two scripted messages with the same "at").
+//   - kSampler items run last, in order: a sample observes the instant, it never races it.
+// The same seed gives the same order; the cost is one mix per scheduled item.
 #pragma once
 
 #include <csignal>
@@ -30,15 +42,35 @@ class VirtualClock final : public msmi::Clock {
   std::int64_t now_us_ = 0;
 };
 
-// Priorities for items due at the same instant: the world acts before the engine looks.
+// Classes of items due at the same instant (see above): kWorld and kEngine share one band.
 enum class Priority : int { kOperator = 0, kWorld = 1, kEngine = 2, kSampler = 3 };
+
+// Who scheduled a kWorld item, for the tie order: items of one source keep their order.
+// Engine threads are sources of their own (kEngineSource + thread number).
+enum class Source : std::uint64_t {
+  kNone = 0,  // operator and sampler items, which are never perturbed
+  kMessages = 1,
+  kPcMta = 2,
+  kMta = 3,
+  kTraffic = 0x100,         // + the traffic entry's index
+  kEngineThread = 0x10000,  // + the thread number
+};
+constexpr Source source_of_traffic(std::size_t index) {
+  return static_cast<Source>(static_cast<std::uint64_t>(Source::kTraffic) + index);
+}
 
 class Scheduler {
  public:
   using Action = std::function<void()>;
-  explicit Scheduler(VirtualClock& clock) : clock_(clock) {}
+  // `seed` draws the order of ties between independent sources (see above).
+  explicit Scheduler(VirtualClock& clock, std::uint64_t seed = 0) : clock_(clock), seed_(seed) {}
 
-  void at(std::int64_t time_us, Priority priority, Action action);
+  // Runs `action` at `time_us` (now, if that is past). `source` matters only for kWorld items;
+  // without one, a kWorld item is a source of its own kind, Source::kNone.
+  void at(std::int64_t time_us, Priority priority, Source source, Action action);
+  void at(std::int64_t time_us, Priority priority, Action action) {
+    at(time_us, priority, Source::kNone, std::move(action));
+  }
   // Steps every worker of `interchange` from `start_us` on, recording busy spans in `activity`.
   // Both must outlive the scheduler's run.
   void add_interchange(msmi::Interchange& interchange, ThreadActivity& activity,
@@ -56,21 +88,25 @@ class Scheduler {
  private:
   struct Item {
     std::int64_t time_us;
-    int priority;
+    int band;           // 0 operator, 1 world and engine, 2 sampler
+    std::uint64_t key;  // the seeded tie order within band 1; 0 elsewhere
     std::uint64_t order;
     Action action;
   };
   struct Later {
     bool operator()(const Item& a, const Item& b) const {
       if (a.time_us != b.time_us) return a.time_us > b.time_us;
-      if (a.priority != b.priority) return a.priority > b.priority;
+      if (a.band != b.band) return a.band > b.band;
+      if (a.key != b.key) return a.key > b.key;
       return a.order > b.order;
     }
   };
+  void push(std::int64_t time_us, Priority priority, Source source, Action action);
   void schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
                        ThreadActivity& activity, std::int64_t time_us);
 
   VirtualClock& clock_;
+  std::uint64_t seed_;
   std::priority_queue<Item, std::vector<Item>, Later> queue_;
   std::uint64_t next_order_ = 0;
   std::int64_t steps_ = 0;

@@ -20,9 +20,12 @@
 #include <thread>
 
 #include "cli_options.h"
+#include "cli_record.h"
 #include "msmilog/event_store.h"
+#include "msmilog/sha256.h"
 #include "msmireport/run_report.h"
 #include "msmireport/sweep_report.h"
+#include "msmisim/run_overrides.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
 #include "msmisim/seed_list.h"
@@ -316,7 +319,7 @@ int sweep_command(const std::vector<std::string>& args) {
     if (!o.error.empty()) {
       broken << "  ERROR " << o.error << "\n";
     } else {
-      verdict = run_verdict(o.result);
+      verdict = verdict_of(o.result);
       if (r.record && store_error.ok()) {
         msmilog::RunRecord rec;
         rec.scenario = s.path;
@@ -329,6 +332,9 @@ int sweep_command(const std::vector<std::string>& args) {
         rec.epoch_us = o.scenario->epoch_us;
         rec.msmisim_version = MSMISIM_VERSION;
         rec.command = replay;
+        rec.options = to_json(RunOverrides{r.defect_args, {}});
+        rec.file_sha256 =
+            msmilog::sha256_hex(s.scenario.text);  // the file as read, not the variant
         std::int64_t id = 0;
         store_error = record_finished_run(*store, rec, *o.scenario, o.result, &id);
         if (store_error.ok()) run_id = id;

@@ -1,24 +1,8 @@
 #include "run_recording.h"
 
-#include <chrono>
-
-#include "msmilog/time_format.h"
+#include "cli_record.h"
 
 namespace msmisim::cli {
-
-std::string now_iso() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return msmilog::format_iso8601_utc(
-      std::chrono::duration_cast<std::chrono::microseconds>(now).count());
-}
-
-std::string run_verdict(const RunResult& result) {
-  // A broken invariant fails a run even when its profile has no expectations.
-  return result.interrupted       ? "interrupted"
-         : !result.passed()       ? "fail"
-         : result.no_expectations ? "no-expectations"
-                                  : "pass";
-}
 
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
                                  const Scenario& scenario, const RunResult& result,
@@ -61,7 +45,7 @@ msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunR
   }
   if (s.ok()) s = store.write_invariants(*run_id, invariants);
   if (s.ok()) {
-    s = store.finish_run(*run_id, run_verdict(result), now_iso(), result.virtual_duration_us);
+    s = store.finish_run(*run_id, verdict_of(result), now_iso(), result.virtual_duration_us);
   }
   return s;
 }

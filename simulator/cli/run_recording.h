@@ -13,12 +13,6 @@
 
 namespace msmisim::cli {
 
-// The wall clock now, ISO-8601 UTC (metadata only, never in the events).
-std::string now_iso();
-
-// "pass", "fail", "no-expectations" or "interrupted", as the store keeps it.
-std::string run_verdict(const RunResult& result);
-
 // Records a whole run: `record` becomes its `runs` row; everything the RunResult holds follows.
 // On success *run_id is the new run's id. REQUIRES: run_id != nullptr.
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,

@@ -143,6 +143,7 @@ std::int64_t queue_value(const QueueSample& q, const std::string& queue) {
   if (queue == "inqueue3") return q.inqueue3;
   if (queue == "mta_queue") return q.mta_queue;
   if (queue == "outbound_records") return q.outbound_records;
+  if (queue == "mai_files") return q.mai_files;
   return q.held;
 }
 
@@ -232,6 +233,8 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
     if (key == "inqueue3") actual = static_cast<double>(run.backlog.inqueue3);
     if (key == "mta_queue") actual = static_cast<double>(run.backlog.mta_queue);
     if (key == "held") actual = static_cast<double>(run.backlog.held);
+    if (key == "outbound_records") actual = static_cast<double>(run.backlog.outbound_records);
+    if (key == "mai_files") actual = static_cast<double>(run.backlog.mai_files);
     results.push_back(check("backlog " + key + " at end", range, actual));
   }
   if (!expected.ledger.empty()) {

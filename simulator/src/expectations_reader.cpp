@@ -8,11 +8,12 @@ namespace msmisim::detail {
 namespace {
 
 constexpr const char* kQueues =
-    "\"p1_files\", \"inqueue3\", \"mta_queue\", \"outbound_records\" or \"held\"";
+    "\"p1_files\", \"inqueue3\", \"mta_queue\", \"outbound_records\", \"held\" or "
+    "\"mai_files\"";
 
 bool is_queue_name(const std::string& name) {
   return name == "p1_files" || name == "inqueue3" || name == "mta_queue" ||
-         name == "outbound_records" || name == "held";
+         name == "outbound_records" || name == "held" || name == "mai_files";
 }
 
 // {"label": "ndr"} or {"label": ["ndr", "quarantined"]}: the fates a labelled message may end in.
@@ -153,7 +154,8 @@ Expectations read_expectations(const json& v, const std::string& path) {
   }
   if (const json* x = f.get("backlog")) {
     Fields g(*x, f.at("backlog"));
-    for (const char* key : {"p1_files", "inqueue3", "mta_queue", "held"}) {
+    for (const char* key :
+         {"p1_files", "inqueue3", "mta_queue", "held", "outbound_records", "mai_files"}) {
       if (const json* t = g.get(key)) e.backlog[key] = read_range(*t, g.at(key));
     }
     g.reject_unknown();

@@ -1,5 +1,6 @@
 #include "msmisim/ms_mail_side.h"
 
+#include <cctype>
 #include <set>
 
 #include "msmi/address.h"
@@ -143,10 +144,43 @@ int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limi
       if (mailbag.remove(entries[i].seq).ok()) {
         drained_.push_back(record_of(mailbag, entries[i], clock_.now_us()));
         ++taken;
+        if (!missing_.empty() || !contention_.empty()) bounce_if_undeliverable(mailbag, entries[i]);
       }
     }
   }
   return taken;
+}
+
+void MsMailSide::bounce_if_undeliverable(const msmi::Mailbag& mailbag,
+                                         const msmi::MailbagEntry& entry) {
+  msmi::OutboundRecord record;
+  if (!msmi::decode_outbound_record(entry.payload, mailbag.mbg_path(), &record).ok() ||
+      record.kind != "message" || record.recipients.empty()) {
+    return;
+  }
+  std::string mailbox = record.recipients.front();
+  for (char& c : mailbox) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string why;
+  if (missing_.count(mailbox) != 0) {
+    why = "has no mailbox";
+  } else if (auto it = contention_.find(mailbox); it != contention_.end()) {
+    why = "mailbag contention on its KEY and MBG";
+    if (--it->second == 0) contention_.erase(it);
+  } else {
+    return;
+  }
+  // The POSTMASTER of the recipient's postoffice: "MS:NET/PO/MAILBOX" → "MS:NET/PO/POSTMASTER".
+  const std::string postmaster = mailbox.substr(0, mailbox.rfind('/') + 1) + "POSTMASTER";
+  OutgoingMail ndr{"",
+                   postmaster,
+                   {record.sender},
+                   {},
+                   "Undeliverable: " + record.subject,
+                   "Your message to " + mailbox + " could not be delivered: " + why + "."};
+  const std::string id = submit(ndr);
+  notes_.push_back("PC MTA: " + mailbox + " " + why + "; message " + record.message_id +
+                   " returned to " + record.sender + " with an NDR (" + id + ") from " +
+                   postmaster);
 }
 
 std::vector<MailbagRecord> MsMailSide::waiting(const msmi::NetworkDirectory& directory) {

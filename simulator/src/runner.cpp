@@ -36,6 +36,8 @@ namespace {
 
 constexpr std::string_view kMarker = ".msmisim-postoffice";
 constexpr std::string_view kMtaServiceName = "Microsoft Exchange Message Transfer Agent";
+constexpr std::string_view kMsmiServiceName = "MS Mail Connector Interchange";
+constexpr std::string_view kPcMtaServiceName = "MS Mail Connector (PC) MTA";
 // How long the server takes to come back after a power loss.
 constexpr std::int64_t kBootTimeUs = 2 * msmi::kMinute;
 
@@ -128,6 +130,13 @@ class World final : private FaultEffects {
     injector_.set_thread_source([this] { return scheduler_.current_thread(); });
     injector_.set_service_source([this] { return interchange_.running(); });
     scheduler_.set_extra_busy([this] { return std::exchange(pending_delay_us_, 0); });
+    ms_mail_.set_missing_mailboxes(scenario.missing_mailboxes);
+    for (const MailboxContention& c : scenario.contention)
+      ms_mail_.add_contention(c.mailbox, c.count);
+    if (!scenario.responders.empty()) {
+      replies_.assign(scenario.responders.size(), 0);
+      mta_.set_on_accepted([this](const msmi::XomMessage& m) { respond(m); });
+    }
   }
 
   void run() {
@@ -294,6 +303,31 @@ class World final : private FaultEffects {
     mta_.enqueue_outbound(std::move(message));
   }
 
+  // Q175447: a responder out in the world answers a message the MTA accepted for it with a new
+  // message from Exchange to the sender (its reply-to, if it has one), as a list server answers
+  // what it cannot parse, until it has answered max_replies times.
+  void respond(const msmi::XomMessage& m) {
+    for (std::size_t i = 0; i < scenario_.responders.size(); ++i) {
+      const Responder& r = scenario_.responders[i];
+      const bool addressed =
+          std::any_of(m.recipients.begin(), m.recipients.end(),
+                      [&](const std::string& rcpt) { return glob_match(r.address, rcpt); });
+      if (!addressed || replies_[i] >= r.max_replies) continue;
+      const int n = ++replies_[i];
+      MessageSpec reply;
+      reply.direction = Direction::kOutbound;
+      reply.sender = r.address;
+      reply.to = {m.reply_to.empty() ? m.originator : m.reply_to};
+      reply.subject = r.subject;
+      reply.body = "Your message " + m.message_id + " was not a valid request.";
+      scheduler_.at(clock_.now_us() + r.delay_us, Priority::kWorld, [this, reply, n, &r] {
+        note("responder " + r.address + ": reply " + std::to_string(n) + " of at most " +
+             std::to_string(r.max_replies) + " to " + reply.to.front());
+        inject(reply);
+      });
+    }
+  }
+
   void note(const std::string& text) {
     world_log_.log(*find_any_event_spec(msmi::event_id::kOperatorAction), -1, "", {text});
   }
@@ -359,8 +393,27 @@ class World final : private FaultEffects {
       }
     }
     if (administer(step, what)) return;
-    if (step.action == OperatorAction::kResetInqueue3) {
+    if (step.action == OperatorAction::kResetInqueue3 ||
+        (step.action == OperatorAction::kResetMailbag && step.mailbag == msmi::kInqueueName)) {
       reset_inqueue3();
+      return;
+    }
+    if (step.action == OperatorAction::kResetMailbag) {
+      reset_postoffice_mailbag(step);
+      return;
+    }
+    if (step.action == OperatorAction::kRebuildMailbag) {
+      rebuild_mailbag(step);
+      return;
+    }
+    if (step.action == OperatorAction::kMovePostoffice) {
+      move_postoffice(step);
+      return;
+    }
+    if (step.action == OperatorAction::kAddMailbox) {
+      note(what + " " + step.mailbox +
+           (ms_mail_.add_mailbox(step.mailbox) ? ": the PC MTA delivers its mail from now on"
+                                               : ": it already exists"));
       return;
     }
     if (step.action == OperatorAction::kReboot) {
@@ -394,11 +447,11 @@ class World final : private FaultEffects {
     const bool start = step.action != OperatorAction::kStop;
     const bool msmi = step.service == "msmi" || step.service == "all";
     const bool mta = step.service == "mta" || step.service == "all";
-    if (step.service == "pcmta") pcmta_running_ = start;
+    if (step.service == "pcmta") pcmta_running_ = start && image_found(kPcMtaServiceName);
     if (stop && msmi) interchange_.stop();
     if (stop && mta) set_mta(false);
     if (start && mta) set_mta(true);
-    if (start && msmi) interchange_.start();
+    if (start && msmi && image_found(kMsmiServiceName)) interchange_.start();
   }
 
   // The administrator's actions; false for the service actions operate() handles itself.
@@ -583,8 +636,48 @@ class World final : private FaultEffects {
     faulty_fs_.release_locks();
     set_directory(true);
     set_mta(true);
-    pcmta_running_ = true;
-    interchange_.start();
+    pcmta_running_ = image_found(kPcMtaServiceName);
+    if (image_found(kMsmiServiceName)) interchange_.start();
+  }
+
+  // Q171259: the services run from the connector postoffice's Bin folder (the registry's
+  // ImagePath). While the registry names a folder the tree has left, the SCM cannot start them.
+  bool image_found(std::string_view service) {
+    if (registry_path_ == postoffice_path_) return true;
+    world_log_.log(msmi::event_id::kServiceStartFailed, -1, "",
+                   {std::string(service), "The system cannot find the path specified."});
+    return false;
+  }
+
+  // Q171259: the Msmcon tree moves to another drive (copied, shared again as Maildat$, the old
+  // one removed); with `registry` the services' registry paths follow it. Files the running
+  // MSMI or PC MTA hold open cannot be moved: the step then changes nothing.
+  void move_postoffice(const OperatorStep& step) {
+    const std::string what = "move_postoffice " + postoffice_path_ + " to " + step.to;
+    std::string running;
+    if (interchange_.running()) running = std::string(kMsmiServiceName);
+    if (pcmta_running_)
+      running += (running.empty() ? "" : " and the ") + std::string(kPcMtaServiceName);
+    if (!running.empty()) {
+      note(what +
+           " failed: the process cannot access the file because it is being used by "
+           "another process (the " +
+           running +
+           " hold files of the postoffice open; "
+           "stop them first)");
+      return;
+    }
+    if (step.to == postoffice_path_) {
+      if (step.registry) registry_path_ = step.to;
+      note(what + ": the tree is already there" +
+           (step.registry ? "; the services' registry paths changed to it" : ""));
+      return;
+    }
+    postoffice_path_ = step.to;
+    if (step.registry) registry_path_ = step.to;
+    note(what + ": the tree copied, Maildat$ shared from the new place" +
+         (step.registry ? ", the services' registry paths changed"
+                        : "; the registry still names " + registry_path_));
   }
 
   void reset_inqueue3() {
@@ -609,11 +702,141 @@ class World final : private FaultEffects {
     for (const std::string& id : ids) world_losses_[id] = "INQUEUE3 reset by the operator";
   }
 
+  // The mailbag a MAILQ16 step names: INQUEUE3, or the mailbag of the postoffice "NET/PO".
+  static std::string mailbag_name_of(const OperatorStep& step) {
+    if (step.mailbag == msmi::kInqueueName) return step.mailbag;
+    const std::size_t slash = step.mailbag.find('/');
+    return msmi::NetworkDirectory::mailbag_name(
+        {step.mailbag.substr(0, slash), step.mailbag.substr(slash + 1)});
+  }
+
+  // The message a mailbag record stands for: an INQUEUE3 record's message, or the message (or,
+  // for an NDR record, the inbound message NDR'd) of a postoffice mailbag's record. "" if the
+  // record cannot be read.
+  static std::string record_message(const msmi::Mailbag& bag, const msmi::MailbagEntry& entry,
+                                    std::uint32_t* number) {
+    if (bag.name() == msmi::kInqueueName) {
+      msmi::InqueueRecord record;
+      if (!msmi::decode_inqueue_record(entry.payload, bag.mbg_path(), &record).ok()) return "";
+      *number = record.number;
+      return record.message_id;
+    }
+    msmi::OutboundRecord record;
+    if (!msmi::decode_outbound_record(entry.payload, bag.mbg_path(), &record).ok()) return "";
+    return record.message_id;
+  }
+
+  // MAILQ16's reset of a postoffice's mailbag (Q130285): KEY zeroed, MBG truncated. The records
+  // the PC MTA had not yet taken are gone, and with them the mail they carried.
+  void reset_postoffice_mailbag(const OperatorStep& step) {
+    msmi::Mailbag bag(fs_, mailbag_name_of(step));
+    std::vector<msmi::MailbagEntry> entries;
+    const Status loaded = bag.load(&entries);
+    std::set<std::string> ids;
+    for (const msmi::MailbagEntry& entry : entries) {
+      std::uint32_t number = 0;
+      const std::string id = record_message(bag, entry, &number);
+      if (!id.empty()) ids.insert(id);
+    }
+    const Status reset = bag.reset();
+    if (!reset.ok()) {
+      note("reset_mailbag " + bag.name() + " failed: " + reset.to_string());
+      return;
+    }
+    note("reset_mailbag " + bag.name() + " (MAILQ16: KEY zeroed, MBG truncated): " +
+         (loaded.ok() ? std::to_string(entries.size()) + " record(s) discarded"
+                      : "the mailbag was unreadable (" + loaded.message() + ")"));
+    for (const std::string& id : ids) {
+      world_losses_[id] = "mailbag " + bag.name() + " reset by the operator (MAILQ16)";
+    }
+  }
+
+  // MAILQ16's rebuild (Q130285): the administrator selects the headers to keep (all but those
+  // of the `drop` labels); a new mailbag gets copies of them, in their order, each waiting anew.
+  // An INQUEUE3 header whose MAI is missing gets a stub MAI when `stubs` is set, and is left
+  // out otherwise (nothing could deliver it).
+  void rebuild_mailbag(const OperatorStep& step) {
+    msmi::Mailbag bag(fs_, mailbag_name_of(step));
+    std::vector<msmi::MailbagEntry> entries;
+    const Status loaded = bag.load(&entries);
+    if (!loaded.ok()) {
+      note("rebuild_mailbag " + bag.name() + " failed: the headers cannot be read (" +
+           loaded.to_string() + ")");
+      return;
+    }
+    std::set<std::string> dropped_ids;
+    for (const LedgerEntry& e : ledger_.entries()) {
+      if (!e.label.empty() &&
+          std::find(step.drop.begin(), step.drop.end(), e.label) != step.drop.end()) {
+        dropped_ids.insert(e.message_id);
+      }
+    }
+    std::vector<std::string> kept;
+    std::map<std::string, std::string> lost;  // message ID → why
+    int stubs = 0;
+    for (const msmi::MailbagEntry& entry : entries) {
+      std::uint32_t number = 0;
+      const std::string id = record_message(bag, entry, &number);
+      if (dropped_ids.count(id) != 0) {
+        lost.emplace(id, "its header was not selected when mailbag " + bag.name() +
+                             " was rebuilt (MAILQ16)");
+        continue;
+      }
+      if (bag.name() == msmi::kInqueueName && !id.empty() &&
+          !write_stub_if_missing(id, number, step.stubs, &stubs)) {
+        lost.emplace(id, "its MAI was missing when INQUEUE3 was rebuilt without stubs (MAILQ16)");
+        continue;
+      }
+      kept.push_back(entry.payload);
+    }
+    Status s = bag.reset();
+    for (std::size_t i = 0; s.ok() && i < kept.size(); ++i) s = bag.append(kept[i], nullptr);
+    if (!s.ok()) {
+      note("rebuild_mailbag " + bag.name() + " failed: " + s.to_string());
+      for (const msmi::MailbagEntry& entry : entries) {
+        std::uint32_t number = 0;
+        const std::string id = record_message(bag, entry, &number);
+        if (!id.empty()) lost.emplace(id, "mailbag " + bag.name() + " failed to rebuild");
+      }
+    } else {
+      note("rebuild_mailbag " + bag.name() + " (MAILQ16): " + std::to_string(kept.size()) +
+           " header(s) copied into a new mailbag, " + std::to_string(entries.size() - kept.size()) +
+           " left out, " + std::to_string(stubs) + " stub(s) for missing MAI files");
+    }
+    for (auto& [id, why] : lost) world_losses_[id] = why;
+  }
+
+  // True when message `number`'s MAI exists or a stub was written for it (when `stub`).
+  bool write_stub_if_missing(const std::string& id, std::uint32_t number, bool stub, int* stubs) {
+    const std::string mai = msmi::mai_path(number);
+    std::string data;
+    if (fs_.read_file(mai, &data).ok()) return true;
+    if (!stub) return false;
+    msmi::MaiContent content;
+    content.message_id = id;
+    std::string p1;
+    msmi::P1Envelope envelope;
+    if (fs_.read_file(msmi::p1_path(number), &p1).ok() &&
+        msmi::decode_p1(p1, msmi::p1_path(number), &envelope).ok()) {
+      content.sender = envelope.sender;
+    }
+    content.subject = "(message contents missing)";
+    content.body =
+        "MAILQ16 wrote this stub when the mailbag was rebuilt: the original contents "
+        "(" +
+        mai + ") were missing.";
+    const bool written =
+        fs_.write_file(mai, msmi::encode_mai(content)).ok() && fs_.sync_file(mai).ok();
+    if (written) ++*stubs;
+    return written;
+  }
+
   void schedule_pcmta(std::int64_t when) {
     if (when >= scenario_.duration_us) return;
     scheduler_.at(when, Priority::kWorld, Source::kPcMta, [this] {
       ms_mail_.retry_held();
       if (pcmta_running_) ms_mail_.drain_mailbags(directory_, scenario_.pcmta_batch);
+      for (const std::string& text : ms_mail_.take_notes()) note(text);
       schedule_pcmta(clock_.now_us() + scenario_.pcmta_interval_us);
     });
   }
@@ -635,6 +858,11 @@ class World final : private FaultEffects {
       if (bag->load(&entries).ok()) q.outbound_records += static_cast<std::int64_t>(entries.size());
     }
     q.held = static_cast<std::int64_t>(ms_mail_.held());
+    for (int i = 0; i < 16; ++i) {
+      char folder[8];
+      std::snprintf(folder, sizeof folder, "MAI/MA%X", i);
+      if (fs_.list_dir(folder, &names).ok()) q.mai_files += static_cast<std::int64_t>(names.size());
+    }
     return q;
   }
 
@@ -795,12 +1023,16 @@ class World final : private FaultEffects {
   ThreadActivity activity_;
   Scheduler scheduler_;
   bool pcmta_running_ = true;
+  // Q171259: where the connector postoffice lies, and where the registry says it does.
+  std::string postoffice_path_ = kDefaultPostofficePath;
+  std::string registry_path_ = kDefaultPostofficePath;
   int mta_terminations_ = 0;
   int directory_kills_ = 0;  // for the MTA's 7034 "It has done this %2 time(s)"
   // Outbound messages an mta.queue delay holds before the MTA queues them.
   std::set<std::string> held_by_mta_;
   std::int64_t last_sample_us_ = 0;
   std::int64_t outbound_injected_ = 0;
+  std::vector<int> replies_;  // per responder: replies so far
   // Messages the world itself lost (an operator reset INQUEUE3): message ID → what happened.
   std::map<std::string, std::string> world_losses_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;

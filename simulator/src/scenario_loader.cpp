@@ -1,5 +1,6 @@
 #include "msmisim/scenario_loader.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -8,6 +9,7 @@
 #include "json_fields.h"
 #include "msmi/address.h"
 #include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
 #include "msmilog/time_format.h"
 
 namespace msmisim {
@@ -91,6 +93,18 @@ msmi::PostofficeName read_postoffice_name(const json& v, const std::string& path
   return po;
 }
 
+// An MS Mail mailbox, "MS:NETWORK/POSTOFFICE/MAILBOX", in upper case.
+std::string read_mailbox(const json& v, const std::string& path) {
+  const std::string text = read_string(v, path);
+  const msmi::AddressParseResult parsed = msmi::parse_address(text);
+  if (!parsed.ok || parsed.address.type != msmi::AddressType::kMsMail) {
+    fail(path, "an MS Mail mailbox such as \"MS:MSNET/SALES/POSTMASTER\"", v);
+  }
+  std::string out = parsed.address.to_string();
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
 void read_postoffice(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
   if (const json* x = f.get("connector")) {
@@ -114,7 +128,50 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
   }
   if (const json* x = f.get("pcmta_batch"))
     s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
+  if (const json* x = f.get("missing_mailboxes")) {
+    const std::string mp = f.at("missing_mailboxes");
+    if (!x->is_array()) fail(mp, "an array of \"MS:NETWORK/POSTOFFICE/MAILBOX\"", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      s.missing_mailboxes.push_back(read_mailbox((*x)[i], mp + "[" + std::to_string(i) + "]"));
+    }
+  }
+  if (const json* x = f.get("contention")) {
+    const std::string cp = f.at("contention");
+    if (!x->is_array()) fail(cp, "an array of {\"mailbox\": …, \"count\": …}", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      Fields g((*x)[i], cp + "[" + std::to_string(i) + "]");
+      MailboxContention c;
+      const json* m = g.get("mailbox");
+      if (m == nullptr)
+        throw FieldError{g.at("mailbox"), "required: \"MS:NETWORK/POSTOFFICE/MAILBOX\""};
+      c.mailbox = read_mailbox(*m, g.at("mailbox"));
+      if (const json* n = g.get("count"))
+        c.count = static_cast<int>(read_int(*n, g.at("count"), 1, 100000));
+      g.reject_unknown();
+      s.contention.push_back(c);
+    }
+  }
   f.reject_unknown();
+}
+
+Responder read_responder(const json& v, const std::string& path) {
+  Fields f(v, path);
+  Responder r;
+  const json* a = f.get("address");
+  if (a == nullptr)
+    throw FieldError{
+        f.at("address"),
+        "required: the address that answers, e.g. \"SMTP:listserv@lists.example.com\""};
+  r.address = read_address(*a, f.at("address"), true);
+  if (const json* x = f.get("max_replies"))
+    r.max_replies = static_cast<int>(read_int(*x, f.at("max_replies"), 1, 10000));
+  if (const json* x = f.get("delay")) {
+    r.delay_us = read_duration(*x, f.at("delay"));
+    if (r.delay_us < 1'000'000) fail(f.at("delay"), "at least 1s", *x);
+  }
+  if (const json* x = f.get("subject")) r.subject = read_string(*x, f.at("subject"));
+  f.reject_unknown();
+  return r;
 }
 
 TrafficSpec read_traffic(const json& v, const std::string& path) {
@@ -323,6 +380,33 @@ void read_fault(const json& v, const std::string& path, Scenario& s) {
   s.faults.push_back(std::move(fault));
 }
 
+// reset_mailbag, rebuild_mailbag (MAILQ16, Q130285): which mailbag, and for a rebuild the
+// headers left out and whether missing contents get a stub.
+void read_mailbag_step(Fields& f, const std::string& action, OperatorStep& step) {
+  const json* x = f.get("mailbag");
+  const char* expected = "\"INQUEUE3\" or a postoffice \"NETWORK/POSTOFFICE\" (its mailbag)";
+  if (x == nullptr) throw FieldError{f.at("mailbag"), "required for " + action + ": " + expected};
+  step.mailbag = read_string(*x, f.at("mailbag"));
+  if (step.mailbag != msmi::kInqueueName) {
+    msmi::PostofficeName po;
+    std::string reason;
+    if (!msmi::parse_postoffice_name(step.mailbag, &po, &reason))
+      fail(f.at("mailbag"), expected, *x);
+    step.mailbag = po.network + "/" + po.postoffice;
+  }
+  if (step.action != OperatorAction::kRebuildMailbag) return;
+  if (const json* s = f.get("stubs")) step.stubs = read_bool(*s, f.at("stubs"));
+  if (const json* d = f.get("drop")) {
+    const std::string dp = f.at("drop");
+    if (!d->is_array()) fail(dp, "an array of message labels", *d);
+    for (std::size_t i = 0; i < d->size(); ++i) {
+      const std::string label = read_string((*d)[i], dp + "[" + std::to_string(i) + "]");
+      if (label.empty()) fail(dp + "[" + std::to_string(i) + "]", "a message label", (*d)[i]);
+      step.drop.push_back(label);
+    }
+  }
+}
+
 OperatorStep read_operator_step(const json& v, const std::string& path) {
   Fields f(v, path);
   OperatorStep step;
@@ -433,6 +517,25 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
       if (setting->is_time && step.value <= 0) fail(f.at("value"), "a time above zero", value);
       break;
     }
+    case OperatorAction::kResetMailbag:
+    case OperatorAction::kRebuildMailbag:
+      read_mailbag_step(f, a, step);
+      break;
+    case OperatorAction::kAddMailbox:
+      step.mailbox =
+          read_mailbox(required("mailbox", "\"MS:NETWORK/POSTOFFICE/MAILBOX\""), f.at("mailbox"));
+      break;
+    case OperatorAction::kMovePostoffice: {
+      const char* what = "a folder on another drive, such as \"D:\\EXCHSRVR\\CONNECT\\MSMCON\"";
+      const json& to = required("to", what);
+      step.to = read_string(to, f.at("to"));
+      const bool drive = step.to.size() >= 3 &&
+                         std::isalpha(static_cast<unsigned char>(step.to[0])) &&
+                         step.to[1] == ':' && step.to[2] == '\\';
+      if (!drive || step.to.find('/') != std::string::npos) fail(f.at("to"), what, to);
+      if (const json* x = f.get("registry")) step.registry = read_bool(*x, f.at("registry"));
+      break;
+    }
     default:
       break;
   }
@@ -461,6 +564,13 @@ void check_consistency(const Scenario& s) {
     if (s.operator_steps[i].at_us >= s.duration_us) {
       throw FieldError{"$.operator[" + std::to_string(i) + "].at",
                        "is at or after the end of the run (duration)"};
+    }
+    const std::vector<std::string>& drop = s.operator_steps[i].drop;
+    for (std::size_t j = 0; j < drop.size(); ++j) {
+      if (labels.count(drop[j]) == 0) {
+        throw FieldError{"$.operator[" + std::to_string(i) + "].drop[" + std::to_string(j) + "]",
+                         "no message of $.messages has the label '" + drop[j] + "'"};
+      }
     }
   }
   for (std::size_t i = 0; i < s.traffic.size(); ++i) {
@@ -570,6 +680,7 @@ void read_scenario(const json& root, Scenario& s) {
     }
   }
   read_array("operator", read_operator_step, s.operator_steps);
+  read_array("responders", read_responder, s.responders);
   if (const json* x = f.get("expect")) {
     Fields g(*x, f.at("expect"));
     for (const auto& [key, value] : x->items()) {

@@ -76,6 +76,7 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
   ++accepted_;
   puts_.push_back(
       {message.message_id, message.kind == msmi::MessageKind::kNdr, XomReturnCode::kSuccess, now});
+  if (on_accepted_) on_accepted_(message);
   return XomReturnCode::kSuccess;
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -65,6 +66,19 @@ class MsMailSide {
   // Message IDs for Exchange-side mail share the number sequence so that every ID is unique.
   std::uint32_t next_number() { return next_number_++; }
 
+  // Q175447: the PC MTA delivering into the MS Mail postoffices. Mail for a mailbox that does not
+  // exist, or whose mailbag it meets contended, goes back to its sender with an NDR from the
+  // postoffice's POSTMASTER: a new message, submitted into the connector postoffice like any
+  // other. Mailboxes are "MS:NET/PO/MAILBOX" in upper case.
+  void set_missing_mailboxes(std::vector<std::string> mailboxes) {
+    missing_.insert(mailboxes.begin(), mailboxes.end());
+  }
+  void add_contention(const std::string& mailbox, int count) { contention_[mailbox] += count; }
+  // The mailbox exists from now on. False if it already did.
+  bool add_mailbox(const std::string& mailbox) { return missing_.erase(mailbox) != 0; }
+  // What the PC MTA returned since the last call, one line each, for the event log.
+  std::vector<std::string> take_notes() { return std::exchange(notes_, {}); }
+
  private:
   bool enqueue(const std::string& message_id, std::uint32_t number);
   msmi::Mailbag& mailbag_of(const msmi::PostofficeName& po);
@@ -80,6 +94,12 @@ class MsMailSide {
   std::vector<MailbagRecord> drained_;
   std::map<std::string, std::string> losses_;
   std::int64_t submitted_ = 0;
+  std::set<std::string> missing_;
+  std::map<std::string, int> contention_;
+  std::vector<std::string> notes_;
+
+  // Returns the record's message to its sender when its mailbox is missing or contended.
+  void bounce_if_undeliverable(const msmi::Mailbag& mailbag, const msmi::MailbagEntry& entry);
 };
 
 }  // namespace msmisim

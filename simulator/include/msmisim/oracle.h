@@ -160,6 +160,9 @@ class Oracle {
   // message or one of its files, a fault on something all messages share (a session, a queue
   // file, the process) or an interruption after the message arrived; "" if nothing does.
   std::string loss_cause(const LedgerEntry& entry) const;
+  // Lost, and the world itself caused it (world_losses): an operator step destroyed the
+  // message's files or records, whatever the engine had said of it before.
+  bool lost_by_world(const LedgerEntry& entry) const;
   // "" when the engine's claim fits the judged fate, else what disagrees.
   std::string disagreement(const LedgerEntry& entry) const;
 

@@ -28,6 +28,7 @@ struct QueueSample {
   std::int64_t mta_queue = 0;         // messages waiting in the MTA's MSMI queue
   std::int64_t outbound_records = 0;  // records in the postoffices' mailbags
   std::int64_t held = 0;              // messages the MS Mail side could not queue yet
+  std::int64_t mai_files = 0;         // contents in MAI/MA0..MAF (one per message, Q100826)
 };
 
 struct ThreadSummary {

@@ -92,6 +92,10 @@ enum class OperatorAction {
   kBurst,             // `count` copies of `message`, all at once
   kReturnToSenders,   // the MTA returns its MSMI queue (the first `count`, or all) to the senders
   kSetSetting,        // a connector property `setting` becomes `value` at the next MSMI start
+  kResetMailbag,      // MAILQ16 (Q130285): `mailbag`'s KEY zeroed, MBG truncated; its mail lost
+  kRebuildMailbag,    // MAILQ16: a new `mailbag` with the selected headers (all but `drop`)
+  kMovePostoffice,    // Q171259: the connector postoffice's tree moves to `to`
+  kAddMailbox,        // Q175447: the MS Mail postoffice gains the mailbox `mailbox`
 };
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
@@ -99,7 +103,8 @@ inline constexpr const char* kOperatorActionNames[] = {
     "power_loss",      "set_logging",    "delete_file",
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
-    "set_setting"};
+    "set_setting",     "reset_mailbag",  "rebuild_mailbag",
+    "move_postoffice", "add_mailbox"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -117,7 +122,33 @@ struct OperatorStep {
   MessageSpec message;     // burst
   std::string setting;     // set_setting: max_attempts, retry_delay, …
   std::int64_t value = 0;  // set_setting: a count, or microseconds for a time
+  // reset_mailbag, rebuild_mailbag: "INQUEUE3", or "NET/PO" for that postoffice's mailbag.
+  std::string mailbag;
+  bool stubs = false;             // rebuild_mailbag: a stub MAI for a header whose MAI is missing
+  std::vector<std::string> drop;  // rebuild_mailbag: labels whose headers are not selected
+  bool registry = true;           // move_postoffice: the services' registry paths follow it
+  std::string mailbox;            // add_mailbox: "MS:NET/PO/MAILBOX"
 };
+
+// Q175447: an address out in the world (an Internet list server) that answers every message the
+// MTA accepts for it with a new message to the sender (its reply-to, if any), `delay_us` later,
+// at most `max_replies` times in all.
+struct Responder {
+  std::string address;
+  int max_replies = 10;
+  std::int64_t delay_us = 60'000'000;
+  std::string subject = "Your request was not understood";
+};
+
+// Q175447: a mailbox on an MS Mail postoffice whose next `count` records the PC MTA cannot put in
+// (mailbag contention): it returns them with an NDR from the postoffice's POSTMASTER.
+struct MailboxContention {
+  std::string mailbox;  // "MS:NET/PO/MAILBOX"
+  int count = 1;
+};
+
+// Where the connector postoffice (the Msmcon tree) lies before any move_postoffice (Q171259).
+inline constexpr const char* kDefaultPostofficePath = "C:\\EXCHSRVR\\CONNECT\\MSMCON";
 
 // The connector properties an administrator may change with set_setting, and whether each is a
 // time ("30s") rather than a count.
@@ -221,6 +252,11 @@ struct Scenario {
   std::vector<std::string> postoffices = {"MSNET/SALES"};  // NET/PO with a mailbag
   std::int64_t pcmta_interval_us = 30'000'000;             // how often the PC MTA empties them
   int pcmta_batch = 50;
+  // Q175447: MS Mail addresses with no mailbox on their postoffice ("MS:NET/PO/MAILBOX", upper
+  // case): the PC MTA returns their mail with an NDR from the postoffice's POSTMASTER.
+  std::vector<std::string> missing_mailboxes;
+  std::vector<MailboxContention> contention;
+  std::vector<Responder> responders;
 
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;

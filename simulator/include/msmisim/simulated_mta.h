@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -35,6 +36,11 @@ class SimulatedMta final : public msmi::MtaGateway {
   explicit SimulatedMta(const msmi::Clock& clock) : clock_(clock) {}
 
   void add_fault(MtaFault fault) { faults_.push_back(std::move(fault)); }
+  // Told of every message the MTA accepts from the MSMI, as it accepts it (the world's
+  // responders, Q175447).
+  void set_on_accepted(std::function<void(const msmi::XomMessage&)> on_accepted) {
+    on_accepted_ = std::move(on_accepted);
+  }
   // Stopping (or starting) the service also ends a hang.
   void set_running(bool running);
   // The MTA stops answering: every call fails as on a stopped MTA, though its service still
@@ -113,6 +119,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
   std::map<std::string, MtaNdr> queue_refusals_;
+  std::function<void(const msmi::XomMessage&)> on_accepted_;
   bool answering() const { return running_ && !hung_; }
 };
 

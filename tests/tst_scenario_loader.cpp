@@ -380,6 +380,62 @@ void TestScenarioLoader::errors_data() {
       << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "reply_to": ["MS:A/B/D"]}]})"
       << "$.messages[0].reply_to"
       << "expected a string";
+  QTest::newRow("attachments not an array")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": {"name": "A.TXT"}}]})"
+      << "$.messages[0].attachments"
+      << "an array of attachments";
+  QTest::newRow("attachment kind unknown")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"kind": "ole3"}]}]})"
+      << "$.messages[0].attachments[0].kind"
+      << R"(expected "file" (the default), "ole2")";
+  QTest::newRow("attachment kind ole1 is the engine's")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"kind": "ole1", "class": "X"}]}]})"
+      << "$.messages[0].attachments[0].kind"
+      << R"(got string "ole1")";
+  QTest::newRow("file attachment without a name")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{}]}]})"
+      << "$.messages[0].attachments[0].name"
+      << "required for a file attachment";
+  QTest::newRow("attachment name on two lines")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"name": "A\nB.TXT"}]}]})"
+      << "$.messages[0].attachments[0].name"
+      << "one line";
+  QTest::newRow("ole2 attachment without a class")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"kind": "ole2"}]}]})"
+      << "$.messages[0].attachments[0].class"
+      << "required for an OLE object";
+  QTest::newRow("class on a file attachment")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"name": "A.TXT", "class": "Word.Document.6"}]}]})"
+      << "$.messages[0].attachments[0].class"
+      << "only for an OLE object";
+  QTest::newRow("attachment unknown key")
+      << R"({"messages": [{"at": "1m", "from": "MS:A/B/C", "attachments": [{"name": "A.TXT", "size": 3}]}]})"
+      << "$.messages[0].attachments[0].size"
+      << "unknown key 'size'";
+  QTest::newRow("content without kind ndr")
+      << R"({"messages": [{"at": "1m", "direction": "outbound", "from": "MS:A/B/C", "content": "unknown"}]})"
+      << "$.messages[0].content"
+      << R"(only for a report ("kind": "ndr"))";
+  QTest::newRow("content not unknown or known")
+      << R"({"messages": [{"at": "1m", "direction": "outbound", "kind": "ndr", "from": "MS:A/B/C", "content": "binary"}]})"
+      << "$.messages[0].content"
+      << R"(expected "unknown")";
+  QTest::newRow("recipient_dn without kind ndr")
+      << R"({"messages": [{"at": "1m", "direction": "outbound", "from": "MS:A/B/C", "recipient_dn": false}]})"
+      << "$.messages[0].recipient_dn"
+      << R"(only for a report ("kind": "ndr"))";
+  QTest::newRow("recipient_dn not a boolean")
+      << R"({"messages": [{"at": "1m", "direction": "outbound", "kind": "ndr", "from": "MS:A/B/C", "recipient_dn": "no"}]})"
+      << "$.messages[0].recipient_dn"
+      << "expected true or false";
+  QTest::newRow("ole_classes not an array")
+      << R"({"engine": {"ole_classes": "Word.Document.6"}})"
+      << "$.engine.ole_classes"
+      << "an array of OLE classes";
+  QTest::newRow("ole_classes entry with a blank")
+      << R"({"engine": {"ole_classes": ["Word Document"]}})"
+      << "$.engine.ole_classes[0]"
+      << "without blanks";
 }
 
 void TestScenarioLoader::errors() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "content_conversion.h"
 #include "message_disposal.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
@@ -136,6 +137,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.subject = content.subject;
   message.body = content.body;
   message.kind = envelope.dirsync ? MessageKind::kDirSync : MessageKind::kIpm;
+  message.content.attachments = content.attachments;
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
   const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertInbound, thread_, message));
@@ -163,6 +165,10 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
                          "an access violation while converting it");
       finish_current();
       return busy;
+  }
+  if (!inbound_attachments_parse(ctx_, message.content.attachments)) {
+    give_up(XomReturnCode::kPermanentError, kNdrUnparsableAddress, kUnparsableMessageText);
+    return busy + ctx_.cost(ctx_.settings.cost_ndr_us);
   }
   XomReturnCode code = XomReturnCode::kSuccess;
   if (!session_open_) {
@@ -264,7 +270,7 @@ void InboundDeliveryWorker::leave_in_queue() {
   current_.reset();
 }
 
-void InboundDeliveryWorker::give_up(XomReturnCode code, int reason) {
+void InboundDeliveryWorker::give_up(XomReturnCode code, int reason, std::string_view reason_text) {
   const Claim claim = *current_;
   std::string p1_data;
   P1Envelope envelope;
@@ -285,6 +291,7 @@ void InboundDeliveryWorker::give_up(XomReturnCode code, int reason) {
   request.sender = envelope.sender;
   request.subject = content.subject;
   request.reason = reason;
+  request.reason_text = std::string(reason_text);
   const std::vector<std::string> recipients = envelope.recipients();
   const std::vector<std::string> names = envelope.recipient_names();
   for (std::size_t i = 0; i < recipients.size(); ++i) {

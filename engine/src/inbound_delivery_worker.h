@@ -42,7 +42,8 @@ class InboundDeliveryWorker final : public Worker {
   // The MTA refused the current message with `code`; returns extra busy time.
   std::int64_t handle_refusal(XomReturnCode code);
   // NDRs the claimed message with `reason` (or quarantines it) and moves on.
-  void give_up(XomReturnCode code, int reason);
+  // `reason_text` replaces the reason code's usual text when given.
+  void give_up(XomReturnCode code, int reason, std::string_view reason_text = {});
   // The claimed message goes back to INQUEUE3, untouched until the next start of the service.
   void leave_in_queue();
   void finish_current();

@@ -121,9 +121,12 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   } else {
     from = display_name(sender.address);
   }
+  const std::string reason_text = request.reason_text.empty()
+                                      ? std::string(ndr_reason_text(request.reason))
+                                      : request.reason_text;
   ctx.logger.log(event_id::kNdrGenerated, thread, request.message_id,
-                 {from, request.subject, ndr_reason_code(request.reason),
-                  std::string(ndr_reason_text(request.reason)), join(request.undeliverable)});
+                 {from, request.subject, ndr_reason_code(request.reason), reason_text,
+                  join(request.undeliverable)});
 
   if (!sender.ok) {
     result.outcome = NdrOutcome::kSenderUnreachable;
@@ -145,8 +148,7 @@ NdrResult generate_ndr(MsmiContext& ctx, int thread, const NdrRequest& request) 
   ndr.recipients = {to.to_string()};
   if (!request.sender_name.empty()) ndr.recipient_names = {request.sender_name};
   ndr.subject = "Undeliverable: " + request.subject;
-  ndr.reason =
-      "[" + ndr_reason_code(request.reason) + "] " + std::string(ndr_reason_text(request.reason));
+  ndr.reason = "[" + ndr_reason_code(request.reason) + "] " + reason_text;
   Mailbag& mailbag = ctx.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
   SiteContext write;
   write.site = Site::kWriteMailbag;

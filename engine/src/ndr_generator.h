@@ -29,6 +29,7 @@ struct NdrRequest {
   std::string subject;
   std::vector<std::string> undeliverable;
   int reason = kNdrUnknownAddress;
+  std::string reason_text;  // replaces ndr_reason_text(reason) when not empty
   // The sender field failed to parse where it was read (a fault site): treat it as invalid.
   bool sender_unparsable = false;
   // For the fault sites, and the NDR's recipient (the sender) keeps the sender's display name.

@@ -1,5 +1,6 @@
 #include "outbound_worker.h"
 
+#include "content_conversion.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/mailbag.h"
@@ -112,6 +113,23 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
       }
       return busy;
   }
+  const OutboundConversion converted = convert_outbound_content(ctx_, thread_, message);
+  if (converted.verdict == OutboundContentVerdict::kLeaveInQueue) {
+    return busy;  // not acknowledged: the MTA offers it again in the next session
+  }
+  if (converted.verdict == OutboundContentVerdict::kReject) {
+    busy += ctx_.cost(ctx_.settings.cost_ndr_us);
+    if (!return_ndr(message, message.recipients, kNdrCorruptMessage)) {
+      ctx_.logger.log(event_id::kOutboundMessageFailed, thread_, message.message_id,
+                      {message.originator});
+      return busy;
+    }
+    if (ctx_.env.mta.acknowledge(message.message_id) == XomReturnCode::kSuccess) {
+      ctx_.env.observer.on_settled(message.message_id, Fate::kNdr,
+                                   "returned to Exchange sender: " + converted.detail);
+    }
+    return busy;
+  }
   std::vector<std::string> no_mailbag;
   std::vector<std::string> full;
   std::vector<std::string> written;
@@ -150,6 +168,7 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     record.subject = message.subject;
     record.reply_to = message.reply_to;
     record.dirsync = message.kind == MessageKind::kDirSync;
+    record.attachments = converted.attachments;
     Mailbag& mailbag = ctx_.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
     SiteContext write = message_site(Site::kWriteMailbag, thread_, message);
     write.recipients = {recipient};
@@ -200,8 +219,12 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
                "acknowledging " + message.message_id + " to the MTA");
   }
   if (delivered > 0) {
-    ctx_.env.observer.on_settled(message.message_id, Fate::kDelivered,
-                                 "written to " + std::to_string(delivered) + " mailbag(s)");
+    std::string left_out;
+    for (const std::string& c : converted.dropped) left_out += (left_out.empty() ? "" : ", ") + c;
+    ctx_.env.observer.on_settled(
+        message.message_id, Fate::kDelivered,
+        "written to " + std::to_string(delivered) + " mailbag(s)" +
+            (left_out.empty() ? "" : "; OLE object(s) left out: " + left_out));
   } else {
     ctx_.env.observer.on_settled(message.message_id, Fate::kNdr, "returned to Exchange sender");
   }

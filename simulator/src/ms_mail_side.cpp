@@ -39,6 +39,7 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
   ++submitted_;
 
   msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body, mail.reply_to};
+  content.attachments = mail.attachments;
   msmi::P1Envelope envelope;
   envelope.message_id = message_id;
   envelope.number = number;

@@ -77,6 +77,7 @@ msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& pro
   if (s.poll_interval_us) e.poll_interval_us = *s.poll_interval_us;
   if (s.refresh_interval_us) e.refresh_interval_us = *s.refresh_interval_us;
   if (s.thread_refresh_us) e.cost_thread_refresh_us = *s.thread_refresh_us;
+  if (s.ole_classes) e.ole_classes = *s.ole_classes;
   return e;
 }
 
@@ -235,6 +236,7 @@ class World final : private FaultEffects {
       mail.cc_names = m.cc_names;
       mail.reply_to = m.reply_to;
       mail.dirsync = m.kind == msmi::MessageKind::kDirSync;
+      mail.attachments = m.content.attachments;
       ms_mail_.submit(mail);
       return;
     }
@@ -253,6 +255,7 @@ class World final : private FaultEffects {
     }
     message.reply_to = m.reply_to;
     message.kind = m.kind;
+    message.content = m.content;
     message.subject = m.subject;
     message.body = m.body;
     LedgerEntry entry;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "json_fields.h"
+#include "message_content_reader.h"
 #include "msmi/address.h"
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
@@ -67,6 +68,8 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
   }
   if (const json* x = f.get("max_attempts"))
     s.max_attempts = static_cast<int>(read_int(*x, f.at("max_attempts"), 1, 100));
+  if (const json* x = f.get("ole_classes"))
+    s.ole_classes = read_ole_classes(*x, f.at("ole_classes"));
   if (const json* x = f.get("retry_delay"))
     s.retry_delay_us = read_duration(*x, f.at("retry_delay"));
   if (const json* x = f.get("restart_deferral"))
@@ -231,7 +234,9 @@ MessageSpec read_message(const json& v, const std::string& path) {
   if (const json* x = f.get("cc"))
     m.cc = read_named_addresses(*x, f.at("cc"), false, true, &m.cc_names);
   if (const json* x = f.get("reply_to")) m.reply_to = read_address(*x, f.at("reply_to"), false);
-  if (const json* x = f.get("kind")) m.kind = read_message_kind(*x, f.at("kind"));
+  if (const json* x = f.get("kind"))
+    m.kind = read_scripted_message_kind(*x, f.at("kind"), m.direction);
+  read_message_content(f, m);
   if (const json* x = f.get("subject")) m.subject = read_string(*x, f.at("subject"));
   if (const json* x = f.get("body")) m.body = read_string(*x, f.at("body"));
   f.reject_unknown();

@@ -22,7 +22,17 @@ namespace msmi {
   X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",         \
     "4.0,5.0", "exchange-5.0-sp1")                                                                \
   X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", "", \
-    "")
+    "")                                                                                           \
+  X(Q151231, "Q151231", "An NDR from a 1984 X.400 MTA reaches the MSMI without its DN (2376)",    \
+    "4.0", "exchange-4.0-sp")                                                                     \
+  X(Q141135, "Q141135", "MSMI cannot deliver an NDR of unknown content from a 1984 X.400 MTA",    \
+    "4.0", "exchange-4.0-sp")                                                                     \
+  X(Q175958, "Q175958", "An attachment name with extended characters makes an NDR [029]",         \
+    "4.0,5.0", "exchange-4.0-sp,exchange-5.0-sp1")                                                \
+  X(Q177979, "Q177979", "An embedded message is rejected: MDBEF parsing failed (10000)",          \
+    "5.0,5.5", "exchange-5.0-sp1,exchange-5.5-sp3")                                               \
+  X(Q200661, "Q200661", "An OLE 2 object of an unregistered class is dropped for MS Mail (2403)", \
+    "4.0,5.0", "")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,

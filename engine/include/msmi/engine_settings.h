@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "msmi/clock.h"
 #include "msmi/defects.h"
@@ -38,6 +39,11 @@ struct EngineSettings {
   std::int64_t cost_ndr_us = 80 * kMillisecond;
   std::int64_t cost_outbound_message_us = 120 * kMillisecond;
   std::int64_t cost_refresh_us = 30 * kMillisecond;
+
+  // The OLE classes registered on the connector server (the applications installed there): the
+  // MSMI converts an OLE 2 object of these classes to OLE 1 for MS Mail, and no other (Q200661).
+  std::vector<std::string> ole_classes = {"Package", "Paint.Picture", "Word.Document.6",
+                                          "Excel.Sheet.5", "Excel.Chart.5"};
 };
 
 }  // namespace msmi

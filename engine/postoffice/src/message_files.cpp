@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "msmi/attachment_fields.h"
 #include "msmi/text_record.h"
 
 namespace msmi {
@@ -160,6 +161,7 @@ std::string encode_mai(const MaiContent& content) {
   record.add("from", content.sender);
   record.add("subject", content.subject);
   if (!content.reply_to.empty()) record.add("reply-to", content.reply_to);
+  add_attachment_fields(&record, content.attachments);
   record.body = content.body;
   return encode_text_record(kMaiMagic, record);
 }
@@ -168,7 +170,10 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
   TextRecord record;
   Status s = decode_text_record(kMaiMagic, data, path, &record);
   if (s.ok()) s = require(record, "message-id", path);
+  std::vector<Attachment> attachments;
+  if (s.ok()) s = read_attachment_fields(record, path, &attachments);
   if (!s.ok()) return s;
+  out->attachments = std::move(attachments);
   out->message_id = record.get("message-id");
   out->sender = record.get("from");
   out->subject = record.get("subject");

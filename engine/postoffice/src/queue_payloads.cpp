@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "msmi/attachment_fields.h"
 #include "msmi/message_files.h"
 #include "msmi/text_record.h"
 
@@ -40,6 +41,7 @@ std::string encode_outbound_record(const OutboundRecord& record) {
   if (!record.reply_to.empty()) text.add("reply-to", record.reply_to);
   if (record.dirsync) text.add("class", std::string(kDirSyncClass));
   if (!record.reason.empty()) text.add("reason", record.reason);
+  add_attachment_fields(&text, record.attachments);
   return encode_text_record("MSMI-OUT", text);
 }
 
@@ -57,6 +59,7 @@ Status decode_outbound_record(std::string_view payload, std::string_view where,
   OutboundRecord record;
   s = read_address_fields(text, "to", where, &record.recipients, &record.recipient_names);
   if (s.ok()) s = read_message_class(text, where, &record.dirsync);
+  if (s.ok()) s = read_attachment_fields(text, where, &record.attachments);
   if (!s.ok()) return s;
   record.kind = text.get("kind");
   record.message_id = text.get("message-id");

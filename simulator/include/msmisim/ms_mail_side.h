@@ -17,6 +17,7 @@
 #include "msmi/clock.h"
 #include "msmi/file_system.h"
 #include "msmi/mailbag.h"
+#include "msmi/message_content.h"
 #include "msmi/network_directory.h"
 #include "msmisim/ledger.h"
 #include "msmisim/oracle.h"
@@ -36,6 +37,7 @@ struct OutgoingMail {
   std::vector<std::string> cc_names{};
   std::string reply_to{};
   bool dirsync = false;
+  std::vector<msmi::Attachment> attachments{};
 };
 
 class MsMailSide {

@@ -10,6 +10,7 @@
 
 #include "msmi/defects.h"
 #include "msmi/diagnostics.h"
+#include "msmi/message_content.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/worker.h"
@@ -67,6 +68,7 @@ struct MessageSpec {
   msmi::MessageKind kind = msmi::MessageKind::kIpm;  // kIpm or kDirSync
   std::string subject = "Message";
   std::string body;
+  msmi::MessageContent content;  // attachments; for an outbound "ndr", what the MTA says of it
 };
 
 // What an operator or administrator does (the KB workarounds). kKill ends the MSMI process the
@@ -246,6 +248,7 @@ struct Scenario {
   std::optional<int> max_attempts;
   std::optional<std::int64_t> retry_delay_us, restart_deferral_us, poll_interval_us,
       refresh_interval_us, thread_refresh_us;
+  std::optional<std::vector<std::string>> ole_classes;  // registered on the connector server
 
   std::string connector_network = "EXCHANGE";
   std::string connector_postoffice = "MSMCON";

@@ -22,6 +22,7 @@
 //                                    line just before it; a recipient without one has none
 //        class: dirsync              a directory-synchronisation message (absent: "ipm", mail)
 //   MAI  reply-to: MS:NET/PO/DESK    where replies go; follows "subject"
+//        attachment: file ÖÄÜ.TXT    the attachments, after the other fields (attachment_fields.h)
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+#include "msmi/message_content.h"
 #include "msmi/status.h"
 #include "msmi/text_record.h"
 
@@ -59,6 +61,7 @@ struct MaiContent {
   std::string subject;
   std::string body;
   std::string reply_to;
+  std::vector<Attachment> attachments{};
 };
 
 // The "class" field's value for a directory-synchronisation message.

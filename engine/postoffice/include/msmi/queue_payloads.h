@@ -3,7 +3,8 @@
 //   a destination postoffice's mailbag ("MSMI-OUT"): kind (message|ndr), message-id, from, to
 //   (one line each), subject, and for an NDR the reason. Written only when they have a value
 //   (message_files.h spells them the same way): from-name after from, to-name after its to,
-//   reply-to after subject, and "class: dirsync" for a directory-synchronisation message.
+//   reply-to after subject, and "class: dirsync" for a directory-synchronisation message; the
+//   attachments as converted for MS Mail (attachment_fields.h) last.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "msmi/message_content.h"
 #include "msmi/status.h"
 
 namespace msmi {
@@ -33,8 +35,9 @@ struct OutboundRecord {
   std::vector<std::string> recipient_names;  // recipient_names[i] names recipients[i]; "" none
   std::string subject;
   std::string reply_to;
-  bool dirsync = false;  // a directory-synchronisation message (kind "message")
-  std::string reason;    // NDRs only: "[002] Unknown address"
+  bool dirsync = false;                   // a directory-synchronisation message (kind "message")
+  std::string reason;                     // NDRs only: "[002] Unknown address"
+  std::vector<Attachment> attachments{};  // as converted for MS Mail (OLE 2 objects to OLE 1)
 };
 
 std::string encode_inqueue_record(const InqueueRecord& record);

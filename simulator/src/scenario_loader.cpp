@@ -174,7 +174,14 @@ MessageSpec read_message(const json& v, const std::string& path) {
   if (const json* x = f.get("cc"))
     m.cc = read_named_addresses(*x, f.at("cc"), false, true, &m.cc_names);
   if (const json* x = f.get("reply_to")) m.reply_to = read_address(*x, f.at("reply_to"), false);
-  if (const json* x = f.get("kind")) m.kind = read_message_kind(*x, f.at("kind"));
+  if (const json* x = f.get("kind")) {
+    // An outbound message may be an NDR another connector returns to an MS Mail sender through
+    // the MSMI (Q164840).
+    if (x->is_string() && x->get<std::string>() == "ndr" && m.direction == Direction::kOutbound)
+      m.kind = msmi::MessageKind::kNdr;
+    else
+      m.kind = read_message_kind(*x, f.at("kind"));
+  }
   if (const json* x = f.get("subject")) m.subject = read_string(*x, f.at("subject"));
   if (const json* x = f.get("body")) m.body = read_string(*x, f.at("body"));
   f.reject_unknown();

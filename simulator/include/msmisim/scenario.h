@@ -92,6 +92,7 @@ enum class OperatorAction {
   kBurst,             // `count` copies of `message`, all at once
   kReturnToSenders,   // the MTA returns its MSMI queue (the first `count`, or all) to the senders
   kSetSetting,        // a connector property `setting` becomes `value` at the next MSMI start
+  kMoveMtaHead,       // MTA stopped: the oldest message's .dat moved out of MTADATA, Mtacheck run
 };
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
@@ -99,7 +100,7 @@ inline constexpr const char* kOperatorActionNames[] = {
     "power_loss",      "set_logging",    "delete_file",
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
-    "set_setting"};
+    "set_setting",     "move_mta_head"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;

@@ -543,8 +543,8 @@ void TestFaults::rejects_invalid_rules_data() {
       "'reply_to' never holds at disk.read: its calls carry no message");
   row("name where no message is", "engine.thread_start[name~Jane*]=fail", 21,
       "'name' never holds at engine.thread_start: its calls carry no message");
-  row("name_len at mta.read", "mta.read[name_len>3]=return(0x15)", 10,
-      "'name_len' never holds at mta.read");
+  row("name_len at mta.open_download", "mta.open_download[name_len>3]=return(0x15)", 19,
+      "'name_len' never holds at mta.open_download");
   row("glob on name_len", "mta.put[name_len~1*]=off", 17, "'name_len' is a number");
   row("order on a name", "mta.put[name>=B]=off", 13, "'name' is text");
   row("order on reply_to", "mta.put[reply_to<x]=off", 17, "'reply_to' is text");

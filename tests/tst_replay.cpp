@@ -291,7 +291,8 @@ void TestReplay::every_scenario_replays_identical() {
   QVERIFY(count > 0);
   const CliResult replay = run_msmisim({"replay", "--db", "r.db", "1"}, dir.path());
   QVERIFY2(replay.code == 0, qPrintable(replay.out + replay.err));
-  QVERIFY2(replay.out.contains(QString("\nidentical: %1 events\n").arg(count)),
+  const QString noun = count == 1 ? "event" : "events";
+  QVERIFY2(replay.out.contains(QString("\nidentical: %1 %2\n").arg(count).arg(noun)),
            qPrintable(replay.out));
   QVERIFY(!replay.out.contains("has changed"));
   QCOMPARE(run_count(dir.filePath("r.db")), std::int64_t{1});  // nothing recorded by default

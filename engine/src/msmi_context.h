@@ -90,6 +90,11 @@ struct MsmiContext {
     return std::find(hung_threads.begin(), hung_threads.end(), thread) != hung_threads.end();
   }
   std::string crash_reason;
+  // The thread owning the synchronization object the mail-moving threads (Mailer, inbound,
+  // outbound) share, when one kept it after a handled exception (Q151669); -1 when free. The
+  // others wait for it and do nothing; the process ending frees it.
+  int mutex_owner = -1;
+  bool blocked(int thread) const { return mutex_owner >= 0 && mutex_owner != thread; }
 
   std::int64_t now() const { return env.clock.now_us(); }
   bool defect(Defect d) const { return settings.defects.on(d); }

@@ -1,5 +1,7 @@
 #include "outbound_worker.h"
 
+#include <cstdio>
+
 #include "content_conversion.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
@@ -8,8 +10,32 @@
 #include "ndr_generator.h"
 
 namespace msmi {
+namespace {
+
+// Where in MT.EXE the outbound thread's conversion reads, as 2380 reports it (a quoted
+// "Exception address: 0x4496c2.").
+constexpr std::uint32_t kOutboundExceptionAddress = 0x004496C2;
+// What the Japanese build reads through while removing an NDR from the queue (Q164840; the
+// article quotes no address: one of the addresses other 2380 quotes give).
+constexpr std::uint32_t kNdrRemoveReadAddress = 0x00000004;
+
+std::string hex_address(std::uint32_t value) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "0x%08X", value);
+  return buffer;
+}
+
+bool has_8bit(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 void OutboundWorker::on_service_stopped() {
+  if (ctx_.mutex_owner == thread_) ctx_.mutex_owner = -1;  // the process ended: the mutex is free
   if (session_open_) ctx_.env.mta.close_download_session();
   session_open_ = false;
   read_failure_reported_ = false;
@@ -32,6 +58,10 @@ StepResult OutboundWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + poll};
   }
+  if (ctx_.blocked(thread_)) {  // waiting for the mutex another thread kept (Q151669)
+    state_ = ThreadState::kIdle;
+    return {0, now + poll};
+  }
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_queue_scan_us);
   MtaGateway& mta = ctx_.env.mta;
   XomReturnCode code = XomReturnCode::kSuccess;
@@ -48,6 +78,14 @@ StepResult OutboundWorker::step() {
   std::optional<XomMessage> message;
   if (session_open_) code = mta.read_next(&message);
   if (ctx_.hung(thread_)) return {busy, now + poll};
+  if (code != XomReturnCode::kSuccess && message) {
+    // The MTA could not read this one message; the session goes on past it.
+    read_failure_reported_ = false;
+    offered_.insert(message->message_id);
+    state_ = ThreadState::kWorking;
+    busy += unreadable(*message, code);
+    return {busy, now + busy};
+  }
   if (code != XomReturnCode::kSuccess) {
     // Report an outage once, not at every poll.
     if (!read_failure_reported_) {
@@ -80,7 +118,54 @@ StepResult OutboundWorker::step() {
   }
   state_ = ThreadState::kWorking;
   busy += deliver(*message);
+  if (ctx_.mutex_owner == thread_) {
+    // Q151669: the thread kept the mutex through the handled exception. It refreshes itself and
+    // opens a new session, which offers it the same message first again.
+    busy += ctx_.cost(ctx_.settings.cost_thread_refresh_us);
+    if (session_open_) mta.close_download_session();
+    session_open_ = false;
+    state_ = ThreadState::kLooping;
+  }
   return {busy, now + busy};
+}
+
+std::int64_t OutboundWorker::unreadable(const XomMessage& envelope, XomReturnCode code) {
+  std::int64_t busy = ctx_.cost(ctx_.settings.cost_outbound_message_us);
+  ctx_.env.observer.on_attempt(envelope.message_id);
+  if (ctx_.defect(Defect::kQ159305)) {
+    // The thread resets its parser over the damaged message and dies: the service terminates,
+    // and the same message comes first again at the next start.
+    ctx_.logger.log(*find_event_spec(event_id::kDownloadSessionEstablished, "om_read"), thread_,
+                    envelope.message_id, {to_hex(code)});
+    ctx_.logger.log(event_id::kMtaReadFailed, thread_, envelope.message_id, {});
+    ctx_.crash_requested = true;
+    ctx_.crash_reason =
+        "Outbound thread failed reading a damaged message (om_read " + to_hex(code) + ")";
+    return busy;
+  }
+  ctx_.logger.log(event_id::kOutboundMessageFailed, thread_, envelope.message_id,
+                  {envelope.originator});
+  if (ctx_.settings.protections.quarantine &&
+      ctx_.env.mta.acknowledge(envelope.message_id) == XomReturnCode::kSuccess) {
+    // hardened: a message that cannot be read never will be; take it off the queue, set aside.
+    ctx_.logger.log(event_id::kMessageQuarantined, thread_, envelope.message_id,
+                    {envelope.message_id, "om_read returned " + to_hex(code),
+                     "the MTA's MSMI queue (removed)"});
+    ctx_.env.observer.on_settled(envelope.message_id, Fate::kQuarantined,
+                                 "om_read returned " + to_hex(code));
+  }
+  return busy;
+}
+
+std::int64_t OutboundWorker::handled_exception(const XomMessage& message,
+                                               std::uint32_t read_address) {
+  ctx_.logger.log(event_id::kAccessViolation, thread_, message.message_id,
+                  {hex_address(read_address), hex_address(kOutboundExceptionAddress)});
+  // Not acknowledged: the MTA offers it again in the next session, and 2450 comes again.
+  ctx_.logger.log(event_id::kOutboundMessageFailed, thread_, message.message_id,
+                  {message.originator});
+  if (ctx_.defect(Defect::kQ151669)) ctx_.mutex_owner = thread_;  // never released
+  return 0;
 }
 
 std::int64_t OutboundWorker::deliver(const XomMessage& message) {
@@ -99,10 +184,11 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
                       {message.originator});
       return busy;
     case SiteVerdict::Kind::kAccessViolation:
-      if (!report_access_violation(ctx_, thread_, message.message_id, verdict.read_address,
-                                   "Outbound thread")) {
-        return busy;  // unacknowledged: the next start reads it again
-      }
+      // The Exchange builds handle an exception in the conversion (Q151669).
+      if (!ctx_.settings.protections.quarantine)
+        return busy + handled_exception(message, verdict.read_address);
+      (void)report_access_violation(ctx_, thread_, message.message_id, verdict.read_address,
+                                    "Outbound thread");
       // Survived: the message is taken off the MTA's queue and kept aside.
       if (ctx_.env.mta.acknowledge(message.message_id) == XomReturnCode::kSuccess) {
         ctx_.logger.log(event_id::kMessageQuarantined, thread_, message.message_id,
@@ -211,6 +297,19 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     return busy;
   }
   deferred_.erase(message.message_id);
+  if (ctx_.defect(Defect::kQ164840) && message.kind == MessageKind::kNdr && delivered > 0 &&
+      has_8bit(message.subject)) {
+    // The Japanese build faults removing a delivered NDR from the queue: it stays there, and
+    // every new session (a restart of the MTA or of the service) delivers it again.
+    ctx_.logger.log(event_id::kAccessViolation, thread_, message.message_id,
+                    {hex_address(kNdrRemoveReadAddress), hex_address(kOutboundExceptionAddress)});
+    ctx_.logger.log(event_id::kNdrLeftInQueue, thread_, message.message_id, {message.message_id});
+    ctx_.env.observer.on_settled(
+        message.message_id, Fate::kDelivered,
+        "written to " + std::to_string(delivered) + " mailbag(s), left in the MTA's MSMI queue");
+    ctx_.env.observer.on_left_in_queue(message.message_id);
+    return busy;
+  }
   const XomReturnCode ack = ctx_.env.mta.acknowledge(message.message_id);
   if (ctx_.hung(thread_)) return busy;
   if (ack != XomReturnCode::kSuccess) {

@@ -6,6 +6,15 @@
 // served and whose NDR the MTA refuses is left unacknowledged in the MSMI queue (2450): the MTA
 // offers it again after the next start of the service.
 //
+// A message the MTA cannot read (om_read fails on it, a damaged message) is logged (2450) and
+// left in the queue, and the thread goes on with the messages behind it; with Q159305 the
+// thread fails instead (2335, 2560) and the service terminates. An access violation while
+// converting a message is handled: 2380, then 2450, and the message stays in the queue; with
+// Q151669 the thread keeps the mutex it held, so the other threads wait for ever while it meets
+// the message again and again. With Q164840 an NDR whose text is not ASCII (the Japanese build)
+// is written to MS Mail but never removed from the queue (2380, 2449): every new session
+// delivers it again.
+//
 // With backoff (the hardened profile) a full mailbag is a reason to wait, not to bounce: the
 // message stays unacknowledged, the recipients already served are remembered, and the thread
 // reopens its session to be offered it again after the retry delay (doubling, capped), up to
@@ -34,6 +43,10 @@ class OutboundWorker final : public Worker {
 
  private:
   std::int64_t deliver(const XomMessage& message);
+  // om_read failed on `envelope` (a damaged message) with `code`.
+  std::int64_t unreadable(const XomMessage& envelope, XomReturnCode code);
+  // An access violation at `read_address` while converting `message`, handled.
+  std::int64_t handled_exception(const XomMessage& message, std::uint32_t read_address);
   // Returns whether the MTA took the NDR.
   bool return_ndr(const XomMessage& message, const std::vector<std::string>& failed, int reason);
 

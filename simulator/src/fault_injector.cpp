@@ -210,9 +210,35 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
     if (action == nullptr || action->kind == ActionKind::kEvent ||
         action->kind == ActionKind::kDelay)
       continue;
+    last_rule_ = &armed.rule;
     return action;
   }
+  last_rule_ = nullptr;
   return nullptr;
+}
+
+bool names_message(const FaultRule& rule) {
+  for (const Trigger& t : rule.triggers) {
+    switch (t.key) {
+      case TriggerKey::kSender:
+      case TriggerKey::kRcpt:
+      case TriggerKey::kSubject:
+      case TriggerKey::kMsgKind:
+      case TriggerKey::kRcpts:
+      case TriggerKey::kSize:
+      case TriggerKey::kSenderLen:
+      case TriggerKey::kRcptLen:
+      case TriggerKey::kCharset:
+      case TriggerKey::kReplyTo:
+      case TriggerKey::kName:
+      case TriggerKey::kNameLen:
+      case TriggerKey::kReplyToLen:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 const Action* FaultInjector::fire(Armed& armed, std::string_view point, const FaultSubject& subject,

@@ -227,10 +227,11 @@ class Parser {
   // What a call of the point is about, for the triggers that need it.
   static bool has_message(const std::string& point) {
     // mta.service: the MTA is asked before every call; a put's carries the message.
+    // mta.read: the message the read reaches.
     return point == "mta.put" || point == "mta.queue" || point == "mta.service" ||
-           point == "engine.convert_inbound" || point == "engine.convert_outbound" ||
-           point == "engine.parse_address" || point == "engine.log_ndr" ||
-           point == "engine.write_mailbag";
+           point == "mta.read" || point == "engine.convert_inbound" ||
+           point == "engine.convert_outbound" || point == "engine.parse_address" ||
+           point == "engine.log_ndr" || point == "engine.write_mailbag";
   }
   static bool has_file(const std::string& point) {
     return point.starts_with("disk.") || point == "engine.write_mailbag";

@@ -33,7 +33,7 @@ XomReturnCode FaultyMta::open_upload_session() {
   return refuse("mta.open_upload", {}, &code) ? code : target_.open_upload_session();
 }
 
-XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
+FaultSubject FaultyMta::message_subject(const msmi::XomMessage& message) {
   FaultSubject subject;
   subject.sender = message.originator;
   subject.recipients = &message.recipients;
@@ -44,6 +44,11 @@ XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
   subject.recipient_names = &message.recipient_names;
   subject.reply_to = message.reply_to;
   subject.message_id = message.message_id;
+  return subject;
+}
+
+XomReturnCode FaultyMta::put(const msmi::XomMessage& message) {
+  const FaultSubject subject = message_subject(message);
   check_service(subject);
   XomReturnCode code;
   if (refuse("mta.put", subject, &code)) {
@@ -76,7 +81,22 @@ XomReturnCode FaultyMta::read_next(std::optional<msmi::XomMessage>* out) {
   check_service();
   XomReturnCode code;
   out->reset();
-  return refuse("mta.read", {}, &code) ? code : target_.read_next(out);
+  // The message triggers see the message this read reaches.
+  const msmi::XomMessage* next = target_.peek_next();
+  FaultSubject subject;
+  if (next != nullptr) subject = message_subject(*next);
+  const Action* fired = nullptr;
+  if (!refuse("mta.read", subject, &code, &fired)) return target_.read_next(out);
+  // A rule that picks the message makes that message unreadable (a damaged message in the MTA's
+  // database): om_read fails on it, the MSMI gets what it could read of it — its envelope — and
+  // the session goes on past it. Any other refusal is the MTA failing.
+  const FaultRule* rule = injector_.last_rule();
+  if (next != nullptr && fired != nullptr && fired->kind == ActionKind::kReturn &&
+      rule != nullptr && names_message(*rule)) {
+    *out = *next;
+    target_.pass_over(next->message_id);
+  }
+  return code;
 }
 
 XomReturnCode FaultyMta::acknowledge(std::string_view message_id) {

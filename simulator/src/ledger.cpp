@@ -28,6 +28,10 @@ void Ledger::on_attempt(const std::string& message_id) {
   if (LedgerEntry* entry = find_mutable(message_id)) ++entry->attempts;
 }
 
+void Ledger::on_left_in_queue(const std::string& message_id) {
+  if (LedgerEntry* entry = find_mutable(message_id)) entry->left_in_queue = true;
+}
+
 void Ledger::on_settled(const std::string& message_id, msmi::Fate fate, const std::string& detail) {
   LedgerEntry* entry = find_mutable(message_id);
   if (entry == nullptr) return;  // e.g. an NDR the engine generated itself

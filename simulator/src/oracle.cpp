@@ -132,6 +132,10 @@ Oracle::Judgement Oracle::judge_outbound(const LedgerEntry& entry) const {
   if (entry.engine_fate == Fate::kQuarantined) {
     return {Fate::kQuarantined, entry.engine_settled_us, "the engine set it aside"};
   }
+  if (const auto it = record_.mta_set_aside.find(id); it != record_.mta_set_aside.end()) {
+    return {Fate::kQuarantined, it->second,
+            "the operator moved it out of the MTA's database, keeping a copy"};
+  }
   if (record_.in_mta_queue.count(id))
     return {Fate::kPending, -1, "waiting in the MTA's MSMI queue"};
   return {Fate::kLost, -1, "it left the MTA's queue and reached no mailbag and no sender"};
@@ -332,7 +336,8 @@ std::vector<InvariantResult> Oracle::check_invariants(
       if (const auto it = acks_by_id_.find(id); it != acks_by_id_.end()) {
         for (const MtaAckRecord* ack : it->second) ack_failed |= ack->outcome != AckOutcome::kDone;
       }
-      if (ack_failed) {
+      // Or the engine itself left it in the queue after delivering it, and said so (Q164840).
+      if (ack_failed || entry.left_in_queue) {
         ++explained_duplicates;
         continue;
       }

@@ -501,6 +501,18 @@ class World final : private FaultEffects {
         if (!id.empty()) world_losses_[id] = "deleted from the MTA's queue by the administrator";
         return true;
       }
+      case OperatorAction::kMoveMtaHead: {
+        // Q247618's resolution: only with the MTA stopped can its files be moved.
+        if (mta_.running()) {
+          note(what + " refused: the MTA is running; stop it first");
+          return true;
+        }
+        const std::string id = mta_.move_head_aside();
+        if (!id.empty()) mta_set_aside_.emplace(id, clock_.now_us());
+        note(what + (id.empty() ? ": the MSMI queue is empty"
+                                : ": " + id + " moved out of MTADATA (a copy kept); Mtacheck run"));
+        return true;
+      }
       case OperatorAction::kReturnToSenders: {
         const std::vector<std::string> ids = mta_.return_to_senders(step.count);
         for (const std::string& id : ids) returned_to_sender_.emplace(id, clock_.now_us());
@@ -935,6 +947,7 @@ class World final : private FaultEffects {
     w.postoffice_files.insert(files.begin(), files.end());
     w.world_losses = ms_mail_.losses();
     for (const auto& [id, why] : world_losses_) w.world_losses.emplace(id, why);
+    w.mta_set_aside = mta_set_aside_;
     w.firings = injector_.firings();
     w.interruptions_us = interchange_.process_ends();
     w.interruptions_us.insert(w.interruptions_us.end(), power_losses_us_.begin(),
@@ -1038,6 +1051,8 @@ class World final : private FaultEffects {
   std::vector<int> replies_;  // per responder: replies so far
   // Messages the world itself lost (an operator reset INQUEUE3): message ID → what happened.
   std::map<std::string, std::string> world_losses_;
+  // Outbound messages the operator moved out of the MTA's database (move_mta_head): ID → when.
+  std::map<std::string, std::int64_t> mta_set_aside_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;
   // The world's own events (operator steps, the MTA service) are written whatever the MSMI's
   // diagnostics logging levels are.

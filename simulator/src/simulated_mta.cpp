@@ -132,6 +132,14 @@ XomReturnCode SimulatedMta::read_next(std::optional<msmi::XomMessage>* out) {
   return XomReturnCode::kSuccess;
 }
 
+const msmi::XomMessage* SimulatedMta::peek_next() const {
+  if (!answering() || download_sessions_ <= 0) return nullptr;
+  for (const msmi::XomMessage& m : msmi_queue_) {
+    if (offered_.count(m.message_id) == 0) return &m;
+  }
+  return nullptr;
+}
+
 XomReturnCode SimulatedMta::acknowledge(std::string_view message_id) {
   if (!answering()) {
     note_ack_fault(message_id, AckOutcome::kRefused);

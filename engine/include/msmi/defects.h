@@ -21,6 +21,12 @@ namespace msmi {
     "exchange-4.0-sp,exchange-5.0-sp1")                                                           \
   X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",         \
     "4.0,5.0", "exchange-5.0-sp1")                                                                \
+  X(Q159305, "Q159305", "MSMI terminates on a corrupt message in the MTA queue (2335, 2560)",     \
+    "4.0", "exchange-4.0-sp")                                                                     \
+  X(Q151669, "Q151669", "Outbound thread keeps a mutex after a handled exception (2380, 2450)",   \
+    "4.0,5.0", "exchange-4.0-sp,exchange-5.0-sp1")                                                \
+  X(Q164840, "Q164840", "NDRs of the Japanese build stay in the MS Mail Connector queue (2449)",  \
+    "4.0", "")                                                                                    \
   X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", "", \
     "")                                                                                           \
   X(Q151231, "Q151231", "An NDR from a 1984 X.400 MTA reaches the MSMI without its DN (2376)",    \

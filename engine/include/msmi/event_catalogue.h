@@ -30,6 +30,7 @@ inline constexpr int kNoMailbagForRecipient = 2375;
 inline constexpr int kProcessedFromInqueue = 2444;
 inline constexpr int kOutboundMessageFailed = 2450;
 inline constexpr int kMtaReadFailed = 2560;
+inline constexpr int kNdrLeftInQueue = 2449;
 inline constexpr int kMtaObjectFailed = 2550;
 inline constexpr int kMailbagDiskError = 2010;
 inline constexpr int kMailerStartFailed = 2302;

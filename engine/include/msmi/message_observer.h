@@ -19,6 +19,9 @@ class MessageObserver {
   // The message reached a final state; a later call may overrule an earlier one (a message
   // counted lost by a reset can still be recovered by the hardened profile).
   virtual void on_settled(const std::string& message_id, Fate fate, const std::string& detail) = 0;
+  // The engine delivered the message but left it unacknowledged in the MTA's queue (a defect of
+  // the build, Q164840): the MTA offers it again and it is delivered again.
+  virtual void on_left_in_queue(const std::string& message_id) { (void)message_id; }
 };
 
 }  // namespace msmi

@@ -67,6 +67,8 @@ class MtaGateway {
   // om_read of the next message of the MSMI queue without removing it: within one download
   // session each message is offered once, so one left unacknowledged does not block the ones
   // behind it; a new session offers it again. *out is empty when nothing is left to offer.
+  // On a failure *out is empty when the MTA failed, or holds the envelope of the message whose
+  // read failed (a damaged message): the session then goes on past it.
   virtual XomReturnCode read_next(std::optional<XomMessage>* out) = 0;
   // Removes the message from the MSMI queue once the MSMI has taken responsibility for it.
   virtual XomReturnCode acknowledge(std::string_view message_id) = 0;

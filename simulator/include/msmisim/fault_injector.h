@@ -72,6 +72,8 @@ class FaultInjector final : public msmi::FaultSites {
   // in order and the first one whose action changes the call wins; an event or a delay does not
   // change the call, so the rules after it are tried too (and it is not returned).
   const Action* evaluate(std::string_view point, const FaultSubject& subject);
+  // The rule whose action the last evaluate returned (nullptr when it returned none).
+  const FaultRule* last_rule() const { return last_rule_; }
 
   // msmi::FaultSites: the engine's own sites.
   msmi::SiteVerdict at(const msmi::SiteContext& context) override;
@@ -108,7 +110,12 @@ class FaultInjector final : public msmi::FaultSites {
   std::function<bool()> service_running_;
   std::set<int> seen_events_;
   std::vector<FaultFiring> firings_;
+  const FaultRule* last_rule_ = nullptr;
 };
+
+// Whether the rule picks messages (sender~, subject~, msgkind=, …): at mta.read such a rule is
+// about the message the read reaches, not about the MTA.
+bool names_message(const FaultRule& rule);
 
 // The file kind a trigger `kind=` matches: the folder for MAI/MA?/…, else the extension.
 std::string file_kind(std::string_view path);

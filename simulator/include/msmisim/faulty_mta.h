@@ -20,6 +20,10 @@ class FaultyMta final : public msmi::MtaGateway {
   msmi::XomReturnCode put(const msmi::XomMessage& message) override;
   void close_upload_session() override;
   msmi::XomReturnCode open_download_session() override;
+  // mta.read: the message triggers see the message the read reaches. A `return` from a rule
+  // with message triggers fails the read of that message only: *out holds its envelope (what
+  // the MSMI could read of it) and the session goes on past it. Any other refusal leaves *out
+  // empty: the MTA failed.
   msmi::XomReturnCode read_next(std::optional<msmi::XomMessage>* out) override;
   msmi::XomReturnCode acknowledge(std::string_view message_id) override;
   void close_download_session() override;
@@ -33,6 +37,9 @@ class FaultyMta final : public msmi::MtaGateway {
   // Returns true when the call must fail with *code.
   bool refuse(std::string_view point, const FaultSubject& subject, msmi::XomReturnCode* code,
               const Action** fired = nullptr);
+
+  // What the message triggers see of a message.
+  static FaultSubject message_subject(const msmi::XomMessage& message);
 
   SimulatedMta& target_;
   FaultInjector& injector_;

@@ -36,6 +36,9 @@ struct LedgerEntry {
   // when; empty if it never said.
   std::optional<msmi::Fate> engine_fate;
   std::int64_t engine_settled_us = -1;
+  // The engine delivered it and left it in the MTA's queue (Q164840): a repeated delivery is
+  // its build's doing, and it said so.
+  bool left_in_queue = false;
 };
 
 class Ledger final : public msmi::MessageObserver {
@@ -47,6 +50,7 @@ class Ledger final : public msmi::MessageObserver {
   // Records the engine's claim; the fate itself is the oracle's to decide.
   void on_settled(const std::string& message_id, msmi::Fate fate,
                   const std::string& detail) override;
+  void on_left_in_queue(const std::string& message_id) override;
 
   // In injection order.
   const std::vector<LedgerEntry>& entries() const { return entries_; }

@@ -95,6 +95,9 @@ struct WorldRecord {
   // Losses the world caused itself (an operator resetting INQUEUE3, the MS Mail side failing to
   // write), message ID → what happened.
   std::map<std::string, std::string> world_losses;
+  // Outbound messages the operator moved out of the MTA's database, keeping a copy (Q247618):
+  // message ID → when. Set aside, not lost.
+  std::map<std::string, std::int64_t> mta_set_aside;
   // Causes a loss may have without anyone saying so: the fault rules' firings, and the moments
   // the MSMI process ended or the server lost power.
   std::vector<FaultFiring> firings;

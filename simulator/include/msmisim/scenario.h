@@ -98,6 +98,7 @@ enum class OperatorAction {
   kRebuildMailbag,    // MAILQ16: a new `mailbag` with the selected headers (all but `drop`)
   kMovePostoffice,    // Q171259: the connector postoffice's tree moves to `to`
   kAddMailbox,        // Q175447: the MS Mail postoffice gains the mailbox `mailbox`
+  kMoveMtaHead,       // MTA stopped: the oldest message's .dat moved out of MTADATA, Mtacheck run
 };
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
@@ -106,7 +107,7 @@ inline constexpr const char* kOperatorActionNames[] = {
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
     "set_setting",     "reset_mailbag",  "rebuild_mailbag",
-    "move_postoffice", "add_mailbox"};
+    "move_postoffice", "add_mailbox",     "move_mta_head"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;

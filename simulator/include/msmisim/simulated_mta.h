@@ -102,6 +102,16 @@ class SimulatedMta final : public msmi::MtaGateway {
   msmi::XomReturnCode acknowledge(std::string_view message_id) override;
   void close_download_session() override;
 
+  // The message the next read_next would offer in this download session, or nullptr: the one a
+  // fault at mta.read is about.
+  const msmi::XomMessage* peek_next() const;
+  // The read of `message_id` failed: this session has reached it and goes on past it; a new
+  // session reaches it again.
+  void pass_over(const std::string& message_id) { offered_.insert(message_id); }
+  // The operator, with the MTA stopped, moves the oldest message of the MSMI queue out of the
+  // MTA's database (Q247618): returns its ID ("" when the queue is empty).
+  std::string move_head_aside() { return delete_head(); }
+
  private:
   const msmi::Clock& clock_;
   std::vector<MtaFault> faults_;

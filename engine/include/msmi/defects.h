@@ -22,7 +22,13 @@ namespace msmi {
   X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",         \
     "4.0,5.0", "exchange-5.0-sp1")                                                                \
   X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", "", \
-    "")
+    "")                                                                                           \
+  X(Q156844, "Q156844", "Subject of a message class other than the Note truncated to 40 chars",   \
+    "4.0,5.0", "exchange-4.0-sp,exchange-5.0-sp1")                                                \
+  X(Q161933, "Q161933", "Sent time of a message from MS Mail changed to the current time", "4.0", \
+    "exchange-4.0-sp")                                                                            \
+  X(Q214565, "Q214565", "Read receipts from the Macintosh client thrown away (2539)", "5.5",      \
+    "exchange-5.5-sp3")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,

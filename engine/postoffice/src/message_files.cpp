@@ -77,15 +77,20 @@ Status read_address_fields(const TextRecord& record, std::string_view field, std
 
 Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync) {
   const std::string value = record.get("class");
-  if (!record.has("class") || value == "ipm") {
+  if (!record.has("class") || value == "ipm" || value.starts_with("IPM.")) {
     *dirsync = false;
   } else if (value == kDirSyncClass) {
     *dirsync = true;
   } else {
     return Status::Corruption(std::string(path) + ": field 'class' is '" + value +
-                              "', neither 'ipm' nor 'dirsync'");
+                              "', neither 'ipm', 'dirsync' nor an 'IPM.' class");
   }
   return Status::Ok();
+}
+
+void read_mail_class(const TextRecord& record, std::string* message_class) {
+  const std::string value = record.get("class");
+  *message_class = value.starts_with("IPM.") ? value : "";
 }
 
 std::string hex8(std::uint32_t number) {
@@ -123,6 +128,10 @@ std::string encode_p1(const P1Envelope& envelope) {
   record.add("mai", envelope.mai_path);
   record.add("submitted-us", std::to_string(envelope.submitted_us));
   if (envelope.dirsync) record.add("class", std::string(kDirSyncClass));
+  if (!envelope.dirsync && !envelope.message_class.empty())
+    record.add("class", envelope.message_class);
+  if (!envelope.header_subject.empty()) record.add("subject", envelope.header_subject);
+  if (envelope.sent_us) record.add("sent-us", std::to_string(*envelope.sent_us));
   return encode_text_record(kP1Magic, record);
 }
 
@@ -141,6 +150,19 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
   if (s.ok()) s = read_address_fields(record, "cc", path, &envelope.cc, &envelope.cc_names);
   if (s.ok()) s = read_message_class(record, path, &envelope.dirsync);
   if (!s.ok()) return s;
+  read_mail_class(record, &envelope.message_class);
+  envelope.header_subject = record.get("subject");
+  if (envelope.header_subject.size() > kHeaderSubjectLimit) {
+    return Status::Corruption(std::string(path) + ": field 'subject' is longer than " +
+                              std::to_string(kHeaderSubjectLimit) + " characters");
+  }
+  if (record.has("sent-us")) {
+    std::int64_t sent = 0;
+    if (!parse_whole_number(record.get("sent-us"), 10, &sent)) {
+      return Status::Corruption(std::string(path) + ": field 'sent-us' is not a number");
+    }
+    envelope.sent_us = sent;
+  }
   envelope.mai_path = record.get("mai");
   const std::string number = record.get("number");
   const std::string submitted = record.get("submitted-us");
@@ -160,6 +182,7 @@ std::string encode_mai(const MaiContent& content) {
   record.add("from", content.sender);
   record.add("subject", content.subject);
   if (!content.reply_to.empty()) record.add("reply-to", content.reply_to);
+  if (!content.receipt_date.empty()) record.add("receipt-date", content.receipt_date);
   record.body = content.body;
   return encode_text_record(kMaiMagic, record);
 }
@@ -173,6 +196,7 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
   out->sender = record.get("from");
   out->subject = record.get("subject");
   out->reply_to = record.get("reply-to");
+  out->receipt_date = record.get("receipt-date");
   out->body = std::move(record.body);
   return Status::Ok();
 }

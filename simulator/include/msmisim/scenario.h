@@ -15,6 +15,7 @@
 #include "msmi/worker.h"
 #include "msmisim/fault_rule.h"
 #include "msmisim/ledger.h"
+#include "msmisim/simulated_directory.h"
 #include "msmisim/simulated_mta.h"
 
 namespace msmisim {
@@ -67,6 +68,13 @@ struct MessageSpec {
   msmi::MessageKind kind = msmi::MessageKind::kIpm;  // kIpm or kDirSync
   std::string subject = "Message";
   std::string body;
+
+  // When the MS Mail user sent it, if earlier than `at` (it waited on the MS Mail side).
+  std::optional<std::int64_t> sent_us;
+  // The MS Mail message class, "" for "IPM.Microsoft Mail.Note".
+  std::string message_class;
+  // "pc" or "mac": a read receipt that client generated, or "".
+  std::string read_receipt;
 };
 
 // What an operator or administrator does (the KB workarounds). kKill ends the MSMI process the
@@ -92,14 +100,22 @@ enum class OperatorAction {
   kBurst,             // `count` copies of `message`, all at once
   kReturnToSenders,   // the MTA returns its MSMI queue (the first `count`, or all) to the senders
   kSetSetting,        // a connector property `setting` becomes `value` at the next MSMI start
+
+  // The administrator deletes the GAL recipients named `recipient`.
+  kRemoveRecipient,
+  // … removes `address_type` from the MS Mail Connector's address spaces.
+  kRemoveAddressSpace,
 };
+// clang-format off
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
     "reset_inqueue3",  "kill",           "reboot",
     "power_loss",      "set_logging",    "delete_file",
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
-    "set_setting"};
+    "set_setting",
+    "remove_recipient", "remove_address_space"};
+// clang-format on
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -117,6 +133,11 @@ struct OperatorStep {
   MessageSpec message;     // burst
   std::string setting;     // set_setting: max_attempts, retry_delay, …
   std::int64_t value = 0;  // set_setting: a count, or microseconds for a time
+
+  // remove_recipient: a display name in the GAL.
+  std::string recipient;
+  // remove_address_space: "SMTP".
+  std::string address_type;
 };
 
 // The connector properties an administrator may change with set_setting, and whether each is a
@@ -176,6 +197,15 @@ struct FateExpectation {
   std::string json_path;  // where the scenario says so, for errors about the label
 };
 
+// What an Exchange user sees of a labelled inbound message: the MTA must have taken it, and
+// each part that is given must be so. Times are virtual, since the run began.
+struct DeliveredExpectation {
+  std::optional<std::string> subject;
+  std::optional<std::int64_t> sent_us;        // the Sent time is exactly this
+  std::optional<std::int64_t> sent_after_us;  // … or at least this
+  std::optional<std::string> message_class;   // "" for the note
+};
+
 struct Expectations {
   std::vector<EventExpectation> events;
   std::vector<SequenceExpectation> sequences;
@@ -187,6 +217,7 @@ struct Expectations {
   // Glob over the postoffice's files at the end ("QUARANTINE/*") → must match some (true) or
   // none (false).
   std::map<std::string, bool> files;
+  std::map<std::string, DeliveredExpectation> delivered;  // label → what Exchange shows
   std::optional<bool> service_running;
   CountRange crashes;
   bool has_crashes = false;
@@ -221,6 +252,13 @@ struct Scenario {
   std::vector<std::string> postoffices = {"MSNET/SALES"};  // NET/PO with a mailbag
   std::int64_t pcmta_interval_us = 30'000'000;             // how often the PC MTA empties them
   int pcmta_batch = 50;
+
+  // The Global Address List the MSMI matches mail from MS Mail against (Q165396); empty: every
+  // address resolves.
+  std::vector<GalEntry> recipients;
+  // The address types the MS Mail Connector's Address Space page lists (Q169117): the MTA
+  // routes mail for them to the connector. An SMTP entry competes with the Internet Mail Service.
+  std::vector<std::string> address_spaces = {"MS"};
 
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;

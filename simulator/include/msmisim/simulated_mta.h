@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -29,6 +30,14 @@ struct MtaFault {
 };
 
 bool glob_match(std::string_view pattern, std::string_view text);
+
+// A message from MS Mail as the MTA took it: what an Exchange user sees of it.
+struct MtaDelivery {
+  std::string subject;
+  std::int64_t sent_us = 0;   // the Sent time, virtual microseconds since the run began
+  std::string message_class;  // "" for the note
+  std::int64_t time_us = 0;   // when the MTA accepted it
+};
 
 class SimulatedMta final : public msmi::MtaGateway {
  public:
@@ -64,6 +73,11 @@ class SimulatedMta final : public msmi::MtaGateway {
   // An acknowledgement a fault rule answered instead of the MTA: the message stays queued.
   void note_ack_fault(std::string_view message_id, AckOutcome outcome);
   bool running() const { return running_; }
+  // Called with every message the MTA accepts from the MSMI, once it has taken it: where the
+  // world routes it on.
+  void set_on_accepted(std::function<void(const msmi::XomMessage&)> on_accepted) {
+    on_accepted_ = std::move(on_accepted);
+  }
   // A message from an Exchange user waiting for the MSMI (outbound).
   void enqueue_outbound(msmi::XomMessage message) { msmi_queue_.push_back(std::move(message)); }
   std::size_t queue_depth() const { return msmi_queue_.size(); }
@@ -76,6 +90,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
   // Message ID → the last time read_next offered it to the MSMI.
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
+  // Message ID → the first accepted put of each message that is not an NDR.
+  const std::map<std::string, MtaDelivery>& deliveries() const { return deliveries_; }
   // For the oracle at the end of a run, without copying hundreds of thousands of records: moves
   // the puts, acknowledgements and offer times out, leaving them empty.
   void take_records(std::vector<MtaPutRecord>* puts, std::vector<MtaAckRecord>* acknowledgements,
@@ -113,6 +129,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
   std::map<std::string, MtaNdr> queue_refusals_;
+  std::map<std::string, MtaDelivery> deliveries_;
+  std::function<void(const msmi::XomMessage&)> on_accepted_;
   bool answering() const { return running_ && !hung_; }
 };
 

@@ -77,13 +77,13 @@ Status read_address_fields(const TextRecord& record, std::string_view field, std
 
 Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync) {
   const std::string value = record.get("class");
-  if (!record.has("class") || value == "ipm" || value.starts_with("IPM.")) {
+  if (!record.has("class") || value == "ipm") {
     *dirsync = false;
   } else if (value == kDirSyncClass) {
     *dirsync = true;
   } else {
     return Status::Corruption(std::string(path) + ": field 'class' is '" + value +
-                              "', neither 'ipm', 'dirsync' nor an 'IPM.' class");
+                              "', neither 'ipm' nor 'dirsync'");
   }
   return Status::Ok();
 }
@@ -148,9 +148,11 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
   envelope.sender_name = record.get("from-name");
   s = read_address_fields(record, "to", path, &envelope.to, &envelope.to_names);
   if (s.ok()) s = read_address_fields(record, "cc", path, &envelope.cc, &envelope.cc_names);
-  if (s.ok()) s = read_message_class(record, path, &envelope.dirsync);
-  if (!s.ok()) return s;
+  // The envelope's class may also be an MS Mail message class ("IPM.…"): mail, not dir-sync.
   read_mail_class(record, &envelope.message_class);
+  if (s.ok() && envelope.message_class.empty())
+    s = read_message_class(record, path, &envelope.dirsync);
+  if (!s.ok()) return s;
   envelope.header_subject = record.get("subject");
   if (envelope.header_subject.size() > kHeaderSubjectLimit) {
     return Status::Corruption(std::string(path) + ": field 'subject' is longer than " +

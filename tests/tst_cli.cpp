@@ -106,7 +106,8 @@ void TestCli::q151791_reproduces_into_the_store() {
   QVERIFY(store->list_runs(&runs).ok());
   QCOMPARE(runs.back().verdict, std::string("pass"));
   QCOMPARE(runs.back().seed, std::uint64_t(151791));
-  QCOMPARE(runs.back().defects, std::string("Q151791,Q175965"));
+  // Exchange 5.0's defects, in registry order: the two this run is about come first.
+  QVERIFY2(runs.back().defects.starts_with("Q151791,Q175965"), runs.back().defects.c_str());
   QVERIFY(runs.back().event_count > 1000);
   std::vector<msmilog::LedgerRow> ledger;
   QVERIFY(store->read_ledger(runs.back().run_id, &ledger).ok());
@@ -388,7 +389,10 @@ void TestCli::scenarios_lists_a_folder() {
               dir_.path());
   QCOMPARE(r.code, 0);
   const QJsonArray rows = QJsonDocument::fromJson(r.out.toUtf8()).array();
-  QCOMPARE(rows.size(), 3);  // sorted by path: Q151791, Q168857, Q175965
+  // One row per scenario of the folder, sorted by path: Q151791 first.
+  QCOMPARE(
+      rows.size(),
+      static_cast<int>(QDir(source("scenarios/kb")).entryList({"*.json"}, QDir::Files).size()));
   const QJsonObject q151791 = rows[0].toObject();
   QCOMPARE(q151791["kb"].toString(), QString("Q151791"));
   QCOMPARE(q151791["profile"].toString(), QString("exchange-5.0"));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "content_conversion.h"
+#include "mail_conversion.h"
 #include "message_disposal.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
@@ -142,6 +143,12 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.body = content.body;
   message.kind = envelope.dirsync ? MessageKind::kDirSync : MessageKind::kIpm;
   message.content.attachments = content.attachments;
+  message.message_class = envelope.message_class;
+  message.subject = converted_subject(envelope, content, ctx_.defect(Defect::kQ156844));
+  message.sent_us = converted_sent_us(envelope, ctx_.now(), ctx_.defect(Defect::kQ161933));
+  if (envelope.message_class == kReadReceiptClass && !accept_receipt_date(content.receipt_date)) {
+    return busy;
+  }
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
   const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertInbound, thread_, message));
@@ -330,6 +337,27 @@ void InboundDeliveryWorker::give_up(XomReturnCode code, int reason, std::string_
                        "MTA refused it with " + to_hex(code) + " and " + ndr.detail);
   }
   finish_current();
+}
+
+bool InboundDeliveryWorker::accept_receipt_date(const std::string& date) {
+  ReceiptDate parsed;
+  if (parse_receipt_date(date, ctx_.defect(Defect::kQ214565), &parsed)) return true;
+  const Claim claim = *current_;
+  const std::string why = "the date '" + date + "' of the read receipt could not be parsed";
+  ctx_.logger.log(event_id::kReceiptDateUnparsable, thread_, claim.message_id,
+                  {"The date '" + date + "' of read receipt " + claim.message_id +
+                   " could not be parsed. The message cannot be processed."});
+  ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
+             "removing the INQUEUE3 record");
+  if (ctx_.settings.protections.quarantine) {
+    quarantine_message(ctx_, thread_, claim.message_id, claim.number, why);
+  } else {
+    // As the original did: the receipt is thrown away.
+    discard_message_files(ctx_, claim.number);
+    ctx_.env.observer.on_settled(claim.message_id, Fate::kLost, why);
+  }
+  finish_current();
+  return false;
 }
 
 void InboundDeliveryWorker::finish_current() {

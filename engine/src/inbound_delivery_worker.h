@@ -46,6 +46,9 @@ class InboundDeliveryWorker final : public Worker {
   void give_up(XomReturnCode code, int reason, std::string_view reason_text = {});
   // The claimed message goes back to INQUEUE3, untouched until the next start of the service.
   void leave_in_queue();
+  // Whether the date of a read receipt can be read; if not, writes 2539 and throws the
+  // receipt away (quarantines it, with the quarantine protection) and returns false.
+  bool accept_receipt_date(const std::string& date);
   void finish_current();
 
   MsmiContext& ctx_;

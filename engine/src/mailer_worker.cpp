@@ -144,7 +144,14 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
     const AddressParseResult parsed =
         verdict.kind == SiteVerdict::Kind::kFail ? AddressParseResult{} : parse_address(recipient);
-    if (parsed.ok) {
+    if (parsed.ok && ctx_.env.directory != nullptr &&
+        ctx_.env.directory->count_recipients(recipient) > 1) {
+      // Matching it against the directory finds more than one recipient (Q165396): the MSMI
+      // cannot tell which one is meant, so nobody gets it.
+      invalid.push_back(recipient);
+      invalid_names.push_back(all_names[i]);
+      reason = kNdrDuplicateAddress;
+    } else if (parsed.ok) {
       valid.push_back(recipient);
     } else {
       invalid.push_back(recipient);

@@ -63,7 +63,7 @@ std::string_view ndr_reason_text(int code) {
     case 29:
       return "Address could not be parsed";
     case 30:
-      return "Duplicated address";
+      return "Message contains duplicated Email address";
     default:
       return "Undeliverable";
   }

@@ -19,6 +19,7 @@ inline constexpr int kNdrMailbagContention = 8;
 inline constexpr int kNdrCorruptMessage = 12;
 inline constexpr int kNdrMailbagFull = 17;
 inline constexpr int kNdrUnparsableAddress = 29;
+inline constexpr int kNdrDuplicateAddress = 30;
 std::string_view ndr_reason_text(int code);
 // "002"
 std::string ndr_reason_code(int code);

@@ -309,6 +309,36 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
                              (found->detail.empty() ? "" : " (" + found->detail + ")")});
     }
   }
+  for (const auto& [label, want] : expected.delivered) {
+    std::string what = "message '" + label + "' arrives in Exchange";
+    if (want.subject) what += " with subject \"" + *want.subject + "\"";
+    if (want.sent_us) what += " sent at " + seconds(*want.sent_us);
+    if (want.sent_after_us) what += " sent at or after " + seconds(*want.sent_after_us);
+    if (want.message_class) what += " of class \"" + *want.message_class + "\"";
+    const LedgerEntry* found = nullptr;
+    for (const LedgerEntry& entry : run.ledger) {
+      if (entry.label == label) found = &entry;
+    }
+    const auto delivery =
+        found == nullptr ? run.deliveries.end() : run.deliveries.find(found->message_id);
+    if (found == nullptr) {
+      results.push_back({false, what, "no message with that label"});
+    } else if (delivery == run.deliveries.end()) {
+      results.push_back(
+          {false, what,
+           "the MTA never took it (" + std::string(msmi::to_string(found->fate)) + ")"});
+    } else {
+      const MtaDelivery& got = delivery->second;
+      const bool ok = (!want.subject || *want.subject == got.subject) &&
+                      (!want.sent_us || *want.sent_us == got.sent_us) &&
+                      (!want.sent_after_us || got.sent_us >= *want.sent_after_us) &&
+                      (!want.message_class || *want.message_class == got.message_class);
+      results.push_back(
+          {ok, what,
+           "subject \"" + got.subject + "\", sent at " + seconds(got.sent_us) +
+               (got.message_class.empty() ? "" : ", class \"" + got.message_class + "\"")});
+    }
+  }
   for (const auto& [glob, present] : expected.files) {
     std::int64_t matches = 0;
     const std::string* first = nullptr;

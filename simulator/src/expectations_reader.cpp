@@ -47,6 +47,31 @@ void read_message_fates(const json& v, const std::string& path, Expectations& e)
   }
 }
 
+// {"label": {"subject": "…", "sent": "0s", "sent_after": "1h", "message_class": "…"}}
+void read_delivered(const json& v, const std::string& path, Expectations& e) {
+  if (!v.is_object() || v.empty()) {
+    fail(path, "an object of label → {\"subject\", \"sent\", \"sent_after\", \"message_class\"}",
+         v);
+  }
+  for (const auto& [label, value] : v.items()) {
+    Fields g(value, path + "." + label);
+    DeliveredExpectation d;
+    if (const json* t = g.get("subject")) d.subject = read_string(*t, g.at("subject"));
+    if (const json* t = g.get("sent")) d.sent_us = read_duration(*t, g.at("sent"));
+    if (const json* t = g.get("sent_after"))
+      d.sent_after_us = read_duration(*t, g.at("sent_after"));
+    if (const json* t = g.get("message_class"))
+      d.message_class = read_string(*t, g.at("message_class"));
+    g.reject_unknown();
+    if (!d.subject && !d.sent_us && !d.sent_after_us && !d.message_class) {
+      throw FieldError{path + "." + label,
+                       "checks nothing: give \"subject\", \"sent\", \"sent_after\" and/or "
+                       "\"message_class\""};
+    }
+    e.delivered[label] = d;
+  }
+}
+
 }  // namespace
 
 Expectations read_expectations(const json& v, const std::string& path) {
@@ -220,6 +245,7 @@ Expectations read_expectations(const json& v, const std::string& path) {
       e.files[glob] = want == "present";
     }
   }
+  if (const json* x = f.get("delivered")) read_delivered(*x, f.at("delivered"), e);
   if (const json* x = f.get("service")) {
     Fields g(*x, f.at("service"));
     if (const json* t = g.get("running")) e.service_running = read_bool(*t, g.at("running"));

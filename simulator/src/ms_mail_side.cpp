@@ -1,6 +1,8 @@
 #include "msmisim/ms_mail_side.h"
 
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "msmi/address.h"
@@ -9,6 +11,28 @@
 #include "msmi/queue_payloads.h"
 
 namespace msmisim {
+
+std::string client_date(std::string_view client, std::int64_t epoch_us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> when{microseconds(epoch_us)};
+  const sys_days day = floor<days>(when);
+  const year_month_day ymd{day};
+  const hh_mm_ss<minutes> clock{floor<minutes>(when - day)};
+  const int month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+  const int mday = static_cast<int>(static_cast<unsigned>(ymd.day()));
+  const int year = static_cast<int>(ymd.year()) % 100;
+  const int hour = static_cast<int>(clock.hours().count());
+  const int minute = static_cast<int>(clock.minutes().count());
+  char buffer[32];
+  if (client == "mac") {
+    std::snprintf(buffer, sizeof buffer, "%d/%d/%02d %d:%02d %s", month, mday, year,
+                  hour % 12 == 0 ? 12 : hour % 12, minute, hour < 12 ? "AM" : "PM");
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%02d-%02d-%02d %02d:%02d", month, mday, year, hour,
+                  minute);
+  }
+  return buffer;
+}
 
 MsMailSide::MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& ledger,
                        msmi::PostofficeName connector)
@@ -40,6 +64,7 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
 
   msmi::MaiContent content{message_id, mail.sender, mail.subject, mail.body, mail.reply_to};
   content.attachments = mail.attachments;
+  content.receipt_date = mail.receipt_date;
   msmi::P1Envelope envelope;
   envelope.message_id = message_id;
   envelope.number = number;
@@ -52,6 +77,12 @@ std::string MsMailSide::submit(const OutgoingMail& mail) {
   envelope.dirsync = mail.dirsync;
   envelope.mai_path = msmi::mai_path(number);
   envelope.submitted_us = clock_.now_us();
+  envelope.sent_us = mail.sent_us;
+  if (!mail.message_class.empty()) {
+    // The FIPS header holds the first 40 characters of the subject.
+    envelope.message_class = mail.message_class;
+    envelope.header_subject = mail.subject.substr(0, msmi::kHeaderSubjectLimit);
+  }
   // Each file is durable before the next one points at it: the P1 names the MAI, the INQUEUE3
   // record (synced by Mailbag) names the P1.
   const bool written = fs_.write_file(envelope.mai_path, msmi::encode_mai(content)).ok() &&

@@ -127,6 +127,12 @@ class World final : private FaultEffects {
         world_log_(clock_, sink_, world_logging()),
         inqueue_view_(fs_, std::string(msmi::kInqueueName)) {
     for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
+    for (const GalEntry& entry : scenario.recipients) directory_service_.add_recipient(entry);
+    address_spaces_ = scenario.address_spaces;
+    mta_.set_on_accepted([this](const msmi::XomMessage& m) {
+      route_from_msmi(m);
+      respond(m);
+    });
     sink_.set_injector(&injector_);
     injector_.set_thread_source([this] { return scheduler_.current_thread(); });
     injector_.set_service_source([this] { return interchange_.running(); });
@@ -134,10 +140,7 @@ class World final : private FaultEffects {
     ms_mail_.set_missing_mailboxes(scenario.missing_mailboxes);
     for (const MailboxContention& c : scenario.contention)
       ms_mail_.add_contention(c.mailbox, c.count);
-    if (!scenario.responders.empty()) {
-      replies_.assign(scenario.responders.size(), 0);
-      mta_.set_on_accepted([this](const msmi::XomMessage& m) { respond(m); });
-    }
+    replies_.assign(scenario.responders.size(), 0);
   }
 
   void run() {
@@ -237,6 +240,12 @@ class World final : private FaultEffects {
       mail.reply_to = m.reply_to;
       mail.dirsync = m.kind == msmi::MessageKind::kDirSync;
       mail.attachments = m.content.attachments;
+      mail.sent_us = m.sent_us;
+      mail.message_class = m.message_class;
+      if (!m.read_receipt.empty()) {
+        mail.receipt_date =
+            client_date(m.read_receipt, scenario_.epoch_us + m.sent_us.value_or(clock_.now_us()));
+      }
       ms_mail_.submit(mail);
       return;
     }
@@ -329,6 +338,33 @@ class World final : private FaultEffects {
         inject(reply);
       });
     }
+  }
+
+  // The MTA routes mail it took from the MSMI on. Mail for an SMTP address goes to the Internet
+  // Mail Service, unless the MS Mail Connector lists SMTP among its address spaces too: then
+  // the two routes cost the same and the MTA takes them in turn, so every other such message
+  // goes back to the MSMI, addressed to its SMTP recipients (Q169117).
+  void route_from_msmi(const msmi::XomMessage& message) {
+    if (message.kind != msmi::MessageKind::kIpm) return;
+    if (std::find(address_spaces_.begin(), address_spaces_.end(), "SMTP") == address_spaces_.end())
+      return;
+    std::vector<std::string> smtp;
+    for (const std::string& r : message.recipients) {
+      const msmi::AddressParseResult parsed = msmi::parse_address(r);
+      if (parsed.ok && parsed.address.type == msmi::AddressType::kSmtp) smtp.push_back(r);
+    }
+    if (smtp.empty() || smtp_route_turn_++ % 2 == 1) return;  // the Internet Mail Service's turn
+    MessageSpec m;
+    m.direction = Direction::kOutbound;
+    const LedgerEntry* original = ledger_.find(message.message_id);
+    if (original != nullptr && !original->label.empty()) m.label = original->label + "/via-msmi";
+    m.sender = message.originator;
+    m.sender_name = message.originator_name;
+    m.to = std::move(smtp);
+    m.subject = message.subject;
+    m.body = message.body;
+    // After the put that carried it has returned.
+    scheduler_.at(clock_.now_us(), Priority::kWorld, [this, m = std::move(m)] { inject(m); });
   }
 
   void note(const std::string& text) {
@@ -495,6 +531,20 @@ class World final : private FaultEffects {
       case OperatorAction::kRemovePostoffice:
         change_postoffices(step, what);
         return true;
+      case OperatorAction::kRemoveRecipient: {
+        const int removed = directory_service_.remove_recipient(step.recipient);
+        note(what + ": " + std::to_string(removed) + " recipient(s) named \"" + step.recipient +
+             "\" deleted from the directory");
+        return true;
+      }
+      case OperatorAction::kRemoveAddressSpace: {
+        const auto before = address_spaces_.size();
+        std::erase(address_spaces_, step.address_type);
+        note(what + ": " + step.address_type +
+             (address_spaces_.size() < before ? " removed from" : " was not among") +
+             " the MS Mail Connector's address spaces");
+        return true;
+      }
       case OperatorAction::kDeleteMtaHead: {
         const std::string id = mta_.delete_head();
         note(what + (id.empty() ? ": the MSMI queue is empty" : ": " + id + " deleted"));
@@ -984,6 +1034,7 @@ class World final : private FaultEffects {
     result_.scheduler_steps = scheduler_.steps();
     result_.suppressed_events = interchange_.suppressed_events();
     result_.ledger = ledger_.take_entries();
+    result_.deliveries = mta_.deliveries();
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
     result_.crashes = interchange_.crashes();
@@ -1024,6 +1075,8 @@ class World final : private FaultEffects {
   FaultyFileSystem faulty_fs_;
   FaultyMta faulty_mta_;
   SimulatedDirectory directory_service_;
+  std::vector<std::string> address_spaces_;  // the MS Mail Connector's, as the operator left them
+  std::int64_t smtp_route_turn_ = 0;
   FaultyDirectory faulty_directory_;
   std::int64_t pending_delay_us_ = 0;
   std::function<void()> power_cut_;

@@ -9,6 +9,7 @@
 #include "json_fields.h"
 #include "message_content_reader.h"
 #include "msmi/address.h"
+#include "msmi/message_files.h"
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
 #include "msmilog/time_format.h"
@@ -129,6 +130,18 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
     s.pcmta_interval_us = read_duration(*x, f.at("pcmta_interval"));
     if (s.pcmta_interval_us < 1'000'000) fail(f.at("pcmta_interval"), "at least 1s", *x);
   }
+  if (const json* x = f.get("address_spaces")) {
+    const std::string ap = f.at("address_spaces");
+    if (!x->is_array()) fail(ap, "an array of address types such as [\"MS\", \"SMTP\"]", *x);
+    s.address_spaces.clear();
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      const std::string at = ap + "[" + std::to_string(i) + "]";
+      const std::string type = read_string((*x)[i], at);
+      if (type != "MS" && type != "SMTP" && type != "X400")
+        fail(at, "an address type: \"MS\", \"SMTP\" or \"X400\"", (*x)[i]);
+      s.address_spaces.push_back(type);
+    }
+  }
   if (const json* x = f.get("pcmta_batch"))
     s.pcmta_batch = static_cast<int>(read_int(*x, f.at("pcmta_batch"), 0, 4096));
   if (const json* x = f.get("missing_mailboxes")) {
@@ -213,6 +226,62 @@ TrafficSpec read_traffic(const json& v, const std::string& path) {
   return t;
 }
 
+// The fields the FIPS to MDBEF conversion works on (Q156844, Q161933, Q214565).
+void read_conversion_fields(Fields& f, MessageSpec& m) {
+  if (const json* x = f.get("sent")) {
+    m.sent_us = read_duration(*x, f.at("sent"));
+    if (*m.sent_us > m.at_us) {
+      throw FieldError{f.at("sent"),
+                       "must not be later than \"at\", when the message reaches the connector"};
+    }
+  }
+  if (const json* x = f.get("message_class")) {
+    m.message_class = read_string(*x, f.at("message_class"));
+    if (!m.message_class.starts_with("IPM.") ||
+        m.message_class.find_first_of("\r\n") != std::string::npos) {
+      fail(f.at("message_class"), "an MS Mail message class such as \"IPM.Custom.Form\"", *x);
+    }
+  }
+  if (const json* x = f.get("read_receipt")) {
+    m.read_receipt = read_string(*x, f.at("read_receipt"));
+    if (m.read_receipt != "pc" && m.read_receipt != "mac") {
+      fail(f.at("read_receipt"), "\"pc\" or \"mac\", the client that generated the receipt", *x);
+    }
+    if (!m.message_class.empty() && m.message_class != msmi::kReadReceiptClass) {
+      throw FieldError{f.at("message_class"), "a read receipt's class is \"" +
+                                                  std::string(msmi::kReadReceiptClass) + "\""};
+    }
+    m.message_class = std::string(msmi::kReadReceiptClass);
+  }
+  if ((m.sent_us || !m.message_class.empty()) && m.direction != Direction::kInbound) {
+    throw FieldError{f.at(m.sent_us ? "sent" : "message_class"),
+                     "only messages from MS Mail (\"direction\": \"inbound\") carry it"};
+  }
+}
+
+// {"recipients": [{"name": "Bob Smith", "addresses": ["MS:EXCHANGE/HQ/BOB"]}]}
+void read_directory(const json& v, const std::string& path, Scenario& s) {
+  Fields f(v, path);
+  if (const json* x = f.get("recipients")) {
+    const std::string rp = f.at("recipients");
+    if (!x->is_array()) fail(rp, "an array of {\"name\", \"addresses\"}", *x);
+    for (std::size_t i = 0; i < x->size(); ++i) {
+      Fields g((*x)[i], rp + "[" + std::to_string(i) + "]");
+      GalEntry entry;
+      const json* name = g.get("name");
+      if (name == nullptr) throw FieldError{g.at("name"), "required: the display name"};
+      entry.name = read_display_name(*name, g.at("name"));
+      const json* addresses = g.get("addresses");
+      if (addresses == nullptr)
+        throw FieldError{g.at("addresses"), "required: the recipient's e-mail addresses"};
+      entry.addresses = read_addresses(*addresses, g.at("addresses"), true, false);
+      g.reject_unknown();
+      s.recipients.push_back(std::move(entry));
+    }
+  }
+  f.reject_unknown();
+}
+
 MessageSpec read_message(const json& v, const std::string& path) {
   Fields f(v, path);
   MessageSpec m;
@@ -239,6 +308,7 @@ MessageSpec read_message(const json& v, const std::string& path) {
   read_message_content(f, m);
   if (const json* x = f.get("subject")) m.subject = read_string(*x, f.at("subject"));
   if (const json* x = f.get("body")) m.body = read_string(*x, f.at("body"));
+  read_conversion_fields(f, m);
   f.reject_unknown();
   return m;
 }
@@ -490,6 +560,16 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
         fail(f.at("postoffice"), "NETWORK/POSTOFFICE", *f.get("postoffice"));
       break;
     }
+    case OperatorAction::kRemoveRecipient:
+      step.recipient =
+          read_display_name(required("recipient", "the display name to delete"), f.at("recipient"));
+      break;
+    case OperatorAction::kRemoveAddressSpace:
+      step.address_type = read_string(required("address_type", "\"SMTP\", \"MS\" or \"X400\""),
+                                      f.at("address_type"));
+      if (step.address_type != "MS" && step.address_type != "SMTP" && step.address_type != "X400")
+        fail(f.at("address_type"), "\"SMTP\", \"MS\" or \"X400\"", *f.get("address_type"));
+      break;
     case OperatorAction::kBurst: {
       step.count = static_cast<int>(
           read_int(required("count", "how many messages"), f.at("count"), 1, 100000));
@@ -668,6 +748,7 @@ void read_scenario(const json& root, Scenario& s) {
     if (!x->is_object()) fail(f.at("swarm"), "an object (written by msmisim sweep --swarm)", *x);
   }
   if (const json* x = f.get("postoffice")) read_postoffice(*x, f.at("postoffice"), s);
+  if (const json* x = f.get("directory")) read_directory(*x, f.at("directory"), s);
   auto read_array = [&](const char* key, auto reader, auto& out) {
     if (const json* x = f.get(key)) {
       if (!x->is_array()) fail(f.at(key), "an array", *x);
@@ -731,7 +812,7 @@ std::string CountRange::describe() const {
 int Expectations::size() const {
   return static_cast<int>(events.size() + sequences.size() + threads.size() + backlog.size() +
                           backlog_over_time.size() + ledger.size() + message_fates.size() +
-                          files.size()) +
+                          files.size() + delivered.size()) +
          (service_running ? 1 : 0) + (has_crashes ? 1 : 0);
 }
 

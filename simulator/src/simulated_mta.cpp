@@ -73,6 +73,10 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
     }
   }
   if (message.kind == msmi::MessageKind::kNdr) ++ndrs_received_;
+  if (message.kind != msmi::MessageKind::kNdr) {
+    deliveries_.emplace(message.message_id,
+                        MtaDelivery{message.subject, message.sent_us, message.message_class, now});
+  }
   ++accepted_;
   puts_.push_back(
       {message.message_id, message.kind == msmi::MessageKind::kNdr, XomReturnCode::kSuccess, now});

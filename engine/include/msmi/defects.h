@@ -38,7 +38,13 @@ namespace msmi {
   X(Q177979, "Q177979", "An embedded message is rejected: MDBEF parsing failed (10000)",          \
     "5.0,5.5", "exchange-5.0-sp1,exchange-5.5-sp3")                                               \
   X(Q200661, "Q200661", "An OLE 2 object of an unregistered class is dropped for MS Mail (2403)", \
-    "4.0,5.0", "")
+    "4.0,5.0", "")                                                                                \
+  X(Q156844, "Q156844", "Subject of a message class other than the Note truncated to 40 chars",   \
+    "4.0,5.0", "exchange-4.0-sp,exchange-5.0-sp1")                                                \
+  X(Q161933, "Q161933", "Sent time of a message from MS Mail changed to the current time", "4.0", \
+    "exchange-4.0-sp")                                                                            \
+  X(Q214565, "Q214565", "Read receipts from the Macintosh client thrown away (2539)", "5.5",      \
+    "exchange-5.5-sp3")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 namespace msmi {
 
@@ -13,6 +14,14 @@ class DirectoryGateway {
   // Establishes a session with the directory: 0 when it is established, else the directory's
   // return code, which the MSMI reports in 2410 ("The return code is 0x105.").
   virtual std::uint32_t open_session() = 0;
+  // How many directory objects (mailboxes, custom recipients) carry `address` among their
+  // e-mail addresses: 1 for a recipient that resolves, more when the address is duplicated in
+  // the Global Address List (Q165396). -1 when the directory keeps no recipients to match
+  // against: the MSMI then takes the address as it is.
+  virtual int count_recipients(std::string_view address) const {
+    (void)address;
+    return -1;
+  }
 };
 
 }  // namespace msmi

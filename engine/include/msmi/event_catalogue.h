@@ -35,6 +35,8 @@ inline constexpr int kMtaObjectFailed = 2550;
 inline constexpr int kMailbagDiskError = 2010;
 inline constexpr int kMailerStartFailed = 2302;
 inline constexpr int kDirectorySessionFailed = 2410;
+// Q214565 quotes the ID without its text: the description is the one insertion string.
+inline constexpr int kReceiptDateUnparsable = 2539;
 inline constexpr int kServiceStartFailed = 7000;
 inline constexpr int kServiceDependencyFailed = 7001;
 inline constexpr int kServiceConnectTimeout = 7009;

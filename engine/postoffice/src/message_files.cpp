@@ -89,6 +89,11 @@ Status read_message_class(const TextRecord& record, std::string_view path, bool*
   return Status::Ok();
 }
 
+void read_mail_class(const TextRecord& record, std::string* message_class) {
+  const std::string value = record.get("class");
+  *message_class = value.starts_with("IPM.") ? value : "";
+}
+
 std::string hex8(std::uint32_t number) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%08X", number);
@@ -124,6 +129,10 @@ std::string encode_p1(const P1Envelope& envelope) {
   record.add("mai", envelope.mai_path);
   record.add("submitted-us", std::to_string(envelope.submitted_us));
   if (envelope.dirsync) record.add("class", std::string(kDirSyncClass));
+  if (!envelope.dirsync && !envelope.message_class.empty())
+    record.add("class", envelope.message_class);
+  if (!envelope.header_subject.empty()) record.add("subject", envelope.header_subject);
+  if (envelope.sent_us) record.add("sent-us", std::to_string(*envelope.sent_us));
   return encode_text_record(kP1Magic, record);
 }
 
@@ -140,8 +149,23 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
   envelope.sender_name = record.get("from-name");
   s = read_address_fields(record, "to", path, &envelope.to, &envelope.to_names);
   if (s.ok()) s = read_address_fields(record, "cc", path, &envelope.cc, &envelope.cc_names);
-  if (s.ok()) s = read_message_class(record, path, &envelope.dirsync);
+  // The envelope's class may also be an MS Mail message class ("IPM.…"): mail, not dir-sync.
+  read_mail_class(record, &envelope.message_class);
+  if (s.ok() && envelope.message_class.empty())
+    s = read_message_class(record, path, &envelope.dirsync);
   if (!s.ok()) return s;
+  envelope.header_subject = record.get("subject");
+  if (envelope.header_subject.size() > kHeaderSubjectLimit) {
+    return Status::Corruption(std::string(path) + ": field 'subject' is longer than " +
+                              std::to_string(kHeaderSubjectLimit) + " characters");
+  }
+  if (record.has("sent-us")) {
+    std::int64_t sent = 0;
+    if (!parse_whole_number(record.get("sent-us"), 10, &sent)) {
+      return Status::Corruption(std::string(path) + ": field 'sent-us' is not a number");
+    }
+    envelope.sent_us = sent;
+  }
   envelope.mai_path = record.get("mai");
   const std::string number = record.get("number");
   const std::string submitted = record.get("submitted-us");
@@ -162,6 +186,7 @@ std::string encode_mai(const MaiContent& content) {
   record.add("subject", content.subject);
   if (!content.reply_to.empty()) record.add("reply-to", content.reply_to);
   add_attachment_fields(&record, content.attachments);
+  if (!content.receipt_date.empty()) record.add("receipt-date", content.receipt_date);
   record.body = content.body;
   return encode_text_record(kMaiMagic, record);
 }
@@ -178,6 +203,7 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
   out->sender = record.get("from");
   out->subject = record.get("subject");
   out->reply_to = record.get("reply-to");
+  out->receipt_date = record.get("receipt-date");
   out->body = std::move(record.body);
   return Status::Ok();
 }

@@ -19,6 +19,9 @@ class FaultyDirectory final : public msmi::DirectoryGateway {
     if (action != nullptr && action->kind == ActionKind::kReturn) return action->directory_code;
     return target_.open_session();
   }
+  int count_recipients(std::string_view address) const override {
+    return target_.count_recipients(address);
+  }
 
  private:
   msmi::DirectoryGateway& target_;

@@ -9,9 +9,11 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
+#include <string_view>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -38,7 +40,14 @@ struct OutgoingMail {
   std::string reply_to{};
   bool dirsync = false;
   std::vector<msmi::Attachment> attachments{};
+  std::optional<std::int64_t> sent_us{};  // absent: sent now
+  std::string message_class{};            // "" for the note
+  std::string receipt_date{};             // a read receipt's date, as its client wrote it
 };
+
+// A date as an MS Mail client writes it in a read receipt: "05-22-97 12:55" from the PC
+// clients ("pc"), "5/22/97 12:55 PM" from the Macintosh client ("mac").
+std::string client_date(std::string_view client, std::int64_t epoch_us);
 
 class MsMailSide {
  public:

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "msmisim/fault_injector.h"
 #include "msmisim/ledger.h"
 #include "msmisim/oracle.h"
+#include "msmisim/simulated_mta.h"
 
 namespace msmisim {
 
@@ -73,6 +75,8 @@ struct RunResult {
   std::vector<InvariantResult> invariants;
   // Every file of the postoffice's folders at the end ("P1/0000002A.P1"), sorted.
   std::vector<std::string> postoffice_files;
+  // Message ID → the message as the MTA took it (inbound mail, not NDRs).
+  std::map<std::string, MtaDelivery> deliveries;
 
   // Every expectation and every invariant held.
   bool passed() const {

@@ -16,6 +16,7 @@
 #include "msmi/worker.h"
 #include "msmisim/fault_rule.h"
 #include "msmisim/ledger.h"
+#include "msmisim/simulated_directory.h"
 #include "msmisim/simulated_mta.h"
 
 namespace msmisim {
@@ -69,6 +70,13 @@ struct MessageSpec {
   std::string subject = "Message";
   std::string body;
   msmi::MessageContent content;  // attachments; for an outbound "ndr", what the MTA says of it
+
+  // When the MS Mail user sent it, if earlier than `at` (it waited on the MS Mail side).
+  std::optional<std::int64_t> sent_us;
+  // The MS Mail message class, "" for "IPM.Microsoft Mail.Note".
+  std::string message_class;
+  // "pc" or "mac": a read receipt that client generated, or "".
+  std::string read_receipt;
 };
 
 // What an operator or administrator does (the KB workarounds). kKill ends the MSMI process the
@@ -99,7 +107,13 @@ enum class OperatorAction {
   kMovePostoffice,    // Q171259: the connector postoffice's tree moves to `to`
   kAddMailbox,        // Q175447: the MS Mail postoffice gains the mailbox `mailbox`
   kMoveMtaHead,       // MTA stopped: the oldest message's .dat moved out of MTADATA, Mtacheck run
+
+  // The administrator deletes the GAL recipients named `recipient`.
+  kRemoveRecipient,
+  // … removes `address_type` from the MS Mail Connector's address spaces.
+  kRemoveAddressSpace,
 };
+// clang-format off
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
     "reset_inqueue3",  "kill",           "reboot",
@@ -107,7 +121,9 @@ inline constexpr const char* kOperatorActionNames[] = {
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
     "set_setting",     "reset_mailbag",  "rebuild_mailbag",
-    "move_postoffice", "add_mailbox",     "move_mta_head"};
+    "move_postoffice", "add_mailbox",     "move_mta_head",
+    "remove_recipient", "remove_address_space"};
+// clang-format on
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -131,6 +147,11 @@ struct OperatorStep {
   std::vector<std::string> drop;  // rebuild_mailbag: labels whose headers are not selected
   bool registry = true;           // move_postoffice: the services' registry paths follow it
   std::string mailbox;            // add_mailbox: "MS:NET/PO/MAILBOX"
+
+  // remove_recipient: a display name in the GAL.
+  std::string recipient;
+  // remove_address_space: "SMTP".
+  std::string address_type;
 };
 
 // Q175447: an address out in the world (an Internet list server) that answers every message the
@@ -210,6 +231,15 @@ struct FateExpectation {
   std::string json_path;  // where the scenario says so, for errors about the label
 };
 
+// What an Exchange user sees of a labelled inbound message: the MTA must have taken it, and
+// each part that is given must be so. Times are virtual, since the run began.
+struct DeliveredExpectation {
+  std::optional<std::string> subject;
+  std::optional<std::int64_t> sent_us;        // the Sent time is exactly this
+  std::optional<std::int64_t> sent_after_us;  // … or at least this
+  std::optional<std::string> message_class;   // "" for the note
+};
+
 struct Expectations {
   std::vector<EventExpectation> events;
   std::vector<SequenceExpectation> sequences;
@@ -221,6 +251,7 @@ struct Expectations {
   // Glob over the postoffice's files at the end ("QUARANTINE/*") → must match some (true) or
   // none (false).
   std::map<std::string, bool> files;
+  std::map<std::string, DeliveredExpectation> delivered;  // label → what Exchange shows
   std::optional<bool> service_running;
   CountRange crashes;
   bool has_crashes = false;
@@ -261,6 +292,13 @@ struct Scenario {
   std::vector<std::string> missing_mailboxes;
   std::vector<MailboxContention> contention;
   std::vector<Responder> responders;
+
+  // The Global Address List the MSMI matches mail from MS Mail against (Q165396); empty: every
+  // address resolves.
+  std::vector<GalEntry> recipients;
+  // The address types the MS Mail Connector's Address Space page lists (Q169117): the MTA
+  // routes mail for them to the connector. An SMTP entry competes with the Internet Mail Service.
+  std::vector<std::string> address_spaces = {"MS"};
 
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;

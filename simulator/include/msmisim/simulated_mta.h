@@ -31,13 +31,21 @@ struct MtaFault {
 
 bool glob_match(std::string_view pattern, std::string_view text);
 
+// A message from MS Mail as the MTA took it: what an Exchange user sees of it.
+struct MtaDelivery {
+  std::string subject;
+  std::int64_t sent_us = 0;   // the Sent time, virtual microseconds since the run began
+  std::string message_class;  // "" for the note
+  std::int64_t time_us = 0;   // when the MTA accepted it
+};
+
 class SimulatedMta final : public msmi::MtaGateway {
  public:
   explicit SimulatedMta(const msmi::Clock& clock) : clock_(clock) {}
 
   void add_fault(MtaFault fault) { faults_.push_back(std::move(fault)); }
-  // Told of every message the MTA accepts from the MSMI, as it accepts it (the world's
-  // responders, Q175447).
+  // Told of every message the MTA accepts from the MSMI, once it has taken it: where the world
+  // routes it on (Q169117) and the world's responders (Q175447).
   void set_on_accepted(std::function<void(const msmi::XomMessage&)> on_accepted) {
     on_accepted_ = std::move(on_accepted);
   }
@@ -82,6 +90,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
   // Message ID → the last time read_next offered it to the MSMI.
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
+  // Message ID → the first accepted put of each message that is not an NDR.
+  const std::map<std::string, MtaDelivery>& deliveries() const { return deliveries_; }
   // For the oracle at the end of a run, without copying hundreds of thousands of records: moves
   // the puts, acknowledgements and offer times out, leaving them empty.
   void take_records(std::vector<MtaPutRecord>* puts, std::vector<MtaAckRecord>* acknowledgements,
@@ -129,6 +139,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
   std::map<std::string, MtaNdr> queue_refusals_;
+  std::map<std::string, MtaDelivery> deliveries_;
   std::function<void(const msmi::XomMessage&)> on_accepted_;
   bool answering() const { return running_ && !hung_; }
 };

@@ -23,9 +23,17 @@
 //        class: dirsync              a directory-synchronisation message (absent: "ipm", mail)
 //   MAI  reply-to: MS:NET/PO/DESK    where replies go; follows "subject"
 //        attachment: file ÖÄÜ.TXT    the attachments, after the other fields (attachment_fields.h)
+//   P1   class: IPM.Custom.Form      the MS Mail message class of mail other than the note
+//                                    ("IPM.Microsoft Mail.Note", which is what absent means)
+//        subject: Quarterly figur…   the FIPS header's subject, at most 40 characters
+//                                    (kHeaderSubjectLimit); follows "class"
+//        sent-us: 1200000            when the MS Mail user sent it, if before "submitted-us"
+//   MAI  receipt-date: 05-22-97 12:55  a read receipt: when the original was read, written the
+//                                    way the client that generated the receipt writes a date
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +57,9 @@ struct P1Envelope {
   bool dirsync = false;
   std::string mai_path;
   std::int64_t submitted_us = 0;
+  std::string message_class;            // "" for the note (and for a dir-sync message)
+  std::string header_subject;           // the FIPS header's subject, "" when the envelope has none
+  std::optional<std::int64_t> sent_us;  // absent: sent when submitted
 
   std::vector<std::string> recipients() const;  // to, then cc
   // One entry per recipients() entry, "" where there is no name.
@@ -62,10 +73,16 @@ struct MaiContent {
   std::string body;
   std::string reply_to;
   std::vector<Attachment> attachments{};
+  std::string receipt_date{};  // "" unless a read receipt
 };
 
 // The "class" field's value for a directory-synchronisation message.
 inline constexpr std::string_view kDirSyncClass = "dirsync";
+// The MS Mail message classes the connector treats specially.
+inline constexpr std::string_view kNoteClass = "IPM.Microsoft Mail.Note";
+inline constexpr std::string_view kReadReceiptClass = "IPM.Microsoft Mail.Read Receipt";
+// How long a subject the FIPS header holds (Q156844).
+inline constexpr std::size_t kHeaderSubjectLimit = 40;
 
 // Adds one `field` line per address, each followed by a "<field>-name" line when names has a
 // non-empty entry for it.
@@ -79,6 +96,9 @@ Status read_address_fields(const TextRecord& record, std::string_view field, std
 // Reads the optional "class" field: absent or "ipm" is mail, "dirsync" a dir-sync message;
 // Corruption for anything else.
 Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync);
+// Reads an MS Mail message class ("IPM.…") from the "class" field into *message_class: ""
+// when the field is absent, "ipm" or "dirsync".
+void read_mail_class(const TextRecord& record, std::string* message_class);
 
 std::string encode_p1(const P1Envelope& envelope);
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out);

@@ -35,6 +35,10 @@ StepResult InboundDeliveryWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + ctx_.settings.poll_interval_us};
   }
+  if (!ctx_.configured) {  // Q164177: no configuration, no work, and no word about it
+    state_ = ThreadState::kIdle;
+    return {0, now + ctx_.settings.poll_interval_us};
+  }
   std::int64_t busy = 0;
   ctx_.step_clock.set_elapsed(0);
   if (!current_) {

@@ -16,6 +16,10 @@ StepResult MailerWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + ctx_.settings.poll_interval_us};
   }
+  if (!ctx_.configured) {  // Q164177: no configuration, no work, and no word about it
+    state_ = ThreadState::kIdle;
+    return {0, now + ctx_.settings.poll_interval_us};
+  }
   const std::vector<MailbagEntry>* entries = nullptr;
   const Status s = ctx_.inqueue.view(&entries);
   if (s.is_corruption()) {

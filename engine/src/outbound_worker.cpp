@@ -7,6 +7,17 @@
 #include "ndr_generator.h"
 
 namespace msmi {
+namespace {
+
+// An address as 2117 shows it: "NET/PO/MAILBOX" for MS Mail (Q163020's "From:
+// MICROSOFT/NETPO/USER"), the address itself otherwise.
+std::string as_2117_shows(const std::string& address) {
+  const AddressParseResult parsed = parse_address(address);
+  if (!parsed.ok || parsed.address.type != AddressType::kMsMail) return address;
+  return parsed.address.network + "/" + parsed.address.postoffice + "/" + parsed.address.mailbox;
+}
+
+}  // namespace
 
 void OutboundWorker::on_service_stopped() {
   if (session_open_) ctx_.env.mta.close_download_session();
@@ -29,6 +40,10 @@ StepResult OutboundWorker::step() {
   const std::int64_t poll = ctx_.settings.poll_interval_us;
   if (!running_) {
     state_ = ThreadState::kStopped;
+    return {0, now + poll};
+  }
+  if (!ctx_.configured) {  // Q164177: no configuration, no work, and no word about it
+    state_ = ThreadState::kIdle;
     return {0, now + poll};
   }
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_queue_scan_us);
@@ -216,9 +231,9 @@ bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std
                     {message.message_id});
   }
   std::string list;
-  for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + r;
+  for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + as_2117_shows(r);
   ctx_.logger.log(event_id::kNdrGenerated, thread_, message.message_id,
-                  {message.originator, message.subject, ndr_reason_code(reason),
+                  {as_2117_shows(message.originator), message.subject, ndr_reason_code(reason),
                    std::string(ndr_reason_text(reason)), list});
   XomMessage ndr;
   ndr.message_id = message.message_id + "-NDR";

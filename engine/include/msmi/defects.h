@@ -22,7 +22,11 @@ namespace msmi {
   X(Q175965, "Q175965", "MSMI crashes logging the NDR event of an invalid sender (2380)",         \
     "4.0,5.0", "exchange-5.0-sp1")                                                                \
   X(TestDeliverTwice, "", "test only: a delivered message is put into the MTA a second time", "", \
-    "")
+    "")                                                                                           \
+  X(Q169669, "Q169669",                                                                           \
+    "Exchange administrators who are not NT administrators cannot delete or return queued "       \
+    "messages",                                                                                   \
+    "5.0", "exchange-5.0-sp1")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,
@@ -70,6 +74,9 @@ struct Protections {
   bool backoff = false;          // retry delays double from attempt to attempt
   bool quarantine = false;       // poison messages and damaged files are kept, never dropped
   bool recover_orphans = false;  // P1 envelopes without an INQUEUE3 record are queued again
+  // A start that cannot open its directory session fails (2410, 7024) whatever the account,
+  // instead of running without a configuration and delivering nothing (Q164177).
+  bool refuse_unconfigured_start = false;
 };
 
 struct Profile {

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "msmi/connector_admin.h"
 #include "msmi/defects.h"
 #include "msmi/diagnostics.h"
+#include "msmi/directory_gateway.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/worker.h"
@@ -83,15 +85,17 @@ enum class OperatorAction {
   kKill,
   kReboot,
   kPowerLoss,
-  kSetLogging,        // diagnostics logging: `level` for every category, or for `category`
-  kDeleteFile,        // delete postoffice files matching the glob `file`
-  kCopyFile,          // copy `file` to `to` (a backup, or a restore)
-  kAddPostoffice,     // NETWORK.GLB gains `postoffice`; the MSMI sees it at its next refresh
-  kRemovePostoffice,  // … loses it
-  kDeleteMtaHead,     // delete the first message of the MTA's MSMI queue (Exchange Administrator)
-  kBurst,             // `count` copies of `message`, all at once
-  kReturnToSenders,   // the MTA returns its MSMI queue (the first `count`, or all) to the senders
-  kSetSetting,        // a connector property `setting` becomes `value` at the next MSMI start
+  kSetLogging,         // diagnostics logging: `level` for every category, or for `category`
+  kDeleteFile,         // delete postoffice files matching the glob `file`
+  kCopyFile,           // copy `file` to `to` (a backup, or a restore)
+  kAddPostoffice,      // NETWORK.GLB gains `postoffice`; the MSMI sees it at its next refresh
+  kRemovePostoffice,   // … loses it
+  kDeleteMtaHead,      // delete the first message of the MTA's MSMI queue (Exchange Administrator)
+  kBurst,              // `count` copies of `message`, all at once
+  kReturnToSenders,    // the MTA returns its MSMI queue (the first `count`, or all) to the senders
+  kSetSetting,         // a connector property `setting` becomes `value` at the next MSMI start
+  kEmptyMailbag,       // the MS Mail user `mailbox` downloads their mailbag: it is empty (Q138054)
+  kSetServiceAccount,  // the MSMI logs on as `account` from its next start (Q164177)
 };
 inline constexpr const char* kOperatorActionNames[] = {
     "start",           "stop",           "restart",
@@ -99,7 +103,7 @@ inline constexpr const char* kOperatorActionNames[] = {
     "power_loss",      "set_logging",    "delete_file",
     "copy_file",       "add_postoffice", "remove_postoffice",
     "delete_mta_head", "burst",          "return_to_senders",
-    "set_setting"};
+    "set_setting",     "empty_mailbag",  "set_service_account"};
 
 struct OperatorStep {
   std::int64_t at_us = 0;
@@ -117,6 +121,10 @@ struct OperatorStep {
   MessageSpec message;     // burst
   std::string setting;     // set_setting: max_attempts, retry_delay, …
   std::int64_t value = 0;  // set_setting: a count, or microseconds for a time
+  std::string mailbox;     // empty_mailbag: "NET/PO/MAILBOX"
+  msmi::ServiceAccount account = msmi::ServiceAccount::kExchangeService;  // set_service_account
+  // delete_mta_head, return_to_senders: who is at the Administrator program (Q169669).
+  msmi::AdminRole as = msmi::AdminRole::kNtAdministrator;
 };
 
 // The connector properties an administrator may change with set_setting, and whether each is a
@@ -215,12 +223,17 @@ struct Scenario {
   std::optional<int> max_attempts;
   std::optional<std::int64_t> retry_delay_us, restart_deferral_us, poll_interval_us,
       refresh_interval_us, thread_refresh_us;
+  msmi::ServiceAccount service_account = msmi::ServiceAccount::kExchangeService;
 
   std::string connector_network = "EXCHANGE";
   std::string connector_postoffice = "MSMCON";
   std::vector<std::string> postoffices = {"MSNET/SALES"};  // NET/PO with a mailbag
   std::int64_t pcmta_interval_us = 30'000'000;             // how often the PC MTA empties them
   int pcmta_batch = 50;
+  // "NET/PO" → records of old mail its mailbag on the connector postoffice holds at the start.
+  std::map<std::string, int> prefilled_mailbags;
+  // "NET/PO/MAILBOX" → messages an MS Mail user's own mailbag holds at the start.
+  std::map<std::string, int> user_mailbags;
 
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;

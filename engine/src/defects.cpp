@@ -140,7 +140,7 @@ const std::vector<Profile>& profiles() {
     hardened.description =
         "no defects, plus bounded retries with backoff, quarantine of poison messages and "
         "recovery of orphaned envelopes: no message is ever lost";
-    hardened.protections = {true, true, true};
+    hardened.protections = {true, true, true, true};
     out.push_back(std::move(hardened));
     return out;
   }();

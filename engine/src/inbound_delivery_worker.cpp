@@ -37,7 +37,9 @@ StepResult InboundDeliveryWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + ctx_.settings.poll_interval_us};
   }
-  if (ctx_.blocked(thread_)) {  // waiting for the mutex another thread kept (Q151669)
+  // Q164177: no configuration, no work and no word about it; Q151669: waiting for the mutex
+  // another thread kept.
+  if (!ctx_.configured || ctx_.blocked(thread_)) {
     state_ = ThreadState::kIdle;
     return {0, now + ctx_.settings.poll_interval_us};
   }

@@ -78,10 +78,18 @@ bool Interchange::start() {
     report_start_failure(kWin32AccessDenied);
     return false;
   }
+  ctx_->configured = true;
   if (ctx_->env.directory != nullptr) {
-    const std::uint32_t code = ctx_->env.directory->open_session();
-    if (code != 0) {
-      report_directory_failure(code);
+    const std::uint32_t code = ctx_->env.directory->open_session(settings_.service_account);
+    if (code != 0 && settings_.service_account == ServiceAccount::kLocalSystem &&
+        !settings_.protections.refuse_unconfigured_start) {
+      // Q164177: under the System Account the service process has already told the SCM it
+      // runs when the directory refuses it. It logs 2410 and carries on without the
+      // connector's configuration: it appears to run, but no thread moves any mail.
+      report_directory_failure(code, false);
+      ctx_->configured = false;
+    } else if (code != 0) {
+      report_directory_failure(code, true);
       return false;
     }
   }
@@ -144,14 +152,19 @@ void Interchange::report_start_failure(std::string_view win32) {
   ctx_->logger.log(*find_event_spec(event_id::kMailerStartFailed, "service_error"), 0, "", {"105"});
 }
 
-void Interchange::report_directory_failure(std::uint32_t code) {
+void Interchange::report_directory_failure(std::uint32_t code, bool start_fails) {
   char hex[16];
   std::snprintf(hex, sizeof hex, "0x%X", static_cast<unsigned>(code));
   ctx_->logger.log(event_id::kDirectorySessionFailed, 0, "", {hex});
+  if (!start_fails) return;
   // The service exits with the directory's code as its service-specific error, which the SCM
   // writes in decimal.
   ctx_->logger.log(event_id::kServiceSpecificError, -1, "",
                    {std::string(kMsmiServiceName), std::to_string(code)});
+}
+
+bool Interchange::configured() const {
+  return ctx_->configured;
 }
 
 void Interchange::stop() {

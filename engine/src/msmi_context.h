@@ -81,6 +81,9 @@ struct MsmiContext {
   std::set<std::string> ndr_sent;
   // Set by a worker that met a fatal error; the Interchange stops the service after the step.
   bool crash_requested = false;
+  // Whether the service opened its directory session at its last start. Without it the
+  // Mailer, inbound and outbound threads know no connector configuration and move no mail.
+  bool configured = true;
   // Threads that hung at a fault site during the step; the Interchange hangs them after it.
   std::vector<int> hang_requests;
   // Threads hung for good (inside a call that never returned, or at a fault site). A worker

@@ -32,6 +32,14 @@ bool has_8bit(std::string_view text) {
   return false;
 }
 
+// An address as 2117 shows it: "NET/PO/MAILBOX" for MS Mail (Q163020's "From:
+// MICROSOFT/NETPO/USER"), the address itself otherwise.
+std::string as_2117_shows(const std::string& address) {
+  const AddressParseResult parsed = parse_address(address);
+  if (!parsed.ok || parsed.address.type != AddressType::kMsMail) return address;
+  return parsed.address.network + "/" + parsed.address.postoffice + "/" + parsed.address.mailbox;
+}
+
 }  // namespace
 
 void OutboundWorker::on_service_stopped() {
@@ -58,7 +66,9 @@ StepResult OutboundWorker::step() {
     state_ = ThreadState::kStopped;
     return {0, now + poll};
   }
-  if (ctx_.blocked(thread_)) {  // waiting for the mutex another thread kept (Q151669)
+  // Q164177: no configuration, no work and no word about it; Q151669: waiting for the mutex
+  // another thread kept.
+  if (!ctx_.configured || ctx_.blocked(thread_)) {
     state_ = ThreadState::kIdle;
     return {0, now + poll};
   }
@@ -338,9 +348,9 @@ bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std
                     {message.message_id});
   }
   std::string list;
-  for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + r;
+  for (const std::string& r : failed) list += (list.empty() ? "" : ", ") + as_2117_shows(r);
   ctx_.logger.log(event_id::kNdrGenerated, thread_, message.message_id,
-                  {message.originator, message.subject, ndr_reason_code(reason),
+                  {as_2117_shows(message.originator), message.subject, ndr_reason_code(reason),
                    std::string(ndr_reason_text(reason)), list});
   XomMessage ndr;
   ndr.message_id = message.message_id + "-NDR";

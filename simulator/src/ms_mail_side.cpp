@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <set>
+#include <utility>
 
 #include "msmi/address.h"
 #include "msmi/mailbag.h"
@@ -166,6 +167,32 @@ std::set<std::string> MsMailSide::held_ids() const {
   return ids;
 }
 
+msmi::Status MsMailSide::prefill(const msmi::PostofficeName& po, int count) {
+  std::vector<std::string> payloads;
+  for (int i = 0; i < count; ++i) {
+    msmi::OutboundRecord record;
+    record.message_id = std::string(kPrefilledPrefix) + msmi::hex8(static_cast<std::uint32_t>(i));
+    record.sender = "MS:" + po.network + "/" + po.postoffice + "/ADMIN";
+    record.recipients = {"MS:" + po.network + "/" + po.postoffice + "/USERS"};
+    record.subject = "Mail from before the run";
+    payloads.push_back(msmi::encode_outbound_record(record));
+  }
+  return mailbag_of(po).append_all(payloads);
+}
+
+void MsMailSide::set_user_mailbag(const std::string& mailbox, int count) {
+  user_mailbags_[mailbox] = count;
+}
+
+int MsMailSide::user_mailbag(const std::string& mailbox) const {
+  const auto it = user_mailbags_.find(mailbox);
+  return it == user_mailbags_.end() ? 0 : it->second;
+}
+
+int MsMailSide::empty_user_mailbag(const std::string& mailbox) {
+  return std::exchange(user_mailbags_[mailbox], 0);
+}
+
 int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limit) {
   int taken = 0;
   for (const msmi::PostofficeName& po : directory.postoffices) {
@@ -173,11 +200,13 @@ int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limi
     std::vector<msmi::MailbagEntry> entries;
     if (!mailbag.load(&entries).ok()) continue;
     for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {
-      if (mailbag.remove(entries[i].seq).ok()) {
-        drained_.push_back(record_of(mailbag, entries[i], clock_.now_us()));
-        ++taken;
-        if (!missing_.empty() || !contention_.empty()) bounce_if_undeliverable(mailbag, entries[i]);
-      }
+      if (!mailbag.remove(entries[i].seq).ok()) continue;
+      ++taken;
+      MailbagRecord taken_record = record_of(mailbag, entries[i], clock_.now_us());
+      if (taken_record.message_id.starts_with(kPrefilledPrefix)) continue;  // not the run's
+      if (taken_record.kind == "message") deliver_to_users(po, entries[i], &taken_record);
+      if (!missing_.empty() || !contention_.empty()) bounce_if_undeliverable(mailbag, entries[i]);
+      drained_.push_back(std::move(taken_record));
     }
   }
   return taken;
@@ -215,6 +244,39 @@ void MsMailSide::bounce_if_undeliverable(const msmi::Mailbag& mailbag,
                    postmaster);
 }
 
+void MsMailSide::deliver_to_users(const msmi::PostofficeName& po, const msmi::MailbagEntry& entry,
+                                  MailbagRecord* taken) {
+  msmi::OutboundRecord record;
+  if (!msmi::decode_outbound_record(entry.payload, "", &record).ok()) return;
+  for (std::size_t i = 0; i < record.recipients.size(); ++i) {
+    const msmi::AddressParseResult to = msmi::parse_address(record.recipients[i]);
+    if (!to.ok || to.address.type != msmi::AddressType::kMsMail) continue;
+    const std::string mailbox =
+        to.address.network + "/" + to.address.postoffice + "/" + to.address.mailbox;
+    int& held = user_mailbags_[mailbox];
+    if (held < static_cast<int>(msmi::kMailbagRecordLimit)) {
+      ++held;
+      continue;
+    }
+    // The record was taken, but the message never reached its recipient: the PC MTA sends it
+    // back to its sender.
+    taken->kind = "returned";
+    const msmi::AddressParseResult from = msmi::parse_address(record.sender);
+    PcMtaReturn r;
+    r.message_id = record.message_id;
+    r.postoffice = po.network + "/" + po.postoffice;
+    r.sender =
+        from.ok && from.address.type == msmi::AddressType::kMsMail
+            ? from.address.network + "/" + from.address.postoffice + "/" + from.address.mailbox
+            : record.sender;
+    r.subject = record.subject;
+    r.recipient = mailbox;
+    r.recipient_name = i < record.recipient_names.size() ? record.recipient_names[i] : "";
+    r.time_us = clock_.now_us();
+    returns_.push_back(std::move(r));
+  }
+}
+
 std::vector<MailbagRecord> MsMailSide::waiting(const msmi::NetworkDirectory& directory) {
   std::vector<MailbagRecord> out;
   for (const msmi::PostofficeName& po : directory.postoffices) {
@@ -222,7 +284,8 @@ std::vector<MailbagRecord> MsMailSide::waiting(const msmi::NetworkDirectory& dir
     std::vector<msmi::MailbagEntry> entries;
     if (!mailbag.load(&entries).ok()) continue;
     for (const msmi::MailbagEntry& entry : entries) {
-      out.push_back(record_of(mailbag, entry, clock_.now_us()));
+      MailbagRecord record = record_of(mailbag, entry, clock_.now_us());
+      if (!record.message_id.starts_with(kPrefilledPrefix)) out.push_back(std::move(record));
     }
   }
   return out;

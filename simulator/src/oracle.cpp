@@ -212,6 +212,15 @@ std::string Oracle::disagreement(const LedgerEntry& entry) const {
   // The engine's word held when it gave it; then the world destroyed what it had delivered (an
   // administrator resetting the mailbag before the PC MTA took the record, Q130285).
   if (lost_by_world(entry)) return "";
+  // The engine wrote it into a postoffice mailbag, as it says; the PC MTA then could not put it
+  // into the user's own mailbag and returned it (Q138054): beyond the engine's reach.
+  if (claim == Fate::kDelivered && entry.direction == Direction::kOutbound) {
+    if (const auto it = records_by_id_.find(entry.message_id); it != records_by_id_.end()) {
+      for (const MailbagRecord* r : it->second) {
+        if (r->kind == "returned") return "";
+      }
+    }
+  }
   const bool inbound = entry.direction == Direction::kInbound;
   std::string what;
   switch (claim) {

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "msmi/address.h"
+#include "msmi/connector_admin.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/interchange.h"
 #include "msmi/mailbag.h"
@@ -13,6 +14,7 @@
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
 #include "msmi/random.h"
+#include "msmilog/time_format.h"
 #include "msmisim/disk_file_system.h"
 #include "msmisim/expectations.h"
 #include "msmisim/fault_injector.h"
@@ -78,6 +80,7 @@ msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& pro
   if (s.refresh_interval_us) e.refresh_interval_us = *s.refresh_interval_us;
   if (s.thread_refresh_us) e.cost_thread_refresh_us = *s.thread_refresh_us;
   if (s.ole_classes) e.ole_classes = *s.ole_classes;
+  e.service_account = s.service_account;
   return e;
 }
 
@@ -150,6 +153,14 @@ class World final : private FaultEffects {
         scheduler_.at(*lock.until_us, Priority::kOperator,
                       [this, &lock] { fs_.unlock(lock.path); });
       }
+    }
+    for (const auto& [po, count] : scenario_.prefilled_mailbags) {
+      const std::size_t slash = po.find('/');
+      const Status s = ms_mail_.prefill({po.substr(0, slash), po.substr(slash + 1)}, count);
+      if (!s.ok()) note("the mailbag of " + po + " could not be prefilled: " + s.to_string());
+    }
+    for (const auto& [mailbox, count] : scenario_.user_mailbags) {
+      ms_mail_.set_user_mailbag(mailbox, count);
     }
     scheduler_.at(0, Priority::kOperator, [this] { interchange_.start(); });
     scheduler_.add_interchange(interchange_, activity_, 0);
@@ -545,12 +556,6 @@ class World final : private FaultEffects {
              " the MS Mail Connector's address spaces");
         return true;
       }
-      case OperatorAction::kDeleteMtaHead: {
-        const std::string id = mta_.delete_head();
-        note(what + (id.empty() ? ": the MSMI queue is empty" : ": " + id + " deleted"));
-        if (!id.empty()) world_losses_[id] = "deleted from the MTA's queue by the administrator";
-        return true;
-      }
       case OperatorAction::kMoveMtaHead: {
         // Q247618's resolution: only with the MTA stopped can its files be moved.
         if (mta_.running()) {
@@ -561,13 +566,6 @@ class World final : private FaultEffects {
         if (!id.empty()) mta_set_aside_.emplace(id, clock_.now_us());
         note(what + (id.empty() ? ": the MSMI queue is empty"
                                 : ": " + id + " moved out of MTADATA (a copy kept); Mtacheck run"));
-        return true;
-      }
-      case OperatorAction::kReturnToSenders: {
-        const std::vector<std::string> ids = mta_.return_to_senders(step.count);
-        for (const std::string& id : ids) returned_to_sender_.emplace(id, clock_.now_us());
-        note(what + ": " + std::to_string(ids.size()) +
-             " message(s) taken off the MTA's MSMI queue, an NDR sent to each sender");
         return true;
       }
       case OperatorAction::kSetSetting: {
@@ -602,6 +600,53 @@ class World final : private FaultEffects {
               step.message.label.empty() ? "" : step.message.label + "#" + std::to_string(i + 1);
           inject(m);
         }
+        return true;
+      }
+      case OperatorAction::kEmptyMailbag: {
+        const int held = ms_mail_.empty_user_mailbag(step.mailbox);
+        note(what + " " + step.mailbox + ": the user downloaded " + std::to_string(held) +
+             " message(s) into the message file; the mailbag is empty");
+        return true;
+      }
+      case OperatorAction::kSetServiceAccount: {
+        msmi::EngineSettings next = interchange_.next_settings();
+        next.service_account = step.account;
+        interchange_.change_settings(next);
+        note(what + ": the MSMI logs on as " +
+             (step.account == msmi::ServiceAccount::kLocalSystem ? "the System Account"
+                                                                 : "the Exchange service account") +
+             (interchange_.running() ? " from its next start" : ""));
+        return true;
+      }
+      case OperatorAction::kDeleteMtaHead:
+      case OperatorAction::kReturnToSenders:
+        if (const Status s = msmi::authorize_connector_admin(
+                interchange_.settings().defects, step.as, msmi::ConnectorAdminTask::kQueueMessages);
+            !s.ok()) {
+          note(what + " refused for " + std::string(msmi::to_string(step.as)) + ": " + s.message() +
+               "; the queue is unchanged");
+          return true;
+        }
+        return administer_queue(step, what);
+      default:
+        return false;
+    }
+  }
+
+  // delete_mta_head and return_to_senders, once the Administrator program allowed them.
+  bool administer_queue(const OperatorStep& step, const std::string& what) {
+    switch (step.action) {
+      case OperatorAction::kDeleteMtaHead: {
+        const std::string id = mta_.delete_head();
+        note(what + (id.empty() ? ": the MSMI queue is empty" : ": " + id + " deleted"));
+        if (!id.empty()) world_losses_[id] = "deleted from the MTA's queue by the administrator";
+        return true;
+      }
+      case OperatorAction::kReturnToSenders: {
+        const std::vector<std::string> ids = mta_.return_to_senders(step.count);
+        for (const std::string& id : ids) returned_to_sender_.emplace(id, clock_.now_us());
+        note(what + ": " + std::to_string(ids.size()) +
+             " message(s) taken off the MTA's MSMI queue, an NDR sent to each sender");
         return true;
       }
       default:
@@ -902,8 +947,30 @@ class World final : private FaultEffects {
       ms_mail_.retry_held();
       if (pcmta_running_) ms_mail_.drain_mailbags(directory_, scenario_.pcmta_batch);
       for (const std::string& text : ms_mail_.take_notes()) note(text);
+      report_pcmta_returns();
       schedule_pcmta(clock_.now_us() + scenario_.pcmta_interval_us);
     });
+  }
+
+  // The PC MTA's word on each message it returned because a user mailbag was full (Q138054),
+  // the way the article shows it in the System log.
+  void report_pcmta_returns() {
+    const std::vector<PcMtaReturn>& returns = ms_mail_.returns();
+    for (; pcmta_returns_reported_ < returns.size(); ++pcmta_returns_reported_) {
+      const PcMtaReturn& r = returns[pcmta_returns_reported_];
+      const std::string when = msmilog::format_iso8601_utc(scenario_.epoch_us + r.time_us);
+      const std::string date =
+          when.substr(5, 2) + "/" + when.substr(8, 2) + "/" + when.substr(2, 2);
+      const std::string hex = r.message_id.substr(r.message_id.rfind('/') + 1);
+      const std::string po = r.postoffice.substr(r.postoffice.find('/') + 1);
+      const std::string mailbox = r.recipient.substr(r.recipient.rfind('/') + 1);
+      world_log_.log(
+          *find_any_event_spec(kPcMtaDeliveryProblem), -1, r.message_id,
+          {r.postoffice, po + "\\MAI\\MA" + hex.substr(hex.size() - 1) + "\\" + hex + ".MAI",
+           r.sender, date, when.substr(11, 5), r.subject, "017",
+           "Unable to deliver user mail due to a full mailbag",
+           (r.recipient_name.empty() ? mailbox : r.recipient_name) + " (" + r.recipient + ")"});
+    }
   }
 
   QueueSample measure_queues() {
@@ -989,6 +1056,11 @@ class World final : private FaultEffects {
     for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
     w.in_mta_queue.insert(held_by_mta_.begin(), held_by_mta_.end());
     w.mta_ndrs = mta_.queue_refusals();
+    for (const PcMtaReturn& r : ms_mail_.returns()) {
+      w.mta_ndrs.emplace(r.message_id,
+                         MtaNdr{r.time_us, "the PC MTA returned it: the mailbag of " + r.recipient +
+                                               " was full (4096 messages)"});
+    }
     for (const auto& [id, when] : returned_to_sender_) {
       w.mta_ndrs.emplace(
           id, MtaNdr{when, "the administrator returned it to its sender from the MTA's queue"});
@@ -1107,6 +1179,7 @@ class World final : private FaultEffects {
   // Outbound messages the operator moved out of the MTA's database (move_mta_head): ID → when.
   std::map<std::string, std::int64_t> mta_set_aside_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> sampled_mailbags_;
+  std::size_t pcmta_returns_reported_ = 0;
   // The world's own events (operator steps, the MTA service) are written whatever the MSMI's
   // diagnostics logging levels are.
   msmi::EventLogger world_log_;

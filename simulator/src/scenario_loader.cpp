@@ -1,6 +1,7 @@
 #include "msmisim/scenario_loader.h"
 
 #include <cctype>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,6 +19,21 @@ namespace msmisim {
 namespace {
 
 using namespace detail;
+
+msmi::ServiceAccount read_service_account(const json& v, const std::string& path) {
+  if (v.is_string() && v.get<std::string>() == "exchange")
+    return msmi::ServiceAccount::kExchangeService;
+  if (v.is_string() && v.get<std::string>() == "system") return msmi::ServiceAccount::kLocalSystem;
+  fail(path, "\"exchange\" (the Exchange service account) or \"system\" (the System Account)", v);
+}
+
+// An MS Mail mailbox, "MS:NET/PO/MAILBOX", as "NET/PO/MAILBOX" in upper case.
+std::string read_mailbox(const json& v, const std::string& path) {
+  const msmi::AddressParseResult parsed = msmi::parse_address(read_string(v, path));
+  if (!parsed.ok || parsed.address.type != msmi::AddressType::kMsMail)
+    fail(path, "an MS Mail mailbox such as \"MS:MSNET/SALES/ALICE\"", v);
+  return parsed.address.network + "/" + parsed.address.postoffice + "/" + parsed.address.mailbox;
+}
 
 void read_engine(const json& v, const std::string& path, Scenario& s) {
   Fields f(v, path);
@@ -81,6 +97,8 @@ void read_engine(const json& v, const std::string& path, Scenario& s) {
     s.refresh_interval_us = read_duration(*x, f.at("refresh_interval"));
   if (const json* x = f.get("thread_refresh"))
     s.thread_refresh_us = read_duration(*x, f.at("thread_refresh"));
+  if (const json* x = f.get("service_account"))
+    s.service_account = read_service_account(*x, f.at("service_account"));
   f.reject_unknown();
   for (const auto* d : {&s.poll_interval_us, &s.refresh_interval_us}) {
     if (*d && **d <= 0)
@@ -165,6 +183,26 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
         c.count = static_cast<int>(read_int(*n, g.at("count"), 1, 100000));
       g.reject_unknown();
       s.contention.push_back(c);
+    }
+  }
+  if (const json* x = f.get("mailbags")) {
+    const std::string mp = f.at("mailbags");
+    if (!x->is_object()) fail(mp, "an object {\"NETWORK/POSTOFFICE\": records}", *x);
+    for (const auto& [key, value] : x->items()) {
+      const msmi::PostofficeName po = read_postoffice_name(key, mp + "." + key);
+      const std::string name = po.network + "/" + po.postoffice;
+      const int count = static_cast<int>(read_int(value, mp + "." + key, 0, 4096));
+      if (std::find(s.postoffices.begin(), s.postoffices.end(), name) == s.postoffices.end())
+        throw FieldError{mp + "." + key, "is not one of $.postoffice.postoffices"};
+      s.prefilled_mailbags[name] = count;
+    }
+  }
+  if (const json* x = f.get("user_mailbags")) {
+    const std::string up = f.at("user_mailbags");
+    if (!x->is_object()) fail(up, "an object {\"MS:NETWORK/POSTOFFICE/MAILBOX\": messages}", *x);
+    for (const auto& [key, value] : x->items()) {
+      const std::string mailbox = read_mailbox(key, up + "." + key);
+      s.user_mailbags[mailbox] = static_cast<int>(read_int(value, up + "." + key, 0, 4096));
     }
   }
   f.reject_unknown();
@@ -528,6 +566,13 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
     if (x == nullptr) throw FieldError{f.at(key), std::string("required for ") + a + ": " + what};
     return *x;
   };
+  if (step.action == OperatorAction::kDeleteMtaHead ||
+      step.action == OperatorAction::kReturnToSenders) {
+    if (const json* x = f.get("as")) {
+      if (!msmi::parse_admin_role(read_string(*x, f.at("as")), step.as))
+        fail(f.at("as"), "\"nt-admin\" or \"exchange-admin\"", *x);
+    }
+  }
   switch (step.action) {
     case OperatorAction::kSetLogging: {
       const json& level = required("level", "none, minimum, medium or maximum");
@@ -621,6 +666,14 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
       if (const json* x = f.get("registry")) step.registry = read_bool(*x, f.at("registry"));
       break;
     }
+    case OperatorAction::kEmptyMailbag:
+      step.mailbox = read_mailbox(required("mailbox", "the user's mailbox, \"MS:NET/PO/MAILBOX\""),
+                                  f.at("mailbox"));
+      break;
+    case OperatorAction::kSetServiceAccount:
+      step.account =
+          read_service_account(required("account", "\"exchange\" or \"system\""), f.at("account"));
+      break;
     default:
       break;
   }

@@ -114,6 +114,10 @@ std::vector<EventSpec> make_world_catalogue() {
       {4188, kSourcePcMta, kError, C::kSession, 0,
        "The postoffice %1 on %2 and the postoffice %3 on %4 have the same postoffice serial "
        "number [%5]. Make sure you do not have two drives pointing to the same postoffice."},
+      // Q138054 quotes it with its line breaks; %7 and %8 are the MS Mail reason code and text.
+      {kPcMtaDeliveryProblem, kSourcePcMta, kWarning, C::kSession, 0,
+       "A mail delivery problem has been detected on %1. MESSAGE DATA: SOURCE MESSAGE ID: %2 "
+       "FROM: %3 DATE: %4 TIME: %5 SUBJECT: %6 [%7] %8. Message was not delivered to %9"},
       {4254, kSourcePcMta, kWarning, C::kSession, 0,
        "Unable to deliver mail to %1 MS Mail Connector (PC) MTA will retry in the next cycle."},
       {4304, kSourcePcMta, kError, C::kSession, 0, kTextNotQuoted},

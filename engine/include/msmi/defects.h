@@ -44,7 +44,11 @@ namespace msmi {
   X(Q161933, "Q161933", "Sent time of a message from MS Mail changed to the current time", "4.0", \
     "exchange-4.0-sp")                                                                            \
   X(Q214565, "Q214565", "Read receipts from the Macintosh client thrown away (2539)", "5.5",      \
-    "exchange-5.5-sp3")
+    "exchange-5.5-sp3")                                                                           \
+  X(Q169669, "Q169669",                                                                           \
+    "Exchange administrators who are not NT administrators cannot delete or return queued "       \
+    "messages",                                                                                   \
+    "5.0", "exchange-5.0-sp1")
 
 enum class Defect {
 #define MSMI_DEFECT_ENUM(name, kb, title, versions, fixed_by) k##name,
@@ -92,6 +96,9 @@ struct Protections {
   bool backoff = false;          // retry delays double from attempt to attempt
   bool quarantine = false;       // poison messages and damaged files are kept, never dropped
   bool recover_orphans = false;  // P1 envelopes without an INQUEUE3 record are queued again
+  // A start that cannot open its directory session fails (2410, 7024) whatever the account,
+  // instead of running without a configuration and delivering nothing (Q164177).
+  bool refuse_unconfigured_start = false;
 };
 
 struct Profile {

@@ -8,12 +8,18 @@
 
 namespace msmi {
 
+// The account the MSMI service logs on as (the Services applet's "Log On As"). The Exchange
+// service account has permissions on the site's directory objects; the Windows NT System
+// Account (LocalSystem) has none there (Q164177).
+enum class ServiceAccount { kExchangeService, kLocalSystem };
+
 class DirectoryGateway {
  public:
   virtual ~DirectoryGateway() = default;
-  // Establishes a session with the directory: 0 when it is established, else the directory's
-  // return code, which the MSMI reports in 2410 ("The return code is 0x105.").
-  virtual std::uint32_t open_session() = 0;
+  // Establishes a session with the directory as `account`: 0 when it is established, else the
+  // directory's return code, which the MSMI reports in 2410 ("The return code is 0x105."). A
+  // directory refuses the System Account, which has no permissions on the site.
+  virtual std::uint32_t open_session(ServiceAccount account) = 0;
   // How many directory objects (mailboxes, custom recipients) carry `address` among their
   // e-mail addresses: 1 for a recipient that resolves, more when the address is duplicated in
   // the Global Address List (Q165396). -1 when the directory keeps no recipients to match

@@ -8,6 +8,7 @@
 #include "msmi/clock.h"
 #include "msmi/defects.h"
 #include "msmi/diagnostics.h"
+#include "msmi/directory_gateway.h"
 
 namespace msmi {
 
@@ -29,6 +30,8 @@ struct EngineSettings {
   int max_attempts = 3;                       // without Q151791: then NDR or quarantine
   std::int64_t retry_delay_us = 1 * kMinute;  // first retry; doubles with backoff
   std::int64_t backoff_cap_us = 30 * kMinute;
+  // The service's "Log On As" account, read by the Service Control Manager at each start.
+  ServiceAccount service_account = ServiceAccount::kExchangeService;
 
   // Virtual costs of operations, in microseconds.
   std::int64_t cost_queue_scan_us = 10 * kMillisecond;

@@ -50,14 +50,18 @@ class Interchange {
   Interchange(const Interchange&) = delete;
   Interchange& operator=(const Interchange&) = delete;
 
-  // Starts the service: establishes a session with the directory (2410 and 7024 and stays
-  // stopped if it cannot), reads GLB/NETWORK.GLB and INQUEUE3 (2302 and stays stopped if a queue
-  // file is locked or the GLB is missing), puts records left in progress back to ready, defers
-  // records that had already failed, writes 7036. Returns whether it runs.
+  // Starts the service: establishes a session with the directory as the service's account
+  // (2410 and 7024 and stays stopped if it cannot; under the System Account, unless the build
+  // refuses an unconfigured start, 2410 only, and the service runs without moving any mail), reads
+  // GLB/NETWORK.GLB and INQUEUE3 (2302 and stays stopped if a queue file is locked or the GLB is
+  // missing), puts records left in progress back to ready, defers records that had already failed,
+  // writes 7036. Returns whether it runs.
   bool start();
   // Stops the service (7036).
   void stop();
   bool running() const { return running_; }
+  // False while the service runs without its directory session (Q164177): no mail moves.
+  bool configured() const;
   // How often a worker's fatal error stopped the service.
   int crashes() const { return crashes_; }
   // When the process ended while running, for any reason (a crash, a kill, a power loss): the
@@ -106,8 +110,9 @@ class Interchange {
   void apply_end_of_process();
   // 2302 from the mailer with its Win32 code, then the SCM's "service-specific error 105".
   void report_start_failure(std::string_view win32);
-  // 2410 with the directory's return code, then the SCM's 7024 with that code.
-  void report_directory_failure(std::uint32_t code);
+  // 2410 with the directory's return code, then, when the start fails, the SCM's 7024 with
+  // that code.
+  void report_directory_failure(std::uint32_t code, bool start_fails);
 
   EngineSettings settings_;
   std::optional<EngineSettings> next_;  // changed by the administrator, for the next start

@@ -375,6 +375,27 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
   return write(Records::kAppend, encode_record(payload));
 }
 
+Status Mailbag::append_all(const std::vector<std::string>& payloads) {
+  const UpdateLock lock(fs_, key_path(), mbg_path());
+  if (!lock.status().ok()) return lock.status();
+  Snapshot* snapshot = nullptr;
+  Status s = read(&snapshot);
+  if (!s.ok()) return s;
+  if (snapshot->entries.size() + payloads.size() > kMailbagRecordLimit) {
+    return Status::Full(mbg_path_ + ": " + std::to_string(payloads.size()) +
+                        " more records would pass the limit of 4096");
+  }
+  for (const std::string& payload : payloads) {
+    MailbagEntry entry;
+    entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
+    entry.payload = payload;
+    entry.payload_crc = crc32(payload);
+    snapshot->next_seq = entry.seq + 1;
+    snapshot->entries.push_back(std::move(entry));
+  }
+  return write(Records::kRewrite, {});
+}
+
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
   const UpdateLock lock(fs_, key_path(), mbg_path());

@@ -14,10 +14,10 @@ class FaultyDirectory final : public msmi::DirectoryGateway {
   FaultyDirectory(msmi::DirectoryGateway& target, FaultInjector& injector)
       : target_(target), injector_(injector) {}
 
-  std::uint32_t open_session() override {
+  std::uint32_t open_session(msmi::ServiceAccount account) override {
     const Action* action = injector_.evaluate("directory.session", {});
     if (action != nullptr && action->kind == ActionKind::kReturn) return action->directory_code;
-    return target_.open_session();
+    return target_.open_session(account);
   }
   int count_recipients(std::string_view address) const override {
     return target_.count_recipients(address);

@@ -48,6 +48,21 @@ struct OutgoingMail {
 // A date as an MS Mail client writes it in a read receipt: "05-22-97 12:55" from the PC
 // clients ("pc"), "5/22/97 12:55 PM" from the Macintosh client ("mac").
 std::string client_date(std::string_view client, std::int64_t epoch_us);
+// Records a postoffice mailbag held before the run began carry IDs with this prefix: old mail of
+// the MS Mail side, not the run's, so the oracle never hears of them.
+inline constexpr std::string_view kPrefilledPrefix = "PREFILLED/";
+
+// A message the PC MTA could not put into an MS Mail user's mailbag (Q138054): it logs the
+// mail delivery problem and returns the message to its sender.
+struct PcMtaReturn {
+  std::string message_id;
+  std::string postoffice;  // "MSNET/SALES": where the problem was detected
+  std::string sender;
+  std::string subject;
+  std::string recipient;  // "MSNET/SALES/ALICE"
+  std::string recipient_name;
+  std::int64_t time_us = 0;
+};
 
 class MsMailSide {
  public:
@@ -65,6 +80,19 @@ class MsMailSide {
   // The PC MTA: removes up to `limit` records from every postoffice mailbag of `directory`.
   // Returns how many it took.
   int drain_mailbags(const msmi::NetworkDirectory& directory, int limit);
+  // Puts `count` records of old mail into the mailbag of `po` on the connector postoffice, in one
+  // write (a mailbag found nearly full, without sending thousands of messages first).
+  msmi::Status prefill(const msmi::PostofficeName& po, int count);
+  // The mailbag of an MS Mail user on a downstream postoffice ("MSNET/SALES/ALICE") holds
+  // `count` messages. The PC MTA delivers every record it takes into these; a user mailbag
+  // holds at most msmi::kMailbagRecordLimit messages, like any mailbag.
+  void set_user_mailbag(const std::string& mailbox, int count);
+  int user_mailbag(const std::string& mailbox) const;
+  // The user logs on and downloads the mailbag into the message file (.MMF or .PST): it is
+  // emptied. Returns how many messages it held.
+  int empty_user_mailbag(const std::string& mailbox);
+  // Messages the PC MTA returned to their sender because a user mailbag was full, in order.
+  const std::vector<PcMtaReturn>& returns() const { return returns_; }
   // Every record the PC MTA took, in the order it took them. A record it could not decode is
   // taken all the same and recorded with kind "damaged".
   const std::vector<MailbagRecord>& drained() const { return drained_; }
@@ -93,6 +121,10 @@ class MsMailSide {
  private:
   bool enqueue(const std::string& message_id, std::uint32_t number);
   msmi::Mailbag& mailbag_of(const msmi::PostofficeName& po);
+  // The PC MTA puts a message record it took into its recipients' user mailbags; a full one
+  // turns *taken into a "returned" record and the message into a PcMtaReturn.
+  void deliver_to_users(const msmi::PostofficeName& po, const msmi::MailbagEntry& entry,
+                        MailbagRecord* taken);
 
   msmi::FileSystem& fs_;
   const msmi::Clock& clock_;
@@ -103,6 +135,8 @@ class MsMailSide {
   msmi::Mailbag inqueue_;
   std::map<std::string, std::unique_ptr<msmi::Mailbag>> postoffice_mailbags_;
   std::vector<MailbagRecord> drained_;
+  std::map<std::string, int> user_mailbags_;  // "NET/PO/MAILBOX" → messages held
+  std::vector<PcMtaReturn> returns_;
   std::map<std::string, std::string> losses_;
   std::int64_t submitted_ = 0;
   std::set<std::string> missing_;

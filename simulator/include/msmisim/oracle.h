@@ -61,14 +61,16 @@ struct MtaAckRecord {
 // A record of a postoffice mailbag, as the PC MTA took it or as it still waits at the end.
 struct MailbagRecord {
   std::string mailbag;  // "SALES"
-  std::string kind;     // "message" or "ndr"
+  // "message" or "ndr"; "returned": a message the PC MTA took but could not put into its
+  // recipient's full user mailbag, and returned to its sender (Q138054); "damaged": unreadable.
+  std::string kind;
   std::string message_id;
   std::vector<std::string> recipients;
   std::int64_t time_us = 0;  // when the PC MTA took it; the end of the run for one still waiting
 };
 
 // An NDR the MTA itself sent an Exchange sender (a message refused into, or returned from, its
-// MSMI queue).
+// MSMI queue), or one the PC MTA sent back for a message it could not deliver (Q138054).
 struct MtaNdr {
   std::int64_t time_us = 0;
   std::string why;

@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "msmi/connector_admin.h"
 #include "msmi/defects.h"
 #include "msmi/diagnostics.h"
 #include "msmi/message_content.h"
+#include "msmi/directory_gateway.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/worker.h"
@@ -112,6 +114,8 @@ enum class OperatorAction {
   kRemoveRecipient,
   // … removes `address_type` from the MS Mail Connector's address spaces.
   kRemoveAddressSpace,
+  kEmptyMailbag,       // the MS Mail user `mailbox` downloads their mailbag: it is empty (Q138054)
+  kSetServiceAccount,  // the MSMI logs on as `account` from its next start (Q164177)
 };
 // clang-format off
 inline constexpr const char* kOperatorActionNames[] = {
@@ -122,7 +126,8 @@ inline constexpr const char* kOperatorActionNames[] = {
     "delete_mta_head", "burst",          "return_to_senders",
     "set_setting",     "reset_mailbag",  "rebuild_mailbag",
     "move_postoffice", "add_mailbox",     "move_mta_head",
-    "remove_recipient", "remove_address_space"};
+    "remove_recipient", "remove_address_space", "empty_mailbag",
+    "set_service_account"};
 // clang-format on
 
 struct OperatorStep {
@@ -146,12 +151,15 @@ struct OperatorStep {
   bool stubs = false;             // rebuild_mailbag: a stub MAI for a header whose MAI is missing
   std::vector<std::string> drop;  // rebuild_mailbag: labels whose headers are not selected
   bool registry = true;           // move_postoffice: the services' registry paths follow it
-  std::string mailbox;            // add_mailbox: "MS:NET/PO/MAILBOX"
+  std::string mailbox;            // add_mailbox, empty_mailbag: "MS:NET/PO/MAILBOX"
 
   // remove_recipient: a display name in the GAL.
   std::string recipient;
   // remove_address_space: "SMTP".
   std::string address_type;
+  msmi::ServiceAccount account = msmi::ServiceAccount::kExchangeService;  // set_service_account
+  // delete_mta_head, return_to_senders: who is at the Administrator program (Q169669).
+  msmi::AdminRole as = msmi::AdminRole::kNtAdministrator;
 };
 
 // Q175447: an address out in the world (an Internet list server) that answers every message the
@@ -281,6 +289,7 @@ struct Scenario {
   std::optional<std::int64_t> retry_delay_us, restart_deferral_us, poll_interval_us,
       refresh_interval_us, thread_refresh_us;
   std::optional<std::vector<std::string>> ole_classes;  // registered on the connector server
+  msmi::ServiceAccount service_account = msmi::ServiceAccount::kExchangeService;
 
   std::string connector_network = "EXCHANGE";
   std::string connector_postoffice = "MSMCON";
@@ -299,6 +308,10 @@ struct Scenario {
   // The address types the MS Mail Connector's Address Space page lists (Q169117): the MTA
   // routes mail for them to the connector. An SMTP entry competes with the Internet Mail Service.
   std::vector<std::string> address_spaces = {"MS"};
+  // "NET/PO" → records of old mail its mailbag on the connector postoffice holds at the start.
+  std::map<std::string, int> prefilled_mailbags;
+  // "NET/PO/MAILBOX" → messages an MS Mail user's own mailbag holds at the start.
+  std::map<std::string, int> user_mailbags;
 
   std::vector<TrafficSpec> traffic;
   std::vector<MessageSpec> messages;

@@ -26,7 +26,10 @@ class SimulatedDirectory final : public msmi::DirectoryGateway {
  public:
   void set_running(bool running) { running_ = running; }
   bool running() const { return running_; }
-  std::uint32_t open_session() override { return running_ ? 0 : kDirectorySessionFailed; }
+  std::uint32_t open_session(msmi::ServiceAccount account) override {
+    return running_ && account == msmi::ServiceAccount::kExchangeService ? 0
+                                                                         : kDirectorySessionFailed;
+  }
 
   // The Global Address List, when the scenario gives one (`directory.recipients`): the MSMI
   // matches each address of mail from MS Mail against it. Without one every address resolves.

@@ -28,6 +28,10 @@ inline constexpr std::string_view kSourceNetWareRedirector = "NwRdr";
 // to an operator's step.
 inline constexpr std::string_view kFaultVariant = "fault";
 
+// The PC MTA's "A mail delivery problem has been detected on …" (Q138054). The article shows it
+// in the System log without its event ID; 4100 is this simulator's choice.
+inline constexpr int kPcMtaDeliveryProblem = 4100;
+
 // Every world event, ascending by (ID, variant). No (ID, variant) is also in the engine's
 // catalogue.
 const std::vector<msmi::EventSpec>& world_event_catalogue();

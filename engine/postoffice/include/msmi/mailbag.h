@@ -54,6 +54,10 @@ class Mailbag {
   Status view(const std::vector<MailbagEntry>** entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
+  // Appends every payload in one write of both files, as a mailbag that has filled up over
+  // months is found on disk: Full, appending none, if they would take the mailbag past
+  // kMailbagRecordLimit.
+  Status append_all(const std::vector<std::string>& payloads);
   // NotFound if no live entry has `seq` or, when `expected_payload` is given, if the entry with
   // `seq` holds another payload: after a reset numbering starts again, so a number alone may
   // name somebody else's record.

@@ -28,7 +28,8 @@ msmi::ServiceAccount read_service_account(const json& v, const std::string& path
 }
 
 // An MS Mail mailbox, "MS:NET/PO/MAILBOX", as "NET/PO/MAILBOX" in upper case.
-std::string read_mailbox(const json& v, const std::string& path) {
+// "MS:NET/PO/MAILBOX" → "NET/PO/MAILBOX", as the PC MTA names a user's own mailbag.
+std::string read_mailbox_name(const json& v, const std::string& path) {
   const msmi::AddressParseResult parsed = msmi::parse_address(read_string(v, path));
   if (!parsed.ok || parsed.address.type != msmi::AddressType::kMsMail)
     fail(path, "an MS Mail mailbox such as \"MS:MSNET/SALES/ALICE\"", v);
@@ -201,7 +202,7 @@ void read_postoffice(const json& v, const std::string& path, Scenario& s) {
     const std::string up = f.at("user_mailbags");
     if (!x->is_object()) fail(up, "an object {\"MS:NETWORK/POSTOFFICE/MAILBOX\": messages}", *x);
     for (const auto& [key, value] : x->items()) {
-      const std::string mailbox = read_mailbox(key, up + "." + key);
+      const std::string mailbox = read_mailbox_name(key, up + "." + key);
       s.user_mailbags[mailbox] = static_cast<int>(read_int(value, up + "." + key, 0, 4096));
     }
   }
@@ -667,7 +668,7 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
       break;
     }
     case OperatorAction::kEmptyMailbag:
-      step.mailbox = read_mailbox(required("mailbox", "the user's mailbox, \"MS:NET/PO/MAILBOX\""),
+      step.mailbox = read_mailbox_name(required("mailbox", "the user's mailbox, \"MS:NET/PO/MAILBOX\""),
                                   f.at("mailbox"));
       break;
     case OperatorAction::kSetServiceAccount:

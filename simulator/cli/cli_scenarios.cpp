@@ -119,6 +119,9 @@ int scenarios_command(const std::vector<std::string>& args) {
     }
     row.kb = scenario.kb;
     row.name = scenario.name;
+    // "XFOR: MSMI Stops Processing When Submitting Bad Address. The MTA refuses…": the title.
+    const std::size_t stop = scenario.description.find(". ");
+    row.title = scenario.description.substr(0, stop);
     row.profile = scenario.profile;
     row.expects_all = scenario.expectations.count("*") != 0;
     for (const msmi::Profile& p : msmi::profiles()) {

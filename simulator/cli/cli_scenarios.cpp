@@ -120,7 +120,10 @@ int scenarios_command(const std::vector<std::string>& args) {
     row.kb = scenario.kb;
     row.name = scenario.name;
     // "XFOR: MSMI Stops Processing When Submitting Bad Address. The MTA refuses…": the title.
-    const std::size_t stop = scenario.description.find(". ");
+    // An ellipsis ("User Mail... Full Mailbag") does not end it.
+    std::size_t stop = scenario.description.find(". ");
+    while (stop != std::string::npos && stop > 0 && scenario.description[stop - 1] == '.')
+      stop = scenario.description.find(". ", stop + 2);
     row.title = scenario.description.substr(0, stop);
     row.profile = scenario.profile;
     row.expects_all = scenario.expectations.count("*") != 0;

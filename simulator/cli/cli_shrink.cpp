@@ -10,6 +10,7 @@
 #include "cli_options.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
+#include "msmisim/run_overrides.h"
 #include "msmisim/scenario_loader.h"
 #include "msmisim/shrink.h"
 
@@ -144,6 +145,15 @@ int shrink_command(const std::vector<std::string>& args) {
     std::cerr << "\n";
     return s.is_not_found() ? kExitBadInput : kExitStore;
   }
+  // The --fault rules it was given: runs.options since schema 4, the recorded command before.
+  msmilog::RunRecord record;
+  RunOverrides overrides;
+  if (store->read_run_record(id, &record).ok() && !record.options.empty() &&
+      parse_run_overrides(record.options, &overrides).ok()) {
+    input.extra_fault_rules = overrides.faults;
+  } else {
+    input.extra_fault_rules = fault_args_of(summary.command);
+  }
   store.reset();
   if (input.scenario_text.empty()) {
     std::cerr << "msmisim shrink: run " << id << ": the store holds no scenario text for it\n";
@@ -152,7 +162,6 @@ int shrink_command(const std::vector<std::string>& args) {
   input.scenario_path = summary.scenario;
   input.seed = summary.seed;
   input.profile = summary.profile;
-  input.extra_fault_rules = fault_args_of(summary.command);
   if (!parse_defect_list(summary.defects, &input.defects)) {
     std::cerr << "msmisim shrink: run " << id << ": defects '" << summary.defects
               << "': a defect this msmisim does not know\n";

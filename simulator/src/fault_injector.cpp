@@ -218,27 +218,8 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
 }
 
 bool names_message(const FaultRule& rule) {
-  for (const Trigger& t : rule.triggers) {
-    switch (t.key) {
-      case TriggerKey::kSender:
-      case TriggerKey::kRcpt:
-      case TriggerKey::kSubject:
-      case TriggerKey::kMsgKind:
-      case TriggerKey::kRcpts:
-      case TriggerKey::kSize:
-      case TriggerKey::kSenderLen:
-      case TriggerKey::kRcptLen:
-      case TriggerKey::kCharset:
-      case TriggerKey::kReplyTo:
-      case TriggerKey::kName:
-      case TriggerKey::kNameLen:
-      case TriggerKey::kReplyToLen:
-        return true;
-      default:
-        break;
-    }
-  }
-  return false;
+  return std::any_of(rule.triggers.begin(), rule.triggers.end(),
+                     [](const Trigger& t) { return selects_message(t.key); });
 }
 
 const Action* FaultInjector::fire(Armed& armed, std::string_view point, const FaultSubject& subject,

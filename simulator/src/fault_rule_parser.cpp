@@ -255,22 +255,9 @@ class Parser {
         applies = std::all_of(rule.points.begin(), rule.points.end(),
                               [](const std::string& p) { return p == "engine.parse_address"; });
         break;
-      case TriggerKey::kSender:
-      case TriggerKey::kRcpt:
-      case TriggerKey::kSubject:
-      case TriggerKey::kMsgKind:
-      case TriggerKey::kRcpts:
-      case TriggerKey::kSize:
-      case TriggerKey::kSenderLen:
-      case TriggerKey::kRcptLen:
-      case TriggerKey::kCharset:
-      case TriggerKey::kReplyTo:
-      case TriggerKey::kName:
-      case TriggerKey::kNameLen:
-      case TriggerKey::kReplyToLen:
-        applies = std::all_of(rule.points.begin(), rule.points.end(), has_message);
-        break;
       default:
+        if (selects_message(t.key))
+          applies = std::all_of(rule.points.begin(), rule.points.end(), has_message);
         break;
     }
     if (!applies)
@@ -601,6 +588,27 @@ std::string_view to_string(ActionKind kind) {
     if (value == kind) return name;
   }
   return "?";
+}
+
+bool selects_message(TriggerKey key) {
+  switch (key) {
+    case TriggerKey::kSender:
+    case TriggerKey::kRcpt:
+    case TriggerKey::kSubject:
+    case TriggerKey::kMsgKind:
+    case TriggerKey::kRcpts:
+    case TriggerKey::kSize:
+    case TriggerKey::kSenderLen:
+    case TriggerKey::kRcptLen:
+    case TriggerKey::kCharset:
+    case TriggerKey::kReplyTo:
+    case TriggerKey::kName:
+    case TriggerKey::kNameLen:
+    case TriggerKey::kReplyToLen:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::string_view to_string(TriggerKey key) {

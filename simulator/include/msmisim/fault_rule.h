@@ -125,6 +125,8 @@ struct FaultFiring {
 const std::vector<std::string>& fault_points();
 std::string_view to_string(ActionKind kind);
 std::string_view to_string(TriggerKey key);
+// Whether the trigger selects on the message a call carries (sender~, subject~, msgkind=, …).
+bool selects_message(TriggerKey key);
 
 // Why the rule can never fire in a run of `duration_us` (its `from` is at or after the end, or
 // its window is empty), or "" when it can.

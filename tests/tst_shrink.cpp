@@ -196,15 +196,26 @@ void TestShrink::cli_shrinks_a_stored_run_the_same_way_twice() {
 
   const CliResult first = run_msmisim({"shrink", "1", "--db", "qa.db"}, dir.path());
   QVERIFY2(first.code == 0, qPrintable(first.err + first.out));
-  // Default output: <scenario name>-shrunk.json in the current directory.
-  const std::string shrunk = read_file(dir.filePath("planted-deliver-twice-shrunk.json"));
+  // Default output: <scenario file stem>-shrunk.json in the current directory.
+  const std::string shrunk = read_file(dir.filePath("planted-shrunk.json"));
   QVERIFY(!shrunk.empty());
   QVERIFY2(first.out.contains("before:") && first.out.contains("4 fault rules"),
            qPrintable(first.out));
   QVERIFY2(first.out.contains("after:") && first.out.contains("0 fault rules"),
            qPrintable(first.out));
-  QVERIFY2(first.out.contains("msmisim run planted-deliver-twice-shrunk.json"),
-           qPrintable(first.out));
+  QVERIFY2(first.out.contains("msmisim run planted-shrunk.json"), qPrintable(first.out));
+
+  // An existing output is kept (it may be the scenario itself) unless --force.
+  const CliResult onto_itself =
+      run_msmisim({"shrink", "1", "--db", "qa.db", "-o", "planted.json"}, dir.path());
+  QCOMPARE(onto_itself.code, 2);
+  QVERIFY2(onto_itself.err.contains("planted.json exists"), qPrintable(onto_itself.err));
+  QCOMPARE(read_file(dir.filePath("planted.json")), std::string(kPlanted));
+  const CliResult again_default = run_msmisim({"shrink", "1", "--db", "qa.db"}, dir.path());
+  QCOMPARE(again_default.code, 2);
+  const CliResult forced = run_msmisim({"shrink", "1", "--db", "qa.db", "--force"}, dir.path());
+  QCOMPARE(forced.code, 0);
+  QCOMPARE(read_file(dir.filePath("planted-shrunk.json")), shrunk);
   QVERIFY2(first.err.contains("candidates tried"), qPrintable(first.err));  // progress lines
 
   const CliResult second =
@@ -213,8 +224,7 @@ void TestShrink::cli_shrinks_a_stored_run_the_same_way_twice() {
   QCOMPARE(read_file(dir.filePath("again.json")), shrunk);
 
   // The command it prints reproduces the failure.
-  const CliResult replay =
-      run_msmisim({"run", "planted-deliver-twice-shrunk.json", "--no-db", "-q"}, dir.path());
+  const CliResult replay = run_msmisim({"run", "planted-shrunk.json", "--no-db", "-q"}, dir.path());
   QCOMPARE(replay.code, 1);
   QVERIFY2(
       replay.out.contains(QString::fromStdString(std::string(msmisim::kInvariantNoDuplicates))),

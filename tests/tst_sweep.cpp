@@ -76,6 +76,8 @@ class TestSweep : public QObject {
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
   void bad_arguments_exit_2();
+  void sweep_that_tests_nothing_exits_5();
+  void shard_without_seeds_warns();
 };
 
 void TestSweep::seed_lists_and_shards() {
@@ -235,8 +237,8 @@ void TestSweep::output_does_not_depend_on_jobs() {
   for (int j = 1; j <= 2; ++j) {
     const QString db = dir.filePath(QString("j%1.db").arg(j));
     const CliResult r = cli({"sweep", kSwarmScenario, "scenarios/kb/Q151791.json", "--seeds",
-                                 "3..8", "-j", QString::number(j), "--profile", "hardened",
-                                 "--defect", "TestDeliverTwice=on", "--db", db});
+                             "3..8", "-j", QString::number(j), "--profile", "hardened", "--defect",
+                             "TestDeliverTwice=on", "--db", db});
     QCOMPARE(r.code, 1);
     outputs[j - 1] = QString(r.out).replace(db, "DB");
     runs[j - 1] = runs_of(db);
@@ -254,6 +256,27 @@ void TestSweep::output_does_not_depend_on_jobs() {
     QCOMPARE(runs[1][i].seed, runs[0][i].seed);
     QCOMPARE(runs[1][i].event_count, runs[0][i].event_count);
   }
+}
+
+// A wrong --profile leaves every run without expectations: like `msmisim run`, exit 5, and the
+// last line says so rather than PASS.
+void TestSweep::sweep_that_tests_nothing_exits_5() {
+  const CliResult r = cli({"sweep", "scenarios/kb/Q151791.json", "--seeds", "1..3", "--profile",
+                           "exchange-5.5", "--no-db"});
+  QCOMPARE(r.code, 5);
+  QVERIFY2(r.out.contains("SWEEP TESTED NOTHING: 3 runs"), qPrintable(r.out));
+  QVERIFY(!r.out.contains("SWEEP PASS"));
+  // The same scenario under a profile it expects something of passes.
+  const CliResult ok = cli({"sweep", "scenarios/kb/Q151791.json", "--seeds", "1..3", "--profile",
+                            "exchange-5.0-sp1", "--no-db"});
+  QCOMPARE(ok.code, 0);
+  QVERIFY2(ok.out.contains("SWEEP PASS: 3 runs"), qPrintable(ok.out));
+}
+
+void TestSweep::shard_without_seeds_warns() {
+  const CliResult r =
+      cli({"sweep", "scenarios/kb/Q151791.json", "--seeds", "1..2", "--shard", "3/4", "--no-db"});
+  QVERIFY2(r.err.contains("more shards than seeds"), qPrintable(r.err));
 }
 
 void TestSweep::bad_arguments_exit_2_data() {

@@ -68,10 +68,32 @@ void render_sweep_failures(std::vector<SweepFailure> failures, std::ostream& out
   out << "\n";
 }
 
+SweepOutcome sweep_outcome(const SweepTally& t) {
+  if (t.failed > 0) return SweepOutcome::kFail;
+  if (t.interrupted > 0 || t.runs < t.planned) return SweepOutcome::kInterrupted;
+  // Like `msmisim run` (exit 5): runs with no expectations for their profile tested nothing,
+  // unless they are swarm variants, which the invariants alone judge.
+  if (!t.swarm && t.runs > 0 && t.passed == 0) return SweepOutcome::kNothingTested;
+  return SweepOutcome::kPass;
+}
+
 void render_sweep_tally(const SweepTally& t, std::ostream& out) {
-  out << (t.failed > 0 ? "SWEEP FAIL: " + std::to_string(t.failed) + " of " +
-                             std::to_string(t.runs) + " runs failed"
-                       : "SWEEP PASS: " + std::to_string(t.runs) + " runs, none failed");
+  const std::string runs = std::to_string(t.runs);
+  switch (sweep_outcome(t)) {
+    case SweepOutcome::kFail:
+      out << "SWEEP FAIL: " << t.failed << " of " << runs << " runs failed";
+      break;
+    case SweepOutcome::kInterrupted:
+      out << "SWEEP INTERRUPTED: " << runs << " of " << t.planned << " runs done, none failed";
+      break;
+    case SweepOutcome::kNothingTested:
+      out << "SWEEP TESTED NOTHING: " << runs
+          << " runs, none with expectations for its profile (see --profile)";
+      break;
+    case SweepOutcome::kPass:
+      out << "SWEEP PASS: " << runs << " runs, none failed";
+      break;
+  }
   out << " (" << t.passed << " passed";
   if (t.no_expectations > 0)
     out << ", " << t.no_expectations << " held their invariants with nothing else expected";

@@ -28,7 +28,8 @@ expectations and invariants. Writes the reduced scenario (it names its seed, pro
 defects, so it replays alone) and prints the sizes before and after.
 
 Exit codes: 0 written, 2 bad input (unknown run, a run that passes, a scenario that no longer
-loads, an unwritable output file), 3 the event store cannot be read.
+loads, an unwritable output file, an existing one without --force), 3 the event store cannot
+be read.
 
 example:
   msmisim shrink latest --db sweep.db -o small.json
@@ -99,6 +100,7 @@ int shrink_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("db", po::value<std::string>()->default_value("msmisim.db"), "event store (SQLite) holding the run")
+      ("force", "replace the output file if it exists")
       ("output,o", po::value<std::string>(),
        "file to write the reduced scenario to (default: <scenario name>-shrunk.json here)");
   // clang-format on
@@ -168,6 +170,36 @@ int shrink_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
 
+  // Where the result goes, settled before the work: the -o file, else <file stem>-shrunk.json
+  // here (the recorded scenario file's stem, else the scenario's name). An existing file is
+  // kept unless --force: it may be the very scenario being shrunk.
+  std::string output;
+  if (vm.count("output")) {
+    output = vm["output"].as<std::string>();
+  } else {
+    std::string name = std::filesystem::path(summary.scenario).stem().string();
+    Scenario scenario;
+    LoadError error;
+    if (name.empty() && parse_scenario(input.scenario_text, summary.scenario, &scenario, &error))
+      name = scenario.name;
+    if (name.empty()) name = "run-" + std::to_string(id);
+    for (char& c : name) {
+      if (c == '/' || c == '\\' || c == ' ') c = '_';
+    }
+    output = name + "-shrunk.json";
+  }
+  std::error_code ec;
+  if (std::filesystem::exists(output, ec) && !vm.count("force")) {
+    std::cerr << "msmisim shrink: " << output
+              << " exists; choose another -o FILE, or --force to replace it\n";
+    return kExitBadInput;
+  }
+  const std::filesystem::path parent = std::filesystem::path(output).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+    std::cerr << "msmisim shrink: -o " << output << ": no such folder " << parent.string() << "\n";
+    return kExitBadInput;
+  }
+
   // On a terminal the progress line is rewritten in place; in CI logs each is a line.
   const bool terminal = isatty(STDERR_FILENO) != 0;
   ShrinkOptions shrink_options;
@@ -193,23 +225,6 @@ int shrink_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
 
-  std::string output;
-  if (vm.count("output")) {
-    output = vm["output"].as<std::string>();
-  } else {
-    // The scenario's own name, as the loader gives it (its "name", else its file's stem).
-    std::string name = std::filesystem::path(summary.scenario).stem().string();
-    Scenario scenario;
-    LoadError error;
-    if (parse_scenario(result.scenario_text, summary.scenario, &scenario, &error) &&
-        !scenario.name.empty()) {
-      name = scenario.name;
-    }
-    for (char& c : name) {
-      if (c == '/' || c == '\\' || c == ' ') c = '_';
-    }
-    output = name + "-shrunk.json";
-  }
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
   out << result.scenario_text;
   out.close();

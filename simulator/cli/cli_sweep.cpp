@@ -52,7 +52,8 @@ from 0) belongs to shard k mod n + 1, so the n shards together run every seed on
 stores with 'msmisim merge'.
 
 exit codes: 0 every run passed, 1 a run failed, 2 bad input, 3 event store unusable,
-            130 interrupted
+            5 no run had expectations for its profile (and no --swarm): nothing was tested,
+            130 interrupted (the last line says SWEEP INTERRUPTED)
 
 example:
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
@@ -144,7 +145,12 @@ int read_request(const std::vector<std::string>& args, SweepRequest* request) {
     Shard shard;
     s = parse_shard(shard_text, &shard);
     if (!s.ok()) return bad("--shard " + shard_text + ": " + s.message());
+    const std::size_t all = r.seeds.size();
     r.seeds = shard_seeds(r.seeds, shard);
+    if (r.seeds.empty()) {
+      std::cerr << "msmisim sweep: warning: shard " << shard_text << " of " << all
+                << " seed(s) holds none: there are more shards than seeds\n";
+    }
   }
   r.jobs = vm["jobs"].as<int>();
   if (r.jobs < 1 || r.jobs > 256) {
@@ -306,6 +312,8 @@ int sweep_command(const std::vector<std::string>& args) {
   ProgressPrinter progress(static_cast<std::int64_t>(jobs.size()), ::isatty(STDERR_FILENO) == 1);
   msmireport::SweepTally tally;
   tally.db_path = r.record ? r.db_path : "";
+  tally.planned = static_cast<std::int64_t>(jobs.size());
+  tally.swarm = r.swarm;
   std::vector<msmireport::SweepFailure> failures;
   msmi::Status store_error;
 
@@ -432,7 +440,7 @@ int sweep_command(const std::vector<std::string>& args) {
   msmireport::render_sweep_failures(failures, std::cout);
   msmireport::render_sweep_tally(tally, std::cout);
   char rate[64];
-  std::snprintf(rate, sizeof rate, "%.1f s, %.1f seeds/s", wall_s,
+  std::snprintf(rate, sizeof rate, "%.2f s, %.1f runs/s", wall_s,
                 wall_s > 0 ? static_cast<double>(tally.runs) / wall_s : 0.0);
   std::cerr << "msmisim sweep: " << tally.runs << " runs in " << rate << " with -j " << workers
             << "\n";
@@ -441,7 +449,14 @@ int sweep_command(const std::vector<std::string>& args) {
               << " runs\n";
     return kExitInterrupted;
   }
-  return tally.failed > 0 ? kExitExpectations : kExitOk;
+  switch (msmireport::sweep_outcome(tally)) {
+    case msmireport::SweepOutcome::kFail:
+      return kExitExpectations;
+    case msmireport::SweepOutcome::kNothingTested:
+      return kExitNoExpectations;
+    default:
+      return kExitOk;
+  }
 }
 
 }  // namespace msmisim::cli

@@ -19,7 +19,7 @@ commands:
   runs           list the recorded runs
   scenarios      list the scenarios of a folder and how each last did
   replay RUN     run a recorded run again from the store and compare the events
-  sweep SCENARIO run scenarios over many seeds (--swarm, --shard) and list the failing ones
+  sweep FILE...  run scenarios over many seeds (--swarm, --shard) and list the failing ones
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
   shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
 

@@ -26,8 +26,14 @@ struct SweepTally {
   std::int64_t failed = 0;
   std::int64_t no_expectations = 0;  // held their invariants; nothing else was expected
   std::int64_t interrupted = 0;
-  std::string db_path;  // where they were recorded, or "" when not
+  std::int64_t planned = 0;  // runs the sweep set out to do (more than `runs` when interrupted)
+  bool swarm = false;        // swarm variants carry no expectations: the invariants are the test
+  std::string db_path;       // where they were recorded, or "" when not
 };
+
+// What a sweep's tally amounts to, as its last line and its exit code say it.
+enum class SweepOutcome { kPass, kFail, kInterrupted, kNothingTested };
+SweepOutcome sweep_outcome(const SweepTally& t);
 
 struct SweepProgress {
   std::int64_t done = 0;

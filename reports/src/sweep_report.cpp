@@ -11,7 +11,7 @@ namespace {
 std::string rate_text(const SweepProgress& p) {
   char text[32];
   const double rate = p.elapsed_s > 0 ? static_cast<double>(p.done) / p.elapsed_s : 0.0;
-  std::snprintf(text, sizeof text, "%.1f seeds/s", rate);
+  std::snprintf(text, sizeof text, "%.1f runs/s", rate);
   return text;
 }
 

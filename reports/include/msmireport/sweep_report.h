@@ -42,9 +42,9 @@ struct SweepProgress {
   double elapsed_s = 0.0;
 };
 
-// "[#######.......]  120/200 runs  2 failed  15.3 seeds/s  ETA 0:05", for a terminal.
+// "[#######.......]  120/200 runs  2 failed  15.3 runs/s  ETA 0:05", for a terminal.
 std::string progress_bar(const SweepProgress& progress);
-// "sweep: 120/200 runs (60%), 2 failed, 15.3 seeds/s", one plain line for a log.
+// "sweep: 120/200 runs (60%), 2 failed, 15.3 runs/s", one plain line for a log.
 std::string progress_line(const SweepProgress& progress);
 
 // "FAILED scenario seed N (run R)", its broken lines, and "  replay: …", sorted by scenario then

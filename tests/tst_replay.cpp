@@ -228,7 +228,7 @@ void TestReplay::stream_text_round_trips() {
   Stream stream = three();
   stream.push_back({-5, 0, "", "", "", 0, -1, "", ""});
   stream.push_back({7, 10000, "msmisim", "Information", "Debug Data", 5, 12, "A/B/C",
-                    std::string("tab\there\nline\r\\n back\\slash \xff\xfe raw", 36)});
+                    std::string("tab\there\nline\r\\n back\\slash \xff\xfe raw")});
   std::stringstream text;
   msmisim::write_event_stream(stream, text);
   const std::string written = text.str();

@@ -225,9 +225,17 @@ void TestSweep::merge_refuses_bad_inputs() {
   r = cli({"merge", store, "-o", out});
   QCOMPARE(r.code, 2);
   QVERIFY(r.err.contains("--force"));
-  r = cli({"merge", store, store, "-o", out, "--force"});
+  r = cli({"merge", store, "-o", out, "--force"});
   QCOMPARE(r.code, 0);
-  QCOMPARE(runs_of(out).size(), std::size_t{2});
+  QCOMPARE(runs_of(out).size(), std::size_t{1});
+  // The same store twice would copy its runs twice; an input as the output is refused too.
+  r = cli({"merge", store, dir.filePath("./a.db"), "-o", dir.filePath("twice.db")});
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("given more than once"), qPrintable(r.err));
+  r = cli({"merge", store, out, "-o", out, "--force"});
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("is one of the inputs"), qPrintable(r.err));
+  QCOMPARE(runs_of(out).size(), std::size_t{1});
 }
 
 void TestSweep::output_does_not_depend_on_jobs() {

@@ -1,4 +1,5 @@
 // msmisim merge: joins the event stores of the shards of a sweep into one.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -58,11 +59,24 @@ int merge_command(const std::vector<std::string>& args) {
   const std::string output = vm["output"].as<std::string>();
   const bool force = vm.count("force") != 0;
   std::error_code ec;
+  std::vector<std::filesystem::path> seen;
   for (const std::string& input : inputs) {
     if (!std::filesystem::exists(input, ec)) {
       std::cerr << "msmisim merge: " << input << ": no such event store file\n";
       return kExitBadInput;
     }
+    // The same store twice would copy every one of its runs twice.
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(input, ec);
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      std::cerr << "msmisim merge: " << input << ": given more than once\n";
+      return kExitBadInput;
+    }
+    seen.push_back(canonical);
+  }
+  if (std::find(seen.begin(), seen.end(), std::filesystem::weakly_canonical(output, ec)) !=
+      seen.end()) {
+    std::cerr << "msmisim merge: -o " << output << ": is one of the inputs\n";
+    return kExitBadInput;
   }
   if (!force && std::filesystem::exists(output, ec)) {
     std::cerr << "msmisim merge: -o " << output

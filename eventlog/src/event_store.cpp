@@ -774,21 +774,6 @@ msmi::Status EventStore::latest_run_id(std::int64_t* run_id) const {
   return msmi::Status::Ok();
 }
 
-msmi::Status EventStore::get_run_scenario_text(std::int64_t run_id, std::string* text) const {
-  SqliteStatement stmt;
-  msmi::Status status = stmt.prepare(*db_, "SELECT scenario_text FROM runs WHERE run_id = ?1",
-                                     "reading the run's scenario");
-  if (!status.ok()) return status;
-  stmt.bind_int64(1, run_id);
-  const int rc = stmt.step();
-  if (rc == SQLITE_DONE) {
-    return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id));
-  }
-  if (rc != SQLITE_ROW) return db_->error(rc, "reading the run's scenario");
-  *text = stmt.column_text(0);
-  return msmi::Status::Ok();
-}
-
 msmi::Status EventStore::read_ledger(std::int64_t run_id, std::vector<LedgerRow>* rows) const {
   rows->clear();
   constexpr std::string_view kWhat = "reading the message ledger";

@@ -139,22 +139,25 @@ int shrink_command(const std::vector<std::string>& args) {
   }
   msmilog::RunSummary summary;
   ShrinkInput input;
+  msmilog::RunRecord record;
   msmi::Status s = store->get_run(id, &summary);
-  if (s.ok()) s = store->get_run_scenario_text(id, &input.scenario_text);
+  if (s.ok()) s = store->read_run_record(id, &record);
   if (!s.ok()) {
     std::cerr << "msmisim shrink: run " << run << ": " << s.message();
     if (s.is_not_found()) std::cerr << " (see 'msmisim runs --db " << shell_quote(db) << "')";
     std::cerr << "\n";
     return s.is_not_found() ? kExitBadInput : kExitStore;
   }
+  input.scenario_text = record.scenario_text;
   // The --fault rules it was given: runs.options since schema 4, the recorded command before.
-  msmilog::RunRecord record;
   RunOverrides overrides;
-  if (store->read_run_record(id, &record).ok() && !record.options.empty() &&
-      parse_run_overrides(record.options, &overrides).ok()) {
+  if (record.options.empty()) {
+    input.extra_fault_rules = fault_args_of(summary.command);
+  } else if (const msmi::Status o = parse_run_overrides(record.options, &overrides); o.ok()) {
     input.extra_fault_rules = overrides.faults;
   } else {
-    input.extra_fault_rules = fault_args_of(summary.command);
+    std::cerr << "msmisim shrink: run " << id << ": options: " << o.message() << "\n";
+    return kExitBadInput;
   }
   store.reset();
   if (input.scenario_text.empty()) {

@@ -125,9 +125,6 @@ class EventStore {
   msmi::Status read_run_record(std::int64_t run_id, RunRecord* run) const;
   // The highest run_id; NotFound if the store has no runs.
   msmi::Status latest_run_id(std::int64_t* run_id) const;
-  // Stores in *text the scenario text run `run_id` was made from (runs.scenario_text, "" when
-  // NULL). NotFound (naming the run and the path) if there is no such run.
-  msmi::Status get_run_scenario_text(std::int64_t run_id, std::string* text) const;
 
   // Replace *rows with the run's ledger ordered by message_id, its samples and queue samples
   // ordered by time_us (then thread). An unknown run gives an empty list.

@@ -2,10 +2,19 @@
 // and adds one entry here.
 #include "msmilog/log_writer.h"
 
+#include "msmilog/event_xml.h"
+#include "msmilog/evtx_log.h"
+
 namespace msmilog {
 
 const std::vector<LogExportFormat>& log_export_formats() {
   static const std::vector<LogExportFormat> kFormats = {
+      {"xml", "Windows event XML with an <Events> root and RenderingInfo (wevtutil /e:Events)",
+       false, &create_event_xml_writer},
+      {"evtx-xml", "Windows event XML, one <Event> per line (wevtutil qe /f:RenderedXml)", false,
+       &create_event_xml_lines_writer},
+      {"evtx", "Windows XML event log (.evtx), template-free binary XML", true,
+       &create_evtx_writer},
   };
   return kFormats;
 }

@@ -638,6 +638,24 @@ class TestImportEvtx : public QObject {
     }());
   }
 
+  void unreadable_record_is_malformed_and_reading_continues() {
+    const std::string file = path("bad_record.evtx");
+    write_file(file, {base_record(1), base_record(2), base_record(3)}, "evtx");
+    std::string bytes = read_bytes(file);
+    const std::size_t second = bytes.find(std::string("\x2a\x2a\x00\x00", 4), 4096 + 512 + 4);
+    QVERIFY(second != std::string::npos);
+    bytes[second + 24] = '\xFF';  // its binary XML no longer starts with a fragment header
+    write_text(file, bytes);
+    const ReadBack back = read_all(file);
+    QCOMPARE(back.sequence, std::string("RMR"));
+    QVERIFY2(QString::fromStdString(back.malformed[0].message).contains("record index 1"),
+             back.malformed[0].message.c_str());
+    QCOMPARE(back.records[1].record_number, std::uint32_t{3});
+    QVERIFY(has_note(back.notes, "record 2 at offset " + QString::number(second) +
+                                     " is in the file but libevtx did not return it"));
+    QVERIFY(has_note(back.notes, "record 2 is missing"));
+  }
+
   void unreadable_evtx_is_an_error() {
     const std::string file = path("short.evtx");
     write_text(file, std::string("ElfFile\0", 8) + std::string(100, '\0'));

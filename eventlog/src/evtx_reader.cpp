@@ -284,9 +284,12 @@ class EvtxReader : public LogReader {
     } else {
       if (last_number_ != 0 && out->record_number > last_number_ + 1) {
         notes_.push_back({out->position, false,
-                          "records " + std::to_string(last_number_ + 1) + " to " +
-                              std::to_string(out->record_number - 1) +
-                              " are missing (a gap in the record numbers)"});
+                          out->record_number == last_number_ + 2
+                              ? "record " + std::to_string(last_number_ + 1) +
+                                    " is missing (a gap in the record numbers)"
+                              : "records " + std::to_string(last_number_ + 1) + " to " +
+                                    std::to_string(out->record_number - 1) +
+                                    " are missing (a gap in the record numbers)"});
       }
       last_number_ = out->record_number;
     }

@@ -35,18 +35,28 @@
 //    24  …  binary XML, zero-padded to a multiple of 8
 //   size-4  4  copy of the size
 //
-// Binary XML, template-free: a fragment header (0f 01 01 00), one element, end of stream (00).
-// An element is an open start tag (01, or 41 when attributes follow), a dependency identifier
-// (ffff: none), the size of the rest of the element (4 bytes), the chunk offset of the element's
-// name, its attribute list (size, then attribute tokens 06 — 46 when another follows — each a
-// name offset and a value), a close start tag (02) with content and an end tag (04), or a close
-// empty tag (03). A value is a text token (05) of type 01 (string), a character count (2 bytes)
-// and the UTF-16LE characters. A name is defined once per chunk, inline where it is first used
-// (the name offset then points just past itself): next-name offset (4, zero), hash (2), character
-// count (2), the characters and a 2-byte NUL; later uses point back at that definition.
+// Binary XML (BinXML): a fragment header (0f 01 01 00), a template instance (0c), end of stream
+// (00). The instance is: 0c 01, a template identifier (4), the chunk offset of the template
+// definition, and, the first time a chunk uses that template, the definition itself right there
+// (the offset then points just past itself): next-definition offset (4, zero), a GUID (16), the
+// size of its body (4) and the body; then the instance's values: their count (4), a descriptor
+// per value (size 2, type 1, zero 1) and the value bytes. msmisim defines one template per shape
+// of record (Qualifiers or not, a user SID or not, number of strings, binary data or not).
 //
-// Windows itself writes every event through a template instance (0c); libevtx reads both forms,
-// which is what these files are for: fixtures and exports for libyal's tools and msmisim itself.
+// A template body is a fragment header, one element and end of stream (00). An element is an
+// open start tag (01, or 41 when attributes follow), a dependency identifier (ffff: none), the
+// size of the rest of the element (4), the chunk offset of its name, its attribute list (size,
+// then attribute tokens 06 — 46 when another follows — each a name offset and a value), a close
+// start tag (02) with content and an end tag (04), or a close empty tag (03). A value is a
+// substitution (0d, value index 2, value type 1) or literal text (05 01, character count 2,
+// UTF-16LE characters). A name is defined once per chunk, inline where first used: next-name
+// offset (4, zero), hash (2), character count (2), the characters and a 2-byte NUL; later uses
+// point back at it. Value types: string 01 (UTF-16LE, no NUL), UInt8 04 (Level), UInt16 06
+// (EventID, Qualifiers, Task), UInt64 0a (EventRecordID), binary 0e, FILETIME 11 (TimeCreated),
+// SID 13 (UserID; a user that is not a SID is written as a string), HexInt64 15 (Keywords).
+//
+// libevtx needs typed values: with literal text only (no template), its getters for EventID,
+// Qualifiers and Level fail, though its XML rendering works. Windows writes every event this way.
 #include <array>
 #include <cerrno>
 #include <charconv>

@@ -13,8 +13,7 @@ const std::vector<LogExportFormat>& log_export_formats() {
        false, &create_event_xml_writer},
       {"evtx-xml", "Windows event XML, one <Event> per line (wevtutil qe /f:RenderedXml)", false,
        &create_event_xml_lines_writer},
-      {"evtx", "Windows XML event log (.evtx), template-free binary XML", true,
-       &create_evtx_writer},
+      {"evtx", "Windows XML event log (.evtx)", true, &create_evtx_writer},
   };
   return kFormats;
 }

@@ -1,5 +1,5 @@
 // Windows Vista+ XML event logs (.evtx): the reader goes through libevtx (libyal); the writer is
-// msmisim's own, template-free (see evtx_writer.cpp for the format). The entries "evtx" of
+// msmisim's own (see evtx_writer.cpp for the format). The entries "evtx" of
 // log_formats() and log_export_formats() point here.
 #pragma once
 

@@ -91,10 +91,14 @@ std::string two_digits(int value) {
          static_cast<char>('0' + value % 10);
 }
 
-// RFC 4180: quoted when `field` holds the delimiter, a quote, a line break or outer blanks.
+// csv (RFC 4180): quoted when `field` holds a comma, a quote, a line break or outer blanks.
+// text: quoted only when it could not be read back otherwise: a tab, a line break, a leading
+// quote or outer blanks. Quotes inside are doubled either way.
 std::string quote_if_needed(const std::string& field, char delimiter) {
-  const bool needs = field.find_first_of(std::string("\"\r\n") + delimiter) != std::string::npos ||
-                     (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+  const std::string specials = delimiter == ',' ? std::string("\"\r\n,") : std::string("\r\n\t");
+  const bool needs =
+      field.find_first_of(specials) != std::string::npos ||
+      (!field.empty() && (field.front() == '"' || field.front() == ' ' || field.back() == ' '));
   if (!needs) return field;
   std::string out = "\"";
   for (char c : field) {

@@ -1,6 +1,7 @@
 // The registry of event log formats msmisim writes. Each format's writer lives in its own file
 // and adds one entry here.
 #include "msmilog/log_writer.h"
+#include "text_export_formats.h"
 
 #include "msmilog/event_xml.h"
 #include "msmilog/evtx_log.h"
@@ -14,6 +15,10 @@ const std::vector<LogExportFormat>& log_export_formats() {
       {"evtx-xml", "Windows event XML, one <Event> per line (wevtutil qe /f:RenderedXml)", false,
        &create_event_xml_lines_writer},
       {"evtx", "Windows XML event log (.evtx)", true, &create_evtx_writer},
+      {"csv", "Event Viewer CSV with a header line", false, create_csv_writer},
+      {"text", "NT 4.0 Event Viewer tab-delimited text (no header, M/D/YYYY h:mm:ss AM/PM)", false,
+       create_nt_text_writer},
+      {"jsonl", "one JSON object per record, every field", false, create_jsonl_writer},
   };
   return kFormats;
 }

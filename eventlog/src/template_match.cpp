@@ -1,0 +1,294 @@
+#include "msmilog/template_match.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cctype>
+#include <cstddef>
+#include <optional>
+
+namespace msmilog {
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+char lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return lower(x) == lower(y); });
+}
+
+// One unit of literal text: a character, or (space) a run of whitespace.
+struct Unit {
+  bool space = false;
+  char c = 0;
+};
+
+// A template is literal runs and inserts, alternating or not.
+struct Token {
+  int insert = 0;  // 1..99; 0 for a literal
+  std::vector<Unit> literal;
+};
+
+void append_char(std::vector<Token>* tokens, char c) {
+  if (tokens->empty() || tokens->back().insert != 0) tokens->push_back(Token{});
+  std::vector<Unit>& units = tokens->back().literal;
+  if (is_space(c)) {
+    if (units.empty() || !units.back().space) units.push_back(Unit{true, 0});
+    return;
+  }
+  units.push_back(Unit{false, c});
+}
+
+// FormatMessage's syntax, as format_message() renders it.
+std::vector<Token> parse_template(std::string_view text, int* highest) {
+  std::vector<Token> tokens;
+  *highest = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '%' || i + 1 == text.size()) {
+      append_char(&tokens, c);
+      continue;
+    }
+    const char next = text[i + 1];
+    if (next >= '1' && next <= '9') {
+      int n = next - '0';
+      std::size_t j = i + 2;
+      if (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])))
+        n = n * 10 + (text[j++] - '0');
+      if (j < text.size() && text[j] == '!') {
+        const std::size_t close = text.find('!', j + 1);
+        if (close != std::string_view::npos) j = close + 1;
+      }
+      tokens.push_back(Token{n, {}});
+      *highest = std::max(*highest, n);
+      i = j - 1;
+      continue;
+    }
+    ++i;
+    switch (next) {
+      case '0':
+        return tokens;
+      case 'n':
+        append_char(&tokens, '\n');
+        break;
+      case 't':
+        append_char(&tokens, '\t');
+        break;
+      case 'b':
+        append_char(&tokens, ' ');
+        break;
+      case '%':
+      case '!':
+      case '.':
+        append_char(&tokens, next);
+        break;
+      default:
+        append_char(&tokens, '%');
+        append_char(&tokens, next);
+        break;
+    }
+  }
+  return tokens;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+constexpr std::size_t kNoMatch = std::string_view::npos;
+
+class Matcher {
+ public:
+  Matcher(std::vector<Token> tokens, int highest, std::string_view text)
+      : tokens_(std::move(tokens)), text_(text), bound_(static_cast<std::size_t>(highest) + 1) {
+    std::vector<int> seen(bound_.size(), 0);
+    for (const Token& token : tokens_) {
+      if (token.insert != 0 && ++seen[static_cast<std::size_t>(token.insert)] > 1) memo_ = false;
+    }
+    // Leading whitespace of the template lines up with the trimmed description's start.
+    if (!tokens_.empty() && tokens_.front().insert == 0 && !tokens_.front().literal.empty() &&
+        tokens_.front().literal.front().space) {
+      tokens_.front().literal.erase(tokens_.front().literal.begin());
+    }
+    if (memo_) failed_.assign(tokens_.size() * (text_.size() + 1), 0);
+    candidates_.resize(tokens_.size());
+  }
+
+  bool run(std::vector<std::string>* strings) {
+    if (!solve(0, 0)) return false;
+    strings->assign(bound_.size() - 1, std::string());
+    for (std::size_t n = 1; n < bound_.size(); ++n) {
+      if (bound_[n]) (*strings)[n - 1] = std::string(*bound_[n]);
+    }
+    return true;
+  }
+
+ private:
+  // Where `literal` ends when it starts at `pos`, or kNoMatch.
+  std::size_t match_literal(const std::vector<Unit>& literal, std::size_t pos) const {
+    for (const Unit& unit : literal) {
+      if (unit.space) {
+        std::size_t end = pos;
+        while (end < text_.size() && is_space(text_[end])) ++end;
+        if (end == pos && pos != text_.size()) return kNoMatch;
+        pos = end;
+        continue;
+      }
+      if (pos >= text_.size() || lower(text_[pos]) != lower(unit.c)) return kNoMatch;
+      ++pos;
+    }
+    return pos;
+  }
+
+  // Every (start, end) where the literal token `index` matches, ascending; computed once.
+  const std::vector<std::pair<std::size_t, std::size_t>>& candidates(std::size_t index) {
+    auto& slot = candidates_[index];
+    if (slot) return *slot;
+    slot.emplace();
+    const std::vector<Unit>& literal = tokens_[index].literal;
+    const bool leading_space = !literal.empty() && literal.front().space;
+    for (std::size_t p = 0; p <= text_.size(); ++p) {
+      // A separator that begins with blanks begins where the blanks do, so a capture before it
+      // does not keep half of them.
+      if (leading_space && p > 0 && is_space(text_[p - 1])) continue;
+      const std::size_t end = match_literal(literal, p);
+      if (end != kNoMatch) slot->emplace_back(p, end);
+    }
+    return *slot;
+  }
+
+  bool solve(std::size_t index, std::size_t pos) {
+    if (index == tokens_.size()) return pos == text_.size();
+    const std::size_t key = index * (text_.size() + 1) + pos;
+    if (memo_ && failed_[key]) return false;
+    const bool ok = attempt(index, pos);
+    if (!ok && memo_) failed_[key] = 1;
+    return ok;
+  }
+
+  bool attempt(std::size_t index, std::size_t pos) {
+    const Token& token = tokens_[index];
+    if (token.insert == 0) {
+      const std::size_t end = match_literal(token.literal, pos);
+      return end != kNoMatch && solve(index + 1, end);
+    }
+    std::optional<std::string_view>& slot = bound_[static_cast<std::size_t>(token.insert)];
+    if (slot) {  // a repeated insert: the same text again
+      const std::string_view again = *slot;
+      return text_.substr(pos, again.size()).size() == again.size() &&
+             equals_ignore_case(text_.substr(pos, again.size()), again) &&
+             solve(index + 1, pos + again.size());
+    }
+    if (index + 1 == tokens_.size()) {
+      slot = text_.substr(pos);
+      return true;
+    }
+    if (tokens_[index + 1].insert != 0) {  // two inserts in a row: the first takes all it can
+      for (std::size_t end = text_.size() + 1; end-- > pos;) {
+        slot = text_.substr(pos, end - pos);
+        if (solve(index + 1, end)) return true;
+      }
+      slot.reset();
+      return false;
+    }
+    const auto& list = candidates(index + 1);
+    for (auto it = list.rbegin(); it != list.rend() && it->first >= pos; ++it) {
+      slot = text_.substr(pos, it->first - pos);
+      if (solve(index + 2, it->second)) return true;
+    }
+    slot.reset();
+    return false;
+  }
+
+  std::vector<Token> tokens_;
+  std::string_view text_;
+  std::vector<std::optional<std::string_view>> bound_;  // index = insert number
+  bool memo_ = true;
+  std::vector<char> failed_;  // (token, position) pairs known not to lead to a match
+  std::vector<std::optional<std::vector<std::pair<std::size_t, std::size_t>>>> candidates_;
+};
+
+std::size_t literal_weight(std::string_view templ) {
+  int highest = 0;
+  std::size_t weight = 0;
+  for (const Token& token : parse_template(templ, &highest)) {
+    for (const Unit& unit : token.literal) weight += unit.space ? 0 : 1;
+  }
+  return weight;
+}
+
+}  // namespace
+
+bool match_template(std::string_view templ, std::string_view text,
+                    std::vector<std::string>* strings) {
+  assert(strings != nullptr);
+  int highest = 0;
+  std::vector<Token> tokens = parse_template(templ, &highest);
+  Matcher matcher(std::move(tokens), highest, trim(text));
+  return matcher.run(strings);
+}
+
+TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
+                                std::string_view source, int id, std::string_view description) {
+  TemplateMatch best;
+  std::size_t best_weight = 0;
+  auto it =
+      std::lower_bound(catalogue.begin(), catalogue.end(), id,
+                       [](const msmi::EventSpec& spec, int value) { return spec.id < value; });
+  for (; it != catalogue.end() && it->id == id; ++it) {
+    if (!equals_ignore_case(it->source, source)) continue;
+    const std::size_t weight = literal_weight(it->text);
+    if (best.spec != nullptr && weight <= best_weight) continue;
+    std::vector<std::string> strings;
+    if (!match_template(it->text, description, &strings)) continue;
+    best.spec = &*it;
+    best.strings = std::move(strings);
+    best_weight = weight;
+  }
+  return best;
+}
+
+bool parse_missing_description(std::string_view description, std::vector<std::string>* strings) {
+  assert(strings != nullptr);
+  constexpr std::string_view kStart = "The description for Event ID";
+  constexpr std::string_view kMarker = "the following insertion string(s):";
+  const std::string_view text = trim(description);
+  if (text.size() < kStart.size() || !equals_ignore_case(text.substr(0, kStart.size()), kStart))
+    return false;
+  std::size_t at = kStart.size();
+  for (;; ++at) {
+    if (at + kMarker.size() > text.size()) return false;
+    if (equals_ignore_case(text.substr(at, kMarker.size()), kMarker)) break;
+  }
+  std::string_view rest = text.substr(at + kMarker.size());
+  if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (!rest.empty() && rest.back() == '.') rest.remove_suffix(1);
+  strings->clear();
+  if (rest.empty()) return true;
+  for (;;) {
+    const std::size_t comma = rest.find(", ");
+    strings->emplace_back(rest.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 2);
+  }
+  return true;
+}
+
+std::vector<std::string> recover_insertion_strings(const std::vector<msmi::EventSpec>& catalogue,
+                                                   std::string_view source, int id,
+                                                   std::string_view description) {
+  TemplateMatch match = match_description(catalogue, source, id, description);
+  if (match.spec != nullptr) return std::move(match.strings);
+  std::vector<std::string> strings;
+  if (parse_missing_description(description, &strings)) return strings;
+  return {};
+}
+
+}  // namespace msmilog

@@ -332,23 +332,38 @@ void TestDiagnose::diagnosis_fields_and_order() {
 }
 
 void TestDiagnose::evidence_is_capped() {
+  // Ten events 30 s apart, then a burst of 1000 one second apart.
   std::vector<msmilog::EventRow> rows;
-  for (int i = 0; i < 1000; ++i) rows.push_back(row(i, 2342, 5));
+  for (int i = 0; i < 10; ++i) rows.push_back(row(i * 30, 2342, 5));
+  for (int i = 0; i < 1000; ++i) rows.push_back(row(1000 + i, 2342, 5));
   msmilog::DiagnoseOptions options;
   options.evidence_rows = 2;
   const auto d = msmilog::diagnose_rows(
-      {signature(R"([{"kind": "count", "select": {"event_id": 2342}, "min": 50, "window": "1h",
+      {signature(R"([{"kind": "count", "select": {"event_id": 2342}, "min": 50, "window": "1m",
                       "group_by": "thread"},
                      {"kind": "event", "select": {"event_id": 2342}},
                      {"kind": "sequence", "steps": [{"event_id": 2342}, {"event_id": 2342},
-                                                    {"event_id": 2342}]}])")},
+                                                    {"event_id": 2342}], "within": "2s"}])")},
       rows, options);
   QCOMPARE(d.size(), std::size_t{1});
-  QCOMPARE(d[0].count, std::int64_t{1000});
+  QCOMPARE(d[0].count, std::int64_t{1010});
+  QCOMPARE(d[0].first_us, 0 * kSecond);
+  QCOMPARE(d[0].last_us, 1999 * kSecond);
   for (const auto& e : d[0].evidence) QCOMPARE(e.rows.size(), std::size_t{2});
-  // The count's evidence is the end of the window that first reached min: events 48 and 49.
-  QCOMPARE(d[0].evidence[0].rows[1].time_us, 49 * kSecond);
+  // The count's evidence starts where the window that first reached min starts: the burst.
+  QCOMPARE(d[0].evidence[0].rows[0].time_us, 1000 * kSecond);
+  QCOMPARE(d[0].evidence[0].rows[1].time_us, 1001 * kSecond);
+  // The event's: the first events; the sequence's: the first complete one, in the burst.
   QCOMPARE(d[0].evidence[1].rows[0].time_us, 0 * kSecond);
+  QCOMPARE(d[0].evidence[1].rows[1].time_us, 30 * kSecond);
+  QCOMPARE(d[0].evidence[2].rows[0].time_us, 1000 * kSecond);
+
+  // With no evidence asked for, the diagnosis still stands.
+  options.evidence_rows = 0;
+  const auto bare = msmilog::diagnose_rows(
+      {signature(R"([{"kind": "count", "select": {}, "min": 3}])")}, rows, options);
+  QCOMPARE(bare.size(), std::size_t{1});
+  QVERIFY(bare[0].evidence[0].rows.empty());
 }
 
 void TestDiagnose::rule_errors_name_file_and_key_data() {

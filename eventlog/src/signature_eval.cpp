@@ -4,7 +4,8 @@
 // keep only what the condition needs:
 //   event     a counter and the first evidence rows;
 //   count     per group, the times of the current window (a deque, oldest dropped as the window
-//             slides), the group's peak and the evidence of the window that first reached `min`;
+//             slides), the group's peak and the evidence of the window that first reached `min`
+//             (until then the window's rows, fewer than `min`);
 //   sequence  per group and per step k, the partial match of steps 1..k that started latest
 //             (the one most likely to finish within the limit), dropped once too old;
 //   absent    a counter;
@@ -127,24 +128,28 @@ class CountState : public ConditionState {
     const std::optional<std::string> key = group_key(condition_.group_by, row);
     if (!key) return true;  // matched, but belongs to no group
     Group& group = groups_[*key];
-    group.times.push_back(time_us);
-    group.recent.push_back(row);
-    if (group.recent.size() > cap_) group.recent.pop_front();
+    // Until the group reaches min, its window's rows are kept (fewer than min of them), so the
+    // evidence can start where the burst started.
+    if (!group.reached) group.rows.push_back(row);
+    std::int64_t count = 0;
     if (condition_.window_us) {
-      while (!group.times.empty() && group.times.front() <= time_us - *condition_.window_us)
+      group.times.push_back(time_us);
+      while (!group.times.empty() && group.times.front() <= time_us - *condition_.window_us) {
         group.times.pop_front();
+        if (!group.reached) group.rows.pop_front();
+      }
+      count = static_cast<std::int64_t>(group.times.size());
+    } else {
+      count = ++group.total;
+      if (!group.reached && group.rows.size() > cap_) group.rows.pop_back();
     }
-    const std::int64_t count =
-        condition_.window_us ? static_cast<std::int64_t>(group.times.size()) : ++group.total;
-    if (!condition_.window_us) group.times.clear();  // the total is all a whole-log count needs
     group.peak = std::max(group.peak, count);
     if (!group.reached && count >= min()) {
       group.reached = true;
-      for (const EventRow& r : group.recent) {
-        if (!condition_.window_us || r.time_us > time_us - *condition_.window_us)
-          group.evidence.push_back(r);
-      }
       group.reached_at = order_++;
+      const std::size_t keep = std::min(cap_, group.rows.size());
+      group.evidence.assign(group.rows.begin(), group.rows.begin() + static_cast<long>(keep));
+      group.rows = {};
     }
     return true;
   }
@@ -156,12 +161,12 @@ class CountState : public ConditionState {
 
  private:
   struct Group {
-    std::deque<std::int64_t> times;
-    std::deque<EventRow> recent;  // the last `cap_` matching rows
+    std::deque<std::int64_t> times;  // of the current window, with a window
+    std::deque<EventRow> rows;       // before min is reached: the window's (or the first) rows
     std::int64_t total = 0;
     std::int64_t peak = 0;
     bool reached = false;            // the count reached min at some point
-    std::vector<EventRow> evidence;  // the window that first reached min (its last cap_ rows)
+    std::vector<EventRow> evidence;  // the first cap_ rows of the window that reached min
     std::int64_t reached_at = 0;     // in which order groups reached min
   };
 

@@ -10,9 +10,9 @@
 namespace msmireport {
 namespace {
 
-constexpr std::size_t kWidth = 100;      // text report lines wrap here
-constexpr std::size_t kLabelWidth = 12;  // "workaround" and a blank
-constexpr std::size_t kDescriptionWidth = 60;
+constexpr std::size_t kWidth = 100;            // text report lines wrap here
+constexpr std::size_t kLabelWidth = 12;        // "workaround" and a blank
+constexpr std::size_t kDescriptionWidth = 90;  // evidence lines may pass kWidth
 
 // One line of a description: line breaks and tabs become blanks.
 std::string one_line(const std::string& text) {

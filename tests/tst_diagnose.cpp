@@ -415,6 +415,9 @@ void TestDiagnose::rule_errors_name_file_and_key_data() {
   QTest::newRow("wrong type min")
       << "{" + head + R"("match": [{"kind": "count", "select": {}, "min": "5"}]})"
       << "match[0].min: expected a non-negative integer";
+  QTest::newRow("min zero") << "{" + head +
+                                   R"("match": [{"kind": "event", "select": {}, "min": 0}]})"
+                            << "match[0].min: must be 1 or more";
   QTest::newRow("max below min")
       << "{" + head + R"("match": [{"kind": "count", "select": {}, "min": 5, "max": 2}]})"
       << "match[0].max: is smaller than min";

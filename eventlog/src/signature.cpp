@@ -223,7 +223,11 @@ Condition parse_condition(const json& object, const std::string& path) {
     if (!object.contains("select")) fail(join_path(path, "select"), "missing (a selector object)");
     condition.select = parse_selector(object["select"], join_path(path, "select"));
   }
-  if (object.contains("min")) condition.min = get_count(object["min"], join_path(path, "min"));
+  if (object.contains("min")) {
+    condition.min = get_count(object["min"], join_path(path, "min"));
+    // "at least 0" would hold on any log; absence is said with an absent condition.
+    if (condition.min < 1) fail(join_path(path, "min"), "must be 1 or more (use kind absent)");
+  }
   if (object.contains("max") && !object["max"].is_null()) {
     condition.max = get_count(object["max"], join_path(path, "max"));
     if (*condition.max < condition.min)

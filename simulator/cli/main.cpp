@@ -22,6 +22,7 @@ commands:
   sweep FILE...  run scenarios over many seeds (--swarm, --shard) and list the failing ones
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
   shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
+  diagnose       name the known KB bugs a run's events match, with cause, workaround and fix
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -32,11 +33,13 @@ examples:
   msmisim replay 12                                     is run 12 reproducible?
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
   msmisim shrink latest -o small.json                   the smallest scenario still failing
+  msmisim diagnose --run latest --fail-on-match         which KB bug did the last run show?
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
 exit codes: 0 done (expectations and invariants held), 1 an expectation failed or an
-            invariant broke, 2 bad input, 3 event store unusable, 4 internal error,
+            invariant broke (diagnose --fail-on-match: a KB matched), 2 bad input, 3 event
+            store unusable, 4 internal error,
             5 nothing expected of the profile (the run tested nothing), 130 interrupted,
             6 differs (replay or run --check-determinism: the events are not the same)
 )";
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return msmisim::cli::sweep_command(args);
     if (command == "merge") return msmisim::cli::merge_command(args);
     if (command == "shrink") return msmisim::cli::shrink_command(args);
+    if (command == "diagnose") return msmisim::cli::diagnose_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

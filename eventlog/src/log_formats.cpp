@@ -2,10 +2,13 @@
 // and adds one entry here, binary signatures before text guesses.
 #include "msmilog/log_reader.h"
 
+#include "msmilog/evt_reader.h"
+
 namespace msmilog {
 
 const std::vector<LogFormat>& log_formats() {
   static const std::vector<LogFormat> kFormats = {
+      {"evt", "NT 4.0 binary event log (.EVT)", detect_evt, open_evt_log},
   };
   return kFormats;
 }

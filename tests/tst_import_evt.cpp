@@ -418,6 +418,15 @@ class TestImportEvt : public QObject {
       return b;
     }) << 5 << 1 << 0 << 6 << "no \"LfLe\" signature"
                                                << "";
+    QTest::newRow("\"LfLe\" inside a damaged record is no record")
+        << Damage([](std::string b, const auto& o) {
+             b.replace(o[1] + 4, 4, "XfXe");
+             // Record 2's insertion string now holds what looks like a record head.
+             b.replace(o[1] + evt::load_u32(b, o[1] + 36), 8, std::string("\x40\0\0\0LfLe", 8));
+             return b;
+           })
+        << 5 << 1 << 0 << 6 << "no \"LfLe\" signature"
+        << "";
     QTest::newRow("2-GB Length in a record") << Damage([](std::string b, const auto& o) {
       evt::store_u32(&b, o[2], 0x80000000u);
       return b;

@@ -276,7 +276,7 @@ class EvtReader : public EvtLogReader {
   bool resynchronise() {
     std::string chunk;
     std::uint64_t skipped = 4;
-    while (skipped + 8 <= walk_left() + 0) {
+    while (skipped + 8 <= walk_left()) {
       const std::size_t n =
           static_cast<std::size_t>(std::min<std::uint64_t>(kScanChunk, walk_left() - skipped));
       if (n < 8) break;
@@ -286,12 +286,29 @@ class EvtReader : public EvtLogReader {
       for (std::size_t i = 0; i + 8 <= n; i += 4) {
         const std::uint32_t length = evt::load_u32(chunk, i);
         const std::string_view mark = std::string_view(chunk).substr(i + 4, 4);
-        if ((mark == evt::kSignature && length >= evt::kMinRecordSize &&
-             length <= evt::kMaxRecordSize && length % 4 == 0) ||
-            (length == evt::kEofRecordSize && evt::load_u32(chunk, i + 4) == 0x11111111)) {
-          advance(skipped + i);
-          return true;
+        const bool record = mark == evt::kSignature && length >= evt::kMinRecordSize &&
+                            length <= evt::kMaxRecordSize && length % 4 == 0;
+        if (!record &&
+            !(length == evt::kEofRecordSize && evt::load_u32(chunk, i + 4) == 0x11111111)) {
+          continue;
         }
+        // "LfLe" inside a record's data is not a record: its trailing Length must agree,
+        // unless the file ends first (a truncated record, reported as such).
+        std::uint64_t candidate = at + i;
+        if (wrapped_ && candidate >= file_size_) {
+          candidate = evt::kHeaderSize + (candidate - file_size_);
+        }
+        std::string tail;
+        if (record && skipped + i + length <= walk_left() &&
+            read_log(candidate + length - 4 >= file_size_ && wrapped_
+                         ? evt::kHeaderSize + (candidate + length - 4 - file_size_)
+                         : candidate + length - 4,
+                     4, &tail) &&
+            evt::load_u32(tail, 0) != length) {
+          continue;
+        }
+        advance(skipped + i);
+        return true;
       }
       skipped += n - 4;  // the last record head may straddle two chunks
     }

@@ -1,10 +1,10 @@
 // The registry of event log formats msmisim writes. Each format's writer lives in its own file
 // and adds one entry here.
+#include "msmilog/event_xml.h"
+#include "msmilog/evt_writer.h"
+#include "msmilog/evtx_log.h"
 #include "msmilog/log_writer.h"
 #include "text_export_formats.h"
-
-#include "msmilog/event_xml.h"
-#include "msmilog/evtx_log.h"
 
 namespace msmilog {
 
@@ -19,6 +19,7 @@ const std::vector<LogExportFormat>& log_export_formats() {
       {"text", "NT 4.0 Event Viewer tab-delimited text (no header, M/D/YYYY h:mm:ss AM/PM)", false,
        create_nt_text_writer},
       {"jsonl", "one JSON object per record, every field", false, create_jsonl_writer},
+      {"evt", "NT 4.0 binary event log (.EVT)", true, create_evt_writer},
   };
   return kFormats;
 }

@@ -1,15 +1,16 @@
 // The registry of event log formats msmisim reads. Each format's reader lives in its own file
 // and adds one entry here, binary signatures before text guesses.
+#include "msmilog/event_xml.h"
+#include "msmilog/evt_reader.h"
+#include "msmilog/evtx_log.h"
 #include "msmilog/log_reader.h"
 #include "text_export_formats.h"
-
-#include "msmilog/event_xml.h"
-#include "msmilog/evtx_log.h"
 
 namespace msmilog {
 
 const std::vector<LogFormat>& log_formats() {
   static const std::vector<LogFormat> kFormats = {
+      {"evt", "NT 4.0 binary event log (.EVT)", detect_evt, open_evt_log},
       {"evtx", "Windows XML event log (.evtx)", &detect_evtx, &open_evtx_reader},
       {"xml", "Windows event XML (wevtutil qe /f:xml, with or without <Events>)", &detect_event_xml,
        &open_event_xml_reader},

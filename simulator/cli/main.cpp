@@ -23,6 +23,8 @@ commands:
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
   shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
   diagnose       name the known KB bugs a run's events match, with cause, workaround and fix
+  sql "SELECT …" ad-hoc SQL on the event store, opened read-only (table, json or csv)
+  salvage DB     recover what SQLite can from a damaged event store: -o NEW
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -34,6 +36,8 @@ examples:
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
   msmisim shrink latest -o small.json                   the smallest scenario still failing
   msmisim diagnose --run latest --fail-on-match         which KB bug did the last run show?
+  msmisim sql "SELECT event_id, count(*) FROM events GROUP BY 1"
+  msmisim salvage broken.db -o saved.db                 what a damaged store still holds
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -68,6 +72,8 @@ int main(int argc, char** argv) {
     if (command == "merge") return msmisim::cli::merge_command(args);
     if (command == "shrink") return msmisim::cli::shrink_command(args);
     if (command == "diagnose") return msmisim::cli::diagnose_command(args);
+    if (command == "sql") return msmisim::cli::sql_command(args);
+    if (command == "salvage") return msmisim::cli::salvage_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

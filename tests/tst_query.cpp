@@ -104,6 +104,8 @@ class TstQuery : public QObject {
   void filters_match_sql();
   void event_id_specs_data();
   void event_id_specs();
+  void cursor_and_relative_time_texts_data();
+  void cursor_and_relative_time_texts();
   void full_text_search_data();
   void full_text_search();
   void count_by_matches_sql_data();
@@ -293,6 +295,47 @@ void TstQuery::event_id_specs() {
   // A bad part leaves the filter as it was.
   QVERIFY(msmilog::add_event_id_spec("2342,23x4", &filter).is_invalid_argument());
   QCOMPARE(QList<int>(filter.event_ids.begin(), filter.event_ids.end()), ids);
+}
+
+void TstQuery::cursor_and_relative_time_texts_data() {
+  QTest::addColumn<QString>("text");
+  QTest::addColumn<bool>("is_cursor");
+  QTest::addColumn<bool>("is_relative");
+  QTest::addColumn<qint64>("a");  // run_id, or offset_us (negative: before the last event)
+  QTest::addColumn<qint64>("b");  // seq
+  QTest::newRow("cursor") << "3/1234" << true << false << 3LL << 1234LL;
+  QTest::newRow("cursor zero") << "0/0" << true << false << 0LL << 0LL;
+  QTest::newRow("cursor without slash") << "31234" << false << false << 0LL << 0LL;
+  QTest::newRow("cursor negative") << "-3/4" << false << false << 0LL << 0LL;
+  QTest::newRow("cursor trailing junk") << "3/4x" << false << false << 0LL << 0LL;
+  QTest::newRow("minus 2h") << "-2h" << false << true << -7'200'000'000LL << 0LL;
+  QTest::newRow("plus 30m") << "+30m" << false << true << 1'800'000'000LL << 0LL;
+  QTest::newRow("plus 1h30m") << "+1h30m" << false << true << 5'400'000'000LL << 0LL;
+  QTest::newRow("no sign is not relative") << "30m" << false << false << 0LL << 0LL;
+  QTest::newRow("sign alone") << "-" << false << false << 0LL << 0LL;
+  QTest::newRow("double sign") << "--2h" << false << false << 0LL << 0LL;
+}
+
+void TstQuery::cursor_and_relative_time_texts() {
+  QFETCH(QString, text);
+  QFETCH(bool, is_cursor);
+  QFETCH(bool, is_relative);
+  QFETCH(qint64, a);
+  QFETCH(qint64, b);
+  msmilog::EventCursor cursor;
+  QCOMPARE(msmilog::EventCursor::parse(text.toStdString(), &cursor), is_cursor);
+  if (is_cursor) {
+    QCOMPARE(cursor.run_id, a);
+    QCOMPARE(cursor.seq, b);
+    QCOMPARE(QString::fromStdString(cursor.to_string()), text);
+  }
+  msmilog::RelativeTime relative;
+  QCOMPARE(msmilog::parse_relative_time(text.toStdString(), &relative), is_relative);
+  if (is_relative) {
+    QCOMPARE(relative.anchor, a < 0 ? msmilog::RelativeTime::Anchor::kBeforeLast
+                                    : msmilog::RelativeTime::Anchor::kAfterFirst);
+    QCOMPARE(relative.offset_us, a < 0 ? -a : a);
+  }
 }
 
 // Expected rows are seq numbers of the text store's eight events (see initTestCase).

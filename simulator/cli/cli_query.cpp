@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "cli_options.h"
@@ -418,9 +419,14 @@ int query_command(const std::vector<std::string>& args) {
     const std::int64_t top = vm.count("top") ? vm["top"].as<std::int64_t>() : -1;
     const msmi::Status s = store->count_events_by(filter, count_fields, top, &counts);
     if (!s.ok()) return query_failed(s);
-    Pager pager;
-    msmireport::render_event_counts(count_fields, counts, listing_options.format, std::cout,
-                                    std::cerr);
+    std::ostringstream notes;
+    {
+      std::optional<Pager> pager;
+      if (!vm.count("no-pager")) pager.emplace();
+      msmireport::render_event_counts(count_fields, counts, listing_options.format, std::cout,
+                                      notes);
+    }
+    std::cerr << notes.str();
     return kExitOk;
   }
 
@@ -516,13 +522,14 @@ int query_command(const std::vector<std::string>& args) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
   }
-  listing.finish(s.ok() && !follow ? &std::cerr : nullptr);
-  if (!s.ok()) {
-    pager.reset();
-    return query_failed(s);
-  }
+  // Notes go to stderr once the pager is gone, so they do not land inside its screen.
+  std::ostringstream notes;
+  listing.finish(s.ok() && !follow ? &notes : nullptr);
+  pager.reset();
+  if (!s.ok()) return query_failed(s);
+  std::cout.flush();
+  std::cerr << notes.str();
   if (show_cursor && last_shown && !cursor_in_rows) {
-    std::cout.flush();
     std::cerr << "-- cursor: " << last_shown->to_string() << "\n";
   }
   return kExitOk;

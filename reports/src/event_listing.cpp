@@ -36,7 +36,27 @@ constexpr FieldInfo kFields[] = {
     {EventField::kStrings, "strings", "STRINGS", 40},
     {EventField::kData, "data", "DATA", 40},
     {EventField::kCursor, "cursor", "CURSOR", 14},
+    {EventField::kRecordNumber, "record_number", "RECORD", 9},
+    {EventField::kEventIdentifier, "event_identifier", "IDENTIFIER", 11},
+    {EventField::kCategoryNumber, "category_number", "CAT#", 5},
+    {EventField::kUser, "user", "USER", 20},
+    {EventField::kWrittenUs, "written_us", "WRITTEN_US", 18},
 };
+
+// The fields of a CSV or JSON listing without --fields: the columns every schema version has.
+bool in_default_listing(EventField field) {
+  switch (field) {
+    case EventField::kCursor:
+    case EventField::kRecordNumber:
+    case EventField::kEventIdentifier:
+    case EventField::kCategoryNumber:
+    case EventField::kUser:
+    case EventField::kWrittenUs:
+      return false;
+    default:
+      return true;
+  }
+}
 
 constexpr struct {
   std::string_view alias;
@@ -61,7 +81,9 @@ std::vector<EventField> default_fields(const EventListingOptions& options) {
   if (options.format == EventFormat::kTable) return kTableDefault;
   std::vector<EventField> all;
   for (const FieldInfo& f : kFields) {
-    if (f.field != EventField::kCursor || options.cursor_field) all.push_back(f.field);
+    if (in_default_listing(f.field) || (f.field == EventField::kCursor && options.cursor_field)) {
+      all.push_back(f.field);
+    }
   }
   return all;
 }
@@ -122,6 +144,16 @@ std::string text_of(const msmilog::EventRow& e, EventField field) {
       return hex_bytes(e.data);
     case EventField::kCursor:
       return cursor_of(e);
+    case EventField::kRecordNumber:
+      return e.record_number < 0 ? "" : std::to_string(e.record_number);
+    case EventField::kEventIdentifier:
+      return e.event_identifier < 0 ? "" : std::to_string(e.event_identifier);
+    case EventField::kCategoryNumber:
+      return e.category_number < 0 ? "" : std::to_string(e.category_number);
+    case EventField::kUser:
+      return e.user;
+    case EventField::kWrittenUs:
+      return e.written_us < 0 ? "" : std::to_string(e.written_us);
   }
   return "";
 }
@@ -146,6 +178,16 @@ nlohmann::json json_of(const msmilog::EventRow& e, EventField field) {
       return e.strings;
     case EventField::kData:
       return e.data.empty() ? nlohmann::json() : nlohmann::json(hex_bytes(e.data));
+    case EventField::kRecordNumber:
+      return e.record_number < 0 ? nlohmann::json() : nlohmann::json(e.record_number);
+    case EventField::kEventIdentifier:
+      return e.event_identifier < 0 ? nlohmann::json() : nlohmann::json(e.event_identifier);
+    case EventField::kCategoryNumber:
+      return e.category_number < 0 ? nlohmann::json() : nlohmann::json(e.category_number);
+    case EventField::kUser:
+      return e.user.empty() ? nlohmann::json() : nlohmann::json(e.user);
+    case EventField::kWrittenUs:
+      return e.written_us < 0 ? nlohmann::json() : nlohmann::json(e.written_us);
     default:
       return text_of(e, field);
   }

@@ -46,7 +46,8 @@ Output: a table on a terminal is cut to the terminal's width (the description en
 or MSMISIM_PAGER=cat to avoid it). json, jsonl and csv include each event's insertion strings
 ("strings") and binary data ("data", hex). --fields picks and orders the columns: run_id seq
 time time_us computer source event_id type category level thread message_id description
-strings data cursor.
+strings data cursor, and for imported logs record_number event_identifier (the full 32-bit
+ID) category_number user written_us.
 
 Counting: --count prints how many events match (--limit does not apply); --count-by FIELD[,FIELD]
 groups them by event_id, source, type, category, thread, computer, hour, day, run or message,
@@ -268,9 +269,11 @@ int query_command(const std::vector<std::string>& args) {
     std::string bad;
     if (!msmireport::parse_event_fields(vm["fields"].as<std::string>(), &listing_options.fields,
                                         &bad)) {
-      return bad_input("--fields: unknown field '" + bad +
-                       "' (fields: run_id seq time time_us computer source event_id type "
-                       "category level thread message_id description strings data cursor)");
+      return bad_input(
+          "--fields: unknown field '" + bad +
+          "' (fields: run_id seq time time_us computer source event_id type "
+          "category level thread message_id description strings data cursor record_number "
+          "event_identifier category_number user written_us)");
     }
   }
 

@@ -26,7 +26,9 @@ bool parse_event_format(std::string_view text, EventFormat* format);
 
 // One column of an event listing. Its name (CSV header, JSON key, --fields) is the store's
 // column name: run_id seq time time_us computer source event_id type category level thread
-// message_id description strings data, and `cursor` (the row's EventCursor text).
+// message_id description strings data, `cursor` (the row's EventCursor text), and, from
+// schema version 5 on (empty/null where unknown), record_number event_identifier
+// category_number user written_us.
 enum class EventField {
   kRunId,
   kSeq,
@@ -43,7 +45,12 @@ enum class EventField {
   kDescription,
   kStrings,
   kData,
-  kCursor
+  kCursor,
+  kRecordNumber,
+  kEventIdentifier,
+  kCategoryNumber,
+  kUser,
+  kWrittenUs
 };
 
 // Parses a comma-separated list of field names (also "run", "id", "message") into *fields.
@@ -53,8 +60,8 @@ bool parse_event_fields(std::string_view list, std::vector<EventField>* fields, 
 
 struct EventListingOptions {
   EventFormat format = EventFormat::kTable;
-  // The columns, in order. Empty: RUN TIME ID TYPE THR MESSAGE DESCRIPTION in a table, every
-  // field but `cursor` in CSV and JSON.
+  // The columns, in order. Empty: RUN TIME ID TYPE THR MESSAGE DESCRIPTION in a table,
+  // run_id … data (the fields of every schema version) in CSV and JSON.
   std::vector<EventField> fields;
   // Table only: every line is cut to this many columns (UTF-8 characters), the cut marked with
   // "…", and line breaks inside a value shown as spaces. 0: lines are never cut.

@@ -1,6 +1,16 @@
 // EventStore's queries over the `events` table. Filters become a WHERE clause of fixed fragments
-// with `?` placeholders; user text only ever reaches SQLite as a bound parameter.
+// with `?` placeholders; user text only ever reaches SQLite as a bound parameter (the FTS5
+// expression of --search included: it is bound to MATCH ?, never spliced).
+//
+// Two filters are not SQL: relative times are resolved first against the selected runs' first
+// and last event (one extra min/max query), and --grep is a POSIX regex applied to each row the
+// SQL returns, so with grep the LIMIT is counted in C++ instead of by SQLite.
 
+#include <regex.h>
+
+#include <algorithm>
+#include <cassert>
+#include <map>
 #include <memory>
 #include <variant>
 
@@ -23,6 +33,47 @@ struct WhereClause {
     sql += sql.empty() ? " WHERE " : " AND ";
     sql += condition;
   }
+  // "column IN (?, ?, …)" with one parameter per value.
+  void add_in(std::string_view column, const std::vector<std::string>& values) {
+    std::string in = std::string(column) + " IN (";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      in += i == 0 ? "?" : ", ?";
+      parameters.emplace_back(values[i]);
+    }
+    add(in + ")");
+  }
+};
+
+// A compiled --grep expression; regfree()d on destruction.
+class GrepPattern {
+ public:
+  GrepPattern() = default;
+  GrepPattern(const GrepPattern&) = delete;
+  GrepPattern& operator=(const GrepPattern&) = delete;
+  ~GrepPattern() {
+    if (compiled_) regfree(&regex_);
+  }
+
+  msmi::Status compile(const std::string& pattern, bool ignore_case) {
+    assert(!compiled_);
+    const int flags = REG_EXTENDED | REG_NOSUB | (ignore_case ? REG_ICASE : 0);
+    const int rc = regcomp(&regex_, pattern.c_str(), flags);
+    if (rc != 0) {
+      char message[256];
+      regerror(rc, &regex_, message, sizeof message);
+      return msmi::Status::InvalidArgument("grep expression '" + pattern + "': " + message);
+    }
+    compiled_ = true;
+    return msmi::Status::Ok();
+  }
+  bool active() const { return compiled_; }
+  bool matches(const std::string& text) const {
+    return !compiled_ || regexec(&regex_, text.c_str(), 0, nullptr, 0) == 0;
+  }
+
+ private:
+  regex_t regex_{};
+  bool compiled_ = false;
 };
 
 // '%' '_' and the escape character itself become literal under LIKE … ESCAPE '\'.
@@ -47,24 +98,82 @@ msmi::Status normalise_time(std::string_view field, const std::string& text, std
   return msmi::Status::Ok();
 }
 
-msmi::Status build_where(const EventFilter& filter, WhereClause* where) {
+msmi::Status normalise_type(const std::string& text, std::string* out) {
+  msmi::EventType type;
+  if (!msmi::parse_event_type(text, type)) {
+    return msmi::Status::InvalidArgument("event type '" + text +
+                                         "' is not Error, Warning or Information");
+  }
+  *out = std::string(msmi::to_string(type));
+  return msmi::Status::Ok();
+}
+
+// The earliest and latest `time` of the events of filter.run_id (every run when unset).
+// *found is false when there are none.
+msmi::Status time_bounds(const SqliteDb& db, const EventFilter& filter, std::string* first,
+                         std::string* last, bool* found) {
+  constexpr std::string_view kWhat = "finding the first and last event for a relative time";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(db,
+                                     std::string("SELECT min(time), max(time) FROM events") +
+                                         (filter.run_id ? " WHERE run_id = ?1" : ""),
+                                     kWhat);
+  if (!status.ok()) return status;
+  if (filter.run_id) stmt.bind_int64(1, *filter.run_id);
+  const int rc = stmt.step();
+  if (rc != SQLITE_ROW) return db.error(rc, kWhat);
+  *found = !stmt.column_is_null(0);
+  *first = stmt.column_text(0);
+  *last = stmt.column_text(1);
+  return msmi::Status::Ok();
+}
+
+msmi::Status has_table(const SqliteDb& db, const char* name, bool* found) {
+  constexpr std::string_view kWhat = "looking for a table";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(db, "SELECT 1 FROM sqlite_master WHERE name = ?1", kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_text(1, name);
+  const int rc = stmt.step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.error(rc, kWhat);
+  *found = rc == SQLITE_ROW;
+  return msmi::Status::Ok();
+}
+
+msmi::Status build_where(const SqliteDb& db, const EventFilter& filter, WhereClause* where) {
   if (filter.run_id) {
     where->add("run_id = ?");
     where->parameters.emplace_back(*filter.run_id);
   }
-  if (!filter.event_ids.empty()) {
-    if (filter.event_ids.size() > EventFilter::kMaxEventIds) {
-      return msmi::Status::InvalidArgument("too many event IDs in one query (" +
-                                           std::to_string(filter.event_ids.size()) + ", at most " +
-                                           std::to_string(EventFilter::kMaxEventIds) + ")");
+  const std::size_t id_entries = filter.event_ids.size() + filter.event_id_ranges.size();
+  if (id_entries > EventFilter::kMaxEventIds ||
+      filter.excluded_event_ids.size() > EventFilter::kMaxEventIds) {
+    return msmi::Status::InvalidArgument(
+        "too many event IDs in one query (" +
+        std::to_string(std::max(id_entries, filter.excluded_event_ids.size())) + ", at most " +
+        std::to_string(EventFilter::kMaxEventIds) + ")");
+  }
+  if (id_entries > 0) {
+    std::string any;
+    if (!filter.event_ids.empty()) {
+      any = "event_id IN (";
+      for (std::size_t i = 0; i < filter.event_ids.size(); ++i) {
+        any += i == 0 ? "?" : ", ?";
+        where->parameters.emplace_back(std::int64_t{filter.event_ids[i]});
+      }
+      any += ")";
     }
-    std::string in = "event_id IN (";
-    for (std::size_t i = 0; i < filter.event_ids.size(); ++i) {
-      in += i == 0 ? "?" : ", ?";
-      where->parameters.emplace_back(std::int64_t{filter.event_ids[i]});
+    for (const EventIdRange& range : filter.event_id_ranges) {
+      any += any.empty() ? "event_id BETWEEN ? AND ?" : " OR event_id BETWEEN ? AND ?";
+      where->parameters.emplace_back(std::int64_t{range.first});
+      where->parameters.emplace_back(std::int64_t{range.last});
     }
-    in += ")";
-    where->add(in);
+    where->add(filter.event_id_ranges.empty() ? any : "(" + any + ")");
+  }
+  for (const EventIdRange& range : filter.excluded_event_ids) {
+    where->add("event_id NOT BETWEEN ? AND ?");
+    where->parameters.emplace_back(std::int64_t{range.first});
+    where->parameters.emplace_back(std::int64_t{range.last});
   }
   if (filter.since_us) {
     where->add("time_us >= ?");
@@ -88,9 +197,50 @@ msmi::Status build_where(const EventFilter& filter, WhereClause* where) {
     where->add("time <= ?");
     where->parameters.emplace_back(std::move(normalised));
   }
+  if (filter.since_relative || filter.until_relative) {
+    std::string first, last;
+    bool found = false;
+    msmi::Status status = time_bounds(db, filter, &first, &last, &found);
+    if (!status.ok()) return status;
+    if (!found) {
+      where->add("0");  // no events to be relative to
+    } else {
+      std::int64_t first_us = 0, last_us = 0;
+      if (!parse_iso8601_utc(first, &first_us) || !parse_iso8601_utc(last, &last_us)) {
+        return msmi::Status::Corruption(db.path() + ": events.time '" + first + "' or '" + last +
+                                        "' is not an ISO-8601 UTC time");
+      }
+      const auto resolve = [&](const RelativeTime& t) {
+        return format_iso8601_utc(t.anchor == RelativeTime::Anchor::kAfterFirst
+                                      ? first_us + t.offset_us
+                                      : last_us - t.offset_us);
+      };
+      if (filter.since_relative) {
+        where->add("time >= ?");
+        where->parameters.emplace_back(resolve(*filter.since_relative));
+      }
+      if (filter.until_relative) {
+        where->add("time <= ?");
+        where->parameters.emplace_back(resolve(*filter.until_relative));
+      }
+    }
+  }
   if (filter.text) {
     where->add("description LIKE ? ESCAPE '\\'");
     where->parameters.emplace_back(like_substring_pattern(*filter.text));
+  }
+  if (filter.search) {
+    bool indexed = false;
+    msmi::Status status = has_table(db, "events_fts", &indexed);
+    if (!status.ok()) return status;
+    if (!indexed) {
+      return msmi::Status::InvalidArgument(
+          db.path() +
+          ": this store has no full-text index (events_fts, schema version 5); open it once "
+          "for writing to add it, or use a substring filter instead");
+    }
+    where->add("id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
+    where->parameters.emplace_back(*filter.search);
   }
   if (filter.message_id) {
     where->add("message_id = ?");
@@ -100,14 +250,31 @@ msmi::Status build_where(const EventFilter& filter, WhereClause* where) {
     where->add("source = ? COLLATE NOCASE");
     where->parameters.emplace_back(*filter.source);
   }
+  if (!filter.sources.empty()) where->add_in("source COLLATE NOCASE", filter.sources);
   if (filter.type) {
-    msmi::EventType type;
-    if (!msmi::parse_event_type(*filter.type, type)) {
-      return msmi::Status::InvalidArgument("event type '" + *filter.type +
-                                           "' is not Error, Warning or Information");
-    }
+    std::string type;
+    msmi::Status status = normalise_type(*filter.type, &type);
+    if (!status.ok()) return status;
     where->add("type = ?");
-    where->parameters.emplace_back(std::string(msmi::to_string(type)));
+    where->parameters.emplace_back(std::move(type));
+  }
+  if (!filter.types.empty()) {
+    std::vector<std::string> types(filter.types.size());
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      msmi::Status status = normalise_type(filter.types[i], &types[i]);
+      if (!status.ok()) return status;
+    }
+    where->add_in("type", types);
+  }
+  if (!filter.categories.empty()) where->add_in("category COLLATE NOCASE", filter.categories);
+  if (!filter.computers.empty()) where->add_in("computer COLLATE NOCASE", filter.computers);
+  if (filter.min_level) {
+    where->add("level >= ?");
+    where->parameters.emplace_back(std::int64_t{*filter.min_level});
+  }
+  if (filter.max_level) {
+    where->add("level <= ?");
+    where->parameters.emplace_back(std::int64_t{*filter.max_level});
   }
   if (filter.thread) {
     if (*filter.thread == -1) {
@@ -117,11 +284,17 @@ msmi::Status build_where(const EventFilter& filter, WhereClause* where) {
       where->parameters.emplace_back(std::int64_t{*filter.thread});
     }
   }
+  if (filter.after) {
+    where->add(filter.newest_first ? "(run_id, seq) < (?, ?)" : "(run_id, seq) > (?, ?)");
+    where->parameters.emplace_back(filter.after->run_id);
+    where->parameters.emplace_back(filter.after->seq);
+  }
   return msmi::Status::Ok();
 }
 
-// Binds the WHERE parameters to ?1..?n, then the limit to ?n+1.
-void bind_where(const WhereClause& where, std::int64_t limit, SqliteStatement* stmt) {
+// Binds the WHERE parameters to ?1..?n, then, when limit is given, the limit to ?n+1.
+void bind_where(const WhereClause& where, std::optional<std::int64_t> limit,
+                SqliteStatement* stmt) {
   int index = 1;
   for (const Parameter& parameter : where.parameters) {
     if (const auto* number = std::get_if<std::int64_t>(&parameter)) {
@@ -130,7 +303,81 @@ void bind_where(const WhereClause& where, std::int64_t limit, SqliteStatement* s
       stmt->bind_text_static(index++, std::get<std::string>(parameter));
     }
   }
-  stmt->bind_int64(index, limit < 0 ? -1 : limit);
+  if (limit) stmt->bind_int64(index, *limit < 0 ? -1 : *limit);
+}
+
+// A failing step of a statement with a MATCH is most likely the user's FTS5 syntax.
+msmi::Status step_error(const SqliteDb& db, const EventFilter& filter, int rc,
+                        std::string_view what) {
+  if (filter.search && (rc & 0xFF) == SQLITE_ERROR) {
+    return msmi::Status::InvalidArgument("search expression '" + *filter.search +
+                                         "': " + sqlite3_errmsg(db.get()));
+  }
+  return db.error(rc, what);
+}
+
+// The SQL expression that count_events_by() groups by for `field`.
+std::string_view group_expression(CountField field) {
+  switch (field) {
+    case CountField::kEventId:
+      return "event_id";
+    case CountField::kSource:
+      return "source";
+    case CountField::kType:
+      return "type";
+    case CountField::kCategory:
+      return "category";
+    case CountField::kThread:
+      return "thread";
+    case CountField::kComputer:
+      return "computer";
+    case CountField::kHour:
+      return "substr(time, 1, 13)";
+    case CountField::kDay:
+      return "substr(time, 1, 10)";
+    case CountField::kRun:
+      return "run_id";
+    case CountField::kMessage:
+      return "message_id";
+  }
+  return "NULL";  // not reached: every field is named above
+}
+
+// The same value as group_expression(field) computes in SQL, for rows filtered in C++.
+std::string group_value(const EventRow& row, CountField field) {
+  switch (field) {
+    case CountField::kEventId:
+      return std::to_string(row.event_id);
+    case CountField::kSource:
+      return row.source;
+    case CountField::kType:
+      return row.type;
+    case CountField::kCategory:
+      return row.category;
+    case CountField::kThread:
+      return row.thread < 0 ? "" : std::to_string(row.thread);
+    case CountField::kComputer:
+      return row.computer;
+    case CountField::kHour:
+      return row.time.substr(0, 13);
+    case CountField::kDay:
+      return row.time.substr(0, 10);
+    case CountField::kRun:
+      return std::to_string(row.run_id);
+    case CountField::kMessage:
+      return row.message_id;
+  }
+  return "";
+}
+
+// Numbers compare as numbers ("998" < "2342"), everything else as bytes.
+bool value_less(const std::string& a, const std::string& b) {
+  const auto numeric = [](const std::string& s) {
+    return !s.empty() && s.size() < 19 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (numeric(a) && numeric(b)) return std::stoll(a) < std::stoll(b);
+  return a < b;
 }
 
 }  // namespace
@@ -140,8 +387,13 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
   constexpr std::string_view kWhat = "querying events";
   if (!on_row) return msmi::Status::InvalidArgument(path_ + ": query_events without a callback");
   WhereClause where;
-  msmi::Status status = build_where(filter, &where);
+  msmi::Status status = build_where(*db_, filter, &where);
   if (!status.ok()) return status;
+  GrepPattern grep;
+  if (filter.grep) {
+    status = grep.compile(*filter.grep, filter.grep_ignore_case);
+    if (!status.ok()) return status;
+  }
   const std::string sql =
       "SELECT id, run_id, seq, time_us, time, computer, source, event_id, type, category, level, "
       "thread, message_id, description, " +
@@ -154,11 +406,16 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
   SqliteStatement stmt;
   status = stmt.prepare(*db_, sql, kWhat);
   if (!status.ok()) return status;
-  bind_where(where, filter.limit, &stmt);
+  // With grep, SQLite cannot know which rows count towards the limit.
+  bind_where(where, grep.active() ? -1 : filter.limit, &stmt);
+  if (filter.limit == 0) return msmi::Status::Ok();
 
+  std::int64_t delivered = 0;
   EventRow row;
   int rc;
   while ((rc = stmt.step()) == SQLITE_ROW) {
+    row.description = stmt.column_text(13);
+    if (!grep.matches(row.description)) continue;
     row.id = stmt.column_int64(0);
     row.run_id = stmt.column_int64(1);
     row.seq = stmt.column_int64(2);
@@ -172,7 +429,6 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     row.level = static_cast<int>(stmt.column_int64(10));
     row.thread = static_cast<int>(stmt.column_int64_or(11, -1));
     row.message_id = stmt.column_text(12);
-    row.description = stmt.column_text(13);
     if (stmt.column_is_null(14)) {
       row.strings.clear();
     } else if (!decode_json_strings(stmt.column_text(14), &row.strings)) {
@@ -187,15 +443,25 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     row.user = stmt.column_text(19);
     row.written_us = stmt.column_int64_or(20, -1);
     if (!on_row(row)) return msmi::Status::Ok();
+    if (++delivered == filter.limit) return msmi::Status::Ok();
   }
-  if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
+  if (rc != SQLITE_DONE) return step_error(*db_, filter, rc, kWhat);
   return msmi::Status::Ok();
 }
 
 msmi::Status EventStore::count_events(const EventFilter& filter, std::int64_t* count) const {
   constexpr std::string_view kWhat = "counting events";
+  if (filter.grep) {
+    std::int64_t n = 0;
+    msmi::Status status = query_events(filter, [&n](const EventRow&) {
+      ++n;
+      return true;
+    });
+    if (status.ok()) *count = n;
+    return status;
+  }
   WhereClause where;
-  msmi::Status status = build_where(filter, &where);
+  msmi::Status status = build_where(*db_, filter, &where);
   if (!status.ok()) return status;
   const std::string sql = "SELECT count(*) FROM (SELECT 1 FROM events" + where.sql + " LIMIT ?)";
   SqliteStatement stmt;
@@ -203,8 +469,66 @@ msmi::Status EventStore::count_events(const EventFilter& filter, std::int64_t* c
   if (!status.ok()) return status;
   bind_where(where, filter.limit, &stmt);
   const int rc = stmt.step();
-  if (rc != SQLITE_ROW) return db_->error(rc, kWhat);
+  if (rc != SQLITE_ROW) return step_error(*db_, filter, rc, kWhat);
   *count = stmt.column_int64(0);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::count_events_by(const EventFilter& filter,
+                                         const std::vector<CountField>& fields, std::int64_t top,
+                                         std::vector<EventCount>* counts) const {
+  constexpr std::string_view kWhat = "counting events by field";
+  assert(counts != nullptr);
+  counts->clear();
+  if (fields.empty()) {
+    return msmi::Status::InvalidArgument(path_ + ": count_events_by without a field");
+  }
+  EventFilter all = filter;
+  all.limit = -1;
+  std::vector<EventCount> groups;
+  if (filter.grep) {
+    std::map<std::vector<std::string>, std::int64_t> tally;
+    std::vector<std::string> key(fields.size());
+    msmi::Status status = query_events(all, [&](const EventRow& row) {
+      for (std::size_t i = 0; i < fields.size(); ++i) key[i] = group_value(row, fields[i]);
+      ++tally[key];
+      return true;
+    });
+    if (!status.ok()) return status;
+    for (auto& [values, count] : tally) groups.push_back({values, count});
+  } else {
+    WhereClause where;
+    msmi::Status status = build_where(*db_, all, &where);
+    if (!status.ok()) return status;
+    std::string columns;
+    for (CountField field : fields) {
+      columns += columns.empty() ? "" : ", ";
+      columns += group_expression(field);
+    }
+    const std::string sql =
+        "SELECT " + columns + ", count(*) FROM events" + where.sql + " GROUP BY " + columns;
+    SqliteStatement stmt;
+    status = stmt.prepare(*db_, sql, kWhat);
+    if (!status.ok()) return status;
+    bind_where(where, std::nullopt, &stmt);
+    int rc;
+    while ((rc = stmt.step()) == SQLITE_ROW) {
+      EventCount group;
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        group.values.push_back(stmt.column_text(static_cast<int>(i)));
+      }
+      group.count = stmt.column_int64(static_cast<int>(fields.size()));
+      groups.push_back(std::move(group));
+    }
+    if (rc != SQLITE_DONE) return step_error(*db_, filter, rc, kWhat);
+  }
+  std::sort(groups.begin(), groups.end(), [](const EventCount& a, const EventCount& b) {
+    if (a.count != b.count) return a.count > b.count;
+    return std::lexicographical_compare(a.values.begin(), a.values.end(), b.values.begin(),
+                                        b.values.end(), value_less);
+  });
+  if (top >= 0 && groups.size() > static_cast<std::size_t>(top)) groups.resize(top);
+  *counts = std::move(groups);
   return msmi::Status::Ok();
 }
 

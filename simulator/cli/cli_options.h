@@ -18,12 +18,15 @@ namespace msmisim::cli {
 namespace po = boost::program_options;
 
 // Returns true when the command should go on. Otherwise *exit_code is what to return: 0 after
-// --help, kExitBadInput after a mistake (already reported on stderr).
+// --help, kExitBadInput after a mistake (already reported on stderr). --format is checked
+// against msmireport::parse_format() unless check_format is false (a command with formats of
+// its own checks them itself).
 inline bool parse_command_line(const std::string& command, const std::vector<std::string>& args,
                                const po::options_description& visible,
                                const po::options_description& all,
                                const po::positional_options_description& positional,
-                               const char* help, po::variables_map* vm, int* exit_code) {
+                               const char* help, po::variables_map* vm, int* exit_code,
+                               bool check_format = true) {
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), *vm);
     po::notify(*vm);
@@ -38,7 +41,7 @@ inline bool parse_command_line(const std::string& command, const std::vector<std
     *exit_code = kExitOk;
     return false;
   }
-  if (vm->count("format")) {
+  if (check_format && vm->count("format")) {
     std::string format = (*vm)["format"].as<std::string>();
     for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     // Stored back lower-cased, as --type and --source are matched regardless of case too.

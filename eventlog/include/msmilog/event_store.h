@@ -136,7 +136,8 @@ class EventStore {
   // Calls on_row for each event matching `filter`, ordered by (run_id, seq) — descending when
   // filter.newest_first — until the rows run out, filter.limit rows were delivered, or on_row
   // returns false. Rows are streamed, never collected. InvalidArgument for an unparsable
-  // since_time/until_time, an unknown type, or more than EventFilter::kMaxEventIds ids;
+  // since_time/until_time, an unknown type, more than EventFilter::kMaxEventIds ids, a bad
+  // grep or FTS5 search expression, or a search on a store without the events_fts index;
   // Corruption (naming the row) for a `strings` value that is not a JSON array of strings.
   // REQUIRES: on_row does not call back into this store.
   msmi::Status query_events(const EventFilter& filter,
@@ -144,6 +145,14 @@ class EventStore {
 
   // Stores in *count how many rows query_events(filter) would deliver (limit included).
   msmi::Status count_events(const EventFilter& filter, std::int64_t* count) const;
+
+  // Replaces *counts with the groups of the events matching `filter` (its limit and cursor
+  // order ignored, its cursor position kept) by `fields`, in that order: the largest count first,
+  // ties by ascending values (numbers as numbers); only the first `top` groups when top >= 0.
+  // InvalidArgument for an empty `fields` or what query_events() refuses.
+  // REQUIRES: counts != nullptr.
+  msmi::Status count_events_by(const EventFilter& filter, const std::vector<CountField>& fields,
+                               std::int64_t top, std::vector<EventCount>* counts) const;
 
   // Replaces *counts with (event_id, number of events) of run `run_id`, ascending event_id.
   // An unknown run gives an empty list.

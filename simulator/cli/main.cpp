@@ -22,6 +22,8 @@ commands:
   sweep FILE...  run scenarios over many seeds (--swarm, --shard) and list the failing ones
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
   shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
+  import FILE... read NT event logs (.EVT, .evtx, XML, CSV, text exports) into the store
+  export         write a run's or an import's events as an NT event log (--format evt …)
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -32,6 +34,8 @@ examples:
   msmisim replay 12                                     is run 12 reproducible?
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
   msmisim shrink latest -o small.json                   the smallest scenario still failing
+  msmisim import AppEvent.Evt --name customer-1234      a customer's Application log
+  msmisim export --run latest --format evt -o run.evt   open a simulated run in Event Viewer
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -64,6 +68,8 @@ int main(int argc, char** argv) {
     if (command == "sweep") return msmisim::cli::sweep_command(args);
     if (command == "merge") return msmisim::cli::merge_command(args);
     if (command == "shrink") return msmisim::cli::shrink_command(args);
+    if (command == "import") return msmisim::cli::import_command(args);
+    if (command == "export") return msmisim::cli::export_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -237,6 +237,8 @@ class TstEventStore : public QObject {
   void openReadOnly();
   void version1StoreReadsAsItIsWhenReadOnly();
   void version1StoreIsMigratedWhenOpenedForWriting();
+  void version4StoreIsMigratedWithFullTextIndex();
+  void version4StoreReadsAsItIsWhenReadOnly();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
   void stringsColumnIsJsonForSqlite();
@@ -379,13 +381,14 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'events') ORDER BY cid)"),
            std::string("id,run_id,seq,time_us,time,computer,source,event_id,type,category,level,"
-                       "thread,message_id,description,strings,data"));
+                       "thread,message_id,description,strings,data,record_number,"
+                       "event_identifier,category_number,user,written_us"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'runs') ORDER BY cid)"),
            std::string("run_id,scenario,scenario_sha256,scenario_text,seed,profile,defects,"
                        "started_at,finished_at,verdict,computer,epoch_us,msmisim_version,command,"
-                       "event_count,virtual_duration_us,options,file_sha256"));
+                       "event_count,virtual_duration_us,options,file_sha256,kind,kb,import_name"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'messages') ORDER BY cid)"),
@@ -979,7 +982,7 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 5;"));
+      QVERIFY(raw_exec(*path, "PRAGMA user_version = 6;"));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -1021,7 +1024,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 5 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 6 is newer";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1261,6 +1264,116 @@ void TstEventStore::version1StoreIsMigratedWhenOpenedForWriting() {
   QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
   QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
   QCOMPARE(all_events(*store), rows);
+}
+
+namespace {
+
+// A store of schema version 4 as that release made it: the version 1 schema, then versions 2 to 4.
+std::string version4_schema_sql() {
+  std::string sql = kVersion1SchemaSql;
+  sql += R"sql(
+ALTER TABLE events ADD COLUMN strings TEXT; ALTER TABLE events ADD COLUMN data BLOB;
+CREATE TABLE fault_rules(run_id INTEGER NOT NULL REFERENCES runs(run_id), position INTEGER NOT NULL,
+  rule TEXT NOT NULL, matches INTEGER NOT NULL, fired INTEGER NOT NULL,
+  PRIMARY KEY(run_id, position));
+CREATE TABLE invariants(run_id INTEGER NOT NULL REFERENCES runs(run_id), name TEXT NOT NULL,
+  passed INTEGER NOT NULL, detail TEXT);
+CREATE INDEX invariants_by_run ON invariants(run_id);
+ALTER TABLE runs ADD COLUMN options TEXT; ALTER TABLE runs ADD COLUMN file_sha256 TEXT;
+UPDATE events SET strings = '["0x15"]' WHERE seq = 1;
+PRAGMA user_version = 4;
+)sql";
+  return sql;
+}
+
+}  // namespace
+
+void TstEventStore::version4StoreIsMigratedWithFullTextIndex() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v4.db");
+  QVERIFY(raw_exec(path, version4_schema_sql().c_str()));
+
+  std::unique_ptr<EventStore> store;
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(store->schema_version(), 5);
+  QVERIFY(store->has_full_text_search());
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{5});
+  // The rows already there were indexed by the migration ('rebuild'), strings included.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH '\"XOM stream\"'"),
+           std::int64_t{1});
+  QCOMPARE(raw_int(path, "SELECT rowid FROM events_fts WHERE events_fts MATCH 'strings:0x15'"),
+           raw_int(path, "SELECT id FROM events WHERE seq = 1"));
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'MTA'"),
+           std::int64_t{1});
+  // Old rows: a simulated run, no KB, NULL in every new events column; the new tables are empty.
+  QCOMPARE(raw_text(path, "SELECT kind FROM runs"), std::string("run"));
+  QCOMPARE(
+      raw_int(path,
+              "SELECT count(*) FROM events WHERE record_number IS NULL AND event_identifier IS "
+              "NULL AND category_number IS NULL AND user IS NULL AND written_us IS NULL"),
+      std::int64_t{2});
+  for (const char* table : {"imports", "expectations", "labels", "lifecycle", "thread_states"}) {
+    QCOMPARE(raw_int(path, ("SELECT count(*) FROM " + std::string(table)).c_str()),
+             std::int64_t{0});
+  }
+  msmilog::RunSummary run;
+  QVERIFY(store->get_run(1, &run).ok());
+  QCOMPARE(run.kind, std::string("run"));
+  QCOMPARE(run.kb, std::string());
+
+  // A new event is indexed by the trigger, and gets its full identifier and category number.
+  {
+    auto writer = store->open_writer(1, "EXCH01", kEpoch1997);
+    msmi::Event event;
+    event.event_id = 2380;
+    event.type = msmi::EventType::kError;
+    event.category = msmi::Category::kSessionError;
+    event.description = "A memory access violation has occurred.";
+    writer->write(event);
+    QVERIFY(writer->flush().ok());
+  }
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'violation'"),
+           std::int64_t{1});
+  QCOMPARE(raw_int(path, "SELECT event_identifier FROM events WHERE seq = 3"),
+           std::int64_t{0xC000094C});
+  QCOMPARE(raw_int(path, "SELECT category_number FROM events WHERE seq = 3"),
+           std::int64_t{static_cast<int>(msmi::Category::kSessionError) + 1});
+  // A deleted event leaves the index too.
+  QVERIFY(raw_exec(path, "DELETE FROM events WHERE seq = 3"));
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'violation'"),
+           std::int64_t{0});
+  QCOMPARE(raw_text(path, "PRAGMA integrity_check"), std::string("ok"));
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM pragma_quick_check"), std::int64_t{1});
+}
+
+void TstEventStore::version4StoreReadsAsItIsWhenReadOnly() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v4.db");
+  QVERIFY(raw_exec(path, version4_schema_sql().c_str()));
+  const std::string before = read_file_bytes(path);
+
+  std::unique_ptr<EventStore> reader;
+  const Status status = EventStore::open_read_only(path.toStdString(), &reader);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(reader->schema_version(), 4);
+  QVERIFY(!reader->has_full_text_search());
+  const std::vector<EventRow> rows = all_events(*reader);
+  QCOMPARE(rows.size(), std::size_t{2});
+  QCOMPARE(rows[0].strings, std::vector<std::string>{"0x15"});
+  QCOMPARE(rows[0].event_identifier, std::int64_t{-1});
+  QCOMPARE(rows[0].category_number, -1);
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(reader->list_runs(&runs).ok());
+  QCOMPARE(runs.size(), std::size_t{1});
+  QCOMPARE(runs[0].kind, std::string("run"));
+  std::vector<msmilog::ExpectationRow> expectations;
+  QVERIFY(reader->read_expectations(1, &expectations).ok());
+  QVERIFY(expectations.empty());
+  std::int64_t run_id = 0;
+  QCOMPARE(reader->find_import("customer", &run_id).code(), Status::Code::kNotFound);
+  reader.reset();
+  QVERIFY(read_file_bytes(path) == before);  // a reader never migrates
 }
 
 void TstEventStore::stringsAndDataRoundTrip_data() {

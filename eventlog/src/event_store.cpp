@@ -4,8 +4,8 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 4) and the
-// five tables below exist with that version's columns. We also set PRAGMA application_id =
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 5) and the
+// tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
 // user_version is 0 (someone else's database). Only a missing file, an empty file, or an SQLite
@@ -15,14 +15,22 @@
 //
 // Versions. 1: the first release. 2: events gained `strings` and `data`. 3: the tables
 // `fault_rules` and `invariants`. 4: runs gained `options` and `file_sha256`, so a run can be
-// replayed with the overrides it was given. Opening an older store for writing migrates it in one
-// transaction (ALTER TABLE … ADD COLUMN …, CREATE TABLE …, then user_version = 4); its old
-// rows keep NULL in the new columns and its old runs have no fault rules or invariants. An older
-// store opened read-only is read as it is.
+// replayed with the overrides it was given. 5: imported NT event logs and what a run's summary
+// shows: events gained record_number … written_us, runs gained kind, kb and import_name, the
+// tables imports, expectations, labels, lifecycle and thread_states, and the full-text index
+// events_fts. Opening an older store for writing migrates it in one transaction (ALTER TABLE …
+// ADD COLUMN …, CREATE TABLE …, the FTS 'rebuild' of the rows already there, then user_version
+// = 5); its old rows keep NULL in the new columns and its old runs have no rows in the new
+// tables. An older store opened read-only is read as it is: the code reads NULL for the missing
+// columns and empty lists for the missing tables, and has_full_text_search() says whether
+// events_fts exists.
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
-// 5000 ms. Writers take the lock up front with BEGIN IMMEDIATE.
+// 5000 ms. Writers take the lock up front with BEGIN IMMEDIATE (or nest as a SAVEPOINT in the
+// caller's transaction, EventStore::begin_transaction). Readers open the file read-only with
+// PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they fall back to
+// the URI parameter immutable=1.
 //
 //   runs           one row per run (or per imported log)
 //     run_id INTEGER PRIMARY KEY     scenario TEXT, scenario_sha256 TEXT (hex of scenario_text),
@@ -33,7 +41,11 @@
 //     the run), event_count INTEGER (set by finish_run), virtual_duration_us INTEGER,
 //     options TEXT (a JSON object of the command-line overrides that shaped the run, e.g.
 //     {"defect":["Q151791=off"],"fault":["mta.put=return(0x15)"]}; NULL before version 4),
-//     file_sha256 TEXT (hex of the scenario file as read from disk; NULL when none was read).
+//     file_sha256 TEXT (hex of the scenario file as read from disk; NULL when none was read),
+//     kind TEXT NOT NULL DEFAULT 'run' ('run' simulated, 'import' an imported log), kb TEXT (the
+//     scenario's KB article, "Q151791"; NULL when none), import_name TEXT (kind 'import': the
+//     name it is found by, --name or the first file's base name; NULL otherwise).
+//     Index: UNIQUE (import_name) WHERE kind = 'import' — no two imports share a name.
 //
 //   events         the Application log; the big table (millions of rows)
 //     id INTEGER PRIMARY KEY, run_id → runs, seq INTEGER (1, 2, 3 … per run, write order),
@@ -44,7 +56,13 @@
 //     thread INTEGER (NULL when no thread applies), message_id TEXT (NULL when none),
 //     description TEXT (the rendered text), strings TEXT (the insertion strings the description
 //     was rendered from, a JSON array: ["MSExchangeMTA","stopped"]; NULL in rows older than
-//     version 2), data BLOB (the event's binary data; NULL when it has none).
+//     version 2), data BLOB (the event's binary data; NULL when it has none),
+//     record_number INTEGER (the record number in the imported log; NULL for simulated events),
+//     event_identifier INTEGER (the full 32-bit identifier with its severity bits, unsigned;
+//     simulated events get make_event_identifier(event_id, type); event_id stays the displayed
+//     16-bit ID), category_number INTEGER (imports: as stored; simulated: the position in
+//     msmi::Category + 1, 0 for "None"), user TEXT (user SID text or user name; NULL when none),
+//     written_us INTEGER (TimeWritten in µs since 1970 where it differs from TimeGenerated).
 //     Indexes: UNIQUE (run_id, seq) for a run in order; (event_id, time_us) for "all 2342s";
 //     (time_us) for time windows; (message_id) — partial, only rows that have one — for a
 //     message's history.
@@ -63,6 +81,26 @@
 //                  matched), fired INTEGER (… of which an action happened).
 //   invariants     what the oracle checked after the run: run_id → runs, name TEXT, passed
 //                  INTEGER (0/1), detail TEXT.
+//   imports        the files of an import run: run_id → runs, position (0, 1 … as given), path,
+//                  format ("evt", "evtx", "xml", "csv", "text" …), size INTEGER (bytes), sha256
+//                  (hex of the bytes; indexed, so importing a file twice is noticed),
+//                  records_read, imported, skipped, recovered INTEGER, notes TEXT (a JSON array
+//                  of {"position", "line"?, "message"}); PRIMARY KEY (run_id, position).
+//   expectations   each expectation as the summary shows it: run_id → runs, position, profile
+//                  TEXT (NULL: every profile), text TEXT, verdict TEXT ('pass' / 'fail' /
+//                  'skipped'), evidence TEXT; PRIMARY KEY (run_id, position).
+//   labels         the labels of scripted messages: run_id → runs, message_id, label;
+//                  PRIMARY KEY (run_id, message_id).
+//   lifecycle      crashes and restarts as rows: run_id → runs, time_us, what TEXT ('crash' /
+//                  'restart' / 'service_stop' / 'service_start' / 'power_loss' …), service TEXT,
+//                  detail TEXT; index (run_id, time_us).
+//   thread_states  worker thread state changes over time: run_id → runs, time_us, thread,
+//                  role, state TEXT ('busy' / 'idle' / 'blocked' / 'stopped'); index (run_id,
+//                  time_us). (samples keeps busy_pct.)
+//   events_fts     FTS5 external-content index of events(description, strings), rowid = id,
+//                  kept in step by the triggers events_fts_ai (AFTER INSERT) and events_fts_ad
+//                  (AFTER DELETE): SELECT … FROM events WHERE id IN (SELECT rowid FROM
+//                  events_fts WHERE events_fts MATCH '"XOM stream" NEAR(2342)').
 
 #include "msmilog/event_store.h"
 
@@ -99,6 +137,77 @@ CREATE INDEX invariants_by_run ON invariants(run_id);
 // Columns added to `runs` by schema version 4 (also part of a new store's schema).
 constexpr const char* kVersion4RunColumnsSql =
     "ALTER TABLE runs ADD COLUMN options TEXT; ALTER TABLE runs ADD COLUMN file_sha256 TEXT;";
+
+// What schema version 5 adds (also part of a new store's schema): the fields of an imported NT
+// event log record, the kind / KB / import name of a run, the tables of what a run's summary
+// shows, the imported files, and the full-text index of the events kept in step by triggers.
+constexpr const char* kVersion5Sql = R"sql(
+ALTER TABLE events ADD COLUMN record_number INTEGER;
+ALTER TABLE events ADD COLUMN event_identifier INTEGER;
+ALTER TABLE events ADD COLUMN category_number INTEGER;
+ALTER TABLE events ADD COLUMN user TEXT;
+ALTER TABLE events ADD COLUMN written_us INTEGER;
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'run';
+ALTER TABLE runs ADD COLUMN kb TEXT;
+ALTER TABLE runs ADD COLUMN import_name TEXT;
+CREATE UNIQUE INDEX runs_by_import_name ON runs(import_name) WHERE kind = 'import';
+CREATE TABLE imports(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  position INTEGER NOT NULL,
+  path TEXT,
+  format TEXT,
+  size INTEGER,
+  sha256 TEXT,
+  records_read INTEGER,
+  imported INTEGER,
+  skipped INTEGER,
+  recovered INTEGER,
+  notes TEXT,
+  PRIMARY KEY(run_id, position)
+);
+CREATE INDEX imports_by_sha256 ON imports(sha256);
+CREATE TABLE expectations(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  position INTEGER NOT NULL,
+  profile TEXT,
+  text TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  evidence TEXT,
+  PRIMARY KEY(run_id, position)
+);
+CREATE TABLE labels(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  message_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  PRIMARY KEY(run_id, message_id)
+);
+CREATE TABLE lifecycle(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  time_us INTEGER NOT NULL,
+  what TEXT NOT NULL,
+  service TEXT,
+  detail TEXT
+);
+CREATE INDEX lifecycle_by_run_time ON lifecycle(run_id, time_us);
+CREATE TABLE thread_states(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  time_us INTEGER NOT NULL,
+  thread INTEGER,
+  role TEXT,
+  state TEXT NOT NULL
+);
+CREATE INDEX thread_states_by_run_time ON thread_states(run_id, time_us);
+CREATE VIRTUAL TABLE events_fts USING fts5(description, strings, content='events',
+                                           content_rowid='id');
+CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
+  INSERT INTO events_fts(rowid, description, strings)
+    VALUES(new.id, new.description, new.strings);
+END;
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, description, strings)
+    VALUES('delete', old.id, old.description, old.strings);
+END;
+)sql";
 
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
@@ -186,11 +295,15 @@ struct TableContract {
 constexpr std::array<std::string_view, 2> kVersion2EventColumns = {"strings", "data"};
 // The runs columns added by schema version 4.
 constexpr std::array<std::string_view, 2> kVersion4RunColumns = {"options", "file_sha256"};
+// The events and runs columns added by schema version 5.
+constexpr std::array<std::string_view, 5> kVersion5EventColumns = {
+    "record_number", "event_identifier", "category_number", "user", "written_us"};
+constexpr std::array<std::string_view, 3> kVersion5RunColumns = {"kind", "kb", "import_name"};
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
-const std::array<TableContract, 7>& table_contracts() {
-  static const std::array<TableContract, 7> kTables = {{
+const std::array<TableContract, 12>& table_contracts() {
+  static const std::array<TableContract, 12> kTables = {{
       {"runs",
        {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
         "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
@@ -206,6 +319,14 @@ const std::array<TableContract, 7>& table_contracts() {
        {"run_id", "time_us", "inqueue3", "p1_files", "mta_queue", "outbound_records"}},
       {"fault_rules", {"run_id", "position", "rule", "matches", "fired"}, 3},
       {"invariants", {"run_id", "name", "passed", "detail"}, 3},
+      {"imports",
+       {"run_id", "position", "path", "format", "size", "sha256", "records_read", "imported",
+        "skipped", "recovered", "notes"},
+       5},
+      {"expectations", {"run_id", "position", "profile", "text", "verdict", "evidence"}, 5},
+      {"labels", {"run_id", "message_id", "label"}, 5},
+      {"lifecycle", {"run_id", "time_us", "what", "service", "detail"}, 5},
+      {"thread_states", {"run_id", "time_us", "thread", "role", "state"}, 5},
   }};
   return kTables;
 }
@@ -330,6 +451,12 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "runs" && identity.user_version >= 4) {
       required.insert(required.end(), kVersion4RunColumns.begin(), kVersion4RunColumns.end());
     }
+    if (table.name == "events" && identity.user_version >= 5) {
+      required.insert(required.end(), kVersion5EventColumns.begin(), kVersion5EventColumns.end());
+    }
+    if (table.name == "runs" && identity.user_version >= 5) {
+      required.insert(required.end(), kVersion5RunColumns.begin(), kVersion5RunColumns.end());
+    }
     for (std::string_view column : required) {
       if (std::find(present.begin(), present.end(), column) == present.end()) {
         return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +
@@ -351,6 +478,7 @@ msmi::Status create_schema(SqliteDb& db) {
     status = db.exec(kSchemaSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion3TablesSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion4RunColumnsSql, "creating the schema");
+    if (status.ok()) status = db.exec(kVersion5Sql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -385,6 +513,14 @@ msmi::Status migrate_schema(SqliteDb& db) {
     status = db.exec(kVersion4RunColumnsSql, kWhat);
     if (status.ok()) status = db.exec("PRAGMA user_version = 4;", kWhat);
   }
+  if (status.ok() && version < 5) {
+    // The triggers only see rows inserted from now on; 'rebuild' indexes the rows already there.
+    status = db.exec(kVersion5Sql, kWhat);
+    if (status.ok()) {
+      status = db.exec("INSERT INTO events_fts(events_fts) VALUES('rebuild');", kWhat);
+    }
+    if (status.ok()) status = db.exec("PRAGMA user_version = 5;", kWhat);
+  }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   return status;
@@ -406,12 +542,65 @@ void read_run_summary(const SqliteStatement& stmt, RunSummary* run) {
   run->event_count = stmt.column_int64(12);
   run->virtual_duration_us = stmt.column_int64_or(13, -1);
   run->command = stmt.column_text(14);
+  run->kind = stmt.column_is_null(15) ? std::string("run") : stmt.column_text(15);
+  run->kb = stmt.column_text(16);
+  run->import_name = stmt.column_text(17);
 }
 
-constexpr std::string_view kRunSummaryColumns =
-    "SELECT run_id, scenario, scenario_sha256, seed, profile, defects, started_at, finished_at, "
-    "verdict, computer, epoch_us, msmisim_version, event_count, virtual_duration_us, command "
-    "FROM runs ";
+// The SELECT of a RunSummary; a store older than version 5 has no kind, kb or import_name.
+std::string run_summary_columns(int schema_version) {
+  return std::string(
+             "SELECT run_id, scenario, scenario_sha256, seed, profile, defects, started_at, "
+             "finished_at, verdict, computer, epoch_us, msmisim_version, event_count, "
+             "virtual_duration_us, command, ") +
+         (schema_version >= 5 ? "kind, kb, import_name" : "'run', NULL, NULL") + " FROM runs ";
+}
+
+// "file:/abs/path?immutable=1" with the characters a URI gives meaning to escaped.
+std::string immutable_uri(const std::string& path) {
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(path, ec).string();
+  if (ec) absolute = path;
+  std::string uri = "file:";
+  constexpr char kHex[] = "0123456789ABCDEF";
+  for (const char c : absolute) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f || c == '%' || c == '?' || c == '#') {
+      uri += '%';
+      uri += kHex[byte >> 4];
+      uri += kHex[byte & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+// Opens the connection, configures it and reads the file's identity (the first read, where
+// SQLite notices a damaged file or a -shm it cannot create). Nothing is written.
+msmi::Status connect(const std::string& path, bool read_only, bool immutable, SqliteDb* db,
+                     FileIdentity* identity) {
+  const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  msmi::Status status = immutable ? db->open_as(path, immutable_uri(path), flags | SQLITE_OPEN_URI)
+                                  : db->open(path, flags);
+  if (!status.ok()) return status;
+  if (!read_only && sqlite3_db_readonly(db->get(), "main") == 1) {
+    return msmi::Status::IoError(path + ": is not writable");
+  }
+  sqlite3_busy_timeout(db->get(), EventStore::kBusyTimeoutMs);
+  // A 64 MiB page cache and memory-mapped reads keep the events table's four indexes in memory
+  // while millions of rows go in or are searched; these settings live only with the connection.
+  // A reader's connection also refuses every write (query_only), whatever SQL it is given.
+  status = db->exec(read_only ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+                                "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY; "
+                                "PRAGMA query_only = 1"
+                              : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
+                                "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
+                    "configuring the connection");
+  if (!status.ok()) return status;
+  // Identify the file before writing anything to it.
+  return read_identity(*db, identity);
+}
 
 }  // namespace
 
@@ -456,24 +645,19 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
   }
 
   auto db = std::make_unique<SqliteDb>();
-  const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  msmi::Status status = db->open(path, flags);
-  if (!status.ok()) return status;
-  if (!read_only && sqlite3_db_readonly(db->get(), "main") == 1) {
-    return msmi::Status::IoError(path + ": is not writable");
-  }
-  sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-  // A 64 MiB page cache and memory-mapped reads keep the events table's four indexes in memory
-  // while millions of rows go in or are searched; these settings live only with the connection.
-  status = db->exec(
-      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-      "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
-      "configuring the connection");
-  if (!status.ok()) return status;
-
-  // Identify the file before writing anything to it.
   FileIdentity identity;
-  status = read_identity(*db, &identity);
+  msmi::Status status = connect(path, read_only, /*immutable=*/false, db.get(), &identity);
+  bool immutable = false;
+  if (read_only && status.code() == msmi::Status::Code::kIoError) {
+    // A WAL-mode store on read-only media (or in a directory we may not write) cannot get its
+    // -shm index: read it as immutable, without locks or WAL, as nobody can be writing it.
+    auto fallback = std::make_unique<SqliteDb>();
+    if (connect(path, read_only, /*immutable=*/true, fallback.get(), &identity).ok()) {
+      db = std::move(fallback);
+      immutable = true;
+      status = msmi::Status::Ok();
+    }
+  }
   if (!status.ok()) return status;
   const bool blank = is_blank(identity);
   if (blank && read_only) {
@@ -505,6 +689,7 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
 
   out->reset(new EventStore(path, read_only, std::move(db)));
   (*out)->schema_version_ = static_cast<int>(identity.user_version);
+  (*out)->immutable_ = immutable;
   return msmi::Status::Ok();
 }
 
@@ -536,12 +721,20 @@ void EventStore::forget_writer(EventWriter* writer) {
 msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   msmi::Status status = check_writable();
   if (!status.ok()) return status;
+  if (run.kind != "run" && run.kind != "import") {
+    return msmi::Status::InvalidArgument(path_ + ": run kind '" + run.kind +
+                                         "' is not 'run' or 'import'");
+  }
+  if (run.kind == "import" && run.import_name.empty()) {
+    return msmi::Status::InvalidArgument(path_ + ": an import needs a name");
+  }
   SqliteStatement stmt;
   status = stmt.prepare(*db_,
                         "INSERT INTO runs(scenario, scenario_sha256, scenario_text, seed, profile, "
                         "defects, started_at, computer, epoch_us, msmisim_version, command, "
-                        "options, file_sha256) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        "options, file_sha256, kind, kb, import_name) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+                        "?16)",
                         "inserting run");
   if (!status.ok()) return status;
   const std::string digest =
@@ -559,10 +752,73 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   stmt.bind_text(11, run.command);
   stmt.bind_text(12, run.options.empty() ? std::string("{}") : run.options);
   stmt.bind_text_or_null(13, run.file_sha256);
+  stmt.bind_text(14, run.kind);
+  stmt.bind_text_or_null(15, run.kb);
+  stmt.bind_text_or_null(16, run.kind == "import" ? std::string_view(run.import_name) : "");
   const int rc = stmt.step();
+  if (rc == SQLITE_CONSTRAINT_UNIQUE && run.kind == "import") {
+    return msmi::Status::InvalidArgument(path_ + ": an import named '" + run.import_name +
+                                         "' already exists (give another --name)");
+  }
   if (rc != SQLITE_DONE) return db_->error(rc, "inserting run");
   *run_id = sqlite3_last_insert_rowid(db_->get());
   return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::begin_import(std::string_view import_name, RunRecord run,
+                                      std::int64_t* run_id) {
+  run.kind = "import";
+  run.import_name = std::string(import_name);
+  return begin_run(run, run_id);
+}
+
+msmi::Status EventStore::find_import(std::string_view import_name, std::int64_t* run_id) const {
+  constexpr std::string_view kWhat = "finding an import";
+  if (schema_version_ < 5) {
+    return msmi::Status::NotFound(path_ + ": no import named '" + std::string(import_name) +
+                                  "' (schema version " + std::to_string(schema_version_) +
+                                  " has no imports)");
+  }
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(
+      *db_, "SELECT run_id FROM runs WHERE kind = 'import' AND import_name = ?1", kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_text(1, import_name);
+  const int rc = stmt.step();
+  if (rc == SQLITE_DONE) {
+    return msmi::Status::NotFound(path_ + ": no import named '" + std::string(import_name) + "'");
+  }
+  if (rc != SQLITE_ROW) return db_->error(rc, kWhat);
+  *run_id = stmt.column_int64(0);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::begin_transaction() {
+  msmi::Status status = check_writable();
+  if (!status.ok()) return status;
+  if (sqlite3_get_autocommit(db_->get()) == 0) {
+    return msmi::Status::InvalidArgument(path_ + ": a transaction is already open");
+  }
+  return db_->exec("BEGIN IMMEDIATE", "beginning a transaction");
+}
+
+msmi::Status EventStore::commit_transaction() {
+  for (EventWriter* writer : writers_) (void)writer->flush();  // errors stay in the writer
+  for (EventWriter* writer : writers_) {
+    if (!writer->status().ok()) {
+      rollback_transaction();
+      return writer->status();
+    }
+  }
+  msmi::Status status = db_->exec("COMMIT", "committing a transaction");
+  if (!status.ok()) rollback_transaction();
+  return status;
+}
+
+void EventStore::rollback_transaction() {
+  if (sqlite3_get_autocommit(db_->get()) == 0) {
+    sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdict,
@@ -604,7 +860,8 @@ msmi::Status EventStore::insert_all(std::string_view sql, std::string_view what,
   SqliteStatement stmt;
   status = stmt.prepare(*db_, sql, what, /*reused=*/true);
   if (!status.ok()) return status;
-  status = db_->exec("BEGIN IMMEDIATE", what);
+  WriteTransaction transaction(*db_);
+  status = transaction.begin(what);
   if (!status.ok()) return status;
   for (const Row& row : rows) {
     stmt.bind_int64(1, run_id);
@@ -617,8 +874,7 @@ msmi::Status EventStore::insert_all(std::string_view sql, std::string_view what,
     stmt.reset();
   }
   stmt.reset();
-  if (status.ok()) status = db_->exec("COMMIT", what);
-  if (!status.ok()) sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (status.ok()) status = transaction.commit(what);
   return status;
 }
 
@@ -686,6 +942,70 @@ msmi::Status EventStore::write_invariants(std::int64_t run_id,
                     });
 }
 
+msmi::Status EventStore::write_imports(std::int64_t run_id, const std::vector<ImportRow>& rows) {
+  return insert_all(
+      "INSERT INTO imports(run_id, position, path, format, size, sha256, records_read, imported, "
+      "skipped, recovered, notes) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+      "writing imports", run_id, rows, [](const ImportRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.position);
+        stmt.bind_text_static(3, row.path);
+        stmt.bind_text_static(4, row.format);
+        stmt.bind_int64(5, row.size);
+        stmt.bind_text_static(6, row.sha256);
+        stmt.bind_int64(7, row.records_read);
+        stmt.bind_int64(8, row.imported);
+        stmt.bind_int64(9, row.skipped);
+        stmt.bind_int64(10, row.recovered);
+        stmt.bind_text_or_null(11, row.notes);
+      });
+}
+
+msmi::Status EventStore::write_expectations(std::int64_t run_id,
+                                            const std::vector<ExpectationRow>& rows) {
+  return insert_all(
+      "INSERT INTO expectations(run_id, position, profile, text, verdict, evidence) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+      "writing expectations", run_id, rows, [](const ExpectationRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.position);
+        stmt.bind_text_or_null(3, row.profile);
+        stmt.bind_text_static(4, row.text);
+        stmt.bind_text_static(5, row.verdict);
+        stmt.bind_text_static(6, row.evidence);
+      });
+}
+
+msmi::Status EventStore::write_labels(std::int64_t run_id, const std::vector<LabelRow>& rows) {
+  return insert_all("INSERT INTO labels(run_id, message_id, label) VALUES(?1, ?2, ?3)",
+                    "writing labels", run_id, rows, [](const LabelRow& row, SqliteStatement& stmt) {
+                      stmt.bind_text_static(2, row.message_id);
+                      stmt.bind_text_static(3, row.label);
+                    });
+}
+
+msmi::Status EventStore::write_lifecycle(std::int64_t run_id,
+                                         const std::vector<LifecycleRow>& rows) {
+  return insert_all(
+      "INSERT INTO lifecycle(run_id, time_us, what, service, detail) VALUES(?1, ?2, ?3, ?4, ?5)",
+      "writing lifecycle", run_id, rows, [](const LifecycleRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.time_us);
+        stmt.bind_text_static(3, row.what);
+        stmt.bind_text_or_null(4, row.service);
+        stmt.bind_text_static(5, row.detail);
+      });
+}
+
+msmi::Status EventStore::write_thread_states(std::int64_t run_id,
+                                             const std::vector<ThreadStateRow>& rows) {
+  return insert_all(
+      "INSERT INTO thread_states(run_id, time_us, thread, role, state) VALUES(?1, ?2, ?3, ?4, ?5)",
+      "writing thread states", run_id, rows, [](const ThreadStateRow& row, SqliteStatement& stmt) {
+        stmt.bind_int64(2, row.time_us);
+        stmt.bind_int64(3, row.thread);
+        stmt.bind_text_static(4, row.role);
+        stmt.bind_text_static(5, row.state);
+      });
+}
+
 std::unique_ptr<EventWriter> EventStore::open_writer(std::int64_t run_id, std::string computer,
                                                      std::int64_t epoch_us) {
   std::unique_ptr<EventWriter> writer(new EventWriter(this, run_id, std::move(computer), epoch_us));
@@ -701,7 +1021,7 @@ msmi::Status EventStore::list_runs(std::vector<RunSummary>* runs) const {
   runs->clear();
   SqliteStatement stmt;
   msmi::Status status =
-      stmt.prepare(*db_, std::string(kRunSummaryColumns) + "ORDER BY run_id", "listing runs");
+      stmt.prepare(*db_, run_summary_columns(schema_version_) + "ORDER BY run_id", "listing runs");
   if (!status.ok()) return status;
   int rc;
   while ((rc = stmt.step()) == SQLITE_ROW) {
@@ -716,7 +1036,7 @@ msmi::Status EventStore::list_runs(std::vector<RunSummary>* runs) const {
 msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
   SqliteStatement stmt;
   msmi::Status status =
-      stmt.prepare(*db_, std::string(kRunSummaryColumns) + "WHERE run_id = ?1", "reading run");
+      stmt.prepare(*db_, run_summary_columns(schema_version_) + "WHERE run_id = ?1", "reading run");
   if (!status.ok()) return status;
   stmt.bind_int64(1, run_id);
   const int rc = stmt.step();
@@ -735,7 +1055,8 @@ msmi::Status EventStore::read_run_record(std::int64_t run_id, RunRecord* run) co
       std::string(
           "SELECT scenario, scenario_sha256, scenario_text, seed, profile, "
           "defects, started_at, computer, epoch_us, msmisim_version, command, ") +
-      (schema_version_ >= 4 ? "options, file_sha256" : "NULL, NULL") +
+      (schema_version_ >= 4 ? "options, file_sha256, " : "NULL, NULL, ") +
+      (schema_version_ >= 5 ? "kind, kb, import_name" : "'run', NULL, NULL") +
       " FROM runs WHERE run_id = ?1";
   SqliteStatement stmt;
   msmi::Status status = stmt.prepare(*db_, sql, kWhat);
@@ -760,6 +1081,9 @@ msmi::Status EventStore::read_run_record(std::int64_t run_id, RunRecord* run) co
   run->command = stmt.column_text(10);
   run->options = stmt.column_text(11);
   run->file_sha256 = stmt.column_text(12);
+  run->kind = stmt.column_is_null(13) ? std::string("run") : stmt.column_text(13);
+  run->kb = stmt.column_text(14);
+  run->import_name = stmt.column_text(15);
   return msmi::Status::Ok();
 }
 
@@ -849,6 +1173,119 @@ msmi::Status EventStore::read_queue_samples(std::int64_t run_id,
   }
   if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
   return msmi::Status::Ok();
+}
+
+template <typename Row, typename ReadRow>
+msmi::Status EventStore::read_all(std::string_view sql, std::string_view what, std::int64_t run_id,
+                                  std::vector<Row>* rows, ReadRow read_row) const {
+  rows->clear();
+  // A store older than version 5, read as it is, has none of these tables: no rows.
+  if (schema_version_ < 5) return msmi::Status::Ok();
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(*db_, sql, what);
+  if (!status.ok()) return status;
+  if (run_id >= 0) stmt.bind_int64(1, run_id);
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    Row row;
+    read_row(stmt, &row);
+    rows->push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, what);
+  return msmi::Status::Ok();
+}
+
+namespace {
+constexpr std::string_view kImportColumns =
+    "SELECT run_id, position, path, format, size, sha256, records_read, imported, skipped, "
+    "recovered, notes FROM imports ";
+
+void read_import_row(const SqliteStatement& stmt, ImportRow* row) {
+  row->run_id = stmt.column_int64(0);
+  row->position = stmt.column_int64(1);
+  row->path = stmt.column_text(2);
+  row->format = stmt.column_text(3);
+  row->size = stmt.column_int64(4);
+  row->sha256 = stmt.column_text(5);
+  row->records_read = stmt.column_int64(6);
+  row->imported = stmt.column_int64(7);
+  row->skipped = stmt.column_int64(8);
+  row->recovered = stmt.column_int64(9);
+  row->notes = stmt.column_text(10);
+}
+}  // namespace
+
+msmi::Status EventStore::read_imports(std::int64_t run_id, std::vector<ImportRow>* rows) const {
+  return read_all(std::string(kImportColumns) + "WHERE run_id = ?1 ORDER BY position",
+                  "reading imports", run_id, rows, read_import_row);
+}
+
+msmi::Status EventStore::find_imports_by_sha256(std::string_view sha256,
+                                                std::vector<ImportRow>* rows) const {
+  rows->clear();
+  if (schema_version_ < 5) return msmi::Status::Ok();
+  constexpr std::string_view kWhat = "finding imported files";
+  SqliteStatement stmt;
+  msmi::Status status = stmt.prepare(
+      *db_, std::string(kImportColumns) + "WHERE sha256 = ?1 ORDER BY run_id, position", kWhat);
+  if (!status.ok()) return status;
+  stmt.bind_text(1, sha256);
+  int rc;
+  while ((rc = stmt.step()) == SQLITE_ROW) {
+    ImportRow row;
+    read_import_row(stmt, &row);
+    rows->push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return db_->error(rc, kWhat);
+  return msmi::Status::Ok();
+}
+
+msmi::Status EventStore::read_expectations(std::int64_t run_id,
+                                           std::vector<ExpectationRow>* rows) const {
+  return read_all(
+      "SELECT position, profile, text, verdict, evidence FROM expectations WHERE run_id = ?1 "
+      "ORDER BY position",
+      "reading expectations", run_id, rows, [](const SqliteStatement& stmt, ExpectationRow* row) {
+        row->position = stmt.column_int64(0);
+        row->profile = stmt.column_text(1);
+        row->text = stmt.column_text(2);
+        row->verdict = stmt.column_text(3);
+        row->evidence = stmt.column_text(4);
+      });
+}
+
+msmi::Status EventStore::read_labels(std::int64_t run_id, std::vector<LabelRow>* rows) const {
+  return read_all("SELECT message_id, label FROM labels WHERE run_id = ?1 ORDER BY message_id",
+                  "reading labels", run_id, rows, [](const SqliteStatement& stmt, LabelRow* row) {
+                    row->message_id = stmt.column_text(0);
+                    row->label = stmt.column_text(1);
+                  });
+}
+
+msmi::Status EventStore::read_lifecycle(std::int64_t run_id,
+                                        std::vector<LifecycleRow>* rows) const {
+  return read_all(
+      "SELECT time_us, what, service, detail FROM lifecycle WHERE run_id = ?1 "
+      "ORDER BY time_us, rowid",
+      "reading lifecycle", run_id, rows, [](const SqliteStatement& stmt, LifecycleRow* row) {
+        row->time_us = stmt.column_int64(0);
+        row->what = stmt.column_text(1);
+        row->service = stmt.column_text(2);
+        row->detail = stmt.column_text(3);
+      });
+}
+
+msmi::Status EventStore::read_thread_states(std::int64_t run_id,
+                                            std::vector<ThreadStateRow>* rows) const {
+  return read_all(
+      "SELECT time_us, thread, role, state FROM thread_states WHERE run_id = ?1 "
+      "ORDER BY time_us, thread, rowid",
+      "reading thread states", run_id, rows, [](const SqliteStatement& stmt, ThreadStateRow* row) {
+        row->time_us = stmt.column_int64(0);
+        row->thread = static_cast<int>(stmt.column_int64(1));
+        row->role = stmt.column_text(2);
+        row->state = stmt.column_text(3);
+      });
 }
 
 }  // namespace msmilog

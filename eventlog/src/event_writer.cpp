@@ -4,6 +4,7 @@
 
 #include "json_strings.h"
 #include "msmilog/event_store.h"
+#include "msmilog/log_record.h"
 #include "msmilog/time_format.h"
 #include "sqlite_handle.h"
 
@@ -12,8 +13,28 @@ namespace {
 
 constexpr std::string_view kInsertEventSql =
     "INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, "
-    "level, thread, message_id, description, strings, data) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    "level, thread, message_id, description, strings, data, record_number, event_identifier, "
+    "category_number, user, written_us) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+    "?19, ?20)";
+
+NtEventType nt_event_type(msmi::EventType type) {
+  switch (type) {
+    case msmi::EventType::kError:
+      return NtEventType::kError;
+    case msmi::EventType::kWarning:
+      return NtEventType::kWarning;
+    case msmi::EventType::kInformation:
+      break;
+  }
+  return NtEventType::kInformation;
+}
+
+// The numeric category of a simulated event: its position in msmi::Category + 1, "None" 0.
+int category_number(msmi::Category category) {
+  if (category == msmi::Category::kNone) return 0;
+  return static_cast<int>(category) + 1;
+}
 
 // epoch_us + time_us, saturated instead of overflowing (a time_us that large is a bug upstream,
 // but it must not become undefined behaviour here).
@@ -75,7 +96,38 @@ void EventWriter::write(const msmi::Event& event) {
     ++dropped_;
     return;
   }
-  buffer_.push_back(PendingEvent{next_seq_++, event});
+  EventRow row;
+  row.time_us = event.time_us;
+  row.source = event.source;
+  row.event_id = event.event_id;
+  row.type = msmi::to_string(event.type);
+  row.category = msmi::to_string(event.category);
+  row.level = event.level;
+  row.thread = event.thread;
+  row.message_id = event.message_id;
+  row.description = event.description;
+  row.strings = event.strings;
+  row.data = event.data;
+  row.event_identifier = make_event_identifier(event.event_id, nt_event_type(event.type));
+  row.category_number = category_number(event.category);
+  buffer_row(std::move(row));
+}
+
+void EventWriter::write_row(const EventRow& row) {
+  if (status_.ok() && store_ == nullptr) {
+    status_ = msmi::Status::IoError("event store closed before its writer of run " +
+                                    std::to_string(run_id_) + "; later events are dropped");
+  }
+  if (!status_.ok()) {
+    ++dropped_;
+    return;
+  }
+  buffer_row(row);
+}
+
+void EventWriter::buffer_row(EventRow row) {
+  row.seq = next_seq_++;
+  buffer_.push_back(std::move(row));
   if (buffer_.size() >= kBatchSize) (void)flush();  // an error sticks in status_
 }
 
@@ -101,37 +153,41 @@ msmi::Status EventWriter::flush() {
 msmi::Status EventWriter::insert_buffered() {
   SqliteDb& db = *store_->db_;
   const std::string what = "writing events of run " + std::to_string(run_id_);
-  msmi::Status status = db.exec("BEGIN IMMEDIATE", what);
+  WriteTransaction transaction(db);
+  msmi::Status status = transaction.begin(what);
   if (!status.ok()) return status;
 
   std::string time_text;
   std::string strings_json;
-  for (const PendingEvent& pending : buffer_) {
-    const msmi::Event& event = pending.event;
-    time_text = format_iso8601_utc(absolute_time_us(epoch_us_, event.time_us));
+  for (const EventRow& row : buffer_) {
+    time_text = format_iso8601_utc(absolute_time_us(epoch_us_, row.time_us));
     insert_->bind_int64(1, run_id_);
-    insert_->bind_int64(2, pending.seq);
-    insert_->bind_int64(3, event.time_us);
+    insert_->bind_int64(2, row.seq);
+    insert_->bind_int64(3, row.time_us);
     insert_->bind_text_static(4, time_text);
-    insert_->bind_text_static(5, computer_);
-    insert_->bind_text_static(6, event.source);
-    insert_->bind_int64(7, event.event_id);
-    insert_->bind_text_static(8, msmi::to_string(event.type));
-    insert_->bind_text_static(9, msmi::to_string(event.category));
-    insert_->bind_int64(10, event.level);
-    insert_->bind_int64_or_null(11, event.thread);
-    insert_->bind_text_or_null(12, event.message_id);
-    insert_->bind_text_static(13, event.description);
-    strings_json = encode_json_strings(event.strings);
+    insert_->bind_text_static(5, row.computer.empty() ? computer_ : row.computer);
+    insert_->bind_text_static(6, row.source);
+    insert_->bind_int64(7, row.event_id);
+    insert_->bind_text_static(8, row.type);
+    insert_->bind_text_or_null(9, row.category);
+    insert_->bind_int64(10, row.level);
+    insert_->bind_int64_or_null(11, row.thread);
+    insert_->bind_text_or_null(12, row.message_id);
+    insert_->bind_text_static(13, row.description);
+    strings_json = encode_json_strings(row.strings);
     insert_->bind_text_static(14, strings_json);
-    insert_->bind_blob_or_null(15, event.data);
+    insert_->bind_blob_or_null(15, row.data);
+    insert_->bind_int64_or_null(16, row.record_number);
+    insert_->bind_int64_or_null(17, row.event_identifier);
+    insert_->bind_int64_or_null(18, row.category_number);
+    insert_->bind_text_or_null(19, row.user);
+    insert_->bind_int64_or_null(20, row.written_us);
     const int rc = insert_->step();
     if (rc != SQLITE_DONE) status = db.error(rc, what);
     insert_->reset();
     if (!status.ok()) break;
   }
-  if (status.ok()) status = db.exec("COMMIT", what);
-  if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (status.ok()) status = transaction.commit(what);
   return status;
 }
 

@@ -1,5 +1,6 @@
 #include "sqlite_handle.h"
 
+#include <cassert>
 #include <utility>
 
 namespace msmilog {
@@ -54,10 +55,14 @@ SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
 }
 
 msmi::Status SqliteDb::open(const std::string& path, int flags) {
+  return open_as(path, path, flags);
+}
+
+msmi::Status SqliteDb::open_as(const std::string& path, const std::string& filename, int flags) {
   close();
   path_ = path;
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
+  const int rc = sqlite3_open_v2(filename.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
   if (rc != SQLITE_OK) {
     msmi::Status status = sqlite_status(db, rc, path, "cannot open database");
     // sqlite3_open_v2 hands out a handle even on failure; it must still be closed.
@@ -227,6 +232,36 @@ std::string SqliteStatement::column_blob(int column) const {
   if (bytes == nullptr) return {};
   const int size = sqlite3_column_bytes(stmt_, column);
   return std::string(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
+}
+
+msmi::Status WriteTransaction::begin(std::string_view what) {
+  assert(!active_);
+  nested_ = sqlite3_get_autocommit(db_.get()) == 0;
+  msmi::Status status = db_.exec(nested_ ? "SAVEPOINT msmisim_write" : "BEGIN IMMEDIATE", what);
+  active_ = status.ok();
+  return status;
+}
+
+msmi::Status WriteTransaction::commit(std::string_view what) {
+  assert(active_);
+  msmi::Status status = db_.exec(nested_ ? "RELEASE msmisim_write" : "COMMIT", what);
+  if (!status.ok()) {
+    rollback();
+    return status;
+  }
+  active_ = false;
+  return status;
+}
+
+void WriteTransaction::rollback() {
+  if (!active_) return;
+  active_ = false;
+  if (nested_) {
+    sqlite3_exec(db_.get(), "ROLLBACK TO msmisim_write; RELEASE msmisim_write", nullptr, nullptr,
+                 nullptr);
+  } else {
+    sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
 }
 
 }  // namespace msmilog

@@ -40,6 +40,8 @@ class SqliteDb {
   // Opens `path` with sqlite3_open_v2(flags) (SQLITE_OPEN_EXRESCODE is added). On failure
   // returns the status (IoError for an unopenable path) and leaves *this closed.
   msmi::Status open(const std::string& path, int flags);
+  // Opens `filename` (a "file:…" URI when flags has SQLITE_OPEN_URI) while messages name `path`.
+  msmi::Status open_as(const std::string& path, const std::string& filename, int flags);
 
   // Closes the connection. REQUIRES: every statement on it has been finalized.
   void close();
@@ -59,6 +61,30 @@ class SqliteDb {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+};
+
+// One write transaction that nests. On a connection in autocommit mode begin() takes the write
+// lock up front (BEGIN IMMEDIATE) and commit() COMMITs; inside a transaction the caller already
+// opened (EventStore::begin_transaction) it is a SAVEPOINT that commit() RELEASEs, so a failed
+// batch is undone alone and the outer transaction decides about the rest. Destroying an active
+// transaction rolls it back.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(SqliteDb& db) : db_(db) {}
+  ~WriteTransaction() { rollback(); }
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  msmi::Status begin(std::string_view what);
+  // REQUIRES: begin() succeeded. On failure the transaction is rolled back.
+  msmi::Status commit(std::string_view what);
+  // Undoes what was done since begin(); nothing when not active.
+  void rollback();
+
+ private:
+  SqliteDb& db_;
+  bool active_ = false;
+  bool nested_ = false;
 };
 
 // Owns one prepared statement. Movable, not copyable; finalized on destruction.

@@ -24,8 +24,10 @@ struct ChildTable {
   const char* order;
 };
 constexpr ChildTable kChildTables[] = {
-    {"events", "seq"},          {"messages", "rowid"},    {"samples", "rowid"},
-    {"queue_samples", "rowid"}, {"fault_rules", "rowid"}, {"invariants", "rowid"},
+    {"events", "seq"},          {"messages", "rowid"},        {"samples", "rowid"},
+    {"queue_samples", "rowid"}, {"fault_rules", "rowid"},     {"invariants", "rowid"},
+    {"imports", "position"},    {"expectations", "position"}, {"labels", "rowid"},
+    {"lifecycle", "rowid"},     {"thread_states", "rowid"},
 };
 
 msmi::Status column_names(const SqliteDb& db, const std::string& schema, const std::string& table,

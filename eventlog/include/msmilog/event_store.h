@@ -31,10 +31,11 @@ class SqliteDb;
 
 class EventStore {
  public:
-  // PRAGMA user_version of the schema this code writes. It also reads versions 1 to 3 (events
+  // PRAGMA user_version of the schema this code writes. It also reads versions 1 to 4 (events
   // without `strings` and `data`, no fault rules or invariants, runs without `options` and
-  // `file_sha256`).
-  static constexpr int kSchemaVersion = 4;
+  // `file_sha256`; before 5: no kind / kb / import_name, no record_number … written_us, no
+  // imports, expectations, labels, lifecycle, thread_states, no events_fts).
+  static constexpr int kSchemaVersion = 5;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
@@ -51,7 +52,12 @@ class EventStore {
   // REQUIRES: out != nullptr.
   static msmi::Status open(const std::string& path, std::unique_ptr<EventStore>* out);
 
-  // Opens an existing event store read-only (SQLITE_OPEN_READONLY), for queries.
+  // Opens an existing event store read-only (SQLITE_OPEN_READONLY, PRAGMA query_only), for
+  // queries. Nothing is ever written to `path` or beside it except, as SQLite's WAL mode needs,
+  // the -shm index where it can be created. A file of mode 0444, or one on read-only media,
+  // opens too: when the -shm can be neither opened nor created, the file is opened again as
+  // `immutable=1` (SQLite then reads it without locks or WAL; a -wal left by a writer that did
+  // not close cleanly is then ignored, see opened_immutable()).
   // NotFound if `path` does not exist or holds no event store (an empty database); otherwise
   // the same errors as open(). An older schema version is read as it is, not migrated. Write
   // methods of a read-only store return IoError.
@@ -67,12 +73,35 @@ class EventStore {
   // The file's schema version: kSchemaVersion, or older for a store opened read-only.
   int schema_version() const { return schema_version_; }
   bool read_only() const { return read_only_; }
+  // True when open_read_only() had to fall back to SQLite's immutable=1 (read-only media).
+  bool opened_immutable() const { return immutable_; }
+  // True when the store has the full-text index `events_fts` (schema version 5 on). An older
+  // store opened read-only has none: search with LIKE there, or say so.
+  bool has_full_text_search() const { return schema_version_ >= 5; }
 
   // ---- writing -------------------------------------------------------------------------------
 
   // Inserts a `runs` row for a run that is starting and stores its id in *run_id.
   // scenario_sha256 is computed from scenario_text when empty. REQUIRES: run_id != nullptr.
   msmi::Status begin_run(const RunRecord& run, std::int64_t* run_id);
+
+  // begin_run() for an imported log: kind "import" named `import_name` (the --name given, or
+  // the first file's base name). InvalidArgument if an import of that name exists already or
+  // the name is empty.
+  msmi::Status begin_import(std::string_view import_name, RunRecord run, std::int64_t* run_id);
+  // Stores in *run_id the run of the import named `import_name`; NotFound if there is none.
+  msmi::Status find_import(std::string_view import_name, std::int64_t* run_id) const;
+
+  // One transaction around several writes (an import of one file: its run, events and imports
+  // row), so a failure leaves nothing half-written. While it is open every write method and
+  // EventWriter batch nests inside it (as a SAVEPOINT) and becomes visible to others, or is
+  // undone, only with it. commit_transaction() flushes live writers first and fails (rolling
+  // back) if one of them has failed. rollback_transaction() undoes everything since
+  // begin_transaction(); writers' written() counts are not corrected.
+  // InvalidArgument if a transaction is already open; IoError for a read-only store.
+  msmi::Status begin_transaction();
+  msmi::Status commit_transaction();
+  void rollback_transaction();
 
   // Records the end of run `run_id`: verdict, finished_at, virtual_duration_us, and
   // event_count = the number of its rows in `events`. Live writers of that run are flushed
@@ -87,6 +116,13 @@ class EventStore {
   msmi::Status write_queue_samples(std::int64_t run_id, const std::vector<QueueSampleRow>& rows);
   msmi::Status write_fault_rules(std::int64_t run_id, const std::vector<FaultRuleRow>& rows);
   msmi::Status write_invariants(std::int64_t run_id, const std::vector<InvariantRow>& rows);
+  // Schema version 5. InvalidArgument for an expectation position, label message_id or import
+  // position that repeats one already stored for the run.
+  msmi::Status write_imports(std::int64_t run_id, const std::vector<ImportRow>& rows);
+  msmi::Status write_expectations(std::int64_t run_id, const std::vector<ExpectationRow>& rows);
+  msmi::Status write_labels(std::int64_t run_id, const std::vector<LabelRow>& rows);
+  msmi::Status write_lifecycle(std::int64_t run_id, const std::vector<LifecycleRow>& rows);
+  msmi::Status write_thread_states(std::int64_t run_id, const std::vector<ThreadStateRow>& rows);
 
   // Returns a writer that appends events to run `run_id`, stamped with `computer` and the run's
   // time origin `epoch_us`. Never null. If the run does not exist or the store is read-only,
@@ -131,6 +167,27 @@ class EventStore {
   msmi::Status read_ledger(std::int64_t run_id, std::vector<LedgerRow>* rows) const;
   msmi::Status read_samples(std::int64_t run_id, std::vector<SampleRow>* rows) const;
   msmi::Status read_queue_samples(std::int64_t run_id, std::vector<QueueSampleRow>* rows) const;
+  // Replace *rows with the run's imported files (by position), expectations (by position),
+  // labels (by message_id), lifecycle rows and thread states (by time_us, then thread, then
+  // write order). An unknown run, or a store older than schema version 5, gives an empty list.
+  msmi::Status read_imports(std::int64_t run_id, std::vector<ImportRow>* rows) const;
+  msmi::Status read_expectations(std::int64_t run_id, std::vector<ExpectationRow>* rows) const;
+  msmi::Status read_labels(std::int64_t run_id, std::vector<LabelRow>* rows) const;
+  msmi::Status read_lifecycle(std::int64_t run_id, std::vector<LifecycleRow>* rows) const;
+  msmi::Status read_thread_states(std::int64_t run_id, std::vector<ThreadStateRow>* rows) const;
+  // Replaces *rows with every imported file whose sha256 is `sha256` (any run), so importing
+  // the same file twice is detected. Empty when none (or before schema version 5).
+  msmi::Status find_imports_by_sha256(std::string_view sha256, std::vector<ImportRow>* rows) const;
+
+  // Runs one SQL statement of the user's (msmisim sql) and streams its result: on_columns once
+  // with the column names, then on_row for each row until it returns false. Nothing is bound.
+  // InvalidArgument (naming SQLite's message) for SQL that does not compile, for more than one
+  // statement, and for a statement that would write (refused before it runs; a read-only
+  // store's connection would refuse it anyway). REQUIRES: the callbacks do not call back into
+  // this store.
+  msmi::Status execute_sql(std::string_view sql,
+                           const std::function<void(const std::vector<std::string>&)>& on_columns,
+                           const std::function<bool(const std::vector<SqlValue>&)>& on_row) const;
 
  private:
   friend class EventWriter;
@@ -144,10 +201,16 @@ class EventStore {
   template <typename Row, typename BindRow>
   msmi::Status insert_all(std::string_view sql, std::string_view what, std::int64_t run_id,
                           const std::vector<Row>& rows, BindRow bind_row);
+  // Runs `sql` (binding run_id to ?1 unless it is negative) and appends read_row(stmt, &row) of
+  // each result row; no rows at all before schema version 5.
+  template <typename Row, typename ReadRow>
+  msmi::Status read_all(std::string_view sql, std::string_view what, std::int64_t run_id,
+                        std::vector<Row>* rows, ReadRow read_row) const;
   void forget_writer(EventWriter* writer);
 
   std::string path_;
   bool read_only_;
+  bool immutable_ = false;
   std::unique_ptr<SqliteDb> db_;
   int schema_version_ = kSchemaVersion;
   std::vector<EventWriter*> writers_;  // live writers, not owned

@@ -9,6 +9,7 @@
 
 #include "msmi/event.h"
 #include "msmi/status.h"
+#include "msmilog/store_rows.h"
 
 namespace msmilog {
 
@@ -23,7 +24,9 @@ class SqliteStatement;
 //
 // Each event gets seq = 1, 2, 3 … in the order write() is called (continuing after the highest
 // seq already stored for the run), time = format_iso8601_utc(epoch_us + event.time_us), and the
-// writer's computer name. thread -1 is stored as NULL, an empty message_id as NULL.
+// writer's computer name. thread -1 is stored as NULL, an empty message_id as NULL. A simulated
+// event also gets event_identifier = make_event_identifier(event_id, type) and category_number =
+// its msmi::Category's position + 1 (0 for "None"); record_number, user and written_us stay NULL.
 //
 // Errors are sticky: the first failure (of a batch insert, or of opening the writer) is kept in
 // status(); that batch is rolled back, and every event written afterwards is dropped and
@@ -48,6 +51,12 @@ class EventWriter : public msmi::EventSink {
   // After an error the event is dropped and counted instead.
   void write(const msmi::Event& event) override;
 
+  // Buffers a row made elsewhere (an imported record): every field but id, run_id, seq and time
+  // is stored as given (-1 / empty as NULL, see EventRow); seq is assigned as for write(), time
+  // is format_iso8601_utc(epoch_us + row.time_us) (open the writer with epoch_us 0 when time_us
+  // is already µs since 1970), and an empty computer becomes the writer's.
+  void write_row(const EventRow& row);
+
   // Commits every buffered event in one transaction. Returns status() afterwards: OK if this
   // and all earlier batches were stored, else the first error (then the buffer is dropped).
   msmi::Status flush();
@@ -65,24 +74,21 @@ class EventWriter : public msmi::EventSink {
  private:
   friend class EventStore;
 
-  struct PendingEvent {
-    std::int64_t seq;
-    msmi::Event event;
-  };
-
   EventWriter(EventStore* store, std::int64_t run_id, std::string computer, std::int64_t epoch_us);
   // Called by EventStore::open_writer: finds the next seq and prepares the INSERT.
   void start();
   // Called by the store before it closes: flushes, finalizes the statement, forgets the store.
   void detach();
   msmi::Status insert_buffered();
+  // Queues `row` (its seq already set); commits when kBatchSize rows are buffered.
+  void buffer_row(EventRow row);
 
   EventStore* store_;  // null once detached
   std::int64_t run_id_;
   std::string computer_;
   std::int64_t epoch_us_;
   std::unique_ptr<SqliteStatement> insert_;
-  std::vector<PendingEvent> buffer_;
+  std::vector<EventRow> buffer_;
   std::int64_t next_seq_ = 1;
   std::int64_t written_ = 0;
   std::int64_t dropped_ = 0;

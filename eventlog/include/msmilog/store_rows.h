@@ -28,6 +28,10 @@ struct RunRecord {
   // "{}" when empty.
   std::string options;
   std::string file_sha256;  // hex digest of the scenario file as read from disk, or "" (NULL)
+  // Schema version 5:
+  std::string kind = "run";  // "run" (simulated) or "import" (set by EventStore::begin_import)
+  std::string kb;            // the scenario's KB article, "Q151791"; "" (NULL) when none
+  std::string import_name;   // for kind "import": the name it is found by; else "" (NULL)
 };
 
 // One `runs` row as listed by EventStore::list_runs() / get_run().
@@ -47,6 +51,10 @@ struct RunSummary {
   std::int64_t event_count = 0;           // as counted by finish_run(); 0 before
   std::int64_t virtual_duration_us = -1;  // -1 while the run is not finished
   std::string command;
+  // Schema version 5 ("run", "" and "" in a store older than that):
+  std::string kind = "run";  // "run" or "import"
+  std::string kb;            // empty when none
+  std::string import_name;   // empty unless kind is "import"
 };
 
 // One message of the ledger (`messages` table): how each injected message ended.
@@ -103,6 +111,74 @@ struct InvariantRow {
   bool operator==(const InvariantRow&) const = default;
 };
 
+// One file of an import run (`imports` table).
+struct ImportRow {
+  std::int64_t run_id = 0;    // filled by the readers; ignored by EventStore::write_imports()
+  std::int64_t position = 0;  // 0, 1, … in the order the files were given
+  std::string path;           // as given on the command line
+  std::string format;         // "evt", "evtx", "xml", "csv", "text" …
+  std::int64_t size = 0;      // bytes
+  std::string sha256;         // hex digest of the file's bytes
+  std::int64_t records_read = 0;
+  std::int64_t imported = 0;
+  std::int64_t skipped = 0;
+  std::int64_t recovered = 0;
+  // A JSON array of {"position": …, "line": … (text formats), "message": …}; "" (NULL) if none.
+  std::string notes;
+
+  bool operator==(const ImportRow&) const = default;
+};
+
+// One expectation of a run as the summary shows it (`expectations` table).
+struct ExpectationRow {
+  std::int64_t position = 0;  // 0, 1, … in the order the summary lists them
+  std::string profile;        // the profile the expectation applies to; "" (NULL) for all
+  std::string text;           // as the summary shows it
+  std::string verdict;        // "pass" / "fail" / "skipped"
+  std::string evidence;       // why: the events or ledger rows that decided; may be empty
+
+  bool operator==(const ExpectationRow&) const = default;
+};
+
+// The label a scenario gave one of its scripted messages (`labels` table).
+struct LabelRow {
+  std::string message_id;
+  std::string label;
+
+  bool operator==(const LabelRow&) const = default;
+};
+
+// A crash, restart, service stop/start or power loss during a run (`lifecycle` table).
+struct LifecycleRow {
+  std::int64_t time_us = 0;
+  std::string what;     // "crash" / "restart" / "service_stop" / "service_start" / "power_loss" …
+  std::string service;  // "MSExchangeMSMI", "MSExchangeMTA" …; "" (NULL) when none applies
+  std::string detail;
+
+  bool operator==(const LifecycleRow&) const = default;
+};
+
+// A worker thread's state from time_us on (`thread_states` table).
+struct ThreadStateRow {
+  std::int64_t time_us = 0;
+  int thread = 0;
+  std::string role;   // "mailer", "inbound", "outbound" …
+  std::string state;  // "busy" / "idle" / "blocked" / "stopped"
+
+  bool operator==(const ThreadStateRow&) const = default;
+};
+
+// One value of a result row of EventStore::execute_sql(), as SQLite typed it.
+struct SqlValue {
+  enum class Kind { kNull, kInteger, kReal, kText, kBlob };
+  Kind kind = Kind::kNull;
+  std::int64_t integer = 0;
+  double real = 0.0;
+  std::string text;  // kText: UTF-8; kBlob: the bytes
+
+  bool operator==(const SqlValue&) const = default;
+};
+
 // One `events` row as a query returns it.
 struct EventRow {
   std::int64_t id = 0;
@@ -121,6 +197,12 @@ struct EventRow {
   std::string description;
   std::vector<std::string> strings;  // the insertion strings; empty when the column is NULL
   std::string data;                  // binary data bytes; empty when the column is NULL
+  // Schema version 5 (-1 / empty where the column is NULL, and in older stores):
+  std::int64_t record_number = -1;     // the record number in the imported log
+  std::int64_t event_identifier = -1;  // the full 32-bit identifier, unsigned
+  int category_number = -1;            // numeric category, 0 = "None"
+  std::string user;                    // user SID text or user name
+  std::int64_t written_us = -1;        // TimeWritten, µs since 1970, when it differs
 
   bool operator==(const EventRow&) const = default;
 };

@@ -1,5 +1,6 @@
 #include "msmilog/sha256.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -66,31 +67,54 @@ void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-  std::array<std::uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  std::size_t full_blocks = data.size() / 64;
-  for (std::size_t i = 0; i < full_blocks; ++i) compress(state, bytes + 64 * i);
+  Sha256 hash;
+  hash.update(data);
+  return hash.hex_digest();
+}
 
+Sha256::Sha256()
+    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
+
+void Sha256::update(std::string_view data) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
+  std::size_t size = data.size();
+  length_ += size;
+  if (block_used_ > 0) {
+    const std::size_t take = std::min(size, block_.size() - block_used_);
+    std::memcpy(block_.data() + block_used_, bytes, take);
+    block_used_ += take;
+    bytes += take;
+    size -= take;
+    if (block_used_ < block_.size()) return;
+    compress(state_, block_.data());
+    block_used_ = 0;
+  }
+  for (; size >= 64; bytes += 64, size -= 64) compress(state_, bytes);
+  if (size > 0) std::memcpy(block_.data(), bytes, size);
+  block_used_ = size;
+}
+
+std::string Sha256::hex_digest() {
   // Padding: 0x80, zeros, then the message length in bits as a big-endian 64-bit number, so
   // the tail is one block, or two when fewer than 9 bytes are left after the data.
   std::array<unsigned char, 128> tail{};
-  const std::size_t rest = data.size() % 64;
-  if (rest != 0) std::memcpy(tail.data(), bytes + 64 * full_blocks, rest);
+  const std::size_t rest = block_used_;
+  if (rest != 0) std::memcpy(tail.data(), block_.data(), rest);
   tail[rest] = 0x80;
   const std::size_t tail_size = rest < 56 ? 64 : 128;
-  const std::uint64_t bit_length = static_cast<std::uint64_t>(data.size()) * 8;
+  const std::uint64_t bit_length = length_ * 8;
   for (int i = 0; i < 8; ++i) {
     tail[tail_size - 1 - static_cast<std::size_t>(i)] =
         static_cast<unsigned char>(bit_length >> (8 * i));
   }
-  compress(state, tail.data());
-  if (tail_size == 128) compress(state, tail.data() + 64);
+  compress(state_, tail.data());
+  if (tail_size == 128) compress(state_, tail.data() + 64);
 
   constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (std::uint32_t word : state) {
+  for (std::uint32_t word : state_) {
     for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
   }
   return out;

@@ -25,6 +25,8 @@ commands:
   diagnose       name the known KB bugs a run's events match, with cause, workaround and fix
   sql "SELECT …" ad-hoc SQL on the event store, opened read-only (table, json or csv)
   salvage DB     recover what SQLite can from a damaged event store: -o NEW
+  import FILE... read NT event logs (.EVT, .evtx, XML, CSV, text exports) into the store
+  export         write a run's or an import's events as an NT event log (--format evt …)
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -38,6 +40,8 @@ examples:
   msmisim diagnose --run latest --fail-on-match         which KB bug did the last run show?
   msmisim sql "SELECT event_id, count(*) FROM events GROUP BY 1"
   msmisim salvage broken.db -o saved.db                 what a damaged store still holds
+  msmisim import AppEvent.Evt --name customer-1234      a customer's Application log
+  msmisim export --run latest --format evt -o run.evt   open a simulated run in Event Viewer
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -74,6 +78,8 @@ int main(int argc, char** argv) {
     if (command == "diagnose") return msmisim::cli::diagnose_command(args);
     if (command == "sql") return msmisim::cli::sql_command(args);
     if (command == "salvage") return msmisim::cli::salvage_command(args);
+    if (command == "import") return msmisim::cli::import_command(args);
+    if (command == "export") return msmisim::cli::export_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

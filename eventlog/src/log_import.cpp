@@ -1,0 +1,370 @@
+// The import pipeline (see log_import.h): each file inside one EventStore transaction, its
+// records streamed through an EventWriter (batches of EventWriter::kBatchSize rows, nested in
+// that transaction).
+#include "msmilog/log_import.h"
+
+#include <cassert>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <system_error>
+
+#include "json_strings.h"
+#include "msmilog/description_rendering.h"
+#include "msmilog/event_store.h"
+#include "msmilog/sha256.h"
+#include "msmilog/time_format.h"
+
+namespace msmilog {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Progress is reported every this many records.
+constexpr std::int64_t kProgressEvery = 512;
+
+// A JSON string literal (quotes included) of `text`.
+std::string json_quote(std::string_view text) {
+  const std::string array = encode_json_strings({std::string(text)});
+  return array.substr(1, array.size() - 2);
+}
+
+std::string where(const ReadIssue& issue) {
+  return (issue.is_line ? "line " : "offset ") + std::to_string(issue.position);
+}
+
+// The notes column: [{"position":N,"message":"…"}, …], with "line":N as well where the position
+// is a line number; skipped records come after the reader's notes, their message starting
+// "skipped: ". NULL when there is nothing to note.
+std::string notes_json(const FileImport& file) {
+  std::string json = "[";
+  auto add = [&json](const ReadIssue& issue, std::string_view prefix) {
+    if (json.size() > 1) json += ",";
+    json += "{\"position\":" + std::to_string(issue.position);
+    if (issue.is_line) json += ",\"line\":" + std::to_string(issue.position);
+    json += ",\"message\":" + json_quote(std::string(prefix) + issue.message) + "}";
+  };
+  for (const ReadIssue& note : file.notes) add(note, "");
+  for (const ReadIssue& error : file.errors) add(error, "skipped: ");
+  return json.size() == 1 ? std::string() : json + "]";
+}
+
+std::string now_iso() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  return format_iso8601_utc(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
+}
+
+// Reads the file once: its size, SHA-256 and head.
+msmi::Status fingerprint(const std::string& path, std::uint64_t* size, std::string* sha256,
+                         std::string* head) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return msmi::Status::NotFound(path + ": no such file");
+  if (fs::is_directory(path, ec)) return msmi::Status::IoError(path + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return msmi::Status::IoError(path + ": cannot be opened for reading");
+  Sha256 hash;
+  std::string buffer(1 << 16, '\0');
+  *size = 0;
+  head->clear();
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    if (head->size() < kDetectHeadBytes) {
+      head->append(buffer.data(), std::min(got, kDetectHeadBytes - head->size()));
+    }
+    hash.update(std::string_view(buffer.data(), got));
+    *size += got;
+  }
+  if (in.bad()) return msmi::Status::IoError(path + ": read error");
+  *sha256 = hash.hex_digest();
+  return msmi::Status::Ok();
+}
+
+const LogFormat* detect_in(std::string_view head, const std::vector<LogFormat>& formats) {
+  for (const LogFormat& format : formats) {
+    if (format.detect != nullptr && format.detect(head)) return &format;
+  }
+  return nullptr;
+}
+
+msmi::Status no_format(const std::string& path, const std::vector<LogFormat>& formats) {
+  if (formats.empty()) {
+    return msmi::Status::InvalidArgument(path +
+                                         ": not read: this build knows no event log formats");
+  }
+  std::string tried;
+  for (const LogFormat& format : formats) {
+    tried += (tried.empty() ? "" : ", ") + std::string(format.name);
+  }
+  return msmi::Status::InvalidArgument(path + ": not an event log format msmisim reads (tried " +
+                                       tried + ")");
+}
+
+class Importer {
+ public:
+  Importer(EventStore& store, const ImportOptions& options,
+           const std::vector<msmi::EventSpec>& catalogue, const std::vector<LogFormat>& formats,
+           ImportResult* result, ImportProgress* progress)
+      : store_(store),
+        options_(options),
+        catalogue_(catalogue),
+        formats_(formats),
+        result_(result),
+        progress_(progress) {}
+
+  // The run appended to (0: a new one is made with the first file imported).
+  void set_existing_run(std::int64_t run_id) {
+    result_->run_id = run_id;
+    run_exists_ = run_id != 0;
+  }
+
+  // Imports one file into *file. A non-OK return is a store failure (the import stops).
+  msmi::Status import_file(const std::string& path, FileImport* file) {
+    std::string head;
+    file->status = fingerprint(path, &file->size, &file->sha256, &head);
+    if (!file->status.ok()) return msmi::Status::Ok();
+    if (!options_.force) {
+      msmi::Status s = check_duplicate(file);
+      if (!s.ok() || !file->status.ok()) return s;
+    }
+    const LogFormat* format = detect_in(head, formats_);
+    if (format == nullptr) {
+      file->status = no_format(path, formats_);
+      return msmi::Status::Ok();
+    }
+    ReaderOptions reader_options;
+    reader_options.date_order = options_.date_order;
+    reader_options.catalogue = &catalogue_;
+    std::unique_ptr<LogReader> reader;
+    file->status = format->open(path, reader_options, &reader);
+    if (!file->status.ok()) return msmi::Status::Ok();
+    if (reader == nullptr) {
+      file->status = msmi::Status::Corruption(path + ": the " + std::string(format->name) +
+                                              " reader opened nothing");
+      return msmi::Status::Ok();
+    }
+    file->format = std::string(reader->format());
+
+    msmi::Status s = store_.begin_transaction();
+    if (!s.ok()) return s;
+    const bool had_run = run_exists_;
+    s = store_file(path, *reader, file);
+    if (s.ok() && file->status.ok()) {
+      s = store_.commit_transaction();  // rolls back itself when it fails
+      if (s.ok()) return s;
+    } else {
+      store_.rollback_transaction();
+    }
+    // Nothing of this file stays, nor a run it created.
+    if (!had_run) {
+      result_->run_id = 0;
+      run_exists_ = false;
+    }
+    file->imported = 0;
+    if (!s.ok() && file->status.ok()) file->status = s;
+    return s;
+  }
+
+ private:
+  msmi::Status check_duplicate(FileImport* file) {
+    std::vector<ImportRow> earlier;
+    msmi::Status s = store_.find_imports_by_sha256(file->sha256, &earlier);
+    if (!s.ok() || earlier.empty()) return s;
+    RunSummary run;
+    s = store_.get_run(earlier.front().run_id, &run);
+    if (!s.ok()) return s;
+    file->duplicate_of =
+        "import '" + run.import_name + "' (run " + std::to_string(run.run_id) + ")";
+    file->status = msmi::Status::InvalidArgument(
+        file->path + ": already imported as " + earlier.front().path + " in " + file->duplicate_of +
+        " (same SHA-256); give --force to import it again");
+    return msmi::Status::Ok();
+  }
+
+  // Inside the file's transaction: the run (if new), the events, the imports row, the run's
+  // count. Store failures are returned; a malformed record sets file->status instead.
+  msmi::Status store_file(const std::string& path, LogReader& reader, FileImport* file) {
+    msmi::Status s;
+    if (!run_exists_) {
+      RunRecord run;
+      run.scenario = result_->name;
+      run.started_at = options_.started_at.empty() ? now_iso() : options_.started_at;
+      run.computer = options_.computer;
+      run.epoch_us = 0;  // time_us of imported events is already µs since 1970
+      run.msmisim_version = options_.msmisim_version;
+      run.command = options_.command;
+      s = store_.begin_import(result_->name, run, &result_->run_id);
+      if (!s.ok()) return s;
+      run_exists_ = true;
+    }
+    const std::int64_t run_id = result_->run_id;
+    std::vector<ImportRow> files;
+    s = store_.read_imports(run_id, &files);
+    if (!s.ok()) return s;
+
+    // The writer is destroyed (flushing into the open transaction) before it commits or rolls
+    // back, so nothing it buffers can land outside the transaction.
+    std::unique_ptr<EventWriter> writer = store_.open_writer(run_id, "", 0);
+    LogRecord record;
+    for (;;) {
+      const ReadResult got = reader.next(&record);
+      if (got == ReadResult::kEnd) break;
+      ++file->read;
+      if (got == ReadResult::kMalformed) {
+        file->errors.push_back(reader.issue());
+        if (options_.skip_errors) {
+          ++file->skipped;
+          continue;
+        }
+        file->status = msmi::Status::Corruption(path + ": " + where(reader.issue()) + ": " +
+                                                reader.issue().message +
+                                                " (give --skip-errors to skip such records)");
+        return msmi::Status::Ok();
+      }
+      writer->write_row(event_row_from_record(record, catalogue_, options_.computer));
+      ++file->imported;
+      if (file->read % kProgressEvery == 0) {
+        if (!writer->status().ok()) return writer->status();
+        if (progress_ != nullptr) progress_->advanced(reader.bytes_read(), reader.total_bytes());
+      }
+    }
+    s = writer->flush();
+    writer.reset();
+    if (!s.ok()) return s;
+    file->notes = reader.notes();
+    file->recovered = static_cast<std::int64_t>(reader.recovered());
+    if (progress_ != nullptr) progress_->advanced(reader.total_bytes(), reader.total_bytes());
+
+    ImportRow row;
+    row.position = static_cast<std::int64_t>(files.size());
+    row.path = path;
+    row.format = file->format;
+    row.size = static_cast<std::int64_t>(file->size);
+    row.sha256 = file->sha256;
+    row.records_read = file->read;
+    row.imported = file->imported;
+    row.skipped = file->skipped;
+    row.recovered = file->recovered;
+    row.notes = notes_json(*file);
+    s = store_.write_imports(run_id, {row});
+    if (!s.ok()) return s;
+    return store_.finish_run(run_id, "imported", now_iso(), 0);
+  }
+
+  EventStore& store_;
+  const ImportOptions& options_;
+  const std::vector<msmi::EventSpec>& catalogue_;
+  const std::vector<LogFormat>& formats_;
+  ImportResult* result_;
+  ImportProgress* progress_;
+  bool run_exists_ = false;  // result_->run_id names a run inside or outside the transaction
+};
+
+}  // namespace
+
+bool ImportResult::all_imported() const {
+  for (const FileImport& file : files) {
+    if (!file.status.ok()) return false;
+  }
+  return true;
+}
+
+msmi::Status detect_log_format(const std::string& path, const std::vector<LogFormat>& formats,
+                               const LogFormat** format) {
+  assert(format != nullptr);
+  *format = nullptr;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return msmi::Status::NotFound(path + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return msmi::Status::IoError(path + ": cannot be opened for reading");
+  std::string head(kDetectHeadBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  if (in.bad()) return msmi::Status::IoError(path + ": read error");
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  *format = detect_in(head, formats);
+  if (*format == nullptr) return no_format(path, formats);
+  return msmi::Status::Ok();
+}
+
+std::string import_category(const LogRecord& record,
+                            const std::vector<msmi::EventSpec>& catalogue) {
+  if (!record.category_name.empty()) return record.category_name;
+  if (record.category == 0) return "None";
+  const msmi::EventSpec* spec =
+      find_template(catalogue, record.source, record.displayed_id(), record.strings);
+  if (spec != nullptr) return std::string(msmi::to_string(spec->category));
+  return "(" + std::to_string(record.category) + ")";
+}
+
+std::string import_description(const LogRecord& record,
+                               const std::vector<msmi::EventSpec>& catalogue) {
+  if (!record.description.empty()) return record.description;
+  return render_description(catalogue, record.source, record.displayed_id(), record.strings);
+}
+
+EventRow event_row_from_record(const LogRecord& record,
+                               const std::vector<msmi::EventSpec>& catalogue,
+                               std::string_view computer) {
+  EventRow row;
+  row.time_us = record.created_us;
+  row.computer = computer.empty() ? record.computer : std::string(computer);
+  row.source = record.source;
+  row.event_id = record.displayed_id();
+  row.type = std::string(to_string(record.type));
+  row.category = import_category(record, catalogue);
+  row.level = -1;
+  row.thread = -1;
+  row.description = import_description(record, catalogue);
+  row.strings = record.strings;
+  row.data = record.data;
+  row.record_number = record.record_number == 0 ? -1 : record.record_number;
+  row.event_identifier = record.event_identifier;
+  row.category_number = record.category;
+  row.user = record.user;
+  row.written_us =
+      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
+  return row;
+}
+
+msmi::Status import_logs(const std::string& db_path, const std::vector<std::string>& paths,
+                         const ImportOptions& options,
+                         const std::vector<msmi::EventSpec>& catalogue,
+                         const std::vector<LogFormat>& formats, ImportResult* result,
+                         ImportProgress* progress) {
+  assert(result != nullptr);
+  *result = ImportResult();
+  if (paths.empty()) return msmi::Status::InvalidArgument("no file to import");
+  result->name = options.name.empty() ? fs::path(paths.front()).filename().string() : options.name;
+  std::unique_ptr<EventStore> store;
+  msmi::Status s = EventStore::open(db_path, &store);
+  if (!s.ok()) return s;
+
+  std::int64_t existing = 0;
+  s = store->find_import(result->name, &existing);
+  if (s.ok() && !options.append) {
+    return msmi::Status::InvalidArgument(
+        db_path + ": an import named '" + result->name + "' exists (run " +
+        std::to_string(existing) +
+        "); give --append to add the files to it, or --name to choose another name");
+  }
+  if (!s.ok() && !s.is_not_found()) return s;
+  if (!s.ok()) existing = 0;
+
+  Importer importer(*store, options, catalogue, formats, result, progress);
+  importer.set_existing_run(existing);
+  result->files.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    result->files.emplace_back();
+    FileImport& file = result->files.back();
+    file.path = paths[i];
+    if (progress != nullptr) progress->file_started(paths[i], i, paths.size());
+    s = importer.import_file(paths[i], &file);
+    if (progress != nullptr) progress->file_finished(file);
+    if (!s.ok()) return s;
+  }
+  return msmi::Status::Ok();
+}
+
+}  // namespace msmilog

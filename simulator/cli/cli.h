@@ -25,6 +25,7 @@ int replay_command(const std::vector<std::string>& args);
 int sweep_command(const std::vector<std::string>& args);
 int merge_command(const std::vector<std::string>& args);
 int shrink_command(const std::vector<std::string>& args);
+int diagnose_command(const std::vector<std::string>& args);
 
 // Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted.
 std::string shell_quote(const std::string& arg);

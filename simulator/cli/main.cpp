@@ -22,6 +22,7 @@ commands:
   sweep FILE...  run scenarios over many seeds (--swarm, --shard) and list the failing ones
   merge STORE... join event stores (a sharded sweep's) into one: -o OUTPUT
   shrink RUN     reduce a failing run's scenario to a smaller one failing the same way
+  diagnose       name the known KB bugs a run's events match, with cause, workaround and fix
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -32,6 +33,7 @@ examples:
   msmisim replay 12                                     is run 12 reproducible?
   msmisim sweep scenarios/kb/Q151791.json --seeds 1..200 -j 2
   msmisim shrink latest -o small.json                   the smallest scenario still failing
+  msmisim diagnose --run latest --fail-on-match         which KB bug did the last run show?
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
     if (command == "sweep") return msmisim::cli::sweep_command(args);
     if (command == "merge") return msmisim::cli::merge_command(args);
     if (command == "shrink") return msmisim::cli::shrink_command(args);
+    if (command == "diagnose") return msmisim::cli::diagnose_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -1,0 +1,417 @@
+// Evaluates KB signatures over a stream of events (diagnosis.h).
+//
+// Each condition of each signature gets a state object that sees every row once. The states
+// keep only what the condition needs:
+//   event     a counter and the first evidence rows;
+//   count     per group, the times of the current window (a deque, oldest dropped as the window
+//             slides), the group's peak and the evidence of the window that first reached `min`;
+//   sequence  per group and per step k, the partial match of steps 1..k that started latest
+//             (the one most likely to finish within the limit), dropped once too old;
+//   absent    a counter;
+//   any       the states of its alternatives.
+#include <algorithm>
+#include <cassert>
+#include <cctype>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "msmilog/diagnosis.h"
+#include "msmilog/signature.h"
+
+namespace msmilog {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+bool icontains(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                        [](char x, char y) {
+                          return std::tolower(static_cast<unsigned char>(x)) ==
+                                 std::tolower(static_cast<unsigned char>(y));
+                        });
+  return it != haystack.end();
+}
+
+// The key of a row's group, or nullopt when the row belongs to no group (no thread, no message).
+std::optional<std::string> group_key(GroupBy group_by, const EventRow& row) {
+  switch (group_by) {
+    case GroupBy::kNone: return std::string();
+    case GroupBy::kThread:
+      if (row.thread < 0) return std::nullopt;
+      return std::to_string(row.thread);
+    case GroupBy::kComputer: {
+      std::string key = row.computer;
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return key;
+    }
+    case GroupBy::kMessage:
+      if (row.message_id.empty()) return std::nullopt;
+      return row.message_id;
+    case GroupBy::kRun: return std::to_string(row.run_id);
+  }
+  return std::string();
+}
+
+void keep_first(std::vector<EventRow>* rows, const EventRow& row, std::size_t cap) {
+  if (rows->size() < cap) rows->push_back(row);
+}
+
+// What one condition has seen so far.
+class ConditionState {
+ public:
+  virtual ~ConditionState() = default;
+  // Sees a row (at time `time_us`, already clamped to never go back). Returns true when the row
+  // matched one of the condition's selectors, so it counts for the diagnosis.
+  virtual bool add(const EventRow& row, std::int64_t time_us) = 0;
+  virtual bool holds() const = 0;
+  // The rows that made the condition hold. REQUIRES: holds().
+  virtual std::vector<EventRow> evidence() const = 0;
+};
+
+std::unique_ptr<ConditionState> make_state(const Condition& condition, std::size_t cap);
+
+class EventState : public ConditionState {
+ public:
+  EventState(const Condition& c, std::size_t cap) : condition_(c), cap_(cap) {}
+  bool add(const EventRow& row, std::int64_t) override {
+    if (!condition_.select.matches(row)) return false;
+    ++matched_;
+    keep_first(&rows_, row, cap_);
+    return true;
+  }
+  bool holds() const override { return matched_ >= std::max<std::int64_t>(condition_.min, 1); }
+  std::vector<EventRow> evidence() const override { return rows_; }
+
+ private:
+  const Condition& condition_;
+  std::size_t cap_;
+  std::int64_t matched_ = 0;
+  std::vector<EventRow> rows_;
+};
+
+class AbsentState : public ConditionState {
+ public:
+  explicit AbsentState(const Condition& c) : condition_(c) {}
+  bool add(const EventRow& row, std::int64_t) override {
+    if (condition_.select.matches(row)) ++matched_;
+    return false;  // an absent condition's events are no evidence of the KB
+  }
+  bool holds() const override { return matched_ == 0; }
+  std::vector<EventRow> evidence() const override { return {}; }
+
+ private:
+  const Condition& condition_;
+  std::int64_t matched_ = 0;
+};
+
+class CountState : public ConditionState {
+ public:
+  CountState(const Condition& c, std::size_t cap) : condition_(c), cap_(cap) {}
+  bool add(const EventRow& row, std::int64_t time_us) override {
+    if (!condition_.select.matches(row)) return false;
+    const std::optional<std::string> key = group_key(condition_.group_by, row);
+    if (!key) return true;  // matched, but belongs to no group
+    Group& group = groups_[*key];
+    group.times.push_back(time_us);
+    group.recent.push_back(row);
+    if (group.recent.size() > cap_) group.recent.pop_front();
+    if (condition_.window_us) {
+      while (!group.times.empty() && group.times.front() <= time_us - *condition_.window_us)
+        group.times.pop_front();
+    }
+    const std::int64_t count = condition_.window_us
+                                   ? static_cast<std::int64_t>(group.times.size())
+                                   : ++group.total;
+    if (!condition_.window_us) group.times.clear();  // the total is all a whole-log count needs
+    group.peak = std::max(group.peak, count);
+    if (!group.reached && count >= min()) {
+      group.reached = true;
+      for (const EventRow& r : group.recent) {
+        if (!condition_.window_us || r.time_us > time_us - *condition_.window_us)
+          group.evidence.push_back(r);
+      }
+      group.reached_at = order_++;
+    }
+    return true;
+  }
+  bool holds() const override { return best() != nullptr; }
+  std::vector<EventRow> evidence() const override {
+    const Group* group = best();
+    return group ? group->evidence : std::vector<EventRow>{};
+  }
+
+ private:
+  struct Group {
+    std::deque<std::int64_t> times;
+    std::deque<EventRow> recent;  // the last `cap_` matching rows
+    std::int64_t total = 0;
+    std::int64_t peak = 0;
+    bool reached = false;            // the count reached min at some point
+    std::vector<EventRow> evidence;  // the window that first reached min (its last cap_ rows)
+    std::int64_t reached_at = 0;     // in which order groups reached min
+  };
+
+  std::int64_t min() const { return std::max<std::int64_t>(condition_.min, 1); }
+
+  // The group that first reached `min` among those whose peak is within the bounds.
+  const Group* best() const {
+    const Group* found = nullptr;
+    for (const auto& [key, group] : groups_) {
+      if (!group.reached || group.peak < min() || (condition_.max && group.peak > *condition_.max)) continue;
+      if (!found || group.reached_at < found->reached_at) found = &group;
+    }
+    return found;
+  }
+
+  const Condition& condition_;
+  std::size_t cap_;
+  std::unordered_map<std::string, Group> groups_;
+  std::int64_t order_ = 0;
+};
+
+class SequenceState : public ConditionState {
+ public:
+  SequenceState(const Condition& c, std::size_t cap) : condition_(c), cap_(cap) {}
+  bool add(const EventRow& row, std::int64_t time_us) override {
+    const std::size_t steps = condition_.steps.size();
+    std::vector<bool> step_matches(steps);
+    bool any = false;
+    for (std::size_t k = 0; k < steps; ++k) {
+      step_matches[k] = condition_.steps[k].matches(row);
+      any = any || step_matches[k];
+    }
+    if (!any) return false;
+    const std::optional<std::string> key = group_key(condition_.group_by, row);
+    if (!key) return true;
+    std::vector<std::optional<Partial>>& partial = groups_[*key];
+    if (partial.empty()) partial.resize(steps - 1);
+    // From the last step back, so that this row extends only chains built from earlier rows.
+    for (std::size_t k = steps; k-- > 0;) {
+      if (!step_matches[k]) continue;
+      if (k == 0) {
+        partial[0] = Partial{time_us, {row}};
+        continue;
+      }
+      std::optional<Partial>& before = partial[k - 1];
+      if (!before) continue;
+      if (condition_.window_us && time_us - before->start_us > *condition_.window_us) {
+        before.reset();  // too old to finish, now or later
+        continue;
+      }
+      if (k == steps - 1) {
+        if (++completed_ == 1) {
+          evidence_ = before->rows;
+          evidence_.push_back(row);
+          if (evidence_.size() > cap_) evidence_.resize(cap_);
+        }
+        continue;
+      }
+      std::optional<Partial>& slot = partial[k];
+      if (!slot || slot->start_us <= before->start_us) {
+        Partial extended = *before;
+        extended.rows.push_back(row);
+        slot = std::move(extended);
+      }
+    }
+    return true;
+  }
+  bool holds() const override { return completed_ > 0; }
+  std::vector<EventRow> evidence() const override { return evidence_; }
+
+ private:
+  struct Partial {
+    std::int64_t start_us = 0;
+    std::vector<EventRow> rows;  // one per step done
+  };
+
+  const Condition& condition_;
+  std::size_t cap_;
+  std::unordered_map<std::string, std::vector<std::optional<Partial>>> groups_;
+  std::int64_t completed_ = 0;
+  std::vector<EventRow> evidence_;
+};
+
+class AnyState : public ConditionState {
+ public:
+  AnyState(const Condition& c, std::size_t cap) {
+    for (const Condition& alternative : c.of) alternatives_.push_back(make_state(alternative, cap));
+  }
+  bool add(const EventRow& row, std::int64_t time_us) override {
+    bool matched = false;
+    for (auto& state : alternatives_) matched = state->add(row, time_us) || matched;
+    return matched;
+  }
+  bool holds() const override {
+    return std::any_of(alternatives_.begin(), alternatives_.end(),
+                       [](const auto& s) { return s->holds(); });
+  }
+  std::vector<EventRow> evidence() const override {
+    for (const auto& state : alternatives_)
+      if (state->holds()) return state->evidence();
+    return {};
+  }
+
+ private:
+  std::vector<std::unique_ptr<ConditionState>> alternatives_;
+};
+
+std::unique_ptr<ConditionState> make_state(const Condition& condition, std::size_t cap) {
+  switch (condition.kind) {
+    case ConditionKind::kEvent: return std::make_unique<EventState>(condition, cap);
+    case ConditionKind::kCount: return std::make_unique<CountState>(condition, cap);
+    case ConditionKind::kSequence: return std::make_unique<SequenceState>(condition, cap);
+    case ConditionKind::kAbsent: return std::make_unique<AbsentState>(condition);
+    case ConditionKind::kAny: return std::make_unique<AnyState>(condition, cap);
+  }
+  return std::make_unique<EventState>(condition, cap);
+}
+
+// One signature's conditions and the events its match conditions selected.
+struct SignatureState {
+  const Signature* signature = nullptr;
+  std::vector<std::unique_ptr<ConditionState>> match;
+  std::vector<std::unique_ptr<ConditionState>> boost;
+  std::int64_t count = 0;
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::string first_time;
+  std::string last_time;
+};
+
+}  // namespace
+
+bool Selector::matches(const EventRow& row) const {
+  if (!event_ids.empty() &&
+      std::find(event_ids.begin(), event_ids.end(), row.event_id) == event_ids.end())
+    return false;
+  if (type && !iequals(*type, row.type)) return false;
+  if (source && !iequals(*source, row.source)) return false;
+  if (category && !iequals(*category, row.category)) return false;
+  if (computer && !iequals(*computer, row.computer)) return false;
+  if (has_message && *has_message == row.message_id.empty()) return false;
+  for (const StringTest& test : strings) {
+    const std::size_t index = static_cast<std::size_t>(test.position - 1);
+    if (index >= row.strings.size()) return false;
+    const std::string& value = row.strings[index];
+    if (test.regex) {
+      if (!std::regex_search(value, *test.regex->compiled)) return false;
+    } else if (!iequals(test.value, value)) {
+      return false;
+    }
+  }
+  for (const std::string& text : texts)
+    if (!icontains(row.description, text)) return false;
+  if (regex && !std::regex_search(row.description, *regex->compiled)) return false;
+  if (exclude && exclude->matches(row)) return false;
+  return true;
+}
+
+bool diagnosis_before(const Diagnosis& a, const Diagnosis& b) {
+  if (a.confidence != b.confidence) return a.confidence < b.confidence;
+  if (a.first_us != b.first_us) return a.first_us < b.first_us;
+  return a.kb < b.kb;
+}
+
+struct SignatureEvaluator::Impl {
+  DiagnoseOptions options;
+  std::vector<SignatureState> states;
+  std::int64_t rows = 0;
+  std::int64_t clock_us = 0;
+  bool finished = false;
+};
+
+SignatureEvaluator::SignatureEvaluator(const std::vector<Signature>& signatures,
+                                       DiagnoseOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+  for (const Signature& signature : signatures) {
+    SignatureState state;
+    state.signature = &signature;
+    for (const Condition& c : signature.match)
+      state.match.push_back(make_state(c, options.evidence_rows));
+    for (const Condition& c : signature.boost)
+      state.boost.push_back(make_state(c, options.evidence_rows));
+    impl_->states.push_back(std::move(state));
+  }
+}
+
+SignatureEvaluator::~SignatureEvaluator() = default;
+
+std::int64_t SignatureEvaluator::rows() const { return impl_->rows; }
+
+void SignatureEvaluator::add(const EventRow& row) {
+  assert(!impl_->finished);
+  const std::int64_t time_us =
+      impl_->rows == 0 ? row.time_us : std::max(impl_->clock_us, row.time_us);
+  impl_->clock_us = time_us;
+  ++impl_->rows;
+  for (SignatureState& state : impl_->states) {
+    bool matched = false;
+    for (auto& condition : state.match) matched = condition->add(row, time_us) || matched;
+    for (auto& condition : state.boost) condition->add(row, time_us);
+    if (!matched) continue;
+    if (state.count == 0) {
+      state.first_us = row.time_us;
+      state.first_time = row.time;
+    }
+    ++state.count;
+    state.last_us = row.time_us;
+    state.last_time = row.time;
+  }
+}
+
+std::vector<Diagnosis> SignatureEvaluator::finish() {
+  assert(!impl_->finished);
+  impl_->finished = true;
+  std::vector<Diagnosis> diagnoses;
+  for (const SignatureState& state : impl_->states) {
+    const bool all = std::all_of(state.match.begin(), state.match.end(),
+                                 [](const auto& c) { return c->holds(); });
+    if (!all) continue;
+    const Signature& signature = *state.signature;
+    Diagnosis d;
+    d.kb = signature.kb;
+    d.title = signature.title;
+    d.applies_to = signature.applies_to;
+    d.confidence = signature.confidence;
+    d.cause = signature.cause;
+    d.workaround = signature.workaround;
+    d.fix = signature.fix;
+    d.count = state.count;
+    d.first_us = state.first_us;
+    d.last_us = state.last_us;
+    d.first_time = state.first_time;
+    d.last_time = state.last_time;
+    for (std::size_t i = 0; i < state.match.size(); ++i)
+      d.evidence.push_back({signature.match[i].name, false, state.match[i]->evidence()});
+    for (std::size_t i = 0; i < state.boost.size(); ++i) {
+      if (state.boost[i]->holds())
+        d.evidence.push_back({signature.boost[i].name, true, state.boost[i]->evidence()});
+    }
+    diagnoses.push_back(std::move(d));
+  }
+  std::sort(diagnoses.begin(), diagnoses.end(), diagnosis_before);
+  return diagnoses;
+}
+
+std::vector<Diagnosis> diagnose_rows(const std::vector<Signature>& signatures,
+                                     const std::vector<EventRow>& rows, DiagnoseOptions options) {
+  SignatureEvaluator evaluator(signatures, options);
+  for (const EventRow& row : rows) evaluator.add(row);
+  return evaluator.finish();
+}
+
+}  // namespace msmilog

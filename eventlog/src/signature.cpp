@@ -42,12 +42,15 @@ std::string index_path(const std::string& parent, std::size_t index) {
   return parent + "[" + std::to_string(index) + "]";
 }
 
-const char* json_type(const json& value) { return value.type_name(); }
+const char* json_type(const json& value) {
+  return value.type_name();
+}
 
 void check_keys(const json& object, const std::string& path,
                 std::initializer_list<const char*> allowed) {
-  if (!object.is_object()) fail(path.empty() ? "(top level)" : path,
-                                std::string("expected an object, got ") + json_type(object));
+  if (!object.is_object())
+    fail(path.empty() ? "(top level)" : path,
+         std::string("expected an object, got ") + json_type(object));
   for (const auto& item : object.items()) {
     const bool known = std::any_of(allowed.begin(), allowed.end(),
                                    [&](const char* key) { return item.key() == key; });
@@ -97,8 +100,9 @@ SignatureRegex get_regex(const json& value, const std::string& path, bool icase)
 }
 
 int get_position(const std::string& key, const std::string& path) {
-  const bool digits = !key.empty() && key.size() <= 2 &&
-                      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool digits =
+      !key.empty() && key.size() <= 2 &&
+      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
   const int position = digits ? std::stoi(key) : 0;
   if (position < 1) fail(path, "expected an insertion string position 1..99, got '" + key + "'");
   return position;
@@ -106,10 +110,11 @@ int get_position(const std::string& key, const std::string& path) {
 
 Selector parse_selector(const json& object, const std::string& path) {
   check_keys(object, path,
-             {"event_id", "source", "type", "category", "text", "regex", "strings",
-              "strings_regex", "icase", "computer", "has_message", "not"});
+             {"event_id", "source", "type", "category", "text", "regex", "strings", "strings_regex",
+              "icase", "computer", "has_message", "not"});
   Selector selector;
-  if (object.contains("icase")) selector.icase = get_bool(object["icase"], join_path(path, "icase"));
+  if (object.contains("icase"))
+    selector.icase = get_bool(object["icase"], join_path(path, "icase"));
   if (object.contains("event_id")) {
     const json& ids = object["event_id"];
     const std::string ids_path = join_path(path, "event_id");
@@ -128,10 +133,14 @@ Selector parse_selector(const json& object, const std::string& path) {
   for (const char* key : {"source", "type", "category", "computer"}) {
     if (!object.contains(key)) continue;
     std::string value = get_string(object[key], join_path(path, key));
-    if (std::string(key) == "source") selector.source = std::move(value);
-    else if (std::string(key) == "type") selector.type = std::move(value);
-    else if (std::string(key) == "category") selector.category = std::move(value);
-    else selector.computer = std::move(value);
+    if (std::string(key) == "source")
+      selector.source = std::move(value);
+    else if (std::string(key) == "type")
+      selector.type = std::move(value);
+    else if (std::string(key) == "category")
+      selector.category = std::move(value);
+    else
+      selector.computer = std::move(value);
   }
   if (object.contains("text")) {
     const json& text = object["text"];
@@ -156,8 +165,10 @@ Selector parse_selector(const json& object, const std::string& path) {
       const std::string item_path = join_path(map_path, item.key());
       StringTest test;
       test.position = get_position(item.key(), item_path);
-      if (std::string(key) == "strings") test.value = get_string(item.value(), item_path);
-      else test.regex = get_regex(item.value(), item_path, selector.icase);
+      if (std::string(key) == "strings")
+        test.value = get_string(item.value(), item_path);
+      else
+        test.regex = get_regex(item.value(), item_path, selector.icase);
       selector.strings.push_back(std::move(test));
     }
   }
@@ -180,7 +191,8 @@ GroupBy parse_group_by(const json& value, const std::string& path) {
 Condition parse_condition(const json& object, const std::string& path) {
   if (!object.is_object())
     fail(path, std::string("expected a condition object, got ") + json_type(object));
-  if (!object.contains("kind")) fail(join_path(path, "kind"), "missing (event, count, sequence, absent or any)");
+  if (!object.contains("kind"))
+    fail(join_path(path, "kind"), "missing (event, count, sequence, absent or any)");
   const std::string kind = get_string(object["kind"], join_path(path, "kind"));
   Condition condition;
   if (kind == "event") {
@@ -244,7 +256,8 @@ Condition parse_condition(const json& object, const std::string& path) {
 }
 
 std::vector<Condition> parse_conditions(const json& array, const std::string& path) {
-  if (!array.is_array()) fail(path, std::string("expected an array of conditions, got ") + json_type(array));
+  if (!array.is_array())
+    fail(path, std::string("expected an array of conditions, got ") + json_type(array));
   std::vector<Condition> conditions;
   for (std::size_t i = 0; i < array.size(); ++i)
     conditions.push_back(parse_condition(array[i], index_path(path, i)));
@@ -271,7 +284,8 @@ Signature parse_document(const json& doc) {
                                  [](char c) { return c >= '0' && c <= '9'; });
   if (!kb_ok) fail("kb", "expected Q and digits, e.g. \"Q151791\", got '" + signature.kb + "'");
   signature.title = get_string(doc["title"], "title");
-  if (doc.contains("applies_to")) signature.applies_to = get_string(doc["applies_to"], "applies_to");
+  if (doc.contains("applies_to"))
+    signature.applies_to = get_string(doc["applies_to"], "applies_to");
   signature.cause = get_string(doc["cause"], "cause");
   signature.workaround = get_string(doc["workaround"], "workaround");
   signature.fix = get_string(doc["fix"], "fix");
@@ -308,31 +322,44 @@ void collect_ids(const Condition& condition, bool* all_named, std::set<int>* ids
 
 const char* confidence_name(Confidence confidence) {
   switch (confidence) {
-    case Confidence::kHigh: return "high";
-    case Confidence::kMedium: return "medium";
-    case Confidence::kLow: return "low";
+    case Confidence::kHigh:
+      return "high";
+    case Confidence::kMedium:
+      return "medium";
+    case Confidence::kLow:
+      return "low";
   }
   return "medium";
 }
 
 const char* group_by_name(GroupBy group_by) {
   switch (group_by) {
-    case GroupBy::kNone: return "";
-    case GroupBy::kThread: return "thread";
-    case GroupBy::kComputer: return "computer";
-    case GroupBy::kMessage: return "message";
-    case GroupBy::kRun: return "run";
+    case GroupBy::kNone:
+      return "";
+    case GroupBy::kThread:
+      return "thread";
+    case GroupBy::kComputer:
+      return "computer";
+    case GroupBy::kMessage:
+      return "message";
+    case GroupBy::kRun:
+      return "run";
   }
   return "";
 }
 
 const char* condition_kind_name(ConditionKind kind) {
   switch (kind) {
-    case ConditionKind::kEvent: return "event";
-    case ConditionKind::kCount: return "count";
-    case ConditionKind::kSequence: return "sequence";
-    case ConditionKind::kAbsent: return "absent";
-    case ConditionKind::kAny: return "any";
+    case ConditionKind::kEvent:
+      return "event";
+    case ConditionKind::kCount:
+      return "count";
+    case ConditionKind::kSequence:
+      return "sequence";
+    case ConditionKind::kAbsent:
+      return "absent";
+    case ConditionKind::kAny:
+      return "any";
   }
   return "event";
 }

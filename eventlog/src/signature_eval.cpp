@@ -48,7 +48,8 @@ bool icontains(std::string_view haystack, std::string_view needle) {
 // The key of a row's group, or nullopt when the row belongs to no group (no thread, no message).
 std::optional<std::string> group_key(GroupBy group_by, const EventRow& row) {
   switch (group_by) {
-    case GroupBy::kNone: return std::string();
+    case GroupBy::kNone:
+      return std::string();
     case GroupBy::kThread:
       if (row.thread < 0) return std::nullopt;
       return std::to_string(row.thread);
@@ -60,7 +61,8 @@ std::optional<std::string> group_key(GroupBy group_by, const EventRow& row) {
     case GroupBy::kMessage:
       if (row.message_id.empty()) return std::nullopt;
       return row.message_id;
-    case GroupBy::kRun: return std::to_string(row.run_id);
+    case GroupBy::kRun:
+      return std::to_string(row.run_id);
   }
   return std::string();
 }
@@ -132,9 +134,8 @@ class CountState : public ConditionState {
       while (!group.times.empty() && group.times.front() <= time_us - *condition_.window_us)
         group.times.pop_front();
     }
-    const std::int64_t count = condition_.window_us
-                                   ? static_cast<std::int64_t>(group.times.size())
-                                   : ++group.total;
+    const std::int64_t count =
+        condition_.window_us ? static_cast<std::int64_t>(group.times.size()) : ++group.total;
     if (!condition_.window_us) group.times.clear();  // the total is all a whole-log count needs
     group.peak = std::max(group.peak, count);
     if (!group.reached && count >= min()) {
@@ -170,7 +171,8 @@ class CountState : public ConditionState {
   const Group* best() const {
     const Group* found = nullptr;
     for (const auto& [key, group] : groups_) {
-      if (!group.reached || group.peak < min() || (condition_.max && group.peak > *condition_.max)) continue;
+      if (!group.reached || group.peak < min() || (condition_.max && group.peak > *condition_.max))
+        continue;
       if (!found || group.reached_at < found->reached_at) found = &group;
     }
     return found;
@@ -270,11 +272,16 @@ class AnyState : public ConditionState {
 
 std::unique_ptr<ConditionState> make_state(const Condition& condition, std::size_t cap) {
   switch (condition.kind) {
-    case ConditionKind::kEvent: return std::make_unique<EventState>(condition, cap);
-    case ConditionKind::kCount: return std::make_unique<CountState>(condition, cap);
-    case ConditionKind::kSequence: return std::make_unique<SequenceState>(condition, cap);
-    case ConditionKind::kAbsent: return std::make_unique<AbsentState>(condition);
-    case ConditionKind::kAny: return std::make_unique<AnyState>(condition, cap);
+    case ConditionKind::kEvent:
+      return std::make_unique<EventState>(condition, cap);
+    case ConditionKind::kCount:
+      return std::make_unique<CountState>(condition, cap);
+    case ConditionKind::kSequence:
+      return std::make_unique<SequenceState>(condition, cap);
+    case ConditionKind::kAbsent:
+      return std::make_unique<AbsentState>(condition);
+    case ConditionKind::kAny:
+      return std::make_unique<AnyState>(condition, cap);
   }
   return std::make_unique<EventState>(condition, cap);
 }
@@ -350,7 +357,9 @@ SignatureEvaluator::SignatureEvaluator(const std::vector<Signature>& signatures,
 
 SignatureEvaluator::~SignatureEvaluator() = default;
 
-std::int64_t SignatureEvaluator::rows() const { return impl_->rows; }
+std::int64_t SignatureEvaluator::rows() const {
+  return impl_->rows;
+}
 
 void SignatureEvaluator::add(const EventRow& row) {
   assert(!impl_->finished);

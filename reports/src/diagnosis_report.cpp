@@ -10,8 +10,8 @@
 namespace msmireport {
 namespace {
 
-constexpr std::size_t kWidth = 100;        // text report lines wrap here
-constexpr std::size_t kLabelWidth = 12;    // "workaround" and a blank
+constexpr std::size_t kWidth = 100;      // text report lines wrap here
+constexpr std::size_t kLabelWidth = 12;  // "workaround" and a blank
 constexpr std::size_t kDescriptionWidth = 60;
 
 // One line of a description: line breaks and tabs become blanks.
@@ -91,8 +91,8 @@ void render_diagnoses_text(const DiagnosisSubject& subject,
       out << "  " << (evidence.boost ? "also: " : "evidence: ") << evidence.condition << "\n";
       for (const msmilog::EventRow& row : evidence.rows) {
         const std::string thread = row.thread < 0 ? "" : "thr " + std::to_string(row.thread);
-        out << "    " << pad(row.time, 25) << pad(std::to_string(row.event_id), 6)
-            << pad(thread, 7) << truncate(one_line(row.description), kDescriptionWidth) << "\n";
+        out << "    " << pad(row.time, 25) << pad(std::to_string(row.event_id), 6) << pad(thread, 7)
+            << truncate(one_line(row.description), kDescriptionWidth) << "\n";
       }
     }
     write_wrapped(out, "cause", d.cause);

@@ -38,7 +38,8 @@ examples:
 'msmisim <command> --help' shows the options of a command, with an example.
 
 exit codes: 0 done (expectations and invariants held), 1 an expectation failed or an
-            invariant broke, 2 bad input, 3 event store unusable, 4 internal error,
+            invariant broke (diagnose --fail-on-match: a KB matched), 2 bad input, 3 event
+            store unusable, 4 internal error,
             5 nothing expected of the profile (the run tested nothing), 130 interrupted,
             6 differs (replay or run --check-determinism: the events are not the same)
 )";

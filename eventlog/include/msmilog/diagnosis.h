@@ -19,8 +19,8 @@ namespace msmilog {
 
 // The events that made one condition hold.
 struct ConditionEvidence {
-  std::string condition;  // the condition's name
-  bool boost = false;     // from the signature's "boost" list
+  std::string condition;       // the condition's name
+  bool boost = false;          // from the signature's "boost" list
   std::vector<EventRow> rows;  // at most DiagnoseOptions::evidence_rows, in time order
 };
 

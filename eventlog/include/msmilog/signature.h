@@ -53,17 +53,17 @@ struct StringTest {
 // Picks single events: every field that is set must hold (AND); a default-constructed selector
 // selects every event.
 struct Selector {
-  std::vector<int> event_ids;          // the displayed ID is one of these; empty = any
-  std::optional<std::string> source;   // case-insensitive equality
-  std::optional<std::string> type;     // case-insensitive equality
-  std::optional<std::string> category;  // case-insensitive equality
-  std::optional<std::string> computer;  // case-insensitive equality
-  std::vector<std::string> texts;      // each a case-insensitive substring of the description
-  std::optional<SignatureRegex> regex;  // searched in the description
-  std::vector<StringTest> strings;     // insertion-string tests (strings and strings_regex)
-  std::optional<bool> has_message;     // the event has (true) or has not (false) a message id
+  std::vector<int> event_ids;               // the displayed ID is one of these; empty = any
+  std::optional<std::string> source;        // case-insensitive equality
+  std::optional<std::string> type;          // case-insensitive equality
+  std::optional<std::string> category;      // case-insensitive equality
+  std::optional<std::string> computer;      // case-insensitive equality
+  std::vector<std::string> texts;           // each a case-insensitive substring of the description
+  std::optional<SignatureRegex> regex;      // searched in the description
+  std::vector<StringTest> strings;          // insertion-string tests (strings and strings_regex)
+  std::optional<bool> has_message;          // the event has (true) or has not (false) a message id
   std::shared_ptr<const Selector> exclude;  // "not": the event must not match this one
-  bool icase = false;                  // the regexes were compiled ignoring case
+  bool icase = false;                       // the regexes were compiled ignoring case
 
   // True when `row` satisfies every field.
   bool matches(const EventRow& row) const;

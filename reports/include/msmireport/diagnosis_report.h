@@ -12,9 +12,9 @@ namespace msmireport {
 
 // What was diagnosed, for the heading of the report.
 struct DiagnosisSubject {
-  std::string what;           // "run 3 (scenarios/kb/Q151791.json, profile exchange-4.0)"
-  std::int64_t run_id = 0;    // the run or import diagnosed
-  std::int64_t events = 0;    // the events read
+  std::string what;             // "run 3 (scenarios/kb/Q151791.json, profile exchange-4.0)"
+  std::int64_t run_id = 0;      // the run or import diagnosed
+  std::int64_t events = 0;      // the events read
   std::int64_t signatures = 0;  // the signatures evaluated
 };
 

@@ -15,14 +15,25 @@
 //   expectation of that ID alone, over the whole run, with a count of 0). Then the profile does
 //   not show the article's symptom and is fixed.
 // Under a fixed profile no KB may match, so a signature of one article must not fire on the
-// fixed run of any other.
+// fixed run of any other. Each row is checked twice: on the run's events as the store records
+// them, and as an import of the exported NT event log has them (no thread, no message id, whole
+// seconds), so that a rule also works on a customer's log.
+//
+// One exception, decided by the runs themselves: when a row's log is event for event (ID, source,
+// thread, message, text, time to the second) the log of a row of the other kind, no rule can be
+// right on both, and the one that fails is reported as an expected failure naming its twin. It
+// fails for real as soon as the engine logs something that tells the two apart. Today: Q156844
+// and Q161933 (the engine logs nothing of a cut subject or a changed Sent time) and Q200661
+// under hardened (which logs 2403 as the defective builds do; it only keeps the object).
 #include <QtTest>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "msmi/defects.h"
@@ -178,14 +189,33 @@ std::vector<std::string> diagnosed_kbs(const std::vector<msmilog::EventRow>& row
   return kbs;
 }
 
-// What the run of `file` under `profile` logged, kept so that each scenario's runs are made once.
-const std::vector<msmilog::EventRow>& log_of(const std::string& file, const std::string& profile) {
-  static std::map<std::pair<std::string, std::string>, std::vector<msmilog::EventRow>> cache;
-  const auto key = std::make_pair(file, profile);
+// The run's events as an import of the customer's exported log has them: an NT event log keeps no
+// MT.EXE thread and no message id, and its times are whole seconds.
+std::vector<msmilog::EventRow> as_imported(std::vector<msmilog::EventRow> rows) {
+  for (msmilog::EventRow& row : rows) {
+    row.thread = -1;
+    row.message_id.clear();
+    row.time_us -= row.time_us % 1'000'000;
+  }
+  return rows;
+}
+
+// What the run of `file` under `profile` logged (as imported, if `imported`), kept so that each
+// scenario's runs are made once.
+const std::vector<msmilog::EventRow>& log_of(const std::string& file, const std::string& profile,
+                                             bool imported) {
+  static std::map<std::tuple<std::string, std::string, bool>, std::vector<msmilog::EventRow>> cache;
+  const auto key = std::make_tuple(file, profile, imported);
   auto it = cache.find(key);
   if (it == cache.end()) {
-    const msmisim::Scenario scenario = scenario_file("scenarios/kb/" + file);
-    it = cache.emplace(key, rows_of(scenario, run(scenario, profile))).first;
+    std::vector<msmilog::EventRow> rows;
+    if (imported) {
+      rows = as_imported(log_of(file, profile, false));
+    } else {
+      const msmisim::Scenario scenario = scenario_file("scenarios/kb/" + file);
+      rows = rows_of(scenario, run(scenario, profile));
+    }
+    it = cache.emplace(key, std::move(rows)).first;
   }
   return it->second;
 }
@@ -284,12 +314,16 @@ void TestKbSignatures::diagnosed_as_its_kb_data() {
   QTest::addColumn<QString>("file");
   QTest::addColumn<QString>("profile");
   QTest::addColumn<bool>("legacy");
+  QTest::addColumn<bool>("imported");
   for (const std::string& file : kb_scenario_files()) {
     const msmisim::Scenario scenario = scenario_file("scenarios/kb/" + file);
     for (const auto& [profile, legacy] : profiles_of(scenario)) {
-      const std::string row = scenario.kb + " " + profile + (legacy ? " legacy" : " fixed");
-      QTest::newRow(row.c_str()) << QString::fromStdString(file) << QString::fromStdString(profile)
-                                 << legacy;
+      for (const bool imported : {false, true}) {
+        const std::string row = scenario.kb + " " + profile + (legacy ? " legacy" : " fixed") +
+                                (imported ? " imported" : "");
+        QTest::newRow(row.c_str()) << QString::fromStdString(file)
+                                   << QString::fromStdString(profile) << legacy << imported;
+      }
     }
   }
 }
@@ -302,21 +336,24 @@ void TestKbSignatures::diagnosed_as_its_kb() {
   QFETCH(QString, file);
   QFETCH(QString, profile);
   QFETCH(bool, legacy);
+  QFETCH(bool, imported);
   const msmisim::Scenario scenario = scenario_file("scenarios/kb/" + file.toStdString());
-  const std::vector<msmilog::EventRow>& rows = log_of(file.toStdString(), profile.toStdString());
+  const std::vector<msmilog::EventRow>& rows =
+      log_of(file.toStdString(), profile.toStdString(), imported);
   std::string error;
   const std::vector<std::string> kbs = diagnosed_kbs(rows, &error);
   QVERIFY2(error.empty(), error.c_str());
 
   const bool ok =
       legacy ? std::find(kbs.begin(), kbs.end(), scenario.kb) != kbs.end() : kbs.empty();
-  const std::string what = scenario.kb + " under " + profile.toStdString() + " (" +
-                           (legacy ? "legacy" : "fixed") + ", " + std::to_string(rows.size()) +
-                           " events): diagnosed as " + joined(kbs) +
+  const std::string what = scenario.kb + " under " + profile.toStdString() +
+                           (imported ? " as imported" : "") + " (" + (legacy ? "legacy" : "fixed") +
+                           ", " + std::to_string(rows.size()) + " events): diagnosed as " +
+                           joined(kbs) +
                            (legacy ? ", expected to include " + scenario.kb : ", expected no KB");
   if (!ok) {
     for (const auto& [other, other_legacy] : profiles_of(scenario)) {
-      if (other_legacy != legacy && same_log(rows, log_of(file.toStdString(), other))) {
+      if (other_legacy != legacy && same_log(rows, log_of(file.toStdString(), other, imported))) {
         const std::string why = what + "; but its log is the same as under " + other + " (" +
                                 (other_legacy ? "legacy" : "fixed") +
                                 "): no signature can tell the two apart";

@@ -12,6 +12,7 @@
 #include <deque>
 
 #include "event_xml_parser.h"
+#include "evtx_crc.h"
 #include "msmilog/evtx_log.h"
 
 namespace msmilog {
@@ -57,21 +58,6 @@ bool get_utf8(SizeFn size_fn, ValueFn value_fn, std::string* out) {
   return true;
 }
 
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc = 0) {
-  static const std::array<std::uint32_t, 256> kTable = [] {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-    return table;
-  }();
-  crc = ~crc;
-  for (std::size_t i = 0; i < size; ++i) crc = kTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
-
 std::uint64_t get_le(const std::uint8_t* at, int size) {
   std::uint64_t v = 0;
   for (int i = size - 1; i >= 0; --i) v = (v << 8) | at[i];
@@ -89,7 +75,7 @@ class ChunkScanner {
     std::uint8_t header[128] = {};
     if (file_ == nullptr || std::fread(header, 1, sizeof header, file_) != sizeof header) return;
     declared_chunks_ = get_le(header + 42, 2);
-    if (get_le(header + 124, 4) != crc32(header, 120)) {
+    if (get_le(header + 124, 4) != evtx_crc32(header, 120)) {
       notes_.push_back({0, false, "the file header's checksum does not match its contents"});
     }
   }
@@ -176,13 +162,13 @@ class ChunkScanner {
       notes_.push_back({base, false, where + " has no chunk signature"});
       return true;
     }
-    const std::uint32_t header_crc = crc32(c + 128, 384, crc32(c, 120));
+    const std::uint32_t header_crc = evtx_crc32(c + 128, 384, evtx_crc32(c, 120));
     if (get_le(c + 124, 4) != header_crc) {
       notes_.push_back({base, false, where + ": the chunk header's checksum does not match"});
     }
     const std::uint64_t free_offset = get_le(c + 48, 4);
     if (free_offset >= 512 && free_offset <= kChunk &&
-        get_le(c + 52, 4) != crc32(c + 512, free_offset - 512)) {
+        get_le(c + 52, 4) != evtx_crc32(c + 512, free_offset - 512)) {
       notes_.push_back({base, false,
                         where + ": the event records' checksum does not match (records " +
                             std::to_string(get_le(c + 24, 8)) + " to " +

@@ -66,6 +66,7 @@
 #include <map>
 
 #include "event_xml_parser.h"
+#include "evtx_crc.h"
 #include "msmilog/evtx_log.h"
 
 namespace msmilog {
@@ -74,21 +75,6 @@ namespace {
 constexpr std::size_t kFileHeaderBytes = 4096;
 constexpr std::size_t kChunkBytes = 65536;
 constexpr std::size_t kChunkHeaderBytes = 512;
-
-std::uint32_t crc32(const std::uint8_t* data, std::size_t size, std::uint32_t crc = 0) {
-  static const std::array<std::uint32_t, 256> kTable = [] {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-      std::uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      table[i] = c;
-    }
-    return table;
-  }();
-  crc = ~crc;
-  for (std::size_t i = 0; i < size; ++i) crc = kTable[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
-}
 
 void put16(std::uint8_t* at, std::uint16_t v) {
   at[0] = static_cast<std::uint8_t>(v);
@@ -506,7 +492,7 @@ class EvtxWriter : public LogWriter {
     put16(&header[38], 3);
     put16(&header[40], static_cast<std::uint16_t>(kFileHeaderBytes));
     put16(&header[42], static_cast<std::uint16_t>(chunks_));
-    put32(&header[124], crc32(header.data(), 120));
+    put32(&header[124], evtx_crc32(header.data(), 120));
     if (std::fseek(file_, 0, SEEK_SET) != 0) failed_ = true;
     put(header.data(), header.size());
     if (std::fclose(file_) != 0) failed_ = true;
@@ -558,9 +544,9 @@ class EvtxWriter : public LogWriter {
     put32(c + 40, 128);
     put32(c + 44, static_cast<std::uint32_t>(last_record_offset_));
     put32(c + 48, static_cast<std::uint32_t>(free_));
-    put32(c + 52, crc32(c + kChunkHeaderBytes, free_ - kChunkHeaderBytes));
-    std::uint32_t crc = crc32(c, 120);
-    crc = crc32(c + 128, kChunkHeaderBytes - 128, crc);
+    put32(c + 52, evtx_crc32(c + kChunkHeaderBytes, free_ - kChunkHeaderBytes));
+    std::uint32_t crc = evtx_crc32(c, 120);
+    crc = evtx_crc32(c + 128, kChunkHeaderBytes - 128, crc);
     put32(c + 124, crc);
     put(c, kChunkBytes);
     ++chunks_;

@@ -1,17 +1,11 @@
 #include "msmilog/description_rendering.h"
+#include "ascii_compare.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace msmilog {
 namespace {
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // The highest %N of a template (0 when it has none).
 std::size_t highest_insert(std::string_view text) {
@@ -95,7 +89,7 @@ const msmi::EventSpec* find_template(const std::vector<msmi::EventSpec>& catalog
                        [](const msmi::EventSpec& spec, int value) { return spec.id < value; });
   const msmi::EventSpec* main = nullptr;
   for (; it != catalogue.end() && it->id == id; ++it) {
-    if (!equals_ignore_case(it->source, source)) continue;
+    if (!ascii_iequals(it->source, source)) continue;
     if (highest_insert(it->text) == strings.size()) return &*it;
     if (main == nullptr) main = &*it;
   }

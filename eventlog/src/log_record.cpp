@@ -1,21 +1,13 @@
 #include "msmilog/log_record.h"
 
+#include "ascii_compare.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <utility>
 
 namespace msmilog {
-namespace {
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-}  // namespace
 
 std::string_view to_string(NtEventType type) {
   switch (type) {
@@ -50,7 +42,7 @@ bool parse_nt_event_type(std::string_view text, NtEventType* out) {
       {"Informational", NtEventType::kInformation},
   }};
   for (const auto& [name, type] : kNames) {
-    if (equals_ignore_case(text, name)) {
+    if (ascii_iequals(text, name)) {
       *out = type;
       return true;
     }

@@ -19,22 +19,13 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ascii_compare.h"
 #include "msmilog/diagnosis.h"
 #include "msmilog/signature.h"
 
 namespace msmilog {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
 
 bool icontains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
@@ -309,10 +300,10 @@ bool Selector::matches(const EventRow& row) const {
   if (!event_ids.empty() &&
       std::find(event_ids.begin(), event_ids.end(), row.event_id) == event_ids.end())
     return false;
-  if (type && !iequals(*type, row.type)) return false;
-  if (source && !iequals(*source, row.source)) return false;
-  if (category && !iequals(*category, row.category)) return false;
-  if (computer && !iequals(*computer, row.computer)) return false;
+  if (type && !ascii_iequals(*type, row.type)) return false;
+  if (source && !ascii_iequals(*source, row.source)) return false;
+  if (category && !ascii_iequals(*category, row.category)) return false;
+  if (computer && !ascii_iequals(*computer, row.computer)) return false;
   if (has_message && *has_message == row.message_id.empty()) return false;
   for (const StringTest& test : strings) {
     const std::size_t index = static_cast<std::size_t>(test.position - 1);
@@ -320,7 +311,7 @@ bool Selector::matches(const EventRow& row) const {
     const std::string& value = row.strings[index];
     if (test.regex) {
       if (!std::regex_search(value, *test.regex->compiled)) return false;
-    } else if (!iequals(test.value, value)) {
+    } else if (!ascii_iequals(test.value, value)) {
       return false;
     }
   }

@@ -1,4 +1,5 @@
 #include "msmilog/template_match.h"
+#include "ascii_compare.h"
 
 #include <algorithm>
 #include <cassert>
@@ -15,11 +16,6 @@ bool is_space(char c) {
 
 char lower(char c) {
   return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
 }
 
 // One unit of literal text: a character, or (space) a run of whitespace.
@@ -183,7 +179,7 @@ class Matcher {
     if (slot) {  // a repeated insert: the same text again
       const std::string_view again = *slot;
       return text_.substr(pos, again.size()).size() == again.size() &&
-             equals_ignore_case(text_.substr(pos, again.size()), again) &&
+             ascii_iequals(text_.substr(pos, again.size()), again) &&
              solve(index + 1, pos + again.size());
     }
     if (index + 1 == tokens_.size()) {
@@ -243,7 +239,7 @@ TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
       std::lower_bound(catalogue.begin(), catalogue.end(), id,
                        [](const msmi::EventSpec& spec, int value) { return spec.id < value; });
   for (; it != catalogue.end() && it->id == id; ++it) {
-    if (!equals_ignore_case(it->source, source)) continue;
+    if (!ascii_iequals(it->source, source)) continue;
     const std::size_t weight = literal_weight(it->text);
     if (best.spec != nullptr && weight <= best_weight) continue;
     std::vector<std::string> strings;
@@ -260,12 +256,12 @@ bool parse_missing_description(std::string_view description, std::vector<std::st
   constexpr std::string_view kStart = "The description for Event ID";
   constexpr std::string_view kMarker = "the following insertion string(s):";
   const std::string_view text = trim(description);
-  if (text.size() < kStart.size() || !equals_ignore_case(text.substr(0, kStart.size()), kStart))
+  if (text.size() < kStart.size() || !ascii_iequals(text.substr(0, kStart.size()), kStart))
     return false;
   std::size_t at = kStart.size();
   for (;; ++at) {
     if (at + kMarker.size() > text.size()) return false;
-    if (equals_ignore_case(text.substr(at, kMarker.size()), kMarker)) break;
+    if (ascii_iequals(text.substr(at, kMarker.size()), kMarker)) break;
   }
   std::string_view rest = text.substr(at + kMarker.size());
   if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);

@@ -135,7 +135,7 @@ bool Interchange::start() {
       ctx_->not_before[record.number] = deferred_until;
     }
   }
-  enter_state(true);
+  enter_state(true, "service_start");
   for (const auto& worker : workers_) {
     const SiteVerdict v =
         ctx_->site({Site::kThreadStart, worker->thread(), "", "", {}, "", 0, "", "", ""});
@@ -176,7 +176,7 @@ void Interchange::stop() {
     hang_thread(0);  // thread 0 handles the stop request and never finishes it
     return;
   }
-  enter_state(false);
+  enter_state(false, "service_stop");
 }
 
 void Interchange::hang_thread(int thread) {
@@ -194,6 +194,10 @@ void Interchange::set_logging(const DiagnosticsLogging& logging) {
 
 bool Interchange::any_thread_hung() const {
   return !ctx_->hung_threads.empty();
+}
+
+bool Interchange::thread_blocked(int thread) const {
+  return ctx_->blocked(thread);
 }
 
 bool Interchange::thread_hung(int thread) const {
@@ -221,6 +225,8 @@ void Interchange::apply_end_of_process() {
   ++terminations_;
   process_ends_.push_back(ctx_->step_clock.now_us());
   if (unexpected) ++crashes_;
+  report_change(unexpected ? "crash" : "terminated",
+                std::string(logged ? "the process ended (7034)" : "the process ended silently"));
   for (const auto& worker : workers_) worker->on_service_stopped();
   if (logged) {
     ctx_->logger.log(event_id::kServiceTerminated, -1, "",
@@ -242,12 +248,18 @@ void Interchange::after_step(std::int64_t busy_us) {
   ++crashes_;
   ctx_->step_clock.set_elapsed(busy_us);
   process_ends_.push_back(ctx_->step_clock.now_us());
-  if (running_) enter_state(false);
+  report_change("crash", ctx_->crash_reason);
+  if (running_) enter_state(false, "");
   ctx_->step_clock.set_elapsed(0);
 }
 
-void Interchange::enter_state(bool running) {
+void Interchange::report_change(std::string_view what, std::string detail) {
+  if (on_service_change_) on_service_change_({ctx_->step_clock.now_us(), what, std::move(detail)});
+}
+
+void Interchange::enter_state(bool running, std::string_view what) {
   running_ = running;
+  if (!what.empty()) report_change(what, "");
   if (!running) {
     for (const auto& worker : workers_) worker->on_service_stopped();
   }

@@ -150,6 +150,7 @@ int replay_command(const std::vector<std::string>& args) {
     msmilog::RunRecord rec = stored.record;
     rec.started_at = now_iso();
     rec.msmisim_version = MSMISIM_VERSION;
+    rec.kb = stored.scenario.kb;
     s = store->begin_run(rec, &new_run_id);
     if (!s.ok()) {
       std::cerr << "msmisim replay: event store: " << s.message() << "\n";
@@ -165,7 +166,8 @@ int replay_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   if (r.record) {
-    s = record_result(*store, new_run_id, std::move(writer), result, verdict_of(result));
+    s = record_result(*store, new_run_id, std::move(writer), stored.scenario, result,
+                      verdict_of(result));
     if (!s.ok()) {
       std::cerr << "msmisim replay: event store: " << s.message() << "\n";
       return kExitStore;

@@ -39,18 +39,6 @@ they differ.
 
 )";
 
-std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
-  std::vector<msmilog::LedgerRow> rows;
-  for (const LedgerEntry& e : r.ledger) {
-    std::string recipients;
-    for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
-    rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
-                    e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
-                    e.injected_us, e.settled_us});
-  }
-  return rows;
-}
-
 }  // namespace
 
 std::string now_iso() {
@@ -241,35 +229,11 @@ msmilog::RunRecord run_record(const RunRequest& r) {
   rec.command = r.replay;
   rec.options = to_json(RunOverrides{r.defect_args, r.fault_args});
   rec.file_sha256 = msmilog::sha256_hex(r.scenario.text);  // the file's bytes as read
+  rec.kb = r.scenario.kb;
   return rec;
 }
 
 }  // namespace
-
-msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
-                           std::unique_ptr<msmilog::EventWriter> writer, const RunResult& result,
-                           const std::string& verdict) {
-  msmi::Status s = writer->flush();
-  writer.reset();
-  if (s.ok()) s = store.write_ledger(run_id, ledger_rows(result));
-  std::vector<msmilog::SampleRow> samples;
-  for (const ThreadSample& t : result.samples) {
-    samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
-  }
-  if (s.ok()) s = store.write_samples(run_id, samples);
-  std::vector<msmilog::QueueSampleRow> queues;
-  for (const QueueSample& q : result.queue_samples) {
-    queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
-  }
-  if (s.ok()) s = store.write_queue_samples(run_id, queues);
-  std::vector<msmilog::FaultRuleRow> rules;
-  for (const FaultRuleStats& f : result.fault_stats) {
-    rules.push_back({static_cast<std::int64_t>(rules.size()), f.rule, f.matches, f.fired});
-  }
-  if (s.ok()) s = store.write_fault_rules(run_id, rules);
-  if (s.ok()) s = store.finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
-  return s;
-}
 
 std::string verdict_of(const RunResult& result) {
   // A broken invariant fails a run even when its profile has no expectations.
@@ -320,7 +284,8 @@ int run_command(const std::vector<std::string>& args) {
   }
   const std::string verdict = verdict_of(result);
   if (r.record) {
-    const msmi::Status w = record_result(*store, run_id, std::move(writer), result, verdict);
+    const msmi::Status w =
+        record_result(*store, run_id, std::move(writer), r.scenario, result, verdict);
     if (!w.ok()) {
       std::cerr << "msmisim run: event store: " << w.message() << "\n";
       return kExitStore;

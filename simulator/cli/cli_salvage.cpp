@@ -31,8 +31,11 @@ sqlite3 package) into a new, valid event store NEW, and prints how many runs, ev
 rows … it saved and how many it could not. DB is only read, never changed. NEW is refused if it
 exists, unless --force, and appears only when the salvage succeeded.
 
-exit codes: 0 saved (some rows may be lost: see the counts), 2 bad arguments (DB missing, NEW
-            exists or is DB), 3 nothing usable could be recovered, or NEW cannot be written
+exit codes:
+  0  saved: NEW is a valid event store (some rows may be lost: see the counts)
+  2  bad arguments: DB missing, NEW exists (without --force) or is DB
+  3  nothing could be saved (no run survived, or the recovered tables are not an event store),
+     the sqlite3 shell is missing or failed, or NEW cannot be written; NEW is not written
 
 example:
   msmisim salvage broken.db -o saved.db && msmisim runs --db saved.db
@@ -144,8 +147,12 @@ int salvage_command(const std::vector<std::string>& args) {
     return kExitStore;
   }
   if (rc != 0) {
-    // Some builds of the shell lack what .recover needs (the sqlite_dbpage table) and fail with
-    // "SQL logic error": .dump then reads whatever rows the b-trees still lead to.
+    // .recover reads the file page by page through the sqlite_dbpage virtual table. Debian 12's
+    // libsqlite3 (3.40.1) is built without SQLITE_ENABLE_DBPAGE_VTAB ("no such table:
+    // sqlite_dbpage" in a plain query), so its shell fails .recover with "SQL logic error" on
+    // every file, damaged or not. Neither -readonly, --ignore-freelist, .dbconfig defensive off
+    // nor a copy in a writable folder helps: the table is missing from the library. .dump then
+    // reads whatever rows the b-trees still lead to.
     const std::string recover_error = first_line_of(errors);
     rc = run_shell("sqlite3 " + shell_quote(copy.string()) + " .dump > " +
                    shell_quote(sql.string()) + " 2> " + shell_quote(errors.string()));
@@ -199,6 +206,16 @@ int salvage_command(const std::vector<std::string>& args) {
               << ": nothing usable could be recovered (the recovered tables are not an msmisim "
                  "event store: "
               << s.message() << ")\n";
+    return kExitStore;
+  }
+  // A store whose `runs` lost every row keeps nothing worth a NEW: every event, sample … hangs
+  // off a run, and merging would make an empty store that looks like a success.
+  if (single_int(*source, "SELECT count(*) FROM runs") <= 0) {
+    const std::int64_t events = single_int(*source, "SELECT count(*) FROM events");
+    std::cerr << "msmisim salvage: " << db
+              << ": nothing could be saved: no row of the runs table survived ("
+              << (events < 0 ? 0 : events) << " events whose run is lost); " << output
+              << " was not written\n";
     return kExitStore;
   }
   msmilog::MergeCounts merged;

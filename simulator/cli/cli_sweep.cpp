@@ -343,6 +343,7 @@ int sweep_command(const std::vector<std::string>& args) {
         rec.options = to_json(RunOverrides{r.defect_args, {}});
         rec.file_sha256 =
             msmilog::sha256_hex(s.scenario.text);  // the file as read, not the variant
+        rec.kb = o.scenario->kb;
         std::int64_t id = 0;
         store_error = record_finished_run(*store, rec, *o.scenario, o.result, &id);
         if (store_error.ok()) run_id = id;

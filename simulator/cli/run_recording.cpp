@@ -1,53 +1,119 @@
 #include "run_recording.h"
 
+#include <algorithm>
+
 #include "cli_record.h"
+#include "msmisim/expectations.h"
 
 namespace msmisim::cli {
+
+namespace {
+
+std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
+  std::vector<msmilog::LedgerRow> rows;
+  for (const LedgerEntry& e : r.ledger) {
+    std::string recipients;
+    for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
+    rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
+                    e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
+                    e.injected_us, e.settled_us});
+  }
+  return rows;
+}
+
+// The profile column of an expectation: NULL for the block "*" that applies to every profile.
+std::string expectation_profile(const std::string& set) {
+  return set == "*" ? std::string() : set;
+}
+
+// The expectations the summary shows, with their verdicts, then those of the blocks of "expect"
+// that do not apply to the run's profile, "skipped" (their texts as the summary would show them).
+std::vector<msmilog::ExpectationRow> expectation_rows(const Scenario& scenario,
+                                                      const RunResult& r) {
+  std::vector<msmilog::ExpectationRow> rows;
+  // r.expectations holds the results of the blocks of r.expectation_sets, block after block;
+  // check_expectations() tells how many each block gives (it is a function of the run).
+  std::size_t next = 0;
+  for (const std::string& set : r.expectation_sets) {
+    const auto it = scenario.expectations.find(set);
+    const std::size_t n =
+        it == scenario.expectations.end() ? 0 : check_expectations(it->second, r).size();
+    for (std::size_t i = 0; i < n && next < r.expectations.size(); ++i, ++next) {
+      const ExpectationResult& e = r.expectations[next];
+      rows.push_back({static_cast<std::int64_t>(rows.size()), expectation_profile(set), e.what,
+                      e.passed ? "pass" : "fail", e.actual});
+    }
+  }
+  for (const auto& [set, expected] : scenario.expectations) {
+    if (std::find(r.expectation_sets.begin(), r.expectation_sets.end(), set) !=
+        r.expectation_sets.end()) {
+      continue;
+    }
+    for (const ExpectationResult& e : check_expectations(expected, r)) {
+      rows.push_back({static_cast<std::int64_t>(rows.size()), expectation_profile(set), e.what,
+                      "skipped", "not checked: the run's profile is " + r.profile});
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
+                           std::unique_ptr<msmilog::EventWriter> writer, const Scenario& scenario,
+                           const RunResult& result, const std::string& verdict) {
+  msmi::Status s = writer->flush();
+  writer.reset();
+  if (s.ok()) s = store.write_ledger(run_id, ledger_rows(result));
+  std::vector<msmilog::SampleRow> samples;
+  for (const ThreadSample& t : result.samples) {
+    samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
+  }
+  if (s.ok()) s = store.write_samples(run_id, samples);
+  std::vector<msmilog::QueueSampleRow> queues;
+  for (const QueueSample& q : result.queue_samples) {
+    queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
+  }
+  if (s.ok()) s = store.write_queue_samples(run_id, queues);
+  std::vector<msmilog::FaultRuleRow> rules;
+  for (const FaultRuleStats& f : result.fault_stats) {
+    rules.push_back({static_cast<std::int64_t>(rules.size()), f.rule, f.matches, f.fired});
+  }
+  if (s.ok()) s = store.write_fault_rules(run_id, rules);
+  std::vector<msmilog::InvariantRow> invariants;
+  for (const InvariantResult& i : result.invariants) {
+    invariants.push_back({i.name, i.passed, i.detail});
+  }
+  if (s.ok()) s = store.write_invariants(run_id, invariants);
+  if (s.ok()) s = store.write_expectations(run_id, expectation_rows(scenario, result));
+  std::vector<msmilog::LabelRow> labels;
+  for (const LedgerEntry& e : result.ledger) {
+    if (!e.label.empty()) labels.push_back({e.message_id, e.label});
+  }
+  if (s.ok()) s = store.write_labels(run_id, labels);
+  std::vector<msmilog::LifecycleRow> lifecycle;
+  for (const LifecycleEntry& l : result.lifecycle) {
+    lifecycle.push_back({l.time_us, l.what, l.service, l.detail});
+  }
+  if (s.ok()) s = store.write_lifecycle(run_id, lifecycle);
+  std::vector<msmilog::ThreadStateRow> states;
+  for (const ThreadStateChange& t : result.thread_states) {
+    states.push_back({t.time_us, t.thread, t.role, t.state});
+  }
+  if (s.ok()) s = store.write_thread_states(run_id, states);
+  if (s.ok()) s = store.finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
+  return s;
+}
 
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
                                  const Scenario& scenario, const RunResult& result,
                                  std::int64_t* run_id) {
   msmi::Status s = store.begin_run(record, run_id);
   if (!s.ok()) return s;
-  {
-    std::unique_ptr<msmilog::EventWriter> writer =
-        store.open_writer(*run_id, scenario.computer, scenario.epoch_us);
-    for (const msmi::Event& e : result.events) writer->write(e);
-    s = writer->flush();
-  }
-  std::vector<msmilog::LedgerRow> ledger;
-  for (const LedgerEntry& e : result.ledger) {
-    std::string recipients;
-    for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
-    ledger.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
-                      e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
-                      e.injected_us, e.settled_us});
-  }
-  if (s.ok()) s = store.write_ledger(*run_id, ledger);
-  std::vector<msmilog::SampleRow> samples;
-  for (const ThreadSample& t : result.samples) {
-    samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});
-  }
-  if (s.ok()) s = store.write_samples(*run_id, samples);
-  std::vector<msmilog::QueueSampleRow> queues;
-  for (const QueueSample& q : result.queue_samples) {
-    queues.push_back({q.time_us, q.inqueue3, q.p1_files, q.mta_queue, q.outbound_records});
-  }
-  if (s.ok()) s = store.write_queue_samples(*run_id, queues);
-  std::vector<msmilog::FaultRuleRow> rules;
-  for (const FaultRuleStats& f : result.fault_stats) {
-    rules.push_back({static_cast<std::int64_t>(rules.size()), f.rule, f.matches, f.fired});
-  }
-  if (s.ok()) s = store.write_fault_rules(*run_id, rules);
-  std::vector<msmilog::InvariantRow> invariants;
-  for (const InvariantResult& i : result.invariants) {
-    invariants.push_back({i.name, i.passed, i.detail});
-  }
-  if (s.ok()) s = store.write_invariants(*run_id, invariants);
-  if (s.ok()) {
-    s = store.finish_run(*run_id, verdict_of(result), now_iso(), result.virtual_duration_us);
-  }
-  return s;
+  std::unique_ptr<msmilog::EventWriter> writer =
+      store.open_writer(*run_id, scenario.computer, scenario.epoch_us);
+  for (const msmi::Event& e : result.events) writer->write(e);
+  return record_result(store, *run_id, std::move(writer), scenario, result, verdict_of(result));
 }
 
 }  // namespace msmisim::cli

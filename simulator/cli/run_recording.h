@@ -1,6 +1,6 @@
 // Recording a finished run in the event store: the `runs` row with its replay command, the
-// events, the ledger, samples, fault rules and invariants, as msmisim run records them. Used by
-// sweep, which records each run after it has finished (its events are in the RunResult).
+// events, then everything record_result() (cli_record.h) writes, as msmisim run records it. Used
+// by sweep, which records each run after it has finished (its events are in the RunResult).
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <system_error>
 
@@ -40,6 +41,10 @@ constexpr std::string_view kMarker = ".msmisim-postoffice";
 constexpr std::string_view kMtaServiceName = "Microsoft Exchange Message Transfer Agent";
 constexpr std::string_view kMsmiServiceName = "MS Mail Connector Interchange";
 constexpr std::string_view kPcMtaServiceName = "MS Mail Connector (PC) MTA";
+// The services' short names, as the run's lifecycle rows name them.
+constexpr std::string_view kMsmiShortName = "MSExchangeMSMI";
+constexpr std::string_view kMtaShortName = "MSExchangeMTA";
+constexpr std::string_view kDirectoryShortName = "MSExchangeDS";
 // How long the server takes to come back after a power loss.
 constexpr std::int64_t kBootTimeUs = 2 * msmi::kMinute;
 
@@ -144,6 +149,9 @@ class World final : private FaultEffects {
     for (const MailboxContention& c : scenario.contention)
       ms_mail_.add_contention(c.mailbox, c.count);
     replies_.assign(scenario.responders.size(), 0);
+    interchange_.set_on_service_change([this](const msmi::ServiceChange& c) {
+      lifecycle(c.time_us, c.what, kMsmiShortName, c.detail);
+    });
   }
 
   void run() {
@@ -202,6 +210,7 @@ class World final : private FaultEffects {
     if (!mta_.running()) return;
     mta_.set_running(false);
     ++mta_terminations_;
+    lifecycle(clock_.now_us(), "crash", kMtaShortName, "a fault rule ended the process");
     if (logged) {
       world_log_.log(msmi::event_id::kServiceTerminated, -1, "",
                      {std::string(kMtaServiceName), std::to_string(mta_terminations_)});
@@ -378,6 +387,12 @@ class World final : private FaultEffects {
     scheduler_.at(clock_.now_us(), Priority::kWorld, [this, m = std::move(m)] { inject(m); });
   }
 
+  void lifecycle(std::int64_t time_us, std::string_view what, std::string_view service,
+                 std::string detail) {
+    result_.lifecycle.push_back(
+        {time_us, std::string(what), std::string(service), std::move(detail)});
+  }
+
   void note(const std::string& text) {
     world_log_.log(*find_any_event_spec(msmi::event_id::kOperatorAction), -1, "", {text});
   }
@@ -391,6 +406,7 @@ class World final : private FaultEffects {
       return;
     }
     mta_.set_running(running);
+    lifecycle(clock_.now_us(), running ? "service_start" : "service_stop", kMtaShortName, "");
     world_log_.log(msmi::event_id::kServiceStateChanged, -1, "",
                    {std::string(kMtaServiceName), running ? "running" : "stopped"});
   }
@@ -401,6 +417,7 @@ class World final : private FaultEffects {
     if (directory_service_.running() == running) return;
     if (!running) set_mta(false);
     directory_service_.set_running(running);
+    lifecycle(clock_.now_us(), running ? "service_start" : "service_stop", kDirectoryShortName, "");
     world_log_.log(msmi::event_id::kServiceStateChanged, -1, "",
                    {std::string(kDirectoryServiceName), running ? "running" : "stopped"});
   }
@@ -410,6 +427,7 @@ class World final : private FaultEffects {
     if (step.action == OperatorAction::kKill) {
       if (!directory_service_.running()) return;
       directory_service_.set_running(false);
+      lifecycle(clock_.now_us(), "terminated", kDirectoryShortName, "killed by the operator");
       world_log_.log(msmi::event_id::kServiceTerminated, -1, "",
                      {std::string(kDirectoryServiceName), std::to_string(++directory_kills_)});
       set_mta(false);
@@ -475,6 +493,13 @@ class World final : private FaultEffects {
       return;
     }
     note(what);
+    if (step.action == OperatorAction::kRestart) {
+      const std::string_view service = step.service == "msmi"        ? kMsmiShortName
+                                       : step.service == "mta"       ? kMtaShortName
+                                       : step.service == "directory" ? kDirectoryShortName
+                                                                     : std::string_view();
+      lifecycle(clock_.now_us(), "restart", service, "operator: " + what);
+    }
     if (step.service == "directory") {
       operate_directory(step);
       return;
@@ -695,6 +720,7 @@ class World final : private FaultEffects {
 
   void reboot() {
     note("reboot: every service stops; the file locks other processes held are released");
+    lifecycle(clock_.now_us(), "reboot", "", "operator: reboot");
     if (interchange_.any_thread_hung()) {
       interchange_.end_process(true, false);  // shutdown kills what does not stop
     } else {
@@ -718,6 +744,7 @@ class World final : private FaultEffects {
     powered_ = false;
     power_losses_us_.push_back(clock_.now_us());
     const bool by_fault = !where.empty();
+    lifecycle(clock_.now_us(), "power_loss", "", by_fault ? "fault rule at " + where : "operator");
     const std::string text = std::string("power loss") + (by_fault ? " at " + where : "") +
                              ": every process ends at once; " +
                              (power_cut_ ? "data not yet synced to the disk is lost"
@@ -741,6 +768,7 @@ class World final : private FaultEffects {
 
   void boot() {
     powered_ = true;
+    lifecycle(clock_.now_us(), "boot", "", "the server is back; its services start");
     faulty_fs_.set_powered(true);
     fs_.unlock_all();
     faulty_fs_.release_locks();
@@ -1001,8 +1029,22 @@ class World final : private FaultEffects {
   void take_sample(std::int64_t from, std::int64_t to) {
     last_sample_us_ = to;
     for (const auto& worker : interchange_.workers()) {
-      result_.samples.push_back({to, worker->thread(), std::string(worker->role()),
-                                 activity_.busy_pct(worker->thread(), from, to)});
+      const int thread = worker->thread();
+      const double busy_pct = activity_.busy_pct(thread, from, to);
+      result_.samples.push_back({to, thread, std::string(worker->role()), busy_pct});
+      const std::string_view state =
+          !interchange_.running()                                                   ? "stopped"
+          : interchange_.thread_hung(thread) || interchange_.thread_blocked(thread) ? "blocked"
+          : worker->state() == msmi::ThreadState::kLooping ||
+                  busy_pct >= ThreadStateChange::kBusyThresholdPct
+              ? "busy"
+              : "idle";
+      auto [last, added] = thread_states_.try_emplace(thread, state);
+      if (added || last->second != state) {
+        last->second = state;
+        result_.thread_states.push_back(
+            {to, thread, std::string(worker->role()), std::string(state)});
+      }
     }
     result_.queue_samples.push_back(measure_queues());
   }
@@ -1154,6 +1196,7 @@ class World final : private FaultEffects {
   std::function<void()> power_cut_;
   bool powered_ = true;
   std::vector<std::int64_t> power_losses_us_;
+  std::map<int, std::string_view> thread_states_;  // thread → its last recorded state
   // Returned to their senders by the administrator, from the MTA's queue: ID → when.
   std::map<std::string, std::int64_t> returned_to_sender_;  // when
                                                             // the server lost power

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,16 @@ struct InterchangeEnvironment {
 
 struct MsmiContext;  // what the workers share; private to the engine
 
+// A change of the service's state, for the record of a run (msmisim's `lifecycle` rows).
+struct ServiceChange {
+  std::int64_t time_us = 0;
+  // "service_start", "service_stop" (a stop request honoured), "crash" (a worker's fatal error,
+  // or an end of the process that counts as a crash) or "terminated" (the process ended from
+  // outside: a kill, a power loss).
+  std::string_view what;
+  std::string detail;  // why, in a few words; may be empty
+};
+
 class Interchange {
  public:
   // `env` must outlive the Interchange. The service starts stopped.
@@ -67,6 +78,12 @@ class Interchange {
   // When the process ended while running, for any reason (a crash, a kill, a power loss): the
   // moments at which work in flight could have been lost.
   const std::vector<std::int64_t>& process_ends() const { return process_ends_; }
+  // Called with each change of the service's state as it happens, in order; none when empty.
+  void set_on_service_change(std::function<void(const ServiceChange&)> on_change) {
+    on_service_change_ = std::move(on_change);
+  }
+  // True while `thread` waits for a lock another thread holds.
+  bool thread_blocked(int thread) const;
 
   // Call before every worker step, with the worker's thread.
   void before_step(int thread) {
@@ -106,7 +123,9 @@ class Interchange {
   std::int64_t suppressed_events() const;
 
  private:
-  void enter_state(bool running);
+  // Logs 7036; `what` ("service_start", "service_stop"), when not empty, is reported too.
+  void enter_state(bool running, std::string_view what);
+  void report_change(std::string_view what, std::string detail);
   void apply_end_of_process();
   // 2302 from the mailer with its Win32 code, then the SCM's "service-specific error 105".
   void report_start_failure(std::string_view win32);
@@ -126,6 +145,7 @@ class Interchange {
   int stepping_thread_ = -1;
   int end_pending_ = 0;  // 0 none, 1 silent, 2 logged
   bool end_unexpected_ = false;
+  std::function<void(const ServiceChange&)> on_service_change_;
 };
 
 }  // namespace msmi

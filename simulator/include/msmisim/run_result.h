@@ -47,6 +47,28 @@ struct ExpectationResult {
   std::string actual;  // "57"
 };
 
+// A crash, restart, service stop or start, power loss or boot, as it happened (virtual time).
+struct LifecycleEntry {
+  std::int64_t time_us = 0;
+  // "service_start", "service_stop", "crash", "terminated" (ended from outside), "restart"
+  // (an operator's step, its stop and start follow), "reboot", "power_loss", "boot".
+  std::string what;
+  std::string service;  // "MSExchangeMSMI", "MSExchangeMTA", "MSExchangeDS"; "" for the server
+  std::string detail;
+};
+
+// A thread's state from a sample on, written when it differs from the thread's last one.
+struct ThreadStateChange {
+  std::int64_t time_us = 0;  // the sample's time
+  int thread = 0;
+  std::string role;
+  // At the sample: "stopped" (the service is not running), "blocked" (hung in a call, or
+  // waiting for a lock another thread holds), "busy" (looping, or busy for at least
+  // kBusyThresholdPct of the interval the sample closes) or "idle".
+  std::string state;
+  static constexpr double kBusyThresholdPct = 50.0;
+};
+
 struct RunResult {
   std::uint64_t seed = 0;
   std::string profile;
@@ -60,7 +82,9 @@ struct RunResult {
   std::vector<ThreadSample> samples;
   std::vector<QueueSample> queue_samples;
   std::vector<ThreadSummary> threads;
-  QueueSample backlog;  // at the end
+  std::vector<LifecycleEntry> lifecycle;         // in the order it happened
+  std::vector<ThreadStateChange> thread_states;  // ascending time, then thread
+  QueueSample backlog;                           // at the end
   bool service_running = false;
   int crashes = 0;
   std::vector<FaultRuleStats> fault_stats;    // per fault rule, in scenario order

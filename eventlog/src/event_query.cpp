@@ -426,7 +426,7 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     row.event_id = static_cast<int>(stmt.column_int64(7));
     row.type = stmt.column_text(8);
     row.category = stmt.column_text(9);
-    row.level = static_cast<int>(stmt.column_int64(10));
+    row.level = static_cast<int>(stmt.column_int64_or(10, -1));
     row.thread = static_cast<int>(stmt.column_int64_or(11, -1));
     row.message_id = stmt.column_text(12);
     if (stmt.column_is_null(14)) {

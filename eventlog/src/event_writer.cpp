@@ -170,7 +170,7 @@ msmi::Status EventWriter::insert_buffered() {
     insert_->bind_int64(7, row.event_id);
     insert_->bind_text_static(8, row.type);
     insert_->bind_text_or_null(9, row.category);
-    insert_->bind_int64(10, row.level);
+    insert_->bind_int64_or_null(10, row.level);  // -1: unknown (an import)
     insert_->bind_int64_or_null(11, row.thread);
     insert_->bind_text_or_null(12, row.message_id);
     insert_->bind_text_static(13, row.description);

@@ -224,6 +224,12 @@ bool sid_from_text(std::string_view text, std::string* binary) {
   return true;
 }
 
+bool user_sid(std::string_view user, std::string* binary) {
+  std::string text;
+  return sid_from_text(user, binary) ||
+         (well_known_sid(user, &text) && sid_from_text(text, binary));
+}
+
 std::string sid_to_text(std::string_view binary) {
   if (binary.size() < 8 || binary[0] != 1) return {};
   const std::size_t count = static_cast<unsigned char>(binary[1]);
@@ -328,9 +334,7 @@ msmi::Status encode_record(const LogRecord& record, std::uint32_t record_number,
   }
   std::string sid;
   if (!record.user.empty()) {
-    std::string text = record.user;
-    if (!sid_from_text(text, &sid) &&
-        !(well_known_sid(record.user, &text) && sid_from_text(text, &sid))) {
+    if (!user_sid(record.user, &sid)) {
       return msmi::Status::InvalidArgument(record_name(record_number) + ": user \"" + record.user +
                                            "\" is not a SID (S-1-…)");
     }

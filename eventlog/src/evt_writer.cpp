@@ -132,6 +132,11 @@ class EvtWriter : public LogWriter {
     return msmi::Status::Ok();
   }
 
+  bool holds_user(std::string_view user) const override {
+    std::string sid;
+    return evt::user_sid(user, &sid);
+  }
+
   msmi::Status finish() override {
     if (file_ == nullptr) return msmi::Status::InvalidArgument(path_ + ": finished twice");
     evt::Header header;

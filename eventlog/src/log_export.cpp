@@ -1,6 +1,7 @@
 // The export pipeline (see log_export.h).
 #include "msmilog/log_export.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cctype>
 #include <map>
@@ -80,7 +81,18 @@ msmi::Status export_events(const EventStore& store, const EventFilter& filter,
                            const LogExportFormat& format, const std::string& path,
                            const WriterOptions& options, std::int64_t* exported) {
   assert(exported != nullptr);
-  *exported = 0;
+  ExportSummary summary;
+  const msmi::Status s = export_events(store, filter, format, path, options, &summary);
+  *exported = summary.exported;
+  return s;
+}
+
+msmi::Status export_events(const EventStore& store, const EventFilter& filter,
+                           const LogExportFormat& format, const std::string& path,
+                           const WriterOptions& options, ExportSummary* summary) {
+  assert(summary != nullptr);
+  *summary = ExportSummary();
+  std::int64_t* exported = &summary->exported;
   // Each run's time origin, read first: query_events() must not call back into the store.
   std::vector<RunSummary> runs;
   msmi::Status s = store.list_runs(&runs);
@@ -98,8 +110,17 @@ msmi::Status export_events(const EventStore& store, const EventFilter& filter,
   msmi::Status write_status;
   s = store.query_events(filter, [&](const EventRow& row) {
     const auto epoch = epoch_of.find(row.run_id);
-    write_status =
-        writer->write(log_record_from_event(row, epoch == epoch_of.end() ? 0 : epoch->second));
+    LogRecord record = log_record_from_event(row, epoch == epoch_of.end() ? 0 : epoch->second);
+    if (!record.user.empty() && !writer->holds_user(record.user)) {
+      ++summary->users_dropped;
+      auto& dropped = summary->dropped_users;
+      if (dropped.size() < ExportSummary::kMaxDroppedUsers &&
+          std::find(dropped.begin(), dropped.end(), record.user) == dropped.end()) {
+        dropped.push_back(record.user);
+      }
+      record.user.clear();
+    }
+    write_status = writer->write(record);
     if (write_status.is_invalid_argument()) {
       write_status = msmi::Status::InvalidArgument(
           "event " + std::to_string(row.id) + " (run " + std::to_string(row.run_id) + ", seq " +

@@ -61,7 +61,7 @@ nlohmann::json row_json(const msmilog::EventRow& e) {
           {"event_id", e.event_id},
           {"type", e.type},
           {"category", e.category},
-          {"level", e.level},
+          {"level", e.level < 0 ? nlohmann::json() : nlohmann::json(e.level)},
           {"thread", e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread)},
           {"message_id", e.message_id.empty() ? nlohmann::json() : nlohmann::json(e.message_id)},
           {"description", e.description},

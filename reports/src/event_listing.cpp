@@ -131,7 +131,7 @@ std::string text_of(const msmilog::EventRow& e, EventField field) {
     case EventField::kCategory:
       return e.category;
     case EventField::kLevel:
-      return std::to_string(e.level);
+      return e.level < 0 ? "" : std::to_string(e.level);
     case EventField::kThread:
       return e.thread < 0 ? "" : std::to_string(e.thread);
     case EventField::kMessageId:
@@ -169,7 +169,7 @@ nlohmann::json json_of(const msmilog::EventRow& e, EventField field) {
     case EventField::kEventId:
       return e.event_id;
     case EventField::kLevel:
-      return e.level;
+      return e.level < 0 ? nlohmann::json() : nlohmann::json(e.level);
     case EventField::kThread:
       return e.thread < 0 ? nlohmann::json() : nlohmann::json(e.thread);
     case EventField::kMessageId:

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cli.h"
+#include "cli_event_filter.h"
 #include "cli_options.h"
 #include "msmilog/diagnosis.h"
 #include "msmilog/event_store.h"
@@ -19,7 +20,9 @@ constexpr const char* kDiagnoseHelp = R"(usage: msmisim diagnose [options]
 Evaluates the KB signature rules (one JSON file per Knowledge Base article, see
 eventlog/signatures/README.md) over the events of one run, oldest first, and names every known
 KB bug they match, with the evidence (event rows), first and last time, how many events, and
-the article's cause, workaround and fix. Without --run, the latest run is diagnosed.
+the article's cause, workaround and fix. --import NAME diagnoses an imported log (msmisim import
+--name NAME); without --run or --import, the latest run or import is diagnosed. --since/--until
+take the forms of msmisim query (see 'msmisim query --help').
 
 exit codes: 0 diagnosed (whether or not a KB matched), 1 a KB matched and --fail-on-match was
             given, 2 bad input (arguments, a bad rule file), 3 event store unusable
@@ -28,55 +31,10 @@ examples:
   msmisim diagnose --db msmisim.db                        the latest run
   msmisim diagnose --run 12 --format json
   msmisim diagnose --run latest --fail-on-match           for CI: exit 1 when a KB bug showed
+  msmisim diagnose --import customer-1234                 a customer's exported log
   msmisim diagnose --since 10m --until 2h --evidence 5    (virtual time since the run started)
 
 )";
-
-// "10m", "90s" → virtual µs since the run started; an ISO time → the time column.
-bool parse_time_filter(const std::string& text, std::optional<std::int64_t>* us,
-                       std::optional<std::string>* iso) {
-  std::int64_t value = 0;
-  if (msmilog::parse_duration_us(text, &value)) {
-    *us = value;
-    return true;
-  }
-  if (msmilog::parse_iso8601_utc(text, &value)) {
-    *iso = text;
-    return true;
-  }
-  return false;
-}
-
-// Resolves --run (N or latest; latest when absent) into *run_id. Returns kExitOk or the exit
-// code, the error already reported.
-int resolve_run(const msmilog::EventStore& store, const std::string& db,
-                const std::optional<std::string>& run, std::int64_t* run_id,
-                msmilog::RunSummary* summary) {
-  const std::string text = run.value_or("latest");
-  if (text == "latest") {
-    const msmi::Status s = store.latest_run_id(run_id);
-    if (!s.ok()) {
-      std::cerr << "msmisim diagnose: " << db << ": no run to diagnose: " << s.message() << "\n";
-      return s.is_not_found() ? kExitBadInput : kExitStore;
-    }
-  } else {
-    try {
-      std::size_t used = 0;
-      *run_id = std::stoll(text, &used);
-      if (used != text.size()) throw std::invalid_argument(text);
-    } catch (const std::exception&) {
-      std::cerr << "msmisim diagnose: --run " << text << ": expected a run ID or 'latest'\n";
-      return kExitBadInput;
-    }
-  }
-  const msmi::Status found = store.get_run(*run_id, summary);
-  if (!found.ok()) {
-    std::cerr << "msmisim diagnose: --run " << text << ": " << found.message()
-              << " (see 'msmisim runs --db " << db << "')\n";
-    return found.is_not_found() ? kExitBadInput : kExitStore;
-  }
-  return kExitOk;
-}
 
 }  // namespace
 
@@ -86,19 +44,16 @@ int diagnose_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
-      ("run", po::value<std::string>(), "run ID, or 'latest' (the default)")
-      ("since", po::value<std::string>(),
-       "only events from this time: a duration since the run started (10m) or ISO-8601 UTC")
-      ("until", po::value<std::string>(), "only events up to this time, same forms as --since")
       ("signatures", po::value<std::string>()->default_value(MSMISIM_SIGNATURES_DIR),
        "folder of KB signature rules (*.json)")
       ("format", po::value<std::string>()->default_value("text"), "text or json")
       ("fail-on-match", "exit 1 when some KB matched")
       ("evidence", po::value<int>()->default_value(3), "evidence rows shown per condition");
   // clang-format on
+  add_event_filter_options(options, FilterOptionSet::kTimes, "run ID, or 'latest' (the default)");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::store(po::command_line_parser(join_signed_times(args)).options(options).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "msmisim diagnose: " << e.what() << "\nTry 'msmisim diagnose --help'.\n";
@@ -120,17 +75,9 @@ int diagnose_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   msmilog::EventFilter filter;
-  for (const char* key : {"since", "until"}) {
-    if (!vm.count(key)) continue;
-    const std::string text = vm[key].as<std::string>();
-    const bool since = std::string(key) == "since";
-    if (!parse_time_filter(text, since ? &filter.since_us : &filter.until_us,
-                           since ? &filter.since_time : &filter.until_time)) {
-      std::cerr << "msmisim diagnose: --" << key << " " << text
-                << ": expected a duration since the run started (\"90s\", \"10m\", \"1h30m\") or "
-                   "an ISO-8601 UTC time (\"1997-05-22T12:10:00Z\")\n";
-      return kExitBadInput;
-    }
+  if (std::string error; !event_filter_from_options(vm, FilterOptionSet::kTimes, &filter, &error)) {
+    std::cerr << "msmisim diagnose: " << error << "\n";
+    return kExitBadInput;
   }
 
   std::vector<msmilog::Signature> signatures;
@@ -146,12 +93,13 @@ int diagnose_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim diagnose: " << s.to_string() << "\n";
     return kExitStore;
   }
-  std::optional<std::string> run;
-  if (vm.count("run")) run = vm["run"].as<std::string>();
-  std::int64_t run_id = 0;
   msmilog::RunSummary summary;
-  if (int rc = resolve_run(*store, db, run, &run_id, &summary); rc != kExitOk) return rc;
-  filter.run_id = run_id;
+  if (int rc =
+          select_run("diagnose", *store, db, vm, /*latest_by_default=*/true, &filter, &summary);
+      rc != kExitOk) {
+    return rc;
+  }
+  const std::int64_t run_id = *filter.run_id;
   // Only the events some rule can look at, when every rule names its event IDs.
   std::vector<int> ids;
   if (msmilog::signature_event_ids(signatures, &ids) &&
@@ -184,8 +132,10 @@ int diagnose_command(const std::vector<std::string>& args) {
   const std::vector<msmilog::Diagnosis> diagnoses = evaluator.finish();
 
   msmireport::DiagnosisSubject subject;
-  subject.what = "run " + std::to_string(run_id) + " (" + summary.scenario + ", profile " +
-                 summary.profile + ")";
+  subject.what = summary.kind == "import"
+                     ? "import '" + summary.import_name + "' (run " + std::to_string(run_id) + ")"
+                     : "run " + std::to_string(run_id) + " (" + summary.scenario + ", profile " +
+                           summary.profile + ")";
   subject.run_id = run_id;
   subject.events = events;
   subject.signatures = static_cast<std::int64_t>(signatures.size());

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_event_filter.h"
 #include "cli_options.h"
 #include "cli_pager.h"
 #include "msmilog/event_store.h"
@@ -109,93 +110,6 @@ int open_store(const std::string& command, const std::string& db,
   return kExitOk;
 }
 
-// One --since/--until value into the filter: a signed duration (relative to the selected runs'
-// first or last event), an unsigned one (virtual time since the run started), or a UTC time.
-bool parse_time_filter(const std::string& text, std::optional<std::int64_t>* us,
-                       std::optional<std::string>* iso,
-                       std::optional<msmilog::RelativeTime>* relative) {
-  std::int64_t value = 0;
-  msmilog::RelativeTime rel;
-  if (msmilog::parse_relative_time(text, &rel)) {
-    *relative = rel;
-    return true;
-  }
-  if (msmilog::parse_duration_us(text, &value)) {
-    *us = value;
-    return true;
-  }
-  if (msmilog::parse_iso8601_utc(text, &value)) {
-    *iso = text;
-    return true;
-  }
-  return false;
-}
-
-// The values of a repeatable option whose values are comma-separated lists.
-std::vector<std::string> list_values(const po::variables_map& vm, const char* key) {
-  std::vector<std::string> values;
-  if (!vm.count(key)) return values;
-  for (const std::string& option : vm[key].as<std::vector<std::string>>()) {
-    std::size_t begin = 0;
-    while (begin <= option.size()) {
-      std::size_t end = option.find(',', begin);
-      if (end == std::string::npos) end = option.size();
-      if (end > begin) values.push_back(option.substr(begin, end - begin));
-      begin = end + 1;
-    }
-  }
-  return values;
-}
-
-bool parse_int(const std::string& text, int* out) {
-  try {
-    std::size_t used = 0;
-    const int value = std::stoi(text, &used);
-    if (used != text.size()) return false;
-    *out = value;
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-// "3" (level <= 3) or "1-3".
-bool parse_level(const std::string& text, msmilog::EventFilter* filter) {
-  const std::size_t dash = text.find('-', 1);
-  int low = 0, high = 0;
-  if (dash == std::string::npos) {
-    if (!parse_int(text, &high) || high < 0) return false;
-    filter->max_level = high;
-    return true;
-  }
-  if (!parse_int(text.substr(0, dash), &low) || !parse_int(text.substr(dash + 1), &high) ||
-      low < 0 || low > high) {
-    return false;
-  }
-  filter->min_level = low;
-  filter->max_level = high;
-  return true;
-}
-
-// "--since -2h" as two words: Boost.Program_options would take "-2h" for an option, so the value
-// is joined to its option ("--since=-2h") first.
-std::vector<std::string> join_signed_times(const std::vector<std::string>& args) {
-  std::vector<std::string> joined;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    const bool time_option = arg == "--since" || arg == "--until" || arg == "-S" || arg == "-U";
-    if (time_option && i + 1 < args.size() && args[i + 1].size() > 1 && args[i + 1][0] == '-' &&
-        std::isdigit(static_cast<unsigned char>(args[i + 1][1]))) {
-      joined.push_back((arg.size() == 2 ? (arg == "-S" ? "--since" : "--until") : arg) + "=" +
-                       args[i + 1]);
-      ++i;
-    } else {
-      joined.push_back(arg);
-    }
-  }
-  return joined;
-}
-
 int bad_input(const std::string& message) {
   std::cerr << "msmisim query: " << message << "\n";
   return kExitBadInput;
@@ -214,29 +128,6 @@ int query_command(const std::vector<std::string>& args) {
   options.add_options()
       ("help,h", "show this help")
       ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
-      ("run", po::value<std::string>(), "run ID, or 'latest' (default: all runs and imports)")
-      ("import", po::value<std::string>(), "the imported log of this --name")
-      ("event-id,e", po::value<std::vector<std::string>>()->composing(),
-       "event IDs: 2342,2553  2300-2399  !2444 (repeatable)")
-      ("since,S", po::value<std::string>(),
-       "from this time: UTC time, -2h (before the last event), +30m (after the first), "
-       "10m (virtual time since the run started)")
-      ("until,U", po::value<std::string>(), "up to this time, same forms as --since")
-      ("source", po::value<std::vector<std::string>>()->composing(),
-       "event source(s), e.g. MSExchangeMSMI")
-      ("type", po::value<std::vector<std::string>>()->composing(),
-       "Error, Warning, Information (list)")
-      ("category", po::value<std::vector<std::string>>()->composing(),
-       "category name(s), e.g. \"Session Error\"")
-      ("level", po::value<std::string>(), "logging level N or lower, or a range 1-3")
-      ("computer", po::value<std::vector<std::string>>()->composing(), "computer name(s)")
-      ("thread", po::value<int>(), "MT.EXE thread number")
-      ("message-id", po::value<std::string>(), "events of one message, e.g. MSNET/SALES/00000003")
-      ("text", po::value<std::string>(), "description contains this text (case-insensitive)")
-      ("search", po::value<std::string>(),
-       "FTS5 full-text query: words, \"phrase\", prefix*, NEAR(a b, 5)")
-      ("grep,g", po::value<std::string>(), "description matches this POSIX extended regex")
-      ("ignore-case,i", "--grep ignores case")
       ("limit,n", po::value<std::int64_t>(),
        "the last N events (after --after-cursor: the next N)")
       ("head", po::value<std::int64_t>(), "the first N events")
@@ -253,6 +144,8 @@ int query_command(const std::vector<std::string>& args) {
       ("cursor", "print a cursor after the last row")
       ("after-cursor", po::value<std::string>(), "only events after this cursor");
   // clang-format on
+  add_event_filter_options(options, FilterOptionSet::kAll,
+                           "run ID, or 'latest' (default: all runs and imports)");
   po::variables_map vm;
   int exit_code = kExitOk;
   if (!parse_command_line("query", join_signed_times(args), options, options, {}, kQueryHelp, &vm,
@@ -278,55 +171,8 @@ int query_command(const std::vector<std::string>& args) {
   }
 
   msmilog::EventFilter filter;
-  for (const char* key : {"since", "until"}) {
-    if (!vm.count(key)) continue;
-    const std::string text = vm[key].as<std::string>();
-    const bool since = std::string(key) == "since";
-    if (!parse_time_filter(text, since ? &filter.since_us : &filter.until_us,
-                           since ? &filter.since_time : &filter.until_time,
-                           since ? &filter.since_relative : &filter.until_relative)) {
-      return bad_input("--" + std::string(key) + " " + text +
-                       ": expected a UTC time (\"1997-05-22 09:00\", \"1997-05-22T12:10:00Z\"), "
-                       "-2h (before the last event), +30m (after the first event) or a "
-                       "duration since the run started (\"90s\", \"10m\", \"1h30m\")");
-    }
-  }
-  std::int64_t since_time = 0, until_time = 0;
-  const bool reversed_duration =
-      filter.since_us && filter.until_us && *filter.since_us > *filter.until_us;
-  const bool reversed_time = filter.since_time && filter.until_time &&
-                             msmilog::parse_iso8601_utc(*filter.since_time, &since_time) &&
-                             msmilog::parse_iso8601_utc(*filter.until_time, &until_time) &&
-                             since_time > until_time;
-  const auto& sr = filter.since_relative;
-  const auto& ur = filter.until_relative;
-  const bool reversed_relative =
-      sr && ur && sr->anchor == ur->anchor &&
-      (sr->anchor == msmilog::RelativeTime::Anchor::kAfterFirst ? sr->offset_us > ur->offset_us
-                                                                : sr->offset_us < ur->offset_us);
-  if (reversed_duration || reversed_time || reversed_relative) {
-    return bad_input("--since is later than --until, so nothing could match");
-  }
-  if (vm.count("event-id")) {
-    for (const std::string& spec : vm["event-id"].as<std::vector<std::string>>()) {
-      const msmi::Status s = msmilog::add_event_id_spec(spec, &filter);
-      if (!s.ok()) return bad_input("--event-id: " + s.message());
-    }
-  }
-  filter.sources = list_values(vm, "source");
-  filter.types = list_values(vm, "type");
-  filter.categories = list_values(vm, "category");
-  filter.computers = list_values(vm, "computer");
-  if (vm.count("level") && !parse_level(vm["level"].as<std::string>(), &filter)) {
-    return bad_input("--level " + vm["level"].as<std::string>() +
-                     ": expected a level N (N or lower) or a range such as 1-3");
-  }
-  if (vm.count("text")) filter.text = vm["text"].as<std::string>();
-  if (vm.count("search")) filter.search = vm["search"].as<std::string>();
-  if (vm.count("grep")) filter.grep = vm["grep"].as<std::string>();
-  filter.grep_ignore_case = vm.count("ignore-case") != 0;
-  if (vm.count("message-id")) filter.message_id = vm["message-id"].as<std::string>();
-  if (vm.count("thread")) filter.thread = vm["thread"].as<int>();
+  if (std::string error; !event_filter_from_options(vm, FilterOptionSet::kAll, &filter, &error))
+    return bad_input(error);
   if (vm.count("after-cursor")) {
     msmilog::EventCursor cursor;
     const std::string text = vm["after-cursor"].as<std::string>();
@@ -342,7 +188,6 @@ int query_command(const std::vector<std::string>& args) {
   }
   if (vm.count("limit") && vm.count("head"))
     return bad_input("give -n/--limit or --head, not both");
-  if (vm.count("run") && vm.count("import")) return bad_input("give --run or --import, not both");
   const bool follow = vm.count("follow") != 0;
   const bool reverse = vm.count("reverse") != 0;
   const bool count_only = vm.count("count") != 0;
@@ -375,39 +220,11 @@ int query_command(const std::vector<std::string>& args) {
   std::unique_ptr<msmilog::EventStore> store;
   const std::string db = vm["db"].as<std::string>();
   if (int rc = open_store("query", db, &store); rc != kExitOk) return rc;
-  if (vm.count("run")) {
-    const std::string run = vm["run"].as<std::string>();
-    std::int64_t id = 0;
-    if (run == "latest") {
-      const msmi::Status s = store->latest_run_id(&id);
-      if (!s.ok()) return bad_input("--run latest: " + s.to_string());
-    } else {
-      try {
-        std::size_t used = 0;
-        id = std::stoll(run, &used);
-        if (used != run.size()) throw std::invalid_argument(run);
-      } catch (const std::exception&) {
-        return bad_input("--run " + run + ": expected a run ID or 'latest'");
-      }
-    }
-    msmilog::RunSummary summary;
-    const msmi::Status found = store->get_run(id, &summary);
-    if (!found.ok()) {
-      std::cerr << "msmisim query: --run " << run << ": " << found.message()
-                << " (see 'msmisim runs --db " << db << "')\n";
-      return found.is_not_found() ? kExitBadInput : kExitStore;
-    }
-    filter.run_id = id;
-  }
-  if (vm.count("import")) {
-    std::int64_t id = 0;
-    const msmi::Status found = store->find_import(vm["import"].as<std::string>(), &id);
-    if (!found.ok()) {
-      std::cerr << "msmisim query: --import: " << found.message() << " (see 'msmisim runs --db "
-                << db << "')\n";
-      return found.is_not_found() ? kExitBadInput : kExitStore;
-    }
-    filter.run_id = id;
+  msmilog::RunSummary run_summary;
+  if (int rc =
+          select_run("query", *store, db, vm, /*latest_by_default=*/false, &filter, &run_summary);
+      rc != kExitOk) {
+    return rc;
   }
 
   if (count_only) {

@@ -66,6 +66,11 @@ bool utf8_to_utf16le(std::string_view utf8, std::string* out);
 std::string utf16le_to_utf8(std::string_view utf16le);
 // "S-1-5-21-…" to a binary SID. False when `text` is not a SID.
 bool sid_from_text(std::string_view text, std::string* binary);
+// The binary SID an EVT record stores for `user`: a SID text ("S-1-5-18") or a name text exports
+// show for a well-known SID ("SYSTEM", "NT AUTHORITY\\SYSTEM", "Everyone", "LOCAL SERVICE",
+// "NETWORK SERVICE", "Administrators", any case). False for anything else (an account name such
+// as "EXCHSRV1\\Administrator" has no SID an export can know).
+bool user_sid(std::string_view user, std::string* binary);
 // A binary SID as text; empty when `binary` is not a well-formed SID.
 std::string sid_to_text(std::string_view binary);
 

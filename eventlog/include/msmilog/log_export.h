@@ -37,6 +37,18 @@ const LogExportFormat* find_export_format(const std::vector<LogExportFormat>& fo
 // The names of `formats`, comma-separated, for messages ("evt, xml, csv").
 std::string export_format_names(const std::vector<LogExportFormat>& formats);
 
+// What export_events() wrote, and what it had to leave out.
+struct ExportSummary {
+  std::int64_t exported = 0;
+  // Events whose user the format cannot hold (LogWriter::holds_user() said no: an account name
+  // of a text export, in an EVT, which stores only SIDs): written without a user.
+  std::int64_t users_dropped = 0;
+  // The distinct users dropped, in the order first met (at most kMaxDroppedUsers of them).
+  std::vector<std::string> dropped_users;
+
+  static constexpr std::size_t kMaxDroppedUsers = 5;
+};
+
 // Writes every event of `store` that `filter` selects, in the filter's order, to `path` ("-" =
 // standard output) in `format`, and stores in *exported how many were written.
 // On failure the writer is not finished (the file is incomplete) and:
@@ -47,5 +59,11 @@ std::string export_format_names(const std::vector<LogExportFormat>& formats);
 msmi::Status export_events(const EventStore& store, const EventFilter& filter,
                            const LogExportFormat& format, const std::string& path,
                            const WriterOptions& options, std::int64_t* exported);
+
+// The same, with what was written and dropped in *summary (filled as far as the export got on
+// failure). REQUIRES: summary != nullptr.
+msmi::Status export_events(const EventStore& store, const EventFilter& filter,
+                           const LogExportFormat& format, const std::string& path,
+                           const WriterOptions& options, ExportSummary* summary);
 
 }  // namespace msmilog

@@ -15,7 +15,7 @@
 //   catalogue's category of (source, event ID), else "(N)"; category 0 is "None", as Event
 //   Viewer shows it. category_number = the number, user (NULL when empty), written_us (NULL when
 //   equal to created_us), strings (JSON array), data (NULL when empty), thread and message_id
-//   NULL, level -1 (unknown), description = the file's rendered text when it has one, else
+//   NULL, level NULL (unknown), description = the file's rendered text when it has one, else
 //   render_description() from the catalogue (Event Viewer's "could not be found" text for an ID it
 //   does not know).
 //

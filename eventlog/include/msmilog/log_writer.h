@@ -24,6 +24,13 @@ class LogWriter {
   // Appends one record. IoError naming the file when it cannot be written; InvalidArgument when
   // the format cannot hold the record (e.g. a string too long for it).
   virtual msmi::Status write(const LogRecord& record) = 0;
+  // True when the format can store `user` (LogRecord::user, not empty) as it is; false when
+  // write() would refuse a record for it (an EVT stores a user only as a SID). The export
+  // pipeline then drops the user and says so, rather than failing the export.
+  virtual bool holds_user(std::string_view user) const {
+    (void)user;
+    return true;
+  }
   // Completes the file (headers, closing tags) and flushes it. Called once, after the last
   // write(); a writer destroyed without finish() leaves an incomplete file.
   virtual msmi::Status finish() = 0;

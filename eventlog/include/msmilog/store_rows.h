@@ -189,9 +189,9 @@ struct EventRow {
   std::string computer;
   std::string source;
   int event_id = 0;
-  std::string type;      // "Error" / "Warning" / "Information"
-  std::string category;  // "Session Error", ...
-  int level = 0;
+  std::string type;        // "Error" / "Warning" / "Information"
+  std::string category;    // "Session Error", ...
+  int level = 0;           // the significance 0–5; -1 when the column is NULL (an import)
   int thread = -1;         // -1 when the column is NULL
   std::string message_id;  // empty when the column is NULL
   std::string description;

@@ -60,17 +60,22 @@ inline ChildRun run_child(const std::vector<std::string>& argv,
 struct Median {
   double seconds = -1;      // wall; negative when some run did not exit with an accepted code
   double cpu_seconds = -1;  // user + system
+  int runs = 0;             // timed runs behind the medians
 };
 
 // The medians of `runs` timed runs of argv after one untimed warm-up run (which leaves the
 // store in the page cache, as it is for an engineer asking a second question). Exit codes up
-// to `max_exit` count as success (diagnose exits 1 when a KB matched).
+// to `max_exit` count as success (diagnose exits 1 when a KB matched). A command whose warm-up
+// took longer than `slow_s` is timed once more only: its figure is seconds, not milliseconds,
+// and repeating it would not change the verdict.
 inline Median median_of(const std::vector<std::string>& argv, int runs, int max_exit = 0,
-                        const std::string& err_path = "/dev/null") {
+                        const std::string& err_path = "/dev/null", double slow_s = 1.0) {
   const auto accepted = [&](const ChildRun& r) {
     return r.exit_code >= 0 && r.exit_code <= max_exit;
   };
-  if (!accepted(run_child(argv, "/dev/null", err_path))) return {};
+  const ChildRun warm_up = run_child(argv, "/dev/null", err_path);
+  if (!accepted(warm_up)) return {};
+  if (warm_up.seconds > slow_s) runs = 1;
   std::vector<double> wall, cpu;
   for (int i = 0; i < runs; ++i) {
     const ChildRun r = run_child(argv, "/dev/null", err_path);
@@ -80,7 +85,7 @@ inline Median median_of(const std::vector<std::string>& argv, int runs, int max_
   }
   std::sort(wall.begin(), wall.end());
   std::sort(cpu.begin(), cpu.end());
-  return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
+  return {wall[wall.size() / 2], cpu[cpu.size() / 2], runs};
 }
 
 // The whole standard output of argv, or "" when it fails.

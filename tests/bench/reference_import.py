@@ -64,34 +64,59 @@ def read_evt(path):
 
 
 def read_xml(path):
-    for _, element in ET.iterparse(path):
+    # msmisim's wevtutil XML: one <Event> per line under an <Events> root (or none). Each
+    # finished event is cleared and dropped from its parent, so memory stays flat.
+    root = None
+    for event, element in ET.iterparse(path, events=("start", "end")):
+        if event == "start":
+            if root is None:
+                root = element
+            continue
         if element.tag != NS + "Event":
             continue
         system = element.find(NS + "System")
         provider = system.find(NS + "Provider").get("Name")
-        event_id = int(system.find(NS + "EventID").text)
-        created = system.find(NS + "TimeCreated").get("SystemTime")
-        when = datetime.fromisoformat(created.replace("Z", "+00:00"))
+        event_id_element = system.find(NS + "EventID")
+        event_id = int(event_id_element.text)
+        qualifiers = event_id_element.get("Qualifiers")
+        identifier = (int(qualifiers) << 16 | event_id) if qualifiers is not None else None
+        created = system.find(NS + "TimeCreated").get("SystemTime")  # "…:SS.fffffffffZ"
+        when = datetime.fromisoformat(created[:26] + "+00:00")
         record = int(system.find(NS + "EventRecordID").text)
         computer = system.find(NS + "Computer").text
+        security = system.find(NS + "Security")
+        user = security.get("UserID") if security is not None else None
         strings = [d.text or "" for d in element.iter(NS + "Data")]
+        binary = element.find(f"{NS}EventData/{NS}Binary")
         message = element.find(f"{NS}RenderingInfo/{NS}Message")
         yield (record, int(when.timestamp() * 1000000), created, computer, provider, event_id,
-               None, system.find(NS + "Level").text, system.find(NS + "Task").text, None,
-               message.text if message is not None else None, repr(strings), None)
+               identifier, system.find(NS + "Level").text, system.find(NS + "Task").text, user,
+               message.text if message is not None else None, repr(strings),
+               bytes.fromhex(binary.text) if binary is not None and binary.text else None)
         element.clear()
+        if root is not element:
+            root.clear()
 
 
 def read_csv(path):
+    # msmisim's Event Viewer CSV: a header line
+    # Type,Date,Time,Source,Category,Event,User,Computer,Description, RFC 4180 quoting,
+    # dates year first and times on the 24-hour clock, in UTC.
     with open(path, newline="", encoding="utf-8-sig") as f:
         rows = csv.reader(f)
         header = next(rows)
         column = {name: i for i, name in enumerate(header)}
+        c_type, c_date, c_time = column["Type"], column["Date"], column["Time"]
+        c_source, c_category, c_event = column["Source"], column["Category"], column["Event"]
+        c_user, c_computer = column["User"], column["Computer"]
+        c_description = column["Description"]
         for number, row in enumerate(rows, 1):
-            stamp = row[column["Date and Time"]]
-            yield (number, None, stamp, None, row[column["Source"]],
-                   int(row[column["Event ID"]]), None, row[column["Level"]],
-                   row[column["Task Category"]], None, row[-1], None, None)
+            stamp = row[c_date] + "T" + row[c_time]
+            when = datetime.fromisoformat(stamp + "+00:00")
+            user = row[c_user]
+            yield (number, int(when.timestamp() * 1000000), stamp + ".000Z", row[c_computer],
+                   row[c_source], int(row[c_event]), None, row[c_type], row[c_category],
+                   None if user == "N/A" else user, row[c_description], None, None)
 
 
 def main():

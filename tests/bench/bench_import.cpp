@@ -1,0 +1,159 @@
+// Benchmark: `msmisim import` of an NT 4.0 .EVT, a wevtutil XML and an Event Viewer CSV file of
+// 1M events against tests/bench/reference_import.py (Python's standard library: struct,
+// iterparse, csv, sqlite3 executemany) on the same files in the same run: wall time, events
+// per second, and the peak resident set of each child (wait4's ru_maxrss). Memory flatness is
+// the peak RSS of importing the 1M-event file over that of a 100k-event file of the same kind.
+// Targets (issue 7): at least 5x the reference's events/s, with flat memory (a ratio near 1).
+// Prints figures and asserts nothing.
+//
+//   build/tests/bench_import [events]
+//
+// events (default 1000000) is the size of the large files; the small ones hold a tenth. The
+// files are exported by `msmisim export` from a store built as bench_store.h says, kept in
+// $TMPDIR/msmisim-bench-import and reused by a second run with the same size.
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "bench_child.h"
+#include "bench_store.h"
+
+namespace {
+
+const char* const kReference = MSMISIM_SOURCE_DIR "/tests/bench/reference_import.py";
+
+struct Format {
+  const char* name;       // msmisim export --format, reference_import.py's kind
+  const char* extension;  // of the exported file
+};
+constexpr Format kFormats[] = {{"evt", "evt"}, {"xml", "xml"}, {"csv", "csv"}};
+
+struct Timed {
+  bench::ChildRun run;
+  std::int64_t imported = 0;
+};
+
+// `msmisim import FILE` into a new store; the events it holds afterwards.
+Timed import_msmisim(const std::string& file, const std::string& dir) {
+  const std::string db = dir + "/msmisim-import.db";
+  std::filesystem::remove(db);
+  Timed t;
+  t.run = bench::run_child({bench::kMsmisim, "import", file, "--name", "bench", "--db", db},
+                           "/dev/null", dir + "/import.err");
+  if (t.run.exit_code == 0)
+    t.imported = bench::scalar_int(db, "SELECT count(*) FROM events", dir + "/scalar.out");
+  std::filesystem::remove(db);
+  return t;
+}
+
+// reference_import.py KIND FILE into a new database; it prints how many rows it inserted.
+Timed import_reference(const Format& format, const std::string& file, const std::string& dir) {
+  const std::string db = dir + "/reference-import.db";
+  std::filesystem::remove(db);
+  Timed t;
+  const std::string out = dir + "/reference.out";
+  t.run = bench::run_child({"/usr/bin/python3", kReference, format.name, file, db}, out,
+                           dir + "/reference.err");
+  if (t.run.exit_code == 0) {
+    if (std::FILE* f = std::fopen(out.c_str(), "r")) {
+      long long n = 0;
+      if (std::fscanf(f, "%lld", &n) == 1) t.imported = n;
+      std::fclose(f);
+    }
+  }
+  std::filesystem::remove(db);
+  return t;
+}
+
+double mb(long kb) {
+  return static_cast<double>(kb) / 1024.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::int64_t events = argc > 1 ? std::max(10000LL, std::atoll(argv[1])) : 1000000;
+  const std::int64_t small = events / 10;
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / "msmisim-bench-import").string();
+  std::filesystem::create_directories(dir);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when the output is a file
+  const std::string store = dir + "/source-" + std::to_string(events) + ".db";
+  if (!std::filesystem::exists(store) && !bench::build_store(store, 0, {events, small}, dir)) {
+    std::filesystem::remove(store);
+    return 1;
+  }
+
+  // The files: exported once, reused afterwards.
+  for (const Format& format : kFormats) {
+    for (const std::int64_t size : {events, small}) {
+      const std::string file = dir + "/events-" + std::to_string(size) + "." + format.extension;
+      if (std::filesystem::exists(file)) continue;
+      const bench::ChildRun r = bench::run_child(
+          {bench::kMsmisim, "export", "--import", "bench-import-" + std::to_string(size),
+           "--format", format.name, "-o", file, "--db", store},
+          "/dev/null", dir + "/export.err");
+      if (r.exit_code != 0) {
+        std::fprintf(stderr, "msmisim export --format %s failed (exit %d); see %s/export.err\n",
+                     format.name, r.exit_code, dir.c_str());
+        std::filesystem::remove(file);
+        return 1;
+      }
+      std::printf("exported %" PRId64 " events to %s (%.0f MB) in %.1f s\n", size, file.c_str(),
+                  static_cast<double>(std::filesystem::file_size(file)) / 1e6, r.seconds);
+    }
+  }
+
+  std::printf(
+      "\none run each; wall and cpu (user + system) seconds; RSS: the child's peak "
+      "resident set (ru_maxrss); speed: msmisim events/s over python's (wall, cpu)\n");
+  std::printf("%-6s %-8s | %8s %7s %9s %7s | %8s %7s %9s %7s | %6s %6s %7s\n", "format", "events",
+              "msmisim", "cpu", "events/s", "RSS MB", "python", "cpu", "events/s", "RSS MB",
+              "speed", "(cpu)", "target");
+  for (const Format& format : kFormats) {
+    long rss[2][2] = {{0, 0}, {0, 0}};  // [msmisim, python][large, small]
+    for (int which = 0; which < 2; ++which) {
+      const std::int64_t size = which == 0 ? events : small;
+      const std::string file = dir + "/events-" + std::to_string(size) + "." + format.extension;
+      const Timed ours = import_msmisim(file, dir);
+      const Timed theirs = import_reference(format, file, dir);
+      rss[0][which] = ours.run.peak_rss_kb;
+      rss[1][which] = theirs.run.peak_rss_kb;
+      if (ours.run.exit_code != 0 || theirs.run.exit_code != 0) {
+        std::printf("%-6s %-9" PRId64
+                    " failed: msmisim exit %d (see %s/import.err), python exit "
+                    "%d (see %s/reference.err)\n",
+                    format.name, size, ours.run.exit_code, dir.c_str(), theirs.run.exit_code,
+                    dir.c_str());
+        continue;
+      }
+      const double our_rate = static_cast<double>(ours.imported) / ours.run.seconds;
+      const double their_rate = static_cast<double>(theirs.imported) / theirs.run.seconds;
+      const double cpu_ratio = (theirs.run.cpu_seconds / static_cast<double>(theirs.imported)) /
+                               (ours.run.cpu_seconds / static_cast<double>(ours.imported));
+      std::printf("%-6s %-8" PRId64
+                  " | %8.2f %7.2f %9.0f %7.1f | %8.2f %7.2f %9.0f %7.1f | "
+                  "%5.2fx %5.2fx %7s  %s\n",
+                  format.name, ours.imported, ours.run.seconds, ours.run.cpu_seconds, our_rate,
+                  mb(ours.run.peak_rss_kb), theirs.run.seconds, theirs.run.cpu_seconds, their_rate,
+                  mb(theirs.run.peak_rss_kb), our_rate / their_rate, cpu_ratio, ">= 5x",
+                  our_rate >= 5 * their_rate ? "met" : "missed");
+      if (ours.imported != theirs.imported) {
+        std::printf("       (the two imported different counts: %" PRId64 " and %" PRId64 ")\n",
+                    ours.imported, theirs.imported);
+      }
+      std::fflush(stdout);
+    }
+    if (rss[0][1] > 0 && rss[1][1] > 0) {
+      std::printf("%-6s memory %" PRId64 " vs %" PRId64
+                  " events: msmisim %.2fx, python %.2fx "
+                  "(flat: near 1x)\n",
+                  format.name, events, small, static_cast<double>(rss[0][0]) / rss[0][1],
+                  static_cast<double>(rss[1][0]) / rss[1][1]);
+    }
+  }
+  return 0;
+}

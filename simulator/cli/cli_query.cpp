@@ -27,16 +27,10 @@ Event IDs (-e/--event-id, repeatable): a list "2342,2553", a range "2300-2399", 
 "!2444" or "!2300-2399" (quote the '!' for the shell); an event must match one of the included
 IDs (any ID when only exclusions are given) and none of the excluded ones.
 
-Times (--since/--until, both inclusive):
-  "1997-05-22 09:00", "1997-05-22T09:00:30.5Z", "1997-05-22"   absolute UTC (date only: midnight)
-  -2h      2 hours before the LAST event of the selected run(s) (--run/--import, else of the
-           whole store): for a recorded log, "now" is its last event, as journalctl's -2h is
-           relative to now
-  +30m     30 minutes after the FIRST event of the selected run(s)
-  10m      virtual time since the start of each simulated run (time_us; no sign). For an
-           imported log time_us is microseconds since 1970, so use +30m there.
-  Durations: 1d, 2h, 30m, 90s, 250ms, combined as 1h30m.
+)";
 
+// After the time forms shared with export and diagnose (kTimeFilterHelp).
+constexpr const char* kQueryHelpRest = R"(
 Text: --text is a case-insensitive substring of the description; --search is an SQLite FTS5
 query over the description and the insertion strings: words (all must occur), "a phrase",
 prefixes mail*, NEAR(xom stream, 5), OR, NOT, column filters (strings: 0x15); --grep is a POSIX
@@ -77,6 +71,11 @@ exit codes: 0 listed (also when nothing matched, and after Ctrl-C in --follow), 
 3 the store cannot be read.
 
 )";
+
+const std::string& query_help() {
+  static const std::string kHelp = std::string(kQueryHelp) + kTimeFilterHelp + kQueryHelpRest;
+  return kHelp;
+}
 
 constexpr const char* kRunsHelp = R"(usage: msmisim runs [--db FILE] [--format table|json|csv]
 
@@ -148,8 +147,8 @@ int query_command(const std::vector<std::string>& args) {
                            "run ID, or 'latest' (default: all runs and imports)");
   po::variables_map vm;
   int exit_code = kExitOk;
-  if (!parse_command_line("query", join_signed_times(args), options, options, {}, kQueryHelp, &vm,
-                          &exit_code,
+  if (!parse_command_line("query", join_signed_times(args), options, options, {},
+                          query_help().c_str(), &vm, &exit_code,
                           /*check_format=*/false)) {
     return exit_code;
   }

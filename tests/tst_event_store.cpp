@@ -239,6 +239,7 @@ class TstEventStore : public QObject {
   void version1StoreIsMigratedWhenOpenedForWriting();
   void version4StoreIsMigratedWithFullTextIndex();
   void version4StoreReadsAsItIsWhenReadOnly();
+  void version5StoreIsRekeyed();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
   void stringsColumnIsJsonForSqlite();
@@ -382,7 +383,7 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "'events') ORDER BY cid)"),
            std::string("id,run_id,seq,time_us,time,computer,source,event_id,type,category,level,"
                        "thread,message_id,description,strings,data,record_number,"
-                       "event_identifier,category_number,user,written_us"));
+                       "event_identifier,category_number,user,written_us,at_us"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'runs') ORDER BY cid)"),
@@ -394,16 +395,25 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "'messages') ORDER BY cid)"),
            std::string("run_id,message_id,sender,recipients,fate,attempts,detail,injected_us,"
                        "settled_us"));
-  // The four lookups support engineers make on millions of rows each have an index.
+  // The four lookups support engineers make on millions of rows each have an index; a run in
+  // order is a range of the primary key, id = run_id << 32 | seq.
   const std::string indexed =
       raw_text(big_path_,
                "SELECT group_concat(cols, ';') FROM (SELECT (SELECT group_concat(name, ',') FROM "
                "(SELECT name FROM pragma_index_info(il.name) ORDER BY seqno)) AS cols FROM "
                "pragma_index_list('events') AS il ORDER BY cols)");
-  for (const char* columns : {"run_id,seq", "event_id,time_us", "time_us", "message_id"}) {
+  for (const char* columns : {"event_id,at_us", "at_us", "message_id"}) {
     QVERIFY2((";" + indexed + ";").find(std::string(";") + columns + ";") != std::string::npos,
              (std::string(columns) + " not indexed: " + indexed).c_str());
   }
+  QCOMPARE(raw_int(big_path_, "SELECT count(*) FROM events WHERE id != (run_id << 32 | seq)"),
+           std::int64_t{0});
+  // event_counts agrees with the rows it counts.
+  QCOMPARE(raw_int(big_path_,
+                   "SELECT count(*) FROM (SELECT run_id, event_id, count(*) AS n FROM events "
+                   "GROUP BY 1, 2) e FULL JOIN event_counts c USING(run_id, event_id) "
+                   "WHERE c.count IS NOT e.n"),
+           std::int64_t{0});
 }
 
 void TstEventStore::eventIdCountsMatchWhatWasWritten() {
@@ -982,7 +992,7 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 6;"));
+      QVERIFY(raw_exec(*path, "PRAGMA user_version = 7;"));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -1024,7 +1034,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 6 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 7 is newer";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1296,9 +1306,15 @@ void TstEventStore::version4StoreIsMigratedWithFullTextIndex() {
   std::unique_ptr<EventStore> store;
   const Status status = EventStore::open(path.toStdString(), &store);
   QVERIFY2(status.ok(), status.to_string().c_str());
-  QCOMPARE(store->schema_version(), 5);
+  QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
   QVERIFY(store->has_full_text_search());
-  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{5});
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
+  // Version 6 keyed the rows by run and seq, gave them their absolute time, and counted them.
+  QCOMPARE(raw_int(path,
+                   "SELECT count(*) FROM events WHERE id = (run_id << 32 | seq) AND "
+                   "at_us = (SELECT epoch_us FROM runs) + time_us"),
+           std::int64_t{2});
+  QCOMPARE(raw_int(path, "SELECT sum(count) FROM event_counts WHERE run_id = 1"), std::int64_t{2});
   // The rows already there were indexed by the migration ('rebuild'), strings included.
   QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH '\"XOM stream\"'"),
            std::int64_t{1});
@@ -1322,7 +1338,7 @@ void TstEventStore::version4StoreIsMigratedWithFullTextIndex() {
   QCOMPARE(run.kind, std::string("run"));
   QCOMPARE(run.kb, std::string());
 
-  // A new event is indexed by the trigger, and gets its full identifier and category number.
+  // A new event is indexed by the writer, and gets its full identifier and category number.
   {
     auto writer = store->open_writer(1, "EXCH01", kEpoch1997);
     msmi::Event event;
@@ -1671,6 +1687,100 @@ void TstEventStore::sha256Vectors() {
   for (std::size_t at = 0, step = 1; at < view.size(); at += step, step = step * 3 + 1)
     pieces.update(view.substr(at, step));
   QCOMPARE(QString::fromStdString(pieces.hex_digest()), digest);
+}
+
+namespace {
+
+// A store of schema version 5 as that release made it: version 4, then version 5's columns,
+// tables and full-text index kept in step by triggers.
+std::string version5_schema_sql() {
+  std::string sql = version4_schema_sql();
+  sql += R"sql(
+ALTER TABLE events ADD COLUMN record_number INTEGER;
+ALTER TABLE events ADD COLUMN event_identifier INTEGER;
+ALTER TABLE events ADD COLUMN category_number INTEGER;
+ALTER TABLE events ADD COLUMN user TEXT;
+ALTER TABLE events ADD COLUMN written_us INTEGER;
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'run';
+ALTER TABLE runs ADD COLUMN kb TEXT;
+ALTER TABLE runs ADD COLUMN import_name TEXT;
+CREATE TABLE imports(run_id INTEGER NOT NULL REFERENCES runs(run_id), position INTEGER NOT NULL,
+  path TEXT, format TEXT, size INTEGER, sha256 TEXT, records_read INTEGER, imported INTEGER,
+  skipped INTEGER, recovered INTEGER, notes TEXT, PRIMARY KEY(run_id, position));
+CREATE TABLE expectations(run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  position INTEGER NOT NULL, profile TEXT, text TEXT NOT NULL, verdict TEXT NOT NULL,
+  evidence TEXT, PRIMARY KEY(run_id, position));
+CREATE TABLE labels(run_id INTEGER NOT NULL REFERENCES runs(run_id), message_id TEXT NOT NULL,
+  label TEXT NOT NULL, PRIMARY KEY(run_id, message_id));
+CREATE TABLE lifecycle(run_id INTEGER NOT NULL REFERENCES runs(run_id), time_us INTEGER NOT NULL,
+  what TEXT NOT NULL, service TEXT, detail TEXT);
+CREATE TABLE thread_states(run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  time_us INTEGER NOT NULL, thread INTEGER, role TEXT, state TEXT NOT NULL);
+CREATE VIRTUAL TABLE events_fts USING fts5(description, strings, content='events',
+                                           content_rowid='id');
+CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
+  INSERT INTO events_fts(rowid, description, strings)
+    VALUES(new.id, new.description, new.strings);
+END;
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, description, strings)
+    VALUES('delete', old.id, old.description, old.strings);
+END;
+INSERT INTO events_fts(events_fts) VALUES('rebuild');
+PRAGMA user_version = 5;
+)sql";
+  return sql;
+}
+
+}  // namespace
+
+void TstEventStore::version5StoreIsRekeyed() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v5.db");
+  QVERIFY(raw_exec(path, version5_schema_sql().c_str()));
+  // Read-only, a version 5 store is queried as it is, in run order, with its own index.
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  QCOMPARE(store->schema_version(), 5);
+  const std::vector<EventRow> before = all_events(*store);
+  QCOMPARE(before.size(), std::size_t{2});
+  msmilog::EventFilter search;
+  search.search = "strings:0x15";
+  std::int64_t found = 0;
+  QVERIFY(store->count_events(search, &found).ok());
+  QCOMPARE(found, std::int64_t{1});
+  store.reset();
+
+  Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events WHERE id = (run_id << 32 | seq)"),
+           std::int64_t{2});
+  // The old triggers are gone; the writer indexes each new event exactly once.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts_ai'"),
+           std::int64_t{0});
+  {
+    auto writer = store->open_writer(1, "EXCH01", kEpoch1997);
+    msmi::Event event;
+    event.event_id = 2380;
+    event.description = "A memory access violation has occurred.";
+    writer->write(event);
+    QVERIFY(writer->flush().ok());
+  }
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'violation'"),
+           std::int64_t{1});
+  QVERIFY(store->count_events(search, &found).ok());
+  QCOMPARE(found, std::int64_t{1});
+  // The same rows as before, but for their ids, and the new one after them.
+  std::vector<EventRow> after = all_events(*store);
+  QCOMPARE(after.size(), std::size_t{3});
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    after[i].id = before[i].id;
+    QCOMPARE(after[i], before[i]);
+  }
+  QCOMPARE(after[2].seq, std::int64_t{3});
+  QCOMPARE(raw_text(path, "PRAGMA integrity_check"), std::string("ok"));
+  QVERIFY(raw_exec(path, "INSERT INTO events_fts(events_fts) VALUES('integrity-check')"));
 }
 
 QTEST_APPLESS_MAIN(TstEventStore)

@@ -5,11 +5,19 @@
 // Two filters are not SQL: relative times are resolved first against the selected runs' first
 // and last event (one extra min/max query), and --grep is a POSIX regex applied to each row the
 // SQL returns, so with grep the LIMIT is counted in C++ instead of by SQLite.
+//
+// Schema version 6 stores events in run order (id = run_id << 32 | seq), so a run is a range
+// of the primary key, the order of every listing is ORDER BY id, and a full-text search walks
+// events_fts in rowid order and stops at the page's end: the first page of a word found in
+// millions of events costs a hundred lookups. Times compare as the integer at_us. Counts that
+// only filter by run and event ID are read from event_counts. An older store (read-only) is
+// queried with the SQL of its version: run_id = ?, ORDER BY run_id, seq, the text column time.
 
 #include <regex.h>
 
 #include <algorithm>
 #include <cassert>
+#include <limits>
 #include <map>
 #include <memory>
 #include <variant>
@@ -87,15 +95,35 @@ std::string like_substring_pattern(std::string_view text) {
   return pattern;
 }
 
-msmi::Status normalise_time(std::string_view field, const std::string& text, std::string* out) {
-  std::int64_t epoch_us = 0;
-  if (!parse_iso8601_utc(text, &epoch_us)) {
+msmi::Status parse_time(std::string_view field, const std::string& text, std::int64_t* epoch_us) {
+  if (!parse_iso8601_utc(text, epoch_us)) {
     return msmi::Status::InvalidArgument(
         std::string(field) + " '" + text +
         "' is not a UTC time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]");
   }
-  *out = format_iso8601_utc(epoch_us);
   return msmi::Status::Ok();
+}
+
+// The ids of a run's first and last possible event (schema version 6). A run_id no store can
+// hold (negative, or 2^31 and above) gives an empty range.
+constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
+constexpr std::int64_t kMaxSeq = 0xFFFFFFFF;
+std::int64_t first_event_key(std::int64_t run_id) {
+  if (run_id < 0 || run_id > kMaxRunId) return std::numeric_limits<std::int64_t>::max();
+  return run_id << 32;
+}
+std::int64_t last_event_key(std::int64_t run_id) {
+  if (run_id < 0 || run_id > kMaxRunId) return std::numeric_limits<std::int64_t>::min();
+  return (run_id << 32) | kMaxSeq;
+}
+// The id of the event a cursor names; one beyond either end of the keys when it names no
+// event a store can hold, so a page after it is empty (or everything, going backwards).
+std::int64_t event_key(const EventCursor& cursor) {
+  if (cursor.run_id < 0 || cursor.seq < 0) return -1;
+  if (cursor.run_id > kMaxRunId || cursor.seq > kMaxSeq) {
+    return std::numeric_limits<std::int64_t>::max();
+  }
+  return (cursor.run_id << 32) | cursor.seq;
 }
 
 msmi::Status normalise_type(const std::string& text, std::string* out) {
@@ -110,21 +138,41 @@ msmi::Status normalise_type(const std::string& text, std::string* out) {
 
 // The earliest and latest `time` of the events of filter.run_id (every run when unset).
 // *found is false when there are none.
-msmi::Status time_bounds(const SqliteDb& db, const EventFilter& filter, std::string* first,
-                         std::string* last, bool* found) {
+msmi::Status time_bounds(const SqliteDb& db, int schema_version, const EventFilter& filter,
+                         std::int64_t* first_us, std::int64_t* last_us, bool* found) {
   constexpr std::string_view kWhat = "finding the first and last event for a relative time";
+  std::string sql;
+  if (schema_version < 6) {
+    sql = std::string("SELECT min(time), max(time) FROM events") +
+          (filter.run_id ? " WHERE run_id = ?1" : "");
+  } else if (filter.run_id) {
+    // The run's own rows, not a walk of the whole (at_us) index.
+    sql = "SELECT min(at_us), max(at_us) FROM events NOT INDEXED WHERE id BETWEEN ?1 AND ?2";
+  } else {
+    sql = "SELECT (SELECT min(at_us) FROM events), (SELECT max(at_us) FROM events)";
+  }
   SqliteStatement stmt;
-  msmi::Status status = stmt.prepare(db,
-                                     std::string("SELECT min(time), max(time) FROM events") +
-                                         (filter.run_id ? " WHERE run_id = ?1" : ""),
-                                     kWhat);
+  msmi::Status status = stmt.prepare(db, sql, kWhat);
   if (!status.ok()) return status;
-  if (filter.run_id) stmt.bind_int64(1, *filter.run_id);
+  if (filter.run_id) {
+    stmt.bind_int64(1, schema_version < 6 ? *filter.run_id : first_event_key(*filter.run_id));
+    if (schema_version >= 6) stmt.bind_int64(2, last_event_key(*filter.run_id));
+  }
   const int rc = stmt.step();
   if (rc != SQLITE_ROW) return db.error(rc, kWhat);
   *found = !stmt.column_is_null(0);
-  *first = stmt.column_text(0);
-  *last = stmt.column_text(1);
+  if (!*found) return msmi::Status::Ok();
+  if (schema_version >= 6) {
+    *first_us = stmt.column_int64(0);
+    *last_us = stmt.column_int64(1);
+    return msmi::Status::Ok();
+  }
+  const std::string first = stmt.column_text(0);
+  const std::string last = stmt.column_text(1);
+  if (!parse_iso8601_utc(first, first_us) || !parse_iso8601_utc(last, last_us)) {
+    return msmi::Status::Corruption(db.path() + ": events.time '" + first + "' or '" + last +
+                                    "' is not an ISO-8601 UTC time");
+  }
   return msmi::Status::Ok();
 }
 
@@ -140,8 +188,40 @@ msmi::Status has_table(const SqliteDb& db, const char* name, bool* found) {
   return msmi::Status::Ok();
 }
 
-msmi::Status build_where(const SqliteDb& db, const EventFilter& filter, WhereClause* where) {
-  if (filter.run_id) {
+// How the SQL of a query is put together: the schema it runs on, and, in version 6, the
+// column that is the run order (events_fts.rowid when a full-text search drives the query).
+struct QueryShape {
+  int schema_version = EventStore::kSchemaVersion;
+  bool search_join = false;
+
+  bool keyed() const { return schema_version >= 6; }
+  const char* key() const { return search_join ? "events_fts.rowid" : "events.id"; }
+  // The FROM clause: with a search, the full-text index leads (CROSS JOIN keeps it the outer
+  // loop) so rows come in rowid order and LIMIT stops the walk.
+  std::string from() const {
+    return search_join ? " FROM events_fts CROSS JOIN events ON events.id = events_fts.rowid"
+                       : " FROM events";
+  }
+  std::string order(bool newest_first) const {
+    if (!keyed()) return newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq";
+    return std::string(" ORDER BY ") + key() + (newest_first ? " DESC" : "");
+  }
+};
+
+QueryShape shape_of(int schema_version, const EventFilter& filter) {
+  QueryShape shape;
+  shape.schema_version = schema_version;
+  shape.search_join = schema_version >= 6 && filter.search.has_value();
+  return shape;
+}
+
+msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const EventFilter& filter,
+                         WhereClause* where) {
+  if (filter.run_id && shape.keyed()) {
+    where->add(std::string(shape.key()) + " BETWEEN ? AND ?");
+    where->parameters.emplace_back(first_event_key(*filter.run_id));
+    where->parameters.emplace_back(last_event_key(*filter.run_id));
+  } else if (filter.run_id) {
     where->add("run_id = ?");
     where->parameters.emplace_back(*filter.run_id);
   }
@@ -183,50 +263,51 @@ msmi::Status build_where(const SqliteDb& db, const EventFilter& filter, WhereCla
     where->add("time_us <= ?");
     where->parameters.emplace_back(*filter.until_us);
   }
+  // An absolute time bound: the integer at_us, or (before version 6) the fixed-width text.
+  // Times are shown to the millisecond, so a bound means its whole millisecond: "until
+  // 12:00:00.123" takes an event at 12:00:00.123456, as the text comparison always did.
+  const auto add_time_bound = [&](const char* op, std::int64_t epoch_us) {
+    if (shape.keyed()) {
+      const std::int64_t ms = epoch_us / 1000 - (epoch_us % 1000 < 0 ? 1 : 0);
+      const bool upper = op[0] == '<';
+      where->add(std::string("at_us ") + op + " ?");
+      where->parameters.emplace_back(ms * 1000 + (upper ? 999 : 0));
+    } else {
+      where->add(std::string("time ") + op + " ?");
+      where->parameters.emplace_back(format_iso8601_utc(epoch_us));
+    }
+  };
   if (filter.since_time) {
-    std::string normalised;
-    msmi::Status status = normalise_time("since time", *filter.since_time, &normalised);
+    std::int64_t since = 0;
+    msmi::Status status = parse_time("since time", *filter.since_time, &since);
     if (!status.ok()) return status;
-    where->add("time >= ?");
-    where->parameters.emplace_back(std::move(normalised));
+    add_time_bound(">=", since);
   }
   if (filter.until_time) {
-    std::string normalised;
-    msmi::Status status = normalise_time("until time", *filter.until_time, &normalised);
+    std::int64_t until = 0;
+    msmi::Status status = parse_time("until time", *filter.until_time, &until);
     if (!status.ok()) return status;
-    where->add("time <= ?");
-    where->parameters.emplace_back(std::move(normalised));
+    add_time_bound("<=", until);
   }
   if (filter.since_relative || filter.until_relative) {
-    std::string first, last;
+    std::int64_t first_us = 0, last_us = 0;
     bool found = false;
-    msmi::Status status = time_bounds(db, filter, &first, &last, &found);
+    msmi::Status status =
+        time_bounds(db, shape.schema_version, filter, &first_us, &last_us, &found);
     if (!status.ok()) return status;
     if (!found) {
       where->add("0");  // no events to be relative to
     } else {
-      std::int64_t first_us = 0, last_us = 0;
-      if (!parse_iso8601_utc(first, &first_us) || !parse_iso8601_utc(last, &last_us)) {
-        return msmi::Status::Corruption(db.path() + ": events.time '" + first + "' or '" + last +
-                                        "' is not an ISO-8601 UTC time");
-      }
       const auto resolve = [&](const RelativeTime& t) {
-        return format_iso8601_utc(t.anchor == RelativeTime::Anchor::kAfterFirst
-                                      ? first_us + t.offset_us
-                                      : last_us - t.offset_us);
+        return t.anchor == RelativeTime::Anchor::kAfterFirst ? first_us + t.offset_us
+                                                             : last_us - t.offset_us;
       };
-      if (filter.since_relative) {
-        where->add("time >= ?");
-        where->parameters.emplace_back(resolve(*filter.since_relative));
-      }
-      if (filter.until_relative) {
-        where->add("time <= ?");
-        where->parameters.emplace_back(resolve(*filter.until_relative));
-      }
+      if (filter.since_relative) add_time_bound(">=", resolve(*filter.since_relative));
+      if (filter.until_relative) add_time_bound("<=", resolve(*filter.until_relative));
     }
   }
   if (filter.text) {
-    where->add("description LIKE ? ESCAPE '\\'");
+    where->add("events.description LIKE ? ESCAPE '\\'");
     where->parameters.emplace_back(like_substring_pattern(*filter.text));
   }
   if (filter.search) {
@@ -239,7 +320,8 @@ msmi::Status build_where(const SqliteDb& db, const EventFilter& filter, WhereCla
           ": this store has no full-text index (events_fts, schema version 5); open it once "
           "for writing to add it, or use a substring filter instead");
     }
-    where->add("id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
+    where->add(shape.search_join ? "events_fts MATCH ?"
+                                 : "id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)");
     where->parameters.emplace_back(*filter.search);
   }
   if (filter.message_id) {
@@ -284,10 +366,36 @@ msmi::Status build_where(const SqliteDb& db, const EventFilter& filter, WhereCla
       where->parameters.emplace_back(std::int64_t{*filter.thread});
     }
   }
-  if (filter.after) {
+  if (filter.after && shape.keyed()) {
+    where->add(std::string(shape.key()) + (filter.newest_first ? " < ?" : " > ?"));
+    where->parameters.emplace_back(event_key(*filter.after));
+  } else if (filter.after) {
     where->add(filter.newest_first ? "(run_id, seq) < (?, ?)" : "(run_id, seq) > (?, ?)");
     where->parameters.emplace_back(filter.after->run_id);
     where->parameters.emplace_back(filter.after->seq);
+  }
+  return msmi::Status::Ok();
+}
+
+// True when `filter` selects by run and event ID only, which event_counts answers.
+bool by_run_and_id_only(const EventFilter& f) {
+  return !f.since_us && !f.until_us && !f.since_time && !f.until_time && !f.since_relative &&
+         !f.until_relative && !f.text && !f.search && !f.grep && !f.message_id && !f.source &&
+         f.sources.empty() && !f.type && f.types.empty() && f.categories.empty() &&
+         f.computers.empty() && !f.min_level && !f.max_level && !f.thread && !f.after;
+}
+
+// The WHERE clause over event_counts of a filter for which by_run_and_id_only() holds.
+msmi::Status build_count_where(const SqliteDb& db, const EventFilter& filter, WhereClause* where) {
+  EventFilter ids = filter;
+  ids.run_id.reset();
+  // Event ID conditions are the same over event_counts as over events.
+  QueryShape shape;
+  msmi::Status status = build_where(db, shape, ids, where);
+  if (!status.ok()) return status;
+  if (filter.run_id) {
+    where->add("run_id = ?");
+    where->parameters.emplace_back(*filter.run_id);
   }
   return msmi::Status::Ok();
 }
@@ -386,8 +494,9 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
                                       const std::function<bool(const EventRow&)>& on_row) const {
   constexpr std::string_view kWhat = "querying events";
   if (!on_row) return msmi::Status::InvalidArgument(path_ + ": query_events without a callback");
+  const QueryShape shape = shape_of(schema_version_, filter);
   WhereClause where;
-  msmi::Status status = build_where(*db_, filter, &where);
+  msmi::Status status = build_where(*db_, shape, filter, &where);
   if (!status.ok()) return status;
   GrepPattern grep;
   if (filter.grep) {
@@ -395,14 +504,12 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     if (!status.ok()) return status;
   }
   const std::string sql =
-      "SELECT id, run_id, seq, time_us, time, computer, source, event_id, type, category, level, "
-      "thread, message_id, description, " +
-      std::string(schema_version_ >= 2 ? "strings, data, " : "NULL, NULL, ") +
+      "SELECT events.id, run_id, seq, time_us, time, computer, source, event_id, type, category, "
+      "level, thread, message_id, events.description, " +
+      std::string(schema_version_ >= 2 ? "events.strings, data, " : "NULL, NULL, ") +
       (schema_version_ >= 5 ? "record_number, event_identifier, category_number, user, written_us"
                             : "NULL, NULL, NULL, NULL, NULL") +
-      " FROM events" + where.sql +
-      (filter.newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq") +
-      " LIMIT ?";
+      shape.from() + where.sql + shape.order(filter.newest_first) + " LIMIT ?";
   SqliteStatement stmt;
   status = stmt.prepare(*db_, sql, kWhat);
   if (!status.ok()) return status;
@@ -460,14 +567,25 @@ msmi::Status EventStore::count_events(const EventFilter& filter, std::int64_t* c
     if (status.ok()) *count = n;
     return status;
   }
+  const QueryShape shape = shape_of(schema_version_, filter);
   WhereClause where;
-  msmi::Status status = build_where(*db_, filter, &where);
+  const bool counted = shape.keyed() && filter.limit < 0 && by_run_and_id_only(filter);
+  msmi::Status status =
+      counted ? build_count_where(*db_, filter, &where) : build_where(*db_, shape, filter, &where);
   if (!status.ok()) return status;
-  const std::string sql = "SELECT count(*) FROM (SELECT 1 FROM events" + where.sql + " LIMIT ?)";
+  std::string sql;
+  if (counted) {
+    sql = "SELECT coalesce(sum(count), 0) FROM event_counts" + where.sql;
+  } else if (filter.limit < 0) {
+    sql = "SELECT count(*)" + shape.from() + where.sql;
+  } else {
+    sql = "SELECT count(*) FROM (SELECT 1" + shape.from() + where.sql + " LIMIT ?)";
+  }
   SqliteStatement stmt;
   status = stmt.prepare(*db_, sql, kWhat);
   if (!status.ok()) return status;
-  bind_where(where, filter.limit, &stmt);
+  bind_where(where, filter.limit < 0 ? std::nullopt : std::optional<std::int64_t>(filter.limit),
+             &stmt);
   const int rc = stmt.step();
   if (rc != SQLITE_ROW) return step_error(*db_, filter, rc, kWhat);
   *count = stmt.column_int64(0);
@@ -497,16 +615,25 @@ msmi::Status EventStore::count_events_by(const EventFilter& filter,
     if (!status.ok()) return status;
     for (auto& [values, count] : tally) groups.push_back({values, count});
   } else {
+    const QueryShape shape = shape_of(schema_version_, all);
+    // Counts by event ID and run come from event_counts when nothing else filters.
+    const bool counted = shape.keyed() && by_run_and_id_only(all) &&
+                         std::all_of(fields.begin(), fields.end(), [](CountField f) {
+                           return f == CountField::kEventId || f == CountField::kRun;
+                         });
     WhereClause where;
-    msmi::Status status = build_where(*db_, all, &where);
+    msmi::Status status =
+        counted ? build_count_where(*db_, all, &where) : build_where(*db_, shape, all, &where);
     if (!status.ok()) return status;
     std::string columns;
     for (CountField field : fields) {
       columns += columns.empty() ? "" : ", ";
       columns += group_expression(field);
     }
-    const std::string sql =
-        "SELECT " + columns + ", count(*) FROM events" + where.sql + " GROUP BY " + columns;
+    const std::string sql = counted ? "SELECT " + columns + ", sum(count) FROM event_counts" +
+                                          where.sql + " GROUP BY " + columns
+                                    : "SELECT " + columns + ", count(*)" + shape.from() +
+                                          where.sql + " GROUP BY " + columns;
     SqliteStatement stmt;
     status = stmt.prepare(*db_, sql, kWhat);
     if (!status.ok()) return status;
@@ -537,10 +664,13 @@ msmi::Status EventStore::event_id_counts(std::int64_t run_id,
   constexpr std::string_view kWhat = "counting events by ID";
   counts->clear();
   SqliteStatement stmt;
-  msmi::Status status = stmt.prepare(*db_,
-                                     "SELECT event_id, count(*) FROM events WHERE run_id = ?1 "
-                                     "GROUP BY event_id ORDER BY event_id",
-                                     kWhat);
+  msmi::Status status = stmt.prepare(
+      *db_,
+      schema_version_ >= 6 ? "SELECT event_id, count FROM event_counts WHERE run_id = ?1 "
+                             "ORDER BY event_id"
+                           : "SELECT event_id, count(*) FROM events WHERE run_id = ?1 "
+                             "GROUP BY event_id ORDER BY event_id",
+      kWhat);
   if (!status.ok()) return status;
   stmt.bind_int64(1, run_id);
   int rc;

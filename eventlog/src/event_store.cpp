@@ -4,7 +4,7 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 5) and the
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 6) and the
 // tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
@@ -18,12 +18,15 @@
 // replayed with the overrides it was given. 5: imported NT event logs and what a run's summary
 // shows: events gained record_number … written_us, runs gained kind, kb and import_name, the
 // tables imports, expectations, labels, lifecycle and thread_states, and the full-text index
-// events_fts. Opening an older store for writing migrates it in one transaction (ALTER TABLE …
-// ADD COLUMN …, CREATE TABLE …, the FTS 'rebuild' of the rows already there, then user_version
-// = 5); its old rows keep NULL in the new columns and its old runs have no rows in the new
-// tables. An older store opened read-only is read as it is: the code reads NULL for the missing
-// columns and empty lists for the missing tables, and has_full_text_search() says whether
-// events_fts exists.
+// events_fts. 6: events made again for speed at tens of millions of rows: id = run_id << 32 |
+// seq (the table is stored in run order), the absolute time at_us, indexes chosen for the
+// queries, the full-text index filled by the writer, the table event_counts.
+// Opening an older store for writing migrates it in one transaction (ALTER TABLE … ADD COLUMN …,
+// CREATE TABLE …, version 6's copy of the events and the FTS 'rebuild', then user_version = 6);
+// its old rows keep NULL in the new columns and its old runs have no rows in the new tables. An
+// older store opened read-only is read as it is: the code reads NULL for the missing columns
+// and empty lists for the missing tables, queries it with the SQL of its version, and
+// has_full_text_search() says whether events_fts exists.
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
@@ -48,7 +51,9 @@
 //     Index: UNIQUE (import_name) WHERE kind = 'import' — no two imports share a name.
 //
 //   events         the Application log; the big table (millions of rows)
-//     id INTEGER PRIMARY KEY, run_id → runs, seq INTEGER (1, 2, 3 … per run, write order),
+//     id INTEGER PRIMARY KEY (run_id << 32 | seq from version 6 on, so the rows are stored in
+//     run order: WHERE id BETWEEN run_id << 32 AND (run_id << 32) + 4294967295 is one run),
+//     run_id → runs, seq INTEGER (1, 2, 3 … per run, write order, below 2^32),
 //     time_us INTEGER (virtual µs since run start; µs since 1970 for imports), time TEXT
 //     (ISO-8601 UTC of epoch_us + time_us, "1997-05-22T12:55:53.000Z", fixed width so it sorts),
 //     computer, source ("MSExchangeMSMI"), event_id INTEGER, type ("Error" / "Warning" /
@@ -62,10 +67,17 @@
 //     simulated events get make_event_identifier(event_id, type); event_id stays the displayed
 //     16-bit ID), category_number INTEGER (imports: as stored; simulated: the position in
 //     msmi::Category + 1, 0 for "None"), user TEXT (user SID text or user name; NULL when none),
-//     written_us INTEGER (TimeWritten in µs since 1970 where it differs from TimeGenerated).
-//     Indexes: UNIQUE (run_id, seq) for a run in order; (event_id, time_us) for "all 2342s";
-//     (time_us) for time windows; (message_id) — partial, only rows that have one — for a
-//     message's history.
+//     written_us INTEGER (TimeWritten in µs since 1970 where it differs from TimeGenerated),
+//     at_us INTEGER NOT NULL (version 6: the event's absolute time, µs since 1970, the value
+//     `time` shows: runs.epoch_us + time_us, or time_us for an import).
+//     Indexes: (event_id, at_us) for "all 2342s in this hour"; (at_us) for time windows;
+//     (message_id) — partial, only rows that have one — for a message's history. The primary
+//     key is the run order. (Before version 6: UNIQUE (run_id, seq), (event_id, time_us),
+//     (time_us).)
+//
+//   event_counts   version 6: how many events of each ID each run has: run_id → runs,
+//                  event_id, count; PRIMARY KEY (run_id, event_id), WITHOUT ROWID. The writer
+//                  keeps it in step, so "how many 2342s" needs no scan of events.
 //
 //   messages       the ledger: how every injected message ended
 //     run_id → runs, message_id, sender, recipients, fate (delivered / ndr / quarantined /
@@ -97,10 +109,14 @@
 //   thread_states  worker thread state changes over time: run_id → runs, time_us, thread,
 //                  role, state TEXT ('busy' / 'idle' / 'blocked' / 'stopped'); index (run_id,
 //                  time_us). (samples keeps busy_pct.)
-//   events_fts     FTS5 external-content index of events(description, strings), rowid = id,
-//                  kept in step by the triggers events_fts_ai (AFTER INSERT) and events_fts_ad
-//                  (AFTER DELETE): SELECT … FROM events WHERE id IN (SELECT rowid FROM
-//                  events_fts WHERE events_fts MATCH '"XOM stream" NEAR(2342)').
+//   events_fts     FTS5 external-content index of events(description, strings), rowid = id
+//                  (search one column with 'strings: 0x15'). From
+//                  version 6 msmisim's writer inserts into it with each event, in the same
+//                  transaction (a program that adds events itself must too, or run
+//                  INSERT INTO events_fts(events_fts) VALUES('rebuild')); the trigger
+//                  events_fts_ad (AFTER DELETE) removes deleted rows. SELECT … FROM events
+//                  WHERE id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH
+//                  '"XOM stream" NEAR(2342)'). (Version 5: kept in step by triggers.)
 
 #include "msmilog/event_store.h"
 
@@ -140,7 +156,8 @@ constexpr const char* kVersion4RunColumnsSql =
 
 // What schema version 5 adds (also part of a new store's schema): the fields of an imported NT
 // event log record, the kind / KB / import name of a run, the tables of what a run's summary
-// shows, the imported files, and the full-text index of the events kept in step by triggers.
+// shows and the imported files. (A version 5 store also has a full-text index of description
+// and strings kept in step by triggers; version 6 replaces it.)
 constexpr const char* kVersion5Sql = R"sql(
 ALTER TABLE events ADD COLUMN record_number INTEGER;
 ALTER TABLE events ADD COLUMN event_identifier INTEGER;
@@ -197,16 +214,76 @@ CREATE TABLE thread_states(
   state TEXT NOT NULL
 );
 CREATE INDEX thread_states_by_run_time ON thread_states(run_id, time_us);
+)sql";
+
+// What schema version 6 changes (also part of a new store's schema): the events table is made
+// again with id = run_id << 32 | seq, so that the table itself is stored in (run_id, seq) order
+// and the full-text index returns rowids in that order too; it gains at_us, the absolute time;
+// its indexes become (event_id, at_us), (at_us) and the partial (message_id); the full-text
+// index is filled by msmisim's writer in the same transaction (a trigger per row costs three
+// times as much); event_counts keeps the number of events of
+// each ID in each run. Rows of an older store are copied over in (run_id, seq) order.
+constexpr const char* kVersion6Sql = R"sql(
+DROP TRIGGER IF EXISTS events_fts_ai;
+DROP TRIGGER IF EXISTS events_fts_ad;
+DROP TABLE IF EXISTS events_fts;
+DROP INDEX IF EXISTS events_by_run_seq;
+DROP INDEX IF EXISTS events_by_event_id_time;
+DROP INDEX IF EXISTS events_by_time;
+DROP INDEX IF EXISTS events_by_message_id;
+CREATE TABLE events_v6(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  seq INTEGER NOT NULL,
+  time_us INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  computer TEXT,
+  source TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT,
+  level INTEGER,
+  thread INTEGER,
+  message_id TEXT,
+  description TEXT NOT NULL,
+  strings TEXT,
+  data BLOB,
+  record_number INTEGER,
+  event_identifier INTEGER,
+  category_number INTEGER,
+  user TEXT,
+  written_us INTEGER,
+  at_us INTEGER NOT NULL
+);
+INSERT INTO events_v6(id, run_id, seq, time_us, time, computer, source, event_id, type, category,
+                      level, thread, message_id, description, strings, data, record_number,
+                      event_identifier, category_number, user, written_us, at_us)
+  SELECT (e.run_id << 32) | e.seq, e.run_id, e.seq, e.time_us, e.time, e.computer, e.source,
+         e.event_id, e.type, e.category, e.level, e.thread, e.message_id, e.description,
+         e.strings, e.data, e.record_number, e.event_identifier, e.category_number, e.user,
+         e.written_us, coalesce(r.epoch_us, 0) + e.time_us
+    FROM events e LEFT JOIN runs r ON r.run_id = e.run_id
+    ORDER BY e.run_id, e.seq;
+DROP TABLE events;
+ALTER TABLE events_v6 RENAME TO events;
+CREATE INDEX events_by_event_id_time ON events(event_id, at_us);
+CREATE INDEX events_by_time ON events(at_us);
+CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;
 CREATE VIRTUAL TABLE events_fts USING fts5(description, strings, content='events',
                                            content_rowid='id');
-CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
-  INSERT INTO events_fts(rowid, description, strings)
-    VALUES(new.id, new.description, new.strings);
-END;
+INSERT INTO events_fts(events_fts) VALUES('rebuild');
 CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
   INSERT INTO events_fts(events_fts, rowid, description, strings)
     VALUES('delete', old.id, old.description, old.strings);
 END;
+CREATE TABLE event_counts(
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  event_id INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY(run_id, event_id)
+) WITHOUT ROWID;
+INSERT INTO event_counts(run_id, event_id, count)
+  SELECT run_id, event_id, count(*) FROM events GROUP BY run_id, event_id;
 )sql";
 
 constexpr const char* kSchemaSql = R"sql(
@@ -299,11 +376,13 @@ constexpr std::array<std::string_view, 2> kVersion4RunColumns = {"options", "fil
 constexpr std::array<std::string_view, 5> kVersion5EventColumns = {
     "record_number", "event_identifier", "category_number", "user", "written_us"};
 constexpr std::array<std::string_view, 3> kVersion5RunColumns = {"kind", "kb", "import_name"};
+// The events column added by schema version 6.
+constexpr std::string_view kVersion6EventColumn = "at_us";
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
-const std::array<TableContract, 12>& table_contracts() {
-  static const std::array<TableContract, 12> kTables = {{
+const std::array<TableContract, 13>& table_contracts() {
+  static const std::array<TableContract, 13> kTables = {{
       {"runs",
        {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
         "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
@@ -327,6 +406,7 @@ const std::array<TableContract, 12>& table_contracts() {
       {"labels", {"run_id", "message_id", "label"}, 5},
       {"lifecycle", {"run_id", "time_us", "what", "service", "detail"}, 5},
       {"thread_states", {"run_id", "time_us", "thread", "role", "state"}, 5},
+      {"event_counts", {"run_id", "event_id", "count"}, 6},
   }};
   return kTables;
 }
@@ -457,6 +537,9 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "runs" && identity.user_version >= 5) {
       required.insert(required.end(), kVersion5RunColumns.begin(), kVersion5RunColumns.end());
     }
+    if (table.name == "events" && identity.user_version >= 6) {
+      required.push_back(kVersion6EventColumn);
+    }
     for (std::string_view column : required) {
       if (std::find(present.begin(), present.end(), column) == present.end()) {
         return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +
@@ -479,6 +562,7 @@ msmi::Status create_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec(kVersion3TablesSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion4RunColumnsSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion5Sql, "creating the schema");
+    if (status.ok()) status = db.exec(kVersion6Sql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -514,12 +598,14 @@ msmi::Status migrate_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec("PRAGMA user_version = 4;", kWhat);
   }
   if (status.ok() && version < 5) {
-    // The triggers only see rows inserted from now on; 'rebuild' indexes the rows already there.
     status = db.exec(kVersion5Sql, kWhat);
-    if (status.ok()) {
-      status = db.exec("INSERT INTO events_fts(events_fts) VALUES('rebuild');", kWhat);
-    }
     if (status.ok()) status = db.exec("PRAGMA user_version = 5;", kWhat);
+  }
+  if (status.ok() && version < 6) {
+    // Copies every event into the new table and builds its indexes: minutes for a store of
+    // millions of events, once.
+    status = db.exec(kVersion6Sql, kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 6;", kWhat);
   }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -832,11 +918,12 @@ msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdic
     if (writer->run_id() == run_id) (void)writer->flush();
   }
   SqliteStatement stmt;
-  status = stmt.prepare(*db_,
-                        "UPDATE runs SET verdict = ?2, finished_at = ?3, virtual_duration_us = ?4, "
-                        "event_count = (SELECT count(*) FROM events WHERE run_id = ?1) "
-                        "WHERE run_id = ?1",
-                        "finishing run");
+  status = stmt.prepare(
+      *db_,
+      "UPDATE runs SET verdict = ?2, finished_at = ?3, virtual_duration_us = ?4, "
+      "event_count = (SELECT coalesce(sum(count), 0) FROM event_counts WHERE run_id = ?1) "
+      "WHERE run_id = ?1",
+      "finishing run");
   if (!status.ok()) return status;
   stmt.bind_int64(1, run_id);
   stmt.bind_text(2, verdict);

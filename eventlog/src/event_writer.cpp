@@ -1,6 +1,7 @@
 #include "msmilog/event_writer.h"
 
 #include <limits>
+#include <map>
 
 #include "json_strings.h"
 #include "msmilog/event_store.h"
@@ -14,9 +15,16 @@ namespace {
 constexpr std::string_view kInsertEventSql =
     "INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, "
     "level, thread, message_id, description, strings, data, record_number, event_identifier, "
-    "category_number, user, written_us) "
+    "category_number, user, written_us, id, at_us) "
     "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20)";
+    "?19, ?20, ?21, ?22)";
+constexpr std::string_view kInsertTextSql =
+    "INSERT INTO events_fts(rowid, description, strings) VALUES(?1, ?2, ?3)";
+constexpr std::string_view kCountEventsSql =
+    "INSERT INTO event_counts(run_id, event_id, count) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(run_id, event_id) DO UPDATE SET count = count + excluded.count";
+// seq is the low 32 bits of id.
+constexpr std::int64_t kMaxSeq = 0xFFFFFFFF;
 
 NtEventType nt_event_type(msmi::EventType type) {
   switch (type) {
@@ -55,7 +63,9 @@ EventWriter::EventWriter(EventStore* store, std::int64_t run_id, std::string com
       run_id_(run_id),
       computer_(std::move(computer)),
       epoch_us_(epoch_us),
-      insert_(std::make_unique<SqliteStatement>()) {}
+      insert_(std::make_unique<SqliteStatement>()),
+      insert_text_(std::make_unique<SqliteStatement>()),
+      count_events_(std::make_unique<SqliteStatement>()) {}
 
 EventWriter::~EventWriter() {
   if (store_ != nullptr) {
@@ -71,19 +81,29 @@ void EventWriter::start() {
   if (!status_.ok()) return;
 
   // Continue after the run's last event, so a second writer of a run never collides on seq.
+  // The run's rows are the id range run_id << 32 …: its last row is one B-tree descent away.
   SqliteStatement last_seq;
   status_ = last_seq.prepare(*store_->db_,
-                             "SELECT coalesce(max(seq), 0) FROM events WHERE run_id = ?1", what);
+                             "SELECT seq FROM events WHERE id BETWEEN ?1 AND ?2 "
+                             "ORDER BY id DESC LIMIT 1",
+                             what);
   if (!status_.ok()) return;
-  last_seq.bind_int64(1, run_id_);
+  last_seq.bind_int64(1, run_id_ << 32);
+  last_seq.bind_int64(2, (run_id_ << 32) | kMaxSeq);
   const int rc = last_seq.step();
-  if (rc != SQLITE_ROW) {
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
     status_ = store_->db_->error(rc, what);
     return;
   }
-  next_seq_ = last_seq.column_int64(0) + 1;
+  next_seq_ = rc == SQLITE_ROW ? last_seq.column_int64(0) + 1 : 1;
 
   status_ = insert_->prepare(*store_->db_, kInsertEventSql, what, /*reused=*/true);
+  if (status_.ok()) {
+    status_ = insert_text_->prepare(*store_->db_, kInsertTextSql, what, /*reused=*/true);
+  }
+  if (status_.ok()) {
+    status_ = count_events_->prepare(*store_->db_, kCountEventsSql, what, /*reused=*/true);
+  }
   if (status_.ok()) buffer_.reserve(kBatchSize);
 }
 
@@ -126,6 +146,14 @@ void EventWriter::write_row(const EventRow& row) {
 }
 
 void EventWriter::buffer_row(EventRow row) {
+  if (next_seq_ > kMaxSeq) {
+    status_ = msmi::Status::InvalidArgument("run " + std::to_string(run_id_) + " has " +
+                                            std::to_string(kMaxSeq) +
+                                            " events, the most a run can hold; later events "
+                                            "are dropped");
+    ++dropped_;
+    return;
+  }
   row.seq = next_seq_++;
   buffer_.push_back(std::move(row));
   if (buffer_.size() >= kBatchSize) (void)flush();  // an error sticks in status_
@@ -159,8 +187,11 @@ msmi::Status EventWriter::insert_buffered() {
 
   std::string time_text;
   std::string strings_json;
+  std::map<int, std::int64_t> counts;  // event_id → events in this batch
   for (const EventRow& row : buffer_) {
-    time_text = format_iso8601_utc(absolute_time_us(epoch_us_, row.time_us));
+    const std::int64_t id = (run_id_ << 32) | row.seq;
+    const std::int64_t at_us = absolute_time_us(epoch_us_, row.time_us);
+    time_text = format_iso8601_utc(at_us);
     insert_->bind_int64(1, run_id_);
     insert_->bind_int64(2, row.seq);
     insert_->bind_int64(3, row.time_us);
@@ -182,10 +213,30 @@ msmi::Status EventWriter::insert_buffered() {
     insert_->bind_int64_or_null(18, row.category_number);
     insert_->bind_text_or_null(19, row.user);
     insert_->bind_int64_or_null(20, row.written_us);
-    const int rc = insert_->step();
+    insert_->bind_int64(21, id);
+    insert_->bind_int64(22, at_us);
+    int rc = insert_->step();
     if (rc != SQLITE_DONE) status = db.error(rc, what);
     insert_->reset();
+    if (status.ok()) {
+      insert_text_->bind_int64(1, id);
+      insert_text_->bind_text_static(2, row.description);
+      insert_text_->bind_text_static(3, strings_json);
+      rc = insert_text_->step();
+      if (rc != SQLITE_DONE) status = db.error(rc, what);
+      insert_text_->reset();
+    }
     if (!status.ok()) break;
+    ++counts[row.event_id];
+  }
+  for (const auto& [event_id, count] : counts) {
+    if (!status.ok()) break;
+    count_events_->bind_int64(1, run_id_);
+    count_events_->bind_int64(2, event_id);
+    count_events_->bind_int64(3, count);
+    const int rc = count_events_->step();
+    if (rc != SQLITE_DONE) status = db.error(rc, what);
+    count_events_->reset();
   }
   if (status.ok()) status = transaction.commit(what);
   return status;
@@ -194,6 +245,8 @@ msmi::Status EventWriter::insert_buffered() {
 void EventWriter::detach() {
   (void)flush();  // an error sticks in status_ and dropped()
   insert_->finalize();
+  insert_text_->finalize();
+  count_events_->finalize();
   store_ = nullptr;
 }
 

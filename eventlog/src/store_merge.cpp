@@ -1,7 +1,10 @@
 // Merging copies rows with INSERT … SELECT from each input ATTACHed to the new store's
 // connection, one run at a time so that each run gets its new run_id before its rows follow it.
 // Columns are copied by name where both schemas have them: an input of an older schema version
-// leaves the newer columns NULL, exactly as migrating it would.
+// leaves the newer columns NULL, exactly as migrating it would. Events are the exception to
+// plain copying (schema version 6): each gets id = new run_id << 32 | seq and at_us (computed
+// from the run's epoch for an older input), then its row in events_fts and its run's
+// event_counts, which the store's writer would otherwise have filled.
 #include "msmilog/store_merge.h"
 
 #include <unistd.h>
@@ -90,19 +93,44 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
     s = column_names(db, "src", t.name, &theirs);
     if (!s.ok()) return s;
     if (theirs.empty()) continue;
+    const bool events = std::string_view(t.name) == "events";
     std::string columns;
-    s = shared_columns(db, t.name, {"run_id", "id"}, &columns);
+    s = shared_columns(db, t.name, {"run_id", "id", "at_us"}, &columns);
     if (!s.ok()) return s;
+    std::string sql = std::string("INSERT INTO main.") + t.name + "(run_id, " + columns +
+                      ") SELECT ?2, " + columns + " FROM src." + t.name +
+                      " WHERE run_id = ?1 ORDER BY " + t.order;
+    if (events) {
+      const bool keyed = std::find(theirs.begin(), theirs.end(), "at_us") != theirs.end();
+      sql = "INSERT INTO main.events(id, run_id, at_us, " + columns +
+            ") SELECT (?2 << 32) | seq, ?2, " +
+            (keyed ? std::string("at_us")
+                   : "(SELECT coalesce(epoch_us, 0) FROM src.runs WHERE run_id = ?1) + time_us") +
+            ", " + columns + " FROM src.events WHERE " +
+            (keyed ? "id BETWEEN ?1 << 32 AND (?1 << 32) | 4294967295" : "run_id = ?1") +
+            " ORDER BY seq";
+    }
     SqliteStatement stmt;
-    s = stmt.prepare(db,
-                     std::string("INSERT INTO main.") + t.name + "(run_id, " + columns +
-                         ") SELECT ?2, " + columns + " FROM src." + t.name +
-                         " WHERE run_id = ?1 ORDER BY " + t.order,
-                     what, true);
+    s = stmt.prepare(db, sql, what, true);
     if (!s.ok()) return s;
     copy_rows.push_back(std::move(stmt));
-    is_events.push_back(std::string_view(t.name) == "events");
+    is_events.push_back(events);
   }
+  // What the writer adds beside each event, for the rows of run ?1 just copied.
+  SqliteStatement index_text;
+  s = index_text.prepare(
+      db,
+      "INSERT INTO main.events_fts(rowid, description, strings) SELECT id, "
+      "description, strings FROM main.events WHERE id BETWEEN ?1 << 32 AND (?1 << 32) | 4294967295",
+      what, true);
+  if (!s.ok()) return s;
+  SqliteStatement count_events;
+  s = count_events.prepare(db,
+                           "INSERT INTO main.event_counts(run_id, event_id, count) SELECT ?1, "
+                           "event_id, count(*) FROM main.events WHERE id BETWEEN ?1 << 32 AND "
+                           "(?1 << 32) | 4294967295 GROUP BY event_id",
+                           what, true);
+  if (!s.ok()) return s;
   std::vector<std::int64_t> run_ids;
   {
     SqliteStatement list;
@@ -123,7 +151,13 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
       copy_rows[i].bind_int64(2, new_id);
       s = step_done(db, copy_rows[i], what);
       if (!s.ok()) return s;
-      if (is_events[i]) counts->events += sqlite3_changes(db.get());
+      if (!is_events[i]) continue;
+      counts->events += sqlite3_changes(db.get());
+      for (SqliteStatement* stmt : {&index_text, &count_events}) {
+        stmt->bind_int64(1, new_id);
+        s = step_done(db, *stmt, what);
+        if (!s.ok()) return s;
+      }
     }
   }
   return msmi::Status::Ok();

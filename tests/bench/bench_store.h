@@ -3,8 +3,9 @@
 // the store through the sqlite3 shell (copy k of each run is a new run, k days later), and
 // import-sized runs (kind 'import', named "bench-import-<events>") are made of back-to-back
 // copies of the largest recorded run, with time_us in µs since 1970 as an imported log's is.
-// The secondary indexes and the FTS5 index are built once at the end rather than row by row;
-// the triggers that keep events_fts in step are put back afterwards.
+// Rows get the ids the store's writer would give them (run_id << 32 | seq, schema version 6).
+// The secondary indexes, the FTS5 index and event_counts are built once at the end rather than
+// row by row.
 #pragma once
 
 #include <cinttypes>
@@ -27,11 +28,11 @@ inline const char* const kSeedScenarios[] = {"scenarios/kb/Q151791.json",
                                              "scenarios/kb/Q168857.json"};
 constexpr int kSeedsPerScenario = 2;
 
-// Every column of events and runs in schema version 5, in order.
+// Every column of events and runs in schema version 6, in order.
 constexpr const char* kEventColumns =
     "id, run_id, seq, time_us, time, computer, source, event_id, type, category, level, thread, "
     "message_id, description, strings, data, record_number, event_identifier, category_number, "
-    "user, written_us";
+    "user, written_us, at_us";
 constexpr const char* kRunColumns =
     "run_id, scenario, scenario_sha256, scenario_text, seed, profile, defects, started_at, "
     "finished_at, verdict, computer, epoch_us, msmisim_version, command, event_count, "
@@ -95,7 +96,7 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
   std::string s;
   s += "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;\n";
   s += "PRAGMA temp_store=MEMORY;\n";
-  s += "DROP TRIGGER events_fts_ai; DROP TRIGGER events_fts_ad;\n";
+  s += "DROP TRIGGER events_fts_ad;\n";
   s += "DROP INDEX events_by_event_id_time; DROP INDEX events_by_time;\n";
   s += "DROP INDEX events_by_message_id;\n";
   s += "CREATE TEMP TABLE copies(k INTEGER PRIMARY KEY);\n";
@@ -112,13 +113,15 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
        ", msmisim_version, command, event_count, virtual_duration_us, options, file_sha256, "
        "kind, kb, import_name FROM copies c, runs r WHERE c.k <= " +
        std::to_string(copies) + " AND r.run_id <= " + stride + " ORDER BY c.k, r.run_id;\n";
-  s += std::string("INSERT INTO events(") + kEventColumns + ") SELECT NULL, c.k * " + stride +
+  s += std::string("INSERT INTO events(") + kEventColumns + ") SELECT ((c.k * " + stride +
+       " + e.run_id) << 32) | e.seq, c.k * " + stride +
        " + e.run_id, e.seq, e.time_us, "
        "strftime('%Y-%m-%dT%H:%M:%S', substr(e.time, 1, 19), '+' || c.k || ' days') || "
        "substr(e.time, 20), computer, source, event_id, type, category, level, thread, "
        "message_id, description, strings, data, record_number, event_identifier, "
-       "category_number, user, written_us FROM copies c, seed_events e WHERE c.k <= " +
-       std::to_string(copies) + ";\n";
+       "category_number, user, written_us, at_us + c.k * " +
+       day_us + " FROM copies c, seed_events e WHERE c.k <= " + std::to_string(copies) +
+       " ORDER BY c.k, e.run_id, e.seq;\n";
   s += "CREATE TEMP TABLE import_seed AS SELECT e.*, r.epoch_us AS epoch_us FROM seed_events e "
        "JOIN runs r USING(run_id) WHERE run_id = " +
        std::to_string(largest_run) + " ORDER BY seq;\n";
@@ -133,29 +136,31 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
          "' FROM runs WHERE run_id = " + std::to_string(largest_run) + ";\n";
     // Piece k is the largest run again, k days later; record numbers run on.
     s += std::string("INSERT INTO events(") + kEventColumns +
-         ") SELECT NULL, (SELECT max(run_id) FROM runs), (c.k - 1) * " +
+         ") SELECT ((SELECT max(run_id) FROM runs) << 32) | ((c.k - 1) * " +
+         std::to_string(largest_events) +
+         " + e.seq), (SELECT max(run_id) FROM runs), (c.k - 1) * " +
          std::to_string(largest_events) + " + e.seq, e.epoch_us + e.time_us + (c.k - 1) * " +
          day_us +
          ", strftime('%Y-%m-%dT%H:%M:%S', substr(e.time, 1, 19), '+' || (c.k - 1) || ' days') "
          "|| substr(e.time, 20), computer, source, event_id, type, category, level, NULL, NULL, "
          "description, strings, data, (c.k - 1) * " +
          std::to_string(largest_events) +
-         " + e.seq + 1, event_identifier, category_number, user, written_us FROM copies c, "
-         "import_seed e WHERE c.k <= " +
-         std::to_string(pieces) + " LIMIT " + std::to_string(size) + ";\n";
+         " + e.seq + 1, event_identifier, category_number, user, written_us, e.at_us + (c.k - 1) "
+         "* " +
+         day_us + " FROM copies c, import_seed e WHERE c.k <= " + std::to_string(pieces) +
+         " ORDER BY c.k, e.seq LIMIT " + std::to_string(size) + ";\n";
   }
-  s += "UPDATE runs SET event_count = (SELECT count(*) FROM events WHERE run_id = runs.run_id) "
-       "WHERE kind = 'import';\n";
+  s += "DELETE FROM event_counts;\n";
+  s += "INSERT INTO event_counts(run_id, event_id, count) SELECT run_id, event_id, count(*) FROM "
+       "events GROUP BY run_id, event_id;\n";
+  s += "UPDATE runs SET event_count = (SELECT sum(count) FROM event_counts WHERE run_id = "
+       "runs.run_id) WHERE kind = 'import';\n";
   s += "COMMIT;\n";
-  s += "CREATE INDEX events_by_event_id_time ON events(event_id, time_us);\n";
-  s += "CREATE INDEX events_by_time ON events(time_us);\n";
+  s += "CREATE INDEX events_by_event_id_time ON events(event_id, at_us);\n";
+  s += "CREATE INDEX events_by_time ON events(at_us);\n";
   s += "CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;\n";
   s += "INSERT INTO events_fts(events_fts) VALUES('rebuild');\n";
-  s += R"sql(CREATE TRIGGER events_fts_ai AFTER INSERT ON events BEGIN
-  INSERT INTO events_fts(rowid, description, strings)
-    VALUES(new.id, new.description, new.strings);
-END;
-CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  s += R"sql(CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
   INSERT INTO events_fts(events_fts, rowid, description, strings)
     VALUES('delete', old.id, old.description, old.strings);
 END;

@@ -34,8 +34,9 @@ class EventStore {
   // PRAGMA user_version of the schema this code writes. It also reads versions 1 to 4 (events
   // without `strings` and `data`, no fault rules or invariants, runs without `options` and
   // `file_sha256`; before 5: no kind / kb / import_name, no record_number … written_us, no
-  // imports, expectations, labels, lifecycle, thread_states, no events_fts).
-  static constexpr int kSchemaVersion = 5;
+  // imports, expectations, labels, lifecycle, thread_states, no events_fts; before 6: ids in
+  // insertion order, no at_us, no event_counts, events_fts over description and strings).
+  static constexpr int kSchemaVersion = 6;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;

@@ -464,9 +464,10 @@ void TestReports::runs_listing() {
   msmireport::render_runs({finished}, msmireport::Format::kCsv, csv, notes);
   std::vector<std::string> fields;
   QVERIFY(parse_csv_record(csv.str().substr(csv.str().find('\n') + 1), &fields));
-  QCOMPARE(fields.size(), std::size_t(9));
+  QCOMPARE(fields.size(), std::size_t(12));
   QCOMPARE(fields[4], finished.defects);
   QCOMPARE(fields[8], finished.command);
+  QCOMPARE(fields[9], std::string("run"));
 
   std::ostringstream json;
   msmireport::render_runs({finished, unfinished}, msmireport::Format::kJson, json, notes);
@@ -475,6 +476,24 @@ void TestReports::runs_listing() {
   QCOMPARE(parsed[0]["seed"].get<std::uint64_t>(), std::uint64_t(151791));
   QCOMPARE(parsed[0]["command"].get<std::string>(), finished.command);
   QCOMPARE(parsed[1]["verdict"].get<std::string>(), std::string());
+
+  // An imported log is listed by its import name, without a profile or seed.
+  msmilog::RunSummary imported;
+  imported.run_id = 3;
+  imported.kind = "import";
+  imported.import_name = "contoso-AppEvent";
+  imported.scenario = "AppEvent.Evt";
+  imported.event_count = 1000;
+  std::ostringstream import_table;
+  msmireport::render_runs({imported}, msmireport::Format::kTable, import_table, notes);
+  const auto import_lines = lines_of(import_table.str());
+  QCOMPARE(import_lines.size(), std::size_t(2));
+  QVERIFY(import_lines[1].starts_with("3    import 'contoso-AppEvent'  -"));
+  std::ostringstream import_json;
+  msmireport::render_runs({imported}, msmireport::Format::kJson, import_json, notes);
+  const nlohmann::json import_parsed = nlohmann::json::parse(import_json.str());
+  QCOMPARE(import_parsed[0]["kind"].get<std::string>(), std::string("import"));
+  QCOMPARE(import_parsed[0]["import_name"].get<std::string>(), imported.import_name);
 
   std::ostringstream none, none_notes;
   msmireport::render_runs({}, msmireport::Format::kTable, none, none_notes);

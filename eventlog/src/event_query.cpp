@@ -193,14 +193,17 @@ msmi::Status has_table(const SqliteDb& db, const char* name, bool* found) {
 struct QueryShape {
   int schema_version = EventStore::kSchemaVersion;
   bool search_join = false;
+  // Read the rows in run order (the primary key) instead of through the index SQLite would
+  // pick; see choose_run_order().
+  bool run_order = false;
 
   bool keyed() const { return schema_version >= 6; }
   const char* key() const { return search_join ? "events_fts.rowid" : "events.id"; }
   // The FROM clause: with a search, the full-text index leads (CROSS JOIN keeps it the outer
   // loop) so rows come in rowid order and LIMIT stops the walk.
   std::string from() const {
-    return search_join ? " FROM events_fts CROSS JOIN events ON events.id = events_fts.rowid"
-                       : " FROM events";
+    if (search_join) return " FROM events_fts CROSS JOIN events ON events.id = events_fts.rowid";
+    return run_order ? " FROM events NOT INDEXED" : " FROM events";
   }
   std::string order(bool newest_first) const {
     if (!keyed()) return newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq";
@@ -400,6 +403,70 @@ msmi::Status build_count_where(const SqliteDb& db, const EventFilter& filter, Wh
   return msmi::Status::Ok();
 }
 
+// Adds up event_counts over `filter`'s run and event IDs (by_run_and_id_only() parts only).
+msmi::Status sum_counts(const SqliteDb& db, const EventFilter& filter, std::int64_t* sum);
+
+// Whether to read the rows in run order, the primary key, rather than let SQLite pick an index.
+// SQLite cannot know how many events an ID or a run has; event_counts does. Without it,
+// SQLite reads "2342s of run 7" through (event_id, at_us) — every 2342 of every run — and
+// "the first hundred 2342s" by sorting all of them, where walking the run's key range, or the
+// table until a hundred are found, reads a fraction of that.
+msmi::Status choose_run_order(const SqliteDb& db, const EventFilter& filter, QueryShape* shape) {
+  shape->run_order = false;
+  if (!shape->keyed() || shape->search_join || filter.message_id) return msmi::Status::Ok();
+  const bool by_id = !filter.event_ids.empty() || !filter.event_id_ranges.empty();
+  const bool by_time =
+      filter.since_time || filter.until_time || filter.since_relative || filter.until_relative;
+  EventFilter ids;  // the event ID conditions alone, over every run
+  ids.event_ids = filter.event_ids;
+  ids.event_id_ranges = filter.event_id_ranges;
+  std::int64_t id_rows = 0;
+  if (filter.run_id) {
+    if (!by_id) {
+      shape->run_order = true;
+      return msmi::Status::Ok();
+    }
+    EventFilter run;
+    run.run_id = filter.run_id;
+    std::int64_t run_rows = 0;
+    msmi::Status status = sum_counts(db, run, &run_rows);
+    if (status.ok()) status = sum_counts(db, ids, &id_rows);
+    if (!status.ok()) return status;
+    // An index entry costs a lookup into the table; a row of the run's range is read in order.
+    shape->run_order = id_rows > run_rows / 4;
+    return msmi::Status::Ok();
+  }
+  if (!by_id || by_time || filter.limit < 0) return msmi::Status::Ok();
+  std::int64_t all_rows = 0;
+  msmi::Status status = sum_counts(db, ids, &id_rows);
+  if (status.ok()) status = sum_counts(db, EventFilter(), &all_rows);
+  if (!status.ok()) return status;
+  // Walking the table meets a match every all_rows / id_rows rows; the index reads (and sorts)
+  // every match before the first is returned.
+  shape->run_order = id_rows > 0 && static_cast<double>(filter.limit) *
+                                            static_cast<double>(all_rows) /
+                                            static_cast<double>(id_rows) <
+                                        static_cast<double>(id_rows);
+  return msmi::Status::Ok();
+}
+
+void bind_where(const WhereClause& where, std::optional<std::int64_t> limit, SqliteStatement* stmt);
+
+msmi::Status sum_counts(const SqliteDb& db, const EventFilter& filter, std::int64_t* sum) {
+  constexpr std::string_view kWhat = "counting events";
+  WhereClause where;
+  msmi::Status status = build_count_where(db, filter, &where);
+  if (!status.ok()) return status;
+  SqliteStatement stmt;
+  status = stmt.prepare(db, "SELECT coalesce(sum(count), 0) FROM event_counts" + where.sql, kWhat);
+  if (!status.ok()) return status;
+  bind_where(where, std::nullopt, &stmt);
+  const int rc = stmt.step();
+  if (rc != SQLITE_ROW) return db.error(rc, kWhat);
+  *sum = stmt.column_int64(0);
+  return msmi::Status::Ok();
+}
+
 // Binds the WHERE parameters to ?1..?n, then, when limit is given, the limit to ?n+1.
 void bind_where(const WhereClause& where, std::optional<std::int64_t> limit,
                 SqliteStatement* stmt) {
@@ -494,9 +561,11 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
                                       const std::function<bool(const EventRow&)>& on_row) const {
   constexpr std::string_view kWhat = "querying events";
   if (!on_row) return msmi::Status::InvalidArgument(path_ + ": query_events without a callback");
-  const QueryShape shape = shape_of(schema_version_, filter);
+  QueryShape shape = shape_of(schema_version_, filter);
+  msmi::Status status = choose_run_order(*db_, filter, &shape);
+  if (!status.ok()) return status;
   WhereClause where;
-  msmi::Status status = build_where(*db_, shape, filter, &where);
+  status = build_where(*db_, shape, filter, &where);
   if (!status.ok()) return status;
   GrepPattern grep;
   if (filter.grep) {
@@ -567,10 +636,12 @@ msmi::Status EventStore::count_events(const EventFilter& filter, std::int64_t* c
     if (status.ok()) *count = n;
     return status;
   }
-  const QueryShape shape = shape_of(schema_version_, filter);
-  WhereClause where;
+  QueryShape shape = shape_of(schema_version_, filter);
   const bool counted = shape.keyed() && filter.limit < 0 && by_run_and_id_only(filter);
-  msmi::Status status =
+  msmi::Status status = counted ? msmi::Status::Ok() : choose_run_order(*db_, filter, &shape);
+  if (!status.ok()) return status;
+  WhereClause where;
+  status =
       counted ? build_count_where(*db_, filter, &where) : build_where(*db_, shape, filter, &where);
   if (!status.ok()) return status;
   std::string sql;
@@ -615,15 +686,16 @@ msmi::Status EventStore::count_events_by(const EventFilter& filter,
     if (!status.ok()) return status;
     for (auto& [values, count] : tally) groups.push_back({values, count});
   } else {
-    const QueryShape shape = shape_of(schema_version_, all);
+    QueryShape shape = shape_of(schema_version_, all);
     // Counts by event ID and run come from event_counts when nothing else filters.
     const bool counted = shape.keyed() && by_run_and_id_only(all) &&
                          std::all_of(fields.begin(), fields.end(), [](CountField f) {
                            return f == CountField::kEventId || f == CountField::kRun;
                          });
+    msmi::Status status = counted ? msmi::Status::Ok() : choose_run_order(*db_, all, &shape);
+    if (!status.ok()) return status;
     WhereClause where;
-    msmi::Status status =
-        counted ? build_count_where(*db_, all, &where) : build_where(*db_, shape, all, &where);
+    status = counted ? build_count_where(*db_, all, &where) : build_where(*db_, shape, all, &where);
     if (!status.ok()) return status;
     std::string columns;
     for (CountField field : fields) {

@@ -76,8 +76,9 @@
 //     (time_us).)
 //
 //   event_counts   version 6: how many events of each ID each run has: run_id → runs,
-//                  event_id, count; PRIMARY KEY (run_id, event_id), WITHOUT ROWID. The writer
-//                  keeps it in step, so "how many 2342s" needs no scan of events.
+//                  event_id, count; PRIMARY KEY (run_id, event_id), WITHOUT ROWID; index
+//                  (event_id, count). The writer keeps it in step, so "how many 2342s" needs
+//                  no scan of events, and queries use it to choose how to read events.
 //
 //   messages       the ledger: how every injected message ended
 //     run_id → runs, message_id, sender, recipients, fate (delivered / ndr / quarantined /
@@ -282,6 +283,7 @@ CREATE TABLE event_counts(
   count INTEGER NOT NULL,
   PRIMARY KEY(run_id, event_id)
 ) WITHOUT ROWID;
+CREATE INDEX event_counts_by_event_id ON event_counts(event_id, count);
 INSERT INTO event_counts(run_id, event_id, count)
   SELECT run_id, event_id, count(*) FROM events GROUP BY run_id, event_id;
 )sql";

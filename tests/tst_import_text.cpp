@@ -277,18 +277,26 @@ class TestImportText : public QObject {
         << "Subject \"Expense report for the Northwest region,\" of message ID "
            "<MSNET/SALES/00000001>, class IPM.Expense.Report, converted from FIPS to MDBEF. Sent "
            "05-22-97 12:02, converted 05-22-97 12:02, entered the postoffice 05-22-97 12:02."
-        << Strings{"Expense report for the Northwest region,", "MSNET/SALES/00000001",
-                   "IPM.Expense.Report", "05-22-97 12:02", "05-22-97 12:02", "05-22-97 12:02"};
+        << Strings{"Expense report for the Northwest region,",
+                   "MSNET/SALES/00000001",
+                   "IPM.Expense.Report",
+                   "05-22-97 12:02",
+                   "05-22-97 12:02",
+                   "05-22-97 12:02"};
     QTest::newRow("conversion note, subject with separators")
         << "MSExchangeMSMI" << 10000
         << "Subject \"Re: \"x\" of message ID <1>, class y, converted from FIPS to MDBEF. Sent "
            "soon value=1 \" of message ID <MSNET/SALES/00000002>, class IPM.Microsoft Mail.Note, "
            "converted from FIPS to MDBEF. Sent 02-10-97 10:00, converted 02-10-97 10:00, entered "
            "the postoffice 02-10-97 08:10."
-        << Strings{"Re: \"x\" of message ID <1>, class y, converted from FIPS to MDBEF. Sent "
-                   "soon value=1 ",
-                   "MSNET/SALES/00000002", "IPM.Microsoft Mail.Note", "02-10-97 10:00",
-                   "02-10-97 10:00", "02-10-97 08:10"};
+        << Strings{
+               "Re: \"x\" of message ID <1>, class y, converted from FIPS to MDBEF. Sent "
+               "soon value=1 ",
+               "MSNET/SALES/00000002",
+               "IPM.Microsoft Mail.Note",
+               "02-10-97 10:00",
+               "02-10-97 10:00",
+               "02-10-97 08:10"};
     QTest::newRow("text of no template")
         << "MSExchangeMSMI" << 2342 << "Something else entirely." << Strings{};
     QTest::newRow("another source's ID") << "MSExchangeMTA" << 2342

@@ -36,8 +36,8 @@ std::string conversion_scenario(const std::string& defects, const std::string& f
 std::vector<std::vector<std::string>> conversion_notes(const msmisim::RunResult& r) {
   std::vector<std::vector<std::string>> out;
   for (const msmi::Event& e : r.events) {
-    if (e.event_id == 10000 && e.description.find("converted from FIPS to MDBEF") !=
-                                   std::string::npos) {
+    if (e.event_id == 10000 &&
+        e.description.find("converted from FIPS to MDBEF") != std::string::npos) {
       out.push_back(e.strings);
     }
   }
@@ -164,12 +164,12 @@ void TestKbConversion::the_conversion_note_data() {
                      "05-22-97 12:10"};
   QTest::newRow("Q161933 on: Sent is the conversion time")
       << R"({"Q161933": true})" << note << max
-      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 13:00",
-                     "05-22-97 13:00", "05-22-97 12:10"};
+      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 13:00", "05-22-97 13:00",
+                     "05-22-97 12:10"};
   QTest::newRow("Q161933 off: Sent before the message reached the postoffice")
       << R"({"Q161933": false})" << note + R"(, "sent": "20m", "at": "30m")" << max
-      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 12:20",
-                     "05-22-97 13:00", "05-22-97 12:30"};
+      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 12:20", "05-22-97 13:00",
+                     "05-22-97 12:30"};
   QTest::newRow("medium Debug Data logging: no note")
       << R"({"Q156844": true})" << form << R"({"default": "maximum", "Debug Data": "medium"})"
       << QStringList{};
@@ -181,9 +181,8 @@ void TestKbConversion::the_conversion_note() {
   QFETCH(QString, logging);
   QFETCH(QStringList, note);
   const std::string f = fields.toStdString();
-  std::string json = conversion_scenario(defects.toStdString() + R"(, "logging": )" +
-                                             logging.toStdString(),
-                                         f);
+  std::string json =
+      conversion_scenario(defects.toStdString() + R"(, "logging": )" + logging.toStdString(), f);
   if (f.find("\"at\"") != std::string::npos) json.replace(json.find(R"("at": "10m", )"), 13, "");
   const msmisim::RunResult r = run(scenario_from(json));
   QVERIFY2(r.passed(), "an invariant broke");

@@ -238,9 +238,8 @@ void InboundDeliveryWorker::log_conversion(const P1Envelope& envelope, const Xom
   // The note is written at maximum Debug Data logging only; below that it is not even formatted.
   if (!ctx_.logger.logging().passes(note.category, note.level)) return;
   ctx_.logger.log(note, thread_, message.message_id,
-                  conversion_note(envelope, message.message_id, message.subject,
-                                  message.sent_us, converted_us,
-                                  ctx_.settings.date_origin_us));
+                  conversion_note(envelope, message.message_id, message.subject, message.sent_us,
+                                  converted_us, ctx_.settings.date_origin_us));
 }
 
 std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {

@@ -270,6 +270,33 @@ class TestImportText : public QObject {
     QTest::newRow("catch-all variant")
         << "MSExchangeMSMI" << 10000 << "MDBEF parsing failed in Rich text information"
         << Strings{"MDBEF parsing failed in Rich text information"};
+    // The conversion note: the subject, free text, is read back whole even when it holds the
+    // separators that follow it, and a catch-all text of 10000 does not win over it.
+    QTest::newRow("conversion note")
+        << "MSExchangeMSMI" << 10000
+        << "Subject \"Expense report for the Northwest region,\" of message ID "
+           "<MSNET/SALES/00000001>, class IPM.Expense.Report, converted from FIPS to MDBEF. Sent "
+           "05-22-97 12:02, converted 05-22-97 12:02, entered the postoffice 05-22-97 12:02."
+        << Strings{"Expense report for the Northwest region,",
+                   "MSNET/SALES/00000001",
+                   "IPM.Expense.Report",
+                   "05-22-97 12:02",
+                   "05-22-97 12:02",
+                   "05-22-97 12:02"};
+    QTest::newRow("conversion note, subject with separators")
+        << "MSExchangeMSMI" << 10000
+        << "Subject \"Re: \"x\" of message ID <1>, class y, converted from FIPS to MDBEF. Sent "
+           "soon value=1 \" of message ID <MSNET/SALES/00000002>, class IPM.Microsoft Mail.Note, "
+           "converted from FIPS to MDBEF. Sent 02-10-97 10:00, converted 02-10-97 10:00, entered "
+           "the postoffice 02-10-97 08:10."
+        << Strings{
+               "Re: \"x\" of message ID <1>, class y, converted from FIPS to MDBEF. Sent "
+               "soon value=1 ",
+               "MSNET/SALES/00000002",
+               "IPM.Microsoft Mail.Note",
+               "02-10-97 10:00",
+               "02-10-97 10:00",
+               "02-10-97 08:10"};
     QTest::newRow("text of no template")
         << "MSExchangeMSMI" << 2342 << "Something else entirely." << Strings{};
     QTest::newRow("another source's ID") << "MSExchangeMTA" << 2342

@@ -5,6 +5,9 @@
 // user would see is checked where the MTA took the message.
 #include <QtTest>
 
+#include <string>
+#include <vector>
+
 #include "msmi/message_files.h"
 #include "msmisim/ms_mail_side.h"
 #include "test_support.h"
@@ -29,6 +32,18 @@ std::string conversion_scenario(const std::string& defects, const std::string& f
       {"at": "1h", "action": "start"}]})";
 }
 
+// The insertion strings of the conversion notes (10000, maximum Debug Data logging) of `r`.
+std::vector<std::vector<std::string>> conversion_notes(const msmisim::RunResult& r) {
+  std::vector<std::vector<std::string>> out;
+  for (const msmi::Event& e : r.events) {
+    if (e.event_id == 10000 &&
+        e.description.find("converted from FIPS to MDBEF") != std::string::npos) {
+      out.push_back(e.strings);
+    }
+  }
+  return out;
+}
+
 std::string load_error(const std::string& json) {
   msmisim::Scenario scenario;
   msmisim::LoadError error;
@@ -44,6 +59,8 @@ class TestKbConversion : public QObject {
  private slots:
   void defect_switches_data();
   void defect_switches();
+  void the_conversion_note_data();
+  void the_conversion_note();
   void p1_and_mai_round_trip_data();
   void p1_and_mai_round_trip();
   void message_without_the_fields_is_unchanged();
@@ -122,6 +139,68 @@ void TestKbConversion::defect_switches() {
   if (!subject.isEmpty()) QCOMPARE(QString::fromStdString(got->second.subject), subject);
   QVERIFY2(got->second.sent_us >= sent_min_us && got->second.sent_us <= sent_max_us,
            std::to_string(got->second.sent_us).c_str());
+}
+
+// What a support engineer reads at maximum Debug Data logging: the subject and the Sent time
+// the conversion gave the message, beside the time of the conversion (the MSMI is back at 1h,
+// 13:00) and the time the message entered the postoffice. Nothing below maximum.
+void TestKbConversion::the_conversion_note_data() {
+  QTest::addColumn<QString>("defects");
+  QTest::addColumn<QString>("fields");
+  QTest::addColumn<QString>("logging");
+  QTest::addColumn<QStringList>("note");  // subject, class, Sent, converted, entered; {}: none
+
+  const QString form = QString(R"("message_class": "IPM.Expense.Report", "subject": "%1")")
+                           .arg(QString::fromUtf8(kLongSubject));
+  const QString note = QString(R"("subject": "%1")").arg(QString::fromUtf8(kLongSubject));
+  const QString max = R"({"Debug Data": "maximum"})";
+  QTest::newRow("Q156844 on: the form's subject is the header's 40 characters")
+      << R"({"Q156844": true})" << form << max
+      << QStringList{kHeaderSubject, "IPM.Expense.Report", "05-22-97 12:10", "05-22-97 13:00",
+                     "05-22-97 12:10"};
+  QTest::newRow("Q156844 off: the form's subject is whole")
+      << R"({"Q156844": false})" << form << max
+      << QStringList{kLongSubject, "IPM.Expense.Report", "05-22-97 12:10", "05-22-97 13:00",
+                     "05-22-97 12:10"};
+  QTest::newRow("Q161933 on: Sent is the conversion time")
+      << R"({"Q161933": true})" << note << max
+      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 13:00", "05-22-97 13:00",
+                     "05-22-97 12:10"};
+  QTest::newRow("Q161933 off: Sent before the message reached the postoffice")
+      << R"({"Q161933": false})" << note + R"(, "sent": "20m", "at": "30m")" << max
+      << QStringList{kLongSubject, "IPM.Microsoft Mail.Note", "05-22-97 12:20", "05-22-97 13:00",
+                     "05-22-97 12:30"};
+  QTest::newRow("medium Debug Data logging: no note")
+      << R"({"Q156844": true})" << form << R"({"default": "maximum", "Debug Data": "medium"})"
+      << QStringList{};
+}
+
+void TestKbConversion::the_conversion_note() {
+  QFETCH(QString, defects);
+  QFETCH(QString, fields);
+  QFETCH(QString, logging);
+  QFETCH(QStringList, note);
+  const std::string f = fields.toStdString();
+  std::string json =
+      conversion_scenario(defects.toStdString() + R"(, "logging": )" + logging.toStdString(), f);
+  if (f.find("\"at\"") != std::string::npos) json.replace(json.find(R"("at": "10m", )"), 13, "");
+  const msmisim::RunResult r = run(scenario_from(json));
+  QVERIFY2(r.passed(), "an invariant broke");
+  const msmisim::LedgerEntry* m = labelled(r, "m");
+  QVERIFY(m != nullptr);
+  QCOMPARE(m->fate, Fate::kDelivered);
+  const auto notes = conversion_notes(r);
+  if (note.isEmpty()) {
+    QCOMPARE(notes.size(), std::size_t(0));
+    return;
+  }
+  QCOMPARE(notes.size(), std::size_t(1));
+  QStringList got;
+  for (const std::string& s : notes[0]) got << QString::fromStdString(s);
+  QCOMPARE(got.size(), 6);
+  QCOMPARE(got[1], QString::fromStdString(m->message_id));
+  got.removeAt(1);
+  QCOMPARE(got, note);
 }
 
 void TestKbConversion::p1_and_mai_round_trip_data() {

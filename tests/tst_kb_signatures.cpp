@@ -12,8 +12,7 @@
 // One exception, decided by the runs themselves: when a row's log is event for event (ID, source,
 // thread, message, text, time to the second) the log of a row of the other kind, no rule can be
 // right on both, and the one that fails is reported as an expected failure naming its twin. It
-// fails for real as soon as the engine logs something that tells the two apart. Today: Q156844
-// and Q161933 (the engine logs nothing of a cut subject or a changed Sent time) and Q200661
+// fails for real as soon as the engine logs something that tells the two apart. Today: Q200661
 // under hardened (which logs 2403 as the defective builds do; it only keeps the object).
 #include <QtTest>
 

@@ -5,7 +5,7 @@
 // formats of log_formats(), the format detected from the content) into a fresh store. Then:
 // - the import is diagnosed as the run was: its KB under a legacy profile, no KB under a fixed
 //   one. Where the in-process diagnosis of the run itself fails (the twin runs tst_kb_signatures
-//   reports as expected failures: Q156844, Q161933, Q200661 under hardened), the import's is an
+//   reports as expected failures: Q200661 under hardened), the import's is an
 //   expected failure too, and only there;
 // - the imported rows equal the run's field by field, except for what the format cannot carry
 //   (kFormats below says what each one loses, and why);

@@ -135,6 +135,17 @@ const std::vector<EventSpec>& event_catalogue() {
         {event_id::kDebugValue, kSourceMsmi, kInformation, C::kDebugData, 5, "%1 value=%2"},
         // Maximum logging also writes free-text notes under 10000 ("MDBEF parsing failed …").
         {event_id::kDebugValue, kSourceMsmi, kInformation, C::kDebugData, 5, "%1", "text"},
+        // The simulator's own wording: no article quotes it. Maximum Debug Data logging writes
+        // notes about each message under 10000 ("Recipient is MS:<network name>/<po name>/
+        // POSTMASTER"); this one says what the FIPS to MDBEF conversion made of a message from
+        // MS Mail: its subject (PR_SUBJECT, Q156844), class, and Sent time beside the time it
+        // was converted and the time it entered the connector postoffice (Q161933). The
+        // subject, free text, comes first, so that a subject holding the separators that
+        // follow it is still read back whole from the rendered text.
+        {event_id::kDebugValue, kSourceMsmi, kInformation, C::kDebugData, 5,
+         "Subject \"%1\" of message ID <%2>, class %3, converted from FIPS to MDBEF. Sent %4, "
+         "converted %5, entered the postoffice %6.",
+         "conversion"},
         {event_id::kFatalAssert, kSourceMsmi, kError, C::kSessionError, 0,
          "Fatal Assert: File %1 line %2. %3"},
         {event_id::kFatalAssert, kSourceMsmi, kError, C::kSessionError, 0,

@@ -147,7 +147,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.content.attachments = content.attachments;
   message.message_class = envelope.message_class;
   message.subject = converted_subject(envelope, content, ctx_.defect(Defect::kQ156844));
-  message.sent_us = converted_sent_us(envelope, ctx_.now(), ctx_.defect(Defect::kQ161933));
+  const std::int64_t converted_us = ctx_.now();
+  message.sent_us = converted_sent_us(envelope, converted_us, ctx_.defect(Defect::kQ161933));
   if (envelope.message_class == kReadReceiptClass && !accept_receipt_date(content.receipt_date)) {
     return busy;
   }
@@ -183,6 +184,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     give_up(XomReturnCode::kPermanentError, kNdrUnparsableAddress, kUnparsableMessageText);
     return busy + ctx_.cost(ctx_.settings.cost_ndr_us);
   }
+  stamp();
+  log_conversion(envelope, message, converted_us);
   XomReturnCode code = XomReturnCode::kSuccess;
   if (!session_open_) {
     busy += ctx_.cost(ctx_.settings.cost_session_open_us);
@@ -225,6 +228,18 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     return busy;
   }
   return busy + handle_refusal(code);
+}
+
+void InboundDeliveryWorker::log_conversion(const P1Envelope& envelope, const XomMessage& message,
+                                           std::int64_t converted_us) {
+  // A dir-sync message carries directory updates: no subject or Sent time anyone reads.
+  if (envelope.dirsync) return;
+  static const EventSpec& note = *find_event_spec(event_id::kDebugValue, "conversion");
+  // The note is written at maximum Debug Data logging only; below that it is not even formatted.
+  if (!ctx_.logger.logging().passes(note.category, note.level)) return;
+  ctx_.logger.log(note, thread_, message.message_id,
+                  conversion_note(envelope, message.message_id, message.subject, message.sent_us,
+                                  converted_us, ctx_.settings.date_origin_us));
 }
 
 std::int64_t InboundDeliveryWorker::handle_refusal(XomReturnCode code) {

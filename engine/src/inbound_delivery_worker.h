@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "msmi/message_files.h"
 #include "msmi/worker.h"
 #include "msmi_context.h"
 
@@ -50,6 +51,10 @@ class InboundDeliveryWorker final : public Worker {
   // receipt away (quarantines it, with the quarantine protection) and returns false.
   bool accept_receipt_date(const std::string& date);
   void finish_current();
+  // Writes the conversion note (10000 "conversion", maximum Debug Data logging) of `message`,
+  // converted from `envelope` at `converted_us`: the subject and Sent time it was given.
+  void log_conversion(const P1Envelope& envelope, const XomMessage& message,
+                      std::int64_t converted_us);
 
   MsmiContext& ctx_;
   const bool& running_;

@@ -1,6 +1,8 @@
 #include "mail_conversion.h"
 
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 
 namespace msmi {
 namespace {
@@ -79,6 +81,33 @@ std::string converted_subject(const P1Envelope& envelope, const MaiContent& cont
 std::int64_t converted_sent_us(const P1Envelope& envelope, std::int64_t now_us, bool q161933) {
   if (q161933) return now_us;  // the defect: stamped when converted
   return envelope.sent_us.value_or(envelope.submitted_us);
+}
+
+std::string ms_mail_date(std::int64_t time_us, std::int64_t origin_us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> when{microseconds(origin_us + time_us)};
+  const sys_days day = floor<days>(when);
+  const year_month_day ymd{day};
+  const hh_mm_ss<minutes> clock{floor<minutes>(when - day)};
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%02u-%02u-%02d %02d:%02d",
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<int>(ymd.year()) % 100, static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()));
+  return buffer;
+}
+
+std::vector<std::string> conversion_note(const P1Envelope& envelope, std::string_view message_id,
+                                         std::string_view subject, std::int64_t sent_us,
+                                         std::int64_t now_us, std::int64_t origin_us) {
+  const std::string_view message_class =
+      envelope.message_class.empty() ? kNoteClass : std::string_view(envelope.message_class);
+  return {std::string(subject),
+          std::string(message_id),
+          std::string(message_class),
+          ms_mail_date(sent_us, origin_us),
+          ms_mail_date(now_us, origin_us),
+          ms_mail_date(envelope.submitted_us, origin_us)};
 }
 
 bool parse_receipt_date(std::string_view text, bool q214565, ReceiptDate* out) {

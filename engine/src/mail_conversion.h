@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "msmi/message_files.h"
 
@@ -18,6 +19,19 @@ std::string converted_subject(const P1Envelope& envelope, const MaiContent& cont
 // The Sent time Exchange shows, in virtual microseconds. With `q161933` on it is the time of
 // the conversion (`now_us`), however long the message waited; otherwise the author's.
 std::int64_t converted_sent_us(const P1Envelope& envelope, std::int64_t now_us, bool q161933);
+
+// A date as the MS Mail clients for the PC write it, "05-22-97 12:55", of `time_us` virtual
+// microseconds; `origin_us` is the date of virtual time 0 (EngineSettings::date_origin_us).
+std::string ms_mail_date(std::int64_t time_us, std::int64_t origin_us);
+
+// The insertion strings of the conversion note (10000, variant "conversion", written at maximum
+// Debug Data logging) of a message from MS Mail that the conversion gave `subject` and
+// `sent_us` at `now_us`: the subject, the message ID, the MS Mail message class (the note's when
+// the envelope names none), then the Sent time, the conversion time and the time the message
+// entered the connector postoffice, as ms_mail_date() writes them.
+std::vector<std::string> conversion_note(const P1Envelope& envelope, std::string_view message_id,
+                                         std::string_view subject, std::int64_t sent_us,
+                                         std::int64_t now_us, std::int64_t origin_us);
 
 // A date as a read receipt carries it.
 struct ReceiptDate {

@@ -86,6 +86,7 @@ msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& pro
   if (s.thread_refresh_us) e.cost_thread_refresh_us = *s.thread_refresh_us;
   if (s.ole_classes) e.ole_classes = *s.ole_classes;
   e.service_account = s.service_account;
+  e.date_origin_us = s.epoch_us;
   return e;
 }
 

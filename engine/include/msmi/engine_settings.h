@@ -32,6 +32,9 @@ struct EngineSettings {
   std::int64_t backoff_cap_us = 30 * kMinute;
   // The service's "Log On As" account, read by the Service Control Manager at each start.
   ServiceAccount service_account = ServiceAccount::kExchangeService;
+  // The server's date and time at virtual time 0, in microseconds since 1970-01-01 UTC: the
+  // origin of the dates the MSMI writes into its texts. The engine reads no wall clock.
+  std::int64_t date_origin_us = 0;
 
   // Virtual costs of operations, in microseconds.
   std::int64_t cost_queue_scan_us = 10 * kMillisecond;

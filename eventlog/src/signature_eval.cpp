@@ -15,8 +15,10 @@
 // once from the rules), so the rows of a busy log that no rule names cost a hash lookup; a
 // condition that saw nothing of a row would have left its state unchanged anyway.
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cctype>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -32,23 +34,27 @@ namespace msmilog {
 
 namespace {
 
-char ascii_upper(char c) {
-  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c;
-}
-
 // ASCII letters compare ignoring case (as std::tolower does in the "C" locale msmisim runs in).
-// Candidates are found by the needle's first byte in either case before the rest is compared.
+// Boyer-Moore-Horspool over case-folded bytes: most of a description is skipped a needle's
+// length at a time, which matters for a rule that searches the description of every row.
 bool icontains(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  if (needle.size() > haystack.size()) return false;
-  const char lower = ascii_lower(needle[0]);
-  const char upper = ascii_upper(lower);
-  const std::string_view rest = needle.substr(1);
-  const std::size_t last = haystack.size() - needle.size();
-  for (std::size_t i = 0; i <= last; ++i) {
-    const char c = haystack[i];
-    if (c != lower && c != upper) continue;
-    if (ascii_iequals(haystack.substr(i + 1, rest.size()), rest)) return true;
+  const std::size_t n = needle.size();
+  if (n == 0) return true;
+  if (n > haystack.size()) return false;
+  // How far the window may move when its last byte (folded) is c; at most 255, which only
+  // shortens a jump and so stays correct for longer needles.
+  std::array<std::uint8_t, 256> shift;
+  shift.fill(static_cast<std::uint8_t>(std::min<std::size_t>(n, 255)));
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    shift[static_cast<unsigned char>(ascii_lower(needle[i]))] =
+        static_cast<std::uint8_t>(std::min<std::size_t>(n - 1 - i, 255));
+  }
+  const char last = ascii_lower(needle[n - 1]);
+  const std::string_view head = needle.substr(0, n - 1);
+  for (std::size_t pos = 0; pos + n <= haystack.size();) {
+    const char c = ascii_lower(haystack[pos + n - 1]);
+    if (c == last && ascii_iequals(haystack.substr(pos, n - 1), head)) return true;
+    pos += shift[static_cast<unsigned char>(c)];
   }
   return false;
 }

@@ -78,6 +78,7 @@ class TestDiagnose : public QObject {
   void absent_and_any();
   void diagnosis_fields_and_order();
   void evidence_is_capped();
+  void rules_by_event_id_and_any_id();
   void rule_errors_name_file_and_key_data();
   void rule_errors_name_file_and_key();
   void folder_loading();
@@ -364,6 +365,54 @@ void TestDiagnose::evidence_is_capped() {
       {signature(R"([{"kind": "count", "select": {}, "min": 3}])")}, rows, options);
   QCOMPARE(bare.size(), std::size_t{1});
   QVERIFY(bare[0].evidence[0].rows.empty());
+}
+
+// Several signatures at once, some naming event IDs and some accepting any: each sees every row
+// it can match, whatever the others name, and a text matches in any case at any place.
+void TestDiagnose::rules_by_event_id_and_any_id() {
+  const auto make = [](const std::string& kb, const std::string& match, const std::string& boost) {
+    const std::string text = R"({"kb": ")" + kb + R"(", "title": "t", "cause": "c",
+        "workaround": "w", "fix": "f", "confidence": "high", "match": )" +
+                             match + R"(, "boost": )" + boost + "}";
+    msmilog::Signature s;
+    const msmi::Status status = msmilog::parse_signature(text, kb + ".json", &s);
+    if (!status.ok()) qFatal("%s", status.to_string().c_str());
+    return s;
+  };
+  const std::vector<msmilog::Signature> signatures = {
+      make("Q1", R"([{"kind": "event", "select": {"event_id": 1}}])",
+           R"([{"kind": "event", "name": "boom", "select": {"text": "boom"}}])"),
+      make("Q2", R"([{"kind": "event", "select": {"text": "boom"}},
+                     {"kind": "absent", "select": {"event_id": 9}}])",
+           "[]"),
+      make("Q3", R"([{"kind": "sequence", "steps": [{"event_id": 1}, {"event_id": 2}],
+                      "within": "10s"}])",
+           "[]"),
+      make("Q4", R"([{"kind": "event", "select": {"event_id": 3, "text": "boom"}}])", "[]")};
+  const std::vector<msmilog::EventRow> rows = {
+      row(0, 5, -1, "a BOOM here"),  row(1, 1),
+      row(2, 4, -1, "boo m, bo om"), row(3, 2, -1, "ka-bOoM"),
+      row(4, 3, -1, "Boom"),         row(5, 6, -1, "boo")};
+  msmilog::SignatureEvaluator evaluator(signatures);
+  for (const auto& r : rows) evaluator.add(r);
+  QCOMPARE(evaluator.rows(), std::int64_t{6});
+  const std::vector<msmilog::Diagnosis> d = evaluator.finish();
+  QCOMPARE(d.size(), std::size_t{4});
+  // Same confidence: by first time, then kb.
+  QCOMPARE(d[0].kb, std::string("Q2"));
+  QCOMPARE(d[0].count, std::int64_t{3});  // rows 0, 3, 4: of IDs 5, 2 and 3
+  QCOMPARE(d[0].last_us, 4 * kSecond);
+  QCOMPARE(d[1].kb, std::string("Q1"));
+  QCOMPARE(d[1].count, std::int64_t{1});  // the boost's rows do not count
+  QCOMPARE(d[1].evidence.size(), std::size_t{2});
+  QCOMPARE(d[1].evidence[1].rows.size(), std::size_t{3});
+  QCOMPARE(d[1].evidence[1].rows[2].time_us, 4 * kSecond);
+  QCOMPARE(d[2].kb, std::string("Q3"));
+  QCOMPARE(d[2].count, std::int64_t{2});
+  QCOMPARE(d[2].evidence[0].rows.size(), std::size_t{2});
+  QCOMPARE(d[2].evidence[0].rows[1].time_us, 3 * kSecond);
+  QCOMPARE(d[3].kb, std::string("Q4"));
+  QCOMPARE(d[3].first_us, 4 * kSecond);
 }
 
 void TestDiagnose::rule_errors_name_file_and_key_data() {

@@ -446,4 +446,15 @@ bool signature_event_ids(const std::vector<Signature>& signatures, std::vector<i
   return true;
 }
 
+bool condition_event_ids(const Condition& condition, std::vector<int>* ids) {
+  assert(ids != nullptr);
+  bool all_named = true;
+  std::set<int> set;
+  collect_ids(condition, &all_named, &set);
+  ids->clear();
+  if (!all_named) return false;
+  ids->assign(set.begin(), set.end());
+  return true;
+}
+
 }  // namespace msmilog

@@ -10,14 +10,21 @@
 //             (the one most likely to finish within the limit), dropped once too old;
 //   absent    a counter;
 //   any       the states of its alternatives.
+//
+// A row is shown only to the conditions whose selectors can match its event ID (an index built
+// once from the rules), so the rows of a busy log that no rule names cost a hash lookup; a
+// condition that saw nothing of a row would have left its state unchanged anyway.
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cctype>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "ascii_compare.h"
 #include "msmilog/diagnosis.h"
@@ -27,14 +34,29 @@ namespace msmilog {
 
 namespace {
 
+// ASCII letters compare ignoring case (as std::tolower does in the "C" locale msmisim runs in).
+// Boyer-Moore-Horspool over case-folded bytes: most of a description is skipped a needle's
+// length at a time, which matters for a rule that searches the description of every row.
 bool icontains(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                        [](char x, char y) {
-                          return std::tolower(static_cast<unsigned char>(x)) ==
-                                 std::tolower(static_cast<unsigned char>(y));
-                        });
-  return it != haystack.end();
+  const std::size_t n = needle.size();
+  if (n == 0) return true;
+  if (n > haystack.size()) return false;
+  // How far the window may move when its last byte (folded) is c; at most 255, which only
+  // shortens a jump and so stays correct for longer needles.
+  std::array<std::uint8_t, 256> shift;
+  shift.fill(static_cast<std::uint8_t>(std::min<std::size_t>(n, 255)));
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    shift[static_cast<unsigned char>(ascii_lower(needle[i]))] =
+        static_cast<std::uint8_t>(std::min<std::size_t>(n - 1 - i, 255));
+  }
+  const char last = ascii_lower(needle[n - 1]);
+  const std::string_view head = needle.substr(0, n - 1);
+  for (std::size_t pos = 0; pos + n <= haystack.size();) {
+    const char c = ascii_lower(haystack[pos + n - 1]);
+    if (c == last && ascii_iequals(haystack.substr(pos, n - 1), head)) return true;
+    pos += shift[static_cast<unsigned char>(c)];
+  }
+  return false;
 }
 
 // The key of a row's group, or nullopt when the row belongs to no group (no thread, no message).
@@ -116,9 +138,13 @@ class CountState : public ConditionState {
   CountState(const Condition& c, std::size_t cap) : condition_(c), cap_(cap) {}
   bool add(const EventRow& row, std::int64_t time_us) override {
     if (!condition_.select.matches(row)) return false;
-    const std::optional<std::string> key = group_key(condition_.group_by, row);
-    if (!key) return true;  // matched, but belongs to no group
-    Group& group = groups_[*key];
+    Group* found = &single_;
+    if (condition_.group_by != GroupBy::kNone) {
+      const std::optional<std::string> key = group_key(condition_.group_by, row);
+      if (!key) return true;  // matched, but belongs to no group
+      found = &groups_[*key];
+    }
+    Group& group = *found;
     // Until the group reaches min, its window's rows are kept (fewer than min of them), so the
     // evidence can start where the burst started.
     if (!group.reached) group.rows.push_back(row);
@@ -166,16 +192,19 @@ class CountState : public ConditionState {
   // The group that first reached `min` among those whose peak is within the bounds.
   const Group* best() const {
     const Group* found = nullptr;
-    for (const auto& [key, group] : groups_) {
+    const auto consider = [&](const Group& group) {
       if (!group.reached || group.peak < min() || (condition_.max && group.peak > *condition_.max))
-        continue;
+        return;
       if (!found || group.reached_at < found->reached_at) found = &group;
-    }
+    };
+    consider(single_);
+    for (const auto& [key, group] : groups_) consider(group);
     return found;
   }
 
   const Condition& condition_;
   std::size_t cap_;
+  Group single_;  // the one group when group_by is none; groups_ stays empty then
   std::unordered_map<std::string, Group> groups_;
   std::int64_t order_ = 0;
 };
@@ -185,22 +214,32 @@ class SequenceState : public ConditionState {
   SequenceState(const Condition& c, std::size_t cap) : condition_(c), cap_(cap) {}
   bool add(const EventRow& row, std::int64_t time_us) override {
     const std::size_t steps = condition_.steps.size();
-    std::vector<bool> step_matches(steps);
+    step_matches_.resize(steps);
     bool any = false;
     for (std::size_t k = 0; k < steps; ++k) {
-      step_matches[k] = condition_.steps[k].matches(row);
-      any = any || step_matches[k];
+      step_matches_[k] = condition_.steps[k].matches(row);
+      any = any || step_matches_[k];
     }
     if (!any) return false;
-    const std::optional<std::string> key = group_key(condition_.group_by, row);
-    if (!key) return true;
-    std::vector<std::optional<Partial>>& partial = groups_[*key];
+    std::vector<std::optional<Partial>>* found = &single_;
+    if (condition_.group_by != GroupBy::kNone) {
+      const std::optional<std::string> key = group_key(condition_.group_by, row);
+      if (!key) return true;
+      found = &groups_[*key];
+    }
+    std::vector<std::optional<Partial>>& partial = *found;
     if (partial.empty()) partial.resize(steps - 1);
     // From the last step back, so that this row extends only chains built from earlier rows.
+    // A partial keeps at most cap_ rows: the evidence is the first cap_ rows of a chain. Slots
+    // are assigned in place so that their rows' buffers are reused.
     for (std::size_t k = steps; k-- > 0;) {
-      if (!step_matches[k]) continue;
+      if (!step_matches_[k]) continue;
       if (k == 0) {
-        partial[0] = Partial{time_us, {row}};
+        std::optional<Partial>& first = partial[0];
+        if (!first) first.emplace();
+        first->start_us = time_us;
+        first->rows.resize(std::min<std::size_t>(cap_, 1));
+        if (cap_ > 0) first->rows[0] = row;
         continue;
       }
       std::optional<Partial>& before = partial[k - 1];
@@ -212,16 +251,16 @@ class SequenceState : public ConditionState {
       if (k == steps - 1) {
         if (++completed_ == 1) {
           evidence_ = before->rows;
-          evidence_.push_back(row);
-          if (evidence_.size() > cap_) evidence_.resize(cap_);
+          if (evidence_.size() < cap_) evidence_.push_back(row);
         }
         continue;
       }
       std::optional<Partial>& slot = partial[k];
       if (!slot || slot->start_us <= before->start_us) {
-        Partial extended = *before;
-        extended.rows.push_back(row);
-        slot = std::move(extended);
+        if (!slot) slot.emplace();
+        slot->start_us = before->start_us;
+        slot->rows = before->rows;
+        if (slot->rows.size() < cap_) slot->rows.push_back(row);
       }
     }
     return true;
@@ -237,6 +276,9 @@ class SequenceState : public ConditionState {
 
   const Condition& condition_;
   std::size_t cap_;
+  std::vector<char> step_matches_;  // of the row being added, reused from row to row
+  // The partial matches when group_by is none; groups_ stays empty then.
+  std::vector<std::optional<Partial>> single_;
   std::unordered_map<std::string, std::vector<std::optional<Partial>>> groups_;
   std::int64_t completed_ = 0;
   std::vector<EventRow> evidence_;
@@ -294,6 +336,13 @@ struct SignatureState {
   std::string last_time;
 };
 
+// One condition that wants to see rows of some event ID.
+struct Hook {
+  std::size_t signature = 0;  // index into Impl::states
+  ConditionState* state = nullptr;
+  bool match = false;  // a "match" condition (its rows count for the diagnosis), not a boost
+};
+
 }  // namespace
 
 bool Selector::matches(const EventRow& row) const {
@@ -331,10 +380,44 @@ bool diagnosis_before(const Diagnosis& a, const Diagnosis& b) {
 struct SignatureEvaluator::Impl {
   DiagnoseOptions options;
   std::vector<SignatureState> states;
+  // Which conditions a row of a given event ID goes to, grouped by signature in signature
+  // order: by_event_id for the IDs some selector names (the conditions that accept any ID
+  // included), any_id for every other ID.
+  std::unordered_map<int, std::vector<Hook>> by_event_id;
+  std::vector<Hook> any_id;
   std::int64_t rows = 0;
   std::int64_t clock_us = 0;
   bool finished = false;
+
+  void index_hooks();
 };
+
+void SignatureEvaluator::Impl::index_hooks() {
+  // Every hook with the event IDs it wants (empty: any), in signature then condition order.
+  std::vector<std::pair<Hook, std::vector<int>>> hooks;
+  for (std::size_t i = 0; i < states.size(); ++i) {
+    const Signature& signature = *states[i].signature;
+    const auto add = [&](const Condition& condition, ConditionState* state, bool match) {
+      std::vector<int> ids;
+      if (!condition_event_ids(condition, &ids)) ids.clear();
+      hooks.push_back({Hook{i, state, match}, std::move(ids)});
+    };
+    for (std::size_t c = 0; c < signature.match.size(); ++c)
+      add(signature.match[c], states[i].match[c].get(), true);
+    for (std::size_t c = 0; c < signature.boost.size(); ++c)
+      add(signature.boost[c], states[i].boost[c].get(), false);
+  }
+  for (const auto& [hook, ids] : hooks)
+    for (int id : ids) by_event_id.emplace(id, std::vector<Hook>{});
+  for (const auto& [hook, ids] : hooks) {
+    if (ids.empty()) {
+      any_id.push_back(hook);
+      for (auto& [id, list] : by_event_id) list.push_back(hook);
+    } else {
+      for (int id : ids) by_event_id[id].push_back(hook);
+    }
+  }
+}
 
 SignatureEvaluator::SignatureEvaluator(const std::vector<Signature>& signatures,
                                        DiagnoseOptions options)
@@ -349,6 +432,7 @@ SignatureEvaluator::SignatureEvaluator(const std::vector<Signature>& signatures,
       state.boost.push_back(make_state(c, options.evidence_rows));
     impl_->states.push_back(std::move(state));
   }
+  impl_->index_hooks();
 }
 
 SignatureEvaluator::~SignatureEvaluator() = default;
@@ -363,11 +447,18 @@ void SignatureEvaluator::add(const EventRow& row) {
       impl_->rows == 0 ? row.time_us : std::max(impl_->clock_us, row.time_us);
   impl_->clock_us = time_us;
   ++impl_->rows;
-  for (SignatureState& state : impl_->states) {
+  const auto found = impl_->by_event_id.find(row.event_id);
+  const std::vector<Hook>& hooks =
+      found != impl_->by_event_id.end() ? found->second : impl_->any_id;
+  for (std::size_t h = 0; h < hooks.size();) {
+    const std::size_t signature = hooks[h].signature;
     bool matched = false;
-    for (auto& condition : state.match) matched = condition->add(row, time_us) || matched;
-    for (auto& condition : state.boost) condition->add(row, time_us);
+    for (; h < hooks.size() && hooks[h].signature == signature; ++h) {
+      const bool hit = hooks[h].state->add(row, time_us);
+      matched = (hooks[h].match && hit) || matched;
+    }
     if (!matched) continue;
+    SignatureState& state = impl_->states[signature];
     if (state.count == 0) {
       state.first_us = row.time_us;
       state.first_time = row.time;

@@ -62,7 +62,10 @@ msmi::Status SqliteDb::open_as(const std::string& path, const std::string& filen
   close();
   path_ = path;
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(filename.c_str(), &db, flags | SQLITE_OPEN_EXRESCODE, nullptr);
+  // A connection is used by one thread at a time (see the header), so SQLite's per-call mutex
+  // is not needed: without it, reading a row's columns costs half as many library calls.
+  const int rc = sqlite3_open_v2(filename.c_str(), &db,
+                                 flags | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     msmi::Status status = sqlite_status(db, rc, path, "cannot open database");
     // sqlite3_open_v2 hands out a handle even on failure; it must still be closed.

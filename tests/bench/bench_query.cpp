@@ -4,12 +4,15 @@
 // event ID in a time range and the first page of a full-text search within 20 ms,
 // --count-by event_id within 1 s, diagnose within 3 s. Prints figures and asserts nothing.
 //
-//   build/tests/bench_query [events] [store]
+//   build/tests/bench_query [events] [store] [import-events]
 //
 // events (default 10000000) is the size of the store to build; store is where to keep it
 // (default $TMPDIR/msmisim-bench-query-<events>.db). An existing store is reused as it is,
 // so a second run skips the build. The store is built as bench_store.h says, with one
-// import-sized run of 1M events (a tenth of the store when smaller).
+// import-sized run of 1M events (a tenth of the store when smaller), or of import-events when
+// given: `bench_query 1100000 "" 1000000` times diagnose on a 1M-event import in a store
+// built in well under a minute. An empty store argument keeps the default path.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -38,16 +41,20 @@ int main(int argc, char** argv) {
   const std::int64_t events = argc > 1 ? std::max(10000LL, std::atoll(argv[1])) : 10000000;
   const std::string dir = (std::filesystem::temp_directory_path() / "msmisim-bench-query").string();
   std::filesystem::create_directories(dir);
-  const std::string db = argc > 2 ? std::string(argv[2])
-                                  : (std::filesystem::temp_directory_path() /
-                                     ("msmisim-bench-query-" + std::to_string(events) + ".db"))
-                                        .string();
+  const std::int64_t import_events = argc > 3
+                                         ? std::clamp<std::int64_t>(std::atoll(argv[3]), 1, events)
+                                         : std::min<std::int64_t>(1000000, events / 10);
+  const std::string db = argc > 2 && argv[2][0] != '\0'
+                             ? std::string(argv[2])
+                             : (std::filesystem::temp_directory_path() /
+                                ("msmisim-bench-query-" + std::to_string(events) +
+                                 (argc > 3 ? "-" + std::to_string(import_events) : "") + ".db"))
+                                   .string();
   const std::string q = dir + "/scalar.out";
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when the output is a file
   if (std::filesystem::exists(db)) {
     std::printf("reusing %s\n", db.c_str());
-  } else if (const std::int64_t import_events = std::min<std::int64_t>(1000000, events / 10);
-             !bench::build_store(db, events - import_events, {import_events}, dir)) {
+  } else if (!bench::build_store(db, events - import_events, {import_events}, dir)) {
     std::filesystem::remove(db);
     return 1;
   }

@@ -125,4 +125,9 @@ msmi::Status load_signatures(const std::string& dir, std::vector<Signature>* out
 // REQUIRES: ids != nullptr.
 bool signature_event_ids(const std::vector<Signature>& signatures, std::vector<int>* ids);
 
+// The same for one condition: the event IDs its selectors (steps, alternatives) can match,
+// sorted and unique; false (and *ids cleared) when some selector accepts any ID.
+// REQUIRES: ids != nullptr.
+bool condition_event_ids(const Condition& condition, std::vector<int>* ids);
+
 }  // namespace msmilog

@@ -207,7 +207,10 @@ std::string_view order_name(DateOrder order) {
 class TextExportReader final : public LogReader {
  public:
   TextExportReader(std::string_view format, char delimiter, const ReaderOptions& options)
-      : format_(format), delimiter_(delimiter), options_(options) {}
+      : format_(format), delimiter_(delimiter), options_(options) {
+    if (options_.catalogue != nullptr)
+      matcher_ = std::make_unique<TemplateMatcher>(*options_.catalogue);
+  }
 
   // Reads the header (csv) and decides the date order.
   msmi::Status open(const std::string& path) {
@@ -379,9 +382,8 @@ class TextExportReader final : public LogReader {
     }
     record.description = to_utf8(description);
 
-    if (options_.catalogue != nullptr) {
-      record.strings =
-          recover_insertion_strings(*options_.catalogue, record.source, id, record.description);
+    if (matcher_ != nullptr) {
+      record.strings = recover_insertion_strings(*matcher_, record.source, id, record.description);
     }
     *out = std::move(record);
     return true;
@@ -397,6 +399,7 @@ class TextExportReader final : public LogReader {
   std::uint64_t decided_line_ = 0;  // the line whose date decided the order; 0 when not inferred
   std::vector<std::string> fields_;
   ReadIssue issue_;
+  std::unique_ptr<TemplateMatcher> matcher_;  // the catalogue's templates, parsed once each
 };
 
 msmi::Status open_text_export(std::string_view format, char delimiter, const std::string& path,

@@ -111,6 +111,47 @@ msmi::Status no_format(const std::string& path, const std::vector<LogFormat>& fo
                                        tried + ")");
 }
 
+// event_row_from_record() with `spec` the catalogue's template for the record (find_template()),
+// looked up once for both the category and the description.
+EventRow row_with_template(const LogRecord& record, const msmi::EventSpec* spec,
+                           const std::vector<msmi::EventSpec>& catalogue,
+                           std::string_view computer) {
+  EventRow row;
+  row.time_us = record.created_us;
+  row.computer = computer.empty() ? record.computer : std::string(computer);
+  row.source = record.source;
+  row.event_id = record.displayed_id();
+  row.type = std::string(to_string(record.type));
+  if (!record.category_name.empty()) {
+    row.category = record.category_name;
+  } else if (record.category == 0) {
+    row.category = "None";
+  } else if (spec != nullptr) {
+    row.category = std::string(msmi::to_string(spec->category));
+  } else {
+    row.category = "(" + std::to_string(record.category) + ")";
+  }
+  row.level = -1;
+  row.thread = -1;
+  if (!record.description.empty()) {
+    row.description = record.description;
+  } else if (spec != nullptr) {
+    row.description = format_message(spec->text, record.strings);
+  } else {
+    row.description =
+        render_description(catalogue, record.source, record.displayed_id(), record.strings);
+  }
+  row.strings = record.strings;
+  row.data = record.data;
+  row.record_number = record.record_number == 0 ? -1 : record.record_number;
+  row.event_identifier = record.event_identifier;
+  row.category_number = record.category;
+  row.user = record.user;
+  row.written_us =
+      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
+  return row;
+}
+
 class Importer {
  public:
   // `store` is null for a dry run.
@@ -122,7 +163,8 @@ class Importer {
         catalogue_(catalogue),
         formats_(formats),
         result_(result),
-        progress_(progress) {}
+        progress_(progress),
+        finder_(catalogue) {}
 
   // The run appended to (0: a new one is made with the first file imported).
   void set_existing_run(std::int64_t run_id) {
@@ -266,7 +308,9 @@ class Importer {
                                                 " (give --skip-errors to skip such records)");
         return msmi::Status::Ok();
       }
-      const EventRow row = event_row_from_record(record, catalogue_, options_.computer);
+      const EventRow row = row_with_template(
+          record, finder_.find(record.source, record.displayed_id(), record.strings), catalogue_,
+          options_.computer);
       if (writer != nullptr) writer->write_row(row);
       ++file->imported;
       if (file->read % kProgressEvery == 0) {
@@ -287,6 +331,7 @@ class Importer {
   ImportResult* result_;
   ImportProgress* progress_;
   bool run_exists_ = false;  // result_->run_id names a run inside or outside the transaction
+  TemplateFinder finder_;
 };
 
 // Each of `paths` in turn through `importer`; stops at the first store failure.
@@ -350,25 +395,9 @@ std::string import_description(const LogRecord& record,
 EventRow event_row_from_record(const LogRecord& record,
                                const std::vector<msmi::EventSpec>& catalogue,
                                std::string_view computer) {
-  EventRow row;
-  row.time_us = record.created_us;
-  row.computer = computer.empty() ? record.computer : std::string(computer);
-  row.source = record.source;
-  row.event_id = record.displayed_id();
-  row.type = std::string(to_string(record.type));
-  row.category = import_category(record, catalogue);
-  row.level = -1;
-  row.thread = -1;
-  row.description = import_description(record, catalogue);
-  row.strings = record.strings;
-  row.data = record.data;
-  row.record_number = record.record_number == 0 ? -1 : record.record_number;
-  row.event_identifier = record.event_identifier;
-  row.category_number = record.category;
-  row.user = record.user;
-  row.written_us =
-      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
-  return row;
+  return row_with_template(
+      record, find_template(catalogue, record.source, record.displayed_id(), record.strings),
+      catalogue, computer);
 }
 
 msmi::Status import_logs(const std::string& db_path, const std::vector<std::string>& paths,

@@ -70,9 +70,25 @@ std::string libevt_message(libevt_error_t* error) {
   return newline == std::string::npos ? message : message.substr(0, newline);
 }
 
+// Strings up to this size (the terminating NUL included) are fetched from libevt in one call
+// into a buffer on the stack instead of asking their size first: each call converts the string
+// from UTF-16 again, and the size calls were a sixth of an import's time.
+constexpr std::size_t kLibevtShortString = 512;
+
 // A UTF-8 string getter of libevt: 1 = present, 0 = absent, -1 = error.
 template <typename SizeFn, typename GetFn>
 int libevt_utf8(libevt_record_t* record, SizeFn size_fn, GetFn get_fn, std::string* out) {
+  uint8_t buffer[kLibevtShortString];
+  const int got = get_fn(record, buffer, sizeof buffer, nullptr);
+  if (got == 1) {
+    out->assign(reinterpret_cast<const char*>(buffer),
+                ::strnlen(reinterpret_cast<const char*>(buffer), sizeof buffer));
+    return 1;
+  }
+  if (got == 0) {
+    out->clear();
+    return 0;
+  }
   size_t size = 0;
   const int found = size_fn(record, &size, nullptr);
   if (found != 1 || size == 0) {
@@ -148,6 +164,12 @@ bool from_libevt(libevt_record_t* record, LogRecord* out) {
   int strings = 0;
   if (libevt_record_get_number_of_strings(record, &strings, nullptr) != 1) return false;
   for (int i = 0; i < strings; ++i) {
+    uint8_t buffer[kLibevtShortString];
+    if (libevt_record_get_utf8_string(record, i, buffer, sizeof buffer, nullptr) == 1) {
+      r.strings.emplace_back(reinterpret_cast<const char*>(buffer),
+                             ::strnlen(reinterpret_cast<const char*>(buffer), sizeof buffer));
+      continue;
+    }
     size_t size = 0;
     if (libevt_record_get_utf8_string_size(record, i, &size, nullptr) != 1) return false;
     std::string text(size, '\0');

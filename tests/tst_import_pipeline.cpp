@@ -667,10 +667,11 @@ class TestImportPipeline : public QObject {
 
   void dry_run_counts_as_an_import_and_stores_nothing() {
     const std::string db = path("no-such-dir/dry.db");  // the store need not exist
-    const std::string skip = write(
-        "dry-skip.fake", "FAKELOG\n" + rec(1, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", "") +
-                             "BAD|truncated record\nRECOVERED\n" +
-                             rec(3, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", ""));
+    const std::string skip =
+        write("dry-skip.fake", "FAKELOG\n" +
+                                   rec(1, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", "") +
+                                   "BAD|truncated record\nRECOVERED\n" +
+                                   rec(3, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", ""));
     const std::string good = write("dry-good.fake", good_log());
     msmilog::ImportOptions options;
     options.skip_errors = true;
@@ -750,12 +751,13 @@ class TestImportPipeline : public QObject {
     const CliResult dry_bad = run_msmisim(
         {"import", "--dry-run", "--db", "nowhere/cli-dry.db", QString::fromStdString(bad)},
         dir_.path());
-    const CliResult real_bad =
-        run_msmisim({"import", "--db", "cli-dry-real.db", QString::fromStdString(bad)}, dir_.path());
+    const CliResult real_bad = run_msmisim(
+        {"import", "--db", "cli-dry-real.db", QString::fromStdString(bad)}, dir_.path());
     QCOMPARE(real_bad.code, 2);
     QCOMPARE(dry_bad.code, real_bad.code);
     QCOMPARE(dry_bad.err, real_bad.err);
-    QVERIFY2(dry_bad.err.contains("line 3") && dry_bad.err.contains("Oops"), qPrintable(dry_bad.err));
+    QVERIFY2(dry_bad.err.contains("line 3") && dry_bad.err.contains("Oops"),
+             qPrintable(dry_bad.err));
 
     const CliResult help = run_msmisim({"import", "--help"}, dir_.path());
     QVERIFY(help.out.contains("--dry-run"));

@@ -115,7 +115,7 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
           offset_ += run;
           line_ += newlines;
           if (quote == nullptr) continue;  // the buffer ran out, or the byte limit (checked above)
-          get();  // the quote
+          get();                           // the quote
           ++bytes;
           if (peek() == '"') {
             get();
@@ -148,8 +148,7 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
             }
             const char* begin = buffer_.data() + buffer_pos_;
             const char* end = buffer_.data() + buffer_len_;
-            const char* limit =
-                begin + std::min<std::size_t>(end - begin, kMaxRecordBytes - bytes);
+            const char* limit = begin + std::min<std::size_t>(end - begin, kMaxRecordBytes - bytes);
             const char* p = begin;
             while (p < limit && *p != '\n' && *p != delimiter_) ++p;
             field.append(begin, p);

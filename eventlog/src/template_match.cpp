@@ -268,8 +268,8 @@ TemplateMatch match_with(const std::vector<msmi::EventSpec>& catalogue, std::str
 
 template <typename Compiled>
 std::vector<std::string> recover_with(const std::vector<msmi::EventSpec>& catalogue,
-                                      std::string_view source, int id,
-                                      std::string_view description, Compiled compiled) {
+                                      std::string_view source, int id, std::string_view description,
+                                      Compiled compiled) {
   TemplateMatch match = match_with(catalogue, source, id, description, compiled);
   if (match.spec != nullptr) return std::move(match.strings);
   std::vector<std::string> strings;
@@ -340,10 +340,9 @@ const CompiledTemplate& TemplateMatcher::compiled(const msmi::EventSpec& spec) c
 
 TemplateMatch TemplateMatcher::match_description(std::string_view source, int id,
                                                  std::string_view description) const {
-  return match_with(catalogue_, source, id, description,
-                    [this](const msmi::EventSpec& spec) -> const CompiledTemplate& {
-                      return compiled(spec);
-                    });
+  return match_with(
+      catalogue_, source, id, description,
+      [this](const msmi::EventSpec& spec) -> const CompiledTemplate& { return compiled(spec); });
 }
 
 std::vector<std::string> recover_insertion_strings(const TemplateMatcher& matcher,

@@ -111,8 +111,14 @@ msmi::Status no_format(const std::string& path, const std::vector<LogFormat>& fo
                                        tried + ")");
 }
 
+// True when the row of `record` needs the catalogue's template: for its category or its
+// description (the file carries neither).
+bool needs_template(const LogRecord& record) {
+  return record.description.empty() || (record.category_name.empty() && record.category != 0);
+}
+
 // event_row_from_record() with `spec` the catalogue's template for the record (find_template()),
-// looked up once for both the category and the description.
+// looked up once for both the category and the description (and only when needs_template()).
 EventRow row_with_template(const LogRecord& record, const msmi::EventSpec* spec,
                            const std::vector<msmi::EventSpec>& catalogue,
                            std::string_view computer) {
@@ -308,9 +314,11 @@ class Importer {
                                                 " (give --skip-errors to skip such records)");
         return msmi::Status::Ok();
       }
-      const EventRow row = row_with_template(
-          record, finder_.find(record.source, record.displayed_id(), record.strings), catalogue_,
-          options_.computer);
+      const msmi::EventSpec* spec =
+          needs_template(record)
+              ? finder_.find(record.source, record.displayed_id(), record.strings)
+              : nullptr;
+      const EventRow row = row_with_template(record, spec, catalogue_, options_.computer);
       if (writer != nullptr) writer->write_row(row);
       ++file->imported;
       if (file->read % kProgressEvery == 0) {
@@ -395,9 +403,11 @@ std::string import_description(const LogRecord& record,
 EventRow event_row_from_record(const LogRecord& record,
                                const std::vector<msmi::EventSpec>& catalogue,
                                std::string_view computer) {
-  return row_with_template(
-      record, find_template(catalogue, record.source, record.displayed_id(), record.strings),
-      catalogue, computer);
+  const msmi::EventSpec* spec =
+      needs_template(record)
+          ? find_template(catalogue, record.source, record.displayed_id(), record.strings)
+          : nullptr;
+  return row_with_template(record, spec, catalogue, computer);
 }
 
 msmi::Status import_logs(const std::string& db_path, const std::vector<std::string>& paths,

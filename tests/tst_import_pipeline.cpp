@@ -662,6 +662,106 @@ class TestImportPipeline : public QObject {
     QCOMPARE(ok.code, 0);
     QVERIFY2(ok.err.contains("exported 3 events"), qPrintable(ok.err));
   }
+
+  // ---- --dry-run ------------------------------------------------------------------------------
+
+  void dry_run_counts_as_an_import_and_stores_nothing() {
+    const std::string db = path("no-such-dir/dry.db");  // the store need not exist
+    const std::string skip =
+        write("dry-skip.fake", "FAKELOG\n" +
+                                   rec(1, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", "") +
+                                   "BAD|truncated record\nRECOVERED\n" +
+                                   rec(3, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", ""));
+    const std::string good = write("dry-good.fake", good_log());
+    msmilog::ImportOptions options;
+    options.skip_errors = true;
+    options.dry_run = true;
+    msmilog::ImportResult dry;
+    Recorder progress;
+    QVERIFY(import(db, {good, skip}, options, &dry, &progress).ok());
+    QVERIFY(dry.dry_run);
+    QVERIFY(dry.all_imported());
+    QCOMPARE(dry.run_id, std::int64_t(0));
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(db)));
+    QCOMPARE(progress.finished_files, 2);
+
+    options.dry_run = false;
+    msmilog::ImportResult real;
+    QVERIFY(import(path("real.db"), {good, skip}, options, &real).ok());
+    for (std::size_t i = 0; i < 2; ++i) {
+      const msmilog::FileImport& d = dry.files[i];
+      const msmilog::FileImport& r = real.files[i];
+      QCOMPARE(d.format, r.format);
+      QCOMPARE(d.size, r.size);
+      QCOMPARE(d.read, r.read);
+      QCOMPARE(d.imported, r.imported);
+      QCOMPARE(d.skipped, r.skipped);
+      QCOMPARE(d.recovered, r.recovered);
+      QCOMPARE(d.notes.size(), r.notes.size());
+      QCOMPARE(d.errors.size(), r.errors.size());
+      QCOMPARE(d.errors.empty() ? 0 : d.errors[0].position,
+               r.errors.empty() ? 0 : r.errors[0].position);
+      QVERIFY(d.sha256.empty());
+    }
+    QCOMPARE(dry.files[1].read, std::int64_t(3));
+    QCOMPARE(dry.files[1].imported, std::int64_t(2));
+    QCOMPARE(dry.files[1].skipped, std::int64_t(1));
+    QCOMPARE(dry.files[1].recovered, std::int64_t(1));
+  }
+
+  void dry_run_fails_a_bad_file_as_an_import_does() {
+    const std::string bad = write(
+        "dry-bad.fake", "FAKELOG\n" + rec(1, "40000950", "I", 0, "", kMay22, "MSExchangeMSMI", "") +
+                            "BAD|record length 12 is shorter than a record header\n");
+    const std::string junk = write("dry-junk.bin", "not a log at all");
+    msmilog::ImportOptions options;
+    options.dry_run = true;
+    msmilog::ImportResult dry;
+    QVERIFY(import(path("dry-bad.db"), {bad, junk, path("dry-missing.evt")}, options, &dry).ok());
+    options.dry_run = false;
+    msmilog::ImportResult real;
+    QVERIFY(import(path("real-bad.db"), {bad, junk, path("dry-missing.evt")}, options, &real).ok());
+    QVERIFY(!dry.all_imported());
+    for (std::size_t i = 0; i < 3; ++i) {
+      QCOMPARE(dry.files[i].status.code(), real.files[i].status.code());
+      QCOMPARE(dry.files[i].status.message(), real.files[i].status.message());
+      QCOMPARE(dry.files[i].imported, std::int64_t(0));
+    }
+    QVERIFY(dry.files[0].status.is_corruption());
+    QVERIFY(QString::fromStdString(dry.files[0].status.message()).contains("line 3"));
+  }
+
+  void cli_dry_run_prints_the_summary_and_the_same_errors() {
+    // An Event Viewer CSV (a format the msmisim binary reads): one good row, then a bad type.
+    const std::string header = "Type,Date,Time,Source,Category,Event,User,Computer,Description\n";
+    const std::string row =
+        "Error,5/22/1997,12:55:53 PM,MSExchangeMSMI,None,2342,N/A,EXCHSRV1,Own text\n";
+    const std::string good = write("cli-dry.csv", header + row);
+    const std::string bad = write("cli-dry-bad.csv", header + row + "Oops" + row.substr(5));
+    const CliResult dry = run_msmisim(
+        {"import", "--dry-run", "--db", "nowhere/cli-dry.db", QString::fromStdString(good)},
+        dir_.path());
+    QCOMPARE(dry.code, 0);
+    QVERIFY2(dry.out.contains("would import") && dry.out.contains("(csv,") &&
+                 dry.out.contains("dry run, nothing stored") &&
+                 dry.out.contains("read 1, imported 1, skipped 0, recovered 0"),
+             qPrintable(dry.out));
+    QVERIFY(!QFileInfo::exists(dir_.filePath("nowhere/cli-dry.db")));
+
+    const CliResult dry_bad = run_msmisim(
+        {"import", "--dry-run", "--db", "nowhere/cli-dry.db", QString::fromStdString(bad)},
+        dir_.path());
+    const CliResult real_bad = run_msmisim(
+        {"import", "--db", "cli-dry-real.db", QString::fromStdString(bad)}, dir_.path());
+    QCOMPARE(real_bad.code, 2);
+    QCOMPARE(dry_bad.code, real_bad.code);
+    QCOMPARE(dry_bad.err, real_bad.err);
+    QVERIFY2(dry_bad.err.contains("line 3") && dry_bad.err.contains("Oops"),
+             qPrintable(dry_bad.err));
+
+    const CliResult help = run_msmisim({"import", "--help"}, dir_.path());
+    QVERIFY(help.out.contains("--dry-run"));
+  }
 };
 
 QTEST_APPLESS_MAIN(TestImportPipeline)

@@ -1,5 +1,6 @@
 #include "delimited_records.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -66,58 +67,107 @@ DelimitedRecords::Result DelimitedRecords::unterminated(std::uint64_t start_offs
 
 DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields,
                                                 std::uint64_t* line) {
+  // Fields are scanned a buffer's worth at a time (a run of ordinary bytes is found and
+  // appended at once), and the strings of *fields are reused from one record to the next, so a
+  // record costs no allocation once the first few have sized them. The rules are those of the
+  // header, byte for byte as a character-at-a-time reading would apply them.
   for (;;) {
-    fields->clear();
-    if (peek() == EOF) return Result::kEnd;
+    std::size_t count = 0;  // fields of this record so far
+    if (peek() == EOF) {
+      fields->clear();
+      return Result::kEnd;
+    }
     const std::uint64_t start_offset = offset_;
     const std::uint64_t start_line = line_;
     *line = start_line;
     std::size_t bytes = 0;
-    std::string field;
     bool any_quoted = false;
     bool ended = false;
     while (!ended) {
+      if (count == fields->size()) fields->emplace_back();
+      std::string& field = (*fields)[count++];
+      field.clear();
       int c = get();
-      if (c == '"' && field.empty()) {  // a quoted field
+      if (c == '"') {  // a quoted field
         any_quoted = true;
         bool spans_lines = false;
         for (;;) {
-          c = get();
-          if (c == EOF || ++bytes > kMaxRecordBytes) return unterminated(start_offset, start_line);
-          if (c == '\n') spans_lines = true;
-          if (c == '"') {
-            if (peek() == '"') {
-              get();
-              field.push_back('"');
-              continue;
-            }
-            break;
+          if (buffer_pos_ == buffer_len_ && peek() == EOF) {
+            fields->resize(count);
+            return unterminated(start_offset, start_line);
           }
-          field.push_back(static_cast<char>(c));
+          // Each byte, the quote included, counts towards kMaxRecordBytes.
+          if (bytes >= kMaxRecordBytes) {
+            fields->resize(count);
+            return unterminated(start_offset, start_line);
+          }
+          const char* begin = buffer_.data() + buffer_pos_;
+          const char* end = buffer_.data() + buffer_len_;
+          const char* limit = begin + std::min<std::size_t>(end - begin, kMaxRecordBytes - bytes);
+          const char* quote = static_cast<const char*>(std::memchr(begin, '"', limit - begin));
+          const char* stop = quote == nullptr ? limit : quote;
+          const auto newlines = static_cast<std::uint64_t>(std::count(begin, stop, '\n'));
+          if (newlines > 0) spans_lines = true;
+          field.append(begin, stop);
+          const auto run = static_cast<std::size_t>(stop - begin);
+          bytes += run;
+          buffer_pos_ += run;
+          offset_ += run;
+          line_ += newlines;
+          if (quote == nullptr) continue;  // the buffer ran out, or the byte limit (checked above)
+          get();                           // the quote
+          ++bytes;
+          if (peek() == '"') {
+            get();
+            field.push_back('"');
+            continue;
+          }
+          break;
         }
         c = get();
         // A stray quote that swallowed whole lines until some later field's quote: the text
         // after that quote gives it away.
-        if (spans_lines && c != EOF && c != '\n' && c != delimiter_ && c != '\r')
+        if (spans_lines && c != EOF && c != '\n' && c != delimiter_ && c != '\r') {
+          fields->resize(count);
           return unterminated(start_offset, start_line);
+        }
         // Text after the closing quote, up to the delimiter, is kept as written.
         while (c != EOF && c != '\n' && c != delimiter_) {
           if (!(c == '\r' && peek() == '\n')) field.push_back(static_cast<char>(c));
           c = get();
         }
-      } else {
-        while (c != EOF && c != '\n' && c != delimiter_) {
-          if (++bytes > kMaxRecordBytes) break;  // an absurd line: cut, the checks reject it
+      } else if (c != EOF && c != '\n' && c != delimiter_) {
+        if (++bytes > kMaxRecordBytes) {
+          // an absurd line: cut, the checks reject it
+        } else {
           field.push_back(static_cast<char>(c));
-          c = get();
+          for (;;) {
+            if (buffer_pos_ == buffer_len_ && peek() == EOF) {
+              c = EOF;
+              break;
+            }
+            const char* begin = buffer_.data() + buffer_pos_;
+            const char* end = buffer_.data() + buffer_len_;
+            const char* limit = begin + std::min<std::size_t>(end - begin, kMaxRecordBytes - bytes);
+            const char* p = begin;
+            while (p < limit && *p != '\n' && *p != delimiter_) ++p;
+            field.append(begin, p);
+            const auto run = static_cast<std::size_t>(p - begin);
+            bytes += run;
+            buffer_pos_ += run;
+            offset_ += run;
+            if (p == end) continue;  // refill
+            c = get();               // the delimiter, the line feed, or a byte over the limit
+            if (c != '\n' && c != delimiter_) ++bytes;
+            break;
+          }
         }
         if (c != delimiter_ && !field.empty() && field.back() == '\r') field.pop_back();
       }
-      fields->push_back(std::move(field));
-      field.clear();
       ended = c != delimiter_;
     }
-    if (fields->size() == 1 && (*fields)[0].empty() && !any_quoted) continue;  // a blank line
+    fields->resize(count);
+    if (count == 1 && (*fields)[0].empty() && !any_quoted) continue;  // a blank line
     return Result::kRecord;
   }
 }

@@ -96,6 +96,26 @@ const msmi::EventSpec* find_template(const std::vector<msmi::EventSpec>& catalog
   return main;
 }
 
+TemplateFinder::TemplateFinder(const std::vector<msmi::EventSpec>& catalogue)
+    : catalogue_(catalogue) {
+  highest_.reserve(catalogue.size());
+  for (const msmi::EventSpec& spec : catalogue) highest_.push_back(highest_insert(spec.text));
+}
+
+const msmi::EventSpec* TemplateFinder::find(std::string_view source, int id,
+                                            const std::vector<std::string>& strings) const {
+  auto it =
+      std::lower_bound(catalogue_.begin(), catalogue_.end(), id,
+                       [](const msmi::EventSpec& spec, int value) { return spec.id < value; });
+  const msmi::EventSpec* main = nullptr;
+  for (; it != catalogue_.end() && it->id == id; ++it) {
+    if (!ascii_iequals(it->source, source)) continue;
+    if (highest_[static_cast<std::size_t>(it - catalogue_.begin())] == strings.size()) return &*it;
+    if (main == nullptr) main = &*it;
+  }
+  return main;
+}
+
 std::string render_description(const std::vector<msmi::EventSpec>& catalogue,
                                std::string_view source, int id,
                                const std::vector<std::string>& strings) {

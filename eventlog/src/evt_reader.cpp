@@ -12,9 +12,25 @@
 // it saw with the header's (or, when the log was not closed cleanly, the end-of-file record's)
 // and reports what is missing. Records outside the live log come last: libevt's recovered
 // records, or, when libevt is not used, those our own scan of the free space finds.
+//
+// Memory. libevt_file_open() indexes every record of the file before the first is returned
+// (about 170 bytes a record: 250 MB for a 1M-event log), so a file larger than
+// kLibevtWholeFileBytes is not opened whole. libevt reads it in windows instead: as the walk
+// reaches a record past the current window, the next up to kLibevtWindowBytes of whole records
+// from there (stopping at padding, the end-of-file record or damage) are framed as a small EVT
+// file of their own (a header, the records as they lie in the log, an end-of-file record) and
+// opened by libevt through a libbfio memory range. Every live record is still decoded by libevt
+// and compared with our decoder, and libevt's count (the sum of its windows') is still compared
+// with the header; what changes is that a record libevt rejects costs it the rest of that window
+// only, and that the free space is scanned by us (a window has none for libevt to recover from).
+// Memory is then one window and its index, whatever the file's size. Smaller files, every log NT
+// 4.0 wrote with its default sizes among them, are opened whole, as libevt is meant to be used.
+//
+// Speed. The log is read through a read-ahead buffer (kReadAheadBytes), not a pread() per field.
 #include "msmilog/evt_reader.h"
 
 #include <fcntl.h>
+#include <libbfio.h>
 #include <libevt.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +46,8 @@ namespace msmilog {
 namespace {
 
 constexpr std::size_t kScanChunk = 64 * 1024;
+constexpr std::size_t kReadAheadBytes = 1 << 20;
+constexpr std::size_t kLibevtWindowBytes = 4 << 20;
 constexpr std::uint32_t kPadding = 0x27;  // the filler NT writes where no record fits
 
 std::string hex(std::uint64_t value) {
@@ -52,9 +70,25 @@ std::string libevt_message(libevt_error_t* error) {
   return newline == std::string::npos ? message : message.substr(0, newline);
 }
 
+// Strings up to this size (the terminating NUL included) are fetched from libevt in one call
+// into a buffer on the stack instead of asking their size first: each call converts the string
+// from UTF-16 again, and the size calls were a sixth of an import's time.
+constexpr std::size_t kLibevtShortString = 512;
+
 // A UTF-8 string getter of libevt: 1 = present, 0 = absent, -1 = error.
 template <typename SizeFn, typename GetFn>
 int libevt_utf8(libevt_record_t* record, SizeFn size_fn, GetFn get_fn, std::string* out) {
+  uint8_t buffer[kLibevtShortString];
+  const int got = get_fn(record, buffer, sizeof buffer, nullptr);
+  if (got == 1) {
+    out->assign(reinterpret_cast<const char*>(buffer),
+                ::strnlen(reinterpret_cast<const char*>(buffer), sizeof buffer));
+    return 1;
+  }
+  if (got == 0) {
+    out->clear();
+    return 0;
+  }
   size_t size = 0;
   const int found = size_fn(record, &size, nullptr);
   if (found != 1 || size == 0) {
@@ -130,6 +164,12 @@ bool from_libevt(libevt_record_t* record, LogRecord* out) {
   int strings = 0;
   if (libevt_record_get_number_of_strings(record, &strings, nullptr) != 1) return false;
   for (int i = 0; i < strings; ++i) {
+    uint8_t buffer[kLibevtShortString];
+    if (libevt_record_get_utf8_string(record, i, buffer, sizeof buffer, nullptr) == 1) {
+      r.strings.emplace_back(reinterpret_cast<const char*>(buffer),
+                             ::strnlen(reinterpret_cast<const char*>(buffer), sizeof buffer));
+      continue;
+    }
     size_t size = 0;
     if (libevt_record_get_utf8_string_size(record, i, &size, nullptr) != 1) return false;
     std::string text(size, '\0');
@@ -159,6 +199,7 @@ class EvtReader : public EvtLogReader {
       : path_(std::move(path)), fd_(fd), file_size_(size), header_(header) {}
   ~EvtReader() override {
     release_cursor();
+    close_window();
     if (libevt_ != nullptr) {
       libevt_file_close(libevt_, nullptr);
       libevt_file_free(&libevt_, nullptr);
@@ -168,7 +209,7 @@ class EvtReader : public EvtLogReader {
   EvtReader(const EvtReader&) = delete;
   EvtReader& operator=(const EvtReader&) = delete;
 
-  void start(bool use_libevt) {
+  void start(bool use_libevt, std::uint64_t libevt_whole_file_bytes) {
     wrapped_ = (header_.flags & evt::kFlagWrapped) != 0;
     if (wrapped_) {
       note(36,
@@ -188,7 +229,8 @@ class EvtReader : public EvtLogReader {
       pos_ = evt::kHeaderSize;
     }
     live_start_ = pos_;
-    if (use_libevt) open_libevt();
+    windowed_ = use_libevt && file_size_ > libevt_whole_file_bytes;
+    if (use_libevt && !windowed_) open_libevt();
   }
 
   std::string_view format() const override { return "evt"; }
@@ -250,12 +292,38 @@ class EvtReader : public EvtLogReader {
       }
       const std::size_t want =
           static_cast<std::size_t>(std::min<std::uint64_t>(n - done, file_size_ - at));
-      const ssize_t got = ::pread(fd_, out->data() + done, want, static_cast<off_t>(at));
-      if (got <= 0) return false;
-      done += static_cast<std::size_t>(got);
-      at += static_cast<std::uint64_t>(got);
+      const std::size_t got = read_file(at, want, out->data() + done);
+      if (got == 0) return false;
+      done += got;
+      at += got;
     }
     return true;
+  }
+
+  // Up to `n` bytes of the file at `at` into `dest`, through the read-ahead buffer; 0 at the end
+  // of the file or on an error (errno tells which).
+  std::size_t read_file(std::uint64_t at, std::size_t n, char* dest) const {
+    if (n > kReadAheadBytes) {
+      const ssize_t got = ::pread(fd_, dest, n, static_cast<off_t>(at));
+      return got <= 0 ? 0 : static_cast<std::size_t>(got);
+    }
+    if (at < ahead_offset_ || at + n > ahead_offset_ + ahead_.size()) {
+      ahead_.resize(kReadAheadBytes);
+      std::size_t filled = 0;
+      while (filled < ahead_.size()) {
+        const ssize_t got = ::pread(fd_, ahead_.data() + filled, ahead_.size() - filled,
+                                    static_cast<off_t>(at + filled));
+        if (got <= 0) break;
+        filled += static_cast<std::size_t>(got);
+      }
+      ahead_.resize(filled);
+      ahead_offset_ = at;
+    }
+    // Here ahead_offset_ <= at, and at + n lies within the buffer unless the file ends first.
+    const std::size_t have =
+        static_cast<std::size_t>(std::min<std::uint64_t>(n, ahead_offset_ + ahead_.size() - at));
+    std::memcpy(dest, ahead_.data() + (at - ahead_offset_), have);
+    return have;
   }
 
   void advance(std::uint64_t n) {
@@ -367,7 +435,7 @@ class EvtReader : public EvtLogReader {
         return malformed(at, "truncated: the record claims " + std::to_string(length) +
                                  " bytes, the file ends after " + std::to_string(left));
       }
-      std::string bytes;
+      std::string& bytes = record_bytes_;
       if (!read_log(at, length, &bytes)) {
         advance(walk_left());
         return malformed(at, "cannot be read: " + std::string(std::strerror(errno)));
@@ -384,7 +452,7 @@ class EvtReader : public EvtLogReader {
       std::string why;
       const bool raw_ok = evt::decode_record(bytes, &raw, &why);
       LogRecord from_lib;
-      const bool lib_ok = libevt_record_at(at, &from_lib);
+      const bool lib_ok = libevt_record_at(at, length, &from_lib);
       if (!raw_ok && !lib_ok) return malformed(at, why);
       if (lib_ok && raw_ok) {
         // Where the two disagree, the record's own offsets decide: libevt 20200926 reads the
@@ -487,7 +555,7 @@ class EvtReader : public EvtLogReader {
                     " before the first, " + std::to_string(after) + " after the last read)");
       }
     }
-    if (libevt_ != nullptr) {
+    if (libevt_ != nullptr || windowed_) {
       const std::uint64_t header_count =
           truth.current_record_number > truth.oldest_record_number && truth.oldest_record_number
               ? truth.current_record_number - truth.oldest_record_number
@@ -512,6 +580,7 @@ class EvtReader : public EvtLogReader {
                   "); the records' own offsets were followed");
     }
     release_cursor();
+    close_window();
     phase_ = Phase::kRecovered;
     if (libevt_ == nullptr) {
       // Our own scan of the free space: from the end of the live log to the oldest record.
@@ -625,15 +694,93 @@ class EvtReader : public EvtLogReader {
     cursor_record_ = nullptr;
   }
 
-  // libevt's fields for the record at `offset`, when libevt returned one there. libevt's
-  // records come in file order, as the walk of an unwrapped log does.
-  bool libevt_record_at(std::uint64_t offset, LogRecord* out) {
-    if (libevt_ == nullptr) return false;
+  void close_window() {
+    if (window_file_ != nullptr) {
+      libevt_file_close(window_file_, nullptr);
+      libevt_file_free(&window_file_, nullptr);
+    }
+    if (window_io_ != nullptr) libbfio_handle_free(&window_io_, nullptr);
+    window_file_ = nullptr;
+    window_io_ = nullptr;
+    window_count_ = 0;
+  }
+
+  // Opens the next libevt window (see the top of this file) at the record at `offset`, which
+  // the walk has just read (`length` bytes). On failure the window is empty and its records are
+  // read directly.
+  void open_window(std::uint64_t offset, std::uint32_t length) {
+    release_cursor();
+    close_window();
+    cursor_index_ = 0;
+    window_distance_ = log_distance(offset);
+    window_length_ = length;  // covers the record at `offset` even when libevt cannot open it
+    const std::uint64_t left = walk_left() + length;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kLibevtWindowBytes, left));
+    std::string& chunk = window_chunk_;
+    if (!read_log(offset, n, &chunk)) return;
+    std::size_t end = 0;
+    std::uint32_t first = 0, last = 0;
+    while (end + evt::kMinRecordSize <= n) {
+      const std::uint32_t size = evt::load_u32(chunk, end);
+      if (chunk.compare(end + 4, 4, evt::kSignature) != 0 || size < evt::kMinRecordSize ||
+          size > evt::kMaxRecordSize || size % 4 != 0 || end + size > n ||
+          evt::load_u32(chunk, end + size - 4) != size) {
+        break;
+      }
+      last = evt::load_u32(chunk, end + 8);
+      if (end == 0) first = last;
+      end += size;
+    }
+    if (end == 0) return;
+    window_length_ = end;
+    evt::Header header;
+    header.start_offset = evt::kHeaderSize;
+    header.end_offset = static_cast<std::uint32_t>(evt::kHeaderSize + end);
+    header.oldest_record_number = first;
+    header.current_record_number = last + 1;
+    header.max_size = static_cast<std::uint32_t>(evt::kHeaderSize + end + evt::kEofRecordSize);
+    header.flags = 0;
+    window_ = evt::encode_header(header);
+    window_.append(chunk, 0, end);
+    window_ += evt::encode_eof_record(header);
+    if (libbfio_memory_range_initialize(&window_io_, nullptr) != 1 ||
+        libbfio_memory_range_set(window_io_, reinterpret_cast<uint8_t*>(window_.data()),
+                                 window_.size(), nullptr) != 1 ||
+        libevt_file_initialize(&window_file_, nullptr) != 1) {
+      close_window();
+      return;
+    }
+    if (libevt_file_open_file_io_handle(window_file_, window_io_, LIBEVT_OPEN_READ, nullptr) != 1) {
+      libevt_file_free(&window_file_, nullptr);
+      window_file_ = nullptr;
+      close_window();
+      return;
+    }
+    if (libevt_file_get_number_of_records(window_file_, &window_count_, nullptr) != 1) {
+      window_count_ = 0;
+    }
+    libevt_count_ += window_count_;
+  }
+
+  // libevt's fields for the record at `offset` (`length` bytes), when libevt returned one
+  // there. libevt's records come in file order, as the walk of an unwrapped log does.
+  bool libevt_record_at(std::uint64_t offset, std::uint32_t length, LogRecord* out) {
+    libevt_file_t* file = libevt_;
+    int count = libevt_count_;
+    if (windowed_) {
+      const std::uint64_t distance = log_distance(offset);
+      if (distance < window_distance_ || distance >= window_distance_ + window_length_) {
+        open_window(offset, length);
+      }
+      file = window_file_;
+      count = window_count_;
+    }
+    if (file == nullptr) return false;
     while (true) {
       if (cursor_record_ == nullptr) {
-        if (cursor_index_ >= libevt_count_) return false;
-        if (libevt_file_get_record_by_index(libevt_, cursor_index_, &cursor_record_, nullptr) !=
-                1 ||
+        if (cursor_index_ >= count) return false;
+        if (libevt_file_get_record_by_index(file, cursor_index_, &cursor_record_, nullptr) != 1 ||
             libevt_record_get_offset(cursor_record_, &cursor_offset_, nullptr) != 1) {
           release_cursor();
           ++cursor_index_;
@@ -641,8 +788,12 @@ class EvtReader : public EvtLogReader {
         }
       }
       const std::uint64_t cursor = static_cast<std::uint64_t>(cursor_offset_);
-      if (log_distance(cursor) > log_distance(offset)) return false;
-      const bool here = cursor == offset;
+      // A window's offsets count from its own header; they stand for the log from the window's
+      // first record on.
+      const std::uint64_t cursor_distance =
+          windowed_ ? window_distance_ + (cursor - evt::kHeaderSize) : log_distance(cursor);
+      if (cursor_distance > log_distance(offset)) return false;
+      const bool here = cursor_distance == log_distance(offset);
       const bool ok = here && from_libevt(cursor_record_, out);
       release_cursor();
       ++cursor_index_;
@@ -682,6 +833,19 @@ class EvtReader : public EvtLogReader {
   int libevt_count_ = 0;
   int libevt_recovered_count_ = 0;
   int recovered_index_ = 0;
+  // Windowed reading (files over libevt_whole_file_bytes): the current window, its file image
+  // (which libevt reads in place) and where in the log it starts.
+  bool windowed_ = false;
+  libevt_file_t* window_file_ = nullptr;
+  libbfio_handle_t* window_io_ = nullptr;
+  int window_count_ = 0;
+  std::uint64_t window_distance_ = 0;
+  std::uint64_t window_length_ = 0;
+  std::string window_;
+  std::string window_chunk_;
+  std::string record_bytes_;
+  mutable std::string ahead_;  // the read-ahead buffer: the file from ahead_offset_ on
+  mutable std::uint64_t ahead_offset_ = 0;
   libevt_record_t* cursor_record_ = nullptr;
   off64_t cursor_offset_ = 0;
   int cursor_index_ = 0;
@@ -698,7 +862,7 @@ bool detect_evt(std::string_view head) {
 }
 
 msmi::Status open_evt_reader(const std::string& path, std::unique_ptr<EvtLogReader>* out,
-                             bool use_libevt) {
+                             bool use_libevt, std::uint64_t libevt_whole_file_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return msmi::Status::IoError(path + ": cannot be opened: " + std::strerror(errno));
   struct stat info {};
@@ -713,7 +877,7 @@ msmi::Status open_evt_reader(const std::string& path, std::unique_ptr<EvtLogRead
   }
   auto reader =
       std::make_unique<EvtReader>(path, fd, static_cast<std::uint64_t>(info.st_size), header);
-  reader->start(use_libevt);
+  reader->start(use_libevt, libevt_whole_file_bytes);
   *out = std::move(reader);
   return msmi::Status::Ok();
 }

@@ -55,7 +55,8 @@ std::string now_iso() {
   return format_iso8601_utc(std::chrono::duration_cast<std::chrono::microseconds>(now).count());
 }
 
-// Reads the file once: its size, SHA-256 and head.
+// Reads the file once: its size, SHA-256 and head. With sha256 null only the head is read (a
+// dry run needs no hash) and the size is the file's.
 msmi::Status fingerprint(const std::string& path, std::uint64_t* size, std::string* sha256,
                          std::string* head) {
   std::error_code ec;
@@ -64,9 +65,17 @@ msmi::Status fingerprint(const std::string& path, std::uint64_t* size, std::stri
   std::ifstream in(path, std::ios::binary);
   if (!in) return msmi::Status::IoError(path + ": cannot be opened for reading");
   Sha256 hash;
-  std::string buffer(1 << 16, '\0');
+  std::string buffer(sha256 == nullptr ? kDetectHeadBytes : 1 << 16, '\0');
   *size = 0;
   head->clear();
+  if (sha256 == nullptr) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    if (in.bad()) return msmi::Status::IoError(path + ": read error");
+    head->assign(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    *size = static_cast<std::uint64_t>(fs::file_size(path, ec));
+    if (ec) return msmi::Status::IoError(path + ": " + ec.message());
+    return msmi::Status::Ok();
+  }
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
@@ -102,9 +111,57 @@ msmi::Status no_format(const std::string& path, const std::vector<LogFormat>& fo
                                        tried + ")");
 }
 
+// True when the row of `record` needs the catalogue's template: for its category or its
+// description (the file carries neither).
+bool needs_template(const LogRecord& record) {
+  return record.description.empty() || (record.category_name.empty() && record.category != 0);
+}
+
+// event_row_from_record() with `spec` the catalogue's template for the record (find_template()),
+// looked up once for both the category and the description (and only when needs_template()).
+EventRow row_with_template(const LogRecord& record, const msmi::EventSpec* spec,
+                           const std::vector<msmi::EventSpec>& catalogue,
+                           std::string_view computer) {
+  EventRow row;
+  row.time_us = record.created_us;
+  row.computer = computer.empty() ? record.computer : std::string(computer);
+  row.source = record.source;
+  row.event_id = record.displayed_id();
+  row.type = std::string(to_string(record.type));
+  if (!record.category_name.empty()) {
+    row.category = record.category_name;
+  } else if (record.category == 0) {
+    row.category = "None";
+  } else if (spec != nullptr) {
+    row.category = std::string(msmi::to_string(spec->category));
+  } else {
+    row.category = "(" + std::to_string(record.category) + ")";
+  }
+  row.level = -1;
+  row.thread = -1;
+  if (!record.description.empty()) {
+    row.description = record.description;
+  } else if (spec != nullptr) {
+    row.description = format_message(spec->text, record.strings);
+  } else {
+    row.description =
+        render_description(catalogue, record.source, record.displayed_id(), record.strings);
+  }
+  row.strings = record.strings;
+  row.data = record.data;
+  row.record_number = record.record_number == 0 ? -1 : record.record_number;
+  row.event_identifier = record.event_identifier;
+  row.category_number = record.category;
+  row.user = record.user;
+  row.written_us =
+      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
+  return row;
+}
+
 class Importer {
  public:
-  Importer(EventStore& store, const ImportOptions& options,
+  // `store` is null for a dry run.
+  Importer(EventStore* store, const ImportOptions& options,
            const std::vector<msmi::EventSpec>& catalogue, const std::vector<LogFormat>& formats,
            ImportResult* result, ImportProgress* progress)
       : store_(store),
@@ -112,7 +169,8 @@ class Importer {
         catalogue_(catalogue),
         formats_(formats),
         result_(result),
-        progress_(progress) {}
+        progress_(progress),
+        finder_(catalogue) {}
 
   // The run appended to (0: a new one is made with the first file imported).
   void set_existing_run(std::int64_t run_id) {
@@ -123,9 +181,10 @@ class Importer {
   // Imports one file into *file. A non-OK return is a store failure (the import stops).
   msmi::Status import_file(const std::string& path, FileImport* file) {
     std::string head;
-    file->status = fingerprint(path, &file->size, &file->sha256, &head);
+    file->status =
+        fingerprint(path, &file->size, options_.dry_run ? nullptr : &file->sha256, &head);
     if (!file->status.ok()) return msmi::Status::Ok();
-    if (!options_.force) {
+    if (!options_.force && !options_.dry_run) {
       msmi::Status s = check_duplicate(file);
       if (!s.ok() || !file->status.ok()) return s;
     }
@@ -146,16 +205,21 @@ class Importer {
       return msmi::Status::Ok();
     }
     file->format = std::string(reader->format());
+    if (options_.dry_run) {
+      const msmi::Status s = read_records(path, *reader, nullptr, file);
+      if (!file->status.ok()) file->imported = 0;
+      return s;
+    }
 
-    msmi::Status s = store_.begin_transaction();
+    msmi::Status s = store_->begin_transaction();
     if (!s.ok()) return s;
     const bool had_run = run_exists_;
     s = store_file(path, *reader, file);
     if (s.ok() && file->status.ok()) {
-      s = store_.commit_transaction();  // rolls back itself when it fails
+      s = store_->commit_transaction();  // rolls back itself when it fails
       if (s.ok()) return s;
     } else {
-      store_.rollback_transaction();
+      store_->rollback_transaction();
     }
     // Nothing of this file stays, nor a run it created.
     if (!had_run) {
@@ -170,10 +234,10 @@ class Importer {
  private:
   msmi::Status check_duplicate(FileImport* file) {
     std::vector<ImportRow> earlier;
-    msmi::Status s = store_.find_imports_by_sha256(file->sha256, &earlier);
+    msmi::Status s = store_->find_imports_by_sha256(file->sha256, &earlier);
     if (!s.ok() || earlier.empty()) return s;
     RunSummary run;
-    s = store_.get_run(earlier.front().run_id, &run);
+    s = store_->get_run(earlier.front().run_id, &run);
     if (!s.ok()) return s;
     file->duplicate_of =
         "import '" + run.import_name + "' (run " + std::to_string(run.run_id) + ")";
@@ -195,18 +259,45 @@ class Importer {
       run.epoch_us = 0;  // time_us of imported events is already µs since 1970
       run.msmisim_version = options_.msmisim_version;
       run.command = options_.command;
-      s = store_.begin_import(result_->name, run, &result_->run_id);
+      s = store_->begin_import(result_->name, run, &result_->run_id);
       if (!s.ok()) return s;
       run_exists_ = true;
     }
     const std::int64_t run_id = result_->run_id;
     std::vector<ImportRow> files;
-    s = store_.read_imports(run_id, &files);
+    s = store_->read_imports(run_id, &files);
     if (!s.ok()) return s;
 
     // The writer is destroyed (flushing into the open transaction) before it commits or rolls
     // back, so nothing it buffers can land outside the transaction.
-    std::unique_ptr<EventWriter> writer = store_.open_writer(run_id, "", 0);
+    std::unique_ptr<EventWriter> writer = store_->open_writer(run_id, "", 0);
+    s = read_records(path, reader, writer.get(), file);
+    if (s.ok() && file->status.ok()) s = writer->flush();
+    writer.reset();
+    if (!s.ok() || !file->status.ok()) return s;
+
+    ImportRow row;
+    row.position = static_cast<std::int64_t>(files.size());
+    row.path = path;
+    row.format = file->format;
+    row.size = static_cast<std::int64_t>(file->size);
+    row.sha256 = file->sha256;
+    row.records_read = file->read;
+    row.imported = file->imported;
+    row.skipped = file->skipped;
+    row.recovered = file->recovered;
+    row.notes = notes_json(*file);
+    s = store_->write_imports(run_id, {row});
+    if (!s.ok()) return s;
+    return store_->finish_run(run_id, "imported", now_iso(), 0);
+  }
+
+  // Reads every record of `reader`, converts it to its events row and hands the row to `writer`
+  // (null on a dry run: the row is made, as an import makes it, and dropped). A malformed record
+  // without skip_errors sets file->status and stops; a writer failure is returned. Once the
+  // reader is done, its notes and recovered count are in *file.
+  msmi::Status read_records(const std::string& path, LogReader& reader, EventWriter* writer,
+                            FileImport* file) {
     LogRecord record;
     for (;;) {
       const ReadResult got = reader.next(&record);
@@ -223,44 +314,49 @@ class Importer {
                                                 " (give --skip-errors to skip such records)");
         return msmi::Status::Ok();
       }
-      writer->write_row(event_row_from_record(record, catalogue_, options_.computer));
+      const msmi::EventSpec* spec =
+          needs_template(record)
+              ? finder_.find(record.source, record.displayed_id(), record.strings)
+              : nullptr;
+      const EventRow row = row_with_template(record, spec, catalogue_, options_.computer);
+      if (writer != nullptr) writer->write_row(row);
       ++file->imported;
       if (file->read % kProgressEvery == 0) {
-        if (!writer->status().ok()) return writer->status();
+        if (writer != nullptr && !writer->status().ok()) return writer->status();
         if (progress_ != nullptr) progress_->advanced(reader.bytes_read(), reader.total_bytes());
       }
     }
-    s = writer->flush();
-    writer.reset();
-    if (!s.ok()) return s;
     file->notes = reader.notes();
     file->recovered = static_cast<std::int64_t>(reader.recovered());
     if (progress_ != nullptr) progress_->advanced(reader.total_bytes(), reader.total_bytes());
-
-    ImportRow row;
-    row.position = static_cast<std::int64_t>(files.size());
-    row.path = path;
-    row.format = file->format;
-    row.size = static_cast<std::int64_t>(file->size);
-    row.sha256 = file->sha256;
-    row.records_read = file->read;
-    row.imported = file->imported;
-    row.skipped = file->skipped;
-    row.recovered = file->recovered;
-    row.notes = notes_json(*file);
-    s = store_.write_imports(run_id, {row});
-    if (!s.ok()) return s;
-    return store_.finish_run(run_id, "imported", now_iso(), 0);
+    return msmi::Status::Ok();
   }
 
-  EventStore& store_;
+  EventStore* store_;  // null on a dry run
   const ImportOptions& options_;
   const std::vector<msmi::EventSpec>& catalogue_;
   const std::vector<LogFormat>& formats_;
   ImportResult* result_;
   ImportProgress* progress_;
   bool run_exists_ = false;  // result_->run_id names a run inside or outside the transaction
+  TemplateFinder finder_;
 };
+
+// Each of `paths` in turn through `importer`; stops at the first store failure.
+msmi::Status import_each(Importer& importer, const std::vector<std::string>& paths,
+                         ImportResult* result, ImportProgress* progress) {
+  result->files.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    result->files.emplace_back();
+    FileImport& file = result->files.back();
+    file.path = paths[i];
+    if (progress != nullptr) progress->file_started(paths[i], i, paths.size());
+    const msmi::Status s = importer.import_file(paths[i], &file);
+    if (progress != nullptr) progress->file_finished(file);
+    if (!s.ok()) return s;
+  }
+  return msmi::Status::Ok();
+}
 
 }  // namespace
 
@@ -307,25 +403,11 @@ std::string import_description(const LogRecord& record,
 EventRow event_row_from_record(const LogRecord& record,
                                const std::vector<msmi::EventSpec>& catalogue,
                                std::string_view computer) {
-  EventRow row;
-  row.time_us = record.created_us;
-  row.computer = computer.empty() ? record.computer : std::string(computer);
-  row.source = record.source;
-  row.event_id = record.displayed_id();
-  row.type = std::string(to_string(record.type));
-  row.category = import_category(record, catalogue);
-  row.level = -1;
-  row.thread = -1;
-  row.description = import_description(record, catalogue);
-  row.strings = record.strings;
-  row.data = record.data;
-  row.record_number = record.record_number == 0 ? -1 : record.record_number;
-  row.event_identifier = record.event_identifier;
-  row.category_number = record.category;
-  row.user = record.user;
-  row.written_us =
-      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
-  return row;
+  const msmi::EventSpec* spec =
+      needs_template(record)
+          ? find_template(catalogue, record.source, record.displayed_id(), record.strings)
+          : nullptr;
+  return row_with_template(record, spec, catalogue, computer);
 }
 
 msmi::Status import_logs(const std::string& db_path, const std::vector<std::string>& paths,
@@ -337,6 +419,11 @@ msmi::Status import_logs(const std::string& db_path, const std::vector<std::stri
   *result = ImportResult();
   if (paths.empty()) return msmi::Status::InvalidArgument("no file to import");
   result->name = options.name.empty() ? fs::path(paths.front()).filename().string() : options.name;
+  result->dry_run = options.dry_run;
+  if (options.dry_run) {
+    Importer reader(nullptr, options, catalogue, formats, result, progress);
+    return import_each(reader, paths, result, progress);
+  }
   std::unique_ptr<EventStore> store;
   msmi::Status s = EventStore::open(db_path, &store);
   if (!s.ok()) return s;
@@ -352,19 +439,9 @@ msmi::Status import_logs(const std::string& db_path, const std::vector<std::stri
   if (!s.ok() && !s.is_not_found()) return s;
   if (!s.ok()) existing = 0;
 
-  Importer importer(*store, options, catalogue, formats, result, progress);
+  Importer importer(store.get(), options, catalogue, formats, result, progress);
   importer.set_existing_run(existing);
-  result->files.reserve(paths.size());
-  for (std::size_t i = 0; i < paths.size(); ++i) {
-    result->files.emplace_back();
-    FileImport& file = result->files.back();
-    file.path = paths[i];
-    if (progress != nullptr) progress->file_started(paths[i], i, paths.size());
-    s = importer.import_file(paths[i], &file);
-    if (progress != nullptr) progress->file_finished(file);
-    if (!s.ok()) return s;
-  }
-  return msmi::Status::Ok();
+  return import_each(importer, paths, result, progress);
 }
 
 }  // namespace msmilog

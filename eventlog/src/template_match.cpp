@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cctype>
 #include <cstddef>
+#include <memory>
 #include <optional>
 
 namespace msmilog {
@@ -14,8 +15,9 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
 }
 
+// ASCII only, as the header's matching rules say (and without a locale lookup per byte).
 char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 // One unit of literal text: a character, or (space) a run of whitespace.
@@ -100,19 +102,44 @@ std::string_view trim(std::string_view text) {
 
 constexpr std::size_t kNoMatch = std::string_view::npos;
 
+}  // namespace
+
+// A template parsed for matching: its tokens (leading whitespace dropped: it lines up with the
+// trimmed description's start), its highest insert, its literal weight, and whether an insert
+// repeats (which rules out the failure memo).
+struct CompiledTemplate {
+  std::vector<Token> tokens;
+  int highest = 0;
+  std::size_t weight = 0;
+  bool repeats = false;
+};
+
+namespace {
+
+CompiledTemplate compile_template(std::string_view templ) {
+  CompiledTemplate compiled;
+  compiled.tokens = parse_template(templ, &compiled.highest);
+  std::vector<int> seen(static_cast<std::size_t>(compiled.highest) + 1, 0);
+  for (const Token& token : compiled.tokens) {
+    for (const Unit& unit : token.literal) compiled.weight += unit.space ? 0 : 1;
+    if (token.insert != 0 && ++seen[static_cast<std::size_t>(token.insert)] > 1)
+      compiled.repeats = true;
+  }
+  std::vector<Token>& tokens = compiled.tokens;
+  if (!tokens.empty() && tokens.front().insert == 0 && !tokens.front().literal.empty() &&
+      tokens.front().literal.front().space) {
+    tokens.front().literal.erase(tokens.front().literal.begin());
+  }
+  return compiled;
+}
+
 class Matcher {
  public:
-  Matcher(std::vector<Token> tokens, int highest, std::string_view text)
-      : tokens_(std::move(tokens)), text_(text), bound_(static_cast<std::size_t>(highest) + 1) {
-    std::vector<int> seen(bound_.size(), 0);
-    for (const Token& token : tokens_) {
-      if (token.insert != 0 && ++seen[static_cast<std::size_t>(token.insert)] > 1) memo_ = false;
-    }
-    // Leading whitespace of the template lines up with the trimmed description's start.
-    if (!tokens_.empty() && tokens_.front().insert == 0 && !tokens_.front().literal.empty() &&
-        tokens_.front().literal.front().space) {
-      tokens_.front().literal.erase(tokens_.front().literal.begin());
-    }
+  Matcher(const CompiledTemplate& compiled, std::string_view text)
+      : tokens_(compiled.tokens),
+        text_(text),
+        bound_(static_cast<std::size_t>(compiled.highest) + 1),
+        memo_(!compiled.repeats) {
     if (memo_) failed_.assign(tokens_.size() * (text_.size() + 1), 0);
     candidates_.resize(tokens_.size());
   }
@@ -203,7 +230,7 @@ class Matcher {
     return false;
   }
 
-  std::vector<Token> tokens_;
+  const std::vector<Token>& tokens_;
   std::string_view text_;
   std::vector<std::optional<std::string_view>> bound_;  // index = insert number
   bool memo_ = true;
@@ -211,28 +238,16 @@ class Matcher {
   std::vector<std::optional<std::vector<std::pair<std::size_t, std::size_t>>>> candidates_;
 };
 
-std::size_t literal_weight(std::string_view templ) {
-  int highest = 0;
-  std::size_t weight = 0;
-  for (const Token& token : parse_template(templ, &highest)) {
-    for (const Unit& unit : token.literal) weight += unit.space ? 0 : 1;
-  }
-  return weight;
-}
-
-}  // namespace
-
-bool match_template(std::string_view templ, std::string_view text,
+bool match_compiled(const CompiledTemplate& compiled, std::string_view text,
                     std::vector<std::string>* strings) {
-  assert(strings != nullptr);
-  int highest = 0;
-  std::vector<Token> tokens = parse_template(templ, &highest);
-  Matcher matcher(std::move(tokens), highest, trim(text));
+  Matcher matcher(compiled, trim(text));
   return matcher.run(strings);
 }
 
-TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
-                                std::string_view source, int id, std::string_view description) {
+// match_description() with `compiled(spec)` giving each candidate's CompiledTemplate.
+template <typename Compiled>
+TemplateMatch match_with(const std::vector<msmi::EventSpec>& catalogue, std::string_view source,
+                         int id, std::string_view description, Compiled compiled) {
   TemplateMatch best;
   std::size_t best_weight = 0;
   auto it =
@@ -240,15 +255,44 @@ TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
                        [](const msmi::EventSpec& spec, int value) { return spec.id < value; });
   for (; it != catalogue.end() && it->id == id; ++it) {
     if (!ascii_iequals(it->source, source)) continue;
-    const std::size_t weight = literal_weight(it->text);
-    if (best.spec != nullptr && weight <= best_weight) continue;
+    const CompiledTemplate& templ = compiled(*it);
+    if (best.spec != nullptr && templ.weight <= best_weight) continue;
     std::vector<std::string> strings;
-    if (!match_template(it->text, description, &strings)) continue;
+    if (!match_compiled(templ, description, &strings)) continue;
     best.spec = &*it;
     best.strings = std::move(strings);
-    best_weight = weight;
+    best_weight = templ.weight;
   }
   return best;
+}
+
+template <typename Compiled>
+std::vector<std::string> recover_with(const std::vector<msmi::EventSpec>& catalogue,
+                                      std::string_view source, int id, std::string_view description,
+                                      Compiled compiled) {
+  TemplateMatch match = match_with(catalogue, source, id, description, compiled);
+  if (match.spec != nullptr) return std::move(match.strings);
+  std::vector<std::string> strings;
+  if (parse_missing_description(description, &strings)) return strings;
+  return {};
+}
+
+}  // namespace
+
+bool match_template(std::string_view templ, std::string_view text,
+                    std::vector<std::string>* strings) {
+  assert(strings != nullptr);
+  return match_compiled(compile_template(templ), text, strings);
+}
+
+TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
+                                std::string_view source, int id, std::string_view description) {
+  CompiledTemplate scratch;
+  return match_with(catalogue, source, id, description,
+                    [&scratch](const msmi::EventSpec& spec) -> const CompiledTemplate& {
+                      scratch = compile_template(spec.text);
+                      return scratch;
+                    });
 }
 
 bool parse_missing_description(std::string_view description, std::vector<std::string>* strings) {
@@ -280,11 +324,34 @@ bool parse_missing_description(std::string_view description, std::vector<std::st
 std::vector<std::string> recover_insertion_strings(const std::vector<msmi::EventSpec>& catalogue,
                                                    std::string_view source, int id,
                                                    std::string_view description) {
-  TemplateMatch match = match_description(catalogue, source, id, description);
-  if (match.spec != nullptr) return std::move(match.strings);
-  std::vector<std::string> strings;
-  if (parse_missing_description(description, &strings)) return strings;
-  return {};
+  return recover_insertion_strings(TemplateMatcher(catalogue), source, id, description);
+}
+
+TemplateMatcher::TemplateMatcher(const std::vector<msmi::EventSpec>& catalogue)
+    : catalogue_(catalogue) {}
+
+TemplateMatcher::~TemplateMatcher() = default;
+
+const CompiledTemplate& TemplateMatcher::compiled(const msmi::EventSpec& spec) const {
+  std::unique_ptr<CompiledTemplate>& slot = compiled_[&spec];
+  if (slot == nullptr) slot = std::make_unique<CompiledTemplate>(compile_template(spec.text));
+  return *slot;
+}
+
+TemplateMatch TemplateMatcher::match_description(std::string_view source, int id,
+                                                 std::string_view description) const {
+  return match_with(
+      catalogue_, source, id, description,
+      [this](const msmi::EventSpec& spec) -> const CompiledTemplate& { return compiled(spec); });
+}
+
+std::vector<std::string> recover_insertion_strings(const TemplateMatcher& matcher,
+                                                   std::string_view source, int id,
+                                                   std::string_view description) {
+  return recover_with(matcher.catalogue(), source, id, description,
+                      [&matcher](const msmi::EventSpec& spec) -> const CompiledTemplate& {
+                        return matcher.compiled(spec);
+                      });
 }
 
 }  // namespace msmilog

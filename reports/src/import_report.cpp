@@ -27,9 +27,15 @@ void render_import(const msmilog::ImportResult& result, std::ostream& out, std::
     }
     ++files;
     events += file.imported;
-    out << "imported " << file.path << " (" << file.format << ", " << file.size
-        << " bytes) into import '" << result.name << "' (run " << result.run_id
-        << "): " << import_counts(file) << "\n";
+    if (result.dry_run) {
+      out << "would import " << file.path << " (" << file.format << ", " << file.size
+          << " bytes) into import '" << result.name
+          << "' (dry run, nothing stored): " << import_counts(file) << "\n";
+    } else {
+      out << "imported " << file.path << " (" << file.format << ", " << file.size
+          << " bytes) into import '" << result.name << "' (run " << result.run_id
+          << "): " << import_counts(file) << "\n";
+    }
     for (const msmilog::ReadIssue& error : file.errors) {
       out << "  " << where(error) << ": skipped: " << error.message << "\n";
     }
@@ -38,9 +44,11 @@ void render_import(const msmilog::ImportResult& result, std::ostream& out, std::
     }
   }
   if (result.files.size() > 1) {
-    out << files << " of " << result.files.size() << " files imported, " << events
+    out << files << " of " << result.files.size() << " files "
+        << (result.dry_run ? "would be imported" : "imported") << ", " << events
         << " events, into import '" << result.name << "'";
     if (result.run_id != 0) out << " (run " << result.run_id << ")";
+    if (result.dry_run) out << " (dry run, nothing stored)";
     out << "\n";
   }
 }

@@ -28,6 +28,11 @@ imported before (same SHA-256) is refused unless --force. The summary counts, pe
 records read, imported, skipped and recovered (from deleted space), and the reader's notes (gaps
 in the record numbers, a header that disagrees with the records).
 
+--dry-run reads, checks and converts every record exactly as an import does and prints the same
+summary (with "would import"), failing on the same files with the same errors and exit code, but
+writes nothing: the store is not opened and need not exist, so a taken name or a file imported
+before is not detected. Use it to check a customer's file, or to time the readers alone.
+
 exit codes: 0 every file imported, 2 bad arguments, an import of that name exists (without
             --append), or a file missing, unreadable, of no known format, malformed (without
             --skip-errors) or imported before (without --force), 3 the event store unusable
@@ -37,6 +42,7 @@ examples:
   msmisim import app1.evtx app2.xml --name ticket-77 --computer EXCHSRV1
   msmisim import export.txt --date-order dmy --skip-errors
   msmisim import more.evt --name customer-1234 --append
+  msmisim import AppEvent.Evt --dry-run
   msmisim query --import customer-1234 --event-id 2342
 
 )";
@@ -85,6 +91,7 @@ int import_command(const std::vector<std::string>& args) {
       ("computer", po::value<std::string>(), "computer name of every record (replaces the file's)")
       ("skip-errors", "skip malformed records (counted and listed) instead of failing the file")
       ("force", "import a file even if the same content was imported before")
+      ("dry-run", "read and check every record, print the summary, store nothing")
       ("date-order", po::value<std::string>()->default_value("auto"),
        "dates of text and CSV exports: auto, dmy (22/05/1997) or mdy (5/22/1997)");
   // clang-format on
@@ -124,6 +131,7 @@ int import_command(const std::vector<std::string>& args) {
   import.append = vm.count("append") != 0;
   import.skip_errors = vm.count("skip-errors") != 0;
   import.force = vm.count("force") != 0;
+  import.dry_run = vm.count("dry-run") != 0;
   import.started_at = now_iso();
   import.msmisim_version = MSMISIM_VERSION;
   import.command = "msmisim import";

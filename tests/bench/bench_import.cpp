@@ -4,16 +4,20 @@
 // per second, and the peak resident set of each child (wait4's ru_maxrss). Memory flatness is
 // the peak RSS of importing the 1M-event file over that of a 100k-event file of the same kind.
 // Targets (issue 7): at least 5x the reference's events/s, with flat memory (a ratio near 1).
-// Prints figures and asserts nothing.
+// Beside them, `msmisim import --dry-run` of the same file (the readers and the record
+// conversion alone, no store): its events/s and peak RSS, so what the readers cost is told
+// apart from what the store costs. Prints figures and asserts nothing.
 //
-//   build/tests/bench_import [events]
+//   build/tests/bench_import [events] [--dry-run-only]
 //
+// --dry-run-only times the dry runs alone (the full imports take minutes at 1M events).
 // events (default 1000000) is the size of the large files; the small ones hold a tenth. The
 // files are exported by `msmisim export` from a store built as bench_store.h says, kept in
 // $TMPDIR/msmisim-bench-import and reused by a second run with the same size.
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -49,6 +53,24 @@ Timed import_msmisim(const std::string& file, const std::string& dir) {
   return t;
 }
 
+// `msmisim import --dry-run FILE`; the events it would have imported (from its summary line).
+Timed import_dry_run(const std::string& file, const std::string& dir) {
+  Timed t;
+  const std::string out = dir + "/dry-run.out";
+  t.run = bench::run_child({bench::kMsmisim, "import", "--dry-run", file, "--db", dir + "/none.db"},
+                           out, dir + "/dry-run.err");
+  if (t.run.exit_code == 0) {
+    if (std::FILE* f = std::fopen(out.c_str(), "r")) {
+      char line[4096];
+      if (std::fgets(line, sizeof line, f) != nullptr) {
+        if (const char* at = std::strstr(line, ", imported ")) t.imported = std::atoll(at + 11);
+      }
+      std::fclose(f);
+    }
+  }
+  return t;
+}
+
 // reference_import.py KIND FILE into a new database; it prints how many rows it inserted.
 Timed import_reference(const Format& format, const std::string& file, const std::string& dir) {
   const std::string db = dir + "/reference-import.db";
@@ -75,7 +97,15 @@ double mb(long kb) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::int64_t events = argc > 1 ? std::max(10000LL, std::atoll(argv[1])) : 1000000;
+  bool dry_only = false;
+  std::int64_t events = 1000000;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--dry-run-only") == 0) {
+      dry_only = true;
+    } else {
+      events = std::max(10000LL, std::atoll(argv[i]));
+    }
+  }
   const std::int64_t small = events / 10;
   const std::string dir =
       (std::filesystem::temp_directory_path() / "msmisim-bench-import").string();
@@ -109,15 +139,32 @@ int main(int argc, char** argv) {
 
   std::printf(
       "\none run each; wall and cpu (user + system) seconds; RSS: the child's peak "
-      "resident set (ru_maxrss); speed: msmisim events/s over python's (wall, cpu)\n");
-  std::printf("%-6s %-8s | %8s %7s %9s %7s | %8s %7s %9s %7s | %6s %6s %7s\n", "format", "events",
-              "msmisim", "cpu", "events/s", "RSS MB", "python", "cpu", "events/s", "RSS MB",
-              "speed", "(cpu)", "target");
+      "resident set (ru_maxrss); speed: msmisim events/s over python's (wall, cpu); dry run: "
+      "msmisim import --dry-run (readers and conversion, no store)\n");
+  std::printf("%-6s %-8s | %8s %7s %9s %7s | %8s %7s %9s %7s | %6s %6s %7s | %8s %7s %9s %7s\n",
+              "format", "events", "msmisim", "cpu", "events/s", "RSS MB", "python", "cpu",
+              "events/s", "RSS MB", "speed", "(cpu)", "target", "dry run", "cpu", "events/s",
+              "RSS MB");
   for (const Format& format : kFormats) {
     long rss[2][2] = {{0, 0}, {0, 0}};  // [msmisim, python][large, small]
+    long dry_rss[2] = {0, 0};           // [large, small]
     for (int which = 0; which < 2; ++which) {
       const std::int64_t size = which == 0 ? events : small;
       const std::string file = dir + "/events-" + std::to_string(size) + "." + format.extension;
+      const Timed dry = import_dry_run(file, dir);
+      dry_rss[which] = dry.run.peak_rss_kb;
+      char dry_text[64] = "failed (see dry-run.err)";
+      if (dry.run.exit_code == 0) {
+        std::snprintf(dry_text, sizeof dry_text, "%8.2f %7.2f %9.0f %7.1f", dry.run.seconds,
+                      dry.run.cpu_seconds, static_cast<double>(dry.imported) / dry.run.seconds,
+                      mb(dry.run.peak_rss_kb));
+      }
+      if (dry_only) {
+        std::printf("%-6s %-8" PRId64 " | %8s %7s %9s %7s | %8s %7s %9s %7s | %6s %6s %7s | %s\n",
+                    format.name, dry.imported, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                    "-", dry_text);
+        continue;
+      }
       const Timed ours = import_msmisim(file, dir);
       const Timed theirs = import_reference(format, file, dir);
       rss[0][which] = ours.run.peak_rss_kb;
@@ -136,16 +183,20 @@ int main(int argc, char** argv) {
                                (ours.run.cpu_seconds / static_cast<double>(ours.imported));
       std::printf("%-6s %-8" PRId64
                   " | %8.2f %7.2f %9.0f %7.1f | %8.2f %7.2f %9.0f %7.1f | "
-                  "%5.2fx %5.2fx %7s  %s\n",
+                  "%5.2fx %5.2fx %7s | %s  %s\n",
                   format.name, ours.imported, ours.run.seconds, ours.run.cpu_seconds, our_rate,
                   mb(ours.run.peak_rss_kb), theirs.run.seconds, theirs.run.cpu_seconds, their_rate,
-                  mb(theirs.run.peak_rss_kb), our_rate / their_rate, cpu_ratio, ">= 5x",
+                  mb(theirs.run.peak_rss_kb), our_rate / their_rate, cpu_ratio, ">= 5x", dry_text,
                   our_rate >= 5 * their_rate ? "met" : "missed");
       if (ours.imported != theirs.imported) {
         std::printf("       (the two imported different counts: %" PRId64 " and %" PRId64 ")\n",
                     ours.imported, theirs.imported);
       }
       std::fflush(stdout);
+    }
+    if (dry_rss[1] > 0) {
+      std::printf("%-6s dry-run memory %" PRId64 " vs %" PRId64 " events: %.2fx (flat: near 1x)\n",
+                  format.name, events, small, static_cast<double>(dry_rss[0]) / dry_rss[1]);
     }
     if (rss[0][1] > 0 && rss[1][1] > 0) {
       std::printf("%-6s memory %" PRId64 " vs %" PRId64

@@ -30,4 +30,19 @@ std::string render_description(const std::vector<msmi::EventSpec>& catalogue,
                                std::string_view source, int id,
                                const std::vector<std::string>& strings);
 
+// find_template() for many records: each catalogue text's highest insert is counted once, not
+// on every lookup. `catalogue` (sorted by ID) must outlive the finder. Safe to share between
+// threads once constructed.
+class TemplateFinder {
+ public:
+  explicit TemplateFinder(const std::vector<msmi::EventSpec>& catalogue);
+  // find_template(catalogue, source, id, strings).
+  const msmi::EventSpec* find(std::string_view source, int id,
+                              const std::vector<std::string>& strings) const;
+
+ private:
+  const std::vector<msmi::EventSpec>& catalogue_;
+  std::vector<std::size_t> highest_;  // of catalogue_[i]
+};
+
 }  // namespace msmilog

@@ -36,8 +36,13 @@ bool detect_evt(std::string_view head);
 // `use_libevt` false: every record comes from msmisim's own walker and decoder, and records
 // outside the live log from its own scan of the free space (for comparison, and where libevt
 // misbehaves on a file).
+// A file larger than `libevt_whole_file_bytes` is not opened whole by libevt (whose index of
+// every record would grow with the file) but read by it in bounded windows of records, and its
+// free space is scanned by msmisim (evt_reader.cpp says how): memory stays flat.
+inline constexpr std::uint64_t kLibevtWholeFileBytes = 16 << 20;
 msmi::Status open_evt_reader(const std::string& path, std::unique_ptr<EvtLogReader>* out,
-                             bool use_libevt = true);
+                             bool use_libevt = true,
+                             std::uint64_t libevt_whole_file_bytes = kLibevtWholeFileBytes);
 
 // open_evt_reader() in the shape of LogFormat::open, for log_formats(). The options do not
 // apply to a binary log.

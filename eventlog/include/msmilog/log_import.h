@@ -47,6 +47,11 @@ struct ImportOptions {
   // A file whose SHA-256 is already in `imports` is imported again instead of refused.
   bool force = false;
   DateOrder date_order = DateOrder::kAuto;
+  // Reads, validates and converts every record exactly as an import does, and fills the same
+  // FileImport counts, notes and errors, but stores nothing: the store is neither opened nor
+  // created, so an existing import name and a file imported before are not detected, and no
+  // SHA-256 is computed (FileImport::sha256 stays empty).
+  bool dry_run = false;
   // Stored in the `runs` row (metadata only): wall-clock ISO-8601 UTC start, version, the
   // command line.
   std::string started_at;
@@ -84,6 +89,9 @@ struct ImportResult {
   std::int64_t run_id = 0;        // the import's run; 0 when no file was stored
   std::string name;               // the import's name
   std::vector<FileImport> files;  // one per path, in the order given
+  // ImportOptions::dry_run was set: nothing was stored, run_id is 0, and each file's
+  // `imported` counts the rows an import would have stored.
+  bool dry_run = false;
 
   // True when every file was imported.
   bool all_imported() const;
@@ -115,6 +123,9 @@ msmi::Status detect_log_format(const std::string& path, const std::vector<LogFor
 // does), one transaction per file, with the formats `formats` (log_formats() in msmisim; tests
 // pass their own) and the event texts `catalogue` (sorted by ID; msmisim passes
 // msmisim::any_event_catalogue()).
+//
+// With options.dry_run the store is left alone (see ImportOptions::dry_run) and the result is
+// what an import would give, files failing with the same status.
 //
 // Returns OK when the store could be used: each file's outcome is then in result->files (a file
 // that failed does not stop the next one). Otherwise, with nothing more stored:

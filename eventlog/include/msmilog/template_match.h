@@ -19,11 +19,13 @@
 //     "Subject: %2 [%3] %4." splits "Subject: Re: [list] hi [030] …" as "Re: [list] hi" / "030".
 //   - An insert used twice ("Codepage %1 … Codepage %1") must capture the same text each time.
 //
-// Pure functions; safe to call from any thread.
+// The free functions are pure and safe to call from any thread; TemplateMatcher is not.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "msmi/event_catalogue.h"
@@ -59,6 +61,35 @@ bool parse_missing_description(std::string_view description, std::vector<std::st
 // The insertion strings of a rendered description: match_description()'s, else
 // parse_missing_description()'s, else none.
 std::vector<std::string> recover_insertion_strings(const std::vector<msmi::EventSpec>& catalogue,
+                                                   std::string_view source, int id,
+                                                   std::string_view description);
+
+struct CompiledTemplate;
+
+// The catalogue's templates, each parsed once on first use, for matching many descriptions:
+// match_description() and recover_insertion_strings() as above, without parsing every candidate
+// template again for each record. `catalogue` (sorted by ID) must outlive the matcher.
+// Not thread-safe: the cache fills as records come (const methods included).
+class TemplateMatcher {
+ public:
+  explicit TemplateMatcher(const std::vector<msmi::EventSpec>& catalogue);
+  ~TemplateMatcher();
+  TemplateMatcher(const TemplateMatcher&) = delete;
+  TemplateMatcher& operator=(const TemplateMatcher&) = delete;
+
+  TemplateMatch match_description(std::string_view source, int id,
+                                  std::string_view description) const;
+  const std::vector<msmi::EventSpec>& catalogue() const { return catalogue_; }
+  // `spec` (an element of catalogue()) parsed.
+  const CompiledTemplate& compiled(const msmi::EventSpec& spec) const;
+
+ private:
+  const std::vector<msmi::EventSpec>& catalogue_;
+  mutable std::unordered_map<const msmi::EventSpec*, std::unique_ptr<CompiledTemplate>> compiled_;
+};
+
+// recover_insertion_strings() through `matcher`'s parsed templates.
+std::vector<std::string> recover_insertion_strings(const TemplateMatcher& matcher,
                                                    std::string_view source, int id,
                                                    std::string_view description);
 

@@ -13,6 +13,8 @@ namespace msmireport {
 //   recovered N
 //     line 12: skipped: <why>            (each malformed record skipped)
 //     note: offset 4096: <note>          (each note of the reader)
+// On a dry run (result.dry_run) the first line reads instead
+//   would import PATH (FORMAT, N bytes) into import 'NAME' (dry run, nothing stored): read N, …
 // and to `err`, per file that was not: "not imported: <the status message>". A last line on
 // `out` totals the files and events when more than one file was given.
 void render_import(const msmilog::ImportResult& result, std::ostream& out, std::ostream& err);

@@ -78,11 +78,11 @@ int root_page_of(const QString& db, const QString& table) {
 
 // The last interior (non-leaf) page of a table's b-tree, from SQLite's dbstat table.
 int last_interior_page_of(const QString& db, const QString& table) {
-  const CliResult r = run_msmisim({"sql",
-                                   "SELECT max(pageno) FROM dbstat WHERE name = '" + table +
-                                       "' AND pagetype = 'internal'",
-                                   "--db", db, "--format", "csv"},
-                                  QFileInfo(db).absolutePath());
+  const CliResult r = run_msmisim(
+      {"sql",
+       "SELECT max(pageno) FROM dbstat WHERE name = '" + table + "' AND pagetype = 'internal'",
+       "--db", db, "--format", "csv"},
+      QFileInfo(db).absolutePath());
   const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
   return lines.size() == 2 ? lines[1].trimmed().toInt() : -1;
 }

@@ -587,36 +587,38 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
   if (filter.limit == 0) return msmi::Status::Ok();
 
   std::int64_t delivered = 0;
-  EventRow row;
+  EventRow row;  // reused, so its strings keep their buffers from row to row
+  std::string strings_json;
   int rc;
   while ((rc = stmt.step()) == SQLITE_ROW) {
-    row.description = stmt.column_text(13);
+    stmt.column_text_into(13, &row.description);
     if (!grep.matches(row.description)) continue;
     row.id = stmt.column_int64(0);
     row.run_id = stmt.column_int64(1);
     row.seq = stmt.column_int64(2);
     row.time_us = stmt.column_int64(3);
-    row.time = stmt.column_text(4);
-    row.computer = stmt.column_text(5);
-    row.source = stmt.column_text(6);
+    stmt.column_text_into(4, &row.time);
+    stmt.column_text_into(5, &row.computer);
+    stmt.column_text_into(6, &row.source);
     row.event_id = static_cast<int>(stmt.column_int64(7));
-    row.type = stmt.column_text(8);
-    row.category = stmt.column_text(9);
+    stmt.column_text_into(8, &row.type);
+    stmt.column_text_into(9, &row.category);
     row.level = static_cast<int>(stmt.column_int64_or(10, -1));
     row.thread = static_cast<int>(stmt.column_int64_or(11, -1));
-    row.message_id = stmt.column_text(12);
+    stmt.column_text_into(12, &row.message_id);
     if (stmt.column_is_null(14)) {
       row.strings.clear();
-    } else if (!decode_json_strings(stmt.column_text(14), &row.strings)) {
+    } else if (stmt.column_text_into(14, &strings_json);
+               !decode_json_strings(strings_json, &row.strings)) {
       return msmi::Status::Corruption(
           path_ + ": event " + std::to_string(row.id) + " (run " + std::to_string(row.run_id) +
           ", seq " + std::to_string(row.seq) + "): column strings is not a JSON array of strings");
     }
-    row.data = stmt.column_blob(15);
+    stmt.column_blob_into(15, &row.data);
     row.record_number = stmt.column_int64_or(16, -1);
     row.event_identifier = stmt.column_int64_or(17, -1);
     row.category_number = static_cast<int>(stmt.column_int64_or(18, -1));
-    row.user = stmt.column_text(19);
+    stmt.column_text_into(19, &row.user);
     row.written_us = stmt.column_int64_or(20, -1);
     if (!on_row(row)) return msmi::Status::Ok();
     if (++delivered == filter.limit) return msmi::Status::Ok();

@@ -237,6 +237,26 @@ std::string SqliteStatement::column_blob(int column) const {
   return std::string(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
 }
 
+void SqliteStatement::column_text_into(int column, std::string* out) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) {
+    out->clear();
+    return;
+  }
+  const int size = sqlite3_column_bytes(stmt_, column);
+  out->assign(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
+}
+
+void SqliteStatement::column_blob_into(int column, std::string* out) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (bytes == nullptr) {
+    out->clear();
+    return;
+  }
+  const int size = sqlite3_column_bytes(stmt_, column);
+  out->assign(static_cast<const char*>(bytes), static_cast<std::size_t>(size));
+}
+
 msmi::Status WriteTransaction::begin(std::string_view what) {
   assert(!active_);
   nested_ = sqlite3_get_autocommit(db_.get()) == 0;

@@ -140,6 +140,9 @@ class SqliteStatement {
   std::string column_text(int column) const;
   // The bytes of a BLOB (or the text of a TEXT) column; empty when NULL.
   std::string column_blob(int column) const;
+  // As column_text / column_blob, into *out, reusing its buffer (for reading millions of rows).
+  void column_text_into(int column, std::string* out) const;
+  void column_blob_into(int column, std::string* out) const;
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

@@ -66,7 +66,10 @@ int main(int argc, char** argv) {
   // The parameters of the questions, taken from the store: a day in the middle of it, the
   // largest simulated run, the import-sized run, a common and a rare word.
   const std::string mid_day = bench::scalar(
-      db, "SELECT substr(time, 1, 10) FROM events WHERE id = (SELECT max(id) / 2 FROM events)", q);
+      db,
+      "SELECT substr(time, 1, 10) FROM events WHERE id >= ((SELECT max(run_id) / 2 FROM runs) << "
+      "32) ORDER BY id LIMIT 1",
+      q);
   const std::string since = mid_day + " 00:00";
   const std::string until = mid_day + " 23:59:59";
   const std::string largest_run = bench::scalar(

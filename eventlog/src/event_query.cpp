@@ -572,13 +572,21 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     status = grep.compile(*filter.grep, filter.grep_ignore_case);
     if (!status.ok()) return status;
   }
-  const std::string sql =
+  const std::string columns =
       "SELECT events.id, run_id, seq, time_us, time, computer, source, event_id, type, category, "
       "level, thread, message_id, events.description, " +
       std::string(schema_version_ >= 2 ? "events.strings, data, " : "NULL, NULL, ") +
       (schema_version_ >= 5 ? "record_number, event_identifier, category_number, user, written_us"
-                            : "NULL, NULL, NULL, NULL, NULL") +
-      shape.from() + where.sql + shape.order(filter.newest_first) + " LIMIT ?";
+                            : "NULL, NULL, NULL, NULL, NULL");
+  // A page read through an index is sorted by id before the LIMIT applies: sort the ids alone
+  // (from the index, no row read) and read only the page's rows, not every match's.
+  const bool page_of_ids = shape.keyed() && !shape.search_join && !shape.run_order &&
+                           filter.limit >= 0 && !grep.active();
+  const std::string sql =
+      page_of_ids
+          ? columns + " FROM events WHERE id IN (SELECT events.id" + shape.from() + where.sql +
+                shape.order(filter.newest_first) + " LIMIT ?)" + shape.order(filter.newest_first)
+          : columns + shape.from() + where.sql + shape.order(filter.newest_first) + " LIMIT ?";
   SqliteStatement stmt;
   status = stmt.prepare(*db_, sql, kWhat);
   if (!status.ok()) return status;

@@ -240,6 +240,7 @@ class TstEventStore : public QObject {
   void version4StoreIsMigratedWithFullTextIndex();
   void version4StoreReadsAsItIsWhenReadOnly();
   void version5StoreIsRekeyed();
+  void timeWindowPagesMatchTheWholeAnswer();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
   void stringsColumnIsJsonForSqlite();
@@ -1781,6 +1782,65 @@ void TstEventStore::version5StoreIsRekeyed() {
   QCOMPARE(after[2].seq, std::int64_t{3});
   QCOMPARE(raw_text(path, "PRAGMA integrity_check"), std::string("ok"));
   QVERIFY(raw_exec(path, "INSERT INTO events_fts(events_fts) VALUES('integrity-check')"));
+}
+
+// A page of a wide time window over several runs (read run by run once the window holds more
+// than a few thousand events) is the same page as the whole answer's head or tail.
+void TstEventStore::timeWindowPagesMatchTheWholeAnswer() {
+  QTemporaryDir dir;
+  const std::string path = dir.filePath("window.db").toStdString();
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open(path, &store).ok());
+  constexpr std::int64_t kDay = 86'400'000'000;
+  // Run 1 on day 0, run 2 on day 2, run 3 on day 1: run order is not time order.
+  const std::int64_t epochs[] = {kEpoch1997, kEpoch1997 + 2 * kDay, kEpoch1997 + kDay};
+  for (const std::int64_t epoch : epochs) {
+    std::int64_t run = 0;
+    QVERIFY(store->begin_run(make_run("window.json", 1, epoch), &run).ok());
+    auto writer = store->open_writer(run, "EXCH01", epoch);
+    for (int i = 0; i < 12000; ++i) {
+      msmi::Event event;
+      event.time_us = std::int64_t{i} * 1'000'000;  // one a second: 3 h 20 min per run
+      event.event_id = 2342 + i % 3;
+      event.description = "event " + std::to_string(i);
+      writer->write(event);
+    }
+    QVERIFY(writer->flush().ok());
+  }
+  const auto keys = [&](EventFilter filter) {
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    const Status s = store->query_events(filter, [&](const EventRow& row) {
+      out.emplace_back(row.run_id, row.seq);
+      return true;
+    });
+    if (!s.ok()) qWarning("%s", s.to_string().c_str());
+    return out;
+  };
+  const std::string day1 = msmilog::format_iso8601_utc(kEpoch1997 + kDay);
+  for (const bool newest_first : {false, true}) {
+    EventFilter window;
+    window.since_time = day1;  // runs 2 and 3: 24,000 events
+    window.newest_first = newest_first;
+    const auto all = keys(window);
+    QCOMPARE(all.size(), std::size_t{24000});
+    window.limit = 100;
+    const auto page = keys(window);
+    QCOMPARE(page, decltype(all)(all.begin(), all.begin() + 100));
+    QCOMPARE(page.front().first, newest_first ? std::int64_t{3} : std::int64_t{2});
+    // The next page after a cursor, crossing from one run into the next.
+    window.after = msmilog::EventCursor{all[11990].first, all[11990].second};
+    window.limit = 20;
+    QCOMPARE(keys(window), decltype(all)(all.begin() + 11991, all.begin() + 12011));
+    // Relative to the store's last event: the last hour of run 2 (day 2) only.
+    EventFilter last_hour;
+    last_hour.since_relative =
+        msmilog::RelativeTime{msmilog::RelativeTime::Anchor::kBeforeLast, 3'600'000'000};
+    last_hour.newest_first = newest_first;
+    const auto hour = keys(last_hour);
+    QCOMPARE(hour.size(), std::size_t{3601});
+    last_hour.limit = 50;
+    QCOMPARE(keys(last_hour), decltype(hour)(hour.begin(), hour.begin() + 50));
+  }
 }
 
 QTEST_APPLESS_MAIN(TstEventStore)

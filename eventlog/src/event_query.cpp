@@ -104,6 +104,15 @@ msmi::Status parse_time(std::string_view field, const std::string& text, std::in
   return msmi::Status::Ok();
 }
 
+// The first and last µs of the millisecond that holds t: times are shown to the millisecond,
+// so a bound means its whole millisecond ("until 12:00:00.123" takes 12:00:00.123456).
+std::int64_t ms_start(std::int64_t t) {
+  return t / 1000 * 1000 - (t % 1000 < 0 ? 1000 : 0);
+}
+std::int64_t ms_end(std::int64_t t) {
+  return t > std::numeric_limits<std::int64_t>::max() - 999 ? t : ms_start(t) + 999;
+}
+
 // The ids of a run's first and last possible event (schema version 6). A run_id no store can
 // hold (negative, or 2^31 and above) gives an empty range.
 constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
@@ -146,19 +155,19 @@ msmi::Status time_bounds(const SqliteDb& db, int schema_version, const EventFilt
     sql = std::string("SELECT min(time), max(time) FROM events") +
           (filter.run_id ? " WHERE run_id = ?1" : "");
   } else if (filter.run_id) {
-    // The run's own rows, not a walk of the whole (at_us) index.
-    sql = "SELECT min(at_us), max(at_us) FROM events NOT INDEXED WHERE id BETWEEN ?1 AND ?2";
+    sql = "SELECT first_at_us, last_at_us FROM run_spans WHERE run_id = ?1";
   } else {
-    sql = "SELECT (SELECT min(at_us) FROM events), (SELECT max(at_us) FROM events)";
+    sql = "SELECT min(first_at_us), max(last_at_us) FROM run_spans";
   }
   SqliteStatement stmt;
   msmi::Status status = stmt.prepare(db, sql, kWhat);
   if (!status.ok()) return status;
-  if (filter.run_id) {
-    stmt.bind_int64(1, schema_version < 6 ? *filter.run_id : first_event_key(*filter.run_id));
-    if (schema_version >= 6) stmt.bind_int64(2, last_event_key(*filter.run_id));
-  }
+  if (filter.run_id) stmt.bind_int64(1, *filter.run_id);
   const int rc = stmt.step();
+  if (rc == SQLITE_DONE) {  // no such run
+    *found = false;
+    return msmi::Status::Ok();
+  }
   if (rc != SQLITE_ROW) return db.error(rc, kWhat);
   *found = !stmt.column_is_null(0);
   if (!*found) return msmi::Status::Ok();
@@ -188,6 +197,52 @@ msmi::Status has_table(const SqliteDb& db, const char* name, bool* found) {
   return msmi::Status::Ok();
 }
 
+// The absolute time window of a filter's --since/--until, absolute and relative (resolved
+// against the first and last event of the run, or of the store), in µs since 1970. `empty`
+// when a relative time has no events to be relative to.
+struct TimeWindow {
+  std::optional<std::int64_t> since;
+  std::optional<std::int64_t> until;
+  bool empty = false;
+};
+
+msmi::Status time_window(const SqliteDb& db, int schema_version, const EventFilter& filter,
+                         TimeWindow* window) {
+  *window = TimeWindow();
+  const auto later = [](std::optional<std::int64_t>& bound, std::int64_t t, bool lower) {
+    bound = !bound ? t : lower ? std::max(*bound, t) : std::min(*bound, t);
+  };
+  if (filter.since_time) {
+    std::int64_t since = 0;
+    msmi::Status status = parse_time("since time", *filter.since_time, &since);
+    if (!status.ok()) return status;
+    later(window->since, since, true);
+  }
+  if (filter.until_time) {
+    std::int64_t until = 0;
+    msmi::Status status = parse_time("until time", *filter.until_time, &until);
+    if (!status.ok()) return status;
+    later(window->until, until, false);
+  }
+  if (filter.since_relative || filter.until_relative) {
+    std::int64_t first_us = 0, last_us = 0;
+    bool found = false;
+    msmi::Status status = time_bounds(db, schema_version, filter, &first_us, &last_us, &found);
+    if (!status.ok()) return status;
+    if (!found) {
+      window->empty = true;
+      return msmi::Status::Ok();
+    }
+    const auto resolve = [&](const RelativeTime& t) {
+      return t.anchor == RelativeTime::Anchor::kAfterFirst ? first_us + t.offset_us
+                                                           : last_us - t.offset_us;
+    };
+    if (filter.since_relative) later(window->since, resolve(*filter.since_relative), true);
+    if (filter.until_relative) later(window->until, resolve(*filter.until_relative), false);
+  }
+  return msmi::Status::Ok();
+}
+
 // How the SQL of a query is put together: the schema it runs on, and, in version 6, the
 // column that is the run order (events_fts.rowid when a full-text search drives the query).
 struct QueryShape {
@@ -196,6 +251,9 @@ struct QueryShape {
   // Read the rows in run order (the primary key) instead of through the index SQLite would
   // pick; see choose_run_order().
   bool run_order = false;
+  // Read the rows through (at_us): a time window known to hold few events, which SQLite would
+  // rather find by walking the table in id order to spare itself a sort; see runs_in_window().
+  bool time_index = false;
 
   bool keyed() const { return schema_version >= 6; }
   const char* key() const { return search_join ? "events_fts.rowid" : "events.id"; }
@@ -203,7 +261,8 @@ struct QueryShape {
   // loop) so rows come in rowid order and LIMIT stops the walk.
   std::string from() const {
     if (search_join) return " FROM events_fts CROSS JOIN events ON events.id = events_fts.rowid";
-    return run_order ? " FROM events NOT INDEXED" : " FROM events";
+    if (run_order) return " FROM events NOT INDEXED";
+    return time_index ? " FROM events INDEXED BY events_by_time" : " FROM events";
   }
   std::string order(bool newest_first) const {
     if (!keyed()) return newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq";
@@ -266,49 +325,23 @@ msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const Even
     where->add("time_us <= ?");
     where->parameters.emplace_back(*filter.until_us);
   }
-  // An absolute time bound: the integer at_us, or (before version 6) the fixed-width text.
-  // Times are shown to the millisecond, so a bound means its whole millisecond: "until
-  // 12:00:00.123" takes an event at 12:00:00.123456, as the text comparison always did.
+  // An absolute time bound: the integer at_us to the millisecond (as the text comparison of
+  // older stores, the fixed-width text column, always did).
   const auto add_time_bound = [&](const char* op, std::int64_t epoch_us) {
     if (shape.keyed()) {
-      const std::int64_t ms = epoch_us / 1000 - (epoch_us % 1000 < 0 ? 1 : 0);
-      const bool upper = op[0] == '<';
       where->add(std::string("at_us ") + op + " ?");
-      where->parameters.emplace_back(ms * 1000 + (upper ? 999 : 0));
+      where->parameters.emplace_back(op[0] == '<' ? ms_end(epoch_us) : ms_start(epoch_us));
     } else {
       where->add(std::string("time ") + op + " ?");
       where->parameters.emplace_back(format_iso8601_utc(epoch_us));
     }
   };
-  if (filter.since_time) {
-    std::int64_t since = 0;
-    msmi::Status status = parse_time("since time", *filter.since_time, &since);
-    if (!status.ok()) return status;
-    add_time_bound(">=", since);
-  }
-  if (filter.until_time) {
-    std::int64_t until = 0;
-    msmi::Status status = parse_time("until time", *filter.until_time, &until);
-    if (!status.ok()) return status;
-    add_time_bound("<=", until);
-  }
-  if (filter.since_relative || filter.until_relative) {
-    std::int64_t first_us = 0, last_us = 0;
-    bool found = false;
-    msmi::Status status =
-        time_bounds(db, shape.schema_version, filter, &first_us, &last_us, &found);
-    if (!status.ok()) return status;
-    if (!found) {
-      where->add("0");  // no events to be relative to
-    } else {
-      const auto resolve = [&](const RelativeTime& t) {
-        return t.anchor == RelativeTime::Anchor::kAfterFirst ? first_us + t.offset_us
-                                                             : last_us - t.offset_us;
-      };
-      if (filter.since_relative) add_time_bound(">=", resolve(*filter.since_relative));
-      if (filter.until_relative) add_time_bound("<=", resolve(*filter.until_relative));
-    }
-  }
+  TimeWindow window;
+  msmi::Status window_status = time_window(db, shape.schema_version, filter, &window);
+  if (!window_status.ok()) return window_status;
+  if (window.empty) where->add("0");  // no events to be relative to
+  if (window.since) add_time_bound(">=", *window.since);
+  if (window.until) add_time_bound("<=", *window.until);
   if (filter.text) {
     where->add("events.description LIKE ? ESCAPE '\\'");
     where->parameters.emplace_back(like_substring_pattern(*filter.text));
@@ -467,6 +500,73 @@ msmi::Status sum_counts(const SqliteDb& db, const EventFilter& filter, std::int6
   return msmi::Status::Ok();
 }
 
+// Whether a page of a time window over the whole store is best read run by run. Ordered by id,
+// such a page sorts every event of the window when read through (at_us): millions for "since
+// Monday". run_spans names the runs the window touches; reading those in
+// order, each as a key range, stops at the page's end. A window of fewer than kProbe events is
+// read through the index (*small_window). On *by_runs, *runs are the runs to read in order and
+// *per_run the filter for each (its relative times made absolute; run_id and limit to be set).
+msmi::Status runs_in_window(const SqliteDb& db, int schema_version, const EventFilter& filter,
+                            bool* by_runs, bool* small_window, std::vector<std::int64_t>* runs,
+                            EventFilter* per_run) {
+  constexpr std::string_view kWhat = "finding the runs of a time window";
+  constexpr std::int64_t kProbe = 20000;
+  *by_runs = false;
+  *small_window = false;
+  const bool by_time =
+      filter.since_time || filter.until_time || filter.since_relative || filter.until_relative;
+  if (schema_version < 6 || filter.run_id || filter.search || filter.limit < 0 || !by_time ||
+      !filter.event_ids.empty() || !filter.event_id_ranges.empty() || filter.message_id) {
+    return msmi::Status::Ok();
+  }
+  TimeWindow window;
+  msmi::Status status = time_window(db, schema_version, filter, &window);
+  if (!status.ok() || window.empty) return status;
+  const std::int64_t since =
+      window.since ? ms_start(*window.since) : std::numeric_limits<std::int64_t>::min();
+  const std::int64_t until =
+      window.until ? ms_end(*window.until) : std::numeric_limits<std::int64_t>::max();
+  SqliteStatement probe;
+  status = probe.prepare(db,
+                         "SELECT count(*) FROM (SELECT 1 FROM events WHERE at_us BETWEEN ?1 AND "
+                         "?2 LIMIT ?3)",
+                         kWhat);
+  if (!status.ok()) return status;
+  probe.bind_int64(1, since);
+  probe.bind_int64(2, until);
+  probe.bind_int64(3, kProbe);
+  int rc = probe.step();
+  if (rc != SQLITE_ROW) return db.error(rc, kWhat);
+  if (probe.column_int64(0) < kProbe) {
+    *small_window = true;
+    return msmi::Status::Ok();
+  }
+
+  SqliteStatement list;
+  status = list.prepare(
+      db,
+      std::string("SELECT run_id FROM run_spans WHERE first_at_us <= ?2 AND last_at_us >= ?1") +
+          (filter.after ? (filter.newest_first ? " AND run_id <= ?3" : " AND run_id >= ?3") : "") +
+          (filter.newest_first ? " ORDER BY run_id DESC" : " ORDER BY run_id"),
+      kWhat);
+  if (!status.ok()) return status;
+  list.bind_int64(1, since);
+  list.bind_int64(2, until);
+  if (filter.after) list.bind_int64(3, filter.after->run_id);
+  runs->clear();
+  while ((rc = list.step()) == SQLITE_ROW) runs->push_back(list.column_int64(0));
+  if (rc != SQLITE_DONE) return db.error(rc, kWhat);
+  *per_run = filter;
+  per_run->since_relative.reset();
+  per_run->until_relative.reset();
+  per_run->since_time.reset();
+  per_run->until_time.reset();
+  if (window.since) per_run->since_time = format_iso8601_utc(*window.since);
+  if (window.until) per_run->until_time = format_iso8601_utc(*window.until);
+  *by_runs = true;
+  return msmi::Status::Ok();
+}
+
 // Binds the WHERE parameters to ?1..?n, then, when limit is given, the limit to ?n+1.
 void bind_where(const WhereClause& where, std::optional<std::int64_t> limit,
                 SqliteStatement* stmt) {
@@ -561,9 +661,34 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
                                       const std::function<bool(const EventRow&)>& on_row) const {
   constexpr std::string_view kWhat = "querying events";
   if (!on_row) return msmi::Status::InvalidArgument(path_ + ": query_events without a callback");
-  QueryShape shape = shape_of(schema_version_, filter);
-  msmi::Status status = choose_run_order(*db_, filter, &shape);
+  std::vector<std::int64_t> runs;
+  EventFilter per_run;
+  bool by_runs = false;
+  bool small_window = false;
+  msmi::Status status =
+      runs_in_window(*db_, schema_version_, filter, &by_runs, &small_window, &runs, &per_run);
   if (!status.ok()) return status;
+  if (by_runs) {
+    // Run by run, each read in run order, until the page is full.
+    std::int64_t delivered = 0;
+    bool stopped = false;
+    for (const std::int64_t run_id : runs) {
+      per_run.run_id = run_id;
+      per_run.limit = filter.limit - delivered;
+      status = query_events(per_run, [&](const EventRow& row) {
+        ++delivered;
+        if (on_row(row)) return true;
+        stopped = true;
+        return false;
+      });
+      if (!status.ok() || stopped || delivered == filter.limit) return status;
+    }
+    return msmi::Status::Ok();
+  }
+  QueryShape shape = shape_of(schema_version_, filter);
+  status = choose_run_order(*db_, filter, &shape);
+  if (!status.ok()) return status;
+  shape.time_index = small_window && !shape.run_order;
   WhereClause where;
   status = build_where(*db_, shape, filter, &where);
   if (!status.ok()) return status;

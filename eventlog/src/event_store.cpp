@@ -79,6 +79,10 @@
 //                  event_id, count; PRIMARY KEY (run_id, event_id), WITHOUT ROWID; index
 //                  (event_id, count). The writer keeps it in step, so "how many 2342s" needs
 //                  no scan of events, and queries use it to choose how to read events.
+//   run_spans      version 6: run_id INTEGER PRIMARY KEY → runs, first_at_us, last_at_us (the
+//                  earliest and latest at_us of the run's events; no row while it has none),
+//                  kept by the writer, so a time window knows the runs it touches. (A table of
+//                  its own: updating the runs row would rewrite its scenario_text each time.)
 //
 //   messages       the ledger: how every injected message ended
 //     run_id → runs, message_id, sender, recipients, fate (delivered / ndr / quarantined /
@@ -284,6 +288,22 @@ CREATE TABLE event_counts(
   PRIMARY KEY(run_id, event_id)
 ) WITHOUT ROWID;
 CREATE INDEX event_counts_by_event_id ON event_counts(event_id, count);
+CREATE TABLE run_spans(
+  run_id INTEGER PRIMARY KEY REFERENCES runs(run_id),
+  first_at_us INTEGER NOT NULL,
+  last_at_us INTEGER NOT NULL
+);
+INSERT INTO run_spans(run_id, first_at_us, last_at_us)
+  SELECT run_id, first_at_us, last_at_us FROM
+    (SELECT run_id,
+            (SELECT min(+at_us) FROM events
+              WHERE id BETWEEN runs.run_id << 32 AND (runs.run_id << 32) | 4294967295)
+              AS first_at_us,
+            (SELECT max(+at_us) FROM events
+              WHERE id BETWEEN runs.run_id << 32 AND (runs.run_id << 32) | 4294967295)
+              AS last_at_us
+       FROM runs)
+  WHERE first_at_us IS NOT NULL;
 INSERT INTO event_counts(run_id, event_id, count)
   SELECT run_id, event_id, count(*) FROM events GROUP BY run_id, event_id;
 )sql";
@@ -383,8 +403,8 @@ constexpr std::string_view kVersion6EventColumn = "at_us";
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
-const std::array<TableContract, 13>& table_contracts() {
-  static const std::array<TableContract, 13> kTables = {{
+const std::array<TableContract, 14>& table_contracts() {
+  static const std::array<TableContract, 14> kTables = {{
       {"runs",
        {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
         "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
@@ -409,6 +429,7 @@ const std::array<TableContract, 13>& table_contracts() {
       {"lifecycle", {"run_id", "time_us", "what", "service", "detail"}, 5},
       {"thread_states", {"run_id", "time_us", "thread", "role", "state"}, 5},
       {"event_counts", {"run_id", "event_id", "count"}, 6},
+      {"run_spans", {"run_id", "first_at_us", "last_at_us"}, 6},
   }};
   return kTables;
 }
@@ -542,6 +563,7 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "events" && identity.user_version >= 6) {
       required.push_back(kVersion6EventColumn);
     }
+
     for (std::string_view column : required) {
       if (std::find(present.begin(), present.end(), column) == present.end()) {
         return msmi::Status::Corruption(path + ": table '" + std::string(table.name) +

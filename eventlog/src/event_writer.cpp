@@ -1,5 +1,6 @@
 #include "msmilog/event_writer.h"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
@@ -23,6 +24,10 @@ constexpr std::string_view kInsertTextSql =
 constexpr std::string_view kCountEventsSql =
     "INSERT INTO event_counts(run_id, event_id, count) VALUES(?1, ?2, ?3) "
     "ON CONFLICT(run_id, event_id) DO UPDATE SET count = count + excluded.count";
+constexpr std::string_view kWidenTimesSql =
+    "INSERT INTO run_spans(run_id, first_at_us, last_at_us) VALUES(?1, ?2, ?3) "
+    "ON CONFLICT(run_id) DO UPDATE SET first_at_us = min(first_at_us, excluded.first_at_us), "
+    "last_at_us = max(last_at_us, excluded.last_at_us)";
 // seq is the low 32 bits of id.
 constexpr std::int64_t kMaxSeq = 0xFFFFFFFF;
 
@@ -65,7 +70,8 @@ EventWriter::EventWriter(EventStore* store, std::int64_t run_id, std::string com
       epoch_us_(epoch_us),
       insert_(std::make_unique<SqliteStatement>()),
       insert_text_(std::make_unique<SqliteStatement>()),
-      count_events_(std::make_unique<SqliteStatement>()) {}
+      count_events_(std::make_unique<SqliteStatement>()),
+      widen_times_(std::make_unique<SqliteStatement>()) {}
 
 EventWriter::~EventWriter() {
   if (store_ != nullptr) {
@@ -103,6 +109,9 @@ void EventWriter::start() {
   }
   if (status_.ok()) {
     status_ = count_events_->prepare(*store_->db_, kCountEventsSql, what, /*reused=*/true);
+  }
+  if (status_.ok()) {
+    status_ = widen_times_->prepare(*store_->db_, kWidenTimesSql, what, /*reused=*/true);
   }
   if (status_.ok()) buffer_.reserve(kBatchSize);
 }
@@ -188,6 +197,8 @@ msmi::Status EventWriter::insert_buffered() {
   std::string time_text;
   std::string strings_json;
   std::map<int, std::int64_t> counts;  // event_id → events in this batch
+  std::int64_t first_at_us = std::numeric_limits<std::int64_t>::max();
+  std::int64_t last_at_us = std::numeric_limits<std::int64_t>::min();
   for (const EventRow& row : buffer_) {
     const std::int64_t id = (run_id_ << 32) | row.seq;
     const std::int64_t at_us = absolute_time_us(epoch_us_, row.time_us);
@@ -228,6 +239,8 @@ msmi::Status EventWriter::insert_buffered() {
     }
     if (!status.ok()) break;
     ++counts[row.event_id];
+    first_at_us = std::min(first_at_us, at_us);
+    last_at_us = std::max(last_at_us, at_us);
   }
   for (const auto& [event_id, count] : counts) {
     if (!status.ok()) break;
@@ -238,6 +251,14 @@ msmi::Status EventWriter::insert_buffered() {
     if (rc != SQLITE_DONE) status = db.error(rc, what);
     count_events_->reset();
   }
+  if (status.ok() && !buffer_.empty()) {
+    widen_times_->bind_int64(1, run_id_);
+    widen_times_->bind_int64(2, first_at_us);
+    widen_times_->bind_int64(3, last_at_us);
+    const int rc = widen_times_->step();
+    if (rc != SQLITE_DONE) status = db.error(rc, what);
+    widen_times_->reset();
+  }
   if (status.ok()) status = transaction.commit(what);
   return status;
 }
@@ -247,6 +268,7 @@ void EventWriter::detach() {
   insert_->finalize();
   insert_text_->finalize();
   count_events_->finalize();
+  widen_times_->finalize();
   store_ = nullptr;
 }
 

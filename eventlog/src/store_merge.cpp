@@ -131,6 +131,13 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
                            "(?1 << 32) | 4294967295 GROUP BY event_id",
                            what, true);
   if (!s.ok()) return s;
+  SqliteStatement run_times;
+  s = run_times.prepare(db,
+                        "INSERT INTO main.run_spans(run_id, first_at_us, last_at_us) SELECT ?1, "
+                        "min(+at_us), max(+at_us) FROM main.events WHERE id BETWEEN ?1 << 32 AND "
+                        "(?1 << 32) | 4294967295 HAVING count(*) > 0",
+                        what, true);
+  if (!s.ok()) return s;
   std::vector<std::int64_t> run_ids;
   {
     SqliteStatement list;
@@ -153,7 +160,7 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
       if (!s.ok()) return s;
       if (!is_events[i]) continue;
       counts->events += sqlite3_changes(db.get());
-      for (SqliteStatement* stmt : {&index_text, &count_events}) {
+      for (SqliteStatement* stmt : {&index_text, &count_events, &run_times}) {
         stmt->bind_int64(1, new_id);
         s = step_done(db, *stmt, what);
         if (!s.ok()) return s;

@@ -24,8 +24,8 @@ class SqliteStatement;
 //
 // Each event gets seq = 1, 2, 3 … in the order write() is called (continuing after the highest
 // seq already stored for the run), id = run_id << 32 | seq, at_us = epoch_us + event.time_us,
-// time = format_iso8601_utc(at_us), its row in the full-text index and its count in
-// event_counts (in the same transaction), and the
+// time = format_iso8601_utc(at_us), its row in the full-text index, its count in event_counts
+// and its run's span in run_spans (in the same transaction), and the
 // writer's computer name. thread -1 is stored as NULL, an empty message_id as NULL. A simulated
 // event also gets event_identifier = make_event_identifier(event_id, type) and category_number =
 // its msmi::Category's position + 1 (0 for "None"); record_number, user and written_us stay NULL.
@@ -92,6 +92,7 @@ class EventWriter : public msmi::EventSink {
   std::unique_ptr<SqliteStatement> insert_;
   std::unique_ptr<SqliteStatement> insert_text_;   // into events_fts
   std::unique_ptr<SqliteStatement> count_events_;  // into event_counts
+  std::unique_ptr<SqliteStatement> widen_times_;   // into run_spans
   std::vector<EventRow> buffer_;
   std::int64_t next_seq_ = 1;
   std::int64_t written_ = 0;

@@ -127,6 +127,21 @@ int main(int argc, char** argv) {
            "\"' ORDER BY events_fts.rowid LIMIT 100",
        0.020},
       {"--count", {"query", "--count"}, "SELECT count(*) FROM events", 0},
+      // journalctl's everyday shapes: everything since a day began; the last events of the
+      // store; one ID in one run.
+      {"since a day began, first 100 (--head 100)",
+       {"query", "--since", since, "--head", "100"},
+       columns + "WHERE at_us >= " + at_since + " ORDER BY id LIMIT 100",
+       0.020},
+      {"the store's last 2 hours, last 100 (-n 100)",
+       {"query", "--since", "-2h", "-n", "100"},
+       columns + "WHERE at_us >= (SELECT max(at_us) FROM events) - 7200000000 ORDER BY id DESC "
+                 "LIMIT 100",
+       0.020},
+      {"event 2342 of the import, first 100",
+       {"query", "--run", import_run, "--event-id", "2342", "--head", "100"},
+       columns + "WHERE " + run_range(import_run) + " AND event_id = 2342 ORDER BY id LIMIT 100",
+       0.020},
       {"diagnose --run " + largest_run + " (largest run)",
        {"diagnose", "--run", largest_run},
        "SELECT event_id, count(*) FROM events WHERE " + run_range(largest_run) +

@@ -181,7 +181,7 @@ struct SqlValue {
 
 // One `events` row as a query returns it.
 struct EventRow {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  // run_id << 32 | seq (schema version 6; insertion order before)
   std::int64_t run_id = 0;
   std::int64_t seq = 0;      // 1, 2, 3 … in write order within the run
   std::int64_t time_us = 0;  // virtual microseconds since run start (since 1970 for imports)

@@ -241,6 +241,9 @@ class TstEventStore : public QObject {
   void version4StoreReadsAsItIsWhenReadOnly();
   void version5StoreIsRekeyed();
   void timeWindowPagesMatchTheWholeAnswer();
+  void version5OddRowsMigrate();
+  void version5RunIdsTooLargeStayAtVersion5();
+  void cursorsBeyondAnyEventKeepRunOrder();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
   void stringsColumnIsJsonForSqlite();
@@ -1841,6 +1844,82 @@ void TstEventStore::timeWindowPagesMatchTheWholeAnswer() {
     last_hour.limit = 50;
     QCOMPARE(keys(last_hour), decltype(hour)(hour.begin(), hour.begin() + 50));
   }
+}
+
+// Rows a version 5 store may hold that version 6 must not lose: events whose run row was
+// deleted (with foreign keys off, as the sqlite3 shell has them), a run without epoch_us.
+void TstEventStore::version5OddRowsMigrate() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v5odd.db");
+  QVERIFY(raw_exec(path, version5_schema_sql().c_str()));
+  QVERIFY(raw_exec(path,
+                   "PRAGMA foreign_keys = OFF;"
+                   "INSERT INTO events(run_id, seq, time_us, time, source, event_id, type, "
+                   "description) VALUES(9, 1, 0, '1997-05-22T12:00:00.000Z', 'MSExchangeMSMI', "
+                   "2342, 'Error', 'orphan');"
+                   "INSERT INTO runs(run_id, scenario) VALUES(10, 'no epoch');"
+                   "INSERT INTO events(run_id, seq, time_us, time, source, event_id, type, "
+                   "description) VALUES(10, 1, 5000000, '1997-05-22T12:00:05.250Z', "
+                   "'MSExchangeMSMI', 2380, 'Error', 'no epoch');"));
+  std::unique_ptr<EventStore> store;
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events"), std::int64_t{4});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM runs WHERE run_id = 9"), std::int64_t{1});
+  // Without an epoch the absolute time comes from the time column.
+  std::int64_t at = 0;
+  QVERIFY(msmilog::parse_iso8601_utc("1997-05-22T12:00:05.250Z", &at));
+  QCOMPARE(raw_int(path, "SELECT at_us FROM events WHERE run_id = 10"), at);
+  EventFilter window;
+  window.since_time = "1997-05-22T12:00:05";
+  window.until_time = "1997-05-22T12:00:06";
+  std::int64_t count = 0;
+  QVERIFY(store->count_events(window, &count).ok());
+  QCOMPARE(count, std::int64_t{1});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), std::int64_t{0});
+}
+
+// id = run_id << 32 | seq cannot hold a run id of 2^31 or more: such a store is not upgraded
+// (nor damaged) and still reads.
+void TstEventStore::version5RunIdsTooLargeStayAtVersion5() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v5big.db");
+  QVERIFY(raw_exec(path, version5_schema_sql().c_str()));
+  QVERIFY(raw_exec(path, "INSERT INTO runs(run_id, scenario) VALUES(3000000000, 'big');"));
+  std::unique_ptr<EventStore> store;
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY(!status.ok());
+  QVERIFY2(status.to_string().find("cannot be brought to schema version 6") != std::string::npos,
+           status.to_string().c_str());
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{5});
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(store->list_runs(&runs).ok());
+  QCOMPARE(runs.back().run_id, std::int64_t{3000000000});
+}
+
+// A cursor no event can have (typed by hand) keeps the rows (run_id, seq) order would.
+void TstEventStore::cursorsBeyondAnyEventKeepRunOrder() {
+  const auto first_after = [&](msmilog::EventCursor cursor, bool newest_first) {
+    EventFilter filter;
+    filter.after = cursor;
+    filter.newest_first = newest_first;
+    filter.limit = 1;
+    std::pair<std::int64_t, std::int64_t> key{-1, -1};
+    const Status s = big_->query_events(filter, [&](const EventRow& row) {
+      key = {row.run_id, row.seq};
+      return false;
+    });
+    if (!s.ok()) qWarning("%s", s.to_string().c_str());
+    return key;
+  };
+  const std::int64_t beyond = std::int64_t{1} << 32;
+  QCOMPARE(first_after({big_run_, beyond}, false), std::make_pair(small_run_, std::int64_t{1}));
+  QCOMPARE(first_after({big_run_, beyond}, true),
+           std::make_pair(big_run_, std::int64_t{kBigRunEvents}));
+  QCOMPARE(first_after({small_run_, -5}, false), std::make_pair(small_run_, std::int64_t{1}));
+  QCOMPARE(first_after({small_run_, -5}, true),
+           std::make_pair(big_run_, std::int64_t{kBigRunEvents}));
 }
 
 QTEST_APPLESS_MAIN(TstEventStore)

@@ -108,6 +108,7 @@ class TstQuery : public QObject {
   void cursor_and_relative_time_texts();
   void full_text_search_data();
   void full_text_search();
+  void count_follows_reverse_after_cursor();
   void count_by_matches_sql_data();
   void count_by_matches_sql();
   void limit_head_reverse();
@@ -673,6 +674,21 @@ void TstQuery::bad_options_exit_2() {
   QCOMPARE(r.code, 2);
   QVERIFY2(r.err.contains(mentions), qPrintable(r.err));
   QCOMPARE(r.out, QString());
+}
+
+// --count (and --count-by) count the rows the listing would show: after a cursor going
+// backwards, those before it.
+void TstQuery::count_follows_reverse_after_cursor() {
+  for (const QString& direction : {QString(), QString("--reverse")}) {
+    QStringList args = {"--after-cursor", "1/4"};
+    if (!direction.isEmpty()) args << direction;
+    const CliResult rows = query(args + QStringList{"--format", "jsonl"}, "text.db");
+    QVERIFY2(rows.code == 0, qPrintable(rows.err));
+    const int listed = static_cast<int>(rows.out.split('\n', Qt::SkipEmptyParts).size());
+    QCOMPARE(listed, direction.isEmpty() ? 4 : 3);
+    const CliResult count = query(args + QStringList{"--count"}, "text.db");
+    QCOMPARE(count.out.trimmed().toInt(), listed);
+  }
 }
 
 QTEST_APPLESS_MAIN(TstQuery)

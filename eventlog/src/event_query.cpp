@@ -115,7 +115,7 @@ std::int64_t ms_end(std::int64_t t) {
 
 // The ids of a run's first and last possible event (schema version 6). A run_id no store can
 // hold (negative, or 2^31 and above) gives an empty range.
-constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
+constexpr std::int64_t kMaxRunId = EventStore::kMaxRunId;
 constexpr std::int64_t kMaxSeq = 0xFFFFFFFF;
 std::int64_t first_event_key(std::int64_t run_id) {
   if (run_id < 0 || run_id > kMaxRunId) return std::numeric_limits<std::int64_t>::max();
@@ -125,14 +125,17 @@ std::int64_t last_event_key(std::int64_t run_id) {
   if (run_id < 0 || run_id > kMaxRunId) return std::numeric_limits<std::int64_t>::min();
   return (run_id << 32) | kMaxSeq;
 }
-// The id of the event a cursor names; one beyond either end of the keys when it names no
-// event a store can hold, so a page after it is empty (or everything, going backwards).
+// The key a cursor compares with, id > key (or id < key going backwards): its event's id, or,
+// for a position no event can have, the key that keeps the same rows as (run_id, seq) order
+// would (a seq past 2^32 - 1 comes after all of its run, a negative one before).
 std::int64_t event_key(const EventCursor& cursor) {
-  if (cursor.run_id < 0 || cursor.seq < 0) return -1;
-  if (cursor.run_id > kMaxRunId || cursor.seq > kMaxSeq) {
+  if (cursor.run_id < 0) return -1;
+  if (cursor.run_id > kMaxRunId) return std::numeric_limits<std::int64_t>::max();
+  const std::int64_t seq = std::clamp<std::int64_t>(cursor.seq, -1, kMaxSeq + 1);
+  if (cursor.run_id == kMaxRunId && seq > kMaxSeq) {
     return std::numeric_limits<std::int64_t>::max();
   }
-  return (cursor.run_id << 32) | cursor.seq;
+  return (cursor.run_id << 32) + seq;
 }
 
 msmi::Status normalise_type(const std::string& text, std::string* out) {

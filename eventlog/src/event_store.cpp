@@ -236,6 +236,10 @@ DROP INDEX IF EXISTS events_by_run_seq;
 DROP INDEX IF EXISTS events_by_event_id_time;
 DROP INDEX IF EXISTS events_by_time;
 DROP INDEX IF EXISTS events_by_message_id;
+-- Events whose run row is gone (deleted with foreign keys off) keep a run to belong to.
+INSERT INTO runs(run_id, scenario)
+  SELECT DISTINCT run_id, '(run row lost before schema version 6)' FROM events
+   WHERE run_id NOT IN (SELECT run_id FROM runs);
 CREATE TABLE events_v6(
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL REFERENCES runs(run_id),
@@ -266,7 +270,11 @@ INSERT INTO events_v6(id, run_id, seq, time_us, time, computer, source, event_id
   SELECT (e.run_id << 32) | e.seq, e.run_id, e.seq, e.time_us, e.time, e.computer, e.source,
          e.event_id, e.type, e.category, e.level, e.thread, e.message_id, e.description,
          e.strings, e.data, e.record_number, e.event_identifier, e.category_number, e.user,
-         e.written_us, coalesce(r.epoch_us, 0) + e.time_us
+         e.written_us,
+         CASE WHEN r.epoch_us IS NULL
+              THEN coalesce(unixepoch(substr(e.time, 1, 19)) * 1000000 +
+                            CAST(substr(e.time, 21, 3) AS INTEGER) * 1000, e.time_us)
+              ELSE r.epoch_us + e.time_us END
     FROM events e LEFT JOIN runs r ON r.run_id = e.run_id
     ORDER BY e.run_id, e.seq;
 DROP TABLE events;
@@ -626,6 +634,25 @@ msmi::Status migrate_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec("PRAGMA user_version = 5;", kWhat);
   }
   if (status.ok() && version < 6) {
+    // id = run_id << 32 | seq needs run ids below 2^31 and seqs in 0 … 2^32 - 1; a store
+    // outside that stays at its version (readable, read-only) rather than be damaged.
+    std::int64_t outside = 0;
+    status = read_single_int(db,
+                             "SELECT (SELECT count(*) FROM runs WHERE run_id NOT BETWEEN 0 AND "
+                             "2147483647) + (SELECT count(*) FROM events WHERE run_id NOT BETWEEN "
+                             "0 AND 2147483647 OR seq NOT BETWEEN 0 AND 4294967295)",
+                             kWhat, &outside);
+    if (status.ok() && outside > 0) {
+      status = msmi::Status::InvalidArgument(
+          db.path() + ": cannot be brought to schema version 6: " + std::to_string(outside) +
+          " runs or events have a run_id outside 0 … 2^31 - 1 or a seq outside 0 … 2^32 - 1; "
+          "the store is left at version " +
+          std::to_string(version) +
+          " (read-only commands "
+          "still read it)");
+    }
+  }
+  if (status.ok() && version < 6) {
     // Copies every event into the new table and builds its indexes: minutes for a store of
     // millions of events, once.
     status = db.exec(kVersion6Sql, kWhat);
@@ -837,6 +864,15 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   }
   if (run.kind == "import" && run.import_name.empty()) {
     return msmi::Status::InvalidArgument(path_ + ": an import needs a name");
+  }
+  // Events are keyed run_id << 32 | seq (schema version 6): run ids stay below 2^31.
+  std::int64_t last_run = 0;
+  status = read_single_int(*db_, "SELECT coalesce(max(run_id), 0) FROM runs", "inserting run",
+                           &last_run);
+  if (!status.ok()) return status;
+  if (last_run >= kMaxRunId) {
+    return msmi::Status::InvalidArgument(path_ + ": holds run " + std::to_string(last_run) +
+                                         ", the most a store can (2^31 - 1); start a new store");
   }
   SqliteStatement stmt;
   status = stmt.prepare(*db_,

@@ -105,7 +105,9 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
       sql = "INSERT INTO main.events(id, run_id, at_us, " + columns +
             ") SELECT (?2 << 32) | seq, ?2, " +
             (keyed ? std::string("at_us")
-                   : "(SELECT coalesce(epoch_us, 0) FROM src.runs WHERE run_id = ?1) + time_us") +
+                   : "coalesce((SELECT epoch_us FROM src.runs WHERE run_id = ?1) + time_us, "
+                     "unixepoch(substr(time, 1, 19)) * 1000000 + CAST(substr(time, 21, 3) AS "
+                     "INTEGER) * 1000, time_us)") +
             ", " + columns + " FROM src.events WHERE " +
             (keyed ? "id BETWEEN ?1 << 32 AND (?1 << 32) | 4294967295" : "run_id = ?1") +
             " ORDER BY seq";

@@ -226,6 +226,8 @@ int query_command(const std::vector<std::string>& args) {
     return rc;
   }
 
+  // Going backwards turns which side of a cursor counts too.
+  filter.newest_first = reverse;
   if (count_only) {
     std::int64_t count = 0;
     const msmi::Status s = store->count_events(filter, &count);

@@ -40,6 +40,8 @@ class EventStore {
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
+  // Events are keyed run_id << 32 | seq (schema version 6): the largest run id a store holds.
+  static constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
 
   // Opens the event store at `path` for reading and writing, creating the file and the schema
   // when the file is missing, empty, or an SQLite database without any tables, and migrating

@@ -243,6 +243,7 @@ class TstEventStore : public QObject {
   void timeWindowPagesMatchTheWholeAnswer();
   void version5OddRowsMigrate();
   void version5RunIdsTooLargeStayAtVersion5();
+  void version6StoreGainsSweeps();
   void cursorsBeyondAnyEventKeepRunOrder();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
@@ -393,7 +394,8 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "'runs') ORDER BY cid)"),
            std::string("run_id,scenario,scenario_sha256,scenario_text,seed,profile,defects,"
                        "started_at,finished_at,verdict,computer,epoch_us,msmisim_version,command,"
-                       "event_count,virtual_duration_us,options,file_sha256,kind,kb,import_name"));
+                       "event_count,virtual_duration_us,options,file_sha256,kind,kb,import_name,"
+                       "sweep_id"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'messages') ORDER BY cid)"),
@@ -996,7 +998,9 @@ void make_file(FileKind kind, QString* path) {
       break;
     case FileKind::kNewerSchemaVersion:
       make_real_store(*path, 10);
-      QVERIFY(raw_exec(*path, "PRAGMA user_version = 7;"));
+      QVERIFY(raw_exec(
+          *path,
+          ("PRAGMA user_version = " + std::to_string(EventStore::kSchemaVersion + 1)).c_str()));
       break;
     case FileKind::kMissingTable:
       make_real_store(*path, 10);
@@ -1038,7 +1042,7 @@ void TstEventStore::openRefusesWhatIsNotOurs_data() {
   QTest::newRow("another application_id")
       << FileKind::kForeignApplicationId << C::kCorruption << "0x12345678";
   QTest::newRow("newer schema version")
-      << FileKind::kNewerSchemaVersion << C::kCorruption << "schema version 7 is newer";
+      << FileKind::kNewerSchemaVersion << C::kCorruption << "is newer than";
   QTest::newRow("table missing") << FileKind::kMissingTable << C::kCorruption << "queue_samples";
   QTest::newRow("column missing") << FileKind::kMissingColumn << C::kCorruption << "role";
   QTest::newRow("directory") << FileKind::kDirectory << C::kIoError << "directory";
@@ -1896,6 +1900,56 @@ void TstEventStore::version5RunIdsTooLargeStayAtVersion5() {
   std::vector<msmilog::RunSummary> runs;
   QVERIFY(store->list_runs(&runs).ok());
   QCOMPARE(runs.back().run_id, std::int64_t{3000000000});
+}
+
+// A version 6 store (no sweeps) is read as it is read-only, and gains the sweeps on its first
+// read-write open, its runs belonging to none.
+void TstEventStore::version6StoreGainsSweeps() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v6.db");
+  make_real_store(path, 10);
+  QVERIFY(raw_exec(path,
+                   "DROP INDEX runs_by_sweep; ALTER TABLE runs DROP COLUMN sweep_id; "
+                   "DROP TABLE sweeps; PRAGMA user_version = 6;"));
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  std::vector<msmilog::SweepRecord> sweeps;
+  QVERIFY(store->list_sweeps(&sweeps).ok());
+  QVERIFY(sweeps.empty());
+  std::vector<msmilog::RunSummary> runs;
+  QVERIFY(store->list_runs(&runs).ok());
+  QVERIFY(!runs.empty());
+  QCOMPARE(runs.front().sweep_id, std::int64_t{0});
+  store.reset();
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{6});
+
+  QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
+  msmilog::SweepRecord sweep;
+  sweep.command = "msmisim sweep a.json --seeds 1..2";
+  sweep.scenarios = "a.json\n";
+  sweep.seeds = "1..2";
+  sweep.planned = 2;
+  std::int64_t sweep_id = 0;
+  QVERIFY(store->begin_sweep(sweep, &sweep_id).ok());
+  msmilog::RunRecord run;
+  run.scenario = "a.json";
+  run.sweep_id = sweep_id;
+  std::int64_t run_id = 0;
+  QVERIFY(store->begin_run(run, &run_id).ok());
+  QVERIFY(store->finish_sweep(sweep_id, "pass", "2026-12-02T00:00:00.000Z").ok());
+  QVERIFY(!store->finish_sweep(sweep_id + 1, "pass", "").ok());
+  QVERIFY(store->list_sweeps(&sweeps).ok());
+  QCOMPARE(sweeps.size(), std::size_t{1});
+  QCOMPARE(sweeps[0].runs, std::int64_t{1});
+  QCOMPARE(QString::fromStdString(sweeps[0].verdict), QString("pass"));
+  QVERIFY(sweeps[0].profile.empty());  // NULL: each scenario's own
+  std::vector<std::int64_t> ids;
+  QVERIFY(store->sweep_run_ids(sweep_id, &ids).ok());
+  QCOMPARE(ids, std::vector<std::int64_t>{run_id});
+  QVERIFY(store->list_runs(&runs).ok());
+  QCOMPARE(runs.back().sweep_id, sweep_id);
+  QCOMPARE(runs.front().sweep_id, std::int64_t{0});
 }
 
 // A cursor no event can have (typed by hand) keeps the rows (run_id, seq) order would.

@@ -201,6 +201,24 @@ void TestSweep::shards_merged_equal_one_sweep() {
   for (const msmilog::RunSummary& run : runs) counted += run.event_count;
   QCOMPARE(events, counted);
   QVERIFY(events > 0);
+  // Each shard was a sweep of its own; merged, both keep their runs under new sweep ids.
+  std::vector<msmilog::SweepRecord> sweeps;
+  QVERIFY(store->list_sweeps(&sweeps).ok());
+  QCOMPARE(sweeps.size(), std::size_t{2});
+  QCOMPARE(QString::fromStdString(sweeps[0].shard), QString("1/2"));
+  QCOMPARE(QString::fromStdString(sweeps[1].shard), QString("2/2"));
+  QCOMPARE(sweeps[0].runs + sweeps[1].runs, std::int64_t{16});
+  QCOMPARE(QString::fromStdString(sweeps[0].verdict), QString("pass"));
+  QCOMPARE(sweeps[0].planned, std::int64_t{8});
+  QVERIFY(QString::fromStdString(sweeps[0].command).contains("--shard 1/2"));
+  std::vector<std::int64_t> ids;
+  QVERIFY(store->sweep_run_ids(sweeps[1].sweep_id, &ids).ok());
+  QCOMPARE(ids.size(), std::size_t{8});
+  QCOMPARE(ids.front(), std::int64_t{9});
+  for (const msmilog::RunSummary& run : runs) {
+    QCOMPARE(run.sweep_id, run.run_id <= 8 ? sweeps[0].sweep_id : sweeps[1].sweep_id);
+  }
+  QVERIFY(store->sweep_run_ids(99, &ids).code() == msmi::Status::Code::kNotFound);
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -20,7 +20,8 @@
 // tables imports, expectations, labels, lifecycle and thread_states, and the full-text index
 // events_fts. 6: events made again for speed at tens of millions of rows: id = run_id << 32 |
 // seq (the table is stored in run order), the absolute time at_us, indexes chosen for the
-// queries, the full-text index filled by the writer, the table event_counts.
+// queries, the full-text index filled by the writer, the table event_counts. 7: the table
+// sweeps and runs.sweep_id.
 // Opening an older store for writing migrates it in one transaction (ALTER TABLE … ADD COLUMN …,
 // CREATE TABLE …, version 6's copy of the events and the FTS 'rebuild', then user_version = 6);
 // its old rows keep NULL in the new columns and its old runs have no rows in the new tables. An
@@ -49,6 +50,15 @@
 //     scenario's KB article, "Q151791"; NULL when none), import_name TEXT (kind 'import': the
 //     name it is found by, --name or the first file's base name; NULL otherwise).
 //     Index: UNIQUE (import_name) WHERE kind = 'import' — no two imports share a name.
+//     sweep_id INTEGER → sweeps (version 7: the sweep that ran it; NULL for a single run or an
+//     import); index (sweep_id) WHERE sweep_id IS NOT NULL.
+//
+//   sweeps         version 7: one row per `msmisim sweep`: sweep_id INTEGER PRIMARY KEY,
+//                  command TEXT, scenarios TEXT (the files, one per line), seeds TEXT (the
+//                  list as given), profile TEXT (NULL: each scenario's own), swarm INTEGER
+//                  (0/1), shard TEXT ("2/4"; NULL: every seed), planned INTEGER (runs it set
+//                  out to do), started_at / finished_at TEXT (wall clock; finished_at NULL
+//                  while running or when it never closed), verdict TEXT, msmisim_version TEXT.
 //
 //   events         the Application log; the big table (millions of rows)
 //     id INTEGER PRIMARY KEY (run_id << 32 | seq from version 6 on, so the rows are stored in
@@ -316,6 +326,27 @@ INSERT INTO event_counts(run_id, event_id, count)
   SELECT run_id, event_id, count(*) FROM events GROUP BY run_id, event_id;
 )sql";
 
+// What schema version 7 adds (also part of a new store's schema): the sweeps, and the sweep
+// each run belongs to, so a sweep's runs can be reported together.
+constexpr const char* kVersion7Sql = R"sql(
+CREATE TABLE sweeps(
+  sweep_id INTEGER PRIMARY KEY,
+  command TEXT,
+  scenarios TEXT,
+  seeds TEXT,
+  profile TEXT,
+  swarm INTEGER NOT NULL DEFAULT 0,
+  shard TEXT,
+  planned INTEGER,
+  started_at TEXT,
+  finished_at TEXT,
+  verdict TEXT,
+  msmisim_version TEXT
+);
+ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(sweep_id);
+CREATE INDEX runs_by_sweep ON runs(sweep_id) WHERE sweep_id IS NOT NULL;
+)sql";
+
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
   run_id INTEGER PRIMARY KEY,
@@ -408,11 +439,13 @@ constexpr std::array<std::string_view, 5> kVersion5EventColumns = {
 constexpr std::array<std::string_view, 3> kVersion5RunColumns = {"kind", "kb", "import_name"};
 // The events column added by schema version 6.
 constexpr std::string_view kVersion6EventColumn = "at_us";
+// The runs column added by schema version 7.
+constexpr std::string_view kVersion7RunColumn = "sweep_id";
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
-const std::array<TableContract, 14>& table_contracts() {
-  static const std::array<TableContract, 14> kTables = {{
+const std::array<TableContract, 15>& table_contracts() {
+  static const std::array<TableContract, 15> kTables = {{
       {"runs",
        {"run_id", "scenario", "scenario_sha256", "scenario_text", "seed", "profile", "defects",
         "started_at", "finished_at", "verdict", "computer", "epoch_us", "msmisim_version",
@@ -438,6 +471,10 @@ const std::array<TableContract, 14>& table_contracts() {
       {"thread_states", {"run_id", "time_us", "thread", "role", "state"}, 5},
       {"event_counts", {"run_id", "event_id", "count"}, 6},
       {"run_spans", {"run_id", "first_at_us", "last_at_us"}, 6},
+      {"sweeps",
+       {"sweep_id", "command", "scenarios", "seeds", "profile", "swarm", "shard", "planned",
+        "started_at", "finished_at", "verdict", "msmisim_version"},
+       7},
   }};
   return kTables;
 }
@@ -568,6 +605,9 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "runs" && identity.user_version >= 5) {
       required.insert(required.end(), kVersion5RunColumns.begin(), kVersion5RunColumns.end());
     }
+    if (table.name == "runs" && identity.user_version >= 7) {
+      required.push_back(kVersion7RunColumn);
+    }
     if (table.name == "events" && identity.user_version >= 6) {
       required.push_back(kVersion6EventColumn);
     }
@@ -595,6 +635,7 @@ msmi::Status create_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec(kVersion4RunColumnsSql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion5Sql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion6Sql, "creating the schema");
+    if (status.ok()) status = db.exec(kVersion7Sql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -658,6 +699,10 @@ msmi::Status migrate_schema(SqliteDb& db) {
     status = db.exec(kVersion6Sql, kWhat);
     if (status.ok()) status = db.exec("PRAGMA user_version = 6;", kWhat);
   }
+  if (status.ok() && version < 7) {
+    status = db.exec(kVersion7Sql, kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 7;", kWhat);
+  }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   return status;
@@ -682,6 +727,7 @@ void read_run_summary(const SqliteStatement& stmt, RunSummary* run) {
   run->kind = stmt.column_is_null(15) ? std::string("run") : stmt.column_text(15);
   run->kb = stmt.column_text(16);
   run->import_name = stmt.column_text(17);
+  run->sweep_id = stmt.column_int64_or(18, 0);
 }
 
 // The SELECT of a RunSummary; a store older than version 5 has no kind, kb or import_name.
@@ -690,7 +736,8 @@ std::string run_summary_columns(int schema_version) {
              "SELECT run_id, scenario, scenario_sha256, seed, profile, defects, started_at, "
              "finished_at, verdict, computer, epoch_us, msmisim_version, event_count, "
              "virtual_duration_us, command, ") +
-         (schema_version >= 5 ? "kind, kb, import_name" : "'run', NULL, NULL") + " FROM runs ";
+         (schema_version >= 5 ? "kind, kb, import_name, " : "'run', NULL, NULL, ") +
+         (schema_version >= 7 ? "sweep_id" : "NULL") + " FROM runs ";
 }
 
 // "file:/abs/path?immutable=1" with the characters a URI gives meaning to escaped.
@@ -878,9 +925,9 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   status = stmt.prepare(*db_,
                         "INSERT INTO runs(scenario, scenario_sha256, scenario_text, seed, profile, "
                         "defects, started_at, computer, epoch_us, msmisim_version, command, "
-                        "options, file_sha256, kind, kb, import_name) "
+                        "options, file_sha256, kind, kb, import_name, sweep_id) "
                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                        "?16)",
+                        "?16, ?17)",
                         "inserting run");
   if (!status.ok()) return status;
   const std::string digest =
@@ -901,6 +948,7 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   stmt.bind_text(14, run.kind);
   stmt.bind_text_or_null(15, run.kb);
   stmt.bind_text_or_null(16, run.kind == "import" ? std::string_view(run.import_name) : "");
+  if (run.sweep_id > 0) stmt.bind_int64(17, run.sweep_id);
   const int rc = stmt.step();
   if (rc == SQLITE_CONSTRAINT_UNIQUE && run.kind == "import") {
     return msmi::Status::InvalidArgument(path_ + ": an import named '" + run.import_name +

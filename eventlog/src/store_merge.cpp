@@ -72,15 +72,68 @@ msmi::Status step_done(const SqliteDb& db, SqliteStatement& stmt, std::string_vi
   return msmi::Status::Ok();
 }
 
+// Copies the sweeps of the input attached as `src` (schema version 7), each under a new
+// sweep_id, and leaves old → new in temp.sweep_map for the runs that point at them.
+msmi::Status copy_sweeps(SqliteDb& db, const std::string& input, bool* has_sweeps) {
+  const std::string what = "copying sweeps from " + input;
+  std::vector<std::string> theirs;
+  msmi::Status s = column_names(db, "src", "sweeps", &theirs);
+  if (!s.ok()) return s;
+  *has_sweeps = !theirs.empty();
+  s = db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS sweep_map(old_id INTEGER PRIMARY KEY, new_id INTEGER); "
+      "DELETE FROM temp.sweep_map;",
+      what);
+  if (!s.ok() || !*has_sweeps) return s;
+  std::string columns;
+  s = shared_columns(db, "sweeps", {"sweep_id"}, &columns);
+  if (!s.ok()) return s;
+  SqliteStatement copy;
+  s = copy.prepare(db,
+                   "INSERT INTO main.sweeps(" + columns + ") SELECT " + columns +
+                       " FROM src.sweeps WHERE sweep_id = ?1",
+                   what);
+  if (!s.ok()) return s;
+  SqliteStatement map;
+  s = map.prepare(db, "INSERT INTO temp.sweep_map(old_id, new_id) VALUES(?1, ?2)", what);
+  if (!s.ok()) return s;
+  std::vector<std::int64_t> ids;
+  {
+    SqliteStatement list;
+    s = list.prepare(db, "SELECT sweep_id FROM src.sweeps ORDER BY sweep_id", what);
+    if (!s.ok()) return s;
+    int rc;
+    while ((rc = list.step()) == SQLITE_ROW) ids.push_back(list.column_int64(0));
+    if (rc != SQLITE_DONE) return db.error(rc, what);
+  }
+  for (const std::int64_t old_id : ids) {
+    copy.bind_int64(1, old_id);
+    s = step_done(db, copy, what);
+    if (!s.ok()) return s;
+    map.bind_int64(1, old_id);
+    map.bind_int64(2, sqlite3_last_insert_rowid(db.get()));
+    s = step_done(db, map, what);
+    if (!s.ok()) return s;
+  }
+  return msmi::Status::Ok();
+}
+
 // Copies every run of the input attached as `src`.
 msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* counts) {
   const std::string what = "copying runs from " + input;
+  bool has_sweeps = false;
+  msmi::Status s = copy_sweeps(db, input, &has_sweeps);
+  if (!s.ok()) return s;
   std::string run_columns;
-  msmi::Status s = shared_columns(db, "runs", {"run_id"}, &run_columns);
+  s = shared_columns(db, "runs", {"run_id", "sweep_id"}, &run_columns);
   if (!s.ok()) return s;
   SqliteStatement copy_run;
   s = copy_run.prepare(db,
-                       "INSERT INTO main.runs(" + run_columns + ") SELECT " + run_columns +
+                       "INSERT INTO main.runs(" + run_columns + ", sweep_id) SELECT " +
+                           run_columns + ", " +
+                           (has_sweeps ? "(SELECT new_id FROM temp.sweep_map WHERE old_id = "
+                                         "src.runs.sweep_id)"
+                                       : "NULL") +
                            " FROM src.runs WHERE run_id = ?1",
                        what, true);
   if (!s.ok()) return s;

@@ -82,6 +82,9 @@ struct SweepRequest {
   std::map<msmi::Defect, bool> defects;
   bool record = true;
   std::string db_path;
+  std::string seeds_text;  // --seeds as given
+  std::string shard_text;  // --shard as given, or ""
+  std::string command;     // the sweep's command line, shell-quoted
 };
 
 struct Job {
@@ -138,10 +141,14 @@ int read_request(const std::vector<std::string>& args, SweepRequest* request) {
   if (!vm.count("scenario")) return bad("missing SCENARIO");
   if (!vm.count("seeds")) return bad("missing --seeds, e.g. --seeds 1..100");
   const std::string seeds_text = vm["seeds"].as<std::string>();
+  r.seeds_text = seeds_text;
+  r.command = "msmisim sweep";
+  for (const std::string& a : args) r.command += " " + shell_quote(a);
   msmi::Status s = parse_seed_list(seeds_text, &r.seeds);
   if (!s.ok()) return bad("--seeds " + seeds_text + ": " + s.message());
   if (vm.count("shard")) {
     const std::string shard_text = vm["shard"].as<std::string>();
+    r.shard_text = shard_text;
     Shard shard;
     s = parse_shard(shard_text, &shard);
     if (!s.ok()) return bad("--shard " + shard_text + ": " + s.message());
@@ -303,6 +310,25 @@ int sweep_command(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
     for (std::uint64_t seed : r.seeds) jobs.push_back({i, seed});
   }
+  // The sweep's own row, which its runs point at ('msmisim report --sweep').
+  std::int64_t sweep_id = 0;
+  if (r.record) {
+    msmilog::SweepRecord sweep;
+    sweep.command = r.command;
+    for (const LoadedScenario& s : r.scenarios) sweep.scenarios += s.path + "\n";
+    sweep.seeds = r.seeds_text;
+    sweep.profile = r.profile;
+    sweep.swarm = r.swarm;
+    sweep.shard = r.shard_text;
+    sweep.planned = static_cast<std::int64_t>(jobs.size());
+    sweep.started_at = now_iso();
+    sweep.msmisim_version = MSMISIM_VERSION;
+    const msmi::Status s = store->begin_sweep(sweep, &sweep_id);
+    if (!s.ok()) {
+      std::cerr << "msmisim sweep: event store: " << s.message() << "\n";
+      return kExitStore;
+    }
+  }
   const int workers = static_cast<int>(std::min<std::size_t>(
       static_cast<std::size_t>(r.jobs), std::max<std::size_t>(jobs.size(), 1)));
   std::cerr << "msmisim sweep: " << r.scenarios.size() << " scenario(s) x " << r.seeds.size()
@@ -344,6 +370,7 @@ int sweep_command(const std::vector<std::string>& args) {
         rec.file_sha256 =
             msmilog::sha256_hex(s.scenario.text);  // the file as read, not the variant
         rec.kb = o.scenario->kb;
+        rec.sweep_id = sweep_id;
         std::int64_t id = 0;
         store_error = record_finished_run(*store, rec, *o.scenario, o.result, &id);
         if (store_error.ok()) run_id = id;
@@ -438,6 +465,20 @@ int sweep_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim sweep: event store: " << store_error.message() << "\n";
     return kExitStore;
   }
+  const bool interrupted =
+      g_interrupted != 0 || tally.runs < static_cast<std::int64_t>(jobs.size());
+  if (r.record) {
+    const msmireport::SweepOutcome outcome = msmireport::sweep_outcome(tally);
+    const char* verdict = interrupted                                           ? "interrupted"
+                          : outcome == msmireport::SweepOutcome::kFail          ? "fail"
+                          : outcome == msmireport::SweepOutcome::kNothingTested ? "no-expectations"
+                                                                                : "pass";
+    const msmi::Status s = store->finish_sweep(sweep_id, verdict, now_iso());
+    if (!s.ok()) {
+      std::cerr << "msmisim sweep: event store: " << s.message() << "\n";
+      return kExitStore;
+    }
+  }
   msmireport::render_sweep_failures(failures, std::cout);
   msmireport::render_sweep_tally(tally, std::cout);
   char rate[64];
@@ -445,7 +486,7 @@ int sweep_command(const std::vector<std::string>& args) {
                 wall_s > 0 ? static_cast<double>(tally.runs) / wall_s : 0.0);
   std::cerr << "msmisim sweep: " << tally.runs << " runs in " << rate << " with -j " << workers
             << "\n";
-  if (g_interrupted != 0 || tally.runs < static_cast<std::int64_t>(jobs.size())) {
+  if (interrupted) {
     std::cerr << "msmisim sweep: interrupted after " << tally.runs << " of " << jobs.size()
               << " runs\n";
     return kExitInterrupted;

@@ -35,8 +35,9 @@ class EventStore {
   // without `strings` and `data`, no fault rules or invariants, runs without `options` and
   // `file_sha256`; before 5: no kind / kb / import_name, no record_number … written_us, no
   // imports, expectations, labels, lifecycle, thread_states, no events_fts; before 6: ids in
-  // insertion order, no at_us, no event_counts, events_fts over description and strings).
-  static constexpr int kSchemaVersion = 6;
+  // insertion order, no at_us, no event_counts, events_fts over description and strings;
+  // before 7: no sweeps, no runs.sweep_id).
+  static constexpr int kSchemaVersion = 7;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
@@ -106,6 +107,13 @@ class EventStore {
   msmi::Status commit_transaction();
   void rollback_transaction();
 
+  // Schema version 7. Inserts a `sweeps` row (sweep.sweep_id and sweep.runs are ignored) and
+  // stores its id in *sweep_id; runs whose RunRecord carries that id belong to it.
+  // finish_sweep() closes it; NotFound if there is no such sweep.
+  msmi::Status begin_sweep(const SweepRecord& sweep, std::int64_t* sweep_id);
+  msmi::Status finish_sweep(std::int64_t sweep_id, std::string_view verdict,
+                            std::string_view finished_at);
+
   // Records the end of run `run_id`: verdict, finished_at, virtual_duration_us, and
   // event_count = the number of its rows in `events`. Live writers of that run are flushed
   // first (their own errors stay in their status()). NotFound if there is no such run.
@@ -173,6 +181,12 @@ class EventStore {
   msmi::Status read_run_record(std::int64_t run_id, RunRecord* run) const;
   // The highest run_id; NotFound if the store has no runs.
   msmi::Status latest_run_id(std::int64_t* run_id) const;
+  // Replaces *sweeps with every sweep, ascending sweep_id, each with its count of runs; empty
+  // before schema version 7.
+  msmi::Status list_sweeps(std::vector<SweepRecord>* sweeps) const;
+  // Replaces *run_ids with the runs of sweep `sweep_id`, ascending; NotFound if there is no
+  // such sweep.
+  msmi::Status sweep_run_ids(std::int64_t sweep_id, std::vector<std::int64_t>* run_ids) const;
 
   // Replace *rows with the run's ledger ordered by message_id, its samples and queue samples
   // ordered by time_us (then thread). An unknown run gives an empty list.

@@ -32,6 +32,8 @@ struct RunRecord {
   std::string kind = "run";  // "run" (simulated) or "import" (set by EventStore::begin_import)
   std::string kb;            // the scenario's KB article, "Q151791"; "" (NULL) when none
   std::string import_name;   // for kind "import": the name it is found by; else "" (NULL)
+  // Schema version 7: the sweep the run belongs to (EventStore::begin_sweep), or 0 (NULL).
+  std::int64_t sweep_id = 0;
 };
 
 // One `runs` row as listed by EventStore::list_runs() / get_run().
@@ -52,9 +54,10 @@ struct RunSummary {
   std::int64_t virtual_duration_us = -1;  // -1 while the run is not finished
   std::string command;
   // Schema version 5 ("run", "" and "" in a store older than that):
-  std::string kind = "run";  // "run" or "import"
-  std::string kb;            // empty when none
-  std::string import_name;   // empty unless kind is "import"
+  std::string kind = "run";   // "run" or "import"
+  std::string kb;             // empty when none
+  std::string import_name;    // empty unless kind is "import"
+  std::int64_t sweep_id = 0;  // schema version 7: the run's sweep, 0 when none (or older)
 };
 
 // One message of the ledger (`messages` table): how each injected message ended.
@@ -177,6 +180,25 @@ struct SqlValue {
   std::string text;  // kText: UTF-8; kBlob: the bytes
 
   bool operator==(const SqlValue&) const = default;
+};
+
+// One `sweeps` row (schema version 7): a `msmisim sweep` and what it set out to do. Its runs
+// point at it (runs.sweep_id).
+struct SweepRecord {
+  std::int64_t sweep_id = 0;  // set by EventStore::begin_sweep()
+  std::string command;        // the sweep's command line, as given
+  std::string scenarios;      // the scenario files, one per line, as given
+  std::string seeds;          // the --seeds list as given ("1..200")
+  std::string profile;        // --profile, or "" (NULL) for each scenario's own
+  bool swarm = false;
+  std::string shard;         // "2/4", or "" (NULL) when the sweep ran every seed
+  std::int64_t planned = 0;  // runs it set out to do
+  std::string started_at;    // wall-clock ISO-8601 UTC (metadata only)
+  std::string finished_at;   // empty while running, or when it was interrupted and never closed
+  std::string verdict;       // "pass", "fail", "no-expectations", "interrupted"; "" until closed
+  std::string msmisim_version;
+  // Read back, never written: how many runs point at the sweep.
+  std::int64_t runs = 0;
 };
 
 // One `events` row as a query returns it.

@@ -12,6 +12,7 @@
 
 #include "cli_process.h"
 #include "msmilog/event_store.h"
+#include "msmireport/sweep_summary.h"
 #include "msmisim/seed_list.h"
 #include "msmisim/swarm.h"
 
@@ -72,6 +73,7 @@ class TestSweep : public QObject {
   void planted_bug_is_found_and_replays_data();
   void planted_bug_is_found_and_replays();
   void shards_merged_equal_one_sweep();
+  void sweep_summary_groups_failures_and_rules();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
@@ -219,6 +221,50 @@ void TestSweep::shards_merged_equal_one_sweep() {
     QCOMPARE(run.sweep_id, run.run_id <= 8 ? sweeps[0].sweep_id : sweeps[1].sweep_id);
   }
   QVERIFY(store->sweep_run_ids(99, &ids).code() == msmi::Status::Code::kNotFound);
+}
+
+// A sweep read back as a whole: one finding per broken invariant however many seeds broke it,
+// and each optional fault rule with the number of runs that armed it and that it fired in.
+void TestSweep::sweep_summary_groups_failures_and_rules() {
+  QTemporaryDir dir;
+  const QString db = dir.filePath("bug.db");
+  const CliResult r = cli({"sweep", kSwarmScenario, "--seeds", "1..12", "--swarm", "--db", db,
+                           "--defect", "TestDeliverTwice=on"});
+  QVERIFY2(r.code == 1, qPrintable(r.out + r.err));
+  std::unique_ptr<msmilog::EventStore> store;
+  QVERIFY(msmilog::EventStore::open_read_only(db.toStdString(), &store).ok());
+  msmireport::SweepSummary summary;
+  QVERIFY(msmireport::load_sweep_summary(*store, {1}, &summary).ok());
+  QCOMPARE(summary.sweeps.size(), std::size_t{1});
+  QCOMPARE(QString::fromStdString(summary.sweeps[0].verdict), QString("fail"));
+  QCOMPARE(summary.runs.size(), std::size_t{12});
+  QCOMPARE(summary.planned, std::int64_t{12});
+  QCOMPARE(summary.failed, std::int64_t{12});
+  QCOMPARE(summary.runs[3].seed, std::uint64_t{4});
+  QVERIFY(QString::fromStdString(summary.runs[3].command).contains("--seeds 4 --swarm"));
+  // Every seed broke the same invariant: one finding naming all twelve runs, first.
+  QVERIFY(!summary.failures.empty());
+  const msmireport::SweepFailureGroup& first = summary.failures.front();
+  QCOMPARE(QString::fromStdString(first.kind), QString("invariant"));
+  QCOMPARE(QString::fromStdString(first.what), QString("no message delivered twice"));
+  QCOMPARE(first.run_ids.size(), std::size_t{12});
+  QVERIFY(!first.first_detail.empty());
+  // The six optional rules, in the scenario's order; the swarm armed each in some runs only.
+  QCOMPARE(summary.coverage.size(), std::size_t{6});
+  std::int64_t armed = 0;
+  for (const msmireport::FaultRuleCoverage& c : summary.coverage) {
+    QVERIFY(c.armed_runs > 0 && c.armed_runs <= 12);
+    QVERIFY(c.fired_runs <= c.armed_runs);
+    QVERIFY(c.fired <= c.matches);
+    armed += c.armed_runs;
+  }
+  QVERIFY2(armed < 6 * 12, "the swarm armed every rule in every run");
+  QVERIFY(QString::fromStdString(summary.coverage[0].rule).startsWith("mta.put"));
+  QVERIFY(QString::fromStdString(summary.coverage[5].rule).startsWith("disk.write"));
+  // A sweep the store does not have is named.
+  const msmi::Status missing = msmireport::load_sweep_summary(*store, {1, 7}, &summary);
+  QVERIFY(missing.code() == msmi::Status::Code::kNotFound);
+  QVERIFY(missing.message().find("no sweep 7") != std::string::npos);
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -1372,10 +1372,11 @@ msmi::Status EventStore::read_queue_samples(std::int64_t run_id,
 
 template <typename Row, typename ReadRow>
 msmi::Status EventStore::read_all(std::string_view sql, std::string_view what, std::int64_t run_id,
-                                  std::vector<Row>* rows, ReadRow read_row) const {
+                                  std::vector<Row>* rows, ReadRow read_row,
+                                  int since_version) const {
   rows->clear();
-  // A store older than version 5, read as it is, has none of these tables: no rows.
-  if (schema_version_ < 5) return msmi::Status::Ok();
+  // A store older than the table, read as it is, has none of it: no rows.
+  if (schema_version_ < since_version) return msmi::Status::Ok();
   SqliteStatement stmt;
   msmi::Status status = stmt.prepare(*db_, sql, what);
   if (!status.ok()) return status;
@@ -1481,6 +1482,33 @@ msmi::Status EventStore::read_thread_states(std::int64_t run_id,
         row->role = stmt.column_text(2);
         row->state = stmt.column_text(3);
       });
+}
+
+msmi::Status EventStore::read_fault_rules(std::int64_t run_id,
+                                          std::vector<FaultRuleRow>* rows) const {
+  return read_all(
+      "SELECT position, rule, matches, fired FROM fault_rules WHERE run_id = ?1 ORDER BY position",
+      "reading fault rules", run_id, rows,
+      [](const SqliteStatement& stmt, FaultRuleRow* row) {
+        row->position = stmt.column_int64(0);
+        row->rule = stmt.column_text(1);
+        row->matches = stmt.column_int64(2);
+        row->fired = stmt.column_int64(3);
+      },
+      3);
+}
+
+msmi::Status EventStore::read_invariants(std::int64_t run_id,
+                                         std::vector<InvariantRow>* rows) const {
+  return read_all(
+      "SELECT name, passed, detail FROM invariants WHERE run_id = ?1 ORDER BY rowid",
+      "reading invariants", run_id, rows,
+      [](const SqliteStatement& stmt, InvariantRow* row) {
+        row->name = stmt.column_text(0);
+        row->passed = stmt.column_int64(1) != 0;
+        row->detail = stmt.column_text(2);
+      },
+      3);
 }
 
 }  // namespace msmilog

@@ -201,6 +201,10 @@ class EventStore {
   msmi::Status read_labels(std::int64_t run_id, std::vector<LabelRow>* rows) const;
   msmi::Status read_lifecycle(std::int64_t run_id, std::vector<LifecycleRow>* rows) const;
   msmi::Status read_thread_states(std::int64_t run_id, std::vector<ThreadStateRow>* rows) const;
+  // Replace *rows with the run's fault rules (by position) and invariants (in the order the
+  // oracle checked them). Empty for an unknown run, or a store older than schema version 3.
+  msmi::Status read_fault_rules(std::int64_t run_id, std::vector<FaultRuleRow>* rows) const;
+  msmi::Status read_invariants(std::int64_t run_id, std::vector<InvariantRow>* rows) const;
   // Replaces *rows with every imported file whose sha256 is `sha256` (any run), so importing
   // the same file twice is detected. Empty when none (or before schema version 5).
   msmi::Status find_imports_by_sha256(std::string_view sha256, std::vector<ImportRow>* rows) const;
@@ -228,10 +232,10 @@ class EventStore {
   msmi::Status insert_all(std::string_view sql, std::string_view what, std::int64_t run_id,
                           const std::vector<Row>& rows, BindRow bind_row);
   // Runs `sql` (binding run_id to ?1 unless it is negative) and appends read_row(stmt, &row) of
-  // each result row; no rows at all before schema version 5.
+  // each result row; no rows at all before schema version `since_version`.
   template <typename Row, typename ReadRow>
   msmi::Status read_all(std::string_view sql, std::string_view what, std::int64_t run_id,
-                        std::vector<Row>* rows, ReadRow read_row) const;
+                        std::vector<Row>* rows, ReadRow read_row, int since_version = 5) const;
   void forget_writer(EventWriter* writer);
 
   std::string path_;

@@ -147,7 +147,7 @@ CiOutcome ci_outcome(const CiTally& t) {
   return CiOutcome::kPass;
 }
 
-void render_ci_run_line(const CiRun& run, std::ostream& out) {
+void render_ci_run_line(const CiRun& run, std::ostream& out, const CiColumns& columns) {
   if (run.verdict == CiVerdict::kError) {
     out << "ERROR  " << run.error << "\n";
     return;
@@ -172,8 +172,10 @@ void render_ci_run_line(const CiRun& run, std::ostream& out) {
     case CiVerdict::kError:
       break;
   }
-  out << word << run.scenario_path << "  " << run.profile << "  " << result << "  "
-      << plural(run.events, "event") << "  " << seconds_text(run.wall_s);
+  // pad() leaves one blank after the text; the second separates the columns.
+  out << word << pad(run.scenario_path, columns.path) << " " << pad(run.profile, columns.profile)
+      << " " << pad(result, 6) << " " << pad(plural(run.events, "event"), 12) << " "
+      << seconds_text(run.wall_s);
   if (run.run_id) out << "  (run " << *run.run_id << ")";
   out << "\n";
   if (run.verdict != CiVerdict::kFail) return;

@@ -98,6 +98,7 @@ void render_failure(const CiRun& run, std::ostream& out) {
   if (invariant_broken) type = expectation_failed ? "expectation,invariant" : "invariant";
   std::string message = lines.empty() ? "failed" : lines.front();
   if (lines.size() > 1) message += " (and " + std::to_string(lines.size() - 1) + " more)";
+  message += "; replay: " + run.replay;  // a reporter that shows only the message still has it
   out << "      <failure message=\"" << xml_escape(message) << "\" type=\"" << type << "\">";
   for (const std::string& line : lines) out << xml_escape(line) << "\n";
   out << "replay: " << xml_escape(run.replay) << "</failure>\n";

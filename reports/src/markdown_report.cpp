@@ -1,7 +1,6 @@
 #include "msmireport/markdown_report.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "text_columns.h"
 
@@ -73,8 +72,13 @@ std::string ledger_cell(const CiRun& run) {
          std::to_string(l.lost);
 }
 
-// A fenced block holding `text` as it is: the fence is longer than any run of backticks in it.
-void fenced(const std::string& text, std::ostream& out) {
+// A fenced block holding `text` as it is, but for control characters other than line breaks
+// and tabs (as spaces): the fence is longer than any run of backticks in it.
+void fenced(std::string text, std::ostream& out) {
+  for (char& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\n' && c != '\t') || u == 0x7F) c = ' ';
+  }
   const std::string fence(std::max<std::size_t>(3, longest_backtick_run(text) + 1), '`');
   out << fence << "\n" << text;
   if (!text.empty() && text.back() != '\n') out << "\n";
@@ -113,11 +117,14 @@ void render_markdown_summary(const std::vector<CiRun>& runs, const CiTally& tall
                      : outcome == CiOutcome::kFail ? "❌"
                                                    : "⚠️";
   out << "## " << mark << " " << markdown_cell(ci_headline(tally)) << "\n\n";
-  std::ostringstream line;
-  render_ci_tally(tally, line);
-  std::string detail = line.str();
-  if (!detail.empty() && detail.back() == '\n') detail.pop_back();
-  out << markdown_cell(detail) << "\n\n";
+  // What the heading leaves out: the whole count, the time, where the runs were recorded.
+  out << plural(tally.runs, "run") << " in " << fixed(tally.wall_s, 2) << " s: " << tally.passed
+      << " passed, " << tally.failed - tally.errors << " failed, " << tally.errors
+      << " failed to load, " << tally.no_expectations << " with no expectations";
+  if (tally.interrupted > 0) out << ", " << tally.interrupted << " interrupted";
+  if (tally.runs < tally.planned) out << " (stopped early: " << tally.planned << " planned)";
+  if (!tally.db_path.empty()) out << "; recorded in " << markdown_code_cell(tally.db_path);
+  out << "\n\n";
   if (runs.empty()) return;
   out << "| | Scenario | KB | Profile | Expectations | Key events | "
          "Ledger (delivered/ndr/quarantined/pending/lost) | Replay |\n";

@@ -59,6 +59,10 @@ struct Planned {
   std::string error;  // the loader's (or an override's) message: the scenario does not run
 };
 
+std::string plural_of(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 int bad(const std::string& message) {
   std::cerr << "msmisim run: " << message << "\nTry 'msmisim run --help'.\n";
   return kExitBadInput;
@@ -250,19 +254,32 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
     }
   }
 
-  std::vector<msmireport::CiRun> runs;
-  auto finished = [&](msmireport::CiRun run) {
-    const bool shown = !r.quiet || (run.verdict != msmireport::CiVerdict::kPass &&
-                                    run.verdict != msmireport::CiVerdict::kNoExpectations);
-    if (shown) msmireport::render_ci_run_line(run, std::cout);
-    std::cout << std::flush;  // a CI log shows each run as it finishes
-    runs.push_back(std::move(run));
-  };
-
+  // From here on a signal is answered by stopping cleanly (said on stderr just below).
   g_stop = 0;
   g_abort_run = 0;
   std::signal(SIGINT, on_many_interrupt);
   std::signal(SIGTERM, on_many_interrupt);
+  std::cerr << "msmisim run: " << plural_of(planned.size(), "scenario file") << ", "
+            << plural_of(static_cast<std::size_t>(planned_runs), "run")
+            << (r.profile.empty() ? " (each scenario under every profile it expects)"
+                                  : " under " + r.profile)
+            << "\n";
+  msmireport::CiColumns columns;
+  for (const Planned& p : planned) {
+    columns.path = std::max(columns.path, p.path.size() + 1);
+    for (const std::string& profile : p.profiles) {
+      columns.profile = std::max(columns.profile, profile.size() + 1);
+    }
+  }
+  std::vector<msmireport::CiRun> runs;
+  auto finished = [&](msmireport::CiRun run) {
+    const bool shown = !r.quiet || (run.verdict != msmireport::CiVerdict::kPass &&
+                                    run.verdict != msmireport::CiVerdict::kNoExpectations);
+    if (shown) msmireport::render_ci_run_line(run, std::cout, columns);
+    std::cout << std::flush;  // a CI log shows each run as it finishes
+    runs.push_back(std::move(run));
+  };
+
   msmi::Status store_error;
   for (const Planned& p : planned) {
     if (g_stop != 0 || !store_error.ok()) break;

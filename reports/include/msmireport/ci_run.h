@@ -99,7 +99,7 @@ CiTally ci_tally(const std::vector<CiRun>& runs, std::int64_t planned, double wa
 enum class CiOutcome { kPass, kFail, kInterrupted, kNothingTested };
 CiOutcome ci_outcome(const CiTally& tally);
 
-// One run as it finishes, columns separated by two spaces:
+// One run as it finishes, columns separated by at least two spaces:
 //   "PASS   scenarios/kb/Q151791.json  exchange-5.0  12/12  6174 events  0.04 s  (run 17)"
 //   "FAIL   PATH  PROFILE  11/12  N events  0.04 s  (run 18)", then one indented line per unmet
 //           expectation ("  FAIL what: evidence") and broken invariant ("  BROKEN invariant
@@ -107,7 +107,12 @@ CiOutcome ci_outcome(const CiTally& tally);
 //   "SKIP   PATH  PROFILE  no expectations  N events  0.04 s" (invariants held, nothing tested)
 //   "STOP   PATH  PROFILE  interrupted at 2h 3m  N events  0.04 s"
 //   "ERROR  PATH: the loader's message"
-void render_ci_run_line(const CiRun& run, std::ostream& out);
+// `columns` pads the path and the profile so that the lines of one command line up.
+struct CiColumns {
+  std::size_t path = 0;
+  std::size_t profile = 0;
+};
+void render_ci_run_line(const CiRun& run, std::ostream& out, const CiColumns& columns = {});
 
 // The last line: "RUN PASS: 92 runs, 92 passed in 4.1 s", "RUN FAIL: 2 of 92 runs failed
 // (89 passed, 1 failed to load, 1 with no expectations) in 4.1 s", "RUN TESTED NOTHING: …" or

@@ -4,7 +4,8 @@
 //     <testsuite name="SCENARIO PATH" tests= failures= errors= skipped= time=>  one per file
 //       <testcase name="PROFILE" classname="SCENARIO NAME" time="WALL SECONDS">  one per run
 //         <properties> seed, profile, kb, run_id, events, verdict </properties>
-//         <failure message="FIRST UNMET CHECK (and N more)" type="expectation|invariant">
+//         <failure message="FIRST UNMET CHECK (and N more); replay: COMMAND"
+//                  type="expectation|invariant|expectation,invariant">
 //           every unmet expectation and broken invariant, one a line, then "replay: COMMAND"
 //         </failure>
 //         <error message="LOADER'S MESSAGE" type="load"/>     a scenario that did not load

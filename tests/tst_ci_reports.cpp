@@ -155,6 +155,8 @@ class TestCiReports : public QObject {
   void runs_are_recorded_as_single_runs_are();
   void exit_codes_data();
   void exit_codes();
+  void one_file_with_junit_runs_every_profile();
+  void quiet_prints_only_what_did_not_pass();
   void sigint_stops_after_the_current_run();
   void sigterm_stops_the_current_run_and_writes_reports();
   void junit_escapes_hostile_text();
@@ -351,6 +353,35 @@ void TestCiReports::exit_codes() {
   if (code == 2) QVERIFY2(run_lines(r.out).isEmpty(), qPrintable(r.out));  // nothing ran
 }
 
+void TestCiReports::one_file_with_junit_runs_every_profile() {
+  // --junit makes a single file a CI run too: one testcase per profile its "expect" names.
+  const CliResult r = run_msmisim(
+      {"run", source("scenarios/kb/Q175965.json"), "--junit", "one.xml", "--no-db"}, dir_.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QCOMPARE(run_lines(r.out).size(), 4);
+  const Junit j = parse_junit(read_file(dir_.path() + "/one.xml"));
+  QVERIFY2(j.error.isEmpty(), qPrintable(j.error));
+  QCOMPARE(j.suites, 1);
+  QCOMPARE(j.testcase_names, (QStringList{"Q175965/exchange-5.0", "Q175965/exchange-4.0",
+                                          "Q175965/exchange-5.0-sp1", "Q175965/hardened"}));
+  // Without --junit it is the single run it always was.
+  const CliResult single =
+      run_msmisim({"run", source("scenarios/kb/Q175965.json"), "--no-db"}, dir_.path());
+  QCOMPARE(single.code, 0);
+  QVERIFY(run_lines(single.out).isEmpty());
+  QVERIFY(single.out.contains("\nPASS: 10/10 expectations held; "));
+}
+
+void TestCiReports::quiet_prints_only_what_did_not_pass() {
+  const CliResult r = run_msmisim({"run", "suite", "-q", "--no-db"}, dir_.path());
+  QCOMPARE(r.code, 1);
+  const QStringList lines = run_lines(r.out);
+  QCOMPARE(lines.size(), 2);
+  QVERIFY(lines[0].startsWith("ERROR  suite/regression/broken.json"));
+  QVERIFY(lines[1].startsWith("FAIL   suite/regression/impossible.json"));
+  QVERIFY(r.out.contains("\nRUN FAIL: 2 of 10 runs failed (8 passed, 1 failed to load)"));
+}
+
 void TestCiReports::sigint_stops_after_the_current_run() {
   // A long run first (about a second or more on a busy machine), then a quick one.
   QTemporaryDir dir;
@@ -426,9 +457,10 @@ namespace {
 
 // A failing run whose every text field holds what breaks XML and Markdown.
 msmireport::CiRun hostile_run() {
+  // Control characters, "]]>", a byte that is not UTF-8, U+FFFE, an overlong "/", a surrogate.
   const std::string hostile =
       "a<b & c]]>d\x01"
-      "e\x0b|`f`\xff\xef\xbf\xbeg\ttab";
+      "e\x0b|`f`\xff\xef\xbf\xbeg\xc0\xaf\xed\xa0\x80\ttab";
   msmireport::CiRun run;
   run.scenario_path = "s/" + hostile + ".json";
   run.scenario_name = "name." + hostile;

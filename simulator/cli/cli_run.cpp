@@ -40,8 +40,9 @@ expectations; ERROR for a scenario that does not load, which fails and the other
 then the tally ("RUN PASS: …" or "RUN FAIL: n of m runs failed …"). --junit writes JUnit XML (one
 testsuite per file, one testcase per profile), --markdown a summary table for a CI job's page;
 both are written (FILE.tmp, then renamed) whatever the runs' verdict. Ctrl-C stops after the
-current run (twice: at once) and still writes them. --check-determinism and --postoffice take
-one scenario file only.
+current run and still writes them; a second Ctrl-C, or SIGTERM, stops the current run too (it is
+recorded as interrupted). -q prints only the runs that did not pass, and the tally.
+--check-determinism and --postoffice take one scenario file only.
 
 exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (with a
             folder or several files: or a scenario did not load), 2 bad arguments (no such file

@@ -289,10 +289,14 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
     }
     for (const std::string& profile : p.profiles) {
       if (g_stop != 0 || !store_error.ok()) break;
-      RunSpec spec{p.path,       r.seed.value_or(default_seed(p.scenario)),
-                   profile,      r.defect_args,
-                   r.fault_args, r.record,
-                   r.db_path,    ""};
+      const RunSpec spec{.path = p.path,
+                         .seed = r.seed.value_or(default_seed(p.scenario)),
+                         .profile = profile,
+                         .defect_args = r.defect_args,
+                         .fault_args = r.fault_args,
+                         .record = r.record,
+                         .db_path = r.db_path,
+                         .postoffice = ""};
       const std::string replay = replay_command(spec);
       RunOptions options;
       options.seed = spec.seed;

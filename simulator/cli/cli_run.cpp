@@ -7,6 +7,7 @@
 #include "cli_determinism.h"
 #include "cli_options.h"
 #include "cli_record.h"
+#include "cli_run.h"
 #include "msmi/event_catalogue.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
@@ -21,23 +22,45 @@ namespace msmisim::cli {
 
 namespace {
 
-constexpr const char* kRunHelp = R"(usage: msmisim run SCENARIO [options]
+constexpr const char* kRunHelp = R"help(usage: msmisim run SCENARIO [options]
+       msmisim run DIR_OR_FILE... [--junit FILE] [--markdown FILE] [options]
 
 Runs SCENARIO (a JSON file) in virtual time against a shadow postoffice (in memory, or in the
 folder --postoffice names), writes every event to the event store and checks the scenario's
 expectations for the profile it ran under. Prints the seed and the command that replays the run
 exactly.
 
+With a folder (every *.json under it, recursively, in path order), several files, --junit or
+--markdown, run is the command for CI: each scenario runs under every profile its "expect" names
+(under its own profile when "expect" names none but "*"; only under --profile when given), each
+with its own seed unless --seed, each recorded as a single run is. One line per run as it
+finishes ("PASS  path  profile  12/12  6174 events  0.04 s  (run 17)"; FAIL with the unmet
+expectations, broken invariants and the replay command under it; SKIP for a run with no
+expectations; ERROR for a scenario that does not load, which fails and the others still run),
+then the tally ("RUN PASS: …" or "RUN FAIL: n of m runs failed …"). --junit writes JUnit XML (one
+testsuite per file, one testcase per profile), --markdown a summary table for a CI job's page;
+both are written (FILE.tmp, then renamed) whatever the runs' verdict. Ctrl-C stops after the
+current run and still writes them; a second Ctrl-C, or SIGTERM, stops the current run too (it is
+recorded as interrupted). -q prints only the runs that did not pass, and the tally.
+--check-determinism and --postoffice take one scenario file only.
+
+exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (with a
+            folder or several files: or a scenario did not load), 2 bad arguments (no such file
+            or folder, unknown profile, a single SCENARIO that does not load), 3 the event store
+            cannot be used, 5 no run had expectations for its profile (nothing was tested),
+            6 --check-determinism: the runs differ, 130 interrupted (a failure still exits 1)
+
 example:
   msmisim run scenarios/kb/Q151791.json
   msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1 --db qa.db
   msmisim run scenarios/kb/Q151791.json --check-determinism
+  msmisim run scenarios/ --junit results.xml --markdown summary.md --no-db
 
 --check-determinism runs the scenario twice more, once in this process and once in a child
 process, and compares the three event streams; only the first run is recorded. It exits 6 when
 they differ.
 
-)";
+)help";
 
 }  // namespace
 
@@ -107,15 +130,17 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       ("quiet,q", "print only the header, the failed expectations and the verdict")
       ("check-determinism",
        "run again in this process and in a child process and compare the events "
-       "(exit 6 if they differ; only the first run is recorded)");
+       "(exit 6 if they differ; only the first run is recorded)")
+      ("junit", po::value<std::string>(), "write JUnit XML of the runs to this file")
+      ("markdown", po::value<std::string>(), "write a Markdown summary of the runs to this file");
   // clang-format on
   po::options_description hidden;
-  hidden.add_options()("scenario", po::value<std::string>());
+  hidden.add_options()("scenario", po::value<std::vector<std::string>>());
   hidden.add_options()(kEventStreamOutOption, po::value<std::string>());
   po::options_description all;
   all.add(options).add(hidden);
   po::positional_options_description positional;
-  positional.add("scenario", 1);
+  positional.add("scenario", -1);
   po::variables_map vm;
   int exit_code = kExitOk;
   if (!parse_command_line("run", args, options, all, positional, kRunHelp, &vm, &exit_code)) {
@@ -125,8 +150,14 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
     std::cerr << "msmisim run: missing SCENARIO\nTry 'msmisim run --help'.\n";
     return kExitBadInput;
   }
+  const auto paths = vm["scenario"].as<std::vector<std::string>>();
+  std::error_code ec;
+  if (paths.size() > 1 || std::filesystem::is_directory(paths.front(), ec) || vm.count("junit") ||
+      vm.count("markdown")) {
+    return run_many(vm, paths);
+  }
   RunRequest& r = *request;
-  r.path = vm["scenario"].as<std::string>();
+  r.path = paths.front();
   LoadError error;
   if (!load_scenario_file(r.path, &r.scenario, &error)) {
     std::cerr << "msmisim run: " << error.to_string() << "\n";
@@ -190,14 +221,8 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
     r.quiet = true;
   }
   r.args = args;
-  r.replay = "msmisim run " + shell_quote(r.path) + " --seed " + std::to_string(r.options.seed) +
-             " --profile " + r.options.profile;
-  for (const std::string& d : r.defect_args) r.replay += " --defect " + d;
-  for (const std::string& f : r.fault_args) r.replay += " --fault " + shell_quote(f);
-  if (r.record && r.db_path != "msmisim.db") r.replay += " --db " + shell_quote(r.db_path);
-  if (!r.options.postoffice_dir.empty()) {
-    r.replay += " --postoffice " + shell_quote(r.options.postoffice_dir.string());
-  }
+  r.replay = replay_command({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
+                             r.record, r.db_path, r.options.postoffice_dir.string()});
   return kGoOn;
 }
 
@@ -214,26 +239,43 @@ int prepare(RunRequest* r) {
 }
 
 msmilog::RunRecord run_record(const RunRequest& r) {
-  msmilog::RunRecord rec;
-  rec.scenario = r.path;
-  rec.scenario_text = r.scenario.text;
-  rec.seed = r.options.seed;
-  rec.profile = r.options.profile;
-  msmi::DefectSet defects = msmi::find_profile(r.options.profile)->defects;
-  for (const auto& [d, on] : r.scenario.defect_overrides) defects.set(d, on);
-  rec.defects = defects.to_string();
-  rec.started_at = now_iso();
-  rec.computer = r.scenario.computer;
-  rec.epoch_us = r.scenario.epoch_us;
-  rec.msmisim_version = MSMISIM_VERSION;
-  rec.command = r.replay;
-  rec.options = to_json(RunOverrides{r.defect_args, r.fault_args});
-  rec.file_sha256 = msmilog::sha256_hex(r.scenario.text);  // the file's bytes as read
-  rec.kb = r.scenario.kb;
-  return rec;
+  return make_run_record({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
+                          r.record, r.db_path, r.options.postoffice_dir.string()},
+                         r.scenario, r.replay);
 }
 
 }  // namespace
+
+std::string replay_command(const RunSpec& spec) {
+  std::string out = "msmisim run " + shell_quote(spec.path) + " --seed " +
+                    std::to_string(spec.seed) + " --profile " + spec.profile;
+  for (const std::string& d : spec.defect_args) out += " --defect " + d;
+  for (const std::string& f : spec.fault_args) out += " --fault " + shell_quote(f);
+  if (spec.record && spec.db_path != "msmisim.db") out += " --db " + shell_quote(spec.db_path);
+  if (!spec.postoffice.empty()) out += " --postoffice " + shell_quote(spec.postoffice);
+  return out;
+}
+
+msmilog::RunRecord make_run_record(const RunSpec& spec, const Scenario& scenario,
+                                   const std::string& replay) {
+  msmilog::RunRecord rec;
+  rec.scenario = spec.path;
+  rec.scenario_text = scenario.text;
+  rec.seed = spec.seed;
+  rec.profile = spec.profile;
+  msmi::DefectSet defects = msmi::find_profile(spec.profile)->defects;
+  for (const auto& [d, on] : scenario.defect_overrides) defects.set(d, on);
+  rec.defects = defects.to_string();
+  rec.started_at = now_iso();
+  rec.computer = scenario.computer;
+  rec.epoch_us = scenario.epoch_us;
+  rec.msmisim_version = MSMISIM_VERSION;
+  rec.command = replay;
+  rec.options = to_json(RunOverrides{spec.defect_args, spec.fault_args});
+  rec.file_sha256 = msmilog::sha256_hex(scenario.text);  // the file's bytes as read
+  rec.kb = scenario.kb;
+  return rec;
+}
 
 std::string verdict_of(const RunResult& result) {
   // A broken invariant fails a run even when its profile has no expectations.

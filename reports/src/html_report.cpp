@@ -16,7 +16,7 @@ h1{font-size:1.45em;margin:.9em 0 .2em}
 h2{font-size:1.15em;border-bottom:1px solid #ccc;margin:1.8em 0 .5em;padding-bottom:2px}
 h3{font-size:1em;margin:1em 0 .3em}
 table{border-collapse:collapse;width:100%;font-size:.84em;margin:.4em 0}
-th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
+th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f0f0f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.desc{white-space:pre-wrap;word-break:break-word}

@@ -32,7 +32,10 @@ std::int64_t bucket_width(std::int64_t start_us, std::int64_t end_us, std::int64
 // Events over time, the first occurrence of each ID, the event table and the diagnosis.
 msmi::Status load_events(const msmilog::EventStore& store, const ReportOptions& options,
                          RunReportData* data);
-msmi::Status load_diagnosis(const msmilog::EventStore& store, const ReportOptions& options,
-                            RunReportData* data);
+// The KB diagnosis of run `run_id` into *diagnoses, the number of signatures evaluated into
+// *signatures. Reads only `store` (so it may run on a connection of its own).
+msmi::Status load_diagnosis(const msmilog::EventStore& store, std::int64_t run_id,
+                            const ReportOptions& options,
+                            std::vector<msmilog::Diagnosis>* diagnoses, std::int64_t* signatures);
 
 }  // namespace msmireport::report_detail

@@ -30,28 +30,56 @@ msmi::Status load_events(const msmilog::EventStore& store, const ReportOptions& 
   data->bucket_us = bucket_width(data->start_us, data->end_us, options.max_buckets);
   const std::string w = std::to_string(data->bucket_us);
 
-  // One pass over the run's rows: counts per (ID, bucket), the earliest time and the first row
-  // (store order) of each group.
+  // Counts per (ID, bucket), the earliest time and the first row (store order) of each group,
+  // in one pass. Through the covering index (event_id, at_us) when the run's IDs are mostly its
+  // own (other runs' events of those IDs are read and dropped there), else over the run's rows.
+  const std::int64_t offset = data->absolute_time ? 0 : data->run.epoch_us;
+  const std::string off = std::to_string(offset);
+  std::string sql = "SELECT event_id, ((time_us) / " + w + ") * " + w +
+                    " AS b, count(*), min(time_us), min(id) FROM events " + where +
+                    " GROUP BY event_id, b ORDER BY event_id, b";
+  if (store.schema_version() >= 6) {
+    std::vector<std::pair<int, std::int64_t>> counts;
+    msmi::Status s = store.event_id_counts(run_id, &counts);
+    if (!s.ok()) return s;
+    std::int64_t run_total = 0;
+    std::string ids;
+    for (const auto& [id, n] : counts) {
+      run_total += n;
+      ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    }
+    std::int64_t all_runs = 0;
+    if (!ids.empty()) {
+      s = select_rows(
+          store, "SELECT sum(count) FROM event_counts WHERE event_id IN (" + ids + ")",
+          [&](const std::vector<msmilog::SqlValue>& row) { all_runs = as_int(row[0]); });
+      if (!s.ok()) return s;
+    }
+    if (!ids.empty() && all_runs <= 2 * run_total) {
+      sql = "SELECT event_id, ((at_us - " + off + ") / " + w + ") * " + w +
+            " AS b, count(*), min(at_us) - " + off +
+            ", min(id) FROM events INDEXED BY events_by_event_id_time WHERE event_id IN (" + ids +
+            ") AND at_us BETWEEN " + std::to_string(offset + data->start_us) + " AND " +
+            std::to_string(offset + data->end_us) + " AND " + where.substr(6) +
+            " GROUP BY event_id, b ORDER BY event_id, b";
+    }
+  }
   std::map<int, EventIdActivity> by_id;
   std::map<int, std::int64_t> first_row;  // event_id -> smallest id
-  msmi::Status s = select_rows(store,
-                               "SELECT event_id, (time_us / " + w + ") * " + w +
-                                   " AS b, count(*), min(time_us), min(id) FROM events " + where +
-                                   " GROUP BY event_id, b ORDER BY event_id, b",
-                               [&](const std::vector<msmilog::SqlValue>& row) {
-                                 const int id = static_cast<int>(as_int(row[0]));
-                                 EventIdActivity& a = by_id[id];
-                                 const bool first_group = a.buckets.empty();
-                                 a.event_id = id;
-                                 const std::int64_t n = as_int(row[2]);
-                                 a.buckets.push_back({as_int(row[1]), static_cast<double>(n)});
-                                 a.total += n;
-                                 data->event_count += n;
-                                 const std::int64_t t = as_int(row[3]);
-                                 if (first_group || t < a.first_us) a.first_us = t;
-                                 auto [it, added] = first_row.emplace(id, as_int(row[4]));
-                                 if (!added) it->second = std::min(it->second, as_int(row[4]));
-                               });
+  msmi::Status s = select_rows(store, sql, [&](const std::vector<msmilog::SqlValue>& row) {
+    const int id = static_cast<int>(as_int(row[0]));
+    EventIdActivity& a = by_id[id];
+    const bool first_group = a.buckets.empty();
+    a.event_id = id;
+    const std::int64_t n = as_int(row[2]);
+    a.buckets.push_back({as_int(row[1]), static_cast<double>(n)});
+    a.total += n;
+    data->event_count += n;
+    const std::int64_t t = as_int(row[3]);
+    if (first_group || t < a.first_us) a.first_us = t;
+    auto [it, added] = first_row.emplace(id, as_int(row[4]));
+    if (!added) it->second = std::min(it->second, as_int(row[4]));
+  });
   if (!s.ok()) return s;
 
   // The first row of each ID: its type, source and description.
@@ -96,16 +124,17 @@ msmi::Status load_events(const msmilog::EventStore& store, const ReportOptions& 
   return msmi::Status::Ok();
 }
 
-msmi::Status load_diagnosis(const msmilog::EventStore& store, const ReportOptions& options,
-                            RunReportData* data) {
+msmi::Status load_diagnosis(const msmilog::EventStore& store, std::int64_t run_id,
+                            const ReportOptions& options,
+                            std::vector<msmilog::Diagnosis>* diagnoses, std::int64_t* count) {
   std::vector<msmilog::Signature> signatures;
   const std::string dir =
       options.signature_dir.empty() ? std::string(MSMISIM_SIGNATURES_DIR) : options.signature_dir;
   if (msmi::Status s = msmilog::load_signatures(dir, &signatures); !s.ok()) return s;
-  data->signatures = static_cast<std::int64_t>(signatures.size());
+  *count = static_cast<std::int64_t>(signatures.size());
 
   msmilog::EventFilter filter;
-  filter.run_id = data->run.run_id;
+  filter.run_id = run_id;
   // Only the events some rule can look at, when every rule names its event IDs (as diagnose).
   std::vector<int> ids;
   if (msmilog::signature_event_ids(signatures, &ids) &&
@@ -120,7 +149,7 @@ msmi::Status load_diagnosis(const msmilog::EventStore& store, const ReportOption
     return true;
   });
   if (!s.ok()) return s;
-  data->diagnoses = evaluator.finish();
+  *diagnoses = evaluator.finish();
   return msmi::Status::Ok();
 }
 

@@ -156,6 +156,21 @@ class TestHtmlReport : public QObject {
     }
     QVERIFY(saw_2342);
     QCOMPARE(svg.count("class=\"first\""), strips.size());
+    // Every event of each run is counted once in its strips (the legacy run's are counted
+    // through the (event_id, at_us) index, the fixed run's, whose IDs are mostly the legacy
+    // run's, over its own rows).
+    for (const auto& [page, run] : {std::pair{&legacy_, 1}, std::pair{&fixed_, 2}}) {
+      qint64 sum = 0;
+      for (const QString& tag : series_tags(svg_element(*page, "events-over-time"))) {
+        sum += attribute(tag, "data-total").toLongLong();
+      }
+      const CliResult r =
+          msmisim({"sql", "--db", "kb.db", "--format", "csv",
+                   QString("SELECT count(*) FROM events WHERE run_id = %1").arg(run)});
+      QVERIFY2(r.code == 0, qPrintable(r.err));
+      QCOMPARE(sum, r.out.split('\n').value(1).trimmed().toLongLong());
+      QVERIFY(sum > 100);
+    }
     QVERIFY(legacy_.contains("<table id=\"event-id-table\">"));
   }
 

@@ -38,7 +38,7 @@ void write_event_table(std::ostream& out, const RunReportData& data) {
     cell(out, e.type, "type");
     cell(out, e.category);
     cell(out, e.thread < 0 ? "" : std::to_string(e.thread));
-    cell(out, e.message_id);
+    cell(out, e.message_id, "wrap");
     cell(out, e.description, "desc");
     out << "</tr>\n";
   }

@@ -16,10 +16,11 @@ h1{font-size:1.45em;margin:.9em 0 .2em}
 h2{font-size:1.15em;border-bottom:1px solid #ccc;margin:1.8em 0 .5em;padding-bottom:2px}
 h3{font-size:1em;margin:1em 0 .3em}
 table{border-collapse:collapse;width:100%;font-size:.84em;margin:.4em 0}
-th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f0f0f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.desc{white-space:pre-wrap;word-break:break-word}
+td.desc{white-space:pre-wrap;overflow-wrap:anywhere}
+td.wrap{overflow-wrap:anywhere}
 table.meta th{width:11em;background:#f7f7f7}
 .pass{color:#1b5e20;font-weight:bold}.fail{color:#b71c1c;font-weight:bold}.skipped{color:#777}
 .badge{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;background:#616161;font-weight:bold}

@@ -95,7 +95,7 @@ void write_expectation_rows(std::ostream& out, const std::vector<msmilog::Expect
     write_escaped(out, e.verdict);
     out << "\">";
     number_cell(out, e.position + 1);
-    cell(out, e.text);
+    cell(out, e.text, "wrap");
     cell(out, e.profile.empty() ? "all" : e.profile);
     write_verdict_cell(out, e.verdict);
     cell(out, e.evidence, "desc");
@@ -227,7 +227,7 @@ void write_fault_rules(std::ostream& out, const RunReportData& data) {
     for (const msmilog::FaultRuleRow& r : data.fault_rules) {
       out << "<tr data-fired=\"" << r.fired << "\">";
       number_cell(out, r.position + 1);
-      cell(out, r.rule);
+      cell(out, r.rule, "wrap");
       number_cell(out, r.matches);
       number_cell(out, r.fired);
       cell(out, r.fired == 0 ? "never fired: it tested nothing" : "", "skipped");
@@ -283,11 +283,11 @@ void write_ledger(std::ostream& out, const RunReportData& data) {
                      "detail"});
     for (const msmilog::LedgerRow& r : data.ledger) {
       out << "<tr>";
-      cell(out, r.message_id);
+      cell(out, r.message_id, "wrap");
       cell(out, r.fate, r.fate == "lost" ? "fail" : nullptr);
       number_cell(out, r.attempts);
-      cell(out, r.sender);
-      cell(out, r.recipients);
+      cell(out, r.sender, "wrap");
+      cell(out, r.recipients, "wrap");
       cell(out, table_time(data, r.injected_us));
       cell(out, r.settled_us < 0 ? "" : table_time(data, r.settled_us));
       cell(out, r.detail, "desc");
@@ -310,7 +310,7 @@ void write_imports(std::ostream& out, const RunReportData& data) {
     for (const msmilog::ImportRow& r : data.imports) {
       out << "<tr>";
       number_cell(out, r.position + 1);
-      cell(out, r.path);
+      cell(out, r.path, "wrap");
       cell(out, r.format);
       number_cell(out, r.size);
       number_cell(out, r.records_read);

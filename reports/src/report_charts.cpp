@@ -72,6 +72,7 @@ LineChart thread_activity_chart(const RunReportData& data, int run) {
              run_suffix(run);
     s.points = t.busy;
     s.run = run;
+    s.colour = t.thread;  // a thread keeps its colour when two runs share the chart
     s.data = {{"thread", std::to_string(t.thread)},
               {"role", t.role},
               {"mean-busy-pct", fixed_decimals(t.mean_busy_pct, 1)}};
@@ -102,6 +103,7 @@ LineChart backlog_chart(const RunReportData& data, int run) {
       ChartSeries s;
       s.name = q.name + run_suffix(run);
       s.run = run;
+      s.colour = static_cast<int>(&q - kQueues);
       s.data = {{"queue", q.key}};
       for (const BacklogPoint& p : data.backlog) {
         s.points.push_back({p.time_us, static_cast<double>(p.*q.field)});

@@ -40,6 +40,10 @@ void nice_scale(double max, double* top, double* step) {
   *top = std::ceil(max / s - 1e-9) * s;
 }
 
+const char* colour_of(const ChartSeries& s, std::size_t position) {
+  return series_colour(s.colour >= 0 ? static_cast<std::size_t>(s.colour) : position);
+}
+
 struct SeriesStats {
   double min = 0.0;
   double max = 0.0;
@@ -171,7 +175,7 @@ void render_line_chart(const LineChart& chart, std::ostream& out) {
       write_escaped(out, value);
       out << "\"";
     }
-    out << " stroke=\"" << series_colour(i) << "\"";
+    out << " stroke=\"" << colour_of(s, i) << "\"";
     if (s.run != 0) out << " stroke-dasharray=\"6 3\"";
     out << "><title>";
     write_escaped(out, s.name + ": min " + compact(st.min) + chart.y_unit + ", max " +
@@ -219,7 +223,7 @@ void render_line_chart(const LineChart& chart, std::ostream& out) {
     const double x = kLeft + static_cast<double>(i % kLegendColumns) * column_width;
     const double y = legend_top + static_cast<double>(i / kLegendColumns) * kLegendRow + 8.0;
     out << "<line x1=\"" << coord(x) << "\" y1=\"" << coord(y - 4) << "\" x2=\"" << coord(x + 18)
-        << "\" y2=\"" << coord(y - 4) << "\" stroke=\"" << series_colour(i)
+        << "\" y2=\"" << coord(y - 4) << "\" stroke=\"" << colour_of(chart.series[i], i)
         << "\" stroke-width=\"2.5\""
         << (chart.series[i].run != 0 ? " stroke-dasharray=\"6 3\"" : "") << "/><text x=\""
         << coord(x + 22) << "\" y=\"" << coord(y) << "\">";

@@ -9,10 +9,11 @@
 // Output is deterministic text: the same chart gives the same bytes on every host (coordinates
 // with one decimal, values with fixed formatting, no locale). Every <svg> carries
 //   id="<chart.id>" class="chart line-chart|strip-chart" data-series="<n>" data-points="<n>"
-// and every series or strip a <g class="series"> with data-name, data-run, data-points, data-min,
-// data-max and data-mean (a time-weighted mean for step series), so a test or a browser can
-// check that a chart holds data without reading pixels. Each point of data is also a <title>
-// tooltip. All text is HTML-escaped.
+// and every series or strip a <g class="series"> with data-name, data-run and data-points; a
+// line series also data-min, data-max and data-mean (the mean of its points' values), a strip
+// data-event-id, data-total, data-max and data-first-us; so a test or a browser can check that
+// a chart holds data without reading pixels. Tooltips are <title> elements: a line chart's per
+// sample time (every series' value there), a strip chart's per bar. All text is HTML-escaped.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +52,9 @@ struct ChartSeries {
   // true: the value holds until the next point (a counter sampled over an interval);
   // false: straight lines between points.
   bool step = true;
+  // Palette index of the series' colour; -1: its position in the chart. A comparison gives a
+  // thread the same colour in both runs (run 1 is dashed).
+  int colour = -1;
   // Extra key=value pairs written as data-<key> attributes on the series' <g> (keys are
   // [a-z0-9-]), e.g. {"thread", "5"}.
   std::vector<std::pair<std::string, std::string>> data;

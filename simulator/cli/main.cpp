@@ -27,6 +27,7 @@ commands:
   salvage DB     recover what SQLite can from a damaged event store: -o NEW
   import FILE... read NT event logs (.EVT, .evtx, XML, CSV, text exports) into the store
   export         write a run's or an import's events as an NT event log (--format evt …)
+  report         one HTML page about a run or an import: charts, diagnosis, events (-o FILE)
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -42,6 +43,7 @@ examples:
   msmisim salvage broken.db -o saved.db                 what a damaged store still holds
   msmisim import AppEvent.Evt --name customer-1234      a customer's Application log
   msmisim export --run latest --format evt -o run.evt   open a simulated run in Event Viewer
+  msmisim report --run latest -o run.html               the run as a page with charts
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     if (command == "salvage") return msmisim::cli::salvage_command(args);
     if (command == "import") return msmisim::cli::import_command(args);
     if (command == "export") return msmisim::cli::export_command(args);
+    if (command == "report") return msmisim::cli::report_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

@@ -1,0 +1,151 @@
+// msmisim report: one self-contained HTML page about a run or an imported log.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "cli.h"
+#include "cli_event_filter.h"
+#include "cli_options.h"
+#include "msmilog/event_store.h"
+#include "msmireport/html_report.h"
+#include "msmireport/run_report_data.h"
+
+namespace msmisim::cli {
+
+namespace {
+
+constexpr const char* kReportHelp =
+    R"(usage: msmisim report [--run N|latest | --import NAME] [options] -o FILE
+
+Writes one HTML file about a recorded run (the latest without --run) or an imported log
+(--import NAME): the header with the replay command, % processor time of each MT.EXE thread and
+the backlog over virtual time, events over time by event ID with the first of each marked,
+expectations with their evidence, the KB diagnosis, invariants, fault rules, service stops,
+starts and crashes, the ledger, and the first --max-events events in a table the page filters.
+The file needs nothing else: no network, no fonts or scripts from elsewhere; it opens from disk
+in any browser and prints. Charts are counted into a few hundred time buckets, so a day of
+events gives a file small enough to attach to a ticket.
+
+The file is written whole or not at all (FILE.tmp, then renamed). '-o -' writes the page to
+standard output; without -o the page goes to standard output only when that is not a terminal.
+
+exit codes: 0 written, 2 bad arguments or an unknown run or import, 3 event store unusable or
+            the file cannot be written
+
+examples:
+  msmisim report -o q151791.html                           the latest run
+  msmisim report --run 12 --db ci.db -o run12.html
+  msmisim report --import customer-1234 -o case-1234.html  an imported Application log
+  msmisim report --run latest --max-events 500 -o - | gzip > report.html.gz
+
+)";
+
+std::string size_text(std::size_t bytes) {
+  std::ostringstream out;
+  if (bytes < 10 * 1024) {
+    out << bytes << " bytes";
+  } else if (bytes < 10 * 1024 * 1024) {
+    out << (bytes + 512) / 1024 << " KB";
+  } else {
+    out << (bytes + 512 * 1024) / (1024 * 1024) << " MB";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int report_command(const std::vector<std::string>& args) {
+  po::options_description options("options");
+  // clang-format off
+  options.add_options()
+      ("help,h", "show this help")
+      ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
+      ("run", po::value<std::string>(), "run ID, or 'latest' (the default)")
+      ("import", po::value<std::string>(), "the imported log of this --name")
+      ("output,o", po::value<std::string>(), "HTML file to write ('-': standard output)")
+      ("max-events", po::value<std::int64_t>()->default_value(2000),
+       "rows of the event table (the rest: msmisim query)")
+      ("signatures", po::value<std::string>()->default_value(MSMISIM_SIGNATURES_DIR),
+       "folder of KB signature rules (*.json) for the diagnosis");
+  // clang-format on
+  po::variables_map vm;
+  int exit_code = kExitOk;
+  if (!parse_command_line("report", args, options, options, po::positional_options_description(),
+                          kReportHelp, &vm, &exit_code, /*check_format=*/false)) {
+    return exit_code;
+  }
+  const std::int64_t max_events = vm["max-events"].as<std::int64_t>();
+  if (max_events < 0) {
+    std::cerr << "msmisim report: --max-events must be 0 or more\n";
+    return kExitBadInput;
+  }
+  std::string output = vm.count("output") ? vm["output"].as<std::string>() : "";
+  if (output.empty()) {
+    if (vm.count("output") || isatty(STDOUT_FILENO)) {
+      std::cerr << "msmisim report: give -o FILE (or -o - for standard output)\n"
+                << "Try 'msmisim report --help'.\n";
+      return kExitBadInput;
+    }
+    output = "-";
+  }
+
+  const std::string db = vm["db"].as<std::string>();
+  std::unique_ptr<msmilog::EventStore> store;
+  if (const msmi::Status s = msmilog::EventStore::open_read_only(db, &store); !s.ok()) {
+    std::cerr << "msmisim report: " << s.to_string() << "\n";
+    return kExitStore;
+  }
+  msmilog::EventFilter filter;
+  msmilog::RunSummary summary;
+  if (int rc = select_run("report", *store, db, vm, /*latest_by_default=*/true, &filter, &summary);
+      rc != kExitOk) {
+    return rc;
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  msmireport::ReportOptions report_options;
+  report_options.db_path = db;
+  report_options.signature_dir = vm["signatures"].as<std::string>();
+  report_options.max_events = max_events;
+  msmireport::RunReportData data;
+  if (const msmi::Status s =
+          msmireport::load_run_report_data(*store, *filter.run_id, report_options, &data);
+      !s.ok()) {
+    std::cerr << "msmisim report: " << s.to_string() << "\n";
+    return s.is_invalid_argument() || s.is_not_found() ? kExitBadInput : kExitStore;
+  }
+  std::ostringstream page;
+  msmireport::render_html_run_report(data, page);
+  const std::string html = std::move(page).str();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const std::string what = (data.is_import ? "import '" + summary.import_name + "' (run " +
+                                                 std::to_string(summary.run_id) + ")"
+                                           : "run " + std::to_string(summary.run_id));
+  std::ostringstream line;
+  line.setf(std::ios::fixed);
+  line.precision(2);
+  if (output == "-") {
+    std::cout << html << std::flush;
+    if (!std::cout) {
+      std::cerr << "msmisim report: cannot write to standard output\n";
+      return kExitStore;
+    }
+    line << "report: " << what << ", " << size_text(html.size()) << " to standard output in "
+         << seconds << " s\n";
+  } else {
+    if (const msmi::Status s = msmireport::write_file_atomically(output, html); !s.ok()) {
+      std::cerr << "msmisim report: " << s.message() << "\n";
+      return kExitStore;
+    }
+    line << "report: " << output << " (" << size_text(html.size()) << ", " << what << ", "
+         << data.event_count << " events) in " << seconds << " s\n";
+  }
+  std::cerr << line.str();
+  return kExitOk;
+}
+
+}  // namespace msmisim::cli

@@ -74,6 +74,8 @@ class TestSweep : public QObject {
   void planted_bug_is_found_and_replays();
   void shards_merged_equal_one_sweep();
   void sweep_summary_groups_failures_and_rules();
+  void sweep_report_is_one_page_data();
+  void sweep_report_is_one_page();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
@@ -265,6 +267,62 @@ void TestSweep::sweep_summary_groups_failures_and_rules() {
   const msmi::Status missing = msmireport::load_sweep_summary(*store, {1, 7}, &summary);
   QVERIFY(missing.code() == msmi::Status::Code::kNotFound);
   QVERIFY(missing.message().find("no sweep 7") != std::string::npos);
+}
+
+void TestSweep::sweep_report_is_one_page_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::addColumn<int>("code");
+  QTest::addColumn<QString>("says");  // on stderr, or in the page when code is 0
+  QTest::newRow("latest") << QStringList{"--sweep"} << 0 << "data-sweep-id=\"2\"";
+  QTest::newRow("by id") << QStringList{"--sweep", "1"} << 0 << "data-sweep-id=\"1\"";
+  QTest::newRow("two shards") << QStringList{"--sweep", "1,2"} << 0 << "Sweeps 1 2";
+  QTest::newRow("no such sweep") << QStringList{"--sweep", "9"} << 2 << "no sweep 9";
+  QTest::newRow("not an id") << QStringList{"--sweep", "1,x"} << 2 << "'x' is not a sweep ID";
+  QTest::newRow("with --run") << QStringList{"--sweep", "1", "--run", "1"} << 2 << "drop --run";
+}
+
+// msmisim report --sweep: the seeds' verdicts, what broke and the rule coverage as charts with
+// data, every run listed with its replay command.
+void TestSweep::sweep_report_is_one_page() {
+  QFETCH(QStringList, args);
+  QFETCH(int, code);
+  QFETCH(QString, says);
+  static QTemporaryDir dir;
+  const QString db = dir.filePath("sweeps.db");
+  if (!QFile::exists(db)) {
+    // Sweep 1 plants a bug in every seed; sweep 2 runs the same seeds clean.
+    const QStringList sweep = {"sweep", kSwarmScenario, "--seeds", "1..6", "--swarm", "--db", db};
+    QCOMPARE(cli(sweep + QStringList{"--defect", "TestDeliverTwice=on"}).code, 1);
+    QCOMPARE(cli(sweep).code, 0);
+  }
+  const QString html = dir.filePath("sweep.html");
+  QFile::remove(html);
+  const CliResult r = cli(QStringList{"report", "--db", db, "-o", html} + args);
+  QVERIFY2(r.code == code, qPrintable(r.out + r.err));
+  if (code != 0) {
+    QVERIFY2(r.err.contains(says), qPrintable(r.err));
+    QVERIFY(!QFile::exists(html));
+    return;
+  }
+  QFile file(html);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const QString page = QString::fromUtf8(file.readAll());
+  QVERIFY2(page.contains(says), qPrintable(says));
+  for (const char* chart : {"seed-verdicts", "failures", "rule-coverage"}) {
+    const QRegularExpression svg(
+        QString("<svg[^>]*id=\"%1\"[^>]*data-points=\"(\\d+)\"").arg(chart));
+    const QRegularExpressionMatch m = svg.match(page);
+    QVERIFY2(m.hasMatch(), chart);
+    // The clean sweep broke nothing: its "failures" chart is empty, the others are not.
+    const bool empty = QString(chart) == "failures" && args == QStringList{"--sweep"};
+    QCOMPARE(m.captured(1).toInt() == 0, empty);
+  }
+  const bool planted = args != QStringList{"--sweep"};
+  QCOMPARE(page.contains("BROKEN invariant no message delivered twice"), planted);
+  QCOMPARE(page.count(QRegularExpression("<rect class=\"run fail\"")), planted ? 6 : 0);
+  QVERIFY(page.contains("--seeds 4 --swarm --profile hardened"));
+  QCOMPARE(
+      page.count("<g class=\"series\" data-name=\"mta.put[from=1m,until=3m]=20%return(0x15)\""), 1);
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -8,9 +8,12 @@
 #include "cli.h"
 #include "cli_event_filter.h"
 #include "cli_options.h"
+#include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmireport/html_report.h"
+#include "msmireport/html_sweep_report.h"
 #include "msmireport/run_report_data.h"
+#include "msmireport/sweep_summary.h"
 
 namespace msmisim::cli {
 
@@ -18,6 +21,7 @@ namespace {
 
 constexpr const char* kReportHelp =
     R"(usage: msmisim report [--run N|latest | --import NAME] [options] -o FILE
+       msmisim report --sweep [ID[,ID...]|latest] [options] -o FILE
 
 Writes one HTML file about a recorded run (the latest without --run) or an imported log
 (--import NAME): the header with the replay command, % processor time of each MT.EXE thread and
@@ -27,6 +31,11 @@ starts and crashes, the ledger, and the first --max-events events in a table the
 The file needs nothing else: no network, no fonts or scripts from elsewhere; it opens from disk
 in any browser and prints. Charts are counted into a few hundred time buckets, so a day of
 events gives a file small enough to attach to a ticket.
+
+--sweep reports a sweep instead (the latest without an ID; several IDs report the shards of one
+sweep merged into one store together): what it ran, the verdict of every seed as one cell each,
+what broke in how many runs (each expectation or invariant once, with the seeds that broke it
+and the command that replays the first), and which fault rules fired in how many runs.
 
 The file is written whole or not at all (FILE.tmp, then renamed). '-o -' writes the page to
 standard output; without -o the page goes to standard output only when that is not a terminal.
@@ -39,6 +48,7 @@ examples:
   msmisim report --run 12 --db ci.db -o run12.html
   msmisim report --import customer-1234 -o case-1234.html  an imported Application log
   msmisim report --run latest --max-events 500 -o - | gzip > report.html.gz
+  msmisim report --sweep --db sweep.db -o sweep.html        the latest sweep
 
 )";
 
@@ -54,6 +64,78 @@ std::string size_text(std::size_t bytes) {
   return out.str();
 }
 
+// Writes the page to `output` ("-": standard output) and says so on standard error.
+int deliver(const std::string& output, const std::string& html, const std::string& what,
+            double seconds) {
+  std::ostringstream line;
+  line.setf(std::ios::fixed);
+  line.precision(2);
+  if (output == "-") {
+    std::cout << html << std::flush;
+    if (!std::cout) {
+      std::cerr << "msmisim report: cannot write to standard output\n";
+      return kExitStore;
+    }
+    line << "report: " << what << ", " << size_text(html.size()) << " to standard output in "
+         << seconds << " s\n";
+  } else {
+    if (const msmi::Status s = msmireport::write_file_atomically(output, html); !s.ok()) {
+      std::cerr << "msmisim report: " << s.message() << "\n";
+      return kExitStore;
+    }
+    line << "report: " << output << " (" << size_text(html.size()) << ", " << what << ") in "
+         << seconds << " s\n";
+  }
+  std::cerr << line.str();
+  return kExitOk;
+}
+
+// --sweep: "latest", or IDs separated by commas.
+int sweep_report(const msmilog::EventStore& store, const std::string& db, const std::string& ids,
+                 const std::string& output) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::int64_t> sweep_ids;
+  if (ids == "latest") {
+    std::vector<msmilog::SweepRecord> sweeps;
+    if (const msmi::Status s = store.list_sweeps(&sweeps); !s.ok()) {
+      std::cerr << "msmisim report: " << s.to_string() << "\n";
+      return kExitStore;
+    }
+    if (sweeps.empty()) {
+      std::cerr << "msmisim report: " << db << ": no sweep recorded (run 'msmisim sweep' first)\n";
+      return kExitBadInput;
+    }
+    sweep_ids.push_back(sweeps.back().sweep_id);
+  } else {
+    std::size_t begin = 0;
+    while (begin <= ids.size()) {
+      const std::size_t end = std::min(ids.find(',', begin), ids.size());
+      const std::string part = ids.substr(begin, end - begin);
+      std::int64_t id = 0;
+      if (!msmi::parse_whole_number(part, 10, &id) || id <= 0) {
+        std::cerr << "msmisim report: --sweep " << ids << ": '" << part
+                  << "' is not a sweep ID (a whole number, or 'latest')\n";
+        return kExitBadInput;
+      }
+      sweep_ids.push_back(id);
+      begin = end + 1;
+    }
+  }
+  msmireport::SweepSummary summary;
+  if (const msmi::Status s = msmireport::load_sweep_summary(store, sweep_ids, &summary); !s.ok()) {
+    std::cerr << "msmisim report: " << s.to_string() << "\n";
+    return s.is_not_found() ? kExitBadInput : kExitStore;
+  }
+  std::ostringstream page;
+  msmireport::render_html_sweep_report(summary, db, page);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::string what = "sweep";
+  for (const std::int64_t id : sweep_ids) what += " " + std::to_string(id);
+  what += ", " + std::to_string(summary.runs.size()) + " runs";
+  return deliver(output, std::move(page).str(), what, seconds);
+}
+
 }  // namespace
 
 int report_command(const std::vector<std::string>& args) {
@@ -64,6 +146,8 @@ int report_command(const std::vector<std::string>& args) {
       ("db", po::value<std::string>()->default_value("msmisim.db"), "event store to read")
       ("run", po::value<std::string>(), "run ID, or 'latest' (the default)")
       ("import", po::value<std::string>(), "the imported log of this --name")
+      ("sweep", po::value<std::string>()->implicit_value("latest"),
+       "report a sweep: its ID, IDs separated by commas, or 'latest' (the default)")
       ("output,o", po::value<std::string>(), "HTML file to write ('-': standard output)")
       ("max-events", po::value<std::int64_t>()->default_value(2000),
        "rows of the event table (the rest: msmisim query)")
@@ -97,6 +181,13 @@ int report_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim report: " << s.to_string() << "\n";
     return kExitStore;
   }
+  if (vm.count("sweep")) {
+    if (vm.count("run") || vm.count("import")) {
+      std::cerr << "msmisim report: --sweep reports a sweep; drop --run and --import\n";
+      return kExitBadInput;
+    }
+    return sweep_report(*store, db, vm["sweep"].as<std::string>(), output);
+  }
   msmilog::EventFilter filter;
   msmilog::RunSummary summary;
   if (int rc = select_run("report", *store, db, vm, /*latest_by_default=*/true, &filter, &summary);
@@ -125,27 +216,7 @@ int report_command(const std::vector<std::string>& args) {
   const std::string what = (data.is_import ? "import '" + summary.import_name + "' (run " +
                                                  std::to_string(summary.run_id) + ")"
                                            : "run " + std::to_string(summary.run_id));
-  std::ostringstream line;
-  line.setf(std::ios::fixed);
-  line.precision(2);
-  if (output == "-") {
-    std::cout << html << std::flush;
-    if (!std::cout) {
-      std::cerr << "msmisim report: cannot write to standard output\n";
-      return kExitStore;
-    }
-    line << "report: " << what << ", " << size_text(html.size()) << " to standard output in "
-         << seconds << " s\n";
-  } else {
-    if (const msmi::Status s = msmireport::write_file_atomically(output, html); !s.ok()) {
-      std::cerr << "msmisim report: " << s.message() << "\n";
-      return kExitStore;
-    }
-    line << "report: " << output << " (" << size_text(html.size()) << ", " << what << ", "
-         << data.event_count << " events) in " << seconds << " s\n";
-  }
-  std::cerr << line.str();
-  return kExitOk;
+  return deliver(output, html, what + ", " + std::to_string(data.event_count) + " events", seconds);
 }
 
 }  // namespace msmisim::cli

@@ -55,6 +55,8 @@ class TestCli : public QObject {
   void scenario_folder_exits_2();
   void foreign_postoffice_is_refused_untouched();
   void interrupted_run_is_recorded();
+  void run_writes_its_report_data();
+  void run_writes_its_report();
   void query_filters_and_formats();
   void runs_lists_runs();
   void scenarios_lists_a_folder();
@@ -250,6 +252,60 @@ void TestCli::corrupt_store_exits_3() {
   const Result missing = msmisim({"query", "--db", "nothing-here.db"}, dir_.path());
   QCOMPARE(missing.code, 3);
   QVERIFY(missing.err.contains("nothing-here.db"));
+}
+
+void TestCli::run_writes_its_report_data() {
+  QTest::addColumn<QStringList>("store");  // --db or --no-db
+  QTest::addColumn<QString>("failing");    // a --defect that breaks an expectation, or ""
+  QTest::newRow("recorded") << QStringList{"--db", "report.db"} << "";
+  QTest::newRow("not recorded") << QStringList{"--no-db"} << "";
+  QTest::newRow("failing run") << QStringList{"--db", "report.db"} << "Q175965=off";
+}
+
+// run --report FILE leaves the run's HTML page, whatever the verdict; with --no-db the run goes
+// through a temporary store that is gone afterwards.
+void TestCli::run_writes_its_report() {
+  QFETCH(QStringList, store);
+  QFETCH(QString, failing);
+  QTemporaryDir tmp;  // the process's TMPDIR, to see that nothing is left in it
+  QTemporaryDir work;
+  QStringList args = {"run", source("scenarios/kb/Q175965.json"), "--report", "q175965.html", "-q"};
+  args << store;
+  if (!failing.isEmpty()) args << "--defect" << failing;
+  QProcess p;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("TMPDIR", tmp.path());
+  p.setProcessEnvironment(env);
+  p.setWorkingDirectory(work.path());
+  p.start(MSMISIM_BINARY, args);
+  QVERIFY(p.waitForFinished(120'000));
+  const QString out = QString::fromUtf8(p.readAllStandardOutput());
+  QCOMPARE(p.exitCode(), failing.isEmpty() ? 0 : 1);
+  QVERIFY2(out.contains("report: q175965.html ("), qPrintable(out));
+  QFile page(work.filePath("q175965.html"));
+  QVERIFY(page.open(QIODevice::ReadOnly));
+  const QString html = QString::fromUtf8(page.readAll());
+  QVERIFY(html.endsWith("</html>\n"));
+  for (const char* chart : {"thread-activity", "backlog", "events-over-time"}) {
+    QVERIFY2(html.contains(QString("id=\"%1\"").arg(chart)), chart);
+  }
+  QVERIFY(html.contains(failing.isEmpty() ? "class=\"badge pass\"" : "class=\"badge fail\""));
+  QVERIFY(html.contains("2380"));  // the KB's event is in the page
+  QCOMPARE(QDir(tmp.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries), QStringList());
+  QCOMPARE(QFile::exists(work.filePath("report.db")), store.contains("report.db"));
+  QVERIFY(!QFile::exists(work.filePath("msmisim.db")));
+
+  // One scenario file only; a report that cannot be written is a store-side failure (exit 3),
+  // after the run was recorded.
+  Result r = msmisim({"run", source("scenarios/kb"), "--no-db", "--report", "x.html"}, work.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("--report takes one scenario file"), qPrintable(r.err));
+  r = msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "r.db", "--report",
+               "no/such/folder/x.html"},
+              work.path());
+  QCOMPARE(r.code, 3);
+  QVERIFY2(r.err.contains("no/such/folder/x.html"), qPrintable(r.err));
+  QVERIFY(r.out.contains("recorded as run 1"));
 }
 
 void TestCli::scenario_folder_exits_2() {

@@ -3,6 +3,9 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
+
+#include <unistd.h>
 
 #include "cli_determinism.h"
 #include "cli_options.h"
@@ -13,7 +16,9 @@
 #include "msmilog/event_store.h"
 #include "msmilog/sha256.h"
 #include "msmilog/time_format.h"
+#include "msmireport/html_report.h"
 #include "msmireport/run_report.h"
+#include "msmireport/run_report_data.h"
 #include "msmisim/run_overrides.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
@@ -42,7 +47,11 @@ testsuite per file, one testcase per profile), --markdown a summary table for a 
 both are written (FILE.tmp, then renamed) whatever the runs' verdict. Ctrl-C stops after the
 current run and still writes them; a second Ctrl-C, or SIGTERM, stops the current run too (it is
 recorded as interrupted). -q prints only the runs that did not pass, and the tally.
---check-determinism and --postoffice take one scenario file only.
+--check-determinism, --postoffice and --report take one scenario file only.
+
+--report FILE writes the run's HTML report when it ends (as 'msmisim report --run N' would:
+charts of thread activity, backlog and events over time, the expectations, the diagnosis …),
+whatever the verdict; with --no-db the run is recorded in a temporary store for it.
 
 exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (with a
             folder or several files: or a scenario did not load), 2 bad arguments (no such file
@@ -54,6 +63,7 @@ example:
   msmisim run scenarios/kb/Q151791.json
   msmisim run scenarios/kb/Q151791.json --profile exchange-5.0-sp1 --db qa.db
   msmisim run scenarios/kb/Q151791.json --check-determinism
+  msmisim run scenarios/kb/Q151791.json --report q151791.html
   msmisim run scenarios/ --junit results.xml --markdown summary.md --no-db
 
 --check-determinism runs the scenario twice more, once in this process and once in a child
@@ -103,6 +113,8 @@ struct RunRequest {
   bool check_determinism = false;
   std::string event_stream_out;   // hidden: where a --check-determinism child writes its events
   std::vector<std::string> args;  // as given, for the --check-determinism child
+  std::string report_path;        // --report: the HTML report to write, or ""
+  bool temporary_store = false;   // --report with --no-db: db_path is ours to remove
 };
 
 // Parses what follows `run`. Returns kGoOn to go on, or the exit code to stop with.
@@ -131,6 +143,8 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       ("check-determinism",
        "run again in this process and in a child process and compare the events "
        "(exit 6 if they differ; only the first run is recorded)")
+      ("report", po::value<std::string>(),
+       "write the run's HTML report to this file when it ends (see 'msmisim report')")
       ("junit", po::value<std::string>(), "write JUnit XML of the runs to this file")
       ("markdown", po::value<std::string>(), "write a Markdown summary of the runs to this file");
   // clang-format on
@@ -154,6 +168,11 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   std::error_code ec;
   if (paths.size() > 1 || std::filesystem::is_directory(paths.front(), ec) || vm.count("junit") ||
       vm.count("markdown")) {
+    if (vm.count("report")) {
+      std::cerr << "msmisim run: --report takes one scenario file (for a folder: --junit, "
+                   "--markdown, then 'msmisim report --run N' for the runs to look at)\n";
+      return kExitBadInput;
+    }
     return run_many(vm, paths);
   }
   RunRequest& r = *request;
@@ -223,6 +242,23 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   r.args = args;
   r.replay = replay_command({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
                              r.record, r.db_path, r.options.postoffice_dir.string()});
+  // A --check-determinism child writes no report; the parent does.
+  if (vm.count("report") && r.event_stream_out.empty()) {
+    r.report_path = vm["report"].as<std::string>();
+    if (r.report_path.empty()) {
+      std::cerr << "msmisim run: --report needs a file name\n";
+      return kExitBadInput;
+    }
+    if (!r.record) {
+      // The report is read from a store: a private one, removed when the run is reported.
+      r.record = true;
+      r.temporary_store = true;
+      r.db_path = (std::filesystem::temp_directory_path(ec) /
+                   ("msmisim-run-report-" + std::to_string(::getpid()) + ".db"))
+                      .string();
+      std::filesystem::remove(r.db_path, ec);
+    }
+  }
   return kGoOn;
 }
 
@@ -236,6 +272,33 @@ int prepare(RunRequest* r) {
     return kExitBadInput;
   }
   return kExitOk;
+}
+
+// --report: the run's HTML page, read back from the store it was just recorded in, then the
+// temporary store (with --no-db) removed. False (said on stderr) when it could not be written.
+bool write_report(const RunRequest& r, const msmilog::EventStore& store, std::int64_t run_id) {
+  msmireport::ReportOptions options;
+  options.db_path = r.temporary_store ? "(a temporary store: the run was not kept)" : r.db_path;
+  options.signature_dir = MSMISIM_SIGNATURES_DIR;
+  msmireport::RunReportData data;
+  msmi::Status s = msmireport::load_run_report_data(store, run_id, options, &data);
+  std::string html;
+  if (s.ok()) {
+    std::ostringstream page;
+    msmireport::render_html_run_report(data, page);
+    html = std::move(page).str();
+    s = msmireport::write_file_atomically(r.report_path, html);
+  }
+  if (r.temporary_store) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(r.db_path + suffix, ec);
+  }
+  if (!s.ok()) {
+    std::cerr << "msmisim run: --report: " << s.message() << "\n";
+    return false;
+  }
+  std::cout << "report: " << r.report_path << " (" << (html.size() + 1023) / 1024 << " KB)\n";
+  return true;
 }
 
 msmilog::RunRecord run_record(const RunRequest& r) {
@@ -334,9 +397,10 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   msmireport::RunOutcome outcome{verdict, wall_s, std::nullopt, r.db_path};
-  if (r.record) outcome.run_id = run_id;
+  if (r.record && !r.temporary_store) outcome.run_id = run_id;
   if (result.interrupted) {
     msmireport::render_run_verdict(header, result, outcome, std::cout);
+    if (!r.report_path.empty() && !write_report(r, *store, run_id)) return kExitStore;
     return kExitInterrupted;
   }
   if (!r.event_stream_out.empty() && !write_event_stream_file(r.event_stream_out, result.events)) {
@@ -349,6 +413,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   msmireport::render_fault_warnings(result, std::cout);
   msmireport::render_run_verdict(header, result, outcome, std::cout);
+  if (!r.report_path.empty() && !write_report(r, *store, run_id)) return kExitStore;
   if (r.check_determinism) {
     // A run that is not a function of its inputs proves nothing: this outranks the verdict.
     const int rc = check_determinism(r.args, r.scenario, r.options, result.events, std::cout);

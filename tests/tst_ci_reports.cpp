@@ -163,6 +163,7 @@ class TestCiReports : public QObject {
   void markdown_escapes_hostile_text();
   void tally_lines_data();
   void tally_lines();
+  void the_scenario_library_passes();
 
  private:
   QTemporaryDir dir_;
@@ -528,6 +529,29 @@ void TestCiReports::markdown_escapes_hostile_text() {
   QCOMPARE(QString::fromStdString(msmireport::markdown_code_cell("a ``` b")),
            QString("```` a ``` b ````"));
   QCOMPARE(QString::fromStdString(msmireport::markdown_cell("x|y\nz")), QString("x\\|y z"));
+}
+
+// What CI runs: the project's own scenarios/ folder, every scenario under every profile it
+// expects, passes, and its JUnit says so case by case.
+void TestCiReports::the_scenario_library_passes() {
+  QTemporaryDir dir;
+  const CliResult r = run_msmisim({"run", MSMISIM_SOURCE_DIR "/scenarios", "--no-db", "-q",
+                                   "--junit", "all.xml", "--markdown", "all.md"},
+                                  dir.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QVERIFY2(run_lines(r.out).isEmpty(), qPrintable(r.out));  // -q: nothing but the tally
+  const QRegularExpressionMatch tally =
+      QRegularExpression("RUN PASS: (\\d+) runs, \\1 passed").match(r.out);
+  QVERIFY2(tally.hasMatch(), qPrintable(r.out));
+  const int runs = tally.captured(1).toInt();
+  const Junit j = parse_junit(read_file(dir.filePath("all.xml")));
+  QVERIFY2(j.error.isEmpty(), qPrintable(j.error));
+  QCOMPARE(j.testcases, runs);
+  QCOMPARE(j.failures + j.errors, 0);
+  // Every KB article's scenario is a suite, with a case per profile it expects (Q151791: four).
+  QCOMPARE(j.testcase_names.filter(QRegularExpression("^Q151791/")).size(), 4);
+  QVERIFY(runs > 2 * j.suites);
+  QCOMPARE(read_file(dir.filePath("all.md")).count("| ✅ PASS |"), runs);
 }
 
 void TestCiReports::tally_lines_data() {

@@ -97,7 +97,8 @@
 //   messages       the ledger: how every injected message ended
 //     run_id → runs, message_id, sender, recipients, fate (delivered / ndr / quarantined /
 //     pending / lost), attempts, detail, injected_us, settled_us (NULL while unsettled);
-//     PRIMARY KEY (run_id, message_id).
+//     PRIMARY KEY (run_id, message_id); index (run_id, fate) from version 7 (a day's ledger
+//     of 864k messages tallied by fate without reading its rows).
 //
 //   samples        per-thread busy percentages: run_id → runs, time_us, thread, role,
 //                  busy_pct REAL; index (run_id, time_us).
@@ -327,7 +328,7 @@ INSERT INTO event_counts(run_id, event_id, count)
 )sql";
 
 // What schema version 7 adds (also part of a new store's schema): the sweeps, and the sweep
-// each run belongs to, so a sweep's runs can be reported together.
+// each run belongs to, so a sweep's runs can be reported together; the ledger indexed by fate.
 constexpr const char* kVersion7Sql = R"sql(
 CREATE TABLE sweeps(
   sweep_id INTEGER PRIMARY KEY,
@@ -345,6 +346,7 @@ CREATE TABLE sweeps(
 );
 ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(sweep_id);
 CREATE INDEX runs_by_sweep ON runs(sweep_id) WHERE sweep_id IS NOT NULL;
+CREATE INDEX messages_by_run_fate ON messages(run_id, fate);
 )sql";
 
 constexpr const char* kSchemaSql = R"sql(

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <string>
 
+#include "busy_scenario.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
 
@@ -74,24 +75,7 @@ int main(int argc, char** argv) {
   if (!run(q151791, &f)) return 4;
   print("Q151791, 1 h, exchange-5.0, in memory:", f);
 
-  const std::string busy = R"json({
-    "name": "busy-hardened", "profile": "hardened", "seed": 24, "duration": ")json" +
-                           std::to_string(hours) + R"json(h",
-    "engine": { "cpus": 2, "logging": "minimum" },
-    "postoffice": { "postoffices": ["MSNET/SALES", "MSNET/OPS"], "pcmta_interval": "10s",
-                    "pcmta_batch": 200 },
-    "traffic": [
-      { "direction": "inbound", "from": ["MS:MSNET/SALES/ALICE", "MS:MSNET/OPS/CAROL"],
-        "to": ["MS:EXCHANGE/HQ/BOB"], "subject": "In", "every": "200ms", "jitter": 0.5 },
-      { "direction": "outbound", "from": ["MS:EXCHANGE/HQ/BOB"],
-        "to": ["MS:MSNET/SALES/ALICE", "MS:MSNET/OPS/CAROL"], "subject": "Out", "every": "200ms",
-        "jitter": 0.5 }
-    ],
-    "faults": [
-      { "rule": "mta.put[msgkind=ipm]=1%return(0x16)" },
-      { "rule": "disk.read[kind=P1]=0.1%error(EIO)" }
-    ]
-  })json";
+  const std::string busy = bench::busy_scenario(hours, "minimum");
   msmisim::Scenario scenario;
   if (!msmisim::parse_scenario(busy, "busy-hardened.json", &scenario, &error)) {
     std::fprintf(stderr, "%s\n", error.to_string().c_str());

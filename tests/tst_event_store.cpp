@@ -1909,7 +1909,8 @@ void TstEventStore::version6StoreGainsSweeps() {
   const QString path = dir.filePath("v6.db");
   make_real_store(path, 10);
   QVERIFY(raw_exec(path,
-                   "DROP INDEX runs_by_sweep; ALTER TABLE runs DROP COLUMN sweep_id; "
+                   "DROP INDEX runs_by_sweep; DROP INDEX messages_by_run_fate; "
+                   "ALTER TABLE runs DROP COLUMN sweep_id; "
                    "DROP TABLE sweeps; PRAGMA user_version = 6;"));
   std::unique_ptr<EventStore> store;
   QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
@@ -1925,6 +1926,8 @@ void TstEventStore::version6StoreGainsSweeps() {
 
   QVERIFY(EventStore::open(path.toStdString(), &store).ok());
   QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'messages_by_run_fate'"),
+           std::int64_t{1});
   msmilog::SweepRecord sweep;
   sweep.command = "msmisim sweep a.json --seeds 1..2";
   sweep.scenarios = "a.json\n";

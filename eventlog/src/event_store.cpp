@@ -346,7 +346,7 @@ CREATE TABLE sweeps(
 );
 ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(sweep_id);
 CREATE INDEX runs_by_sweep ON runs(sweep_id) WHERE sweep_id IS NOT NULL;
-CREATE INDEX messages_by_run_fate ON messages(run_id, fate);
+CREATE INDEX IF NOT EXISTS messages_by_run_fate ON messages(run_id, fate);
 )sql";
 
 constexpr const char* kSchemaSql = R"sql(

@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <utility>
 
 namespace msmilog {
 namespace {
@@ -70,13 +71,18 @@ class Reader {
     if (!consume('"')) return false;
     out->clear();
     while (pos_ < text_.size()) {
+      // The plain run up to the next quote, backslash or control character, appended at once.
+      std::size_t end = pos_;
+      while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' &&
+             static_cast<unsigned char>(text_[end]) >= 0x20) {
+        ++end;
+      }
+      out->append(text_.data() + pos_, end - pos_);
+      pos_ = end;
+      if (pos_ == text_.size()) break;
       const char c = text_[pos_++];
       if (c == '"') return true;
-      if (static_cast<unsigned char>(c) < 0x20) return false;
-      if (c != '\\') {
-        out->push_back(c);
-        continue;
-      }
+      if (c != '\\') return false;  // a control character
       if (pos_ == text_.size()) return false;
       const char escape = text_[pos_++];
       switch (escape) {
@@ -163,7 +169,7 @@ bool decode_json_strings(std::string_view json, std::vector<std::string>* out) {
     do {
       reader.skip_space();
       if (!reader.read_string(&value)) return false;
-      out->push_back(value);
+      out->push_back(std::move(value));
       reader.skip_space();
     } while (reader.consume(','));
     if (!reader.consume(']')) return false;

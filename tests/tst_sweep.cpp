@@ -10,7 +10,9 @@
 #include <set>
 #include <tuple>
 
+#include <sqlite3.h>
 #include "cli_process.h"
+
 #include "msmilog/event_store.h"
 #include "msmireport/sweep_summary.h"
 #include "msmisim/seed_list.h"
@@ -76,6 +78,7 @@ class TestSweep : public QObject {
   void sweep_summary_groups_failures_and_rules();
   void sweep_report_is_one_page_data();
   void sweep_report_is_one_page();
+  void sweep_report_escapes_the_store();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
@@ -212,6 +215,11 @@ void TestSweep::shards_merged_equal_one_sweep() {
   QCOMPARE(QString::fromStdString(sweeps[0].shard), QString("1/2"));
   QCOMPARE(QString::fromStdString(sweeps[1].shard), QString("2/2"));
   QCOMPARE(sweeps[0].runs + sweeps[1].runs, std::int64_t{16});
+  // Reported without an ID, the latest sweep comes with its sibling shard.
+  const CliResult report =
+      cli({"report", "--db", merged, "--sweep", "-o", dir.filePath("shards.html")});
+  QVERIFY2(report.code == 0, qPrintable(report.out + report.err));
+  QVERIFY2(report.err.contains("sweep 1 2, 16 runs"), qPrintable(report.err));
   QCOMPARE(QString::fromStdString(sweeps[0].verdict), QString("pass"));
   QCOMPARE(sweeps[0].planned, std::int64_t{8});
   QVERIFY(QString::fromStdString(sweeps[0].command).contains("--shard 1/2"));
@@ -323,6 +331,31 @@ void TestSweep::sweep_report_is_one_page() {
   QVERIFY(page.contains("--seeds 4 --swarm --profile hardened"));
   QCOMPARE(
       page.count("<g class=\"series\" data-name=\"mta.put[from=1m,until=3m]=20%return(0x15)\""), 1);
+}
+
+// A store is a file people hand around (CI shards): whatever its rows hold stays text.
+void TestSweep::sweep_report_escapes_the_store() {
+  QTemporaryDir dir;
+  const QString db = dir.filePath("hostile.db");
+  QCOMPARE(cli({"sweep", kSwarmScenario, "--seeds", "1..2", "--swarm", "--db", db}).code, 0);
+  sqlite3* raw = nullptr;
+  QCOMPARE(sqlite3_open(db.toUtf8().constData(), &raw), SQLITE_OK);
+  const char* hostile =
+      "UPDATE sweeps SET verdict = 'pass\"><script>alert(1)</script>', command = '<b>x</b>';"
+      "UPDATE runs SET verdict = 'x\" onmouseover=\"alert(2)', scenario = '<i>s</i>';";
+  QCOMPARE(sqlite3_exec(raw, hostile, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(raw);
+  const QString html = dir.filePath("hostile.html");
+  const CliResult r = cli({"report", "--db", db, "--sweep", "-o", html});
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QFile file(html);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  const QString page = QString::fromUtf8(file.readAll());
+  for (const char* planted : {"<script>alert", "x\" onmouseover", "<b>x", "<i>s"}) {
+    QVERIFY2(!page.contains(planted), planted);
+  }
+  QVERIFY(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  QCOMPARE(page.count("<script>"), 1);  // the page's own filter script
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -22,6 +22,15 @@ const char* verdict_colour(const std::string& verdict) {
   return "#f9a825";  // interrupted, or never closed
 }
 
+// The CSS class of a verdict: one of a fixed set, whatever the store holds.
+const char* verdict_class(const std::string& verdict) {
+  if (verdict == "pass") return "pass";
+  if (verdict == "fail") return "fail";
+  if (verdict == "no-expectations") return "no-expectations";
+  if (verdict == "interrupted") return "interrupted";
+  return "unfinished";
+}
+
 std::string verdict_text(const std::string& verdict) {
   return verdict.empty() ? "unfinished" : verdict;
 }
@@ -66,10 +75,9 @@ void write_seed_chart(std::ostream& out, const SweepSummary& s) {
       const SweepRunRow& r = *runs[i];
       const double x = 10.0 + static_cast<double>(i % per_line) * (cell + kGap);
       const double cy = y + static_cast<double>(i / per_line) * (cell + kGap);
-      out << "<rect class=\"run " << (r.verdict.empty() ? "unfinished" : r.verdict) << "\" x=\""
-          << coord(x) << "\" y=\"" << coord(cy) << "\" width=\"" << coord(cell) << "\" height=\""
-          << coord(cell) << "\" fill=\"" << verdict_colour(r.verdict) << "\"><title>seed " << r.seed
-          << ": ";
+      out << "<rect class=\"run " << verdict_class(r.verdict) << "\" x=\"" << coord(x) << "\" y=\""
+          << coord(cy) << "\" width=\"" << coord(cell) << "\" height=\"" << coord(cell)
+          << "\" fill=\"" << verdict_colour(r.verdict) << "\"><title>seed " << r.seed << ": ";
       write_escaped(out, verdict_text(r.verdict));
       out << " (run " << r.run_id << ", " << r.event_count << " events)</title></rect>\n";
     }
@@ -156,8 +164,7 @@ void write_header(std::ostream& out, const SweepSummary& s, const std::string& d
     row("scenarios", scenarios);
     row("seeds", w.seeds + (w.swarm ? " (swarm: each seed its own variant)" : ""));
     row("profile", w.profile.empty() ? "each scenario's own" : w.profile);
-    out << "<tr><th>verdict</th><td><span class=\"badge " << (w.verdict.empty() ? "" : w.verdict)
-        << "\">";
+    out << "<tr><th>verdict</th><td><span class=\"badge " << verdict_class(w.verdict) << "\">";
     write_escaped(out, w.verdict.empty() ? "unfinished" : w.verdict);
     out << "</span></td></tr>\n";
     row("runs", std::to_string(w.runs) + " of " + std::to_string(w.planned) + " planned");

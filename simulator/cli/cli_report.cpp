@@ -32,8 +32,8 @@ The file needs nothing else: no network, no fonts or scripts from elsewhere; it 
 in any browser and prints. Charts are counted into a few hundred time buckets, so a day of
 events gives a file small enough to attach to a ticket.
 
---sweep reports a sweep instead (the latest without an ID; several IDs report the shards of one
-sweep merged into one store together): what it ran, the verdict of every seed as one cell each,
+--sweep reports a sweep instead (without an ID: the latest, with the other shards of the same
+sweep when 'msmisim merge' brought them into this store; several IDs are reported together): what it ran, the verdict of every seed as one cell each,
 what broke in how many runs (each expectation or invariant once, with the seeds that broke it
 and the command that replays the first), and which fault rules fired in how many runs.
 
@@ -105,7 +105,16 @@ int sweep_report(const msmilog::EventStore& store, const std::string& db, const 
       std::cerr << "msmisim report: " << db << ": no sweep recorded (run 'msmisim sweep' first)\n";
       return kExitBadInput;
     }
-    sweep_ids.push_back(sweeps.back().sweep_id);
+    // The latest sweep, with the other shards of the same sweep merged into this store.
+    const msmilog::SweepRecord& latest = sweeps.back();
+    const std::size_t slash = latest.shard.find('/');
+    for (const msmilog::SweepRecord& s : sweeps) {
+      const bool sibling = slash != std::string::npos && s.scenarios == latest.scenarios &&
+                           s.seeds == latest.seeds && s.profile == latest.profile &&
+                           s.swarm == latest.swarm && s.shard.size() > slash &&
+                           s.shard.substr(s.shard.find('/')) == latest.shard.substr(slash);
+      if (s.sweep_id == latest.sweep_id || sibling) sweep_ids.push_back(s.sweep_id);
+    }
   } else {
     std::size_t begin = 0;
     while (begin <= ids.size()) {

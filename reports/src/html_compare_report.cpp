@@ -310,7 +310,11 @@ void write_thread_section(std::ostream& out, const RunReportData& a, const RunRe
   for (const auto& [thread, pair] : threads) {
     const auto& [ta, tb] = pair;
     out << "<tr data-thread=\"" << thread << "\"";
-    if (ta == nullptr || tb == nullptr) out << " style=\"" << kOnlyOneRunStyle << "\"";
+    // A thread only one run has stands out, unless the other run has no threads at all (an
+    // imported log).
+    if ((ta == nullptr || tb == nullptr) && !a.threads.empty() && !b.threads.empty()) {
+      out << " style=\"" << kOnlyOneRunStyle << "\"";
+    }
     out << ">";
     html::number_cell(out, thread);
     html::cell(out, ta != nullptr ? ta->role : tb->role);

@@ -1,6 +1,6 @@
-// render_html_compare_report: the comparison page's skeleton, the two runs' header side by side,
-// the common time axis and the three charts with both runs on it. The tables are written by
-// html_compare_sections.cpp.
+// render_html_compare_report: the comparison page in the shared skeleton (html_page.h), the
+// two runs' header side by side, the common time axis and the three charts with both runs on
+// it. The tables are written by html_compare_sections.cpp.
 #include "msmireport/html_compare_report.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "html_compare_sections.h"
+#include "html_page.h"
 #include "html_sections.h"
 #include "html_text.h"
 #include "msmilog/time_format.h"
@@ -19,45 +20,6 @@ namespace {
 
 using html_compare::kOnlyOneRunStyle;
 using html_compare::run_name;
-
-// The page skeleton. The same style sheet as the run report's, so both pages read and print
-// alike; the comparison needs no script. Kept in these two functions so the page can move to
-// the shared skeleton (html::write_page_start / write_page_end) in one place.
-constexpr const char* kStyle = R"css(
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:980px;padding:0 16px 48px;color:#222;line-height:1.4;background:#fff}
-h1{font-size:1.45em;margin:.9em 0 .2em}
-h2{font-size:1.15em;border-bottom:1px solid #ccc;margin:1.8em 0 .5em;padding-bottom:2px}
-h3{font-size:1em;margin:1em 0 .3em}
-table{border-collapse:collapse;width:100%;font-size:.84em;margin:.4em 0}
-th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
-th{background:#f0f0f0}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.desc{white-space:pre-wrap;overflow-wrap:anywhere}
-td.wrap{overflow-wrap:anywhere}
-table.meta th{width:11em;background:#f7f7f7}
-.pass{color:#1b5e20;font-weight:bold}.fail{color:#b71c1c;font-weight:bold}.skipped{color:#777}
-.badge{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;background:#616161;font-weight:bold}
-.badge.pass{background:#2e7d32;color:#fff}.badge.fail{background:#c62828;color:#fff}
-pre{background:#f5f5f5;padding:6px 8px;white-space:pre-wrap;word-break:break-all;font-size:.85em}
-code,pre{font-family:ui-monospace,"Cascadia Mono",Consolas,"DejaVu Sans Mono",monospace}
-svg.chart{max-width:100%;height:auto;display:block;margin:.4em 0}
-.note{color:#555;font-size:.88em}
-tr.Error td.type{color:#b71c1c}tr.Warning td.type{color:#e65100}
-nav a{margin-right:.8em;font-size:.88em}
-@media print{nav{display:none}body{max-width:none;padding:0}h2{break-after:avoid}svg.chart,tr,article{break-inside:avoid}a{color:inherit;text-decoration:none}}
-)css";
-
-void write_page_start(std::ostream& out, const std::string& title, const std::string& version) {
-  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<meta name=\"generator\" content=\"msmisim " << html_escape(version) << "\">\n<title>";
-  write_escaped(out, title);
-  out << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n";
-}
-
-void write_page_end(std::ostream& out) {
-  out << "</body>\n</html>\n";
-}
 
 // `d` on the comparison's time axis: an imported log's clock shifted so its first event is at
 // 0 (a simulated run's virtual time is kept). The event table and ledger rows, which the page
@@ -386,8 +348,8 @@ void render_html_compare_report(const RunReportData& a, const RunReportData& b, 
   axis.end_us = std::max(sa.end_us, sb.end_us);
   axis.labels = TimeLabels::kVirtual;
 
-  write_page_start(out, "Compare " + short_title(a) + " with " + short_title(b) + " — msmisim",
-                   a.report_version);
+  html::write_page_start(out,
+                         "Compare " + short_title(a) + " with " + short_title(b) + " — msmisim");
   write_header(out, a, b, sa, sb);
   out << "<nav><a href=\"#event-id-differences\">event counts that differ</a>"
       << "<a href=\"#diagnosis\">diagnosis</a><a href=\"#threads\">threads</a>"
@@ -405,10 +367,7 @@ void render_html_compare_report(const RunReportData& a, const RunReportData& b, 
   html_compare::write_ledger(out, sa, sb);
   html_compare::write_invariants(out, sa, sb);
   html_compare::write_full_reports(out, a, b, options);
-  out << "<footer class=\"note\"><p>Rendered by msmisim ";
-  write_escaped(out, a.report_version);
-  out << " from the event store; every chart is drawn in the page.</p></footer>\n";
-  write_page_end(out);
+  html::write_page_end(out);
 }
 
 }  // namespace msmireport

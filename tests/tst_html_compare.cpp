@@ -364,6 +364,8 @@ class TestHtmlCompare : public QObject {
     QTest::newRow("with --import")
         << QStringList{"--db", "kb.db", "--compare", "1", "2", "--import", "customer-1234"} << 2
         << "not both";
+    QTest::newRow("with --sweep") << QStringList{"--db", "kb.db", "--compare", "1", "2", "--sweep"}
+                                  << 2 << "not both";
     QTest::newRow("missing store")
         << QStringList{"--db", "missing.db", "--compare", "1", "2"} << 3 << "missing.db";
     QTest::newRow("folder not there")

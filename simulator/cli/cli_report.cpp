@@ -8,8 +8,8 @@
 #include "cli.h"
 #include "cli_event_filter.h"
 #include "cli_options.h"
-#include "msmi/text_record.h"
 #include "cli_report_compare.h"
+#include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmireport/html_report.h"
 #include "msmireport/html_sweep_report.h"
@@ -38,6 +38,7 @@ events gives a file small enough to attach to a ticket.
 sweep merged into one store together): what it ran, the verdict of every seed as one cell each,
 what broke in how many runs (each expectation or invariant once, with the seeds that broke it
 and the command that replays the first), and which fault rules fired in how many runs.
+
 --compare A B puts two runs side by side in one page (a legacy and a fixed build of a
 scenario, or a run beside an imported customer log): both headers, the event-ID counts that
 differ, the diagnosis of each, the charts with both runs on one time axis (an imported log's

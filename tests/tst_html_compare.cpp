@@ -3,8 +3,11 @@
 // customer's log, checked for what a reader of the page would notice — the event-ID counts that
 // differ, which run each KB signature matches, both runs on each chart — plus the time shift of
 // an import, determinism and exit codes.
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
@@ -338,6 +341,23 @@ class TestHtmlCompare : public QObject {
     QCOMPARE(r.code, 0);
     QVERIFY(r.out == q151791_);
     QVERIFY2(r.err.contains("to standard output"), qPrintable(r.err));
+  }
+
+  // -o names a pipe (or /dev/null): the page goes into it, and the pipe stays a pipe.
+  void an_output_that_is_a_pipe_is_written_not_replaced() {
+    const QString fifo = dir_.filePath("page.fifo");
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QProcess reader;
+    reader.start("cat", {fifo});
+    QVERIFY(reader.waitForStarted());
+    const CliResult r =
+        msmisim({"report", "--db", "kb.db", "--compare", "1", "2", "-o", "page.fifo"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    if (!reader.waitForFinished(5000)) reader.kill();  // nobody wrote into the pipe
+    struct stat st {};
+    QVERIFY(::stat(QFile::encodeName(fifo).constData(), &st) == 0);
+    QVERIFY2(S_ISFIFO(st.st_mode), "the pipe was replaced by a file");
+    QVERIFY(reader.readAllStandardOutput() == q151791_.toUtf8());
   }
 
   void the_same_run_twice_is_a_dull_comparison() {

@@ -4,7 +4,9 @@
 #include <cassert>
 #include <chrono>
 #include <iostream>
+#include <memory>
 #include <sstream>
+#include <thread>
 
 #include "msmireport/html_compare_report.h"
 #include "msmireport/html_report.h"
@@ -85,9 +87,29 @@ int report_compare(const msmilog::EventStore& store, const std::string& db,
   options.max_events = 0;       // the page has no event table
   options.max_ledger_rows = 0;  // nor ledger rows: the tallies suffice
   msmireport::RunReportData data[2];
-  for (int i = 0; i < 2; ++i) {
-    if (const msmi::Status s = msmireport::load_run_report_data(store, ids[i], options, &data[i]);
-        !s.ok()) {
+  msmi::Status loaded[2];
+  if (ids[0] == ids[1]) {
+    loaded[0] = msmireport::load_run_report_data(store, ids[0], options, &data[0]);
+    data[1] = data[0];
+  } else {
+    // B loads beside A on a read-only connection of its own, when the file can be opened again:
+    // a comparison then takes about as long as the report of its longer run.
+    std::unique_ptr<msmilog::EventStore> second;
+    std::jthread load_b;
+    if (msmilog::EventStore::open_read_only(store.path(), &second).ok()) {
+      load_b = std::jthread([&] {
+        loaded[1] = msmireport::load_run_report_data(*second, ids[1], options, &data[1]);
+      });
+    }
+    loaded[0] = msmireport::load_run_report_data(store, ids[0], options, &data[0]);
+    if (load_b.joinable()) {
+      load_b.join();
+    } else {
+      loaded[1] = msmireport::load_run_report_data(store, ids[1], options, &data[1]);
+    }
+  }
+  for (const msmi::Status& s : loaded) {
+    if (!s.ok()) {
       std::cerr << kPrefix << s.to_string() << "\n";
       return s.is_invalid_argument() || s.is_not_found() ? kExitBadInput : kExitStore;
     }

@@ -134,6 +134,8 @@ void TstBrowserReport::reports_render_data() {
   QTest::newRow("Q151791 fixed") << QStringList{"--run", "2"} << run_charts;
   QTest::newRow("imported log") << QStringList{"--import", "customer"}
                                 << QStringList{"events-over-time"};
+  QTest::newRow("Q151791 legacy vs fixed") << QStringList{"--compare", "1", "2"} << run_charts;
+  QTest::newRow("run vs imported log") << QStringList{"--compare", "1", "customer"} << run_charts;
   QTest::newRow("sweep") << QStringList{"--sweep"}
                          << QStringList{"seed-verdicts", "failures", "rule-coverage"};
 }

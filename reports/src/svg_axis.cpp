@@ -93,8 +93,18 @@ void write_markers(std::ostream& out, const PlotArea& plot,
                    const std::vector<ChartMarker>& markers) {
   if (markers.empty()) return;
   out << "<g class=\"markers\" font-size=\"9\">";
+  // Labels of markers close together (a crash a second after a start, two runs' markers at
+  // one time) go on the next free line below instead of over each other.
+  constexpr int kLabelLines = 3;
+  constexpr double kCharWidth = 5.0;  // of the 9-unit sans-serif font, roughly
+  double line_end[kLabelLines];
+  for (double& end : line_end) end = -1e9;
   for (const ChartMarker& m : markers) {
     if (m.time_us < plot.axis.start_us || m.time_us > plot.axis.end_us) continue;
+    const double label_x = plot.x_of(m.time_us) + 2;
+    int line = 0;
+    while (line < kLabelLines - 1 && label_x < line_end[line] + 3) ++line;
+    line_end[line] = label_x + kCharWidth * static_cast<double>(m.label.size());
     const char* colour = m.kind == "crash" ? "#c62828" : "#555";
     const std::string x = coord(plot.x_of(m.time_us));
     out << "<g class=\"marker marker-";
@@ -104,7 +114,7 @@ void write_markers(std::ostream& out, const PlotArea& plot,
     out << "</title><line x1=\"" << x << "\" y1=\"" << coord(plot.top) << "\" x2=\"" << x
         << "\" y2=\"" << coord(plot.bottom()) << "\" stroke=\"" << colour
         << "\" stroke-width=\"1.5\" stroke-dasharray=\"" << (m.run == 0 ? "4 2" : "1 2")
-        << "\"/><text x=\"" << coord(plot.x_of(m.time_us) + 2) << "\" y=\"" << coord(plot.top + 9)
+        << "\"/><text x=\"" << coord(label_x) << "\" y=\"" << coord(plot.top + 9 + 9 * line)
         << "\" fill=\"" << colour << "\">";
     write_escaped(out, m.label);
     out << "</text></g>";

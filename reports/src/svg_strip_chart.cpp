@@ -105,8 +105,11 @@ void render_strip_chart(const StripChart& chart, std::ostream& out) {
                  chart.title);
   out << "<text x=\"" << coord(kWidth - 4) << "\" y=\"14\" font-size=\"10\" fill=\"#444\" "
       << "text-anchor=\"end\">events</text>";
+  // Every other event ID is shaded; a comparison's two strips of one ID share the shade.
+  std::size_t group = 0;
   for (std::size_t i = 0; i < chart.strips.size(); ++i) {
-    if (i % 2 == 1) {
+    if (i > 0 && chart.strips[i].event_id != chart.strips[i - 1].event_id) ++group;
+    if (group % 2 == 1) {
       out << "<rect x=\"0\" y=\"" << coord(kTop + static_cast<double>(i) * kStripHeight)
           << "\" width=\"" << coord(kWidth) << "\" height=\"" << coord(kStripHeight)
           << "\" fill=\"#f4f4f4\"/>";

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_event_filter.h"
 #include "cli_options.h"
+#include "cli_report_compare.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmireport/html_report.h"
@@ -22,6 +23,7 @@ namespace {
 constexpr const char* kReportHelp =
     R"(usage: msmisim report [--run N|latest | --import NAME] [options] -o FILE
        msmisim report --sweep [ID[,ID...]|latest] [options] -o FILE
+       msmisim report --compare A B [options] -o FILE
 
 Writes one HTML file about a recorded run (the latest without --run) or an imported log
 (--import NAME): the header with the replay command, % processor time of each MT.EXE thread and
@@ -37,6 +39,13 @@ sweep when 'msmisim merge' brought them into this store; several IDs are reporte
 what broke in how many runs (each expectation or invariant once, with the seeds that broke it
 and the command that replays the first), and which fault rules fired in how many runs.
 
+--compare A B puts two runs side by side in one page (a legacy and a fixed build of a
+scenario, or a run beside an imported customer log): both headers, the event-ID counts that
+differ, the diagnosis of each, the charts with both runs on one time axis (an imported log's
+clock shifted so its first event is at 0), expectations, ledger and invariants; no event table.
+A and B are run IDs or import names (import:NAME when the name is a number); the same run twice
+is allowed.
+
 The file is written whole or not at all (FILE.tmp, then renamed). '-o -' writes the page to
 standard output; without -o the page goes to standard output only when that is not a terminal.
 
@@ -49,6 +58,8 @@ examples:
   msmisim report --import customer-1234 -o case-1234.html  an imported Application log
   msmisim report --run latest --max-events 500 -o - | gzip > report.html.gz
   msmisim report --sweep --db sweep.db -o sweep.html        the latest sweep
+  msmisim report --compare 1 2 -o legacy-vs-fixed.html     two runs side by side
+  msmisim report --compare 3 customer-1234 -o case.html    a run beside an imported log
 
 )";
 
@@ -157,6 +168,8 @@ int report_command(const std::vector<std::string>& args) {
       ("import", po::value<std::string>(), "the imported log of this --name")
       ("sweep", po::value<std::string>()->implicit_value("latest"),
        "report a sweep: its ID, IDs separated by commas, or 'latest' (the default)")
+      ("compare", po::value<std::vector<std::string>>()->multitoken(),
+       "A B: two runs or imports side by side")
       ("output,o", po::value<std::string>(), "HTML file to write ('-': standard output)")
       ("max-events", po::value<std::int64_t>()->default_value(2000),
        "rows of the event table (the rest: msmisim query)")
@@ -190,6 +203,7 @@ int report_command(const std::vector<std::string>& args) {
     std::cerr << "msmisim report: " << s.to_string() << "\n";
     return kExitStore;
   }
+  if (vm.count("compare")) return report_compare(*store, db, vm, output, max_events);
   if (vm.count("sweep")) {
     if (vm.count("run") || vm.count("import")) {
       std::cerr << "msmisim report: --sweep reports a sweep; drop --run and --import\n";

@@ -40,7 +40,8 @@ StripChart events_over_time_chart(const RunReportData& data, int run = 0);
 
 // Writes `contents` to `path` so that `path` is either untouched or complete: to "path.tmp"
 // first (fsynced), then renamed over `path`. IoError naming the file on failure (the .tmp file
-// is removed). REQUIRES: path is not empty.
+// is removed). A `path` that is a device or a pipe (/dev/null, a FIFO) is written in place
+// instead, never replaced. REQUIRES: path is not empty.
 msmi::Status write_file_atomically(const std::string& path, const std::string& contents);
 
 }  // namespace msmireport

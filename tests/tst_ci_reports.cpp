@@ -164,6 +164,7 @@ class TestCiReports : public QObject {
   void tally_lines_data();
   void tally_lines();
   void the_scenario_library_passes();
+  void a_file_named_twice_runs_once();
 
  private:
   QTemporaryDir dir_;
@@ -310,7 +311,19 @@ void TestCiReports::exit_codes_data() {
       << "--postoffice takes one scenario file";
   QTest::newRow("report folder missing")
       << QStringList{"a.json=pass"} << QStringList{"--junit", "no/such/dir/j.xml"} << 2
-      << "--junit no/such/dir/j.xml: cannot write";
+      << "--junit no/such/dir/j.xml: cannot create";
+  // A report is never written over what the run reads, nor over the other report.
+  QTest::newRow("report over the store")
+      << QStringList{"a.json=pass"} << QStringList{"--db", "kept.db", "--junit", "./kept.db"} << 2
+      << "--junit ./kept.db: is the event store itself";
+  QTest::newRow("two reports in one file")
+      << QStringList{"a.json=pass"} << QStringList{"--junit", "r.out", "--markdown", "r.out"} << 2
+      << "--markdown r.out: is the --junit file itself";
+  QTest::newRow("report over a scenario")
+      << QStringList{"a.json=pass"} << QStringList{"--markdown", "s/a.json"} << 2
+      << "--markdown s/a.json: is the scenario s/a.json itself";
+  QTest::newRow("report is a folder")
+      << QStringList{"a.json=pass"} << QStringList{"--junit", "s"} << 2 << "--junit s: is a folder";
   QTest::newRow("store unusable") << QStringList{"a.json=pass"} << QStringList{"--db", "notes.db"}
                                   << 3 << "notes.db";
 }
@@ -552,6 +565,18 @@ void TestCiReports::the_scenario_library_passes() {
   QCOMPARE(j.testcase_names.filter(QRegularExpression("^Q151791/")).size(), 4);
   QVERIFY(runs > 2 * j.suites);
   QCOMPARE(read_file(dir.filePath("all.md")).count("| ✅ PASS |"), runs);
+}
+
+void TestCiReports::a_file_named_twice_runs_once() {
+  const QString q = source("scenarios/kb/Q175965.json");
+  const QString kb = source("scenarios/kb");
+  const CliResult r = run_msmisim({"run", q, kb + "/../kb/Q175965.json", q, "--no-db", "--junit",
+                                   "twice.xml", "--profile", "exchange-5.0"},
+                                  dir_.path());
+  QVERIFY2(r.code == 0, qPrintable(r.out + r.err));
+  QCOMPARE(run_lines(r.out).size(), 1);
+  const Junit j = parse_junit(read_file(dir_.filePath("twice.xml")));
+  QCOMPARE(j.testcases, 1);
 }
 
 void TestCiReports::tally_lines_data() {

@@ -295,17 +295,32 @@ void TestCli::run_writes_its_report() {
   QCOMPARE(QFile::exists(work.filePath("report.db")), store.contains("report.db"));
   QVERIFY(!QFile::exists(work.filePath("msmisim.db")));
 
-  // One scenario file only; a report that cannot be written is a store-side failure (exit 3),
-  // after the run was recorded.
+  // One scenario file only; a report that cannot be written, or would be written over the store
+  // or the scenario, is refused before anything runs.
   Result r = msmisim({"run", source("scenarios/kb"), "--no-db", "--report", "x.html"}, work.path());
   QCOMPARE(r.code, 2);
   QVERIFY2(r.err.contains("--report takes one scenario file"), qPrintable(r.err));
   r = msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "r.db", "--report",
                "no/such/folder/x.html"},
               work.path());
-  QCOMPARE(r.code, 3);
-  QVERIFY2(r.err.contains("no/such/folder/x.html"), qPrintable(r.err));
-  QVERIFY(r.out.contains("recorded as run 1"));
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("no/such/folder/x.html: cannot create"), qPrintable(r.err));
+  QVERIFY(!QFile::exists(work.filePath("r.db")));  // nothing ran
+  r = msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "r.db", "--report", "r.db"},
+              work.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("--report r.db: is the event store itself"), qPrintable(r.err));
+  QFile::copy(source("scenarios/kb/Q175965.json"), work.filePath("copy.json"));
+  r = msmisim({"run", "copy.json", "--no-db", "--report", "./copy.json"}, work.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("is the scenario itself"), qPrintable(r.err));
+  // report -o over the store it reads is refused, and the store stays a store.
+  r = msmisim({"run", source("scenarios/kb/Q175965.json"), "--db", "kept.db", "-q"}, work.path());
+  QCOMPARE(r.code, 0);
+  r = msmisim({"report", "--db", "kept.db", "-o", "kept.db"}, work.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("-o kept.db: is the event store itself"), qPrintable(r.err));
+  QCOMPARE(msmisim({"runs", "--db", "kept.db"}, work.path()).code, 0);
 }
 
 void TestCli::scenario_folder_exits_2() {

@@ -10,12 +10,18 @@ void write_event_table(std::ostream& out, const RunReportData& data) {
   out << "<section id=\"event-list\">\n<h2>Event table</h2>\n<p class=\"note\">";
   if (shown < data.event_count) {
     out << "The first " << shown << " of " << data.event_count << " events ("
-        << data.event_count - shown << " more). All of them: <code>";
+        << data.event_count - shown << " more).";
   } else {
-    out << "All " << data.event_count << " events. The same in a terminal: <code>";
+    out << "All " << data.event_count << " events.";
   }
-  write_escaped(out, data.query_command);
-  out << "</code></p>\n";
+  if (data.query_command.empty()) {
+    out << " The run was not kept in an event store (--no-db): run it again with --db to "
+           "query its events.</p>\n";
+  } else {
+    out << (shown < data.event_count ? " All of them: <code>" : " The same in a terminal: <code>");
+    write_escaped(out, data.query_command);
+    out << "</code></p>\n";
+  }
   if (data.events.empty()) {
     out << "</section>\n";
     return;

@@ -85,6 +85,15 @@ void fenced(std::string text, std::ostream& out) {
   out << fence << "\n";
 }
 
+// `text` as a code span in running text (outside a table, where a pipe needs no escape).
+std::string code_span(std::string_view text) {
+  const std::string body = one_line(text);
+  if (body.empty()) return "";
+  const std::string fence(longest_backtick_run(body) + 1, '`');
+  const bool pad = body.front() == '`' || body.back() == '`' || fence.size() > 1;
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
 }  // namespace
 
 std::string markdown_cell(std::string_view text) {
@@ -123,7 +132,7 @@ void render_markdown_summary(const std::vector<CiRun>& runs, const CiTally& tall
       << " failed to load, " << tally.no_expectations << " with no expectations";
   if (tally.interrupted > 0) out << ", " << tally.interrupted << " interrupted";
   if (tally.runs < tally.planned) out << " (stopped early: " << tally.planned << " planned)";
-  if (!tally.db_path.empty()) out << "; recorded in " << markdown_code_cell(tally.db_path);
+  if (!tally.db_path.empty()) out << "; recorded in " << code_span(tally.db_path);
   out << "\n\n";
   if (runs.empty()) return;
   out << "| | Scenario | KB | Profile | Expectations | Key events | "

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_event_filter.h"
 #include "cli_options.h"
+#include "cli_output.h"
 #include "cli_report_compare.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
@@ -198,6 +199,14 @@ int report_command(const std::vector<std::string>& args) {
   }
 
   const std::string db = vm["db"].as<std::string>();
+  if (output != "-") {
+    const std::string refusal = output_refusal(output, {{db, "the event store"}});
+    if (!refusal.empty()) {
+      std::cerr << "msmisim report: -o " << output << ": " << refusal << "\n";
+      // Over the store, or a folder: a bad argument; a file that cannot be made: as documented.
+      return refusal.rfind("cannot create", 0) == 0 ? kExitStore : kExitBadInput;
+    }
+  }
   std::unique_ptr<msmilog::EventStore> store;
   if (const msmi::Status s = msmilog::EventStore::open_read_only(db, &store); !s.ok()) {
     std::cerr << "msmisim report: " << s.to_string() << "\n";

@@ -9,6 +9,7 @@
 
 #include "cli_determinism.h"
 #include "cli_options.h"
+#include "cli_output.h"
 #include "cli_record.h"
 #include "cli_run.h"
 #include "msmi/event_catalogue.h"
@@ -56,7 +57,8 @@ whatever the verdict; with --no-db the run is recorded in a temporary store for 
 exit codes: 0 every expectation held, 1 an expectation failed or an invariant broke (with a
             folder or several files: or a scenario did not load), 2 bad arguments (no such file
             or folder, unknown profile, a single SCENARIO that does not load), 3 the event store
-            cannot be used, 5 no run had expectations for its profile (nothing was tested),
+            cannot be used or a report (--report, --junit, --markdown) cannot be written after
+            the runs passed, 5 no run had expectations for its profile (nothing was tested),
             6 --check-determinism: the runs differ, 130 interrupted (a failure still exits 1)
 
 example:
@@ -249,6 +251,14 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
       std::cerr << "msmisim run: --report needs a file name\n";
       return kExitBadInput;
     }
+    // Checked before the run: not over the store or the scenario, and writable.
+    std::vector<std::pair<std::string, std::string>> inputs = {{r.path, "the scenario"}};
+    if (r.record) inputs.emplace_back(r.db_path, "the event store");
+    const std::string refusal = output_refusal(r.report_path, inputs);
+    if (!refusal.empty()) {
+      std::cerr << "msmisim run: --report " << r.report_path << ": " << refusal << "\n";
+      return kExitBadInput;
+    }
     if (!r.record) {
       // The report is read from a store: a private one, removed when the run is reported.
       r.record = true;
@@ -278,12 +288,13 @@ int prepare(RunRequest* r) {
 // temporary store (with --no-db) removed. False (said on stderr) when it could not be written.
 bool write_report(const RunRequest& r, const msmilog::EventStore& store, std::int64_t run_id) {
   msmireport::ReportOptions options;
-  options.db_path = r.temporary_store ? "(a temporary store: the run was not kept)" : r.db_path;
+  options.db_path = r.temporary_store ? "(not kept: the run was made with --no-db)" : r.db_path;
   options.signature_dir = MSMISIM_SIGNATURES_DIR;
   msmireport::RunReportData data;
   msmi::Status s = msmireport::load_run_report_data(store, run_id, options, &data);
   std::string html;
   if (s.ok()) {
+    if (r.temporary_store) data.query_command.clear();
     std::ostringstream page;
     msmireport::render_html_run_report(data, page);
     html = std::move(page).str();
@@ -400,7 +411,7 @@ int run_command(const std::vector<std::string>& args) {
   if (r.record && !r.temporary_store) outcome.run_id = run_id;
   if (result.interrupted) {
     msmireport::render_run_verdict(header, result, outcome, std::cout);
-    if (!r.report_path.empty() && !write_report(r, *store, run_id)) return kExitStore;
+    if (!r.report_path.empty()) (void)write_report(r, *store, run_id);  // said on stderr
     return kExitInterrupted;
   }
   if (!r.event_stream_out.empty() && !write_event_stream_file(r.event_stream_out, result.events)) {
@@ -413,13 +424,15 @@ int run_command(const std::vector<std::string>& args) {
   }
   msmireport::render_fault_warnings(result, std::cout);
   msmireport::render_run_verdict(header, result, outcome, std::cout);
-  if (!r.report_path.empty() && !write_report(r, *store, run_id)) return kExitStore;
+  const bool reported = r.report_path.empty() || write_report(r, *store, run_id);
   if (r.check_determinism) {
     // A run that is not a function of its inputs proves nothing: this outranks the verdict.
     const int rc = check_determinism(r.args, r.scenario, r.options, result.events, std::cout);
     if (rc != kExitOk) return rc;
   }
   if (verdict == "fail") return kExitExpectations;
+  // A report that could not be written (said on stderr) outranks a pass, not a failure.
+  if (!reported) return kExitStore;
   return verdict == "no-expectations" ? kExitNoExpectations : kExitOk;
 }
 

@@ -12,12 +12,15 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <sstream>
 
+#include "cli_output.h"
 #include "cli_record.h"
 #include "cli_run.h"
 #include "msmi/text_record.h"
 #include "msmireport/ci_run.h"
+#include "msmireport/html_report.h"
 #include "msmireport/junit_report.h"
 #include "msmireport/markdown_report.h"
 #include "msmisim/run_overrides.h"
@@ -68,21 +71,6 @@ int bad(const std::string& message) {
   return kExitBadInput;
 }
 
-// Fails early, before any run, when FILE cannot be written: a CI job should not learn that after
-// an hour of runs. Leaves nothing behind.
-bool writable(const std::string& path, std::string* why) {
-  const std::string tmp = path + ".tmp";
-  std::ofstream probe(tmp, std::ios::binary | std::ios::trunc);
-  if (!probe) {
-    *why = std::string("cannot write ") + tmp;
-    return false;
-  }
-  probe.close();
-  std::error_code ec;
-  fs::remove(tmp, ec);
-  return true;
-}
-
 int read_many_request(const po::variables_map& vm, ManyRequest* r) {
   if (vm.count("check-determinism")) {
     return bad("--check-determinism takes one scenario file, not a folder or several files");
@@ -128,15 +116,20 @@ int read_many_request(const po::variables_map& vm, ManyRequest* r) {
   r->record = !vm.count("no-db");
   r->db_path = vm["db"].as<std::string>();
   r->quiet = vm.count("quiet") != 0;
-  std::string why;
+  // Checked before any run: a CI job should not learn after an hour of runs that a report
+  // cannot be written, or that it would be written over the store or the other report.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  if (r->record) inputs.emplace_back(r->db_path, "the event store");
   if (vm.count("junit")) {
     r->junit_path = vm["junit"].as<std::string>();
-    if (!writable(r->junit_path, &why)) return bad("--junit " + r->junit_path + ": " + why);
+    const std::string why = output_refusal(r->junit_path, inputs);
+    if (!why.empty()) return bad("--junit " + r->junit_path + ": " + why);
+    inputs.emplace_back(r->junit_path, "the --junit file");
   }
   if (vm.count("markdown")) {
     r->markdown_path = vm["markdown"].as<std::string>();
-    if (!writable(r->markdown_path, &why))
-      return bad("--markdown " + r->markdown_path + ": " + why);
+    const std::string why = output_refusal(r->markdown_path, inputs);
+    if (!why.empty()) return bad("--markdown " + r->markdown_path + ": " + why);
   }
   return kExitOk;
 }
@@ -164,6 +157,17 @@ int expand_paths(const std::vector<std::string>& args, std::vector<std::string>*
     std::sort(found.begin(), found.end());
     files->insert(files->end(), found.begin(), found.end());
   }
+  // A file named twice (directly and through its folder, or spelled two ways) runs once, where
+  // it first came.
+  std::vector<std::string> unique;
+  std::set<fs::path> seen;
+  for (const std::string& file : *files) {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(fs::absolute(file, ec), ec);
+    if (ec) key = file;
+    if (seen.insert(key).second) unique.push_back(file);
+  }
+  files->swap(unique);
   return kExitOk;
 }
 
@@ -208,23 +212,9 @@ Planned plan(const std::string& path, const ManyRequest& r) {
 
 // Writes `text` to `path` through `path`.tmp and a rename, so a reader never sees half a file.
 bool write_atomically(const std::string& path, const std::string& text, const char* option) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::cerr << "msmisim run: " << option << " " << path << ": cannot write " << tmp << "\n";
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::cerr << "msmisim run: " << option << " " << path << ": " << ec.message() << "\n";
-    return false;
-  }
-  return true;
+  const msmi::Status s = msmireport::write_file_atomically(path, text);
+  if (!s.ok()) std::cerr << "msmisim run: " << option << " " << s.message() << "\n";
+  return s.ok();
 }
 
 }  // namespace
@@ -235,6 +225,14 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
   if (int rc = read_many_request(vm, &r); rc != kExitOk) return rc;
   std::vector<std::string> files;
   if (int rc = expand_paths(paths, &files); rc != kExitOk) return rc;
+  for (const std::string& file : files) {
+    for (const auto& [option, output] :
+         {std::pair{"--junit", r.junit_path}, std::pair{"--markdown", r.markdown_path}}) {
+      if (!output.empty() && same_file(output, file)) {
+        return bad(std::string(option) + " " + output + ": is the scenario " + file + " itself");
+      }
+    }
+  }
 
   std::vector<Planned> planned;
   std::int64_t planned_runs = 0;
@@ -319,6 +317,12 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
         store_error = record_finished_run(*store, record, p.scenario, result, &id);
         if (store_error.ok()) run_id = id;
       }
+      if (!store_error.ok()) {
+        // The runs stop here; the reports say why, as an error, not as an interruption.
+        finished(msmireport::ci_error_of(
+            p.path, p.path + ": profile " + profile + ": event store: " + store_error.message()));
+        continue;
+      }
       finished(msmireport::ci_run_of(p.scenario, result, p.path, replay, wall_s, run_id));
     }
   }
@@ -350,8 +354,14 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
   }
 
   if (!store_error.ok()) return kExitStore;
-  if (!reports_written) return kExitBadInput;
-  switch (msmireport::ci_outcome(tally)) {
+  // A report that could not be written is an output failure (3) unless a run failed or the
+  // runs were interrupted: those say more.
+  const msmireport::CiOutcome outcome = msmireport::ci_outcome(tally);
+  if (!reports_written && (outcome == msmireport::CiOutcome::kPass ||
+                           outcome == msmireport::CiOutcome::kNothingTested)) {
+    return kExitStore;
+  }
+  switch (outcome) {
     case msmireport::CiOutcome::kFail:
       return kExitExpectations;
     case msmireport::CiOutcome::kInterrupted:

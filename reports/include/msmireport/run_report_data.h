@@ -104,7 +104,7 @@ struct RunReportData {
 
   std::vector<msmilog::EventRow> events;  // the first max_events events in store order
   // The command that lists every event of the run: "msmisim query --db FILE --run R".
-  std::string query_command;
+  std::string query_command;  // "" when the store is not kept (run --no-db --report)
 };
 
 // Fills *data from the run `run_id` of `store` (a simulated run or an import).

@@ -1,0 +1,22 @@
+// Output files of the commands that write reports (report -o, run --report, --junit,
+// --markdown), checked before anything runs: a CI job should not learn after an hour of runs
+// that its report cannot be written, and no report may be written over what the command reads.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace msmisim::cli {
+
+// True when `a` and `b` name the same file: the same existing file (through links too), or,
+// for a name not there yet, the same absolute path.
+bool same_file(const std::string& a, const std::string& b);
+
+// "" when a report may be written to `path`; otherwise why not, for "OPTION PATH: <why>": it is
+// a folder, it is one of `inputs` (the event store, a scenario file …: "is the event store
+// itself"), or PATH.tmp cannot be created beside it. A device or pipe (/dev/stdout) is fine.
+// `inputs` pairs a file with what to call it.
+std::string output_refusal(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& inputs);
+
+}  // namespace msmisim::cli

@@ -17,36 +17,15 @@
 #include <sstream>
 
 #include "cli_process.h"
+#include "html_page_support.h"
 #include "msmireport/html_compare_report.h"
 
 namespace {
 
-QString read_text(const QString& path) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) return {};
-  return QString::fromUtf8(file.readAll());
-}
-
-// The opening tag of the element with id `id` ("" when there is none).
-QString tag_with_id(const QString& html, const QString& id) {
-  const QRegularExpression re("<[a-z]+ [^>]*id=\"" + QRegularExpression::escape(id) + "\"[^>]*>");
-  return re.match(html).captured(0);
-}
-
-// The value of attribute `name` in `tag`, or "" when absent.
-QString attribute(const QString& tag, const QString& name) {
-  const QRegularExpression re(" " + QRegularExpression::escape(name) + "=\"([^\"]*)\"");
-  return re.match(tag).captured(1);
-}
-
-// The whole <svg id="id">…</svg> element.
-QString svg_element(const QString& html, const QString& id) {
-  const qsizetype start =
-      html.indexOf("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"" + id + "\"");
-  if (start < 0) return {};
-  const qsizetype end = html.indexOf("</svg>", start);
-  return end < 0 ? QString() : html.mid(start, end + 6 - start);
-}
+using htmltest::attribute;
+using htmltest::read_text;
+using htmltest::svg_element;
+using htmltest::tag_with_id;
 
 // The opening tags matching `pattern` in `text`, in order.
 QStringList tags(const QString& text, const QString& pattern) {

@@ -25,17 +25,6 @@ std::string cut(const std::string& text, std::size_t max) {
   return text.substr(0, end) + "…";
 }
 
-// A POSIX shell word for `arg`, for the printed commands.
-std::string shell_word(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_./=:,+") == std::string::npos) {
-    return arg;
-  }
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 void note(std::ostream& out, const std::string& text) {
   out << "<p class=\"note\">";
   write_escaped(out, text);

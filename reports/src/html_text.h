@@ -22,6 +22,9 @@ std::string fixed_decimals(double value, int decimals);
 // `value` with its fraction digits trimmed: 12.50 -> "12.5", 3.0 -> "3", at most 2 decimals.
 std::string compact(double value);
 
+// `arg` as one POSIX shell word (quoted when it needs it), for the commands a page prints.
+std::string shell_word(const std::string& arg);
+
 // Microseconds as a short duration: "0s", "45s", "15m", "1h30m", "2d4h", "250ms".
 std::string short_duration(std::int64_t us);
 

@@ -3,25 +3,12 @@
 #include <algorithm>
 #include <map>
 
+#include "html_text.h"
 #include "msmilog/signature.h"
 #include "msmilog/time_format.h"
 #include "report_sql.h"
 
 namespace msmireport::report_detail {
-namespace {
-
-// A POSIX shell word for `arg` (quoted when it needs it), for the printed commands.
-std::string shell_word(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                            "0123456789-_./=:,+") == std::string::npos) {
-    return arg;
-  }
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
 
 msmi::Status load_events(const msmilog::EventStore& store, const ReportOptions& options,
                          RunReportData* data) {

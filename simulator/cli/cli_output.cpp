@@ -41,4 +41,10 @@ std::string output_refusal(const std::string& path,
   return "";
 }
 
+std::string size_text(std::size_t bytes) {
+  if (bytes < 10 * 1024) return std::to_string(bytes) + " bytes";
+  if (bytes < 10 * 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";
+  return std::to_string((bytes + 512 * 1024) / (1024 * 1024)) + " MB";
+}
+
 }  // namespace msmisim::cli

@@ -3,7 +3,9 @@
 // that its report cannot be written, and no report may be written over what the command reads.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace msmisim::cli {
@@ -18,5 +20,8 @@ bool same_file(const std::string& a, const std::string& b);
 // `inputs` pairs a file with what to call it.
 std::string output_refusal(const std::string& path,
                            const std::vector<std::pair<std::string, std::string>>& inputs);
+
+// A file's size as people read it: "812 bytes", "795 KB", "14 MB".
+std::string size_text(std::size_t bytes);
 
 }  // namespace msmisim::cli

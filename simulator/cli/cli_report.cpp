@@ -64,18 +64,6 @@ examples:
 
 )";
 
-std::string size_text(std::size_t bytes) {
-  std::ostringstream out;
-  if (bytes < 10 * 1024) {
-    out << bytes << " bytes";
-  } else if (bytes < 10 * 1024 * 1024) {
-    out << (bytes + 512) / 1024 << " KB";
-  } else {
-    out << (bytes + 512 * 1024) / (1024 * 1024) << " MB";
-  }
-  return out.str();
-}
-
 // Writes the page to `output` ("-": standard output) and says so on standard error.
 int deliver(const std::string& output, const std::string& html, const std::string& what,
             double seconds) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli_output.h"
 #include "msmireport/html_compare_report.h"
 #include "msmireport/html_report.h"
 #include "msmireport/run_report_data.h"
@@ -45,18 +46,6 @@ int resolve(const msmilog::EventStore& store, const std::string& db, const std::
     return s.is_not_found() ? kExitBadInput : kExitStore;
   }
   return kExitOk;
-}
-
-std::string size_text(std::size_t bytes) {
-  std::ostringstream out;
-  if (bytes < 10 * 1024) {
-    out << bytes << " bytes";
-  } else if (bytes < 10 * 1024 * 1024) {
-    out << (bytes + 512) / 1024 << " KB";
-  } else {
-    out << (bytes + 512 * 1024) / (1024 * 1024) << " MB";
-  }
-  return out.str();
 }
 
 }  // namespace

@@ -244,6 +244,7 @@ class TstEventStore : public QObject {
   void version5OddRowsMigrate();
   void version5RunIdsTooLargeStayAtVersion5();
   void version6StoreGainsSweeps();
+  void fullTextIndexMergesSixteenSegmentsAtATime();
   void cursorsBeyondAnyEventKeepRunOrder();
   void stringsAndDataRoundTrip_data();
   void stringsAndDataRoundTrip();
@@ -837,11 +838,12 @@ void TstEventStore::writerCommitsOnlyWholeBatches() {
   QCOMPARE(writer->written(), std::int64_t{batch});
   QCOMPARE(writer->pending(), std::int64_t{0});
 
-  for (int i = batch; i < kBigRunEvents; ++i) writer->write(big_run_event(i));
-  QCOMPARE(visible(), std::int64_t{2 * batch});  // 10,000 = 2 full batches + 1808 pending
+  const int total = 2 * batch + 1808;  // 2 full batches + 1808 pending
+  for (int i = batch; i < total; ++i) writer->write(big_run_event(i));
+  QCOMPARE(visible(), std::int64_t{2 * batch});
   QVERIFY(writer->flush().ok());
-  QCOMPARE(visible(), std::int64_t{kBigRunEvents});
-  QCOMPARE(writer->written(), std::int64_t{kBigRunEvents});
+  QCOMPARE(visible(), std::int64_t{total});
+  QCOMPARE(writer->written(), std::int64_t{total});
   QCOMPARE(writer->dropped(), std::int64_t{0});
   QVERIFY(writer->flush().ok());  // nothing buffered: a no-op
 }
@@ -1904,6 +1906,40 @@ void TstEventStore::version5RunIdsTooLargeStayAtVersion5() {
 
 // A version 6 store (no sweeps) is read as it is read-only, and gains the sweeps on its first
 // read-write open, its runs belonging to none.
+void TstEventStore::fullTextIndexMergesSixteenSegmentsAtATime() {
+  // A new store, and a store made before the setting existed, merge the full-text index's
+  // segments 16 at a time once opened for writing (FTS5's default is 4); searches still work.
+  const QString path = temp_path("automerge.db");
+  const char* kSetting = "SELECT v FROM events_fts_config WHERE k = 'automerge'";
+  {
+    std::unique_ptr<EventStore> store;
+    QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  }
+  QCOMPARE(raw_int(path, kSetting), std::int64_t{16});
+  QVERIFY(raw_exec(path, "DELETE FROM events_fts_config WHERE k = 'automerge'"));
+  QCOMPARE(raw_int(path, kSetting), std::int64_t{-999});
+  {
+    std::unique_ptr<EventStore> reader;
+    QVERIFY(EventStore::open_read_only(path.toStdString(), &reader).ok());
+  }
+  QCOMPARE(raw_int(path, kSetting), std::int64_t{-999});  // a reader changes nothing
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  QCOMPARE(raw_int(path, kSetting), std::int64_t{16});
+  std::int64_t run_id = 0;
+  QVERIFY(store->begin_run(make_run("automerge.json", 1, 0), &run_id).ok());
+  {
+    auto writer = store->open_writer(run_id, "EXCH01", 0);
+    for (int i = 0; i < 40; ++i) writer->write(big_run_event(i));
+    QVERIFY(writer->flush().ok());
+  }
+  EventFilter filter;
+  filter.search = "number";
+  std::int64_t found = 0;
+  QVERIFY(store->count_events(filter, &found).ok());
+  QCOMPARE(found, std::int64_t{37});  // events 10, 20 and 30 say "queue at …"
+}
+
 void TstEventStore::version6StoreGainsSweeps() {
   QTemporaryDir dir;
   const QString path = dir.filePath("v6.db");

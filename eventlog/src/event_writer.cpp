@@ -113,7 +113,7 @@ void EventWriter::start() {
   if (status_.ok()) {
     status_ = widen_times_->prepare(*store_->db_, kWidenTimesSql, what, /*reused=*/true);
   }
-  if (status_.ok()) buffer_.reserve(kBatchSize);
+  if (status_.ok()) buffer_.reserve(1024);  // grows to kBatchSize only for a busy run
 }
 
 void EventWriter::write(const msmi::Event& event) {

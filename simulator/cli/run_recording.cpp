@@ -108,12 +108,21 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
                                  const Scenario& scenario, const RunResult& result,
                                  std::int64_t* run_id) {
-  msmi::Status s = store.begin_run(record, run_id);
+  // One transaction for the whole run: a run of a sweep is recorded whole or not at all, and
+  // its dozen tables cost one commit instead of one each (a commit writes every page it
+  // touched to the WAL again, which for short runs cost more than their rows).
+  msmi::Status s = store.begin_transaction();
   if (!s.ok()) return s;
-  std::unique_ptr<msmilog::EventWriter> writer =
-      store.open_writer(*run_id, scenario.computer, scenario.epoch_us);
-  for (const msmi::Event& e : result.events) writer->write(e);
-  return record_result(store, *run_id, std::move(writer), scenario, result, verdict_of(result));
+  s = store.begin_run(record, run_id);
+  if (s.ok()) {
+    std::unique_ptr<msmilog::EventWriter> writer =
+        store.open_writer(*run_id, scenario.computer, scenario.epoch_us);
+    for (const msmi::Event& e : result.events) writer->write(e);
+    s = record_result(store, *run_id, std::move(writer), scenario, result, verdict_of(result));
+  }
+  if (s.ok()) return store.commit_transaction();
+  store.rollback_transaction();
+  return s;
 }
 
 }  // namespace msmisim::cli

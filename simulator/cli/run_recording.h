@@ -13,7 +13,8 @@
 
 namespace msmisim::cli {
 
-// Records a whole run: `record` becomes its `runs` row; everything the RunResult holds follows.
+// Records a whole run, in one transaction (all of it or nothing): `record` becomes its `runs` row;
+// everything the RunResult holds follows.
 // On success *run_id is the new run's id. REQUIRES: run_id != nullptr.
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
                                  const Scenario& scenario, const RunResult& result,

@@ -27,6 +27,7 @@ inline const char* const kSeedScenarios[] = {"scenarios/kb/Q151791.json",
                                              "scenarios/examples/steady-traffic.json",
                                              "scenarios/kb/Q168857.json"};
 constexpr int kSeedsPerScenario = 2;
+constexpr int kSeedRuns = 3 * kSeedsPerScenario;  // run ids 1 … kSeedRuns
 
 // Every column of events and runs in schema version 6, in order.
 constexpr const char* kEventColumns =
@@ -58,9 +59,11 @@ inline std::int64_t scalar_int(const std::string& db, const std::string& sql,
 // Records the seed runs into `db` (which must not exist), multiplies them into copies to
 // about `simulated_events` events in all, and adds one import run of (about) each size in
 // `import_sizes`. Prints what it did and how long it took; false (with a message on stderr)
-// when a child fails. `dir` is a scratch directory.
+// when a child fails. `dir` is a scratch directory. `copies_wanted` >= 0 overrides the number
+// of copies `simulated_events` asks for.
 inline bool build_store(const std::string& db, std::int64_t simulated_events,
-                        const std::vector<std::int64_t>& import_sizes, const std::string& dir) {
+                        const std::vector<std::int64_t>& import_sizes, const std::string& dir,
+                        std::int64_t copies_wanted = -1) {
   const auto start = std::chrono::steady_clock::now();
   const std::string q = dir + "/scalar.out";
   for (const char* scenario : kSeedScenarios) {
@@ -87,7 +90,9 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
   if (seed_events <= 0 || largest_events <= 0) return false;
 
   const std::int64_t copies =
-      std::max<std::int64_t>(0, (simulated_events - seed_events) / seed_events);
+      copies_wanted >= 0
+          ? copies_wanted
+          : std::max<std::int64_t>(0, (simulated_events - seed_events) / seed_events);
   std::int64_t most_copies = copies;
   for (std::int64_t size : import_sizes)
     most_copies = std::max(most_copies, (size + largest_events - 1) / largest_events);
@@ -186,6 +191,11 @@ ANALYZE;
               " (SQL, indexes, FTS rebuild, ANALYZE); store built in %.1f s\n",
               copies, import_sizes.size(), seconds_since(multiply_start), seconds_since(start));
   return true;
+}
+
+// A store of (about, rounded up to whole copies of the seed runs) `runs` simulated runs.
+inline bool build_store_of_runs(const std::string& db, std::int64_t runs, const std::string& dir) {
+  return build_store(db, 0, {}, dir, (runs + kSeedRuns - 1) / kSeedRuns - 1);
 }
 
 }  // namespace bench

@@ -661,13 +661,14 @@ constexpr std::int64_t kFullTextAutomerge = 16;
 
 msmi::Status tune_full_text_index(SqliteDb& db) {
   constexpr std::string_view kWhat = "tuning the full-text index";
-  std::int64_t tuned = 0;
+  std::int64_t exists = 0;
   msmi::Status status = read_single_int(
-      db,
-      "SELECT count(*) FROM sqlite_schema WHERE name = 'events_fts_config' AND NOT EXISTS "
-      "(SELECT 1 FROM events_fts_config WHERE k = 'automerge')",
-      kWhat, &tuned);
-  if (!status.ok() || tuned == 0) return status;
+      db, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_fts_config'", kWhat, &exists);
+  if (!status.ok() || exists == 0) return status;
+  std::int64_t tuned = 0;
+  status = read_single_int(db, "SELECT count(*) FROM events_fts_config WHERE k = 'automerge'",
+                           kWhat, &tuned);
+  if (!status.ok() || tuned != 0) return status;
   return db.exec(("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', " +
                   std::to_string(kFullTextAutomerge) + ")")
                      .c_str(),

@@ -31,16 +31,45 @@ struct ByteClasses {
 };
 constexpr ByteClasses kClasses;
 
+// What a byte is inside a tag, as bits.
+enum TagByte : unsigned char {
+  kNameStart = 1,   // starts a name (ASCII letters, '_', ':')
+  kNameChar = 2,    // continues a name (those, digits, '-', '.')
+  kSpace = 4,       // white space
+  kValuePlain = 8,  // stands for itself in an attribute value (printable ASCII but < & " ')
+};
+
+struct TagBytes {
+  unsigned char of[256];
+  constexpr TagBytes() : of() {
+    for (int c = 0; c < 256; ++c) {
+      const bool start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
+      unsigned char bits = 0;
+      if (start) bits |= kNameStart | kNameChar;
+      if ((c >= '0' && c <= '9') || c == '-' || c == '.') bits |= kNameChar;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') bits |= kSpace;
+      if (c >= 0x20 && c < 0x80 && c != '<' && c != '&' && c != '"' && c != '\'')
+        bits |= kValuePlain;
+      of[c] = bits;
+    }
+  }
+};
+constexpr TagBytes kTagBytes;
+
+bool has(char c, TagByte bit) {
+  return (kTagBytes.of[static_cast<unsigned char>(c)] & bit) != 0;
+}
+
 bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  return has(c, kSpace);
 }
 
 bool is_name_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
+  return has(c, kNameStart);
 }
 
 bool is_name_char(char c) {
-  return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  return has(c, kNameChar);
 }
 
 // The length of the UTF-8 sequence at `p` (before `limit`, its lead byte 0x80 or above) when it
@@ -392,6 +421,10 @@ long EventXmlScanner::tag(const char* begin, const char* limit, std::deque<Parse
     value.clear();
     const char* run = p;
     while (p < limit && *p != quote) {
+      if (has(*p, kValuePlain)) {
+        ++p;
+        continue;
+      }
       const auto c = static_cast<unsigned char>(*p);
       if (c == '<' || c < 0x20) return -1;  // raw tabs and line breaks would be normalised
       if (c == '&') {

@@ -15,7 +15,7 @@
 //   the readers alone (dry run, 1M events, cpu s; before -> after the readers' rework):
 //     evt  7.7 -> 7.3 s  (138k events/s; libevt's cross-check is half of it, see evt_reader.cpp)
 //     xml 12.3 -> 5.0 s  (199k events/s; a scanner of our own instead of expat)
-//     csv  4.6 -> 2.4 s  (419k events/s; template matching and field splitting)
+//     csv  4.6 -> 2.2 s  (452k events/s; template matching and field splitting)
 //   full import, 1M events (store schema version 6): msmisim cpu s / python cpu s, speed
 //     evt 28.8 / 21.8 (0.76x)   xml 25.4 / 64.7 (2.55x)   csv 22.6 / 11.1 (0.49x)
 //   The store's thread takes 2.5x (evt), 3.5x (xml) and 7x (csv) the cpu of the reading thread:

@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli_process.h"
@@ -218,6 +219,43 @@ class Recorder : public msmilog::ImportProgress {
   int finished_files = 0;
   std::pair<std::uint64_t, std::uint64_t> last;
 };
+
+// Progress as an import tells it: from which threads, and whether it ever went back.
+class ProgressLog : public msmilog::ImportProgress {
+ public:
+  void file_started(const std::string&, std::size_t, std::size_t) override { note(); }
+  void advanced(std::uint64_t done, std::uint64_t total) override {
+    note();
+    if (done < last) went_back = true;
+    last = done;
+    last_total = total;
+    ++calls;
+  }
+  void file_finished(const msmilog::FileImport&) override { note(); }
+  bool other_thread = false;
+  bool went_back = false;
+  int calls = 0;
+  std::uint64_t last = 0;
+  std::uint64_t last_total = 0;
+
+ private:
+  void note() {
+    if (std::this_thread::get_id() != caller_) other_thread = true;
+  }
+  std::thread::id caller_ = std::this_thread::get_id();
+};
+
+// A fake log of `count` records numbered 1…count, with a malformed record in place of record
+// `bad` (0: none).
+std::string many_records(int count, int bad) {
+  std::string text = "FAKELOG\n";
+  for (int i = 1; i <= count; ++i) {
+    text += i == bad ? std::string("BAD|damaged far into the file\n")
+                     : rec(i, "C0000926", "Error", 3, "", kMay22 + i * 1000, "MSExchangeMSMI",
+                           "0x" + std::to_string(i));
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -761,6 +799,56 @@ class TestImportPipeline : public QObject {
 
     const CliResult help = run_msmisim({"import", "--help"}, dir_.path());
     QVERIFY(help.out.contains("--dry-run"));
+  }
+
+  // An import reads and converts on a second thread while the calling thread stores, in batches
+  // through a bounded queue: a file of many batches (more than the queue holds) is stored whole
+  // and in file order, progress is told from the calling thread and never goes back, and a
+  // malformed record far into the file still leaves nothing of it behind.
+  void a_large_file_is_stored_in_order_while_read_on_a_second_thread() {
+    constexpr int kRecords = 30000;
+    const std::string db = path("large.db");
+    const std::string file = write("large.fake", many_records(kRecords, 0));
+    msmilog::ImportResult result;
+    ProgressLog progress;
+    QVERIFY(import(db, {file}, {}, &result, &progress).ok());
+    QVERIFY(result.all_imported());
+    QCOMPARE(result.files[0].imported, std::int64_t(kRecords));
+    QVERIFY(!progress.other_thread);
+    QVERIFY(!progress.went_back);
+    QVERIFY(progress.calls > 10);
+    QCOMPARE(progress.last, progress.last_total);
+    Db sql(db);
+    QCOMPARE(sql.number("SELECT count(*) FROM events"), kRecords);
+    QCOMPARE(sql.number("SELECT count(*) FROM events WHERE seq != record_number"), 0);
+    QCOMPARE(sql.text("SELECT strings FROM events WHERE seq = 29999"), QString("[\"0x29999\"]"));
+
+    const std::string bad = write("large-bad.fake", many_records(kRecords, 25000));
+    msmilog::ImportResult failed;
+    msmilog::ImportOptions options;
+    options.name = "bad";
+    QVERIFY(import(db, {bad}, options, &failed).ok());
+    QVERIFY(failed.files[0].status.is_corruption());
+    const QString message = QString::fromStdString(failed.files[0].status.message());
+    QVERIFY2(message.contains("line 25001") && message.contains("damaged far into the file"),
+             qPrintable(message));
+    QCOMPARE(failed.files[0].read, std::int64_t(25000));
+    QCOMPARE(failed.files[0].imported, std::int64_t(0));
+    QCOMPARE(sql.number("SELECT count(*) FROM events"), kRecords);  // nothing of large-bad
+    QCOMPARE(sql.number("SELECT count(*) FROM runs"), 1);
+
+    // Twice the same: the same rows.
+    msmilog::ImportResult again;
+    options.name = "again";
+    options.force = true;
+    QVERIFY(import(db, {file}, options, &again).ok());
+    QCOMPARE(sql.number("SELECT count(*) FROM events a JOIN events b ON a.seq = b.seq AND "
+                        "a.run_id = " +
+                        std::to_string(result.run_id) +
+                        " AND b.run_id = " + std::to_string(again.run_id) +
+                        " WHERE a.description = b.description AND a.strings = b.strings AND "
+                        "a.time_us = b.time_us AND a.event_identifier = b.event_identifier"),
+             kRecords);
   }
 };
 

@@ -31,9 +31,16 @@ std::string format_message(std::string_view text, const std::vector<std::string>
   std::string out;
   out.reserve(text.size() + 64);
   for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c != '%' || i + 1 == text.size()) {
-      out.push_back(c);
+    // The text up to the next '%' is copied as one run.
+    const std::size_t percent = text.find('%', i);
+    if (percent == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, percent - i));
+    i = percent;
+    if (i + 1 == text.size()) {
+      out.push_back('%');
       continue;
     }
     const char next = text[i + 1];

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <charconv>
 #include <cstring>
+#include <utility>
 
 #include "msmilog/time_format.h"
 
@@ -158,7 +159,20 @@ bool EventXmlParser::feed(const char* data, std::size_t size, bool final,
 }
 
 void EventXmlParser::on_start(void* self, const char* name, const char** attributes) {
-  static_cast<EventXmlParser*>(self)->start(name, attributes);
+  auto* parser = static_cast<EventXmlParser*>(self);
+  parser->start(name, attributes,
+                parser->path_.empty() ? XML_GetCurrentLineNumber(parser->parser_) : 0);
+}
+
+void EventXmlParser::start_element(std::string_view name, const char** attributes,
+                                   std::uint64_t line) {
+  start(name, attributes, line);
+}
+
+void EventXmlParser::end_element(std::string_view name, std::deque<ParsedEvent>* events) {
+  out_ = events;
+  end(name);
+  out_ = nullptr;
 }
 
 void EventXmlParser::on_end(void* self, const char* name) {
@@ -170,12 +184,12 @@ void EventXmlParser::on_text(void* self, const char* text, int length) {
   if (!parser->path_.empty()) parser->text_.append(text, static_cast<std::size_t>(length));
 }
 
-void EventXmlParser::start(std::string_view name, const char** attributes) {
+void EventXmlParser::start(std::string_view name, const char** attributes, std::uint64_t line) {
   text_.clear();
   if (path_.empty()) {
     if (name != "Event") return;  // the <Events> root, or something we do not read
     fields_ = Fields();
-    fields_.line = XML_GetCurrentLineNumber(parser_);
+    fields_.line = line;
   }
   path_.emplace_back(name);
   if (path_.size() != 3) return;
@@ -202,18 +216,18 @@ void EventXmlParser::end(std::string_view name) {
   if (path_.size() == 3) {
     const std::string_view parent = path_[1];
     if (parent == "System") {
-      if (name == "EventID") fields_.event_id = text_;
-      if (name == "Level") fields_.level = text_;
-      if (name == "Task") fields_.task = text_;
-      if (name == "Keywords") fields_.keywords = text_;
-      if (name == "EventRecordID") fields_.record_id = text_;
-      if (name == "Computer") fields_.computer = text_;
+      if (name == "EventID") fields_.event_id = std::move(text_);
+      if (name == "Level") fields_.level = std::move(text_);
+      if (name == "Task") fields_.task = std::move(text_);
+      if (name == "Keywords") fields_.keywords = std::move(text_);
+      if (name == "EventRecordID") fields_.record_id = std::move(text_);
+      if (name == "Computer") fields_.computer = std::move(text_);
     } else if (parent == "EventData") {
-      if (name == "Data") fields_.strings.push_back(text_);
-      if (name == "Binary") fields_.binary_hex = text_;
+      if (name == "Data") fields_.strings.push_back(std::move(text_));
+      if (name == "Binary") fields_.binary_hex = std::move(text_);
     } else if (parent == "RenderingInfo") {
-      if (name == "Message") fields_.message = text_;
-      if (name == "Task") fields_.task_name = text_;
+      if (name == "Message") fields_.message = std::move(text_);
+      if (name == "Task") fields_.task_name = std::move(text_);
     }
   }
   path_.pop_back();
@@ -233,7 +247,7 @@ ParsedEvent EventXmlParser::finish_event() {
   if (!fields_.provider || fields_.provider->empty()) {
     return fail("System/Provider has no Name");
   }
-  r.source = *fields_.provider;
+  r.source = std::move(*fields_.provider);
   std::uint32_t id = 0;
   if (!fields_.event_id) return fail("System/EventID is missing");
   if (!parse_number(trimmed(*fields_.event_id), &id) || id > 0xFFFF) {
@@ -274,14 +288,14 @@ ParsedEvent EventXmlParser::finish_event() {
     return fail("System/EventRecordID '" + *fields_.record_id +
                 "' is not a number from 0 to 4294967295");
   }
-  if (fields_.computer) r.computer = *fields_.computer;
-  if (fields_.user) r.user = *fields_.user;
+  if (fields_.computer) r.computer = std::move(*fields_.computer);
+  if (fields_.user) r.user = std::move(*fields_.user);
   r.strings = std::move(fields_.strings);
   if (!decode_hex(fields_.binary_hex, &r.data)) {
     return fail("EventData/Binary is not hexadecimal");
   }
-  if (fields_.message) r.description = *fields_.message;
-  if (fields_.task_name) r.category_name = *fields_.task_name;
+  if (fields_.message) r.description = std::move(*fields_.message);
+  if (fields_.task_name) r.category_name = std::move(*fields_.task_name);
   event.ok = true;
   return event;
 }

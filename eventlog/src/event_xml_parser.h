@@ -40,6 +40,16 @@ class EventXmlParser {
   bool feed(const char* data, std::size_t size, bool final, std::deque<ParsedEvent>* events,
             ReadIssue* error);
 
+  // The same handlers fed by a tokenizer of our own (EventXmlScanner) instead of expat: the
+  // elements and character data expat would report for the document, in the same order.
+  // `attributes` is expat's form (name, value, …, null), values decoded; `line` is the line the
+  // start tag begins on. An <Event> element that closes is appended to *events.
+  void start_element(std::string_view name, const char** attributes, std::uint64_t line);
+  void end_element(std::string_view name, std::deque<ParsedEvent>* events);
+  void character_data(std::string_view text) {
+    if (!path_.empty()) text_.append(text);
+  }
+
  private:
   struct Fields {
     std::uint64_t line = 0;
@@ -52,7 +62,7 @@ class EventXmlParser {
   static void on_start(void* self, const char* name, const char** attributes);
   static void on_end(void* self, const char* name);
   static void on_text(void* self, const char* text, int length);
-  void start(std::string_view name, const char** attributes);
+  void start(std::string_view name, const char** attributes, std::uint64_t line);
   void end(std::string_view name);
   ParsedEvent finish_event();
 

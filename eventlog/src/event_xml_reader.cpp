@@ -1,17 +1,26 @@
-// The wevtutil XML reader. The file is pushed through expat 64 KiB at a time; the events each
-// chunk completes wait in a short queue until next() takes them, so memory is bounded by one
-// chunk's events whatever the file's size.
+// The wevtutil XML reader. The file is read 64 KiB at a time; the events each chunk completes
+// wait in a short queue until next() takes them, so memory is bounded by one chunk's events
+// whatever the file's size.
+//
+// A UTF-8 file is read by EventXmlScanner (event_xml_scanner.h), several times faster than
+// expat, as long as it keeps to the plain XML that wevtutil and msmisim write. Where it does not
+// (or from the start, for UTF-16), the file is read again from its first byte by expat, and the
+// events next() already returned are dropped as expat reports them again: what the reader
+// returns, malformed input and its messages included, is expat's in either case.
 //
 // wevtutil prints events without a root unless asked for /e:Events, and several top-level
 // elements are not a well-formed document: for such a file the reader gives expat an <Events>
 // start tag just before the first <Event> and the end tag after the last byte, encoded like the
 // file (UTF-8, or UTF-16 when the file starts with a UTF-16 byte order mark, as PowerShell's
 // redirection writes it). Neither adds a line, so expat's line numbers are the file's.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <deque>
+#include <memory>
 
 #include "event_xml_parser.h"
+#include "event_xml_scanner.h"
 #include "msmilog/event_xml.h"
 
 namespace msmilog {
@@ -111,52 +120,113 @@ std::string encode_ascii(std::string_view text, Encoding encoding) {
 class EventXmlReader : public LogReader {
  public:
   EventXmlReader(std::FILE* file, std::uint64_t size, const XmlStart& start)
-      : file_(file), total_bytes_(size), start_(start) {}
+      : file_(file),
+        total_bytes_(size),
+        start_(start),
+        parser_(std::make_unique<EventXmlParser>()) {
+    if (start_.encoding == Encoding::kUtf8) {
+      scanner_ = std::make_unique<EventXmlScanner>(parser_.get(), start_.rooted);
+    }
+  }
   ~EventXmlReader() override { std::fclose(file_); }
 
   std::string_view format() const override { return "xml"; }
 
   ReadResult next(LogRecord* out) override {
-    while (queue_.empty()) {
-      if (done_) return ReadResult::kEnd;
-      pump();
+    for (;;) {
+      while (queue_.empty()) {
+        if (done_) return ReadResult::kEnd;
+        pump();
+      }
+      ParsedEvent event = std::move(queue_.front());
+      queue_.pop_front();
+      if (skip_ > 0) {  // returned already, before expat took over from the scanner
+        --skip_;
+        continue;
+      }
+      ++returned_;
+      if (!event.ok) {
+        issue_ = std::move(event.issue);
+        return ReadResult::kMalformed;
+      }
+      *out = std::move(event.record);
+      return ReadResult::kRecord;
     }
-    ParsedEvent event = std::move(queue_.front());
-    queue_.pop_front();
-    if (!event.ok) {
-      issue_ = std::move(event.issue);
-      return ReadResult::kMalformed;
-    }
-    *out = std::move(event.record);
-    return ReadResult::kRecord;
   }
 
   const ReadIssue& issue() const override { return issue_; }
-  std::uint64_t bytes_read() const override { return bytes_read_; }
+  std::uint64_t bytes_read() const override { return std::max(bytes_read_, most_read_); }
   std::uint64_t total_bytes() const override { return total_bytes_; }
 
  private:
-  // Feeds the next chunk (or, at the end of the file, the virtual root's end tag) to expat.
-  void pump() {
-    std::string chunk(kChunkBytes, '\0');
-    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file_);
-    chunk.resize(n);
-    const bool at_end = n == 0;
-    if (at_end && std::ferror(file_)) {
+  // Reads the next chunk; at the end of the file n is 0. False on a read error (reported).
+  bool read_chunk(std::string* chunk) {
+    chunk->resize(kChunkBytes);
+    const std::size_t n = std::fread(chunk->data(), 1, chunk->size(), file_);
+    chunk->resize(n);
+    if (n == 0 && std::ferror(file_)) {
       fail("read error after byte " + std::to_string(bytes_read_));
+      return false;
+    }
+    return true;
+  }
+
+  void pump() {
+    if (scanner_ != nullptr) {
+      pump_scanner();
+    } else {
+      pump_expat();
+    }
+  }
+
+  // Feeds the next chunk to the scanner; hands the file to expat when the scanner gives up.
+  void pump_scanner() {
+    if (!read_chunk(&chunk_)) return;
+    const bool at_end = chunk_.empty();
+    std::string_view data = chunk_;
+    bool mine = true;
+    if (bytes_read_ == 0) {
+      // The bytes before the first element, in the first chunk (find_xml_start() found the
+      // element within the file's first 4 KiB).
+      const std::size_t split = std::min(start_.byte_offset, data.size());
+      mine = scanner_->prolog(data.substr(0, split));
+      data.remove_prefix(split);
+    }
+    bytes_read_ += chunk_.size();
+    most_read_ = std::max(most_read_, bytes_read_);
+    if (mine) mine = scanner_->feed(data, at_end, &queue_);
+    if (mine) {
+      if (at_end) done_ = true;
       return;
     }
+    // Not the subset the scanner reads: expat reads the file again from its start.
+    scanner_.reset();
+    parser_ = std::make_unique<EventXmlParser>();
+    std::clearerr(file_);
+    std::rewind(file_);
+    bytes_read_ = 0;
+    queue_.clear();
+    skip_ = returned_;
+    done_ = false;
+  }
+
+  // Feeds the next chunk (or, at the end of the file, the virtual root's end tag) to expat.
+  void pump_expat() {
+    if (!read_chunk(&chunk_)) return;
+    const std::size_t n = chunk_.size();
+    const bool at_end = n == 0;
     if (!start_.rooted) {
       if (bytes_read_ == 0 && !at_end) {
         // Open the virtual root just before the first <Event>.
         const std::size_t split = start_.byte_offset < n ? start_.byte_offset : n;
-        chunk.insert(split, encode_ascii("<Events>", start_.encoding));
+        chunk_.insert(split, encode_ascii("<Events>", start_.encoding));
       }
-      if (at_end) chunk = encode_ascii("</Events>", start_.encoding);
+      if (at_end) chunk_ = encode_ascii("</Events>", start_.encoding);
     }
     bytes_read_ += n;
+    most_read_ = std::max(most_read_, bytes_read_);
     ReadIssue error;
-    if (!parser_.feed(chunk.data(), chunk.size(), at_end, &queue_, &error)) {
+    if (!parser_->feed(chunk_.data(), chunk_.size(), at_end, &queue_, &error)) {
       queue_.push_back(ParsedEvent{false, {}, std::move(error)});
       done_ = true;
     }
@@ -173,10 +243,15 @@ class EventXmlReader : public LogReader {
   std::FILE* file_;
   std::uint64_t total_bytes_;
   XmlStart start_;
-  EventXmlParser parser_;
+  std::unique_ptr<EventXmlParser> parser_;
+  std::unique_ptr<EventXmlScanner> scanner_;  // null once expat reads the file
+  std::string chunk_;
   std::deque<ParsedEvent> queue_;
   ReadIssue issue_;
-  std::uint64_t bytes_read_ = 0;
+  std::uint64_t bytes_read_ = 0;  // by the scanner or expat, whichever reads the file now
+  std::uint64_t most_read_ = 0;   // so the progress never goes back
+  std::uint64_t returned_ = 0;    // events next() returned
+  std::uint64_t skip_ = 0;        // events expat will report again, to drop
   bool done_ = false;
 };
 

@@ -180,7 +180,15 @@ std::string utf16le_to_utf8(std::string_view utf16le) {
   std::string out;
   out.reserve(utf16le.size() / 2);
   const std::size_t units = utf16le.size() / 2;
-  for (std::size_t i = 0; i < units; ++i) {
+  // ASCII, nearly all of an event log's text, is copied a unit at a time without the checks.
+  std::size_t ascii = 0;
+  while (ascii < units && utf16le[2 * ascii + 1] == '\0' &&
+         static_cast<unsigned char>(utf16le[2 * ascii]) < 0x80) {
+    ++ascii;
+  }
+  out.resize(ascii);
+  for (std::size_t i = 0; i < ascii; ++i) out[i] = utf16le[2 * i];
+  for (std::size_t i = ascii; i < units; ++i) {
     const std::uint16_t unit = load_u16(utf16le, 2 * i);
     if (unit >= 0xD800 && unit <= 0xDBFF && i + 1 < units) {
       const std::uint16_t low = load_u16(utf16le, 2 * (i + 1));

@@ -27,6 +27,11 @@
 // 4.0 wrote with its default sizes among them, are opened whole, as libevt is meant to be used.
 //
 // Speed. The log is read through a read-ahead buffer (kReadAheadBytes), not a pread() per field.
+// libevt's record is compared with ours without decoding its text to UTF-8 a second time
+// (libevt_matches(): libevt's UTF-16 against the record's own bytes); only a record that is not
+// shown equal that way is decoded by libevt in full and compared field by field. libevt still
+// parses each record twice (when a window is opened and when the record is fetched) and converts
+// each text from its UTF-16 stream: half of the reader's cpu, the price of the cross-check.
 #include "msmilog/evt_reader.h"
 
 #include <fcntl.h>
@@ -191,6 +196,101 @@ bool from_libevt(libevt_record_t* record, LogRecord* out) {
   }
   *out = std::move(r);
   return true;
+}
+
+// The UTF-16LE text (without its terminator) that starts at `offset` of the record `bytes` and
+// ends before `end`, found as evt_format.cpp's decoder finds it; *next is past the terminator.
+bool utf16z_span(std::string_view bytes, std::size_t offset, std::size_t end,
+                 std::string_view* span, std::size_t* next) {
+  for (std::size_t i = offset; i + 1 < end; i += 2) {
+    if (bytes[i] == '\0' && bytes[i + 1] == '\0') {
+      *span = bytes.substr(offset, i - offset);
+      *next = i + 2;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Text units fetched from libevt into a buffer on the stack by libevt_matches().
+constexpr std::size_t kLibevtShortUnits = 512;
+
+// True when libevt's UTF-16 text (a getter's answer `got` into `buffer`) is exactly `span`, the
+// record's own UTF-16LE text: unit for unit, and without surrogates (whose conversion to UTF-8
+// might differ between libevt and our decoder, so they are left to the full comparison).
+bool same_utf16(int got, const std::uint16_t* buffer, std::string_view span) {
+  const std::size_t units = span.size() / 2;
+  if (got == 0) return units == 0;
+  if (got != 1 || units >= kLibevtShortUnits || buffer[units] != 0) return false;
+  for (std::size_t i = 0; i < units; ++i) {
+    const auto unit = static_cast<std::uint16_t>(static_cast<unsigned char>(span[2 * i]) |
+                                                 static_cast<unsigned char>(span[2 * i + 1]) << 8);
+    if (unit != buffer[i] || unit == 0 || (unit >= 0xD800 && unit <= 0xDFFF)) return false;
+  }
+  return true;
+}
+
+// The cross-check made cheap: true when libevt's `record` holds exactly what `raw` (decoded by
+// evt::decode_record() from the whole record `bytes`) holds, shown without converting any text
+// to UTF-8: the numbers compared, libevt's UTF-16 text compared unit for unit with the text as
+// it lies in the record (for which our decoder is a plain conversion), the data byte for byte,
+// the SID as libevt's text. For such a record from_libevt() would give `raw` exactly, so the
+// record needs no second decoding. False means "not shown equal": the caller then decodes the
+// record with from_libevt() and compares the two field by field, as before.
+bool libevt_matches(libevt_record_t* record, const LogRecord& raw, std::string_view bytes) {
+  uint32_t number = 0, created = 0, written = 0, identifier = 0;
+  uint16_t type = 0, category = 0;
+  int strings = 0;
+  if (libevt_record_get_identifier(record, &number, nullptr) != 1 || number != raw.record_number ||
+      libevt_record_get_creation_time(record, &created, nullptr) != 1 ||
+      static_cast<std::int64_t>(created) * 1000000 != raw.created_us ||
+      libevt_record_get_written_time(record, &written, nullptr) != 1 ||
+      static_cast<std::int64_t>(written) * 1000000 != raw.written_us ||
+      libevt_record_get_event_identifier(record, &identifier, nullptr) != 1 ||
+      identifier != raw.event_identifier ||
+      libevt_record_get_event_type(record, &type, nullptr) != 1 ||
+      static_cast<NtEventType>(type) != raw.type ||
+      libevt_record_get_event_category(record, &category, nullptr) != 1 ||
+      category != raw.category ||
+      libevt_record_get_number_of_strings(record, &strings, nullptr) != 1 ||
+      static_cast<std::size_t>(strings) != raw.strings.size()) {
+    return false;
+  }
+  const std::size_t body_end = bytes.size() - 4;
+  std::uint16_t buffer[kLibevtShortUnits];
+  std::string_view span;
+  std::size_t next = 0;
+  if (!utf16z_span(bytes, evt::kRecordFixedSize, body_end, &span, &next) ||
+      !same_utf16(libevt_record_get_utf16_source_name(record, buffer, kLibevtShortUnits, nullptr),
+                  buffer, span) ||
+      !utf16z_span(bytes, next, body_end, &span, &next) ||
+      !same_utf16(libevt_record_get_utf16_computer_name(record, buffer, kLibevtShortUnits, nullptr),
+                  buffer, span)) {
+    return false;
+  }
+  std::string user;
+  if (libevt_utf8(record, libevt_record_get_utf8_user_security_identifier_size,
+                  libevt_record_get_utf8_user_security_identifier, &user) < 0 ||
+      user != raw.user) {
+    return false;
+  }
+  std::size_t at = evt::load_u32(bytes, 36);  // StringOffset
+  for (int i = 0; i < strings; ++i) {
+    if (!utf16z_span(bytes, at, body_end, &span, &at) ||
+        !same_utf16(libevt_record_get_utf16_string(record, i, buffer, kLibevtShortUnits, nullptr),
+                    buffer, span)) {
+      return false;
+    }
+  }
+  // libevt_record_get_data_size() fails, rather than returning 0, for a record without data.
+  size_t data_size = 0;
+  if (libevt_record_get_data_size(record, &data_size, nullptr) != 1) data_size = 0;
+  if (data_size != raw.data.size()) return false;
+  if (data_size == 0) return true;
+  std::string data(data_size, '\0');
+  return libevt_record_get_data(record, reinterpret_cast<uint8_t*>(data.data()), data_size,
+                                nullptr) == 1 &&
+         data == raw.data;
 }
 
 class EvtReader : public EvtLogReader {
@@ -452,9 +552,12 @@ class EvtReader : public EvtLogReader {
       std::string why;
       const bool raw_ok = evt::decode_record(bytes, &raw, &why);
       LogRecord from_lib;
-      const bool lib_ok = libevt_record_at(at, length, &from_lib);
+      const Libevt lib = libevt_record_at(at, length, raw_ok ? &raw : nullptr, bytes, &from_lib);
+      const bool lib_ok = lib == Libevt::kSame || lib == Libevt::kDecoded;
       if (!raw_ok && !lib_ok) return malformed(at, why);
-      if (lib_ok && raw_ok) {
+      if (lib == Libevt::kSame) {
+        *out = std::move(raw);  // libevt decodes it alike: from_lib would be the same record
+      } else if (lib_ok && raw_ok) {
         // Where the two disagree, the record's own offsets decide: libevt 20200926 reads the
         // data from where its cursor stands rather than from DataOffset, two bytes early
         // whenever the names leave alignment padding before the SID.
@@ -763,9 +866,18 @@ class EvtReader : public EvtLogReader {
     libevt_count_ += window_count_;
   }
 
-  // libevt's fields for the record at `offset` (`length` bytes), when libevt returned one
-  // there. libevt's records come in file order, as the walk of an unwrapped log does.
-  bool libevt_record_at(std::uint64_t offset, std::uint32_t length, LogRecord* out) {
+  // What libevt makes of the record the walk found.
+  enum class Libevt {
+    kNone,     // libevt returned no record there (or cannot give its fields)
+    kSame,     // libevt's record holds exactly what our decoder read (libevt_matches())
+    kDecoded,  // libevt's record, decoded by from_libevt(), is in *out
+  };
+
+  // libevt's answer for the record at `offset` (`length` bytes, `bytes`), when libevt returned
+  // one there; `raw` is our decoder's record, or null when it could not decode it. libevt's
+  // records come in file order, as the walk of an unwrapped log does.
+  Libevt libevt_record_at(std::uint64_t offset, std::uint32_t length, const LogRecord* raw,
+                          std::string_view bytes, LogRecord* out) {
     libevt_file_t* file = libevt_;
     int count = libevt_count_;
     if (windowed_) {
@@ -776,10 +888,10 @@ class EvtReader : public EvtLogReader {
       file = window_file_;
       count = window_count_;
     }
-    if (file == nullptr) return false;
+    if (file == nullptr) return Libevt::kNone;
     while (true) {
       if (cursor_record_ == nullptr) {
-        if (cursor_index_ >= count) return false;
+        if (cursor_index_ >= count) return Libevt::kNone;
         if (libevt_file_get_record_by_index(file, cursor_index_, &cursor_record_, nullptr) != 1 ||
             libevt_record_get_offset(cursor_record_, &cursor_offset_, nullptr) != 1) {
           release_cursor();
@@ -792,12 +904,17 @@ class EvtReader : public EvtLogReader {
       // first record on.
       const std::uint64_t cursor_distance =
           windowed_ ? window_distance_ + (cursor - evt::kHeaderSize) : log_distance(cursor);
-      if (cursor_distance > log_distance(offset)) return false;
+      if (cursor_distance > log_distance(offset)) return Libevt::kNone;
       const bool here = cursor_distance == log_distance(offset);
-      const bool ok = here && from_libevt(cursor_record_, out);
+      Libevt answer = Libevt::kNone;
+      if (here && raw != nullptr && libevt_matches(cursor_record_, *raw, bytes)) {
+        answer = Libevt::kSame;
+      } else if (here && from_libevt(cursor_record_, out)) {
+        answer = Libevt::kDecoded;
+      }
       release_cursor();
       ++cursor_index_;
-      if (here) return ok;
+      if (here) return answer;
     }
   }
 

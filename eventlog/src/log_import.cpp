@@ -1,15 +1,31 @@
 // The import pipeline (see log_import.h): each file inside one EventStore transaction, its
 // records streamed through an EventWriter (batches of EventWriter::kBatchSize rows, nested in
 // that transaction).
+//
+// Two threads per file imported: a reading thread reads the file's records and converts each to
+// its events row (the readers, the description rendering), and hands the rows on in batches of
+// up to kProgressEvery through a bounded queue to the calling thread, which owns the store and
+// writes them, in the order read, through the EventWriter. So an import takes about as long as
+// the slower of reading and storing, not their sum. The reading thread stops at a malformed
+// record (without --skip-errors) or when the storing thread closes the queue (a store failure);
+// the calling thread always joins it before the file's transaction commits or rolls back, and
+// only then reads what the reading thread filled in (counts, errors, notes). Progress is told
+// from the calling thread, as a batch is stored. A dry run reads and converts on the calling
+// thread alone: there is nothing to overlap.
 #include "msmilog/log_import.h"
 
 #include <cassert>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <system_error>
+#include <thread>
+#include <type_traits>
+#include <utility>
 
+#include "bounded_queue.h"
 #include "json_strings.h"
 #include "msmilog/description_rendering.h"
 #include "msmilog/event_store.h"
@@ -21,8 +37,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Progress is reported every this many records.
+// Progress is reported every this many records; a batch of rows handed from the reading thread
+// to the storing thread holds at most this many.
 constexpr std::int64_t kProgressEvery = 512;
+
+// Batches queued between the reading and the storing thread: enough to ride out a slow SQLite
+// commit, few enough that memory does not depend on the file.
+constexpr std::size_t kQueuedBatches = 16;
+
+// Rows read and converted, on their way to the store.
+struct RowBatch {
+  // rows[0, size) are the batch's rows; those after are kept for their strings' capacity, so a
+  // batch that comes back from the storing thread is refilled without allocating.
+  std::vector<EventRow> rows;
+  std::size_t size = 0;
+  std::uint64_t bytes_read = 0;  // reader.bytes_read() after the batch's last record
+  std::uint64_t total_bytes = 0;
+};
 
 // A JSON string literal (quotes included) of `text`.
 std::string json_quote(std::string_view text) {
@@ -117,44 +148,68 @@ bool needs_template(const LogRecord& record) {
   return record.description.empty() || (record.category_name.empty() && record.category != 0);
 }
 
-// event_row_from_record() with `spec` the catalogue's template for the record (find_template()),
-// looked up once for both the category and the description (and only when needs_template()).
+// Fills *row (every field event_row_from_record() sets; id, run_id, seq and time are left as
+// they are) from `record`, with `spec` the catalogue's template for the record
+// (find_template()), looked up once for both the category and the description (and only when
+// needs_template()). A `record` passed as an rvalue gives its strings to the row instead of
+// having them copied.
+template <typename Record>
+void fill_row(Record&& record, const msmi::EventSpec* spec,
+              const std::vector<msmi::EventSpec>& catalogue, std::string_view computer,
+              EventRow* row) {
+  constexpr bool kTake = !std::is_lvalue_reference_v<Record>;
+  auto put = [](auto& from, auto* to) {
+    if constexpr (kTake) {
+      *to = std::move(from);
+    } else {
+      *to = from;
+    }
+  };
+  row->time_us = record.created_us;
+  if (computer.empty()) {
+    put(record.computer, &row->computer);
+  } else {
+    row->computer.assign(computer);
+  }
+  row->event_id = record.displayed_id();
+  row->type.assign(to_string(record.type));
+  if (!record.category_name.empty()) {
+    put(record.category_name, &row->category);
+  } else if (record.category == 0) {
+    row->category.assign("None");
+  } else if (spec != nullptr) {
+    row->category.assign(msmi::to_string(spec->category));
+  } else {
+    row->category = "(" + std::to_string(record.category) + ")";
+  }
+  row->level = -1;
+  row->thread = -1;
+  row->message_id.clear();
+  if (!record.description.empty()) {
+    put(record.description, &row->description);
+  } else if (spec != nullptr) {
+    row->description = format_message(spec->text, record.strings);
+  } else {
+    row->description =
+        render_description(catalogue, record.source, record.displayed_id(), record.strings);
+  }
+  put(record.source, &row->source);
+  put(record.strings, &row->strings);
+  put(record.data, &row->data);
+  row->record_number = record.record_number == 0 ? -1 : record.record_number;
+  row->event_identifier = record.event_identifier;
+  row->category_number = record.category;
+  put(record.user, &row->user);
+  row->written_us =
+      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
+}
+
+// event_row_from_record() with `spec` as fill_row() takes it.
 EventRow row_with_template(const LogRecord& record, const msmi::EventSpec* spec,
                            const std::vector<msmi::EventSpec>& catalogue,
                            std::string_view computer) {
   EventRow row;
-  row.time_us = record.created_us;
-  row.computer = computer.empty() ? record.computer : std::string(computer);
-  row.source = record.source;
-  row.event_id = record.displayed_id();
-  row.type = std::string(to_string(record.type));
-  if (!record.category_name.empty()) {
-    row.category = record.category_name;
-  } else if (record.category == 0) {
-    row.category = "None";
-  } else if (spec != nullptr) {
-    row.category = std::string(msmi::to_string(spec->category));
-  } else {
-    row.category = "(" + std::to_string(record.category) + ")";
-  }
-  row.level = -1;
-  row.thread = -1;
-  if (!record.description.empty()) {
-    row.description = record.description;
-  } else if (spec != nullptr) {
-    row.description = format_message(spec->text, record.strings);
-  } else {
-    row.description =
-        render_description(catalogue, record.source, record.displayed_id(), record.strings);
-  }
-  row.strings = record.strings;
-  row.data = record.data;
-  row.record_number = record.record_number == 0 ? -1 : record.record_number;
-  row.event_identifier = record.event_identifier;
-  row.category_number = record.category;
-  row.user = record.user;
-  row.written_us =
-      record.written_us == record.created_us || record.written_us == 0 ? -1 : record.written_us;
+  fill_row(record, spec, catalogue, computer, &row);
   return row;
 }
 
@@ -206,9 +261,9 @@ class Importer {
     }
     file->format = std::string(reader->format());
     if (options_.dry_run) {
-      const msmi::Status s = read_records(path, *reader, nullptr, file);
+      dry_run_records(path, *reader, file);
       if (!file->status.ok()) file->imported = 0;
-      return s;
+      return msmi::Status::Ok();
     }
 
     msmi::Status s = store_->begin_transaction();
@@ -271,7 +326,7 @@ class Importer {
     // The writer is destroyed (flushing into the open transaction) before it commits or rolls
     // back, so nothing it buffers can land outside the transaction.
     std::unique_ptr<EventWriter> writer = store_->open_writer(run_id, "", 0);
-    s = read_records(path, reader, writer.get(), file);
+    s = store_records(path, reader, *writer, file);
     if (s.ok() && file->status.ok()) s = writer->flush();
     writer.reset();
     if (!s.ok() || !file->status.ok()) return s;
@@ -292,12 +347,20 @@ class Importer {
     return store_->finish_run(run_id, "imported", now_iso(), 0);
   }
 
-  // Reads every record of `reader`, converts it to its events row and hands the row to `writer`
-  // (null on a dry run: the row is made, as an import makes it, and dropped). A malformed record
-  // without skip_errors sets file->status and stops; a writer failure is returned. Once the
-  // reader is done, its notes and recovered count are in *file.
-  msmi::Status read_records(const std::string& path, LogReader& reader, EventWriter* writer,
-                            FileImport* file) {
+  // Reads every record of `reader` and converts it to its events row, handing the rows on in
+  // batches: `deliver(batch)` takes a filled batch and gives back an empty one (in *batch) or
+  // returns false to stop the reading (the store failed). A malformed record without
+  // skip_errors sets file->status and stops. Once the reader is done, its notes and recovered
+  // count are in *file. Used by the reading thread of an import and by a dry run.
+  template <typename Deliver>
+  void read_records(const std::string& path, LogReader& reader, FileImport* file,
+                    Deliver&& deliver) {
+    RowBatch batch;
+    auto hand_on = [&] {
+      batch.bytes_read = reader.bytes_read();
+      batch.total_bytes = reader.total_bytes();
+      return deliver(&batch);
+    };
     LogRecord record;
     for (;;) {
       const ReadResult got = reader.next(&record);
@@ -307,29 +370,88 @@ class Importer {
         file->errors.push_back(reader.issue());
         if (options_.skip_errors) {
           ++file->skipped;
-          continue;
+        } else {
+          file->status = msmi::Status::Corruption(path + ": " + where(reader.issue()) + ": " +
+                                                  reader.issue().message +
+                                                  " (give --skip-errors to skip such records)");
+          return;
         }
-        file->status = msmi::Status::Corruption(path + ": " + where(reader.issue()) + ": " +
-                                                reader.issue().message +
-                                                " (give --skip-errors to skip such records)");
-        return msmi::Status::Ok();
+      } else {
+        const msmi::EventSpec* spec =
+            needs_template(record)
+                ? finder_.find(record.source, record.displayed_id(), record.strings)
+                : nullptr;
+        if (batch.size == batch.rows.size()) batch.rows.emplace_back();
+        fill_row(std::move(record), spec, catalogue_, options_.computer, &batch.rows[batch.size]);
+        ++batch.size;
+        ++file->imported;
       }
-      const msmi::EventSpec* spec =
-          needs_template(record)
-              ? finder_.find(record.source, record.displayed_id(), record.strings)
-              : nullptr;
-      const EventRow row = row_with_template(record, spec, catalogue_, options_.computer);
-      if (writer != nullptr) writer->write_row(row);
-      ++file->imported;
-      if (file->read % kProgressEvery == 0) {
-        if (writer != nullptr && !writer->status().ok()) return writer->status();
-        if (progress_ != nullptr) progress_->advanced(reader.bytes_read(), reader.total_bytes());
-      }
+      if (file->read % kProgressEvery == 0 && !hand_on()) return;
     }
     file->notes = reader.notes();
     file->recovered = static_cast<std::int64_t>(reader.recovered());
-    if (progress_ != nullptr) progress_->advanced(reader.total_bytes(), reader.total_bytes());
-    return msmi::Status::Ok();
+    batch.bytes_read = reader.total_bytes();  // the bar ends at 100%
+    batch.total_bytes = reader.total_bytes();
+    deliver(&batch);
+  }
+
+  // A dry run: read_records() on this thread; each batch only advances the progress bar.
+  void dry_run_records(const std::string& path, LogReader& reader, FileImport* file) {
+    read_records(path, reader, file, [this](RowBatch* batch) {
+      if (progress_ != nullptr) progress_->advanced(batch->bytes_read, batch->total_bytes);
+      batch->size = 0;
+      return true;
+    });
+  }
+
+  // An import: read_records() on a reading thread while this thread writes each batch's rows to
+  // `writer`, in order. Returns the writer's failure, if any (the reading is then stopped);
+  // file->status tells whether the file was read through. The reading thread is joined before
+  // this returns.
+  msmi::Status store_records(const std::string& path, LogReader& reader, EventWriter& writer,
+                             FileImport* file) {
+    BoundedQueue<RowBatch> full(kQueuedBatches);
+    BoundedQueue<RowBatch> empty(kQueuedBatches + 2);  // batches back for reuse
+    std::exception_ptr failure;
+    std::thread reading([&] {
+      try {
+        read_records(path, reader, file, [&](RowBatch* batch) {
+          if (!full.push(std::move(*batch))) return false;  // the store failed
+          if (!empty.try_pop(batch)) *batch = RowBatch();
+          batch->size = 0;
+          return true;
+        });
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      full.close();
+    });
+    // However this thread leaves (an exception from the writer included), the reading thread is
+    // stopped and joined first.
+    struct Joiner {
+      BoundedQueue<RowBatch>& queue;
+      std::thread& thread;
+      ~Joiner() {
+        queue.close();  // the reading thread stops at its next batch
+        thread.join();
+      }
+    };
+    msmi::Status s;
+    {
+      Joiner joiner{full, reading};
+      RowBatch batch;
+      while (full.pop(&batch)) {
+        for (std::size_t i = 0; i < batch.size; ++i) writer.write_row(batch.rows[i]);
+        if (!writer.status().ok()) {
+          s = writer.status();
+          break;
+        }
+        if (progress_ != nullptr) progress_->advanced(batch.bytes_read, batch.total_bytes);
+        empty.push(std::move(batch));
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    return s;
   }
 
   EventStore* store_;  // null on a dry run

@@ -30,6 +30,12 @@ struct Unit {
 struct Token {
   int insert = 0;  // 1..99; 0 for a literal
   std::vector<Unit> literal;
+  // The literal's first run of characters other than whitespace, lower-cased: where the
+  // literal can start is found by searching the lower-cased text for them (empty: by trying
+  // every position). after_space: the run follows leading whitespace. Filled by
+  // compile_template().
+  std::string needle;
+  bool after_space = false;
 };
 
 void append_char(std::vector<Token>* tokens, char c) {
@@ -62,7 +68,7 @@ std::vector<Token> parse_template(std::string_view text, int* highest) {
         const std::size_t close = text.find('!', j + 1);
         if (close != std::string_view::npos) j = close + 1;
       }
-      tokens.push_back(Token{n, {}});
+      tokens.push_back(Token{n, {}, {}, false});
       *highest = std::max(*highest, n);
       i = j - 1;
       continue;
@@ -130,18 +136,47 @@ CompiledTemplate compile_template(std::string_view templ) {
       tokens.front().literal.front().space) {
     tokens.front().literal.erase(tokens.front().literal.begin());
   }
+  for (Token& token : tokens) {
+    const std::vector<Unit>& units = token.literal;
+    token.after_space = !units.empty() && units.front().space;
+    for (std::size_t i = token.after_space ? 1 : 0; i < units.size() && !units[i].space; ++i)
+      token.needle.push_back(lower(units[i].c));
+  }
   return compiled;
 }
 
+}  // namespace
+
+// A Matcher's buffers, kept from one match to the next so that matching many descriptions
+// allocates only as the largest grows.
+struct MatchScratch {
+  std::vector<std::optional<std::string_view>> bound;  // index = insert number
+  std::vector<char> failed;  // (token, position) pairs known not to lead to a match
+  std::string lowered;       // the text, lower-cased
+  // Every (start, end) where literal token i matches, ascending; valid where computed[i].
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> candidates;
+  std::vector<char> computed;
+};
+
+namespace {
+
 class Matcher {
  public:
-  Matcher(const CompiledTemplate& compiled, std::string_view text)
+  Matcher(const CompiledTemplate& compiled, std::string_view text, MatchScratch* scratch)
       : tokens_(compiled.tokens),
         text_(text),
-        bound_(static_cast<std::size_t>(compiled.highest) + 1),
-        memo_(!compiled.repeats) {
+        bound_(scratch->bound),
+        memo_(!compiled.repeats),
+        failed_(scratch->failed),
+        lowered_(scratch->lowered),
+        candidates_(scratch->candidates),
+        computed_(scratch->computed) {
+    bound_.assign(static_cast<std::size_t>(compiled.highest) + 1, std::nullopt);
     if (memo_) failed_.assign(tokens_.size() * (text_.size() + 1), 0);
-    candidates_.resize(tokens_.size());
+    if (candidates_.size() < tokens_.size()) candidates_.resize(tokens_.size());
+    computed_.assign(tokens_.size(), 0);
+    lowered_.resize(text_.size());
+    std::transform(text_.begin(), text_.end(), lowered_.begin(), lower);
   }
 
   bool run(std::vector<std::string>* strings) {
@@ -172,10 +207,29 @@ class Matcher {
 
   // Every (start, end) where the literal token `index` matches, ascending; computed once.
   const std::vector<std::pair<std::size_t, std::size_t>>& candidates(std::size_t index) {
-    auto& slot = candidates_[index];
-    if (slot) return *slot;
-    slot.emplace();
+    std::vector<std::pair<std::size_t, std::size_t>>* slot = &candidates_[index];
+    if (computed_[index]) return *slot;
+    computed_[index] = 1;
+    slot->clear();
     const std::vector<Unit>& literal = tokens_[index].literal;
+    const Token& token = tokens_[index];
+    if (!token.needle.empty()) {
+      // Only where the literal's first characters are can it match: a search, not a trial at
+      // every position (this loop was most of a CSV import's time). After leading whitespace,
+      // the literal starts where the blanks before those characters start.
+      const std::string_view lowered = lowered_;
+      for (std::size_t q = lowered.find(token.needle); q != std::string_view::npos;
+           q = lowered.find(token.needle, q + 1)) {
+        std::size_t p = q;
+        if (token.after_space) {
+          while (p > 0 && is_space(text_[p - 1])) --p;
+          if (p == q) continue;  // the whitespace must match at least one blank here
+        }
+        const std::size_t end = match_literal(literal, p);
+        if (end != kNoMatch) slot->emplace_back(p, end);
+      }
+      return *slot;
+    }
     const bool leading_space = !literal.empty() && literal.front().space;
     for (std::size_t p = 0; p <= text_.size(); ++p) {
       // A separator that begins with blanks begins where the blanks do, so a capture before it
@@ -232,22 +286,25 @@ class Matcher {
 
   const std::vector<Token>& tokens_;
   std::string_view text_;
-  std::vector<std::optional<std::string_view>> bound_;  // index = insert number
+  std::vector<std::optional<std::string_view>>& bound_;  // MatchScratch's, for this match
   bool memo_ = true;
-  std::vector<char> failed_;  // (token, position) pairs known not to lead to a match
-  std::vector<std::optional<std::vector<std::pair<std::size_t, std::size_t>>>> candidates_;
+  std::vector<char>& failed_;
+  std::string& lowered_;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>>& candidates_;
+  std::vector<char>& computed_;
 };
 
-bool match_compiled(const CompiledTemplate& compiled, std::string_view text,
+bool match_compiled(const CompiledTemplate& compiled, std::string_view text, MatchScratch* scratch,
                     std::vector<std::string>* strings) {
-  Matcher matcher(compiled, trim(text));
+  Matcher matcher(compiled, trim(text), scratch);
   return matcher.run(strings);
 }
 
 // match_description() with `compiled(spec)` giving each candidate's CompiledTemplate.
 template <typename Compiled>
 TemplateMatch match_with(const std::vector<msmi::EventSpec>& catalogue, std::string_view source,
-                         int id, std::string_view description, Compiled compiled) {
+                         int id, std::string_view description, Compiled compiled,
+                         MatchScratch* scratch) {
   TemplateMatch best;
   std::size_t best_weight = 0;
   auto it =
@@ -258,7 +315,7 @@ TemplateMatch match_with(const std::vector<msmi::EventSpec>& catalogue, std::str
     const CompiledTemplate& templ = compiled(*it);
     if (best.spec != nullptr && templ.weight <= best_weight) continue;
     std::vector<std::string> strings;
-    if (!match_compiled(templ, description, &strings)) continue;
+    if (!match_compiled(templ, description, scratch, &strings)) continue;
     best.spec = &*it;
     best.strings = std::move(strings);
     best_weight = templ.weight;
@@ -269,8 +326,8 @@ TemplateMatch match_with(const std::vector<msmi::EventSpec>& catalogue, std::str
 template <typename Compiled>
 std::vector<std::string> recover_with(const std::vector<msmi::EventSpec>& catalogue,
                                       std::string_view source, int id, std::string_view description,
-                                      Compiled compiled) {
-  TemplateMatch match = match_with(catalogue, source, id, description, compiled);
+                                      Compiled compiled, MatchScratch* scratch) {
+  TemplateMatch match = match_with(catalogue, source, id, description, compiled, scratch);
   if (match.spec != nullptr) return std::move(match.strings);
   std::vector<std::string> strings;
   if (parse_missing_description(description, &strings)) return strings;
@@ -282,17 +339,21 @@ std::vector<std::string> recover_with(const std::vector<msmi::EventSpec>& catalo
 bool match_template(std::string_view templ, std::string_view text,
                     std::vector<std::string>* strings) {
   assert(strings != nullptr);
-  return match_compiled(compile_template(templ), text, strings);
+  MatchScratch scratch;
+  return match_compiled(compile_template(templ), text, &scratch, strings);
 }
 
 TemplateMatch match_description(const std::vector<msmi::EventSpec>& catalogue,
                                 std::string_view source, int id, std::string_view description) {
-  CompiledTemplate scratch;
-  return match_with(catalogue, source, id, description,
-                    [&scratch](const msmi::EventSpec& spec) -> const CompiledTemplate& {
-                      scratch = compile_template(spec.text);
-                      return scratch;
-                    });
+  CompiledTemplate compiled;
+  MatchScratch scratch;
+  return match_with(
+      catalogue, source, id, description,
+      [&compiled](const msmi::EventSpec& spec) -> const CompiledTemplate& {
+        compiled = compile_template(spec.text);
+        return compiled;
+      },
+      &scratch);
 }
 
 bool parse_missing_description(std::string_view description, std::vector<std::string>* strings) {
@@ -328,12 +389,16 @@ std::vector<std::string> recover_insertion_strings(const std::vector<msmi::Event
 }
 
 TemplateMatcher::TemplateMatcher(const std::vector<msmi::EventSpec>& catalogue)
-    : catalogue_(catalogue) {}
+    : catalogue_(catalogue),
+      compiled_(catalogue.size()),
+      scratch_(std::make_unique<MatchScratch>()) {}
 
 TemplateMatcher::~TemplateMatcher() = default;
 
 const CompiledTemplate& TemplateMatcher::compiled(const msmi::EventSpec& spec) const {
-  std::unique_ptr<CompiledTemplate>& slot = compiled_[&spec];
+  const auto index = static_cast<std::size_t>(&spec - catalogue_.data());
+  assert(index < compiled_.size());
+  std::unique_ptr<CompiledTemplate>& slot = compiled_[index];
   if (slot == nullptr) slot = std::make_unique<CompiledTemplate>(compile_template(spec.text));
   return *slot;
 }
@@ -342,16 +407,19 @@ TemplateMatch TemplateMatcher::match_description(std::string_view source, int id
                                                  std::string_view description) const {
   return match_with(
       catalogue_, source, id, description,
-      [this](const msmi::EventSpec& spec) -> const CompiledTemplate& { return compiled(spec); });
+      [this](const msmi::EventSpec& spec) -> const CompiledTemplate& { return compiled(spec); },
+      scratch_.get());
 }
 
 std::vector<std::string> recover_insertion_strings(const TemplateMatcher& matcher,
                                                    std::string_view source, int id,
                                                    std::string_view description) {
-  return recover_with(matcher.catalogue(), source, id, description,
-                      [&matcher](const msmi::EventSpec& spec) -> const CompiledTemplate& {
-                        return matcher.compiled(spec);
-                      });
+  return recover_with(
+      matcher.catalogue(), source, id, description,
+      [&matcher](const msmi::EventSpec& spec) -> const CompiledTemplate& {
+        return matcher.compiled(spec);
+      },
+      matcher.scratch_.get());
 }
 
 }  // namespace msmilog

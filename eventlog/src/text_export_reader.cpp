@@ -34,6 +34,7 @@
 #include <cstring>
 #include <utility>
 
+#include "ascii_compare.h"
 #include "delimited_records.h"
 #include "export_date_time.h"
 #include "msmilog/template_match.h"
@@ -377,19 +378,23 @@ class TextExportReader final : public LogReader {
         return false;
       }
       record.category = static_cast<std::uint16_t>(number);
-    } else if (lowercase(category) != "none") {
+    } else if (!ascii_iequals(category, "none")) {
       record.category_name = category;
     }
 
     // The description is the last column: commas of an unquoted NT description split it into
     // extra fields, which belong to it.
     const auto first = static_cast<std::size_t>(columns_.description);
-    std::string description;
-    for (std::size_t i = first; i < fields_.size(); ++i) {
-      if (i > first) description.push_back(delimiter_);
-      description += fields_[i];
+    if (first + 1 == fields_.size()) {
+      record.description = to_utf8(fields_[first]);  // the usual case: nothing to join
+    } else {
+      std::string description;
+      for (std::size_t i = first; i < fields_.size(); ++i) {
+        if (i > first) description.push_back(delimiter_);
+        description += fields_[i];
+      }
+      record.description = to_utf8(description);
     }
-    record.description = to_utf8(description);
 
     if (matcher_ != nullptr) {
       record.strings = recover_insertion_strings(*matcher_, record.source, id, record.description);

@@ -25,7 +25,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "msmi/event_catalogue.h"
@@ -65,6 +64,7 @@ std::vector<std::string> recover_insertion_strings(const std::vector<msmi::Event
                                                    std::string_view description);
 
 struct CompiledTemplate;
+struct MatchScratch;
 
 // The catalogue's templates, each parsed once on first use, for matching many descriptions:
 // match_description() and recover_insertion_strings() as above, without parsing every candidate
@@ -84,8 +84,15 @@ class TemplateMatcher {
   const CompiledTemplate& compiled(const msmi::EventSpec& spec) const;
 
  private:
+  friend std::vector<std::string> recover_insertion_strings(const TemplateMatcher& matcher,
+                                                            std::string_view source, int id,
+                                                            std::string_view description);
+
   const std::vector<msmi::EventSpec>& catalogue_;
-  mutable std::unordered_map<const msmi::EventSpec*, std::unique_ptr<CompiledTemplate>> compiled_;
+  // compiled_[i]: catalogue_[i] parsed, once a description was matched against it.
+  mutable std::vector<std::unique_ptr<CompiledTemplate>> compiled_;
+  // The matching's buffers, reused from one description to the next.
+  std::unique_ptr<MatchScratch> scratch_;
 };
 
 // recover_insertion_strings() through `matcher`'s parsed templates.

@@ -1093,11 +1093,11 @@ class World final : private FaultEffects {
   }
 
   // What the world saw, for the oracle: its own records, not the engine's. Once, at the end:
-  // the MTA's records are moved out, not copied.
+  // the MTA's records and the MS Mail side's drained ones are moved out, not copied.
   WorldRecord world_record() {
     WorldRecord w;
     mta_.take_records(&w.puts, &w.acknowledgements, &w.last_offered);
-    w.drained = ms_mail_.drained();
+    w.drained = ms_mail_.take_drained();
     w.waiting = ms_mail_.waiting(directory_);
     w.injected = ms_mail_.submitted() + outbound_injected_;
     std::vector<msmi::MailbagEntry> entries;

@@ -14,9 +14,11 @@
 // events) / 28 h (1,008,167 messages, 506,209 events), and their ratio:
 //                      before (every event kept)      after (events streamed)
 //   library, kept       219 / 2,109   9.6×             219 / 2,109   9.6×  (unchanged, by design)
-//   library, streamed   219 / 2,109   9.6×             174 / 1,625   9.3×
-//   CLI --no-db         224 / 2,114   9.4×             179 / 1,630   9.1×
-//   CLI with a store    280 / 2,252   8.0×             234 / 1,768   7.6×
+//   library, streamed   219 / 2,109   9.6×             162 / 1,510   9.3×
+//   CLI --no-db         224 / 2,114   9.4×             167 / 1,514   9.1×
+//   CLI with a store    280 / 2,252   8.0×             221 / 1,652   7.5×
+// (the same figures as /usr/bin/time -v msmisim run FILE --no-db gives). The store's own share is
+// bounded: its page cache (64 MB) and memory-mapped reads (up to 256 MB) of the database file.
 // Not yet flat: what is left grows with the messages, ~1.5 KB each (heaptrack at the peak, which
 // is the oracle's judgement at the end): the ledger 37%, the world's records for the oracle (MS
 // Mail side's drained records and PC MTA returns, the MTA's puts, acknowledgements, deliveries

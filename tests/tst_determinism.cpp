@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "msmisim/expectations.h"
 #include "msmisim/scheduler.h"
 #include "test_support.h"
 
@@ -32,6 +33,8 @@ class TestDeterminism : public QObject {
   void scheduler_orders_ties();
   void seed_perturbs_ties_between_sources();
   void seed_perturbs_ties_in_a_run();
+  void streamed_run_judges_the_same_data();
+  void streamed_run_judges_the_same();
 };
 
 void TestDeterminism::same_seed_same_events_data() {
@@ -153,6 +156,54 @@ void TestDeterminism::seed_perturbs_ties_in_a_run() {
   QVERIFY(std::count(one.begin(), one.end(), true) > 0);
   QVERIFY(std::count(one.begin(), one.end(), false) > 0);
   QVERIFY(a_first(2) != one);
+}
+
+void TestDeterminism::streamed_run_judges_the_same_data() {
+  // Scenarios whose expectations count events about labelled messages and event sequences.
+  QTest::addColumn<QString>("file");
+  for (const char* kb : {"Q151791", "Q164840", "Q175958", "Q138054", "Q141135"}) {
+    QTest::newRow(kb) << QString("scenarios/kb/%1.json").arg(kb);
+  }
+}
+
+// A run that does not keep its events (RunOptions::keep_events off, as `msmisim run` records)
+// judges its expectations event by event: the same verdicts and evidence as going through every
+// event afterwards, and the same tally of events.
+void TestDeterminism::streamed_run_judges_the_same() {
+  QFETCH(QString, file);
+  const msmisim::Scenario scenario = scenario_file(file.toStdString());
+  msmisim::RunOptions options;
+  options.seed = msmisim::default_seed(scenario);
+  options.profile = scenario.profile;
+  msmisim::RunResult kept, streamed;
+  QVERIFY(msmisim::run_scenario(scenario, options, &kept).ok());
+  options.keep_events = false;
+  QVERIFY(msmisim::run_scenario(scenario, options, &streamed).ok());
+
+  QVERIFY(!kept.events.empty());
+  QVERIFY(streamed.events.empty());
+  QCOMPARE(streamed.event_tally.total(), static_cast<std::int64_t>(kept.events.size()));
+  QCOMPARE(kept.event_tally.total(), static_cast<std::int64_t>(kept.events.size()));
+
+  // What the kept run's events say when gone through afterwards, block after block.
+  std::vector<msmisim::ExpectationResult> scanned;
+  for (const std::string& set : kept.expectation_sets) {
+    for (auto& r : msmisim::check_expectations(scenario.expectations.at(set), kept)) {
+      scanned.push_back(std::move(r));
+    }
+  }
+  QVERIFY(!scanned.empty());
+  QCOMPARE(kept.expectations.size(), scanned.size());
+  QCOMPARE(streamed.expectations.size(), scanned.size());
+  for (std::size_t i = 0; i < scanned.size(); ++i) {
+    const std::string what = scanned[i].what + ": " + scanned[i].actual;
+    QVERIFY2(streamed.expectations[i].what == scanned[i].what, what.c_str());
+    QVERIFY2(streamed.expectations[i].actual == scanned[i].actual,
+             (what + " vs " + streamed.expectations[i].actual).c_str());
+    QVERIFY2(streamed.expectations[i].passed == scanned[i].passed, what.c_str());
+    QVERIFY2(kept.expectations[i].actual == scanned[i].actual, what.c_str());
+  }
+  QCOMPARE(streamed.passed(), kept.passed());
 }
 
 QTEST_APPLESS_MAIN(TestDeterminism)

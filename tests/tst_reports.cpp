@@ -47,6 +47,8 @@ msmisim::RunResult busy_run() {
   }
   r.events.push_back(event(2444, msmi::EventType::kInformation, "Message ID <0000002A> processed"));
   r.events.push_back(event(2444, msmi::EventType::kInformation, "Message ID <0000002B> processed"));
+  // The summary reads the tally a run keeps as its events are written.
+  for (const msmi::Event& e : r.events) r.event_tally.add(e);
 
   msmisim::LedgerEntry delivered;
   delivered.message_id = "MSNET/SALES/00000001";

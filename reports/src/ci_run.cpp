@@ -49,9 +49,7 @@ CiRun ci_run_of(const msmisim::Scenario& scenario, const msmisim::RunResult& res
   }
   std::map<int, std::int64_t> counts;
   for (int id : expected_ids(scenario)) counts[id] = 0;
-  for (const msmi::Event& e : result.events) {
-    if (auto it = counts.find(e.event_id); it != counts.end()) ++it->second;
-  }
+  for (auto& [id, count] : counts) count = result.event_tally.count(id);
   for (const auto& [id, count] : counts) run.event_counts.push_back({id, count});
   for (const msmisim::LedgerEntry& m : result.ledger) {
     switch (m.fate) {
@@ -72,7 +70,7 @@ CiRun ci_run_of(const msmisim::Scenario& scenario, const msmisim::RunResult& res
         break;
     }
   }
-  run.events = static_cast<std::int64_t>(result.events.size());
+  run.events = result.event_tally.total();
   run.virtual_duration_us = result.virtual_duration_us;
   run.replay = replay;
   run.wall_s = wall_s;

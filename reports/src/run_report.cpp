@@ -12,71 +12,29 @@ namespace msmireport {
 
 namespace {
 
-// The text with message numbers and other long runs of (hex) digits blanked out, so that "Message
-// ID <0000002A> processed" and "… <0000002B> …" count as one text while "0x15" and "0x0" differ.
-std::string text_shape(std::string_view text) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t j = i;
-    bool digit = false;
-    while (j < text.size() && std::isxdigit(static_cast<unsigned char>(text[j]))) {
-      digit |= std::isdigit(static_cast<unsigned char>(text[j])) != 0;
-      ++j;
-    }
-    if (j - i >= 5 && digit) {
-      out += '#';
-      i = j;
-    } else {
-      out.append(text.substr(i, std::max<std::size_t>(j - i, 1)));
-      i = std::max(j, i + 1);
-    }
-  }
-  return out;
-}
-
 // Each ID with its count, and under it the texts it was written with, the most frequent first,
 // up to kTextsShown of them: 7036 or 9003 say quite different things under one ID. Texts that
 // differ only in a message number count as one, shown by its first example.
 void render_events_by_id(const msmisim::RunResult& r, std::ostream& out) {
   constexpr std::size_t kTextsShown = 3;
-  constexpr std::size_t kTextsTracked = 64;  // beyond this, texts are only counted
-  struct Text {
-    std::int64_t count = 0;
-    std::size_t first = 0;                 // order of first appearance, for ties
-    const msmi::Event* example = nullptr;  // the first event with this text
-  };
-  struct Id {
-    const msmi::Event* first = nullptr;
-    std::int64_t count = 0;
-    std::map<std::string, Text> texts;  // shape →
-  };
-  std::map<int, Id> ids;
-  for (const msmi::Event& e : r.events) {
-    Id& id = ids[e.event_id];
-    if (id.first == nullptr) id.first = &e;
-    ++id.count;
-    std::string shape = text_shape(e.description);
-    const auto it = id.texts.find(shape);
-    if (it != id.texts.end()) {
-      ++it->second.count;
-    } else if (id.texts.size() < kTextsTracked) {
-      id.texts.emplace(std::move(shape), Text{1, id.texts.size(), &e});
-    }
-  }
-  out << "\nEvents by ID (" << r.events.size() << " written, " << r.suppressed_events
+  constexpr std::size_t kTextsTracked = msmisim::EventTally::kTextsTracked;
+  // Counted as the events were written (RunResult::event_tally), whether or not the result keeps
+  // the events themselves.
+  const std::map<int, msmisim::EventIdTally>& ids = r.event_tally.ids();
+  out << "\nEvents by ID (" << r.event_tally.total() << " written, " << r.suppressed_events
       << " below the logging level):\n";
   for (const auto& [number, id] : ids) {
-    std::vector<std::pair<std::string, Text>> texts(id.texts.begin(), id.texts.end());
+    std::vector<std::pair<std::string, msmisim::EventTextTally>> texts(id.texts.begin(),
+                                                                       id.texts.end());
     std::sort(texts.begin(), texts.end(), [](const auto& a, const auto& b) {
       return a.second.count != b.second.count ? a.second.count > b.second.count
                                               : a.second.first < b.second.first;
     });
     const std::string head = "  " + pad(std::to_string(number), 6) +
-                             pad(std::string(msmi::to_string(id.first->type)), 12) +
+                             pad(std::string(msmi::to_string(id.type)), 12) +
                              pad(std::to_string(id.count), 7);
     if (texts.size() == 1) {
-      out << head << truncate(texts[0].second.example->description, 78) << "\n";
+      out << head << truncate(texts[0].second.example, 78) << "\n";
       continue;
     }
     out << head << "(" << (id.texts.size() < kTextsTracked ? std::to_string(texts.size()) : "many")
@@ -86,7 +44,7 @@ void render_events_by_id(const msmisim::RunResult& r, std::ostream& out) {
     const std::size_t show = texts.size() <= kTextsShown + 1 ? texts.size() : kTextsShown;
     for (std::size_t i = 0; i < show; ++i) {
       out << "  " << pad("", 18) << pad(std::to_string(texts[i].second.count), 7)
-          << truncate(texts[i].second.example->description, 78) << "\n";
+          << truncate(texts[i].second.example, 78) << "\n";
       shown += texts[i].second.count;
     }
     if (shown < id.count) {
@@ -249,7 +207,8 @@ void render_run_verdict(const RunHeader& header, const msmisim::RunResult& resul
           : "";
   if (outcome.verdict == "interrupted") {
     out << "\nINTERRUPTED at " << duration_text(result.virtual_duration_us) << " of virtual time; "
-        << result.events.size() << " events" << (recorded.empty() ? "" : " " + recorded) << "\n";
+        << result.event_tally.total() << " events" << (recorded.empty() ? "" : " " + recorded)
+        << "\n";
     return;
   }
   int passed = 0;
@@ -264,10 +223,10 @@ void render_run_verdict(const RunHeader& header, const msmisim::RunResult& resul
   int broken = 0;
   for (const msmisim::InvariantResult& i : result.invariants) broken += i.passed ? 0 : 1;
   if (broken > 0) out << ", " << plural(broken, "invariant") << " broken";
-  const double events = static_cast<double>(result.events.size());
-  out << "; " << plural(static_cast<std::int64_t>(result.events.size()), "event") << " in "
-      << fixed(outcome.wall_s, 3) << " s wall time ("
-      << fixed(outcome.wall_s > 0 ? events / outcome.wall_s : 0.0, 0) << " events/s)";
+  const double events = static_cast<double>(result.event_tally.total());
+  out << "; " << plural(result.event_tally.total(), "event") << " in " << fixed(outcome.wall_s, 3)
+      << " s wall time (" << fixed(outcome.wall_s > 0 ? events / outcome.wall_s : 0.0, 0)
+      << " events/s)";
   if (!recorded.empty()) out << "; " << recorded;
   out << "\n";
   if (outcome.verdict == "fail") out << "replay: " << header.replay << "\n";

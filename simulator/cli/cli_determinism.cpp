@@ -119,6 +119,7 @@ int check_determinism(const std::vector<std::string>& run_args, const Scenario& 
   // Twice in this process: the second run starts from a fresh world like the first.
   options.extra_sink = nullptr;
   options.interrupted = nullptr;
+  options.keep_events = true;
   if (!options.postoffice_dir.empty()) {
     if (const msmi::Status s = prepare_postoffice(options.postoffice_dir, scenario); !s.ok()) {
       std::cerr << "msmisim run: --check-determinism: --postoffice " << s.message() << "\n";

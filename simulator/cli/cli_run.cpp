@@ -241,6 +241,9 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
     r.record = false;
     r.quiet = true;
   }
+  // The events go to the store as they are written; only a run whose events are compared
+  // afterwards keeps them.
+  r.options.keep_events = r.check_determinism || !r.event_stream_out.empty();
   r.args = args;
   r.replay = replay_command({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
                              r.record, r.db_path, r.options.postoffice_dir.string()});

@@ -300,6 +300,7 @@ int run_many(const po::variables_map& vm, const std::vector<std::string>& paths)
       options.seed = spec.seed;
       options.profile = profile;
       options.interrupted = &g_abort_run;
+      options.keep_events = r.record;  // recorded after the run, from the result
       const msmilog::RunRecord record = make_run_record(spec, p.scenario, replay);
       const auto start = std::chrono::steady_clock::now();
       RunResult result;

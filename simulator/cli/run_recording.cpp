@@ -9,16 +9,25 @@ namespace msmisim::cli {
 
 namespace {
 
-std::vector<msmilog::LedgerRow> ledger_rows(const RunResult& r) {
+// The ledger as `messages` rows, written a slice at a time so that the rows of a long run are
+// never all in memory beside the ledger itself.
+msmi::Status write_ledger(msmilog::EventStore& store, std::int64_t run_id, const RunResult& r) {
+  constexpr std::size_t kRowsPerWrite = 4096;
   std::vector<msmilog::LedgerRow> rows;
-  for (const LedgerEntry& e : r.ledger) {
+  rows.reserve(std::min(kRowsPerWrite, r.ledger.size()));
+  for (std::size_t i = 0; i < r.ledger.size(); ++i) {
+    const LedgerEntry& e = r.ledger[i];
     std::string recipients;
     for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
     rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
                     e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
                     e.injected_us, e.settled_us});
+    if (rows.size() == kRowsPerWrite || i + 1 == r.ledger.size()) {
+      if (msmi::Status s = store.write_ledger(run_id, rows); !s.ok()) return s;
+      rows.clear();
+    }
   }
-  return rows;
+  return r.ledger.empty() ? store.write_ledger(run_id, rows) : msmi::Status::Ok();
 }
 
 // The profile column of an expectation: NULL for the block "*" that applies to every profile.
@@ -64,7 +73,7 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
                            const RunResult& result, const std::string& verdict) {
   msmi::Status s = writer->flush();
   writer.reset();
-  if (s.ok()) s = store.write_ledger(run_id, ledger_rows(result));
+  if (s.ok()) s = write_ledger(store, run_id, result);
   std::vector<msmilog::SampleRow> samples;
   for (const ThreadSample& t : result.samples) {
     samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});

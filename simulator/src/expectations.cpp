@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <set>
 
 #include "msmisim/world_events.h"
 
@@ -43,27 +42,40 @@ std::string seconds(std::int64_t us) {
 
 }  // namespace
 
-int count_sequence(const std::vector<int>& pattern, const std::vector<int>& stream) {
-  if (pattern.empty()) return 0;
-  // Knuth–Morris–Pratt: after a mismatch the longest proper prefix of the pattern that is also
-  // a suffix of what matched so far carries on, so [A, A, B] is found in A, A, A, B. After a
-  // whole match the count starts afresh: occurrences do not overlap.
+namespace {
+
+// Knuth–Morris–Pratt: after a mismatch the longest proper prefix of the pattern that is also a
+// suffix of what matched so far carries on, so [A, A, B] is found in A, A, A, B.
+std::vector<std::size_t> sequence_fallback(const std::vector<int>& pattern) {
   std::vector<std::size_t> fallback(pattern.size(), 0);
   for (std::size_t i = 1, k = 0; i < pattern.size(); ++i) {
     while (k > 0 && pattern[i] != pattern[k]) k = fallback[k - 1];
     if (pattern[i] == pattern[k]) ++k;
     fallback[i] = k;
   }
+  return fallback;
+}
+
+// One step of count_sequence(): `id` follows what matched so far. After a whole match the count
+// starts afresh: occurrences do not overlap. REQUIRES: !pattern.empty().
+void sequence_step(const std::vector<int>& pattern, const std::vector<std::size_t>& fallback,
+                   int id, std::size_t* matched, int* repeats) {
+  while (*matched > 0 && id != pattern[*matched]) *matched = fallback[*matched - 1];
+  if (id == pattern[*matched]) ++*matched;
+  if (*matched == pattern.size()) {
+    ++*repeats;
+    *matched = 0;
+  }
+}
+
+}  // namespace
+
+int count_sequence(const std::vector<int>& pattern, const std::vector<int>& stream) {
+  if (pattern.empty()) return 0;
+  const std::vector<std::size_t> fallback = sequence_fallback(pattern);
   int repeats = 0;
   std::size_t matched = 0;
-  for (int id : stream) {
-    while (matched > 0 && id != pattern[matched]) matched = fallback[matched - 1];
-    if (id == pattern[matched]) ++matched;
-    if (matched == pattern.size()) {
-      ++repeats;
-      matched = 0;
-    }
-  }
+  for (int id : stream) sequence_step(pattern, fallback, id, &matched, &repeats);
   return repeats;
 }
 
@@ -111,18 +123,29 @@ bool template_can_contain(std::string_view text_template, std::string_view part)
 
 namespace {
 
-bool event_matches(const EventExpectation& ev, const msmi::Event& e,
-                   const std::string& message_id) {
+// Whether `e` matches `ev` in everything but the message it is about.
+bool event_matches_but_message(const EventExpectation& ev, const msmi::Event& e) {
   if (ev.id && e.event_id != *ev.id) return false;
   if (ev.type && e.type != *ev.type) return false;
   if (!ev.source.empty() &&
       (e.source.size() != ev.source.size() || !contains_any_case(e.source, ev.source))) {
     return false;
   }
-  if (!ev.message.empty() && e.message_id != message_id) return false;
   if (ev.thread && e.thread != *ev.thread) return false;
   if (e.time_us < ev.from_us || (ev.until_us && e.time_us >= *ev.until_us)) return false;
   return ev.text.empty() || contains_any_case(e.description, ev.text);
+}
+
+// Whether a sequence expectation looks at `e` at all.
+bool sequence_sees(const SequenceExpectation& seq, const msmi::Event& e) {
+  return (!seq.thread || e.thread == *seq.thread) &&
+         std::find(seq.ids.begin(), seq.ids.end(), e.event_id) != seq.ids.end();
+}
+
+bool event_matches(const EventExpectation& ev, const msmi::Event& e,
+                   const std::string& message_id) {
+  if (!ev.message.empty() && e.message_id != message_id) return false;
+  return event_matches_but_message(ev, e);
 }
 
 std::string describe(const EventExpectation& ev) {
@@ -149,10 +172,38 @@ std::int64_t queue_value(const QueueSample& q, const std::string& queue) {
 
 }  // namespace
 
+EventExpectationCounter::EventExpectationCounter(const Expectations& expected)
+    : expected_(expected), counts_(expected.events.size(), 0) {
+  for (const SequenceExpectation& seq : expected.sequences) {
+    sequences_.push_back({sequence_fallback(seq.ids), 0, 0});
+  }
+}
+
+void EventExpectationCounter::add(const msmi::Event& event, const Ledger& ledger) {
+  for (std::size_t i = 0; i < expected_.events.size(); ++i) {
+    const EventExpectation& ev = expected_.events[i];
+    if (!event_matches_but_message(ev, event)) continue;
+    if (!ev.message.empty()) {
+      if (event.message_id.empty()) continue;
+      const LedgerEntry* entry = ledger.find(event.message_id);
+      if (entry == nullptr || entry->label != ev.message) continue;
+    }
+    ++counts_[i];
+  }
+  for (std::size_t i = 0; i < expected_.sequences.size(); ++i) {
+    const SequenceExpectation& seq = expected_.sequences[i];
+    if (seq.ids.empty() || !sequence_sees(seq, event)) continue;
+    SequenceState& state = sequences_[i];
+    sequence_step(seq.ids, state.fallback, event.event_id, &state.matched, &state.repeats);
+  }
+}
+
 std::vector<ExpectationResult> check_expectations(const Expectations& expected,
-                                                  const RunResult& run) {
+                                                  const RunResult& run,
+                                                  const EventExpectationCounter* counted) {
   std::vector<ExpectationResult> results;
-  for (const EventExpectation& ev : expected.events) {
+  for (std::size_t index = 0; index < expected.events.size(); ++index) {
+    const EventExpectation& ev = expected.events[index];
     std::string message_id;
     if (!ev.message.empty()) {
       const LedgerEntry* entry = nullptr;
@@ -167,23 +218,31 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
       message_id = entry->message_id;
     }
     std::int64_t count = 0;
-    for (const msmi::Event& e : run.events) count += event_matches(ev, e, message_id) ? 1 : 0;
+    if (counted != nullptr) {
+      count = counted->event_count(index);
+    } else {
+      for (const msmi::Event& e : run.events) count += event_matches(ev, e, message_id) ? 1 : 0;
+    }
     results.push_back(check(describe(ev) + " count", ev.count, static_cast<double>(count)));
   }
-  for (const SequenceExpectation& seq : expected.sequences) {
+  for (std::size_t index = 0; index < expected.sequences.size(); ++index) {
+    const SequenceExpectation& seq = expected.sequences[index];
     std::string ids;
     for (int id : seq.ids) ids += (ids.empty() ? "" : " → ") + std::to_string(id);
     CountRange range;
     range.min = seq.repeats;
-    std::vector<int> stream;
-    const std::set<int> wanted(seq.ids.begin(), seq.ids.end());
-    for (const msmi::Event& e : run.events) {
-      if (wanted.count(e.event_id) && (!seq.thread || e.thread == *seq.thread)) {
-        stream.push_back(e.event_id);
+    int repeats = 0;
+    if (counted != nullptr) {
+      repeats = counted->sequence_repeats(index);
+    } else {
+      std::vector<int> stream;
+      for (const msmi::Event& e : run.events) {
+        if (sequence_sees(seq, e)) stream.push_back(e.event_id);
       }
+      repeats = count_sequence(seq.ids, stream);
     }
-    results.push_back(check("sequence " + ids + thread_suffix(seq.thread) + " repeated", range,
-                            count_sequence(seq.ids, stream)));
+    results.push_back(
+        check("sequence " + ids + thread_suffix(seq.thread) + " repeated", range, repeats));
   }
   for (const ThreadExpectation& th : expected.threads) {
     const std::string name = "thread " + std::to_string(th.thread);

@@ -48,23 +48,33 @@ constexpr std::string_view kDirectoryShortName = "MSExchangeDS";
 // How long the server takes to come back after a power loss.
 constexpr std::int64_t kBootTimeUs = 2 * msmi::kMinute;
 
-// Keeps every event for the summary and the expectations, and passes it on.
+// Counts every event for the summary and the expectations, keeps it if asked to, and passes it
+// on. `result`, `ledger` and `next` must outlive the sink.
 class RecordingSink final : public msmi::EventSink {
  public:
-  RecordingSink(std::vector<msmi::Event>& events, msmi::EventSink* next)
-      : events_(events), next_(next) {}
+  RecordingSink(RunResult& result, bool keep, const Ledger& ledger, msmi::EventSink* next)
+      : result_(result), keep_(keep), ledger_(ledger), next_(next) {}
   // Told of every event, for the fault rules' after_event trigger.
   void set_injector(FaultInjector* injector) { injector_ = injector; }
+  // Fed every event, for the expectations; `counters` must outlive the sink.
+  void set_counters(std::vector<EventExpectationCounter>* counters) { counters_ = counters; }
   void write(const msmi::Event& event) override {
-    events_.push_back(event);
+    if (keep_) result_.events.push_back(event);
+    result_.event_tally.add(event);
+    if (counters_ != nullptr) {
+      for (EventExpectationCounter& counter : *counters_) counter.add(event, ledger_);
+    }
     if (injector_ != nullptr) injector_->note_event(event.event_id);
     if (next_ != nullptr) next_->write(event);
   }
 
  private:
-  std::vector<msmi::Event>& events_;
+  RunResult& result_;
+  const bool keep_;
+  const Ledger& ledger_;
   msmi::EventSink* next_;
   FaultInjector* injector_ = nullptr;
+  std::vector<EventExpectationCounter>* counters_ = nullptr;
 };
 
 msmi::EngineSettings engine_settings(const Scenario& s, const msmi::Profile& profile) {
@@ -121,7 +131,7 @@ class World final : private FaultEffects {
         traffic_random_(root_random_.fork("traffic")),
         mta_(clock_),
         ledger_(clock_),
-        sink_(result.events, options.extra_sink),
+        sink_(result, options.keep_events, ledger_, options.extra_sink),
         fault_random_(root_random_.fork("faults")),
         injector_(clock_, *fault_random_, *this, profile.name, scenario.fault_rules),
         faulty_fs_(fs_, injector_, *fault_random_),
@@ -190,6 +200,10 @@ class World final : private FaultEffects {
  public:
   // What a power loss does to the postoffice's disk (MemoryFileSystem::crash); none on a real one.
   void set_power_cut(std::function<void()> cut) { power_cut_ = std::move(cut); }
+  // Fed every event as it is written; `counters` must outlive the World.
+  void set_expectation_counters(std::vector<EventExpectationCounter>* counters) {
+    sink_.set_counters(counters);
+  }
 
  private:
   // FaultEffects: what a fired rule does to the world.
@@ -1079,11 +1093,11 @@ class World final : private FaultEffects {
   }
 
   // What the world saw, for the oracle: its own records, not the engine's. Once, at the end:
-  // the MTA's records are moved out, not copied.
+  // the MTA's records and the MS Mail side's drained ones are moved out, not copied.
   WorldRecord world_record() {
     WorldRecord w;
     mta_.take_records(&w.puts, &w.acknowledgements, &w.last_offered);
-    w.drained = ms_mail_.drained();
+    w.drained = ms_mail_.take_drained();
     w.waiting = ms_mail_.waiting(directory_);
     w.injected = ms_mail_.submitted() + outbound_injected_;
     std::vector<msmi::MailbagEntry> entries;
@@ -1149,7 +1163,7 @@ class World final : private FaultEffects {
     result_.scheduler_steps = scheduler_.steps();
     result_.suppressed_events = interchange_.suppressed_events();
     result_.ledger = ledger_.take_entries();
-    result_.deliveries = mta_.deliveries();
+    result_.deliveries = mta_.take_deliveries();
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
     result_.crashes = interchange_.crashes();
@@ -1309,19 +1323,27 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
   result->seed = options.seed;
   result->profile = profile->name;
   result->defects = engine_settings(scenario, *profile).defects;
+  // The blocks of "expect" that apply, each with a counter fed every event as it is written.
+  std::vector<std::pair<std::string, const Expectations*>> blocks;
+  for (const std::string& key : {std::string("*"), profile->name}) {
+    const auto it = scenario.expectations.find(key);
+    if (it != scenario.expectations.end()) blocks.emplace_back(key, &it->second);
+  }
+  std::vector<EventExpectationCounter> counters;
+  for (const auto& block : blocks) counters.emplace_back(*block.second);
   {
     World world(scenario, options, *profile, *postoffice, *result);
     if (memory != nullptr) world.set_power_cut([memory] { memory->crash(); });
+    world.set_expectation_counters(&counters);
     world.run();
   }
-  for (const std::string& key : {std::string("*"), profile->name}) {
-    const auto it = scenario.expectations.find(key);
-    if (it == scenario.expectations.end()) continue;
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    const auto& [key, expectations] = blocks[i];
     result->expectation_sets.push_back(key);
-    for (ExpectationResult& r : check_expectations(it->second, *result)) {
+    for (ExpectationResult& r : check_expectations(*expectations, *result, &counters[i])) {
       result->expectations.push_back(std::move(r));
     }
-    for (std::string& w : expectation_warnings(it->second, "$.expect." + key)) {
+    for (std::string& w : expectation_warnings(*expectations, "$.expect." + key)) {
       result->warnings.push_back(std::move(w));
     }
   }

@@ -96,6 +96,12 @@ class MsMailSide {
   // Every record the PC MTA took, in the order it took them. A record it could not decode is
   // taken all the same and recorded with kind "damaged".
   const std::vector<MailbagRecord>& drained() const { return drained_; }
+  // Moves the drained records out at the end of a run (for the oracle), leaving none.
+  std::vector<MailbagRecord> take_drained() {
+    std::vector<MailbagRecord> out = std::move(drained_);
+    drained_.clear();
+    return out;
+  }
   // The records still waiting in the mailbags of `directory` (readable ones only).
   std::vector<MailbagRecord> waiting(const msmi::NetworkDirectory& directory);
   // Messages whose files the MS Mail side could not write: message ID → why.

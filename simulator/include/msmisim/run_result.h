@@ -9,6 +9,7 @@
 #include "msmi/defects.h"
 #include "msmi/event.h"
 #include "msmi/worker.h"
+#include "msmisim/event_tally.h"
 #include "msmisim/fault_injector.h"
 #include "msmisim/ledger.h"
 #include "msmisim/oracle.h"
@@ -77,7 +78,10 @@ struct RunResult {
   bool interrupted = false;              // stopped early by a signal
   std::int64_t scheduler_steps = 0;
   std::int64_t suppressed_events = 0;
+  // Every event written, in order; empty when RunOptions::keep_events was off (the caller took
+  // them from its extra_sink). event_tally counts them either way.
   std::vector<msmi::Event> events;
+  EventTally event_tally;
   std::vector<LedgerEntry> ledger;
   std::vector<ThreadSample> samples;
   std::vector<QueueSample> queue_samples;

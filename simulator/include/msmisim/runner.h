@@ -24,6 +24,11 @@ struct RunOptions {
   // run. Empty: the run uses a MemoryFileSystem that lives only as long as the run.
   std::filesystem::path postoffice_dir;
   msmi::EventSink* extra_sink = nullptr;  // receives every event as it is written, if set
+  // Whether RunResult::events keeps a copy of every event. A caller that takes the events from
+  // extra_sink turns it off, so that the run's memory does not grow with its events: the
+  // expectations are then judged event by event as they are written, with the same verdicts,
+  // and RunResult::event_tally still counts every event.
+  bool keep_events = true;
   // When set and non-zero (from a signal handler), the run stops early: result.interrupted.
   const volatile std::sig_atomic_t* interrupted = nullptr;
 };

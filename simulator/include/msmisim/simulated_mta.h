@@ -92,6 +92,12 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
   // Message ID → the first accepted put of each message that is not an NDR.
   const std::map<std::string, MtaDelivery>& deliveries() const { return deliveries_; }
+  // Moves the deliveries out at the end of a run, leaving none.
+  std::map<std::string, MtaDelivery> take_deliveries() {
+    std::map<std::string, MtaDelivery> out = std::move(deliveries_);
+    deliveries_.clear();
+    return out;
+  }
   // For the oracle at the end of a run, without copying hundreds of thousands of records: moves
   // the puts, acknowledgements and offer times out, leaving them empty.
   void take_records(std::vector<MtaPutRecord>* puts, std::vector<MtaAckRecord>* acknowledgements,

@@ -143,6 +143,10 @@ void EventWriter::write(const msmi::Event& event) {
 }
 
 void EventWriter::write_row(const EventRow& row) {
+  write_row(EventRow(row));
+}
+
+void EventWriter::write_row(EventRow&& row) {
   if (status_.ok() && store_ == nullptr) {
     status_ = msmi::Status::IoError("event store closed before its writer of run " +
                                     std::to_string(run_id_) + "; later events are dropped");
@@ -151,7 +155,7 @@ void EventWriter::write_row(const EventRow& row) {
     ++dropped_;
     return;
   }
-  buffer_row(row);
+  buffer_row(std::move(row));
 }
 
 void EventWriter::buffer_row(EventRow row) {

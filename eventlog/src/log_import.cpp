@@ -441,7 +441,7 @@ class Importer {
       Joiner joiner{full, reading};
       RowBatch batch;
       while (full.pop(&batch)) {
-        for (std::size_t i = 0; i < batch.size; ++i) writer.write_row(batch.rows[i]);
+        for (std::size_t i = 0; i < batch.size; ++i) writer.write_row(std::move(batch.rows[i]));
         if (!writer.status().ok()) {
           s = writer.status();
           break;

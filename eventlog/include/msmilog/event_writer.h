@@ -61,6 +61,8 @@ class EventWriter : public msmi::EventSink {
   // is format_iso8601_utc(epoch_us + row.time_us) (open the writer with epoch_us 0 when time_us
   // is already µs since 1970), and an empty computer becomes the writer's.
   void write_row(const EventRow& row);
+  // The same, taking the row's buffers instead of copying them.
+  void write_row(EventRow&& row);
 
   // Commits every buffered event in one transaction. Returns status() afterwards: OK if this
   // and all earlier batches were stored, else the first error (then the buffer is dropped).

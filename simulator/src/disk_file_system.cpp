@@ -148,6 +148,19 @@ Status LockingFileSystem::read_file_if_changed(const std::string& path, std::uin
   }
   return target().read_file_if_changed(path, version, contents, changed);
 }
+Status LockingFileSystem::refresh_file(const std::string& path, std::uint64_t* version,
+                                       std::string* contents, Refresh* how) {
+  if (is_locked(path)) {
+    *version = 0;
+    return Status::Busy(path + ": locked by another process");
+  }
+  return target().refresh_file(path, version, contents, how);
+}
+Status LockingFileSystem::write_file_at(const std::string& path, std::uint64_t offset,
+                                        std::string_view data) {
+  if (is_locked(path)) return Status::Busy(path + ": locked by another process");
+  return target().write_file_at(path, offset, data);
+}
 Status LockingFileSystem::write_file(const std::string& path, std::string_view contents) {
   if (is_locked(path)) return Status::Busy(path + ": locked by another process");
   return FileSystemWrapper::write_file(path, contents);

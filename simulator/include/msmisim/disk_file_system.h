@@ -57,6 +57,10 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version,
+                            std::string* contents, Refresh* how) override;
+  msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
+                             std::string_view data) override;
 
  private:
   bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }

@@ -87,6 +87,33 @@ class UpdateLock {
   Status status_;
 };
 
+// The first offset in [from, to) where `a` and `b` differ, or `to`; memcmp does the scanning.
+std::size_t first_difference(std::string_view a, std::string_view b, std::size_t from,
+                             std::size_t to) {
+  constexpr std::size_t kChunk = 64;
+  while (from < to) {
+    const std::size_t n = std::min(kChunk, to - from);
+    if (std::memcmp(a.data() + from, b.data() + from, n) != 0) break;
+    from += n;
+  }
+  while (from < to && a[from] == b[from]) ++from;
+  return from;
+}
+
+// How many bytes before a_end in `a` and before b_end in `b` are equal, at most `limit`.
+std::size_t common_tail(std::string_view a, std::size_t a_end, std::string_view b,
+                        std::size_t b_end, std::size_t limit) {
+  constexpr std::size_t kChunk = 64;
+  std::size_t tail = 0;
+  while (tail < limit) {
+    const std::size_t n = std::min(kChunk, limit - tail);
+    if (std::memcmp(a.data() + a_end - tail - n, b.data() + b_end - tail - n, n) != 0) break;
+    tail += n;
+  }
+  while (tail < limit && a[a_end - 1 - tail] == b[b_end - 1 - tail]) ++tail;
+  return tail;
+}
+
 }  // namespace
 
 Mailbag::Mailbag(FileSystem& fs, std::string name)
@@ -356,11 +383,10 @@ Status Mailbag::write_key(std::string_view key) {
   // A KEY of the same size is patched where it differs (an entry's state, the header's CRC):
   // the file ends up byte for byte what writing it whole would leave.
   if (key_known_ && key_bytes_.size() == key.size()) {
-    std::size_t first = 0;
-    while (first < key.size() && key[first] == key_bytes_[first]) ++first;
+    const std::size_t first = first_difference(key_bytes_, key, 0, key.size());
     if (first < key.size()) {
-      std::size_t end = key.size();
-      while (key[end - 1] == key_bytes_[end - 1]) --end;
+      const std::size_t end =
+          key.size() - common_tail(key_bytes_, key.size(), key, key.size(), key.size() - first);
       key_known_ = false;  // until the write and its sync are done
       return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
     }

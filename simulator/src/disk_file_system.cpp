@@ -110,8 +110,8 @@ Status DiskFileSystem::read_fd(int fd, const std::string& path, std::size_t from
   std::size_t done = from;
   while (true) {
     if (done == contents->size()) contents->resize(done + 4096);  // the file grew meanwhile
-    const ssize_t n = ::pread(fd, contents->data() + done, contents->size() - done,
-                              static_cast<off_t>(done));
+    const ssize_t n =
+        ::pread(fd, contents->data() + done, contents->size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return io_error(path, std::string("read failed: ") + std::strerror(errno));
     if (n == 0) break;
@@ -184,8 +184,8 @@ Status DiskFileSystem::write_file(const std::string& path, std::string_view cont
   const int fd = open_file(path, true);
   if (fd < 0) return io_error(path, "cannot be opened for writing");
   // Over the old bytes, then cut to size: the file keeps its place on the disk.
-  const bool written = write_all(fd, contents, 0) &&
-                       ::ftruncate(fd, static_cast<off_t>(contents.size())) == 0;
+  const bool written =
+      write_all(fd, contents, 0) && ::ftruncate(fd, static_cast<off_t>(contents.size())) == 0;
   changed(path, false);
   if (!written) return io_error(path, "write failed (disk full?)");
   return Status::Ok();

@@ -39,8 +39,8 @@ class DiskFileSystem final : public msmi::FileSystem {
   std::uint64_t version_of(const std::string& path) override;
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
-  msmi::Status refresh_file(const std::string& path, std::uint64_t* version,
-                            std::string* contents, Refresh* how) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
   msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
                              std::string_view data) override;
 
@@ -91,8 +91,8 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
-  msmi::Status refresh_file(const std::string& path, std::uint64_t* version,
-                            std::string* contents, Refresh* how) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
   msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
                              std::string_view data) override;
 

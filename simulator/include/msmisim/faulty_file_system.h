@@ -37,8 +37,8 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
   // The same fault point as read_file.
-  msmi::Status refresh_file(const std::string& path, std::uint64_t* version,
-                            std::string* contents, Refresh* how) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
   // The same fault points as write_file, with the same effect: a damaging action damages the
   // whole file as it would be after the patch, as if it had been written whole.
   msmi::Status write_file_at(const std::string& path, std::uint64_t offset,

@@ -67,8 +67,8 @@ class MemoryFileSystem final : public msmi::FileSystem {
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
   // Copies only the bytes appended since `*version` when nothing but appends changed the file.
-  msmi::Status refresh_file(const std::string& path, std::uint64_t* version,
-                            std::string* contents, Refresh* how) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
   // Patches the buffer in place (a copy first when it holds the durable bytes).
   msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
                              std::string_view data) override;

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,16 @@ std::string decode(const QString& text) {
   return QByteArray::fromPercentEncoding(text.toUtf8()).toStdString();
 }
 
+// What the "keep" steps of one trace hold, by path.
+struct Held {
+  std::uint64_t version = 0;
+  std::string contents;
+};
+std::map<std::string, Held>& held_copies() {
+  static std::map<std::string, Held> held;
+  return held;
+}
+
 // Runs one step, "op [arg [arg]]" ("%00" and the like stand for any byte in contents), and says
 // what came back: "ok", "not-found 'contents'" for read, "ok [a,b]" for ls, "true" for exists.
 // "crash" cuts the power of a MemoryFileSystem; `memory` is null for the disk.
@@ -77,6 +88,23 @@ std::string step(msmi::FileSystem& fs, MemoryFileSystem* memory, const QString& 
     return s.ok() ? "ok '" + printable(contents) + "'" : code_name(s);
   }
   if (op == "write") return code_name(fs.write_file(a, b));
+  if (op == "patch") {  // patch PATH OFFSET DATA
+    return code_name(fs.write_file_at(a, std::stoull(b), decode(parts.value(3))));
+  }
+  if (op == "keep") {
+    // A reader that keeps its copy of the file (a mailbag's MBG) and brings it up to date.
+    Held& h = held_copies()[a];
+    msmi::FileSystem::Refresh how = msmi::FileSystem::Refresh::kReplaced;
+    const Status s = fs.refresh_file(a, &h.version, &h.contents, &how);
+    if (!s.ok()) {
+      h = Held{};
+      return code_name(s);
+    }
+    const char* said = how == msmi::FileSystem::Refresh::kUnchanged  ? "unchanged"
+                       : how == msmi::FileSystem::Refresh::kAppended ? "appended"
+                                                                     : "replaced";
+    return std::string(said) + " '" + printable(h.contents) + "'";
+  }
   if (op == "append") return code_name(fs.append_file(a, b));
   if (op == "sync") return code_name(fs.sync_file(a));
   if (op == "rm") return code_name(fs.remove_file(a));
@@ -103,6 +131,7 @@ std::string step(msmi::FileSystem& fs, MemoryFileSystem* memory, const QString& 
 }
 
 QStringList trace(msmi::FileSystem& fs, MemoryFileSystem* memory, const QStringList& steps) {
+  held_copies().clear();  // a new file system: nothing is held yet
   QStringList out;
   for (const QString& line : steps)
     out << line + " -> " + QString::fromStdString(step(fs, memory, line));
@@ -252,6 +281,23 @@ void TestFileSystem::memory_answers_as_the_disk_does_data() {
   row("lock again after unlocking", {"lock A", "unlock A", "lock A"}, "ok");
   row("lock two files", {"lock A", "lock B"}, "ok");
   row("the holder of a lock still writes", {"lock A", "write A x", "read A"}, "ok 'x'");
+  row("patch in place", {"write A hello", "patch A 1 EY", "read A"}, "ok 'hEYlo'");
+  row("patch past the end grows", {"write A ab", "patch A 1 xyz", "read A"}, "ok 'axyz'");
+  row("patch at the end appends", {"write A ab", "patch A 2 c", "read A"}, "ok 'abc'");
+  row("patch beyond the end", {"write A ab", "patch A 3 x"}, "invalid");
+  row("patch a missing file", {"patch A 0 x", "exists A"}, "false");
+  row("keep a file", {"write A x", "keep A"}, "replaced 'x'");
+  row("keep an unchanged file", {"write A x", "keep A", "keep A"}, "unchanged 'x'");
+  row("keep a grown file", {"write A x", "keep A", "append A yz", "keep A"}, "appended 'xyz'");
+  row("keep a file grown twice", {"write A x", "keep A", "append A y", "append A z", "keep A"},
+      "appended 'xyz'");
+  row("keep a rewritten file", {"write A xy", "keep A", "write A xyz", "keep A"}, "replaced 'xyz'");
+  row("keep a patched file", {"write A xy", "keep A", "patch A 0 z", "keep A"}, "replaced 'zy'");
+  row("keep a file renamed over", {"write A x", "keep A", "write B xy", "mv B A", "keep A"},
+      "replaced 'xy'");
+  row("keep a file removed and made again",
+      {"write A x", "keep A", "rm A", "append A xyz", "keep A"}, "replaced 'xyz'");
+  row("keep a removed file", {"write A x", "keep A", "rm A", "keep A"}, "not-found");
 }
 
 void TestFileSystem::memory_answers_as_the_disk_does() {

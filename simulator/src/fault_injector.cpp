@@ -71,7 +71,13 @@ std::string file_kind(std::string_view path) {
 FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random, FaultEffects& effects,
                              std::string profile, std::vector<FaultRule> rules)
     : clock_(clock), random_(random), effects_(effects), profile_(std::move(profile)) {
-  for (FaultRule& rule : rules) rules_.push_back(Armed{std::move(rule)});
+  for (FaultRule& rule : rules) {
+    for (const std::string& point : rule.points) {
+      if (std::find(armed_points_.begin(), armed_points_.end(), point) == armed_points_.end())
+        armed_points_.push_back(point);
+    }
+    rules_.push_back(Armed{std::move(rule)});
+  }
 }
 
 bool FaultInjector::matches(const Armed& armed, std::string_view point, const FaultSubject& s,
@@ -195,6 +201,11 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
 }
 
 const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject& subject) {
+  // Most calls are of points no rule names: nothing to match, count or draw.
+  if (std::find(armed_points_.begin(), armed_points_.end(), point) == armed_points_.end()) {
+    last_rule_ = nullptr;
+    return nullptr;
+  }
   const int thread = subject.thread >= 0 ? subject.thread : thread_source_ ? thread_source_() : -1;
   for (Armed& armed : rules_) {
     if (!matches(armed, point, subject, thread)) continue;

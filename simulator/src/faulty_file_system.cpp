@@ -83,10 +83,7 @@ Status FaultyFileSystem::read_file(const std::string& path, std::string* content
   return read_file_if_changed(path, &version, contents, &changed);
 }
 
-Status FaultyFileSystem::read_file_if_changed(const std::string& path, std::uint64_t* version,
-                                              std::string* contents, bool* changed) {
-  const std::uint64_t held = *version;
-  *version = 0;
+Status FaultyFileSystem::before_read(const std::string& path) {
   Status s;
   const Action* action = check_open("disk.read", path, &s);
   if (!s.ok()) return s;
@@ -98,10 +95,52 @@ Status FaultyFileSystem::read_file_if_changed(const std::string& path, std::uint
     s = target().read_file(path, &data);
     if (!s.ok()) return s;
     s = target().write_file(path, damage(*action, std::move(data)));
-    if (!s.ok()) return s;
   }
+  return s;
+}
+
+Status FaultyFileSystem::read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                              std::string* contents, bool* changed) {
+  const std::uint64_t held = *version;
+  *version = 0;
+  const Status s = before_read(path);
+  if (!s.ok()) return s;
   *version = held;
   return target().read_file_if_changed(path, version, contents, changed);
+}
+
+Status FaultyFileSystem::refresh_file(const std::string& path, std::uint64_t* version,
+                                      std::string* contents, Refresh* how) {
+  const std::uint64_t held = *version;
+  *version = 0;
+  const Status s = before_read(path);
+  if (!s.ok()) return s;
+  *version = held;
+  return target().refresh_file(path, version, contents, how);
+}
+
+Status FaultyFileSystem::write_file_at(const std::string& path, std::uint64_t offset,
+                                       std::string_view data) {
+  Status s;
+  const Action* action = check_open("disk.write", path, &s);
+  if (!s.ok()) return s;
+  if (action != nullptr) {
+    std::string contents;
+    s = target().read_file(path, &contents);
+    if (!s.ok()) return s;
+    if (offset > contents.size()) {
+      return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
+                                     " lies past the end");
+    }
+    const std::size_t at = static_cast<std::size_t>(offset);
+    if (contents.size() < at + data.size()) contents.resize(at + data.size());
+    contents.replace(at, data.size(), data);
+    damaged_by_write_.insert(path);
+    return target().write_file(path, damage(*action, std::move(contents)));
+  }
+  s = target().write_file_at(path, offset, data);
+  if (s.ok()) damaged_by_write_.erase(path);
+  return s;
 }
 
 Status FaultyFileSystem::write_file(const std::string& path, std::string_view contents) {

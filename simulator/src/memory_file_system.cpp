@@ -89,6 +89,30 @@ Status MemoryFileSystem::read_file_if_changed(const std::string& path, std::uint
   return s;
 }
 
+Status MemoryFileSystem::refresh_file(const std::string& path, std::uint64_t* version,
+                                      std::string* contents, Refresh* how) {
+  const auto it = *version != 0 && plain_path(path) ? files_.find(path) : files_.end();
+  if (it != files_.end()) {
+    const File& file = it->second;
+    if (file.version == *version) {
+      *how = Refresh::kUnchanged;
+      return Status::Ok();
+    }
+    // Only appends since the caller's version: what it holds is a prefix of the file.
+    if (file.base_version <= *version && *version < file.version &&
+        contents->size() <= file.contents->size()) {
+      contents->append(*file.contents, contents->size());
+      *version = file.version;
+      *how = Refresh::kAppended;
+      return Status::Ok();
+    }
+  }
+  bool changed = true;
+  Status s = read_file_if_changed(path, version, contents, &changed);
+  *how = changed ? Refresh::kReplaced : Refresh::kUnchanged;
+  return s;
+}
+
 std::uint64_t MemoryFileSystem::version_of(const std::string& path) {
   const auto it = files_.find(path);
   return it == files_.end() ? 0 : it->second.version;
@@ -104,15 +128,42 @@ Status MemoryFileSystem::write_file(const std::string& path, std::string_view co
     file.contents->assign(contents);
   }
   file.version = ++last_version_;
+  file.base_version = file.version;
   return s;
+}
+
+Status MemoryFileSystem::write_file_at(const std::string& path, std::uint64_t offset,
+                                       std::string_view data) {
+  if (!plain_path(path)) return not_plain(path);
+  const auto it = files_.find(path);
+  if (it == files_.end()) {
+    return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
+  }
+  File& file = it->second;
+  if (offset > file.contents->size()) {
+    return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
+                                   " lies past the end");
+  }
+  if (file.durable == file.contents) {
+    file.contents = std::make_shared<std::string>(*file.contents);  // the durable bytes stay
+  }
+  const std::size_t at = static_cast<std::size_t>(offset);
+  std::string& bytes = *file.contents;
+  if (bytes.size() < at + data.size()) bytes.resize(at + data.size());
+  bytes.replace(at, data.size(), data);
+  file.version = ++last_version_;
+  file.base_version = file.version;
+  return Status::Ok();
 }
 
 Status MemoryFileSystem::append_file(const std::string& path, std::string_view data) {
   Status s = writable(path, "appending");
   if (!s.ok()) return s;
-  File& file = files_[path];
+  const auto [it, created] = files_.try_emplace(path);
+  File& file = it->second;
   file.contents->append(data);  // past the durable prefix, even in a shared buffer
   file.version = ++last_version_;
+  if (created) file.base_version = file.version;
   return s;
 }
 
@@ -160,6 +211,9 @@ Status MemoryFileSystem::rename_file(const std::string& from, const std::string&
   // The file keeps its durable contents under its new name: names are durable at once.
   auto node = files_.extract(from);
   node.key() = to;
+  // Whoever held `to` held another file: its version must not name a prefix of this one.
+  node.mapped().version = ++last_version_;
+  node.mapped().base_version = node.mapped().version;
   files_.erase(to);
   files_.insert(std::move(node));
   return Status::Ok();
@@ -196,6 +250,8 @@ Status MemoryFileSystem::rename_dir(const std::string& from, const std::string& 
   for (const std::string& name : names) {
     auto node = files_.extract(name);
     node.key() = moved(name);
+    node.mapped().version = ++last_version_;  // as in rename_file
+    node.mapped().base_version = node.mapped().version;
     files_.insert(std::move(node));
   }
   return Status::Ok();
@@ -253,6 +309,7 @@ void MemoryFileSystem::crash() {
       file.durable->resize(file.durable_size);
       file.contents = file.durable;
       file.version = ++last_version_;
+      file.base_version = file.version;
     }
     ++it;
   }

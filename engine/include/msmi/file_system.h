@@ -68,12 +68,48 @@ class FileSystem {
     *changed = true;
     return read_file(path, contents);
   }
+  // How refresh_file brought the caller's copy up to date.
+  enum class Refresh { kUnchanged, kAppended, kReplaced };
+  // read_file_if_changed for a caller that keeps its copy of a growing file (a mailbag's MBG):
+  // REQUIRES: *contents holds exactly what the file held at `*version` (any contents when
+  // *version is 0). Returns what read_file would. On Ok, *contents holds the file's current
+  // contents and *version their version (0 if unknown), and *how says whether the copy was
+  // unchanged, only had the bytes appended since `*version` added at its end, or was replaced
+  // by a whole read. On failure *version is 0 and *contents is unspecified. This default never
+  // appends: it is read_file_if_changed.
+  virtual Status refresh_file(const std::string& path, std::uint64_t* version,
+                              std::string* contents, Refresh* how) {
+    bool changed = true;
+    Status s = read_file_if_changed(path, version, contents, &changed);
+    *how = changed ? Refresh::kReplaced : Refresh::kUnchanged;
+    return s;
+  }
+  // Writes `data` over the file's bytes from `offset` on, as pwrite(2) does, leaving the bytes
+  // before and after alone; the file grows if the data reaches past its end. NotFound if the
+  // file is absent; InvalidArgument if `offset` lies past its end. Lets a writer patch a few
+  // bytes of an index in place instead of writing it whole. This default reads the file and
+  // writes it back whole.
+  virtual Status write_file_at(const std::string& path, std::uint64_t offset,
+                               std::string_view data) {
+    std::string contents;
+    Status s = read_file(path, &contents);
+    if (!s.ok()) return s;
+    if (offset > contents.size()) {
+      return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
+                                     " lies past the end");
+    }
+    const std::size_t at = static_cast<std::size_t>(offset);
+    if (contents.size() < at + data.size()) contents.resize(at + data.size());
+    contents.replace(at, data.size(), data);
+    return write_file(path, contents);
+  }
 };
 
 // Forwards every call; a test or fault injector overrides just the calls it cares about.
-// Versions are the exception: a wrapper may change what is read or written, so by default it
-// reports no versions and reads through its own read_file. A wrapper that passes contents
-// through unchanged overrides both and forwards them to target().
+// Versions and patches are the exception: a wrapper may change what is read or written, so by
+// default it reports no versions, reads through its own read_file and patches through its own
+// read_file and write_file. A wrapper that passes contents through unchanged overrides
+// version_of, read_file_if_changed, refresh_file and write_file_at and forwards them to target().
 class FileSystemWrapper : public FileSystem {
  public:
   explicit FileSystemWrapper(FileSystem& target) : target_(target) {}

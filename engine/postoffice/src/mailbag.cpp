@@ -87,6 +87,33 @@ class UpdateLock {
   Status status_;
 };
 
+// The first offset in [from, to) where `a` and `b` differ, or `to`; memcmp does the scanning.
+std::size_t first_difference(std::string_view a, std::string_view b, std::size_t from,
+                             std::size_t to) {
+  constexpr std::size_t kChunk = 64;
+  while (from < to) {
+    const std::size_t n = std::min(kChunk, to - from);
+    if (std::memcmp(a.data() + from, b.data() + from, n) != 0) break;
+    from += n;
+  }
+  while (from < to && a[from] == b[from]) ++from;
+  return from;
+}
+
+// How many bytes before a_end in `a` and before b_end in `b` are equal, at most `limit`.
+std::size_t common_tail(std::string_view a, std::size_t a_end, std::string_view b,
+                        std::size_t b_end, std::size_t limit) {
+  constexpr std::size_t kChunk = 64;
+  std::size_t tail = 0;
+  while (tail < limit) {
+    const std::size_t n = std::min(kChunk, limit - tail);
+    if (std::memcmp(a.data() + a_end - tail - n, b.data() + b_end - tail - n, n) != 0) break;
+    tail += n;
+  }
+  while (tail < limit && a[a_end - 1 - tail] == b[b_end - 1 - tail]) ++tail;
+  return tail;
+}
+
 }  // namespace
 
 Mailbag::Mailbag(FileSystem& fs, std::string name)
@@ -97,6 +124,7 @@ Mailbag::Mailbag(FileSystem& fs, std::string name)
 
 void Mailbag::forget() const {
   cache_valid_ = false;
+  key_known_ = false;
   key_version_ = 0;
   mbg_version_ = 0;
 }
@@ -121,6 +149,7 @@ Status Mailbag::view(const std::vector<MailbagEntry>** entries) const {
 
 Status Mailbag::read(Snapshot** out) const {
   bool key_changed = true;
+  key_known_ = false;
   Status s = fs_.read_file_if_changed(key_path_, &key_version_, &key_bytes_, &key_changed);
   if (!s.ok() && !s.is_not_found()) {
     forget();
@@ -129,34 +158,31 @@ Status Mailbag::read(Snapshot** out) const {
   if (s.is_not_found() || all_zero(key_bytes_)) {
     // Empty mailbag; the MBG's size is unknown until it is rewritten.
     if (s.is_not_found()) key_version_ = 0;
+    key_known_ = s.ok();
     cache_valid_ = false;
     cache_ = Snapshot{};
     *out = &cache_;
     return Status::Ok();
   }
-  bool mbg_changed = true;
-  std::uint64_t mbg_version = mbg_version_;
-  s = fs_.read_file_if_changed(mbg_path_, &mbg_version, &mbg_read_, &mbg_changed);
+  key_known_ = true;
+  // mbg_bytes_ holds the MBG at mbg_version_, so a file that only grew costs only its new bytes.
+  FileSystem::Refresh how = FileSystem::Refresh::kReplaced;
+  s = fs_.refresh_file(mbg_path_, &mbg_version_, &mbg_bytes_, &how);
   if (s.is_not_found()) {
-    mbg_read_.clear();
-    mbg_version = 0;
+    mbg_bytes_.clear();
+    mbg_version_ = 0;
   } else if (!s.ok()) {
     forget();
     return s;
   }
-  if (cache_valid_ && !key_changed && !mbg_changed) {
+  if (cache_valid_ && !key_changed && how == FileSystem::Refresh::kUnchanged) {
     *out = &cache_;
     return Status::Ok();
   }
   // Records checked before against the same MBG bytes need no second check. A queue mostly
-  // grows at its end, so an MBG that only gained records still counts as the same.
-  bool checked = cache_valid_ && !mbg_changed;
-  if (mbg_changed) {
-    checked = cache_valid_ && mbg_read_.size() >= mbg_bytes_.size() &&
-              std::string_view(mbg_read_).substr(0, mbg_bytes_.size()) == mbg_bytes_;
-    mbg_bytes_.swap(mbg_read_);
-  }
-  mbg_version_ = mbg_version;
+  // grows at its end, so an MBG that only gained records still counts as the same. An MBG read
+  // whole is checked again whole: the same bytes pass the same checks.
+  const bool checked = cache_valid_ && how != FileSystem::Refresh::kReplaced;
   cache_valid_ = false;
   Snapshot snapshot;
   s = parse(key_bytes_, mbg_bytes_, checked ? &cache_ : nullptr, &snapshot);
@@ -319,7 +345,7 @@ Status Mailbag::write(Records records, std::string_view appended) {
   std::string key;
   if (s.ok()) {
     key = encode_key(snapshot);
-    s = fs_.write_file(key_path_, key);
+    s = write_key(key);
   }
   if (!s.ok()) {
     forget();
@@ -340,6 +366,7 @@ Status Mailbag::write(Records records, std::string_view appended) {
     return s;
   }
   key_bytes_ = std::move(key);
+  key_known_ = true;
   key_version_ = fs_.version_of(key_path_);
   if (records == Records::kRewrite) {
     mbg_bytes_ = std::move(new_mbg);
@@ -350,6 +377,22 @@ Status Mailbag::write(Records records, std::string_view appended) {
   }
   cache_valid_ = true;
   return Status::Ok();
+}
+
+Status Mailbag::write_key(std::string_view key) {
+  // A KEY of the same size is patched where it differs (an entry's state, the header's CRC):
+  // the file ends up byte for byte what writing it whole would leave.
+  if (key_known_ && key_bytes_.size() == key.size()) {
+    const std::size_t first = first_difference(key_bytes_, key, 0, key.size());
+    if (first < key.size()) {
+      const std::size_t end =
+          key.size() - common_tail(key_bytes_, key.size(), key, key.size(), key.size() - first);
+      key_known_ = false;  // until the write and its sync are done
+      return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
+    }
+  }
+  key_known_ = false;
+  return fs_.write_file(key_path_, key);
 }
 
 Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {

@@ -40,11 +40,12 @@ bool parse_whole_number(std::string_view text, int base, std::int64_t* out) {
   return true;
 }
 
-std::string TextRecord::get(std::string_view name) const {
+const std::string& TextRecord::get(std::string_view name) const {
+  static const std::string kAbsent;
   for (const auto& [field, value] : fields) {
     if (field == name) return value;
   }
-  return {};
+  return kAbsent;
 }
 
 std::vector<std::string> TextRecord::get_all(std::string_view name) const {
@@ -112,6 +113,7 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
     return Status::Corruption(std::string(where) + ": checksum mismatch (garbled)");
 
   TextRecord record;
+  record.fields.reserve(8);  // most records have a handful of fields
   std::size_t pos = header_size;
   std::size_t line_number = 1;
   while (true) {

@@ -4,14 +4,23 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "msmi/file_system.h"
 
 namespace msmisim {
 
+// The folder belongs to this object alone while it is in use (as the run's postoffice does):
+// nobody else writes into it, so the object keeps versions of the files it has read or written
+// (an unchanged mailbag is not read again, a grown one only from where it ended) and keeps the
+// files it uses open, so that a write, its sync and the next read need no new open. Writes are
+// pwrite(2)s over the file's bytes (then cut to size), not a truncation and a rewrite.
 class DiskFileSystem final : public msmi::FileSystem {
  public:
   explicit DiskFileSystem(std::filesystem::path root) : root_(std::move(root)) {}
+  ~DiskFileSystem() override;
+  DiskFileSystem(const DiskFileSystem&) = delete;
+  DiskFileSystem& operator=(const DiskFileSystem&) = delete;
 
   msmi::Status read_file(const std::string& path, std::string* contents) override;
   msmi::Status write_file(const std::string& path, std::string_view contents) override;
@@ -27,13 +36,38 @@ class DiskFileSystem final : public msmi::FileSystem {
   // alone. Busy while it is held already, as a second share-deny open is on Windows.
   msmi::Status lock_file(const std::string& path) override;
   void unlock_file(const std::string& path) override { locks_.erase(path); }
+  std::uint64_t version_of(const std::string& path) override;
+  msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                                    std::string* contents, bool* changed) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
+  msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
+                             std::string_view data) override;
 
   const std::filesystem::path& root() const { return root_; }
 
  private:
+  struct Known {
+    std::uint64_t version = 0;
+    std::uint64_t base_version = 0;  // as MemoryFileSystem's: versions since then only appended
+  };
   std::filesystem::path full(const std::string& path) const { return root_ / path; }
+  // An open descriptor of the regular file `path` (opened read-write, created when `create`),
+  // or -1 with errno set.
+  int open_file(const std::string& path, bool create);
+  void close_file(const std::string& path);
+  // Forgets the version and the descriptor of `path` (and of everything below it).
+  void forget(const std::string& path);
+  void changed(const std::string& path, bool appended);
+  msmi::Status read_fd(int fd, const std::string& path, std::size_t from, std::string* contents);
+  // read_file, then *version is the version read (one is given to a file seen the first time).
+  msmi::Status read_known(const std::string& path, std::uint64_t* version, std::string* contents);
+
   std::filesystem::path root_;
   std::set<std::string> locks_;  // files locked for update
+  std::uint64_t last_version_ = 0;
+  std::unordered_map<std::string, Known> known_;
+  std::unordered_map<std::string, int> open_;  // path → descriptor
 };
 
 // Wraps a FileSystem and makes chosen files behave as locked by another process (Busy), the way
@@ -57,6 +91,10 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
+  msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
+                             std::string_view data) override;
 
  private:
   bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }

@@ -106,6 +106,7 @@ class FaultInjector final : public msmi::FaultSites {
   FaultEffects& effects_;
   std::string profile_;
   std::vector<Armed> rules_;
+  std::vector<std::string> armed_points_;  // every point some rule names
   std::function<int()> thread_source_;
   std::function<bool()> service_running_;
   std::set<int> seen_events_;

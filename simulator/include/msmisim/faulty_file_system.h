@@ -36,6 +36,13 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   // The same fault point as read_file.
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
+  // The same fault point as read_file.
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
+  // The same fault points as write_file, with the same effect: a damaging action damages the
+  // whole file as it would be after the patch, as if it had been written whole.
+  msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
+                             std::string_view data) override;
   // The locks taken by `lock` actions end with the processes that held them (a reboot).
   void release_locks() { locked_.clear(); }
   // While the power is off every call fails: nothing reaches the disk.
@@ -47,6 +54,8 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   // disk.open, then `point`: the file is opened before the call does anything with it.
   const Action* check_open(std::string_view point, const std::string& path, msmi::Status* status);
   std::string damage(const Action& action, std::string data);
+  // disk.open and disk.read, and the damage a read action does to the file on disk.
+  msmi::Status before_read(const std::string& path);
 
   FaultInjector& injector_;
   msmi::Random& random_;

@@ -23,8 +23,10 @@
 //   sync before renaming deserves.
 //
 // Costs: a read copies the file; read_file_if_changed copies nothing if the caller holds the
-// current version; write_file is O(data); append_file and sync_file are amortised O(data
-// appended), as the durable contents are kept as a prefix of the live buffer, not a copy.
+// current version, refresh_file only what was appended since the caller's version; write_file
+// is O(data); write_file_at O(data) (O(file) when it must copy the durable bytes first);
+// append_file and sync_file are amortised O(data appended), as the durable contents are kept as
+// a prefix of the live buffer, not a copy.
 //
 // Not thread-safe; one simulation step at a time.
 #pragma once
@@ -64,6 +66,12 @@ class MemoryFileSystem final : public msmi::FileSystem {
   std::uint64_t version_of(const std::string& path) override;
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
+  // Copies only the bytes appended since `*version` when nothing but appends changed the file.
+  msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                            Refresh* how) override;
+  // Patches the buffer in place (a copy first when it holds the durable bytes).
+  msmi::Status write_file_at(const std::string& path, std::uint64_t offset,
+                             std::string_view data) override;
 
   // Power loss: every file goes back to its contents at its last sync_file; files never synced
   // are removed. Folders stay; every lock is gone with the processes that held it. The file system
@@ -79,6 +87,10 @@ class MemoryFileSystem final : public msmi::FileSystem {
     std::shared_ptr<std::string> durable;  // none if never synced
     std::size_t durable_size = 0;
     std::uint64_t version = 0;  // see FileSystem::version_of; bumped by every change
+    // The version of the last change that was not an append (creation, a write, a patch, a
+    // rename onto the name, a crash): every version from it to `version` names a prefix of
+    // the contents.
+    std::uint64_t base_version = 0;
   };
   // Where resolving the folders above a path stops (ENOENT and ENOTDIR on disk).
   enum class Parents { kFolders, kMissing, kFileInTheWay };

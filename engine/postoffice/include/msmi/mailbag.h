@@ -33,7 +33,9 @@ struct MailbagEntry {
 // Not thread-safe; one simulation step at a time. Every call reads both files, so the sender
 // side and the engine may both use the same mailbag through the same FileSystem, but a file
 // whose FileSystem version shows it unchanged since this object last read or wrote it is not
-// copied, and records already checked against an unchanged MBG are not checked again. Appends
+// copied, an MBG that only grew is read from where it ended (FileSystem::refresh_file), a KEY
+// that keeps its size is patched where it changed (FileSystem::write_file_at), and records
+// already checked against an unchanged MBG are not checked again. Appends
 // add to the end of the MBG, removals leave dead records behind until they outweigh the live
 // ones, so keeping a mailbag costs little per call.
 class Mailbag {
@@ -87,6 +89,9 @@ class Mailbag {
   Status parse(std::string_view key, std::string_view mbg, Snapshot* checked, Snapshot* out) const;
   // Writes cache_ (changed by the caller) back.
   Status write(Records records, std::string_view appended);
+  // Writes the KEY whole, or patches the bytes that differ from key_bytes_ when those are known
+  // to be what the file holds.
+  Status write_key(std::string_view key);
   void forget() const;
   static std::string encode_record(std::string_view payload);
   static std::string encode_key(const Snapshot& snapshot);
@@ -99,7 +104,7 @@ class Mailbag {
   // and, when cache_valid_, their parse.
   mutable std::string key_bytes_;
   mutable std::string mbg_bytes_;
-  mutable std::string mbg_read_;  // the MBG as read, before it is compared with mbg_bytes_
+  mutable bool key_known_ = false;  // key_bytes_ is what the KEY file holds now
   mutable std::uint64_t key_version_ = 0;
   mutable std::uint64_t mbg_version_ = 0;
   mutable Snapshot cache_;

@@ -30,8 +30,9 @@ struct TextRecord {
   void add(std::string name, std::string value) {
     fields.emplace_back(std::move(name), std::move(value));
   }
-  // First value of `name`, or "" if absent.
-  std::string get(std::string_view name) const;
+  // First value of `name`, or "" if absent. The reference lives as long as the record's fields
+  // are not changed.
+  const std::string& get(std::string_view name) const;
   std::vector<std::string> get_all(std::string_view name) const;
   bool has(std::string_view name) const;
 };

@@ -164,6 +164,8 @@ void TestDeterminism::streamed_run_judges_the_same_data() {
   for (const char* kb : {"Q151791", "Q164840", "Q175958", "Q138054", "Q141135"}) {
     QTest::newRow(kb) << QString("scenarios/kb/%1.json").arg(kb);
   }
+  // A label given twice: the expectation is about the last message with it.
+  QTest::newRow("label given twice") << QString("scenarios/regression/label-given-twice.json");
 }
 
 // A run that does not keep its events (RunOptions::keep_events off, as `msmisim run` records)

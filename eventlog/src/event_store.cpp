@@ -663,7 +663,7 @@ msmi::Status tune_full_text_index(SqliteDb& db) {
   constexpr std::string_view kWhat = "tuning the full-text index";
   std::int64_t exists = 0;
   msmi::Status status = read_single_int(
-      db, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_fts_config'", kWhat, &exists);
+      db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts_config'", kWhat, &exists);
   if (!status.ok() || exists == 0) return status;
   std::int64_t tuned = 0;
   status = read_single_int(db, "SELECT count(*) FROM events_fts_config WHERE k = 'automerge'",
@@ -1023,6 +1023,10 @@ msmi::Status EventStore::begin_transaction() {
     return msmi::Status::InvalidArgument(path_ + ": a transaction is already open");
   }
   return db_->exec("BEGIN IMMEDIATE", "beginning a transaction");
+}
+
+bool EventStore::in_transaction() const {
+  return sqlite3_get_autocommit(db_->get()) == 0;
 }
 
 msmi::Status EventStore::commit_transaction() {

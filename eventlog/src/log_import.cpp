@@ -47,8 +47,8 @@ constexpr std::size_t kQueuedBatches = 16;
 
 // Rows read and converted, on their way to the store.
 struct RowBatch {
-  // rows[0, size) are the batch's rows; those after are kept for their strings' capacity, so a
-  // batch that comes back from the storing thread is refilled without allocating.
+  // rows[0, size) are the batch's rows. The storing thread moves the rows' strings into the
+  // writer, so a batch that comes back is refilled into the same vector, its strings anew.
   std::vector<EventRow> rows;
   std::size_t size = 0;
   std::uint64_t bytes_read = 0;  // reader.bytes_read() after the batch's last record

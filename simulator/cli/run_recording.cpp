@@ -73,6 +73,11 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
                            const RunResult& result, const std::string& verdict) {
   msmi::Status s = writer->flush();
   writer.reset();
+  // The ledger (in slices) and the other tables go in one transaction, so a failure part-way
+  // leaves none of them rather than part of the ledger; inside record_finished_run() the
+  // caller's transaction already holds everything.
+  const bool own_transaction = s.ok() && !store.in_transaction();
+  if (own_transaction) s = store.begin_transaction();
   if (s.ok()) s = write_ledger(store, run_id, result);
   std::vector<msmilog::SampleRow> samples;
   for (const ThreadSample& t : result.samples) {
@@ -111,6 +116,10 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
   }
   if (s.ok()) s = store.write_thread_states(run_id, states);
   if (s.ok()) s = store.finish_run(run_id, verdict, now_iso(), result.virtual_duration_us);
+  if (own_transaction) {
+    if (s.ok()) return store.commit_transaction();
+    store.rollback_transaction();
+  }
   return s;
 }
 

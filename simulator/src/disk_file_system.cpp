@@ -183,9 +183,12 @@ Status DiskFileSystem::refresh_file(const std::string& path, std::uint64_t* vers
 Status DiskFileSystem::write_file(const std::string& path, std::string_view contents) {
   const int fd = open_file(path, true);
   if (fd < 0) return io_error(path, "cannot be opened for writing");
-  // Over the old bytes, then cut to size: the file keeps its place on the disk.
+  // Over the old bytes, then cut to size: the file keeps its place on the disk. A write that
+  // fails part-way leaves the file empty, as opening it with O_TRUNC did, never the new bytes
+  // in front of the old file's tail.
   const bool written =
       write_all(fd, contents, 0) && ::ftruncate(fd, static_cast<off_t>(contents.size())) == 0;
+  if (!written) (void)::ftruncate(fd, 0);
   changed(path, false);
   if (!written) return io_error(path, "write failed (disk full?)");
   return Status::Ok();

@@ -1,28 +1,47 @@
 #include "msmisim/event_tally.h"
 
 #include <algorithm>
-#include <cctype>
 
 namespace msmisim {
 
-std::string text_shape(std::string_view text) {
-  std::string out;
+namespace {
+
+// ASCII, as std::isdigit / std::isxdigit in the "C" locale, without a call per byte: the tally
+// shapes every event's text.
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex_digit(char c) {
+  const char folded = static_cast<char>(c | 0x20);
+  return is_digit(c) || (folded >= 'a' && folded <= 'f');
+}
+
+// text_shape() into *out (cleared first), reusing its buffer.
+void shape_into(std::string_view text, std::string* out) {
+  out->clear();
   std::size_t i = 0;
   while (i < text.size()) {
     std::size_t j = i;
     bool digit = false;
-    while (j < text.size() && std::isxdigit(static_cast<unsigned char>(text[j]))) {
-      digit |= std::isdigit(static_cast<unsigned char>(text[j])) != 0;
+    while (j < text.size() && is_hex_digit(text[j])) {
+      digit |= is_digit(text[j]);
       ++j;
     }
     if (j - i >= 5 && digit) {
-      out += '#';
+      *out += '#';
       i = j;
     } else {
-      out.append(text.substr(i, std::max<std::size_t>(j - i, 1)));
+      out->append(text.substr(i, std::max<std::size_t>(j - i, 1)));
       i = std::max(j, i + 1);
     }
   }
+}
+
+}  // namespace
+
+std::string text_shape(std::string_view text) {
+  std::string out;
+  shape_into(text, &out);
   return out;
 }
 
@@ -32,12 +51,12 @@ void EventTally::add(const msmi::Event& event) {
   EventIdTally& id = it->second;
   if (added) id.type = event.type;
   ++id.count;
-  std::string shape = text_shape(event.description);
-  const auto text = id.texts.find(shape);
+  shape_into(event.description, &shape_);
+  const auto text = id.texts.find(shape_);
   if (text != id.texts.end()) {
     ++text->second.count;
   } else if (id.texts.size() < kTextsTracked) {
-    id.texts.emplace(std::move(shape), EventTextTally{1, id.texts.size(), event.description});
+    id.texts.emplace(shape_, EventTextTally{1, id.texts.size(), event.description});
   }
 }
 

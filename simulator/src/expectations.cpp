@@ -27,8 +27,10 @@ std::string thread_suffix(const std::optional<int>& thread) {
   return thread ? " on thread " + std::to_string(*thread) : "";
 }
 
+// ASCII only, as std::tolower in the "C" locale msmisim runs in, without a call per byte: this
+// runs for every byte of every event an expectation with a text looks at.
 char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 bool contains_any_case(std::string_view text, std::string_view part) {
@@ -173,7 +175,9 @@ std::int64_t queue_value(const QueueSample& q, const std::string& queue) {
 }  // namespace
 
 EventExpectationCounter::EventExpectationCounter(const Expectations& expected)
-    : expected_(expected), counts_(expected.events.size(), 0) {
+    : expected_(expected),
+      counts_(expected.events.size(), 0),
+      labelled_counts_(expected.events.size()) {
   for (const SequenceExpectation& seq : expected.sequences) {
     sequences_.push_back({sequence_fallback(seq.ids), 0, 0});
   }
@@ -187,6 +191,8 @@ void EventExpectationCounter::add(const msmi::Event& event, const Ledger& ledger
       if (event.message_id.empty()) continue;
       const LedgerEntry* entry = ledger.find(event.message_id);
       if (entry == nullptr || entry->label != ev.message) continue;
+      ++labelled_counts_[i][event.message_id];
+      continue;
     }
     ++counts_[i];
   }
@@ -196,6 +202,13 @@ void EventExpectationCounter::add(const msmi::Event& event, const Ledger& ledger
     SequenceState& state = sequences_[i];
     sequence_step(seq.ids, state.fallback, event.event_id, &state.matched, &state.repeats);
   }
+}
+
+std::int64_t EventExpectationCounter::event_count(std::size_t i,
+                                                  const std::string& message_id) const {
+  if (expected_.events[i].message.empty()) return counts_[i];
+  const auto it = labelled_counts_[i].find(message_id);
+  return it == labelled_counts_[i].end() ? 0 : it->second;
 }
 
 std::vector<ExpectationResult> check_expectations(const Expectations& expected,
@@ -219,7 +232,7 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
     }
     std::int64_t count = 0;
     if (counted != nullptr) {
-      count = counted->event_count(index);
+      count = counted->event_count(index, message_id);
     } else {
       for (const msmi::Event& e : run.events) count += event_matches(ev, e, message_id) ? 1 : 0;
     }

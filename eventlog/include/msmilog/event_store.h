@@ -104,6 +104,8 @@ class EventStore {
   // begin_transaction(); writers' written() counts are not corrected.
   // InvalidArgument if a transaction is already open; IoError for a read-only store.
   msmi::Status begin_transaction();
+  // Whether a transaction is open on this store's connection.
+  bool in_transaction() const;
   msmi::Status commit_transaction();
   void rollback_transaction();
 

@@ -43,6 +43,7 @@ class EventTally {
  private:
   std::int64_t total_ = 0;
   std::map<int, EventIdTally> ids_;
+  std::string shape_;  // add()'s buffer, kept to spare an allocation per event
 };
 
 }  // namespace msmisim

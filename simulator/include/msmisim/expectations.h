@@ -1,6 +1,7 @@
 // Checks a scenario's expectations against what a run produced.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,10 @@ class EventExpectationCounter {
   // and no event can name a message before its ID exists.
   void add(const msmi::Event& event, const Ledger& ledger);
 
-  // For check_expectations(): the matching events of expected.events[i], the repeats of
-  // expected.sequences[i].
-  std::int64_t event_count(std::size_t i) const { return counts_[i]; }
+  // For check_expectations(): the matching events of expected.events[i] (for one about a
+  // labelled message, those about `message_id`: labels can repeat, and the expectation is
+  // about the last message given the label), the repeats of expected.sequences[i].
+  std::int64_t event_count(std::size_t i, const std::string& message_id) const;
   int sequence_repeats(std::size_t i) const { return sequences_[i].repeats; }
 
  private:
@@ -40,6 +42,9 @@ class EventExpectationCounter {
 
   const Expectations& expected_;
   std::vector<std::int64_t> counts_;
+  // Per expectation about a labelled message: message ID → its matching events, for every
+  // message that carries the label (a handful).
+  std::vector<std::map<std::string, std::int64_t>> labelled_counts_;
   std::vector<SequenceState> sequences_;
 };
 

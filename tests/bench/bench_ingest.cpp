@@ -10,6 +10,10 @@
 // one prepared statement into a table of the same columns and no index, in the same batches
 // and with the same pragmas: SQLite's own limit for these rows on this machine. Then a few
 // questions are asked of the grown store through the CLI. Prints figures; asserts nothing.
+// Measured (2 cores, 1M events into 1,002 runs of 2.3M events): 4,096-event batches and FTS5's
+// automerge of 4: 24.7k events/s, 30.8 s cpu (a loaded machine); 32,768-event batches and an
+// automerge of 16: 45.8k events/s, 19.8 s cpu, 440 bytes per event; the plain loop 222k
+// events/s, 285 bytes per event. The CLI's first pages on the grown store: 18-23 ms.
 #include <sqlite3.h>
 
 #include <sys/resource.h>

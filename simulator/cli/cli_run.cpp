@@ -139,7 +139,8 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
        "arm a fault rule, e.g. 'mta.put[rcpt~*@bad.example]=3*return(0x15)->off' "
        "(repeatable; grammar in scenarios/README.md)")
       ("postoffice", po::value<std::string>(),
-       "shadow postoffice folder to use and keep; its contents are replaced on every run "
+       "shadow postoffice folder to use and keep; its contents are replaced on every run; "
+       "the run keeps its files open and does not notice another program changing them "
        "(default: a simulated disk in memory, gone when the run ends)")
       ("quiet,q", "print only the header, the failed expectations and the verdict")
       ("check-determinism",

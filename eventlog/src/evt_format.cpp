@@ -1,6 +1,7 @@
 // The .EVT codec: header, ELF_EOF_RECORD and EVENTLOGRECORD to and from bytes, with the UTF-16LE
 // and SID conversions the records need. See the essay atop evt_writer.cpp for the layout.
 #include "msmilog/evt_format.h"
+#include "utf8_append.h"
 
 #include <array>
 #include <cctype>
@@ -86,24 +87,6 @@ bool read_utf16z(std::string_view bytes, std::size_t offset, std::size_t end, st
     }
   }
   return false;
-}
-
-void append_utf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 void append_u16(std::string* out, std::uint16_t value) {

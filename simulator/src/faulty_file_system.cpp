@@ -127,14 +127,8 @@ Status FaultyFileSystem::write_file_at(const std::string& path, std::uint64_t of
   if (action != nullptr) {
     std::string contents;
     s = target().read_file(path, &contents);
+    if (s.ok()) s = msmi::FileSystem::patch_contents(path, offset, data, &contents);
     if (!s.ok()) return s;
-    if (offset > contents.size()) {
-      return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
-                                     " lies past the end");
-    }
-    const std::size_t at = static_cast<std::size_t>(offset);
-    if (contents.size() < at + data.size()) contents.resize(at + data.size());
-    contents.replace(at, data.size(), data);
     damaged_by_write_.insert(path);
     return target().write_file(path, damage(*action, std::move(contents)));
   }

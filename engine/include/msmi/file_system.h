@@ -93,15 +93,23 @@ class FileSystem {
                                std::string_view data) {
     std::string contents;
     Status s = read_file(path, &contents);
+    if (s.ok()) s = patch_contents(path, offset, data, &contents);
     if (!s.ok()) return s;
-    if (offset > contents.size()) {
+    return write_file(path, contents);
+  }
+
+  // write_file_at() on the bytes of `path` in memory: `data` over *contents from `offset`,
+  // growing it as needed. InvalidArgument (naming `path`) for an offset past the end.
+  static Status patch_contents(const std::string& path, std::uint64_t offset, std::string_view data,
+                               std::string* contents) {
+    if (offset > contents->size()) {
       return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
                                      " lies past the end");
     }
     const std::size_t at = static_cast<std::size_t>(offset);
-    if (contents.size() < at + data.size()) contents.resize(at + data.size());
-    contents.replace(at, data.size(), data);
-    return write_file(path, contents);
+    if (contents->size() < at + data.size()) contents->resize(at + data.size());
+    contents->replace(at, data.size(), data);
+    return Status::Ok();
   }
 };
 

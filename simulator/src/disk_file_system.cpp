@@ -287,7 +287,7 @@ bool DiskFileSystem::exists(const std::string& path) {
 }
 
 Status DiskFileSystem::lock_file(const std::string& path) {
-  if (!locks_.insert(path).second) return Status::Busy(path + ": already locked for update");
+  if (!locks_.take(path)) return Status::Busy(path + ": already locked for update");
   return Status::Ok();
 }
 

@@ -10,7 +10,7 @@ const Action* FaultyFileSystem::check(std::string_view point, const std::string&
     *status = Status::IoError(path + ": the server has no power");
     return nullptr;
   }
-  if (locked_.count(path) != 0) {
+  if (!locked_.empty() && locked_.count(path) != 0) {
     *status = Status::Busy(path + ": locked by another process (fault rule)");
     return nullptr;
   }

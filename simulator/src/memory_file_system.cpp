@@ -292,7 +292,7 @@ bool MemoryFileSystem::exists(const std::string& path) {
 
 Status MemoryFileSystem::lock_file(const std::string& path) {
   if (!plain_path(path)) return not_plain(path);
-  if (!locks_.insert(path).second) return Status::Busy(path + ": already locked for update");
+  if (!locks_.take(path)) return Status::Busy(path + ": already locked for update");
   return Status::Ok();
 }
 

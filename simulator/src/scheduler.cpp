@@ -30,7 +30,8 @@ void Scheduler::push(std::int64_t time_us, Priority priority, Source source, Act
     key = mix64(mix64(seed_ ^ mix64(static_cast<std::uint64_t>(source) + 1)) ^
                 static_cast<std::uint64_t>(when));
   }
-  queue_.push(Item{when, band, key, next_order_++, std::move(action)});
+  queue_.push_back(Item{when, band, key, next_order_++, std::move(action)});
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
 }
 
 void Scheduler::at(std::int64_t time_us, Priority priority, Source source, Action action) {
@@ -40,19 +41,21 @@ void Scheduler::at(std::int64_t time_us, Priority priority, Source source, Actio
 void Scheduler::add_interchange(msmi::Interchange& interchange, ThreadActivity& activity,
                                 std::int64_t start_us) {
   for (const auto& worker : interchange.workers()) {
-    schedule_worker(interchange, *worker, activity, start_us);
+    worker_slots_.push_back(WorkerSlot{&interchange, worker.get(), &activity});
+    schedule_worker(&worker_slots_.back(), start_us);
   }
 }
 
-void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
-                                ThreadActivity& activity, std::int64_t time_us) {
+void Scheduler::schedule_worker(const WorkerSlot* slot, std::int64_t time_us) {
   const auto source = static_cast<Source>(static_cast<std::uint64_t>(Source::kEngineThread) +
-                                          static_cast<std::uint64_t>(worker.thread()));
-  push(time_us, Priority::kEngine, source, [this, &interchange, &worker, &activity] {
+                                          static_cast<std::uint64_t>(slot->worker->thread()));
+  push(time_us, Priority::kEngine, source, [this, slot] {
+    msmi::Interchange& interchange = *slot->interchange;
+    msmi::Worker& worker = *slot->worker;
     const std::int64_t now = clock_.now_us();
     if (interchange.thread_hung(worker.thread())) {
       // A hung thread does nothing until its process ends.
-      schedule_worker(interchange, worker, activity, now + kHungRecheckUs);
+      schedule_worker(slot, now + kHungRecheckUs);
       return;
     }
     current_thread_ = worker.thread();
@@ -62,18 +65,19 @@ void Scheduler::schedule_worker(msmi::Interchange& interchange, msmi::Worker& wo
     if (extra_busy_) busy += extra_busy_();
     interchange.after_step(busy);
     current_thread_ = -1;
-    activity.record_busy(worker.thread(), now, now + busy);
+    slot->activity->record_busy(worker.thread(), now, now + busy);
     // A step always moves time on, so a worker can never spin in place.
     const std::int64_t next = std::max({result.next_wake_us, now + busy, now + 1});
-    schedule_worker(interchange, worker, activity, next);
+    schedule_worker(slot, next);
   });
 }
 
 bool Scheduler::run_until(std::int64_t end_us, const volatile std::sig_atomic_t* stop) {
-  while (!queue_.empty() && queue_.top().time_us < end_us) {
+  while (!queue_.empty() && queue_.front().time_us < end_us) {
     if (stop != nullptr && *stop != 0) return false;
-    Item item = queue_.top();
-    queue_.pop();
+    std::pop_heap(queue_.begin(), queue_.end(), Later{});
+    Item item = std::move(queue_.back());
+    queue_.pop_back();
     clock_.advance_to(item.time_us);
     ++steps_;
     item.action();

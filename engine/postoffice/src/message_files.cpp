@@ -1,7 +1,6 @@
 #include "msmi/message_files.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "msmi/attachment_fields.h"
 #include "msmi/text_record.h"
@@ -94,20 +93,35 @@ void read_mail_class(const TextRecord& record, std::string* message_class) {
   *message_class = value.starts_with("IPM.") ? value : "";
 }
 
+namespace {
+
+constexpr char kHexDigits[] = "0123456789ABCDEF";
+
+// `number` as 8 upper-case hex digits at `out` (file names and IDs are built on every message,
+// so without snprintf).
+void put_hex8(char* out, std::uint32_t number) {
+  for (int i = 7; i >= 0; --i, number >>= 4) out[i] = kHexDigits[number & 0xF];
+}
+
+}  // namespace
+
 std::string hex8(std::uint32_t number) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%08X", number);
-  return buffer;
+  std::string out(8, '0');
+  put_hex8(out.data(), number);
+  return out;
 }
 
 std::string p1_path(std::uint32_t number) {
-  return "P1/" + hex8(number) + ".P1";
+  std::string out = "P1/00000000.P1";
+  put_hex8(out.data() + 3, number);
+  return out;
 }
 
 std::string mai_path(std::uint32_t number) {
-  char folder[8];
-  std::snprintf(folder, sizeof folder, "MA%X", number & 0xF);
-  return "MAI/" + std::string(folder) + "/" + hex8(number) + ".MAI";
+  std::string out = "MAI/MA0/00000000.MAI";
+  out[6] = kHexDigits[number & 0xF];
+  put_hex8(out.data() + 8, number);
+  return out;
 }
 
 bool parse_p1_name(std::string_view name, std::uint32_t* number) {

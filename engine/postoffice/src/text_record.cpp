@@ -1,7 +1,6 @@
 #include "msmi/text_record.h"
 
 #include <charconv>
-#include <cstdio>
 
 #include "msmi/crc32.h"
 
@@ -10,12 +9,14 @@ namespace {
 
 constexpr std::string_view kVersionSuffix = " 1\n";
 
-std::string one_line(std::string_view value) {
-  std::string out(value);
-  for (char& c : out) {
+// Appends `value` to *out with every line break turned into a blank.
+void append_one_line(std::string* out, std::string_view value) {
+  const std::size_t at = out->size();
+  out->append(value);
+  for (std::size_t i = at; i < out->size(); ++i) {
+    char& c = (*out)[i];
     if (c == '\n' || c == '\r') c = ' ';
   }
-  return out;
 }
 
 }  // namespace
@@ -65,15 +66,27 @@ bool TextRecord::has(std::string_view name) const {
 
 std::string encode_text_record(std::string_view magic, const TextRecord& record) {
   std::string out;
+  std::size_t size = magic.size() + kVersionSuffix.size() + 1 + record.body.size() + 40;
+  for (const auto& [name, value] : record.fields) size += name.size() + value.size() + 3;
+  out.reserve(size);
   out.append(magic).append(kVersionSuffix);
   for (const auto& [name, value] : record.fields) {
-    out.append(one_line(name)).append(": ").append(one_line(value)).push_back('\n');
+    append_one_line(&out, name);
+    out.append(": ");
+    append_one_line(&out, value);
+    out.push_back('\n');
   }
   out.push_back('\n');
   out.append(record.body);
-  char trailer[48];
-  std::snprintf(trailer, sizeof trailer, "#end %zu %08X\n", out.size(), crc32(out));
-  out.append(trailer);
+  // "#end <length> <CRC as 8 upper-case hex digits>\n", without snprintf: every record written.
+  const std::uint32_t crc = crc32(out);
+  char trailer[48] = "#end ";
+  char* at = std::to_chars(trailer + 5, trailer + sizeof trailer, out.size()).ptr;
+  *at++ = ' ';
+  for (int i = 7; i >= 0; --i) at[i] = "0123456789ABCDEF"[(crc >> (4 * (7 - i))) & 0xF];
+  at += 8;
+  *at++ = '\n';
+  out.append(trailer, static_cast<std::size_t>(at - trailer));
   return out;
 }
 

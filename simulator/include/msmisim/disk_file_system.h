@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "msmi/file_system.h"
+#include "msmisim/held_locks.h"
 
 namespace msmisim {
 
@@ -35,7 +36,7 @@ class DiskFileSystem final : public msmi::FileSystem {
   // The lock is kept by this object, not taken on the host: the folder belongs to this run
   // alone. Busy while it is held already, as a second share-deny open is on Windows.
   msmi::Status lock_file(const std::string& path) override;
-  void unlock_file(const std::string& path) override { locks_.erase(path); }
+  void unlock_file(const std::string& path) override { locks_.release(path); }
   std::uint64_t version_of(const std::string& path) override;
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
@@ -64,7 +65,7 @@ class DiskFileSystem final : public msmi::FileSystem {
   msmi::Status read_known(const std::string& path, std::uint64_t* version, std::string* contents);
 
   std::filesystem::path root_;
-  std::set<std::string> locks_;  // files locked for update
+  HeldLocks locks_;  // files locked for update
   std::uint64_t last_version_ = 0;
   std::unordered_map<std::string, Known> known_;
   std::unordered_map<std::string, int> open_;  // path → descriptor
@@ -97,7 +98,9 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
                              std::string_view data) override;
 
  private:
-  bool is_locked(const std::string& path) const { return locked_.count(path) != 0; }
+  bool is_locked(const std::string& path) const {
+    return !locked_.empty() && locked_.count(path) != 0;
+  }
   std::set<std::string> locked_;
 };
 

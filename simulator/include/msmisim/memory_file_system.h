@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "msmi/file_system.h"
+#include "msmisim/held_locks.h"
 
 namespace msmisim {
 
@@ -62,7 +63,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
   // A share-deny lock, as on Windows: Busy while it is held already (a second open of the file
   // for update conflicts even within one process). InvalidArgument for a path that is not plain.
   msmi::Status lock_file(const std::string& path) override;
-  void unlock_file(const std::string& path) override { locks_.erase(path); }
+  void unlock_file(const std::string& path) override { locks_.release(path); }
   std::uint64_t version_of(const std::string& path) override;
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
@@ -105,7 +106,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
   std::uint64_t last_version_ = 0;
   std::map<std::string, File> files_;  // full path → file; sorted, so listing is ordered
   std::set<std::string> dirs_;         // full paths of folders; the root "" is implicit
-  std::set<std::string> locks_;        // files locked for update
+  HeldLocks locks_;                    // files locked for update
 };
 
 }  // namespace msmisim

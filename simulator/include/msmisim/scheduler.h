@@ -17,8 +17,8 @@
 
 #include <csignal>
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <queue>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -101,13 +101,22 @@ class Scheduler {
       return a.order > b.order;
     }
   };
+  // What a worker's scheduled step needs, kept here so that its action captures one pointer
+  // (small enough for std::function to hold without an allocation).
+  struct WorkerSlot {
+    msmi::Interchange* interchange;
+    msmi::Worker* worker;
+    ThreadActivity* activity;
+  };
   void push(std::int64_t time_us, Priority priority, Source source, Action action);
-  void schedule_worker(msmi::Interchange& interchange, msmi::Worker& worker,
-                       ThreadActivity& activity, std::int64_t time_us);
+  void schedule_worker(const WorkerSlot* slot, std::int64_t time_us);
 
   VirtualClock& clock_;
   std::uint64_t seed_;
-  std::priority_queue<Item, std::vector<Item>, Later> queue_;
+  // A binary heap under Later (std::push_heap/pop_heap), so that the due item's action is moved
+  // out rather than copied.
+  std::vector<Item> queue_;
+  std::deque<WorkerSlot> worker_slots_;
   std::uint64_t next_order_ = 0;
   std::int64_t steps_ = 0;
   int current_thread_ = -1;

@@ -500,6 +500,17 @@ void TstPostofficeFormats::crc32_matches_reference_values_data() {
       << QByteArray("The quick brown fox jumps over the lazy dog") << 0x414FA339U;
   QTest::newRow("32 zero bytes") << QByteArray(32, '\0') << 0x190A55ADU;
   QTest::newRow("32 0xFF bytes") << QByteArray(32, '\xFF') << 0xFF6CAB0BU;
+  // Long enough for the folded 16-byte blocks (64 bytes and more) plus a tail zlib does.
+  const auto pattern = [](int n) {
+    QByteArray bytes(n, '\0');
+    for (int i = 0; i < n; ++i) bytes[i] = static_cast<char>((i * 7 + 3) % 256);
+    return bytes;
+  };
+  QTest::newRow("64 pattern bytes") << pattern(64) << 0xCBD9ECF0U;
+  QTest::newRow("79 pattern bytes") << pattern(79) << 0xF8BDAEACU;
+  QTest::newRow("80 pattern bytes") << pattern(80) << 0x3F42D103U;
+  QTest::newRow("1000 pattern bytes") << pattern(1000) << 0x17BC2A46U;
+  QTest::newRow("4099 pattern bytes") << pattern(4099) << 0x9CE410F9U;
 }
 
 void TstPostofficeFormats::crc32_matches_reference_values() {

@@ -39,10 +39,10 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 
 }  // namespace
 
-MemoryFileSystem::Parents MemoryFileSystem::resolve_parents(const std::string& path) const {
-  for (std::size_t slash = path.find('/'); slash != std::string::npos;
+MemoryFileSystem::Parents MemoryFileSystem::resolve_parents(std::string_view path) const {
+  for (std::size_t slash = path.find('/'); slash != std::string_view::npos;
        slash = path.find('/', slash + 1)) {
-    const std::string folder = path.substr(0, slash);
+    const std::string_view folder = path.substr(0, slash);
     if (dirs_.count(folder) != 0) continue;
     return is_file(folder) ? Parents::kFileInTheWay : Parents::kMissing;
   }
@@ -121,7 +121,7 @@ std::uint64_t MemoryFileSystem::version_of(const std::string& path) {
 Status MemoryFileSystem::write_file(const std::string& path, std::string_view contents) {
   Status s = writable(path, "writing");
   if (!s.ok()) return s;
-  File& file = files_[path];
+  File& file = files_.try_emplace(path).first->second;
   if (file.durable == file.contents) {
     file.contents = std::make_shared<std::string>(contents);  // the durable bytes stay
   } else {
@@ -180,7 +180,10 @@ Status MemoryFileSystem::sync_file(const std::string& path) {
 
 Status MemoryFileSystem::remove_file(const std::string& path) {
   if (!plain_path(path)) return not_plain(path);
-  if (files_.erase(path) != 0) return Status::Ok();
+  if (const auto it = files_.find(path); it != files_.end()) {
+    files_.erase(it);
+    return Status::Ok();
+  }
   if (path.empty()) return Status::IoError("the postoffice root cannot be removed");
   if (is_dir(path)) {
     // As remove(3) on disk: an empty folder goes, a folder with anything in it stays.
@@ -209,13 +212,11 @@ Status MemoryFileSystem::rename_file(const std::string& from, const std::string&
   if (is_dir(to)) return failed("Is a directory");
   if (resolve_parents(to) != Parents::kFolders) return failed("No such file or directory");
   // The file keeps its durable contents under its new name: names are durable at once.
-  auto node = files_.extract(from);
-  node.key() = to;
+  const auto it = files_.find(from);
   // Whoever held `to` held another file: its version must not name a prefix of this one.
-  node.mapped().version = ++last_version_;
-  node.mapped().base_version = node.mapped().version;
-  files_.erase(to);
-  files_.insert(std::move(node));
+  it->second.version = ++last_version_;
+  it->second.base_version = it->second.version;
+  files_.rename(it, to);
   return Status::Ok();
 }
 
@@ -248,11 +249,10 @@ Status MemoryFileSystem::rename_dir(const std::string& from, const std::string& 
     names.push_back(it->first);
   }
   for (const std::string& name : names) {
-    auto node = files_.extract(name);
-    node.key() = moved(name);
-    node.mapped().version = ++last_version_;  // as in rename_file
-    node.mapped().base_version = node.mapped().version;
-    files_.insert(std::move(node));
+    const auto it = files_.find(name);
+    it->second.version = ++last_version_;  // as in rename_file
+    it->second.base_version = it->second.version;
+    files_.rename(it, moved(name));
   }
   return Status::Ok();
 }

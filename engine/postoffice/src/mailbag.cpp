@@ -30,6 +30,7 @@
 #include "msmi/mailbag.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "msmi/crc32.h"
@@ -48,8 +49,19 @@ void put_u32(std::string& out, std::uint32_t v) {
 }
 std::uint32_t get_u32(std::string_view in, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(&v, in.data() + at, 4);  // the KEY is read on every queue change
+  } else {
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  }
   return v;
+}
+void store_u32(char* at, std::uint32_t v) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(at, &v, 4);
+  } else {
+    for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
+  }
 }
 std::uint16_t get_u16(std::string_view in, std::size_t at) {
   return static_cast<std::uint16_t>(static_cast<unsigned char>(in[at]) |
@@ -288,9 +300,6 @@ std::string Mailbag::encode_record(std::string_view payload) {
 std::string Mailbag::encode_key(const Snapshot& snapshot) {
   std::string key(kHeaderSize + snapshot.entries.size() * kEntrySize, '\0');
   char* out = key.data();
-  const auto store_u32 = [](char* at, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
-  };
   std::memcpy(out, kKeyMagic.data(), 4);
   out[4] = 1;  // version
   out[6] = static_cast<char>(kEntrySize);

@@ -37,6 +37,8 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "msmi/file_system.h"
@@ -96,17 +98,59 @@ class MemoryFileSystem final : public msmi::FileSystem {
   // Where resolving the folders above a path stops (ENOENT and ENOTDIR on disk).
   enum class Parents { kFolders, kMissing, kFileInTheWay };
 
-  Parents resolve_parents(const std::string& path) const;
-  bool is_dir(const std::string& path) const { return path.empty() || dirs_.count(path) != 0; }
-  bool is_file(const std::string& path) const { return files_.count(path) != 0; }
+  // The files by path: sorted for listing, with a hash index beside the tree so that the calls
+  // naming one file (every read, write and sync) find it without walking the tree. The index's
+  // keys are views of the tree's own keys, which stay put while their node lives.
+  class Files {
+   public:
+    using Map = std::map<std::string, File, std::less<>>;
+    using iterator = Map::iterator;
+    iterator begin() { return map_.begin(); }
+    iterator end() { return map_.end(); }
+    iterator lower_bound(std::string_view key) { return map_.lower_bound(key); }
+    Map::const_iterator lower_bound(std::string_view key) const { return map_.lower_bound(key); }
+    Map::const_iterator end() const { return map_.end(); }
+    iterator find(std::string_view path) {
+      const auto it = index_.find(path);
+      return it == index_.end() ? map_.end() : it->second;
+    }
+    bool contains(std::string_view path) const { return index_.count(path) != 0; }
+    std::pair<iterator, bool> try_emplace(const std::string& path) {
+      const auto [it, created] = map_.try_emplace(path);
+      if (created) index_.emplace(it->first, it);
+      return {it, created};
+    }
+    iterator erase(iterator it) {
+      index_.erase(it->first);
+      return map_.erase(it);
+    }
+    // Moves the file at `it` to `to`, replacing any file there.
+    void rename(iterator it, const std::string& to) {
+      index_.erase(it->first);
+      auto node = map_.extract(it);
+      node.key() = to;
+      const auto old = find(to);
+      if (old != map_.end()) erase(old);
+      const auto moved = map_.insert(std::move(node)).position;
+      index_.emplace(moved->first, moved);
+    }
+
+   private:
+    Map map_;
+    std::unordered_map<std::string_view, iterator> index_;
+  };
+
+  Parents resolve_parents(std::string_view path) const;
+  bool is_dir(std::string_view path) const { return path.empty() || dirs_.count(path) != 0; }
+  bool is_file(std::string_view path) const { return files_.contains(path); }
   bool has_children(const std::string& dir) const;
   msmi::Status writable(const std::string& path, const char* what) const;
   msmi::Status rename_dir(const std::string& from, const std::string& to);
 
   std::uint64_t last_version_ = 0;
-  std::map<std::string, File> files_;  // full path → file; sorted, so listing is ordered
-  std::set<std::string> dirs_;         // full paths of folders; the root "" is implicit
-  HeldLocks locks_;                    // files locked for update
+  Files files_;                              // full path → file; sorted, so listing is ordered
+  std::set<std::string, std::less<>> dirs_;  // full paths of folders; the root "" is implicit
+  HeldLocks locks_;                          // files locked for update
 };
 
 }  // namespace msmisim

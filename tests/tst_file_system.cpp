@@ -12,9 +12,15 @@
 
 #include "msmi/file_system.h"
 #include "msmi/mailbag.h"
+#include "msmi/message_file_cache.h"
+#include "msmi/message_files.h"
+#include "msmi/random.h"
 #include "msmi/status.h"
 #include "msmisim/disk_file_system.h"
+#include "msmisim/fault_injector.h"
+#include "msmisim/faulty_file_system.h"
 #include "msmisim/memory_file_system.h"
+#include "msmisim/scheduler.h"
 #include "test_support.h"
 
 using msmi::Status;
@@ -200,6 +206,8 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_data();
   void listing_is_sorted_byte_wise();
   void another_process_holding_a_mailbag_makes_it_busy();
+  void message_file_cache_reads_what_the_file_holds_now_data();
+  void message_file_cache_reads_what_the_file_holds_now();
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
   void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
   void kb_scenarios_run_the_same_in_memory_and_on_disk();
@@ -336,6 +344,111 @@ void TestFileSystem::another_process_holding_a_mailbag_makes_it_busy() {
   QVERIFY(memory.lock_file(bag.mbg_path()).ok());
   memory.crash();
   QVERIFY(memory.lock_file(bag.mbg_path()).ok());
+}
+
+namespace {
+
+// The world's side of fault actions, for a FaultyFileSystem alone: nothing else to act on.
+class NoEffects final : public msmisim::FaultEffects {
+ public:
+  void hang(int) override {}
+  void end_service(bool) override {}
+  void delay(std::int64_t) override {}
+  void write_event(int, const std::vector<std::string>&) override {}
+  void power_loss(const std::string&) override {}
+  void hang_mta() override {}
+  void end_mta(bool) override {}
+};
+
+msmi::P1Envelope envelope_of(const std::string& sender) {
+  msmi::P1Envelope envelope;
+  envelope.message_id = "MSNET/SALES/0000002A";
+  envelope.number = 0x2A;
+  envelope.sender = sender;
+  envelope.to = {"MS:EXCHANGE/HQ/BOB"};
+  envelope.mai_path = msmi::mai_path(0x2A);
+  envelope.submitted_us = 1;
+  return envelope;
+}
+
+}  // namespace
+
+void TestFileSystem::message_file_cache_reads_what_the_file_holds_now_data() {
+  QTest::addColumn<QString>("change");  // what happens to the P1 between two reads
+  QTest::newRow("nothing") << "nothing";
+  QTest::newRow("rewritten") << "rewritten";
+  QTest::newRow("patched in place") << "patched";
+  QTest::newRow("removed") << "removed";
+  QTest::newRow("renamed over") << "renamed";
+  QTest::newRow("torn by a power loss") << "torn";
+  QTest::newRow("garbled by a fault") << "garbled";
+  QTest::newRow("locked by a fault") << "locked";
+}
+
+void TestFileSystem::message_file_cache_reads_what_the_file_holds_now() {
+  QFETCH(QString, change);
+  MemoryFileSystem memory;
+  QVERIFY(memory.make_dirs("P1").ok());
+  msmisim::VirtualClock clock;
+  msmi::SeededRandom random(7);
+  NoEffects effects;
+  std::vector<msmisim::FaultRule> rules;
+  const auto arm = [&](const char* text) {
+    msmisim::FaultRule rule;
+    int column = 0;
+    QVERIFY(msmisim::parse_fault_rule(text, &rule, &column).ok());
+    rules.push_back(rule);
+  };
+  if (change == "garbled") arm("disk.read[kind=P1,nth=2]=garble");
+  if (change == "locked") arm("disk.read[kind=P1,nth=2]=lock");
+  msmisim::FaultInjector injector(clock, random, effects, "hardened", rules);
+  msmisim::FaultyFileSystem fs(memory, injector, random);
+  const std::string path = msmi::p1_path(0x2A);
+  QVERIFY(memory.write_file(path, msmi::encode_p1(envelope_of("MS:MSNET/SALES/ALICE"))).ok());
+  QVERIFY(memory.sync_file(path).ok());
+
+  msmi::MessageFileCache cache(fs);
+  msmi::P1Envelope first;
+  QVERIFY(cache.read_p1(path, &first).ok());
+  QCOMPARE(first.sender, std::string("MS:MSNET/SALES/ALICE"));
+  QCOMPARE(cache.hits(), std::size_t{0});
+
+  const std::string other = msmi::encode_p1(envelope_of("MS:MSNET/OPS/CAROL"));
+  if (change == "rewritten") QVERIFY(memory.write_file(path, other).ok());
+  if (change == "patched") {
+    QVERIFY(memory.write_file_at(path, 0, other).ok());  // other sender, over the old bytes
+  }
+  if (change == "removed") QVERIFY(memory.remove_file(path).ok());
+  if (change == "renamed") {
+    QVERIFY(memory.write_file("P1/NEW.P1", other).ok());
+    QVERIFY(memory.rename_file("P1/NEW.P1", path).ok());
+  }
+  if (change == "torn") {
+    QVERIFY(memory.write_file(path, other).ok());  // never synced: the power loss undoes it
+    memory.crash();
+  }
+
+  // The second read gives what read_file and decode_p1 give now.
+  std::string bytes;
+  msmi::Status expected = fs.read_file(path, &bytes);
+  msmi::P1Envelope fresh;
+  if (expected.ok()) expected = msmi::decode_p1(bytes, path, &fresh);
+  if (change == "garbled" || change == "locked") {
+    // The fault struck that read; the cache's read is the next one, which sees the same file.
+    QVERIFY(!expected.ok());
+    expected = fs.read_file(path, &bytes);
+    if (expected.ok()) expected = msmi::decode_p1(bytes, path, &fresh);
+  }
+  msmi::P1Envelope second;
+  const msmi::Status s = cache.read_p1(path, &second);
+  QCOMPARE(s.code(), expected.code());
+  QCOMPARE(s.message(), expected.message());
+  if (s.ok()) QCOMPARE(second.sender, fresh.sender);
+  const bool unchanged = change == "nothing";
+  QCOMPARE(cache.hits(), std::size_t{unchanged ? 1u : 0u});
+  if (change == "rewritten" || change == "renamed")
+    QCOMPARE(second.sender, std::string("MS:MSNET/OPS/CAROL"));
+  if (change == "torn") QCOMPARE(second.sender, std::string("MS:MSNET/SALES/ALICE"));
 }
 
 void TestFileSystem::crash_keeps_only_synced_data_data() {

@@ -104,18 +104,14 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   Claim& claim = *current_;
   std::int64_t busy = 0;
   auto stamp = [&] { ctx_.step_clock.set_elapsed(elapsed + busy); };
-  std::string p1_data;
-  std::string mai_data;
   P1Envelope envelope;
   MaiContent content;
   std::string path = p1_path(claim.number);
-  Status s = ctx_.env.fs.read_file(path, &p1_data);
-  if (s.ok()) s = decode_p1(p1_data, path, &envelope);
+  Status s = ctx_.message_files.read_p1(path, &envelope);
   if (s.ok()) {
     path = envelope.mai_path;
-    s = ctx_.env.fs.read_file(path, &mai_data);
+    s = ctx_.message_files.read_mai(path, &content);
   }
-  if (s.ok()) s = decode_mai(mai_data, path, &content);
   if (s.is_busy() || s.is_io_error()) {
     // Locked or a passing read error: put the record back and come back later. Only a file
     // that is gone or damaged is final.
@@ -320,18 +316,14 @@ void InboundDeliveryWorker::leave_in_queue() {
 
 void InboundDeliveryWorker::give_up(XomReturnCode code, int reason, std::string_view reason_text) {
   const Claim claim = *current_;
-  std::string p1_data;
   P1Envelope envelope;
   MaiContent content;
-  std::string mai_data;
   // The files were read for the put moments ago; if they cannot be read now, the NDR goes out
   // with what is known (no subject) rather than not at all.
   const std::string path = p1_path(claim.number);
-  Status s = ctx_.env.fs.read_file(path, &p1_data);
-  if (s.ok()) s = decode_p1(p1_data, path, &envelope);
+  Status s = ctx_.message_files.read_p1(path, &envelope);
   if (ctx_.check(s, thread_, claim.message_id, "reading " + path + " for the NDR")) {
-    s = ctx_.env.fs.read_file(envelope.mai_path, &mai_data);
-    if (s.ok()) s = decode_mai(mai_data, envelope.mai_path, &content);
+    s = ctx_.message_files.read_mai(envelope.mai_path, &content);
     ctx_.check(s, thread_, claim.message_id, "reading " + envelope.mai_path + " for the NDR");
   }
   NdrRequest request;

@@ -66,10 +66,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
   const std::string path = p1_path(record.number);
-  std::string data;
   P1Envelope envelope;
-  s = ctx_.env.fs.read_file(path, &data);
-  if (s.ok()) s = decode_p1(data, path, &envelope);
+  s = ctx_.message_files.read_p1(path, &envelope);
   if (s.is_busy() || s.is_io_error()) {  // locked or a passing error: try the record again later
     retry_later_ = true;
     return busy;
@@ -166,10 +164,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   std::string mai_subject;
   std::string mai_reply_to;
   {
-    std::string mai_data;
     MaiContent content;
-    if (ctx_.env.fs.read_file(envelope.mai_path, &mai_data).ok() &&
-        decode_mai(mai_data, envelope.mai_path, &content).ok()) {
+    if (ctx_.message_files.read_mai(envelope.mai_path, &content).ok()) {
       mai_subject = content.subject;
       mai_reply_to = content.reply_to;
     }

@@ -15,6 +15,7 @@
 #include "msmi/file_system.h"
 #include "msmi/interchange.h"
 #include "msmi/mailbag.h"
+#include "msmi/message_file_cache.h"
 #include "msmi/message_observer.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/network_directory.h"
@@ -61,13 +62,16 @@ struct MsmiContext {
         settings(settings),
         step_clock(env.clock),
         logger(step_clock, env.sink, settings.logging),
-        inqueue(env.fs, std::string(kInqueueName)) {}
+        inqueue(env.fs, std::string(kInqueueName)),
+        message_files(env.fs) {}
 
   const InterchangeEnvironment& env;
   const EngineSettings& settings;
   StepClock step_clock;  // what the logger stamps events with; workers set its elapsed time
   EventLogger logger;
   Mailbag inqueue;
+  // The P1 and MAI files the Mailer and the inbound threads read, decoded once per version.
+  MessageFileCache message_files;
   NetworkDirectory directory;
   // The mailbags of the destination postoffices, by name, kept so that each remembers what it
   // last read.

@@ -19,7 +19,7 @@ void add_attachment_fields(TextRecord* record, const std::vector<Attachment>& at
   }
 }
 
-Status read_attachment_fields(const TextRecord& record, std::string_view path,
+Status read_attachment_fields(const TextRecordView& record, std::string_view path,
                               std::vector<Attachment>* attachments) {
   std::vector<Attachment> found;
   std::string_view previous;
@@ -27,12 +27,12 @@ Status read_attachment_fields(const TextRecord& record, std::string_view path,
     if (key == kAttachmentField) {
       const std::size_t blank = value.find(' ');
       Attachment a;
-      if (!parse_attachment_kind(std::string_view(value).substr(0, blank), a.kind)) {
+      if (!parse_attachment_kind(value.substr(0, blank), a.kind)) {
         return Status::Corruption(std::string(path) +
                                   ": field 'attachment' has the unknown kind '" +
-                                  value.substr(0, blank) + "'");
+                                  std::string(value.substr(0, blank)) + "'");
       }
-      if (blank != std::string::npos) a.name = value.substr(blank + 1);
+      if (blank != std::string_view::npos) a.name = value.substr(blank + 1);
       found.push_back(std::move(a));
     } else if (key == kClassField) {
       if (previous != kAttachmentField) {

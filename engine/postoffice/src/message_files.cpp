@@ -11,7 +11,7 @@ namespace {
 constexpr std::string_view kP1Magic = "MSMI-P1";
 constexpr std::string_view kMaiMagic = "MSMI-MAI";
 
-Status require(const TextRecord& record, std::string_view field, std::string_view path) {
+Status require(const TextRecordView& record, std::string_view field, std::string_view path) {
   if (!record.has(field)) {
     return Status::Corruption(std::string(path) + ": required field '" + std::string(field) +
                               "' is missing");
@@ -45,8 +45,9 @@ void add_address_fields(TextRecord* record, std::string_view field,
   }
 }
 
-Status read_address_fields(const TextRecord& record, std::string_view field, std::string_view path,
-                           std::vector<std::string>* addresses, std::vector<std::string>* names) {
+Status read_address_fields(const TextRecordView& record, std::string_view field,
+                           std::string_view path, std::vector<std::string>* addresses,
+                           std::vector<std::string>* names) {
   const std::string name_field = std::string(field) + "-name";
   std::vector<std::string> found;
   std::vector<std::string> found_names;
@@ -54,7 +55,7 @@ Status read_address_fields(const TextRecord& record, std::string_view field, std
   std::string_view previous;
   for (const auto& [key, value] : record.fields) {
     if (key == field) {
-      found.push_back(value);
+      found.emplace_back(value);
       found_names.emplace_back();
     } else if (key == name_field) {
       if (previous != field) {
@@ -75,22 +76,22 @@ Status read_address_fields(const TextRecord& record, std::string_view field, std
   return Status::Ok();
 }
 
-Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync) {
-  const std::string value = record.get("class");
+Status read_message_class(const TextRecordView& record, std::string_view path, bool* dirsync) {
+  const std::string_view value = record.get("class");
   if (!record.has("class") || value == "ipm") {
     *dirsync = false;
   } else if (value == kDirSyncClass) {
     *dirsync = true;
   } else {
-    return Status::Corruption(std::string(path) + ": field 'class' is '" + value +
+    return Status::Corruption(std::string(path) + ": field 'class' is '" + std::string(value) +
                               "', neither 'ipm' nor 'dirsync'");
   }
   return Status::Ok();
 }
 
-void read_mail_class(const TextRecord& record, std::string* message_class) {
-  const std::string value = record.get("class");
-  *message_class = value.starts_with("IPM.") ? value : "";
+void read_mail_class(const TextRecordView& record, std::string* message_class) {
+  const std::string_view value = record.get("class");
+  *message_class = value.starts_with("IPM.") ? value : std::string_view();
 }
 
 namespace {
@@ -151,7 +152,7 @@ std::string encode_p1(const P1Envelope& envelope) {
 }
 
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
-  TextRecord record;
+  TextRecordView record;
   Status s = decode_text_record(kP1Magic, data, path, &record);
   for (std::string_view field : {"message-id", "number", "from", "mai", "submitted-us"}) {
     if (s.ok()) s = require(record, field, path);
@@ -181,8 +182,8 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
     envelope.sent_us = sent;
   }
   envelope.mai_path = record.get("mai");
-  const std::string number = record.get("number");
-  const std::string submitted = record.get("submitted-us");
+  const std::string_view number = record.get("number");
+  const std::string_view submitted = record.get("submitted-us");
   if (number.size() != 8 || !parse_whole_number(number, 16, &envelope.number)) {
     return Status::Corruption(std::string(path) + ": field 'number' is not hexadecimal");
   }
@@ -206,7 +207,7 @@ std::string encode_mai(const MaiContent& content) {
 }
 
 Status decode_mai(std::string_view data, std::string_view path, MaiContent* out) {
-  TextRecord record;
+  TextRecordView record;
   Status s = decode_text_record(kMaiMagic, data, path, &record);
   if (s.ok()) s = require(record, "message-id", path);
   std::vector<Attachment> attachments;
@@ -218,7 +219,7 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
   out->subject = record.get("subject");
   out->reply_to = record.get("reply-to");
   out->receipt_date = record.get("receipt-date");
-  out->body = std::move(record.body);
+  out->body = record.body;
   return Status::Ok();
 }
 

@@ -16,13 +16,13 @@ std::string encode_inqueue_record(const InqueueRecord& record) {
 }
 
 Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out) {
-  TextRecord text;
+  TextRecordView text;
   Status s = decode_text_record("MSMI-INQ", payload, where, &text);
   if (!s.ok()) return s;
   if (text.get("message-id").empty()) {
     return Status::Corruption(std::string(where) + ": record has no message-id");
   }
-  const std::string number = text.get("number");
+  const std::string_view number = text.get("number");
   if (number.size() != 8 || !parse_whole_number(number, 16, &out->number)) {
     return Status::Corruption(std::string(where) + ": field 'number' is not 8 hex digits");
   }
@@ -47,7 +47,7 @@ std::string encode_outbound_record(const OutboundRecord& record) {
 
 Status decode_outbound_record(std::string_view payload, std::string_view where,
                               OutboundRecord* out) {
-  TextRecord text;
+  TextRecordView text;
   Status s = decode_text_record("MSMI-OUT", payload, where, &text);
   if (!s.ok()) return s;
   if (text.get("kind") != "message" && text.get("kind") != "ndr") {

@@ -57,6 +57,20 @@ std::vector<std::string> TextRecord::get_all(std::string_view name) const {
   return values;
 }
 
+std::string_view TextRecordView::get(std::string_view name) const {
+  for (const auto& [field, value] : fields) {
+    if (field == name) return value;
+  }
+  return {};
+}
+
+bool TextRecordView::has(std::string_view name) const {
+  for (const auto& field : fields) {
+    if (field.first == name) return true;
+  }
+  return false;
+}
+
 bool TextRecord::has(std::string_view name) const {
   for (const auto& field : fields) {
     if (field.first == name) return true;
@@ -91,7 +105,7 @@ std::string encode_text_record(std::string_view magic, const TextRecord& record)
 }
 
 Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
-                          TextRecord* out) {
+                          TextRecordView* out) {
   // Decoding is on every queue scan: the error texts are built only when there is an error.
   const std::string_view where = what;
   const std::size_t header_size = magic.size() + kVersionSuffix.size();
@@ -125,8 +139,8 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
   if (crc32(content) != crc)
     return Status::Corruption(std::string(where) + ": checksum mismatch (garbled)");
 
-  TextRecord record;
-  record.fields.reserve(8);  // most records have a handful of fields
+  out->fields.clear();
+  out->fields.reserve(12);  // most records have a handful of fields
   std::size_t pos = header_size;
   std::size_t line_number = 1;
   while (true) {
@@ -143,9 +157,21 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
       return Status::Corruption(std::string(where) + ": line " + std::to_string(line_number) +
                                 " is not 'name: value'");
     }
-    record.add(std::string(line.substr(0, colon)), std::string(line.substr(colon + 2)));
+    out->fields.emplace_back(line.substr(0, colon), line.substr(colon + 2));
   }
-  record.body = std::string(content.substr(pos));
+  out->body = content.substr(pos);
+  return Status::Ok();
+}
+
+Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
+                          TextRecord* out) {
+  TextRecordView view;
+  Status s = decode_text_record(magic, data, what, &view);
+  if (!s.ok()) return s;
+  TextRecord record;
+  record.fields.reserve(view.fields.size());
+  for (const auto& [name, value] : view.fields) record.add(std::string(name), std::string(value));
+  record.body = std::string(view.body);
   *out = std::move(record);
   return Status::Ok();
 }

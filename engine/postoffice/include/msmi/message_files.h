@@ -91,14 +91,15 @@ void add_address_fields(TextRecord* record, std::string_view field,
                         const std::vector<std::string>& names);
 // Reads them back: *names gets one entry per address ("" for none), or stays empty when no
 // address has a name. Corruption (naming `path`) if a name line does not follow its address.
-Status read_address_fields(const TextRecord& record, std::string_view field, std::string_view path,
-                           std::vector<std::string>* addresses, std::vector<std::string>* names);
+Status read_address_fields(const TextRecordView& record, std::string_view field,
+                           std::string_view path, std::vector<std::string>* addresses,
+                           std::vector<std::string>* names);
 // Reads the optional "class" field: absent or "ipm" is mail, "dirsync" a dir-sync message;
 // Corruption for anything else.
-Status read_message_class(const TextRecord& record, std::string_view path, bool* dirsync);
+Status read_message_class(const TextRecordView& record, std::string_view path, bool* dirsync);
 // Reads an MS Mail message class ("IPM.…") from the "class" field into *message_class: ""
 // when the field is absent, "ipm" or "dirsync".
-void read_mail_class(const TextRecord& record, std::string* message_class);
+void read_mail_class(const TextRecordView& record, std::string* message_class);
 
 std::string encode_p1(const P1Envelope& envelope);
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out);

@@ -37,6 +37,18 @@ struct TextRecord {
   bool has(std::string_view name) const;
 };
 
+// A decoded record whose names, values and body are views of the bytes it was decoded from
+// (valid while those are): decoding one allocates nothing but its list of fields, so the queue
+// records and message files read on every message are not copied field by field first.
+struct TextRecordView {
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  std::string_view body;
+
+  // First value of `name`, or "" if absent.
+  std::string_view get(std::string_view name) const;
+  bool has(std::string_view name) const;
+};
+
 // Parses all of `text` as a number without sign in `base`; false for an empty string, any
 // other character, or a value that does not fit.
 bool parse_whole_number(std::string_view text, int base, std::uint64_t* out);
@@ -48,5 +60,8 @@ std::string encode_text_record(std::string_view magic, const TextRecord& record)
 // wrong, or a header line is not "name: value".
 Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
                           TextRecord* out);
+// The same checks and errors; *out views `data`.
+Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
+                          TextRecordView* out);
 
 }  // namespace msmi

@@ -467,6 +467,19 @@ void TestFileSystem::crash_keeps_only_synced_data_data() {
       "ok 'old'");
   row("the last sync counts",
       {"write A 1", "sync A", "write A 2", "sync A", "write A 3", "crash", "read A"}, "ok '2'");
+  // Each sync frees the buffer of the sync before; writes reuse it and never the durable one.
+  row("the last of many syncs counts",
+      {"write A 1", "sync A", "write A 2", "sync A", "write A 3", "sync A", "write A 4", "sync A",
+       "write A 5", "crash", "read A"},
+      "ok '4'");
+  row("a patch after many syncs is undone",
+      {"write A 11", "sync A", "write A 22", "sync A", "write A 33", "sync A", "patch A 0 4",
+       "crash", "read A"},
+      "ok '33'");
+  row("a synced patch after many syncs stays",
+      {"write A 11", "sync A", "write A 22", "sync A", "patch A 1 4", "sync A", "write A 55",
+       "crash", "read A"},
+      "ok '24'");
   row("a remove is durable at once", {"write A x", "sync A", "rm A", "crash", "exists A"}, "false");
   row("a rename is durable at once", {"write A x", "sync A", "mv A B", "crash", "read B"},
       "ok 'x'");

@@ -43,10 +43,15 @@ MemoryFileSystem::Parents MemoryFileSystem::resolve_parents(std::string_view pat
   for (std::size_t slash = path.find('/'); slash != std::string_view::npos;
        slash = path.find('/', slash + 1)) {
     const std::string_view folder = path.substr(0, slash);
-    if (dirs_.count(folder) != 0) continue;
+    if (is_dir(folder)) continue;
     return is_file(folder) ? Parents::kFileInTheWay : Parents::kMissing;
   }
   return Parents::kFolders;
+}
+
+void MemoryFileSystem::reindex_dirs() {
+  dir_index_.clear();
+  for (const std::string& dir : dirs_) dir_index_.insert(dir);
 }
 
 bool MemoryFileSystem::has_children(const std::string& dir) const {
@@ -123,7 +128,7 @@ Status MemoryFileSystem::write_file(const std::string& path, std::string_view co
   if (!s.ok()) return s;
   File& file = files_.try_emplace(path).first->second;
   if (file.durable == file.contents) {
-    file.contents = std::make_shared<std::string>(contents);  // the durable bytes stay
+    file.contents = file.buffer_of(contents);  // the durable bytes stay
   } else {
     file.contents->assign(contents);
   }
@@ -145,7 +150,7 @@ Status MemoryFileSystem::write_file_at(const std::string& path, std::uint64_t of
                                    " lies past the end");
   }
   if (file.durable == file.contents) {
-    file.contents = std::make_shared<std::string>(*file.contents);  // the durable bytes stay
+    file.contents = file.buffer_of(*file.contents);  // the durable bytes stay
   }
   const std::size_t at = static_cast<std::size_t>(offset);
   std::string& bytes = *file.contents;
@@ -173,8 +178,11 @@ Status MemoryFileSystem::sync_file(const std::string& path) {
   if (it == files_.end()) {
     return Status::NotFound(path + (is_dir(path) ? ": is a folder, not a file" : ": no such file"));
   }
-  it->second.durable = it->second.contents;
-  it->second.durable_size = it->second.contents->size();
+  File& file = it->second;
+  if (file.durable && file.durable != file.contents && file.durable.use_count() == 1)
+    file.spare = std::move(file.durable);
+  file.durable = file.contents;
+  file.durable_size = file.contents->size();
   return Status::Ok();
 }
 
@@ -189,6 +197,7 @@ Status MemoryFileSystem::remove_file(const std::string& path) {
     // As remove(3) on disk: an empty folder goes, a folder with anything in it stays.
     if (has_children(path)) return Status::IoError(path + ": Directory not empty");
     dirs_.erase(path);
+    reindex_dirs();
     return Status::Ok();
   }
   if (resolve_parents(path) == Parents::kFileInTheWay) {
@@ -243,6 +252,7 @@ Status MemoryFileSystem::rename_dir(const std::string& from, const std::string& 
     it = dirs_.erase(it);
   }
   for (const std::string& folder : folders) dirs_.insert(moved(folder));
+  reindex_dirs();
   std::vector<std::string> names;
   for (auto it = files_.lower_bound(old_prefix);
        it != files_.end() && starts_with(it->first, old_prefix); ++it) {
@@ -283,6 +293,7 @@ Status MemoryFileSystem::make_dirs(const std::string& dir) {
     if (end == std::string::npos) break;
   }
   dirs_.insert(missing.begin(), missing.end());
+  reindex_dirs();
   return Status::Ok();
 }
 

@@ -297,8 +297,9 @@ std::string Mailbag::encode_record(std::string_view payload) {
   return record;
 }
 
-std::string Mailbag::encode_key(const Snapshot& snapshot) {
-  std::string key(kHeaderSize + snapshot.entries.size() * kEntrySize, '\0');
+void Mailbag::encode_key(const Snapshot& snapshot, std::string* key_out) {
+  std::string& key = *key_out;
+  key.assign(kHeaderSize + snapshot.entries.size() * kEntrySize, '\0');
   char* out = key.data();
   std::memcpy(out, kKeyMagic.data(), 4);
   out[4] = 1;  // version
@@ -318,7 +319,6 @@ std::string Mailbag::encode_key(const Snapshot& snapshot) {
   }
   const std::string_view view(key);
   store_u32(out + 20, crc32(view.substr(kHeaderSize), crc32(view.substr(0, 20))));
-  return key;
 }
 
 Status Mailbag::write(Records records, std::string_view appended) {
@@ -351,9 +351,9 @@ Status Mailbag::write(Records records, std::string_view appended) {
     return s;
   }
   if (records != Records::kKeep) s = fs_.sync_file(mbg_path_);
-  std::string key;
+  std::string& key = key_scratch_;
   if (s.ok()) {
-    key = encode_key(snapshot);
+    encode_key(snapshot, &key);
     s = write_key(key);
   }
   if (!s.ok()) {
@@ -374,7 +374,7 @@ Status Mailbag::write(Records records, std::string_view appended) {
     forget();
     return s;
   }
-  key_bytes_ = std::move(key);
+  key_bytes_.swap(key);
   key_known_ = true;
   key_version_ = fs_.version_of(key_path_);
   if (records == Records::kRewrite) {

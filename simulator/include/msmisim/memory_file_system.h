@@ -38,6 +38,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -94,6 +95,16 @@ class MemoryFileSystem final : public msmi::FileSystem {
     // rename onto the name, a crash): every version from it to `version` names a prefix of
     // the contents.
     std::uint64_t base_version = 0;
+    // A buffer the file no longer uses (the durable bytes of the sync before last), kept for
+    // the next write that must leave the durable bytes alone: a KEY rewritten and synced on
+    // every queue change then allocates nothing.
+    std::shared_ptr<std::string> spare;
+    // A buffer holding exactly `bytes` for `contents`, the spare one when there is one.
+    std::shared_ptr<std::string> buffer_of(std::string_view bytes) {
+      if (!spare) return std::make_shared<std::string>(bytes);
+      spare->assign(bytes);
+      return std::move(spare);
+    }
   };
   // Where resolving the folders above a path stops (ENOENT and ENOTDIR on disk).
   enum class Parents { kFolders, kMissing, kFileInTheWay };
@@ -141,7 +152,10 @@ class MemoryFileSystem final : public msmi::FileSystem {
   };
 
   Parents resolve_parents(std::string_view path) const;
-  bool is_dir(std::string_view path) const { return path.empty() || dirs_.count(path) != 0; }
+  bool is_dir(std::string_view path) const { return path.empty() || dir_index_.count(path) != 0; }
+  // dir_index_ again from dirs_, after any change of folders (rare: make_dirs, a removal, a
+  // rename of a folder).
+  void reindex_dirs();
   bool is_file(std::string_view path) const { return files_.contains(path); }
   bool has_children(const std::string& dir) const;
   msmi::Status writable(const std::string& path, const char* what) const;
@@ -150,7 +164,8 @@ class MemoryFileSystem final : public msmi::FileSystem {
   std::uint64_t last_version_ = 0;
   Files files_;                              // full path → file; sorted, so listing is ordered
   std::set<std::string, std::less<>> dirs_;  // full paths of folders; the root "" is implicit
-  HeldLocks locks_;                          // files locked for update
+  std::unordered_set<std::string_view> dir_index_;  // views of dirs_, for the path checks
+  HeldLocks locks_;                                 // files locked for update
 };
 
 }  // namespace msmisim

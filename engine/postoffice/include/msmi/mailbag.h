@@ -94,7 +94,8 @@ class Mailbag {
   Status write_key(std::string_view key);
   void forget() const;
   static std::string encode_record(std::string_view payload);
-  static std::string encode_key(const Snapshot& snapshot);
+  // The KEY describing `snapshot`, into *key (its buffer reused).
+  static void encode_key(const Snapshot& snapshot, std::string* key);
 
   FileSystem& fs_;
   std::string name_;
@@ -104,6 +105,7 @@ class Mailbag {
   // and, when cache_valid_, their parse.
   mutable std::string key_bytes_;
   mutable std::string mbg_bytes_;
+  std::string key_scratch_;         // the KEY being written; swapped with key_bytes_ once it is
   mutable bool key_known_ = false;  // key_bytes_ is what the KEY file holds now
   mutable std::uint64_t key_version_ = 0;
   mutable std::uint64_t mbg_version_ = 0;

@@ -170,7 +170,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   }
 
   state_ = claim.consecutive_failures >= 2 ? ThreadState::kLooping : ThreadState::kWorking;
-  const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertInbound, thread_, message));
+  const SiteVerdict verdict = ctx_.site_if_armed(
+      Site::kConvertInbound, [&] { return message_site(Site::kConvertInbound, thread_, message); });
   switch (verdict.kind) {
     case SiteVerdict::Kind::kNone:
       break;

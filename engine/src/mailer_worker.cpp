@@ -113,8 +113,9 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   // The sender field first, as the Mailer reads the envelope.
   bool sender_unparsable = false;
   {
-    const SiteVerdict verdict =
-        ctx_.site(parse_site(envelope.recipients(), all_names, envelope.sender));
+    const SiteVerdict verdict = ctx_.site_if_armed(Site::kParseAddress, [&] {
+      return parse_site(envelope.recipients(), all_names, envelope.sender);
+    });
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
         !report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
                                  "Mailer thread")) {
@@ -130,7 +131,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   const std::vector<std::string> recipients = envelope.recipients();
   for (std::size_t i = 0; i < recipients.size(); ++i) {
     const std::string& recipient = recipients[i];
-    const SiteVerdict verdict = ctx_.site(parse_site({recipient}, {all_names[i]}, recipient));
+    const SiteVerdict verdict = ctx_.site_if_armed(
+        Site::kParseAddress, [&] { return parse_site({recipient}, {all_names[i]}, recipient); });
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
       if (!report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
                                    "Mailer thread")) {

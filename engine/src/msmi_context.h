@@ -112,6 +112,13 @@ struct MsmiContext {
   SiteVerdict site(const SiteContext& context) {
     return env.sites != nullptr ? env.sites->at(context) : SiteVerdict{};
   }
+  // site(build()) for a `site` some rule is armed at; "carry on" without building the context
+  // (the message's fields copied on every message) when none is.
+  template <class Build>
+  SiteVerdict site_if_armed(Site site, Build build) {
+    if (env.sites == nullptr || !env.sites->armed(site)) return SiteVerdict{};
+    return env.sites->at(build());
+  }
   // Writes 9007 when `status` is a failure of `what` that the engine goes on without (a queue
   // update, a file removal): the original MSMI ignored these silently; the log must not.
   // Returns status.ok().

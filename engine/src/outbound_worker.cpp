@@ -181,7 +181,9 @@ std::int64_t OutboundWorker::handled_exception(const XomMessage& message,
 std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_outbound_message_us);
   ctx_.env.observer.on_attempt(message.message_id);
-  const SiteVerdict verdict = ctx_.site(message_site(Site::kConvertOutbound, thread_, message));
+  const SiteVerdict verdict = ctx_.site_if_armed(Site::kConvertOutbound, [&] {
+    return message_site(Site::kConvertOutbound, thread_, message);
+  });
   switch (verdict.kind) {
     case SiteVerdict::Kind::kNone:
       break;
@@ -233,9 +235,11 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
   for (std::size_t index = 0; index < message.recipients.size(); ++index) {
     const std::string& recipient = message.recipients[index];
     if (prior != deferred_.end() && prior->second.done.count(recipient) != 0) continue;
-    SiteContext site = message_site(Site::kParseAddress, thread_, message);
-    site.address = recipient;
-    const SiteVerdict verdict = ctx_.site(site);
+    const SiteVerdict verdict = ctx_.site_if_armed(Site::kParseAddress, [&] {
+      SiteContext site = message_site(Site::kParseAddress, thread_, message);
+      site.address = recipient;
+      return site;
+    });
     if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
         !report_access_violation(ctx_, thread_, message.message_id, verdict.read_address,
@@ -266,11 +270,14 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
     record.dirsync = message.kind == MessageKind::kDirSync;
     record.attachments = converted.attachments;
     Mailbag& mailbag = ctx_.mailbag(NetworkDirectory::mailbag_name({to.network, to.postoffice}));
-    SiteContext write = message_site(Site::kWriteMailbag, thread_, message);
-    write.recipients = {recipient};
-    write.recipient_names = {name};
-    write.mailbag = mailbag.name();
-    if (ctx_.site(write).kind == SiteVerdict::Kind::kNone &&
+    const SiteVerdict write = ctx_.site_if_armed(Site::kWriteMailbag, [&] {
+      SiteContext site = message_site(Site::kWriteMailbag, thread_, message);
+      site.recipients = {recipient};
+      site.recipient_names = {name};
+      site.mailbag = mailbag.name();
+      return site;
+    });
+    if (write.kind == SiteVerdict::Kind::kNone &&
         mailbag.append(encode_outbound_record(record), nullptr).ok()) {
       written.push_back(recipient);
     } else {

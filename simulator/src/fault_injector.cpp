@@ -55,15 +55,22 @@ std::string_view charset_of(std::string_view text) {
              : "ascii";
 }
 
+// file_kind() before it is upper-cased: a view of `path`.
+std::string_view raw_file_kind(std::string_view path) {
+  const std::size_t slash = path.find('/');
+  std::string_view kind =
+      slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  if (kind.empty() || kind == "BAD" || kind == "QUARANTINE") {
+    const std::size_t dot = path.rfind('.');
+    kind = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
+  return kind;
+}
+
 }  // namespace
 
 std::string file_kind(std::string_view path) {
-  const std::size_t slash = path.find('/');
-  std::string kind(slash == std::string_view::npos ? std::string_view() : path.substr(0, slash));
-  if (kind.empty() || kind == "BAD" || kind == "QUARANTINE") {
-    const std::size_t dot = path.rfind('.');
-    kind = dot == std::string_view::npos ? "" : std::string(path.substr(dot + 1));
-  }
+  std::string kind(raw_file_kind(path));
   for (char& c : kind) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return kind;
 }
@@ -107,7 +114,10 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
         ok = text_matches(s.file, t);
         break;
       case TriggerKey::kFileKind:
-        ok = text_matches(file_kind(s.file), t);
+        // `kind=P1` is asked on every read: compared without upper-casing a copy first (the
+        // comparison ignores case anyway); a glob sees the upper-cased kind.
+        ok = t.op == TriggerOp::kGlob ? text_matches(file_kind(s.file), t)
+                                      : text_matches(raw_file_kind(s.file), t);
         break;
       case TriggerKey::kMsgKind:
         ok = text_matches(s.msgkind, t);
@@ -279,6 +289,11 @@ const Action* FaultInjector::fire(Armed& armed, std::string_view point, const Fa
       break;
   }
   return &action;
+}
+
+bool FaultInjector::armed(msmi::Site site) const {
+  return std::find(armed_points_.begin(), armed_points_.end(), msmi::to_string(site)) !=
+         armed_points_.end();
 }
 
 msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {

@@ -66,12 +66,19 @@ class FaultSites {
  public:
   virtual ~FaultSites() = default;
   virtual SiteVerdict at(const SiteContext& context) = 0;
+  // False only if at() answers "carry on" for every context of `site` (no rule names it), so
+  // that a caller may skip building the context. The default says nothing: always true.
+  virtual bool armed(Site site) const {
+    (void)site;
+    return true;
+  }
 };
 
 // No faults armed: every site carries on.
 class NoFaults final : public FaultSites {
  public:
   SiteVerdict at(const SiteContext&) override { return {}; }
+  bool armed(Site) const override { return false; }
 };
 
 }  // namespace msmi

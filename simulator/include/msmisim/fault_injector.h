@@ -77,6 +77,7 @@ class FaultInjector final : public msmi::FaultSites {
 
   // msmi::FaultSites: the engine's own sites.
   msmi::SiteVerdict at(const msmi::SiteContext& context) override;
+  bool armed(msmi::Site site) const override;
 
   // Who is calling and in what state the world is, for the triggers.
   void set_thread_source(std::function<int()> source) { thread_source_ = std::move(source); }

@@ -14,8 +14,12 @@
 #include "msmi/mailbag.h"
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
+#include "msmi/random.h"
 #include "msmisim/disk_file_system.h"
+#include "msmisim/fault_injector.h"
 #include "msmisim/fault_rule.h"
+#include "msmisim/scheduler.h"
+#include "no_fault_effects.h"
 #include "test_support.h"
 
 using namespace testsupport;
@@ -262,6 +266,7 @@ class TestFaults : public QObject {
   void rejects_invalid_rules_data();
   void rejects_invalid_rules();
   void point_globs_name_every_point();
+  void armed_sites_are_those_a_rule_names();
   void every_point_is_reached_data();
   void every_point_is_reached();
   void triggers_select_messages_data();
@@ -570,6 +575,37 @@ void TestFaults::rejects_invalid_rules() {
   QVERIFY2(QString::fromStdString(s.message()).contains(message),
            qPrintable(QString::fromStdString(s.message())));
   QCOMPARE(at, column);
+}
+
+void TestFaults::armed_sites_are_those_a_rule_names() {
+  // A worker builds a site's context only where armed() says a rule may answer; every other
+  // site must answer "carry on" all the same.
+  std::vector<msmisim::FaultRule> rules;
+  for (const char* text :
+       {"engine.parse_address[address~SMTP:*]=fail", "disk.read[kind=P1]=1%error(EIO)"}) {
+    msmisim::FaultRule rule;
+    int column = 0;
+    QVERIFY(msmisim::parse_fault_rule(text, &rule, &column).ok());
+    rules.push_back(rule);
+  }
+  msmisim::VirtualClock clock;
+  msmi::SeededRandom random(1);
+  testsupport::NoEffects effects;
+  msmisim::FaultInjector injector(clock, random, effects, "hardened", rules);
+  QVERIFY(injector.armed(msmi::Site::kParseAddress));
+  for (msmi::Site site : {msmi::Site::kConvertInbound, msmi::Site::kConvertOutbound,
+                          msmi::Site::kWriteMailbag, msmi::Site::kThreadRefresh}) {
+    QVERIFY(!injector.armed(site));
+    msmi::SiteContext context;
+    context.site = site;
+    context.address = "SMTP:bob@example.com";
+    QVERIFY(injector.at(context).kind == msmi::SiteVerdict::Kind::kNone);
+  }
+  msmi::SiteContext parse;
+  parse.site = msmi::Site::kParseAddress;
+  parse.address = "SMTP:bob@example.com";
+  QVERIFY(injector.at(parse).kind == msmi::SiteVerdict::Kind::kFail);
+  QVERIFY(!msmi::NoFaults().armed(msmi::Site::kParseAddress));
 }
 
 void TestFaults::point_globs_name_every_point() {

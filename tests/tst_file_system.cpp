@@ -21,6 +21,7 @@
 #include "msmisim/faulty_file_system.h"
 #include "msmisim/memory_file_system.h"
 #include "msmisim/scheduler.h"
+#include "no_fault_effects.h"
 #include "test_support.h"
 
 using msmi::Status;
@@ -202,8 +203,8 @@ class TestFileSystem : public QObject {
  private slots:
   void memory_answers_as_the_disk_does_data();
   void memory_answers_as_the_disk_does();
-  void crash_keeps_only_synced_data_data();
-  void crash_keeps_only_synced_data();
+  void crash_keeps_only_synced_bytes_data();
+  void crash_keeps_only_synced_bytes();
   void listing_is_sorted_byte_wise();
   void another_process_holding_a_mailbag_makes_it_busy();
   void message_file_cache_reads_what_the_file_holds_now_data();
@@ -348,18 +349,6 @@ void TestFileSystem::another_process_holding_a_mailbag_makes_it_busy() {
 
 namespace {
 
-// The world's side of fault actions, for a FaultyFileSystem alone: nothing else to act on.
-class NoEffects final : public msmisim::FaultEffects {
- public:
-  void hang(int) override {}
-  void end_service(bool) override {}
-  void delay(std::int64_t) override {}
-  void write_event(int, const std::vector<std::string>&) override {}
-  void power_loss(const std::string&) override {}
-  void hang_mta() override {}
-  void end_mta(bool) override {}
-};
-
 msmi::P1Envelope envelope_of(const std::string& sender) {
   msmi::P1Envelope envelope;
   envelope.message_id = "MSNET/SALES/0000002A";
@@ -391,7 +380,7 @@ void TestFileSystem::message_file_cache_reads_what_the_file_holds_now() {
   QVERIFY(memory.make_dirs("P1").ok());
   msmisim::VirtualClock clock;
   msmi::SeededRandom random(7);
-  NoEffects effects;
+  testsupport::NoEffects effects;
   std::vector<msmisim::FaultRule> rules;
   const auto arm = [&](const char* text) {
     msmisim::FaultRule rule;
@@ -451,7 +440,7 @@ void TestFileSystem::message_file_cache_reads_what_the_file_holds_now() {
   if (change == "torn") QCOMPARE(second.sender, std::string("MS:MSNET/SALES/ALICE"));
 }
 
-void TestFileSystem::crash_keeps_only_synced_data_data() {
+void TestFileSystem::crash_keeps_only_synced_bytes_data() {
   QTest::addColumn<QStringList>("steps");
   QTest::addColumn<QString>("last");
   const auto row = [](const char* name, const QStringList& steps, const char* last) {
@@ -496,7 +485,7 @@ void TestFileSystem::crash_keeps_only_synced_data_data() {
       "ok 'y'");
 }
 
-void TestFileSystem::crash_keeps_only_synced_data() {
+void TestFileSystem::crash_keeps_only_synced_bytes() {
   QFETCH(QStringList, steps);
   QFETCH(QString, last);
   MemoryFileSystem memory;

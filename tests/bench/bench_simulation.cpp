@@ -14,9 +14,13 @@
 // messages; `valgrind --tool=callgrind build/simulator/msmisim run FILE --no-db --quiet` with
 // FILE the busy scenario of busy_scenario.h at "duration": "20m") took 2.05 G instructions
 // before issue 9's work, 1.78 G after its first round (~149k per message), and 1.19 G now
-// (~100k per message, -33%). In memory that was ~12-23k messages/s wall depending on the load
-// (24 h ≈ 38 s cpu at best) and is now @MEMORY@.
-// What the second round changed, and its share of the 1.78 G: the CRC-32 folds 16-byte blocks
+// (~100k per message, -33%). 24 virtual hours (864,279 messages) with `msmisim run FILE
+// --no-db --quiet`, back to back on the same loaded machine: 37.7 s cpu (32.4 user, 5.3 sys;
+// 55 s wall) before this round, 29.1 s cpu (25.1 user, 4.0 sys; 44 s wall) after: ~30k messages
+// per cpu second, against ~23k. Longer runs cost more per message than the 20 minutes profiled:
+// the run's own records grow to ~1.3 GB over 24 h (~525k page faults in the 24 h bench).
+// bench_simulation 24 1 itself, at load 6-12: 15.6k messages/s wall, 23k per cpu second.
+// What this round changed: the CRC-32 folds 16-byte blocks
 // with PCLMULQDQ (zlib's crc32 was 9.9%, now 1.8% for the short tails); the scheduler moves each
 // action out of its heap and a worker step's closure fits std::function's buffer (each step
 // copied and freed one); the memory disk finds files by a hash index beside its sorted tree,

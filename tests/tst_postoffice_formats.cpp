@@ -500,7 +500,7 @@ void TstPostofficeFormats::crc32_matches_reference_values_data() {
       << QByteArray("The quick brown fox jumps over the lazy dog") << 0x414FA339U;
   QTest::newRow("32 zero bytes") << QByteArray(32, '\0') << 0x190A55ADU;
   QTest::newRow("32 0xFF bytes") << QByteArray(32, '\xFF') << 0xFF6CAB0BU;
-  // Long enough for the folded 16-byte blocks (64 bytes and more) plus a tail zlib does.
+  // Long enough for the folded 16-byte blocks (64 bytes and more) plus a tail of single bytes.
   const auto pattern = [](int n) {
     QByteArray bytes(n, '\0');
     for (int i = 0; i < n; ++i) bytes[i] = static_cast<char>((i * 7 + 3) % 256);

@@ -20,8 +20,8 @@
 // per cpu second, against ~23k. Longer runs cost more per message than the 20 minutes profiled:
 // the run's own records grow to ~1.3 GB over 24 h (~525k page faults in the 24 h bench).
 // bench_simulation 24 1 itself, at load 6-12: 15.6k messages/s wall, 23k per cpu second.
-// What this round changed: the CRC-32 folds 16-byte blocks
-// with PCLMULQDQ (zlib's crc32 was 9.9%, now 1.8% for the short tails); the scheduler moves each
+// What this round changed: the CRC-32 is libdeflate's, which folds 16-byte blocks with
+// carry-less multiplication (zlib's crc32 was 9.9% of the instructions); the scheduler moves each
 // action out of its heap and a worker step's closure fits std::function's buffer (each step
 // copied and freed one); the memory disk finds files by a hash index beside its sorted tree,
 // checks folders without copying paths, reuses the buffer a sync freed, and locks without a

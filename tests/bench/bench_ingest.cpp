@@ -9,11 +9,23 @@
 // recorded run do). Reference: a plain C++ loop inserting the same rows, already encoded, with
 // one prepared statement into a table of the same columns and no index, in the same batches
 // and with the same pragmas: SQLite's own limit for these rows on this machine. Then a few
-// questions are asked of the grown store through the CLI. Prints figures; asserts nothing.
+// questions are asked of the grown store through the CLI, and what the run added to each
+// table and index is shown (dbstat). Prints figures; asserts nothing.
 // Measured (2 cores, 1M events into 1,002 runs of 2.3M events): 4,096-event batches and FTS5's
 // automerge of 4: 24.7k events/s, 30.8 s cpu (a loaded machine); 32,768-event batches and an
 // automerge of 16: 45.8k events/s, 19.8 s cpu, 440 bytes per event; the plain loop 222k
 // events/s, 285 bytes per event. The CLI's first pages on the grown store: 18-23 ms.
+// Schema version 8 (run_id, seq and time computed instead of stored, the three indexes kept
+// per run, events_fts without its per-row token counts), on a machine loaded by two other
+// builds, so compare cpu: 10.9-11.9 s cpu over four runs (14.3-19.7 s with FTS5's token
+// counts still kept, 10.6-11.6 s with no secondary index at all), 400 bytes per event:
+// rows 260, (run_id, event_id, at_us) 29, (run_id, message_id) 33, (run_id, at_us) 26,
+// events_fts 63 (77 with the token counts); the plain loop 2.2-2.6 s cpu, 285 bytes. The
+// rows alone are more than 250 bytes (description 98, strings 32, computer, source, type and
+// category 42, message ID 20), so the size target cannot be met without storing less text;
+// nor 250k events/s: the plain loop itself runs at 210-260k events/s on a quiet machine.
+// Wall, the disk shared too: 36.2k events/s (27.7 s, 10.9 s cpu) against the plain loop's
+// 159k (6.3 s, 2.2 s cpu), 0.23x; 24-47k events/s over four runs as the load changed.
 #include <sqlite3.h>
 
 #include <sys/resource.h>

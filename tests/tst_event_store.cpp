@@ -244,6 +244,10 @@ class TstEventStore : public QObject {
   void version5OddRowsMigrate();
   void version5RunIdsTooLargeStayAtVersion5();
   void version6StoreGainsSweeps();
+  void version7StoreIsMigratedWithTheSameAnswers();
+  void version7StoreWithOtherTimesStaysAtVersion7();
+  void generatedTimeIsTheFormattersText_data();
+  void generatedTimeIsTheFormattersText();
   void fullTextIndexMergesSixteenSegmentsAtATime();
   void cursorsBeyondAnyEventKeepRunOrder();
   void stringsAndDataRoundTrip_data();
@@ -385,11 +389,20 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
   QCOMPARE(raw_int(big_path_, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
   QCOMPARE(raw_text(big_path_, "PRAGMA journal_mode"), std::string("wal"));
   QCOMPARE(raw_text(big_path_,
-                    "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
+                    "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_xinfo("
                     "'events') ORDER BY cid)"),
            std::string("id,run_id,seq,time_us,time,computer,source,event_id,type,category,level,"
                        "thread,message_id,description,strings,data,record_number,"
                        "event_identifier,category_number,user,written_us,at_us"));
+  // Version 8: run_id, seq and time are computed from id and at_us, not stored (hidden 2:
+  // a VIRTUAL generated column), yet `SELECT *` shows them in their place.
+  QCOMPARE(raw_text(big_path_,
+                    "SELECT group_concat(name, ',') FROM pragma_table_xinfo('events') "
+                    "WHERE hidden = 2"),
+           std::string("run_id,seq,time"));
+  QCOMPARE(raw_int(big_path_,
+                   "SELECT count(*) FROM (SELECT * FROM events) WHERE seq IS NULL OR time IS NULL"),
+           std::int64_t{0});
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'runs') ORDER BY cid)"),
@@ -402,14 +415,15 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
                     "'messages') ORDER BY cid)"),
            std::string("run_id,message_id,sender,recipients,fate,attempts,detail,injected_us,"
                        "settled_us"));
-  // The four lookups support engineers make on millions of rows each have an index; a run in
-  // order is a range of the primary key, id = run_id << 32 | seq.
+  // The four lookups support engineers make on millions of rows each have an index, kept per
+  // run (schema version 8); a run in order is a range of the primary key, id = run_id << 32 |
+  // seq.
   const std::string indexed =
       raw_text(big_path_,
                "SELECT group_concat(cols, ';') FROM (SELECT (SELECT group_concat(name, ',') FROM "
                "(SELECT name FROM pragma_index_info(il.name) ORDER BY seqno)) AS cols FROM "
                "pragma_index_list('events') AS il ORDER BY cols)");
-  for (const char* columns : {"event_id,at_us", "at_us", "message_id"}) {
+  for (const char* columns : {"run_id,event_id,at_us", "run_id,at_us", "run_id,message_id"}) {
     QVERIFY2((";" + indexed + ";").find(std::string(";") + columns + ";") != std::string::npos,
              (std::string(columns) + " not indexed: " + indexed).c_str());
   }
@@ -1989,6 +2003,273 @@ void TstEventStore::version6StoreGainsSweeps() {
   QVERIFY(store->list_runs(&runs).ok());
   QCOMPARE(runs.back().sweep_id, sweep_id);
   QCOMPARE(runs.front().sweep_id, std::int64_t{0});
+}
+
+namespace {
+
+// Turns a store of schema version 8 into the version 7 that release wrote: run_id, seq and
+// time stored in every row, the indexes over every run at once.
+constexpr const char* kBackToVersion7Sql = R"sql(
+DROP TRIGGER events_fts_ad;
+CREATE TABLE events_v7(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL REFERENCES runs(run_id),
+  seq INTEGER NOT NULL,
+  time_us INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  computer TEXT,
+  source TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT,
+  level INTEGER,
+  thread INTEGER,
+  message_id TEXT,
+  description TEXT NOT NULL,
+  strings TEXT,
+  data BLOB,
+  record_number INTEGER,
+  event_identifier INTEGER,
+  category_number INTEGER,
+  user TEXT,
+  written_us INTEGER,
+  at_us INTEGER NOT NULL
+);
+INSERT INTO events_v7 SELECT * FROM events ORDER BY id;
+DROP TABLE events;
+ALTER TABLE events_v7 RENAME TO events;
+CREATE INDEX events_by_event_id_time ON events(event_id, at_us);
+CREATE INDEX events_by_time ON events(at_us);
+CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, description, strings)
+    VALUES('delete', old.id, old.description, old.strings);
+END;
+PRAGMA user_version = 7;
+)sql";
+
+// Two runs of one scenario with the same epoch (their times and message IDs interleave) and an
+// import whose times are µs since 1970, some before 1970 and after 9999.
+void make_store_of_three_runs(const QString& path) {
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  for (int copy = 0; copy < 2; ++copy) {
+    std::int64_t run_id = 0;
+    QVERIFY(store->begin_run(make_run("real", 7, kEpoch1997), &run_id).ok());
+    auto writer = store->open_writer(run_id, "EXCH01", kEpoch1997);
+    for (int i = 0; i < 3000; ++i) writer->write(big_run_event(i + copy));
+    QVERIFY(writer->flush().ok());
+    QVERIFY(store->finish_run(run_id, "pass", "2024-01-02T03:05:00.000Z", 5'000'000).ok());
+  }
+  std::int64_t import_id = 0;
+  QVERIFY(store->begin_import("odd-times", make_run("odd.evt", 0, 0), &import_id).ok());
+  auto writer = store->open_writer(import_id, "EXCH09", 0);
+  const std::int64_t times[] = {kEpoch1997 + 1,       -1, -86'400'000'001, 253402300800000000,
+                                kEpoch2000 + 999'999, 0};
+  int n = 0;
+  for (const std::int64_t t : times) {
+    EventRow row;
+    row.time_us = t;
+    row.source = "Application Error";
+    row.event_id = 1000 + n % 2;
+    row.type = "Error";
+    row.category = "(1)";
+    row.description = "imported record " + std::to_string(++n) + " connector";
+    row.record_number = n;
+    writer->write_row(row);
+  }
+  QVERIFY(writer->flush().ok());
+}
+
+// What a user sees of a store: pages, counts and groups through the query API, as text.
+QStringList answers(const EventStore& store) {
+  std::vector<EventFilter> filters(13);
+  filters[1].event_ids = {2342};
+  filters[2].run_id = 2;
+  filters[2].event_ids = {2553, 2117};
+  filters[2].limit = 40;
+  filters[3].since_time = "1997-05-22T12:55:54.5";
+  filters[3].until_time = "1997-05-22T12:55:55";
+  filters[4].message_id = "NET/PO/00000010";
+  filters[5].search = "connector OR 0x15";
+  filters[5].limit = 50;
+  filters[6].newest_first = true;
+  filters[6].limit = 25;
+  filters[7].since_relative =
+      msmilog::RelativeTime{msmilog::RelativeTime::Anchor::kBeforeLast, 2'000'000};
+  filters[7].limit = 30;
+  filters[8].event_id_ranges = {{2300, 2400}};
+  filters[8].since_time = "1997-05-22T12:55:54";
+  filters[8].limit = 30;
+  filters[9].run_id = 3;
+  filters[10].event_ids = {2444};
+  filters[10].limit = 10;
+  filters[10].after = msmilog::EventCursor{1, 2990};
+  filters[11].types = {"Warning"};
+  filters[11].since_time = "1997-05-22T12:55:53";
+  filters[11].limit = 20;
+  filters[12].run_id = 1;
+  filters[12].since_time = "1997-05-22T12:55:56";
+  filters[12].limit = 5;
+  QStringList out;
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const EventFilter& filter = filters[i];
+    QString page = QString("filter %1:").arg(i);
+    const Status s = store.query_events(filter, [&](const EventRow& row) {
+      page += QString::fromStdString(" " + std::to_string(row.run_id) + "/" +
+                                     std::to_string(row.seq) + "@" + row.time + "#" +
+                                     std::to_string(row.event_id) + ":" + row.message_id);
+      return true;
+    });
+    std::int64_t count = -1;
+    EventFilter all = filter;
+    all.limit = -1;
+    const Status c = store.count_events(all, &count);
+    std::vector<msmilog::EventCount> groups;
+    const Status g = store.count_events_by(
+        all, {msmilog::CountField::kEventId, msmilog::CountField::kHour}, -1, &groups);
+    page += QString(" count %1 groups").arg(count);
+    for (const msmilog::EventCount& group : groups) {
+      page += QString::fromStdString(" " + group.values[0] + "," + group.values[1] + "=" +
+                                     std::to_string(group.count));
+    }
+    if (!s.ok() || !c.ok() || !g.ok()) page += " error";
+    out << page;
+  }
+  return out;
+}
+
+}  // namespace
+
+// A store of version 7 becomes version 8 on its first read-write open: every row reads the
+// same (run_id, seq and time now computed), the full-text index is made again without per-row
+// token counts, and every question answers as it did on version 7.
+void TstEventStore::version7StoreIsMigratedWithTheSameAnswers() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v7.db");
+  make_store_of_three_runs(path);
+  const std::string rows_sql =
+      "SELECT group_concat(quote(id) || quote(run_id) || quote(seq) || quote(time) || "
+      "quote(at_us) || quote(event_id) || quote(message_id) || quote(description) || "
+      "quote(strings) || quote(data), '|') FROM (SELECT * FROM events ORDER BY id)";
+  const std::string rows_v8 = raw_text(path, rows_sql.c_str());
+  QVERIFY(raw_exec(path, kBackToVersion7Sql));
+  QCOMPARE(raw_text(path, rows_sql.c_str()), rows_v8);
+
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  QCOMPARE(store->schema_version(), 7);
+  const QStringList before = answers(*store);
+  store.reset();
+  QVERIFY(!before.join("\n").contains("error"));
+  QVERIFY(before[1].contains("count 1000"));  // 2342 is every sixth of 2 x 3000
+
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QVERIFY2(status.ok(), status.to_string().c_str());
+  QCOMPARE(store->schema_version(), 8);
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{8});
+  QCOMPARE(raw_text(path, rows_sql.c_str()), rows_v8);
+  QCOMPARE(raw_text(path,
+                    "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE "
+                    "type = 'index' AND tbl_name = 'events' ORDER BY name)"),
+           std::string("events_by_run_event_id,events_by_run_message_id,events_by_run_time"));
+  // The full-text index was made again without per-row token counts, and finds the same rows.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_fts_docsize'"),
+           std::int64_t{0});
+  QVERIFY(raw_int(path, "SELECT count(*) FROM events_fts_data") > 0);
+  QCOMPARE(raw_text(path, "PRAGMA integrity_check"), std::string("ok"));
+  QCOMPARE(answers(*store), before);
+  // The writer goes on after the migrated rows, and deleting a row still leaves the index.
+  auto writer = store->open_writer(3, "EXCH09", 0);
+  EventRow row;
+  row.time_us = kEpoch2000;
+  row.source = "Application Error";
+  row.event_id = 1002;
+  row.type = "Error";
+  row.description = "written after the migration";
+  writer->write_row(row);
+  QVERIFY(writer->flush().ok());
+  writer.reset();
+  QCOMPARE(raw_text(path, "SELECT seq || ' ' || time FROM events WHERE event_id = 1002"),
+           std::string("7 2000-02-29T00:00:00.000Z"));
+  QVERIFY(raw_exec(path, "DELETE FROM events WHERE event_id = 1002"));
+  QCOMPARE(raw_int(path,
+                   "SELECT count(*) FROM events_fts WHERE events_fts MATCH '\"after the "
+                   "migration\"'"),
+           std::int64_t{0});
+}
+
+// A version 7 row whose `time` is not the text of its at_us (written by another program) would
+// read differently as version 8: such a store stays at version 7, readable.
+void TstEventStore::version7StoreWithOtherTimesStaysAtVersion7() {
+  QTemporaryDir dir;
+  const QString path = dir.filePath("v7odd.db");
+  make_store_of_three_runs(path);
+  QVERIFY(raw_exec(path, kBackToVersion7Sql));
+  QVERIFY(raw_exec(path, "UPDATE events SET time = '1997-05-22 12:55:53' WHERE id = 1 << 32 | 5"));
+  std::unique_ptr<EventStore> store;
+  const Status status = EventStore::open(path.toStdString(), &store);
+  QCOMPARE(status.code(), Status::Code::kInvalidArgument);
+  QVERIFY2(status.message().find("1 events have a `time` other than") != std::string::npos,
+           status.message().c_str());
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{7});
+  QVERIFY(EventStore::open_read_only(path.toStdString(), &store).ok());
+  std::int64_t count = 0;
+  QVERIFY(store->count_events(EventFilter{}, &count).ok());
+  QCOMPARE(count, std::int64_t{6006});
+}
+
+void TstEventStore::generatedTimeIsTheFormattersText_data() {
+  QTest::addColumn<qint64>("at_us");
+  const std::int64_t cycle = 12622780800000000;  // 400 Gregorian years
+  const std::pair<const char*, std::int64_t> cases[] = {
+      {"1970", 0},
+      {"1970 + 1 us", 1},
+      {"1970 + 999 us", 999},
+      {"1970 + 1 ms", 1000},
+      {"1997", kEpoch1997 + 123456},
+      {"1 us before 1970", -1},
+      {"1 ms before 1970", -1000},
+      {"1001 us before 1970", -1001},
+      {"a day and a us before 1970", -86'400'000'001},
+      {"2369-12-31 last us", cycle - 1},
+      {"2370-01-01", cycle},
+      {"9999-12-31 last us", 253402300799999999},
+      {"10000-01-01", 253402300800000000},
+      {"0000-01-01", -62167219200000000},
+      {"-0001-12-31 last us", -62167219200000001},
+      {"1600-02-29", -11670912000000000},
+      {"1 cycle before 1970", -cycle},
+      {"1 cycle and 1 us before 1970", -cycle - 1},
+      {"int64 max", std::numeric_limits<std::int64_t>::max()},
+      {"int64 min", std::numeric_limits<std::int64_t>::min()},
+      {"int64 min + 1", std::numeric_limits<std::int64_t>::min() + 1},
+  };
+  for (const auto& [name, at_us] : cases) QTest::newRow(name) << qint64{at_us};
+}
+
+// Version 8 computes `time` from at_us in SQL: the text must be the formatter's, byte for byte.
+void TstEventStore::generatedTimeIsTheFormattersText() {
+  QFETCH(qint64, at_us);
+  const QString path = temp_path("times.db");
+  {
+    std::unique_ptr<EventStore> store;
+    QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+    std::int64_t run_id = 0;
+    QVERIFY(store->begin_import("times-" + std::to_string(at_us), make_run("t.evt", 0, 0), &run_id)
+                .ok());
+    auto writer = store->open_writer(run_id, "EXCH09", 0);
+    EventRow row;
+    row.time_us = at_us;
+    row.source = "Application Error";
+    row.event_id = 1000;
+    row.type = "Error";
+    row.description = "at " + std::to_string(at_us);
+    writer->write_row(row);
+    QVERIFY(writer->flush().ok());
+  }
+  const std::string sql = "SELECT time FROM events WHERE at_us = " + std::to_string(at_us);
+  QCOMPARE(raw_text(path, sql.c_str()), msmilog::format_iso8601_utc(at_us));
 }
 
 // A cursor no event can have (typed by hand) keeps the rows (run_id, seq) order would.

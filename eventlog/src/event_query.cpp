@@ -10,8 +10,13 @@
 // of the primary key, the order of every listing is ORDER BY id, and a full-text search walks
 // events_fts in rowid order and stops at the page's end: the first page of a word found in
 // millions of events costs a hundred lookups. Times compare as the integer at_us. Counts that
-// only filter by run and event ID are read from event_counts. An older store (read-only) is
-// queried with the SQL of its version: run_id = ?, ORDER BY run_id, seq, the text column time.
+// only filter by run and event ID are read from event_counts. From version 8 the indexes are
+// kept per run, (run_id, …): a question of one run says run_id = ?, and a question over every
+// run that an index should answer names the runs to look in, run_id IN (SELECT run_id FROM
+// run_spans …) for a time window or … FROM event_counts … for event IDs, so the index is read
+// run by run. An older store (read-only) is queried with the SQL of its version: version 6
+// and 7 with their indexes over every run; before 6 run_id = ?, ORDER BY run_id, seq, the text
+// column time.
 
 #include <regex.h>
 
@@ -257,15 +262,22 @@ struct QueryShape {
   // Read the rows through (at_us): a time window known to hold few events, which SQLite would
   // rather find by walking the table in id order to spare itself a sort; see runs_in_window().
   bool time_index = false;
+  // Version 8, a query over every run: name the runs an index should be read in (see
+  // build_where). Off for event_counts' own WHERE clauses.
+  bool restrict_runs = false;
 
   bool keyed() const { return schema_version >= 6; }
+  // Version 8: the indexes are per run, (run_id, …).
+  bool per_run_indexes() const { return schema_version >= 8; }
   const char* key() const { return search_join ? "events_fts.rowid" : "events.id"; }
   // The FROM clause: with a search, the full-text index leads (CROSS JOIN keeps it the outer
   // loop) so rows come in rowid order and LIMIT stops the walk.
   std::string from() const {
     if (search_join) return " FROM events_fts CROSS JOIN events ON events.id = events_fts.rowid";
     if (run_order) return " FROM events NOT INDEXED";
-    return time_index ? " FROM events INDEXED BY events_by_time" : " FROM events";
+    if (!time_index) return " FROM events";
+    return per_run_indexes() ? " FROM events INDEXED BY events_by_run_time"
+                             : " FROM events INDEXED BY events_by_time";
   }
   std::string order(bool newest_first) const {
     if (!keyed()) return newest_first ? " ORDER BY run_id DESC, seq DESC" : " ORDER BY run_id, seq";
@@ -277,7 +289,28 @@ QueryShape shape_of(int schema_version, const EventFilter& filter) {
   QueryShape shape;
   shape.schema_version = schema_version;
   shape.search_join = schema_version >= 6 && filter.search.has_value();
+  shape.restrict_runs = shape.per_run_indexes() && !shape.search_join && !filter.run_id;
   return shape;
+}
+
+// "(event_id IN (?, …) OR event_id BETWEEN ? AND ? …)" for the filter's event IDs, its
+// parameters appended to `parameters`; "" when it names none.
+std::string event_id_condition(const EventFilter& filter, std::vector<Parameter>* parameters) {
+  std::string any;
+  if (!filter.event_ids.empty()) {
+    any = "event_id IN (";
+    for (std::size_t i = 0; i < filter.event_ids.size(); ++i) {
+      any += i == 0 ? "?" : ", ?";
+      parameters->emplace_back(std::int64_t{filter.event_ids[i]});
+    }
+    any += ")";
+  }
+  for (const EventIdRange& range : filter.event_id_ranges) {
+    any += any.empty() ? "event_id BETWEEN ? AND ?" : " OR event_id BETWEEN ? AND ?";
+    parameters->emplace_back(std::int64_t{range.first});
+    parameters->emplace_back(std::int64_t{range.last});
+  }
+  return filter.event_id_ranges.empty() || any.empty() ? any : "(" + any + ")";
 }
 
 msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const EventFilter& filter,
@@ -286,6 +319,10 @@ msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const Even
     where->add(std::string(shape.key()) + " BETWEEN ? AND ?");
     where->parameters.emplace_back(first_event_key(*filter.run_id));
     where->parameters.emplace_back(last_event_key(*filter.run_id));
+    if (shape.per_run_indexes() && !shape.search_join && !shape.run_order) {
+      where->add("run_id = ?");  // so that the run's stretch of an index can be read
+      where->parameters.emplace_back(*filter.run_id);
+    }
   } else if (filter.run_id) {
     where->add("run_id = ?");
     where->parameters.emplace_back(*filter.run_id);
@@ -298,23 +335,7 @@ msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const Even
         std::to_string(std::max(id_entries, filter.excluded_event_ids.size())) + ", at most " +
         std::to_string(EventFilter::kMaxEventIds) + ")");
   }
-  if (id_entries > 0) {
-    std::string any;
-    if (!filter.event_ids.empty()) {
-      any = "event_id IN (";
-      for (std::size_t i = 0; i < filter.event_ids.size(); ++i) {
-        any += i == 0 ? "?" : ", ?";
-        where->parameters.emplace_back(std::int64_t{filter.event_ids[i]});
-      }
-      any += ")";
-    }
-    for (const EventIdRange& range : filter.event_id_ranges) {
-      any += any.empty() ? "event_id BETWEEN ? AND ?" : " OR event_id BETWEEN ? AND ?";
-      where->parameters.emplace_back(std::int64_t{range.first});
-      where->parameters.emplace_back(std::int64_t{range.last});
-    }
-    where->add(filter.event_id_ranges.empty() ? any : "(" + any + ")");
-  }
+  if (id_entries > 0) where->add(event_id_condition(filter, &where->parameters));
   for (const EventIdRange& range : filter.excluded_event_ids) {
     where->add("event_id NOT BETWEEN ? AND ?");
     where->parameters.emplace_back(std::int64_t{range.first});
@@ -345,6 +366,24 @@ msmi::Status build_where(const SqliteDb& db, const QueryShape& shape, const Even
   if (window.empty) where->add("0");  // no events to be relative to
   if (window.since) add_time_bound(">=", *window.since);
   if (window.until) add_time_bound("<=", *window.until);
+  // Version 8, every run: the runs whose stretch of an index to read. A time window's runs
+  // (a day of a store of years: a handful), else the runs that have the event IDs, else, for
+  // a message, every run with events. Walking the table in run order needs none of them.
+  if (shape.restrict_runs && !shape.run_order) {
+    if (window.since || window.until) {
+      where->add(
+          "run_id IN (SELECT run_id FROM run_spans WHERE first_at_us <= ? AND last_at_us >= ?)");
+      where->parameters.emplace_back(window.until ? ms_end(*window.until)
+                                                  : std::numeric_limits<std::int64_t>::max());
+      where->parameters.emplace_back(window.since ? ms_start(*window.since)
+                                                  : std::numeric_limits<std::int64_t>::min());
+    } else if (id_entries > 0) {
+      where->add("run_id IN (SELECT run_id FROM event_counts WHERE " +
+                 event_id_condition(filter, &where->parameters) + ")");
+    } else if (filter.message_id) {
+      where->add("run_id IN (SELECT run_id FROM run_spans)");
+    }
+  }
   if (filter.text) {
     where->add("events.description LIKE ? ESCAPE '\\'");
     where->parameters.emplace_back(like_substring_pattern(*filter.text));
@@ -465,11 +504,22 @@ msmi::Status choose_run_order(const SqliteDb& db, const EventFilter& filter, Que
     EventFilter run;
     run.run_id = filter.run_id;
     std::int64_t run_rows = 0;
+    // Version 8's index holds the run's own events of those IDs; before, every run's.
+    if (shape->per_run_indexes()) ids.run_id = filter.run_id;
     msmi::Status status = sum_counts(db, run, &run_rows);
     if (status.ok()) status = sum_counts(db, ids, &id_rows);
     if (!status.ok()) return status;
     // An index entry costs a lookup into the table; a row of the run's range is read in order.
     shape->run_order = id_rows > run_rows / 4;
+    // Version 8: the index gives the run's matches sorted by time, so a page sorts the ids of
+    // every match first; walking the run's range meets a match every run_rows / id_rows rows
+    // and stops at the page's end ("the first hundred 2342s of an import of a million").
+    if (shape->per_run_indexes() && filter.limit >= 0 && id_rows > 0) {
+      shape->run_order = shape->run_order || static_cast<double>(filter.limit) *
+                                                     static_cast<double>(run_rows) /
+                                                     static_cast<double>(id_rows) <
+                                                 static_cast<double>(id_rows);
+    }
     return msmi::Status::Ok();
   }
   if (!by_id || by_time || filter.limit < 0) return msmi::Status::Ok();
@@ -531,8 +581,13 @@ msmi::Status runs_in_window(const SqliteDb& db, int schema_version, const EventF
       window.until ? ms_end(*window.until) : std::numeric_limits<std::int64_t>::max();
   SqliteStatement probe;
   status = probe.prepare(db,
-                         "SELECT count(*) FROM (SELECT 1 FROM events WHERE at_us BETWEEN ?1 AND "
-                         "?2 LIMIT ?3)",
+                         schema_version >= 8
+                             ? "SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY "
+                               "events_by_run_time WHERE run_id IN (SELECT run_id FROM run_spans "
+                               "WHERE first_at_us <= ?2 AND last_at_us >= ?1) AND at_us BETWEEN "
+                               "?1 AND ?2 LIMIT ?3)"
+                             : "SELECT count(*) FROM (SELECT 1 FROM events WHERE at_us BETWEEN "
+                               "?1 AND ?2 LIMIT ?3)",
                          kWhat);
   if (!status.ok()) return status;
   probe.bind_int64(1, since);
@@ -701,8 +756,12 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     if (!status.ok()) return status;
   }
   const std::string columns =
-      "SELECT events.id, run_id, seq, time_us, time, computer, source, event_id, type, category, "
-      "level, thread, message_id, events.description, " +
+      // Version 8's time is at_us as text (a generated column): the C++ formatter makes the
+      // same text as SQLite's strftime() would, in a fraction of the time.
+      std::string(schema_version_ >= 8 ? "SELECT events.id, run_id, seq, time_us, at_us, "
+                                       : "SELECT events.id, run_id, seq, time_us, time, ") +
+      "computer, source, event_id, type, category, level, thread, message_id, "
+      "events.description, " +
       std::string(schema_version_ >= 2 ? "events.strings, data, " : "NULL, NULL, ") +
       (schema_version_ >= 5 ? "record_number, event_identifier, category_number, user, written_us"
                             : "NULL, NULL, NULL, NULL, NULL");
@@ -733,7 +792,11 @@ msmi::Status EventStore::query_events(const EventFilter& filter,
     row.run_id = stmt.column_int64(1);
     row.seq = stmt.column_int64(2);
     row.time_us = stmt.column_int64(3);
-    stmt.column_text_into(4, &row.time);
+    if (schema_version_ >= 8) {
+      row.time = format_iso8601_utc(stmt.column_int64(4));
+    } else {
+      stmt.column_text_into(4, &row.time);
+    }
     stmt.column_text_into(5, &row.computer);
     stmt.column_text_into(6, &row.source);
     row.event_id = static_cast<int>(stmt.column_int64(7));

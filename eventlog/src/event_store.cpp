@@ -4,7 +4,7 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 6) and the
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 8) and the
 // tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
@@ -21,9 +21,16 @@
 // events_fts. 6: events made again for speed at tens of millions of rows: id = run_id << 32 |
 // seq (the table is stored in run order), the absolute time at_us, indexes chosen for the
 // queries, the full-text index filled by the writer, the table event_counts. 7: the table
-// sweeps and runs.sweep_id.
+// sweeps and runs.sweep_id. 8: events made again for ingest speed and size: run_id, seq and
+// time become generated (VIRTUAL) columns computed from id and at_us, so a row no longer
+// stores them (they read as before, in the same column order), and the indexes are kept per
+// run: (run_id, event_id, at_us), (run_id, at_us), (run_id, message_id), so a new run's keys
+// follow each other at the end of its own stretch of each index instead of being scattered
+// between every earlier run's (runs of one scenario share their times and message IDs).
+// Store-wide questions are asked run by run (event_counts and run_spans name the runs).
 // Opening an older store for writing migrates it in one transaction (ALTER TABLE … ADD COLUMN …,
-// CREATE TABLE …, version 6's copy of the events and the FTS 'rebuild', then user_version = 6);
+// CREATE TABLE …, version 6's and 8's copies of the events and version 6's FTS 'rebuild', then
+// user_version = 8);
 // its old rows keep NULL in the new columns and its old runs have no rows in the new tables. An
 // older store opened read-only is read as it is: the code reads NULL for the missing columns
 // and empty lists for the missing tables, queries it with the SQL of its version, and
@@ -63,9 +70,11 @@
 //   events         the Application log; the big table (millions of rows)
 //     id INTEGER PRIMARY KEY (run_id << 32 | seq from version 6 on, so the rows are stored in
 //     run order: WHERE id BETWEEN run_id << 32 AND (run_id << 32) + 4294967295 is one run),
-//     run_id → runs, seq INTEGER (1, 2, 3 … per run, write order, below 2^32),
+//     run_id → runs (version 8: generated, id >> 32), seq INTEGER (1, 2, 3 … per run, write
+//     order, below 2^32; version 8: generated, id & 4294967295),
 //     time_us INTEGER (virtual µs since run start; µs since 1970 for imports), time TEXT
-//     (ISO-8601 UTC of epoch_us + time_us, "1997-05-22T12:55:53.000Z", fixed width so it sorts),
+//     (ISO-8601 UTC of at_us, "1997-05-22T12:55:53.000Z", fixed width so it sorts; version 8:
+//     generated from at_us by kTimeOfAtUsSql, the text format_iso8601_utc(at_us) gives),
 //     computer, source ("MSExchangeMSMI"), event_id INTEGER, type ("Error" / "Warning" /
 //     "Information"), category ("Session Error" …), level INTEGER (significance 0–5),
 //     thread INTEGER (NULL when no thread applies), message_id TEXT (NULL when none),
@@ -80,10 +89,14 @@
 //     written_us INTEGER (TimeWritten in µs since 1970 where it differs from TimeGenerated),
 //     at_us INTEGER NOT NULL (version 6: the event's absolute time, µs since 1970, the value
 //     `time` shows: runs.epoch_us + time_us, or time_us for an import).
-//     Indexes: (event_id, at_us) for "all 2342s in this hour"; (at_us) for time windows;
-//     (message_id) — partial, only rows that have one — for a message's history. The primary
-//     key is the run order. (Before version 6: UNIQUE (run_id, seq), (event_id, time_us),
-//     (time_us).)
+//     Indexes (version 8, one stretch per run): events_by_run_event_id (run_id, event_id,
+//     at_us) for "the 2342s of this hour"; events_by_run_time (run_id, at_us) for time windows;
+//     events_by_run_message_id (run_id, message_id) — partial, only rows that have one — for
+//     a message's history. A question over every run names the runs to look in:
+//     run_id IN (SELECT run_id FROM run_spans WHERE first_at_us <= :until AND last_at_us >=
+//     :since), or … FROM event_counts WHERE event_id = 2342. The primary key is the run order.
+//     (Versions 6 and 7: (event_id, at_us), (at_us), (message_id) over every run at once;
+//     before version 6: UNIQUE (run_id, seq), (event_id, time_us), (time_us).)
 //
 //   event_counts   version 6: how many events of each ID each run has: run_id → runs,
 //                  event_id, count; PRIMARY KEY (run_id, event_id), WITHOUT ROWID; index
@@ -125,7 +138,9 @@
 //   thread_states  worker thread state changes over time: run_id → runs, time_us, thread,
 //                  role, state TEXT ('busy' / 'idle' / 'blocked' / 'stopped'); index (run_id,
 //                  time_us). (samples keeps busy_pct.)
-//   events_fts     FTS5 external-content index of events(description, strings), rowid = id
+//   events_fts     FTS5 external-content index of events(description, strings), rowid = id,
+//                  columnsize=0 from version 8 (no per-row token counts: bm25() still works,
+//                  computing them from the rows)
 //                  (search one column with 'strings: 0x15'). From
 //                  version 6 msmisim's writer inserts into it with each event, in the same
 //                  transaction (a program that adds events itself must too, or run
@@ -348,6 +363,89 @@ ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(sweep_id);
 CREATE INDEX runs_by_sweep ON runs(sweep_id) WHERE sweep_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_by_run_fate ON messages(run_id, fate);
 )sql";
+
+// The text of `time` from at_us, as format_iso8601_utc(at_us) writes it, in SQL: ISO-8601
+// UTC to the millisecond, the fraction truncated, the day floored for times before 1970.
+// strftime() knows the years 0000 to 9999 only, so a time outside 1970 … 2369 is shifted by
+// whole 400-year Gregorian cycles (146,097 days, the calendar repeats) into that range and the
+// year put back: any int64 at_us gives the same text as the C++ formatter (tst_event_store).
+#define MSMI_400_YEARS_US "12622780800000000"
+#define MSMI_CYCLES "(at_us / " MSMI_400_YEARS_US " - (at_us % " MSMI_400_YEARS_US " < 0))"
+#define MSMI_SHIFTED \
+  "((at_us % " MSMI_400_YEARS_US " + " MSMI_400_YEARS_US ") % " MSMI_400_YEARS_US ")"
+#define MSMI_YEAR                                                                                  \
+  "(CAST(strftime('%Y', " MSMI_SHIFTED " / 1000000, 'unixepoch') AS INTEGER) + 400 * " MSMI_CYCLES \
+  ")"
+constexpr const char* kTimeOfAtUsSql =
+    "CASE WHEN at_us >= 0 AND at_us < " MSMI_400_YEARS_US
+    " THEN strftime('%Y-%m-%dT%H:%M:%S', at_us / 1000000, 'unixepoch') || printf('.%03dZ', "
+    "at_us / 1000 % 1000) ELSE CASE WHEN " MSMI_YEAR " < 0 THEN '-' || printf('%04d', -" MSMI_YEAR
+    ") ELSE printf('%04d', " MSMI_YEAR ") END || strftime('-%m-%dT%H:%M:%S', " MSMI_SHIFTED
+    " / 1000000, 'unixepoch') || printf('.%03dZ', " MSMI_SHIFTED " / 1000 % 1000) END";
+#undef MSMI_YEAR
+#undef MSMI_SHIFTED
+#undef MSMI_CYCLES
+#undef MSMI_400_YEARS_US
+
+// What schema version 8 changes (also part of a new store's schema): the events table is made
+// again with run_id, seq and time generated from id and at_us (VIRTUAL: computed when read,
+// never stored) and with per-run indexes; the rows are copied in id order with the same ids.
+// events_fts is made again with columnsize=0: FTS5 no longer keeps each row's token counts
+// (events_fts_docsize, 14 bytes and one more B-tree insert per event), which only its bm25()
+// ranking reads; msmisim lists matches in store order. It is filled again from the rows
+// ('rebuild').
+// REQUIRES: every row's time is the text kTimeOfAtUsSql makes of its at_us (checked first).
+std::string version8_sql() {
+  return std::string(R"sql(
+DROP TRIGGER IF EXISTS events_fts_ad;
+CREATE TABLE events_v8(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL GENERATED ALWAYS AS (id >> 32) VIRTUAL REFERENCES runs(run_id),
+  seq INTEGER GENERATED ALWAYS AS (id & 4294967295) VIRTUAL,
+  time_us INTEGER NOT NULL,
+  time TEXT GENERATED ALWAYS AS ()sql") +
+         kTimeOfAtUsSql + R"sql() VIRTUAL,
+  computer TEXT,
+  source TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  category TEXT,
+  level INTEGER,
+  thread INTEGER,
+  message_id TEXT,
+  description TEXT NOT NULL,
+  strings TEXT,
+  data BLOB,
+  record_number INTEGER,
+  event_identifier INTEGER,
+  category_number INTEGER,
+  user TEXT,
+  written_us INTEGER,
+  at_us INTEGER NOT NULL
+);
+INSERT INTO events_v8(id, time_us, computer, source, event_id, type, category, level, thread,
+                      message_id, description, strings, data, record_number, event_identifier,
+                      category_number, user, written_us, at_us)
+  SELECT id, time_us, computer, source, event_id, type, category, level, thread, message_id,
+         description, strings, data, record_number, event_identifier, category_number, user,
+         written_us, at_us
+    FROM events ORDER BY id;
+DROP TABLE events;
+ALTER TABLE events_v8 RENAME TO events;
+CREATE INDEX events_by_run_event_id ON events(run_id, event_id, at_us);
+CREATE INDEX events_by_run_time ON events(run_id, at_us);
+CREATE INDEX events_by_run_message_id ON events(run_id, message_id)
+  WHERE message_id IS NOT NULL;
+DROP TABLE IF EXISTS events_fts;
+CREATE VIRTUAL TABLE events_fts USING fts5(description, strings, content='events',
+                                           content_rowid='id', columnsize=0);
+INSERT INTO events_fts(events_fts) VALUES('rebuild');
+CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
+  INSERT INTO events_fts(events_fts, rowid, description, strings)
+    VALUES('delete', old.id, old.description, old.strings);
+END;
+)sql";
+}
 
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
@@ -578,7 +676,8 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
   }
   SqliteStatement columns;
   msmi::Status status =
-      columns.prepare(db, "SELECT name FROM pragma_table_info(?1)", "reading the columns");
+      // table_xinfo: table_info leaves out generated columns (run_id, seq, time of version 8).
+      columns.prepare(db, "SELECT name FROM pragma_table_xinfo(?1)", "reading the columns");
   if (!status.ok()) return status;
   for (const TableContract& table : table_contracts()) {
     if (table.since_version > identity.user_version) continue;
@@ -638,6 +737,7 @@ msmi::Status create_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec(kVersion5Sql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion6Sql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion7Sql, "creating the schema");
+    if (status.ok()) status = db.exec(version8_sql().c_str(), "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -653,11 +753,18 @@ msmi::Status create_schema(SqliteDb& db) {
 // FTS5 merges the segments of events_fts four at a time by default; in a store of millions of
 // events that rewrites the big segments over and over while a run is recorded (three quarters
 // of the full-text index's cost, bench_ingest). Sixteen at a time merges a quarter as often;
-// a search reads a few more segments, which costs it well under a millisecond. A store
-// made or migrated before this setting gets it on its first read-write open. The setting is
-// kept in events_fts_config; a store without events_fts (never at the current version) is
-// left alone.
-constexpr std::int64_t kFullTextAutomerge = 16;
+// a search reads a few more segments, which costs it well under a millisecond. A store made or
+// migrated before a setting gets it on its first read-write open. They are kept in
+// events_fts_config; a store without events_fts (never at the current version) is left alone,
+// and a setting already there is kept. (FTS5's hashsize of 16 MB instead of 1 MB, one segment
+// per batch of the writer's, made no difference measurable above the noise of bench_ingest.)
+struct FullTextSetting {
+  std::string_view key;
+  std::int64_t value;
+};
+constexpr std::array<FullTextSetting, 1> kFullTextSettings = {{
+    {"automerge", 16},
+}};
 
 msmi::Status tune_full_text_index(SqliteDb& db) {
   constexpr std::string_view kWhat = "tuning the full-text index";
@@ -665,14 +772,20 @@ msmi::Status tune_full_text_index(SqliteDb& db) {
   msmi::Status status = read_single_int(
       db, "SELECT count(*) FROM sqlite_master WHERE name = 'events_fts_config'", kWhat, &exists);
   if (!status.ok() || exists == 0) return status;
-  std::int64_t tuned = 0;
-  status = read_single_int(db, "SELECT count(*) FROM events_fts_config WHERE k = 'automerge'",
-                           kWhat, &tuned);
-  if (!status.ok() || tuned != 0) return status;
-  return db.exec(("INSERT INTO events_fts(events_fts, rank) VALUES('automerge', " +
-                  std::to_string(kFullTextAutomerge) + ")")
-                     .c_str(),
-                 kWhat);
+  for (const FullTextSetting& setting : kFullTextSettings) {
+    std::int64_t tuned = 0;
+    status = read_single_int(
+        db, "SELECT count(*) FROM events_fts_config WHERE k = '" + std::string(setting.key) + "'",
+        kWhat, &tuned);
+    if (status.ok() && tuned == 0) {
+      status = db.exec(("INSERT INTO events_fts(events_fts, rank) VALUES('" +
+                        std::string(setting.key) + "', " + std::to_string(setting.value) + ")")
+                           .c_str(),
+                       kWhat);
+    }
+    if (!status.ok()) return status;
+  }
+  return status;
 }
 
 // Brings a store of an older schema version up to kSchemaVersion, in one transaction. Another
@@ -729,6 +842,27 @@ msmi::Status migrate_schema(SqliteDb& db) {
   if (status.ok() && version < 7) {
     status = db.exec(kVersion7Sql, kWhat);
     if (status.ok()) status = db.exec("PRAGMA user_version = 7;", kWhat);
+  }
+  if (status.ok() && version < 8) {
+    // `time` becomes the text of at_us: a row whose stored text says otherwise (written by
+    // another program) would read differently afterwards, so such a store stays at its version.
+    std::int64_t differ = 0;
+    status = read_single_int(
+        db, std::string("SELECT count(*) FROM events WHERE time IS NOT (") + kTimeOfAtUsSql + ")",
+        kWhat, &differ);
+    if (status.ok() && differ > 0) {
+      status = msmi::Status::InvalidArgument(
+          db.path() + ": cannot be brought to schema version 8: " + std::to_string(differ) +
+          " events have a `time` other than the text of their at_us; the store is left at "
+          "version " +
+          std::to_string(version) + " (read-only commands still read it)");
+    }
+  }
+  if (status.ok() && version < 8) {
+    // Copies every event into the new table, builds its indexes and the full-text index:
+    // minutes for a store of tens of millions of events, once.
+    status = db.exec(version8_sql().c_str(), kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 8;", kWhat);
   }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);

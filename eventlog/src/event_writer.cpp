@@ -7,18 +7,17 @@
 #include "json_strings.h"
 #include "msmilog/event_store.h"
 #include "msmilog/log_record.h"
-#include "msmilog/time_format.h"
 #include "sqlite_handle.h"
 
 namespace msmilog {
 namespace {
 
+// run_id, seq and time are generated from id and at_us (schema version 8).
 constexpr std::string_view kInsertEventSql =
-    "INSERT INTO events(run_id, seq, time_us, time, computer, source, event_id, type, category, "
-    "level, thread, message_id, description, strings, data, record_number, event_identifier, "
-    "category_number, user, written_us, id, at_us) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20, ?21, ?22)";
+    "INSERT INTO events(id, time_us, computer, source, event_id, type, category, level, thread, "
+    "message_id, description, strings, data, record_number, event_identifier, category_number, "
+    "user, written_us, at_us) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 constexpr std::string_view kInsertTextSql =
     "INSERT INTO events_fts(rowid, description, strings) VALUES(?1, ?2, ?3)";
 constexpr std::string_view kCountEventsSql =
@@ -198,7 +197,6 @@ msmi::Status EventWriter::insert_buffered() {
   msmi::Status status = transaction.begin(what);
   if (!status.ok()) return status;
 
-  std::string time_text;
   std::string strings_json;
   std::map<int, std::int64_t> counts;  // event_id → events in this batch
   std::int64_t first_at_us = std::numeric_limits<std::int64_t>::max();
@@ -206,30 +204,26 @@ msmi::Status EventWriter::insert_buffered() {
   for (const EventRow& row : buffer_) {
     const std::int64_t id = (run_id_ << 32) | row.seq;
     const std::int64_t at_us = absolute_time_us(epoch_us_, row.time_us);
-    time_text = format_iso8601_utc(at_us);
-    insert_->bind_int64(1, run_id_);
-    insert_->bind_int64(2, row.seq);
-    insert_->bind_int64(3, row.time_us);
-    insert_->bind_text_static(4, time_text);
-    insert_->bind_text_static(5, row.computer.empty() ? computer_ : row.computer);
-    insert_->bind_text_static(6, row.source);
-    insert_->bind_int64(7, row.event_id);
-    insert_->bind_text_static(8, row.type);
-    insert_->bind_text_or_null(9, row.category);
-    insert_->bind_int64_or_null(10, row.level);  // -1: unknown (an import)
-    insert_->bind_int64_or_null(11, row.thread);
-    insert_->bind_text_or_null(12, row.message_id);
-    insert_->bind_text_static(13, row.description);
+    insert_->bind_int64(1, id);
+    insert_->bind_int64(2, row.time_us);
+    insert_->bind_text_static(3, row.computer.empty() ? computer_ : row.computer);
+    insert_->bind_text_static(4, row.source);
+    insert_->bind_int64(5, row.event_id);
+    insert_->bind_text_static(6, row.type);
+    insert_->bind_text_or_null(7, row.category);
+    insert_->bind_int64_or_null(8, row.level);  // -1: unknown (an import)
+    insert_->bind_int64_or_null(9, row.thread);
+    insert_->bind_text_or_null(10, row.message_id);
+    insert_->bind_text_static(11, row.description);
     strings_json = encode_json_strings(row.strings);
-    insert_->bind_text_static(14, strings_json);
-    insert_->bind_blob_or_null(15, row.data);
-    insert_->bind_int64_or_null(16, row.record_number);
-    insert_->bind_int64_or_null(17, row.event_identifier);
-    insert_->bind_int64_or_null(18, row.category_number);
-    insert_->bind_text_or_null(19, row.user);
-    insert_->bind_int64_or_null(20, row.written_us);
-    insert_->bind_int64(21, id);
-    insert_->bind_int64(22, at_us);
+    insert_->bind_text_static(12, strings_json);
+    insert_->bind_blob_or_null(13, row.data);
+    insert_->bind_int64_or_null(14, row.record_number);
+    insert_->bind_int64_or_null(15, row.event_identifier);
+    insert_->bind_int64_or_null(16, row.category_number);
+    insert_->bind_text_or_null(17, row.user);
+    insert_->bind_int64_or_null(18, row.written_us);
+    insert_->bind_int64(19, at_us);
     int rc = insert_->step();
     if (rc != SQLITE_DONE) status = db.error(rc, what);
     insert_->reset();

@@ -3,8 +3,8 @@
 // Columns are copied by name where both schemas have them: an input of an older schema version
 // leaves the newer columns NULL, exactly as migrating it would. Events are the exception to
 // plain copying (schema version 6): each gets id = new run_id << 32 | seq and at_us (computed
-// from the run's epoch for an older input), then its row in events_fts and its run's
-// event_counts, which the store's writer would otherwise have filled.
+// from the run's epoch for an older input; run_id, seq and time follow from them), then its row in
+// events_fts and its run's event_counts, which the store's writer would otherwise have filled.
 #include "msmilog/store_merge.h"
 
 #include <unistd.h>
@@ -155,8 +155,8 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
                       " WHERE run_id = ?1 ORDER BY " + t.order;
     if (events) {
       const bool keyed = std::find(theirs.begin(), theirs.end(), "at_us") != theirs.end();
-      sql = "INSERT INTO main.events(id, run_id, at_us, " + columns +
-            ") SELECT (?2 << 32) | seq, ?2, " +
+      // run_id, seq and time are generated from id and at_us (schema version 8).
+      sql = "INSERT INTO main.events(id, at_us, " + columns + ") SELECT (?2 << 32) | seq, " +
             (keyed ? std::string("at_us")
                    : "coalesce((SELECT epoch_us FROM src.runs WHERE run_id = ?1) + time_us, "
                      "unixepoch(substr(time, 1, 19)) * 1000000 + CAST(substr(time, 21, 3) AS "

@@ -18,14 +18,21 @@ msmi::Status load_events(const msmilog::EventStore& store, const ReportOptions& 
   const std::string w = std::to_string(data->bucket_us);
 
   // Counts per (ID, bucket), the earliest time and the first row (store order) of each group,
-  // in one pass. Through the covering index (event_id, at_us) when the run's IDs are mostly its
-  // own (other runs' events of those IDs are read and dropped there), else over the run's rows.
+  // in one pass. Schema version 8: through the covering index (run_id, event_id, at_us), the
+  // run's own stretch. Versions 6 and 7: through (event_id, at_us) when the run's IDs are
+  // mostly its own (other runs' events of those IDs are read and dropped there), else over the
+  // run's rows.
   const std::int64_t offset = data->absolute_time ? 0 : data->run.epoch_us;
   const std::string off = std::to_string(offset);
   std::string sql = "SELECT event_id, ((time_us) / " + w + ") * " + w +
                     " AS b, count(*), min(time_us), min(id) FROM events " + where +
                     " GROUP BY event_id, b ORDER BY event_id, b";
-  if (store.schema_version() >= 6) {
+  if (store.schema_version() >= 8) {
+    sql = "SELECT event_id, ((at_us - " + off + ") / " + w + ") * " + w +
+          " AS b, count(*), min(at_us) - " + off +
+          ", min(id) FROM events INDEXED BY events_by_run_event_id WHERE run_id = " +
+          std::to_string(run_id) + " GROUP BY event_id, b ORDER BY event_id, b";
+  } else if (store.schema_version() >= 6) {
     std::vector<std::pair<int, std::int64_t>> counts;
     msmi::Status s = store.event_id_counts(run_id, &counts);
     if (!s.ok()) return s;

@@ -3,7 +3,8 @@
 // the store through the sqlite3 shell (copy k of each run is a new run, k days later), and
 // import-sized runs (kind 'import', named "bench-import-<events>") are made of back-to-back
 // copies of the largest recorded run, with time_us in µs since 1970 as an imported log's is.
-// Rows get the ids the store's writer would give them (run_id << 32 | seq, schema version 6).
+// Rows get the ids the store's writer would give them (run_id << 32 | seq, schema version 6;
+// run_id, seq and time follow from id and at_us, schema version 8).
 // The secondary indexes, the FTS5 index and event_counts are built once at the end rather than
 // row by row.
 #pragma once
@@ -29,11 +30,12 @@ inline const char* const kSeedScenarios[] = {"scenarios/kb/Q151791.json",
 constexpr int kSeedsPerScenario = 2;
 constexpr int kSeedRuns = 3 * kSeedsPerScenario;  // run ids 1 … kSeedRuns
 
-// Every column of events and runs in schema version 6, in order.
+// The stored columns of events (schema version 8: not the generated run_id, seq and time) and
+// every column of runs, in order.
 constexpr const char* kEventColumns =
-    "id, run_id, seq, time_us, time, computer, source, event_id, type, category, level, thread, "
-    "message_id, description, strings, data, record_number, event_identifier, category_number, "
-    "user, written_us, at_us";
+    "id, time_us, computer, source, event_id, type, category, level, thread, message_id, "
+    "description, strings, data, record_number, event_identifier, category_number, user, "
+    "written_us, at_us";
 constexpr const char* kRunColumns =
     "run_id, scenario, scenario_sha256, scenario_text, seed, profile, defects, started_at, "
     "finished_at, verdict, computer, epoch_us, msmisim_version, command, event_count, "
@@ -102,8 +104,8 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
   s += "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;\n";
   s += "PRAGMA temp_store=MEMORY;\n";
   s += "DROP TRIGGER events_fts_ad;\n";
-  s += "DROP INDEX events_by_event_id_time; DROP INDEX events_by_time;\n";
-  s += "DROP INDEX events_by_message_id;\n";
+  s += "DROP INDEX events_by_run_event_id; DROP INDEX events_by_run_time;\n";
+  s += "DROP INDEX events_by_run_message_id;\n";
   s += "CREATE TEMP TABLE copies(k INTEGER PRIMARY KEY);\n";
   s += "WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM c WHERE k < " +
        std::to_string(std::max<std::int64_t>(1, most_copies)) +
@@ -119,11 +121,8 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
        "kind, kb, import_name FROM copies c, runs r WHERE c.k <= " +
        std::to_string(copies) + " AND r.run_id <= " + stride + " ORDER BY c.k, r.run_id;\n";
   s += std::string("INSERT INTO events(") + kEventColumns + ") SELECT ((c.k * " + stride +
-       " + e.run_id) << 32) | e.seq, c.k * " + stride +
-       " + e.run_id, e.seq, e.time_us, "
-       "strftime('%Y-%m-%dT%H:%M:%S', substr(e.time, 1, 19), '+' || c.k || ' days') || "
-       "substr(e.time, 20), computer, source, event_id, type, category, level, thread, "
-       "message_id, description, strings, data, record_number, event_identifier, "
+       " + e.run_id) << 32) | e.seq, e.time_us, computer, source, event_id, type, category, "
+       "level, thread, message_id, description, strings, data, record_number, event_identifier, "
        "category_number, user, written_us, at_us + c.k * " +
        day_us + " FROM copies c, seed_events e WHERE c.k <= " + std::to_string(copies) +
        " ORDER BY c.k, e.run_id, e.seq;\n";
@@ -142,13 +141,10 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
     // Piece k is the largest run again, k days later; record numbers run on.
     s += std::string("INSERT INTO events(") + kEventColumns +
          ") SELECT ((SELECT max(run_id) FROM runs) << 32) | ((c.k - 1) * " +
-         std::to_string(largest_events) +
-         " + e.seq), (SELECT max(run_id) FROM runs), (c.k - 1) * " +
-         std::to_string(largest_events) + " + e.seq, e.epoch_us + e.time_us + (c.k - 1) * " +
+         std::to_string(largest_events) + " + e.seq), e.epoch_us + e.time_us + (c.k - 1) * " +
          day_us +
-         ", strftime('%Y-%m-%dT%H:%M:%S', substr(e.time, 1, 19), '+' || (c.k - 1) || ' days') "
-         "|| substr(e.time, 20), computer, source, event_id, type, category, level, NULL, NULL, "
-         "description, strings, data, (c.k - 1) * " +
+         ", computer, source, event_id, type, category, level, NULL, NULL, description, strings, "
+         "data, (c.k - 1) * " +
          std::to_string(largest_events) +
          " + e.seq + 1, event_identifier, category_number, user, written_us, e.at_us + (c.k - 1) "
          "* " +
@@ -167,9 +163,10 @@ inline bool build_store(const std::string& db, std::int64_t simulated_events,
        "32) | 4294967295) AS a, (SELECT max(+at_us) FROM events WHERE id BETWEEN runs.run_id << "
        "32 AND (runs.run_id << 32) | 4294967295) FROM runs) WHERE a IS NOT NULL;\n";
   s += "COMMIT;\n";
-  s += "CREATE INDEX events_by_event_id_time ON events(event_id, at_us);\n";
-  s += "CREATE INDEX events_by_time ON events(at_us);\n";
-  s += "CREATE INDEX events_by_message_id ON events(message_id) WHERE message_id IS NOT NULL;\n";
+  s += "CREATE INDEX events_by_run_event_id ON events(run_id, event_id, at_us);\n";
+  s += "CREATE INDEX events_by_run_time ON events(run_id, at_us);\n";
+  s += "CREATE INDEX events_by_run_message_id ON events(run_id, message_id) WHERE message_id IS "
+       "NOT NULL;\n";
   s += "INSERT INTO events_fts(events_fts) VALUES('rebuild');\n";
   s += R"sql(CREATE TRIGGER events_fts_ad AFTER DELETE ON events BEGIN
   INSERT INTO events_fts(events_fts, rowid, description, strings)

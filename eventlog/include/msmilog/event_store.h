@@ -36,8 +36,9 @@ class EventStore {
   // `file_sha256`; before 5: no kind / kb / import_name, no record_number … written_us, no
   // imports, expectations, labels, lifecycle, thread_states, no events_fts; before 6: ids in
   // insertion order, no at_us, no event_counts, events_fts over description and strings;
-  // before 7: no sweeps, no runs.sweep_id).
-  static constexpr int kSchemaVersion = 7;
+  // before 7: no sweeps, no runs.sweep_id; before 8: run_id, seq and time stored in each row,
+  // indexes over every run at once).
+  static constexpr int kSchemaVersion = 8;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;

@@ -26,8 +26,9 @@ class SqliteStatement;
 // slower in cpu than 32,768-event ones, bench_ingest).
 //
 // Each event gets seq = 1, 2, 3 … in the order write() is called (continuing after the highest
-// seq already stored for the run), id = run_id << 32 | seq, at_us = epoch_us + event.time_us,
-// time = format_iso8601_utc(at_us), its row in the full-text index, its count in event_counts
+// seq already stored for the run), id = run_id << 32 | seq, at_us = epoch_us + event.time_us
+// (the row stores id and at_us; run_id, seq and time = format_iso8601_utc(at_us) are computed
+// from them by the schema), its row in the full-text index, its count in event_counts
 // and its run's span in run_spans (in the same transaction), and the
 // writer's computer name. thread -1 is stored as NULL, an empty message_id as NULL. A simulated
 // event also gets event_identifier = make_event_identifier(event_id, type) and category_number =

@@ -50,6 +50,16 @@ class CountingSink final : public msmi::EventSink {
   std::int64_t count_ = 0;
 };
 
+// Counts the ledger's rows it is handed and keeps none.
+class CountingLedgerSink final : public msmisim::LedgerSink {
+ public:
+  void write(const msmisim::LedgerEntry&) override { ++count_; }
+  std::int64_t count() const { return count_; }
+
+ private:
+  std::int64_t count_ = 0;
+};
+
 // The child: one run in this process, its counts on standard output.
 int child(int hours, const std::string& mode) {
   msmisim::Scenario scenario;
@@ -63,9 +73,11 @@ int child(int hours, const std::string& mode) {
   options.seed = msmisim::default_seed(scenario);
   options.profile = scenario.profile;
   CountingSink sink;
+  CountingLedgerSink ledger;
   if (mode == "streamed") {
     options.extra_sink = &sink;
     options.keep_events = false;
+    options.ledger_sink = &ledger;
   }
   msmisim::RunResult result;
   const msmi::Status s = msmisim::run_scenario(scenario, options, &result);
@@ -74,7 +86,9 @@ int child(int hours, const std::string& mode) {
     return 4;
   }
   std::printf(
-      "%zu %lld\n", result.ledger.size(),
+      "%lld %lld\n",
+      static_cast<long long>(mode == "streamed" ? ledger.count()
+                                                : static_cast<std::int64_t>(result.ledger.size())),
       static_cast<long long>(mode == "streamed" ? sink.count()
                                                 : static_cast<std::int64_t>(result.events.size())));
   return 0;

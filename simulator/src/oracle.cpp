@@ -71,10 +71,17 @@ bool SettledMessages::split(std::string_view id, std::uint32_t* number, std::siz
   return true;
 }
 
+unsigned SettledMessages::code_of(std::uint32_t number) const {
+  const std::size_t block = number / kNumbersPerBlock;
+  if (block >= codes_.size() || !codes_[block]) return 0;
+  const std::size_t at = number % kNumbersPerBlock;
+  return (codes_[block][at / 2] >> (at % 2 * 4)) & 0xFu;
+}
+
 bool SettledMessages::can_add(const std::string& id) const {
   std::uint32_t number = 0;
   std::size_t prefix = 0;
-  return split(id, &number, &prefix) && prefix < 255 && number < (1u << 30) && !knows(id);
+  return split(id, &number, &prefix) && prefix < kPrefixes && code_of(number) == 0;
 }
 
 bool SettledMessages::add(const LedgerEntry& entry) {
@@ -85,9 +92,13 @@ bool SettledMessages::add(const LedgerEntry& entry) {
   if (prefix == prefixes_.size()) {
     prefixes_.push_back(entry.message_id.substr(0, entry.message_id.rfind('/') + 1));
   }
-  if (prefix_of_.size() <= number)
-    prefix_of_.resize(std::max<std::size_t>(number + 1, prefix_of_.size() * 3 / 2), 0);
-  prefix_of_[number] = static_cast<std::uint8_t>(prefix + 1);
+  const std::size_t block = number / kNumbersPerBlock;
+  if (codes_.size() <= block) codes_.resize(block + 1);
+  if (!codes_[block]) {
+    codes_[block] = std::make_unique<std::uint8_t[]>(kNumbersPerBlock / 2);  // zeroed
+  }
+  const std::size_t at = number % kNumbersPerBlock;
+  codes_[block][at / 2] |= static_cast<std::uint8_t>((prefix + 1) << (at % 2 * 4));
   ++count_;
   ++fates_[entry.fate];
   return true;
@@ -96,8 +107,20 @@ bool SettledMessages::add(const LedgerEntry& entry) {
 bool SettledMessages::knows(std::string_view id) const {
   std::uint32_t number = 0;
   std::size_t prefix = 0;
-  return split(id, &number, &prefix) && number < prefix_of_.size() &&
-         prefix_of_[number] == prefix + 1;
+  return split(id, &number, &prefix) && code_of(number) == prefix + 1;
+}
+
+bool SettledMessages::covers(const FaultFiring& f) const {
+  // The number of a file of one message's own ("P1/0000002A.P1" → 0x2A), if it is one.
+  const std::string base = f.file.substr(f.file.rfind('/') + 1);
+  std::uint32_t file_number = 0;
+  const bool own_file = base.size() > 9 && base[8] == '.' &&
+                        msmi::parse_p1_name(base.substr(0, 8) + ".P1", &file_number);
+  if (own_file && code_of(file_number) == 0) return false;
+  if (f.message_id.empty()) return own_file;
+  std::string_view id = f.message_id;
+  if (id.ends_with("-NDR")) id.remove_suffix(4);
+  return knows(id);
 }
 
 SettledMessages::Late* SettledMessages::late_of(std::string_view id) {

@@ -32,11 +32,14 @@ void RecordFiling::file(std::vector<MtaPutRecord> puts, std::vector<MtaAckRecord
                         std::vector<MailbagRecord> drained) {
   // Records set aside before the new ones: both keep the order they were made in.
   adopt_set_aside();
+  // The owner first: a parameter may be moved into before another argument is evaluated.
   for (MtaPutRecord& put : puts) {
-    place(owner(put.message_id, put.is_ndr), std::move(put), &MessageFacts::puts);
+    const Owner o = owner(put.message_id, put.is_ndr);
+    place(o, std::move(put), &MessageFacts::puts);
   }
   for (MtaAckRecord& ack : acknowledgements) {
-    place(owner(ack.message_id, false), std::move(ack), &MessageFacts::acknowledgements);
+    const Owner o = owner(ack.message_id, false);
+    place(o, std::move(ack), &MessageFacts::acknowledgements);
   }
   for (auto& [id, when] : offers) {
     switch (owner(id, false)) {

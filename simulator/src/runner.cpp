@@ -1133,7 +1133,12 @@ class World final : private FaultEffects {
     w.world_losses = ms_mail_.losses();
     for (const auto& [id, why] : world_losses_) w.world_losses.emplace(id, why);
     w.mta_set_aside = mta_set_aside_;
-    w.firings = injector_.firings();
+    if (filing_) {
+      file_firings();
+      w.firings = firings_;
+    } else {
+      w.firings = injector_.firings();
+    }
     w.interruptions_us = interchange_.process_ends();
     w.interruptions_us.insert(w.interruptions_us.end(), power_losses_us_.begin(),
                               power_losses_us_.end());
@@ -1143,6 +1148,14 @@ class World final : private FaultEffects {
   static MtaNdr ndr_of(const PcMtaReturn& r) {
     return {r.time_us,
             "the PC MTA returned it: the mailbag of " + r.recipient + " was full (4096 messages)"};
+  }
+
+  // Keeps the fault firings since the last call that could explain the loss of a message not
+  // settled yet.
+  void file_firings() {
+    for (FaultFiring& f : injector_.take_firings()) {
+      if (!settled_.covers(f)) firings_.push_back(std::move(f));
+    }
   }
 
   // Hands the MTA's and the MS Mail side's records made since the last call to the filing, and
@@ -1255,6 +1268,8 @@ class World final : private FaultEffects {
       returned_by_pcmta_.erase(entry.message_id);
       if (entry.direction == Direction::kInbound) mta_.forget_delivery(entry.message_id);
     }
+    file_firings();
+    std::erase_if(firings_, [this](const FaultFiring& f) { return settled_.covers(f); });
   }
 
   void judge_messages(std::int64_t end) {
@@ -1376,6 +1391,8 @@ class World final : private FaultEffects {
   // The PC MTA's returns taken out during the run (RunOptions::ledger_sink), of messages not
   // settled yet: message ID → its NDR (the first return of each).
   std::map<std::string, MtaNdr> returned_by_pcmta_;
+  // The fault firings that could explain the loss of a message not settled yet, in order.
+  std::vector<FaultFiring> firings_;
 };
 
 }  // namespace

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -125,6 +126,9 @@ class SettledMessages {
   void note_late(const MtaPutRecord& put);
   void note_late(const MailbagRecord& record);
   void note_late(const MtaAckRecord& ack);
+  // Whether fault firing `f` could only explain the loss of settled messages: it names one (its
+  // message, or a file of its own such as P1/0000002A.P1), and no other.
+  bool covers(const FaultFiring& f) const;
   // A settled message delivered again, as the invariant words it.
   struct Duplicate {
     std::uint32_t number = 0;
@@ -145,8 +149,13 @@ class SettledMessages {
   bool split(std::string_view id, std::uint32_t* number, std::size_t* prefix) const;
   Late* late_of(std::string_view id);
 
-  // By message number: 0 for none settled, else 1 + the index of its ID's prefix in prefixes_.
-  std::vector<std::uint8_t> prefix_of_;
+  // By message number, four bits each: 0 for none settled, else 1 + the index of its ID's
+  // prefix in prefixes_ (at most kPrefixes of them). In blocks allocated as numbers reach them,
+  // never copied.
+  static constexpr std::size_t kPrefixes = 15;
+  static constexpr std::size_t kNumbersPerBlock = 1 << 17;  // 64 KB
+  unsigned code_of(std::uint32_t number) const;
+  std::vector<std::unique_ptr<std::uint8_t[]>> codes_;
   std::vector<std::string> prefixes_;  // a handful: the postoffices mail comes from, EXCHANGE/MTA/
   std::int64_t count_ = 0;
   std::map<msmi::Fate, std::int64_t> fates_;

@@ -62,6 +62,12 @@ bool OutboundWorker::deferral_due(std::int64_t now) const {
 StepResult OutboundWorker::step() {
   const std::int64_t now = ctx_.now();
   const std::int64_t poll = ctx_.settings.poll_interval_us;
+  // What this session read matters only for deferred messages (the end of the queue drops those
+  // it did not offer). A message enters deferred_ only in the step that read it, so between steps
+  // the others can be forgotten: a long session does not remember every message it read.
+  if (offered_.size() > 2 * deferred_.size() + 256) {
+    std::erase_if(offered_, [&](const std::string& id) { return deferred_.count(id) == 0; });
+  }
   if (!running_) {
     state_ = ThreadState::kStopped;
     return {0, now + poll};

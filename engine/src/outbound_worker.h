@@ -67,7 +67,8 @@ class OutboundWorker final : public Worker {
   bool session_open_ = false;
   bool read_failure_reported_ = false;
   std::map<std::string, Deferral> deferred_;  // message ID →
-  std::set<std::string> offered_;             // message IDs read in this session
+  // Message IDs read in this session (those not deferred may be forgotten between steps).
+  std::set<std::string> offered_;
 };
 
 }  // namespace msmi

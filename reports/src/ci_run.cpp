@@ -51,25 +51,12 @@ CiRun ci_run_of(const msmisim::Scenario& scenario, const msmisim::RunResult& res
   for (int id : expected_ids(scenario)) counts[id] = 0;
   for (auto& [id, count] : counts) count = result.event_tally.count(id);
   for (const auto& [id, count] : counts) run.event_counts.push_back({id, count});
-  for (const msmisim::LedgerEntry& m : result.ledger) {
-    switch (m.fate) {
-      case msmi::Fate::kDelivered:
-        ++run.ledger.delivered;
-        break;
-      case msmi::Fate::kNdr:
-        ++run.ledger.ndr;
-        break;
-      case msmi::Fate::kQuarantined:
-        ++run.ledger.quarantined;
-        break;
-      case msmi::Fate::kPending:
-        ++run.ledger.pending;
-        break;
-      case msmi::Fate::kLost:
-        ++run.ledger.lost;
-        break;
-    }
-  }
+  const std::map<msmi::Fate, std::int64_t> fates = result.ledger_fates();
+  run.ledger.delivered = fates.at(msmi::Fate::kDelivered);
+  run.ledger.ndr = fates.at(msmi::Fate::kNdr);
+  run.ledger.quarantined = fates.at(msmi::Fate::kQuarantined);
+  run.ledger.pending = fates.at(msmi::Fate::kPending);
+  run.ledger.lost = fates.at(msmi::Fate::kLost);
   run.events = result.event_tally.total();
   run.virtual_duration_us = result.virtual_duration_us;
   run.replay = replay;

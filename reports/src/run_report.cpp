@@ -54,12 +54,11 @@ void render_events_by_id(const msmisim::RunResult& r, std::ostream& out) {
 }
 
 void render_ledger(const msmisim::RunResult& r, std::ostream& out) {
-  std::map<msmi::Fate, int> fates;
-  for (const msmisim::LedgerEntry& entry : r.ledger) ++fates[entry.fate];
-  out << "\nLedger: " << plural(static_cast<std::int64_t>(r.ledger.size()), "message")
-      << " — delivered " << fates[msmi::Fate::kDelivered] << ", ndr " << fates[msmi::Fate::kNdr]
-      << ", quarantined " << fates[msmi::Fate::kQuarantined] << ", pending "
-      << fates[msmi::Fate::kPending] << ", lost " << fates[msmi::Fate::kLost] << "\n";
+  std::map<msmi::Fate, std::int64_t> fates = r.ledger_fates();
+  out << "\nLedger: " << plural(r.ledger_size(), "message") << " — delivered "
+      << fates[msmi::Fate::kDelivered] << ", ndr " << fates[msmi::Fate::kNdr] << ", quarantined "
+      << fates[msmi::Fate::kQuarantined] << ", pending " << fates[msmi::Fate::kPending] << ", lost "
+      << fates[msmi::Fate::kLost] << "\n";
   for (const msmisim::LedgerEntry& entry : r.ledger) {
     if (entry.label.empty()) continue;
     out << "  '" << entry.label << "' " << entry.message_id << ": " << msmi::to_string(entry.fate)

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -371,6 +372,10 @@ int run_command(const std::vector<std::string>& args) {
   std::unique_ptr<msmilog::EventStore> store;
   std::unique_ptr<msmilog::EventWriter> writer;
   std::int64_t run_id = 0;
+  // The ledger's rows go to the store as their messages settle, or nowhere with --no-db: the
+  // summary needs only their counts and the labelled messages (RunResult keeps those).
+  std::optional<StoreLedgerSink> store_ledger;
+  DiscardingLedgerSink discarded_ledger;
   if (r.record) {
     msmi::Status s = msmilog::EventStore::open(r.db_path, &store);
     if (s.ok()) s = store->begin_run(run_record(r), &run_id);
@@ -380,6 +385,10 @@ int run_command(const std::vector<std::string>& args) {
     }
     writer = store->open_writer(run_id, r.scenario.computer, r.scenario.epoch_us);
     r.options.extra_sink = writer.get();
+    store_ledger.emplace(*store, run_id);
+    r.options.ledger_sink = &*store_ledger;
+  } else {
+    r.options.ledger_sink = &discarded_ledger;
   }
 
   const msmireport::RunHeader header{r.path, r.options.seed, r.options.profile, r.replay};
@@ -404,8 +413,8 @@ int run_command(const std::vector<std::string>& args) {
   }
   const std::string verdict = verdict_of(result);
   if (r.record) {
-    const msmi::Status w =
-        record_result(*store, run_id, std::move(writer), r.scenario, result, verdict);
+    const msmi::Status w = record_result(*store, run_id, std::move(writer), r.scenario, result,
+                                         verdict, &*store_ledger);
     if (!w.ok()) {
       std::cerr << "msmisim run: event store: " << w.message() << "\n";
       return kExitStore;

@@ -9,20 +9,25 @@ namespace msmisim::cli {
 
 namespace {
 
+constexpr std::size_t kLedgerRowsPerWrite = 4096;
+
+msmilog::LedgerRow ledger_row(const LedgerEntry& e) {
+  std::string recipients;
+  for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
+  return {e.message_id,  e.sender,
+          recipients,    std::string(msmi::to_string(e.fate)),
+          e.attempts,    e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
+          e.injected_us, e.settled_us};
+}
+
 // The ledger as `messages` rows, written a slice at a time so that the rows of a long run are
 // never all in memory beside the ledger itself.
 msmi::Status write_ledger(msmilog::EventStore& store, std::int64_t run_id, const RunResult& r) {
-  constexpr std::size_t kRowsPerWrite = 4096;
   std::vector<msmilog::LedgerRow> rows;
-  rows.reserve(std::min(kRowsPerWrite, r.ledger.size()));
+  rows.reserve(std::min(kLedgerRowsPerWrite, r.ledger.size()));
   for (std::size_t i = 0; i < r.ledger.size(); ++i) {
-    const LedgerEntry& e = r.ledger[i];
-    std::string recipients;
-    for (const std::string& x : e.recipients) recipients += (recipients.empty() ? "" : "; ") + x;
-    rows.push_back({e.message_id, e.sender, recipients, std::string(msmi::to_string(e.fate)),
-                    e.attempts, e.label.empty() ? e.detail : "[" + e.label + "] " + e.detail,
-                    e.injected_us, e.settled_us});
-    if (rows.size() == kRowsPerWrite || i + 1 == r.ledger.size()) {
+    rows.push_back(ledger_row(r.ledger[i]));
+    if (rows.size() == kLedgerRowsPerWrite || i + 1 == r.ledger.size()) {
       if (msmi::Status s = store.write_ledger(run_id, rows); !s.ok()) return s;
       rows.clear();
     }
@@ -68,9 +73,22 @@ std::vector<msmilog::ExpectationRow> expectation_rows(const Scenario& scenario,
 
 }  // namespace
 
+void StoreLedgerSink::write(const LedgerEntry& entry) {
+  if (!status_.ok()) return;
+  rows_.push_back(ledger_row(entry));
+  if (rows_.size() == kLedgerRowsPerWrite) status_ = flush();
+}
+
+msmi::Status StoreLedgerSink::flush() {
+  if (status_.ok()) status_ = store_.write_ledger(run_id_, rows_);
+  rows_.clear();
+  return status_;
+}
+
 msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
                            std::unique_ptr<msmilog::EventWriter> writer, const Scenario& scenario,
-                           const RunResult& result, const std::string& verdict) {
+                           const RunResult& result, const std::string& verdict,
+                           StoreLedgerSink* ledger) {
   msmi::Status s = writer->flush();
   writer.reset();
   // The ledger (in slices) and the other tables go in one transaction, so a failure part-way
@@ -78,7 +96,7 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
   // caller's transaction already holds everything.
   const bool own_transaction = s.ok() && !store.in_transaction();
   if (own_transaction) s = store.begin_transaction();
-  if (s.ok()) s = write_ledger(store, run_id, result);
+  if (s.ok()) s = ledger != nullptr ? ledger->flush() : write_ledger(store, run_id, result);
   std::vector<msmilog::SampleRow> samples;
   for (const ThreadSample& t : result.samples) {
     samples.push_back({t.time_us, t.thread, t.role, t.busy_pct});

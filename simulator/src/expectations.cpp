@@ -310,8 +310,7 @@ std::vector<ExpectationResult> check_expectations(const Expectations& expected,
     results.push_back(check("backlog " + key + " at end", range, actual));
   }
   if (!expected.ledger.empty()) {
-    std::map<msmi::Fate, std::int64_t> counts;
-    for (const LedgerEntry& entry : run.ledger) ++counts[entry.fate];
+    std::map<msmi::Fate, std::int64_t> counts = run.ledger_fates();
     for (const auto& [fate, range] : expected.ledger) {
       results.push_back(check("ledger " + std::string(msmi::to_string(fate)), range,
                               static_cast<double>(counts[fate])));

@@ -7,6 +7,25 @@ void Ledger::add(LedgerEntry entry) {
   entries_.push_back(std::move(entry));
 }
 
+std::vector<LedgerEntry> Ledger::extract_if(const std::function<bool(const LedgerEntry&)>& take) {
+  std::vector<LedgerEntry> out;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (take(entries_[i])) {
+      index_.erase(entries_[i].message_id);
+      out.push_back(std::move(entries_[i]));
+      continue;
+    }
+    if (kept != i) {
+      entries_[kept] = std::move(entries_[i]);
+      index_[entries_[kept].message_id] = kept;
+    }
+    ++kept;
+  }
+  entries_.resize(kept);
+  return out;
+}
+
 LedgerEntry* Ledger::find_mutable(const std::string& message_id) {
   const auto it = index_.find(message_id);
   return it == index_.end() ? nullptr : &entries_[it->second];

@@ -54,8 +54,126 @@ std::string code_text(msmi::XomReturnCode code) {
 
 }  // namespace
 
-Oracle::Oracle(const WorldRecord& record, OracleContext context)
-    : record_(record), context_(context) {
+bool SettledMessages::split(std::string_view id, std::uint32_t* number, std::size_t* prefix) const {
+  const std::size_t slash = id.rfind('/');
+  if (slash == std::string_view::npos || id.size() - slash - 1 != 8 ||
+      !msmi::parse_p1_name(std::string(id.substr(slash + 1)) + ".P1", number)) {
+    return false;
+  }
+  const std::string_view head = id.substr(0, slash + 1);
+  for (std::size_t i = 0; i < prefixes_.size(); ++i) {
+    if (prefixes_[i] == head) {
+      *prefix = i;
+      return true;
+    }
+  }
+  *prefix = prefixes_.size();  // a new one
+  return true;
+}
+
+unsigned SettledMessages::code_of(std::uint32_t number) const {
+  const std::size_t block = number / kNumbersPerBlock;
+  if (block >= codes_.size() || !codes_[block]) return 0;
+  const std::size_t at = number % kNumbersPerBlock;
+  return (codes_[block][at / 2] >> (at % 2 * 4)) & 0xFu;
+}
+
+bool SettledMessages::can_add(const std::string& id) const {
+  std::uint32_t number = 0;
+  std::size_t prefix = 0;
+  return split(id, &number, &prefix) && prefix < kPrefixes && code_of(number) == 0;
+}
+
+bool SettledMessages::add(const LedgerEntry& entry) {
+  if (!can_add(entry.message_id)) return false;
+  std::uint32_t number = 0;
+  std::size_t prefix = 0;
+  split(entry.message_id, &number, &prefix);
+  if (prefix == prefixes_.size()) {
+    prefixes_.push_back(entry.message_id.substr(0, entry.message_id.rfind('/') + 1));
+  }
+  const std::size_t block = number / kNumbersPerBlock;
+  if (codes_.size() <= block) codes_.resize(block + 1);
+  if (!codes_[block]) {
+    codes_[block] = std::make_unique<std::uint8_t[]>(kNumbersPerBlock / 2);  // zeroed
+  }
+  const std::size_t at = number % kNumbersPerBlock;
+  codes_[block][at / 2] |= static_cast<std::uint8_t>((prefix + 1) << (at % 2 * 4));
+  ++count_;
+  ++fates_[entry.fate];
+  return true;
+}
+
+bool SettledMessages::knows(std::string_view id) const {
+  std::uint32_t number = 0;
+  std::size_t prefix = 0;
+  return split(id, &number, &prefix) && code_of(number) == prefix + 1;
+}
+
+bool SettledMessages::covers(const FaultFiring& f) const {
+  // The number of a file of one message's own ("P1/0000002A.P1" → 0x2A), if it is one.
+  const std::string base = f.file.substr(f.file.rfind('/') + 1);
+  std::uint32_t file_number = 0;
+  const bool own_file = base.size() > 9 && base[8] == '.' &&
+                        msmi::parse_p1_name(base.substr(0, 8) + ".P1", &file_number);
+  if (own_file && code_of(file_number) == 0) return false;
+  if (f.message_id.empty()) return own_file;
+  std::string_view id = f.message_id;
+  if (id.ends_with("-NDR")) id.remove_suffix(4);
+  return knows(id);
+}
+
+SettledMessages::Late* SettledMessages::late_of(std::string_view id) {
+  if (id.ends_with("-NDR")) id.remove_suffix(4);
+  std::uint32_t number = 0;
+  std::size_t prefix = 0;
+  if (!knows(id) || !split(id, &number, &prefix)) return nullptr;
+  Late& late = late_[number];
+  late.message_id = std::string(id);
+  return &late;
+}
+
+void SettledMessages::note_late(const MtaPutRecord& put) {
+  if (!put.accepted() || put.is_ndr || !knows(put.message_id)) return;
+  if (Late* late = late_of(put.message_id)) ++late->accepted;
+}
+
+void SettledMessages::note_late(const MailbagRecord& record) {
+  if (record.kind != "message" || !knows(record.message_id)) return;
+  std::string to;
+  for (const std::string& rcpt : record.recipients) to += (to.empty() ? "" : ", ") + rcpt;
+  if (Late* late = late_of(record.message_id))
+    ++late->per_recipient[to + " in mailbag " + record.mailbag];
+}
+
+void SettledMessages::note_late(const MtaAckRecord& ack) {
+  if (ack.outcome == AckOutcome::kDone || !knows(ack.message_id)) return;
+  if (Late* late = late_of(ack.message_id)) late->ack_failed = true;
+}
+
+std::vector<SettledMessages::Duplicate> SettledMessages::duplicates() const {
+  // A message settled with one accepted put, or one record per recipient; each late one is
+  // another.
+  std::vector<Duplicate> out;
+  for (const auto& [number, late] : late_) {
+    if (late.accepted > 0) {
+      out.push_back({number,
+                     late.message_id + ": the MTA accepted it " +
+                         std::to_string(late.accepted + 1) + " times",
+                     false});
+    }
+    for (const auto& [to, n] : late.per_recipient) {
+      out.push_back({number,
+                     late.message_id + ": " + std::to_string(n + 1) + " records for " + to +
+                         " reached MS Mail",
+                     late.ack_failed});
+    }
+  }
+  return out;
+}
+
+Oracle::Oracle(const WorldRecord& record, OracleContext context, const SettledMessages* settled)
+    : record_(record), context_(context), settled_(settled) {
   for (const MtaPutRecord& put : record_.puts) puts_by_id_[put.message_id].push_back(&put);
   for (const auto* list : {&record_.drained, &record_.waiting}) {
     for (const MailbagRecord& r : *list) records_by_id_[r.message_id].push_back(&r);
@@ -268,11 +386,15 @@ std::vector<InvariantResult> Oracle::check_invariants(
       accounted.add(entry.message_id + " is in the ledger twice");
     }
   }
-  if (static_cast<std::int64_t>(entries.size()) != record_.injected) {
+  const std::int64_t settled = settled_ == nullptr ? 0 : settled_->count();
+  const std::int64_t held = static_cast<std::int64_t>(entries.size()) + settled;
+  if (held != record_.injected) {
     accounted.add("the world injected " + std::to_string(record_.injected) +
-                  " messages, the ledger holds " + std::to_string(entries.size()));
+                  " messages, the ledger holds " + std::to_string(held));
   }
-  auto known = [&](std::string_view id) { return by_id.count(id) != 0; };
+  auto known = [&](std::string_view id) {
+    return by_id.count(id) != 0 || (settled_ != nullptr && settled_->knows(id));
+  };
   std::unordered_set<std::string> phantoms;
   for (const MtaPutRecord& put : record_.puts) {
     if (!put.accepted()) continue;
@@ -293,6 +415,7 @@ std::vector<InvariantResult> Oracle::check_invariants(
     }
   }
   std::map<Fate, std::int64_t> fates;
+  if (settled_ != nullptr) fates = settled_->fates();
   for (const LedgerEntry& entry : entries) {
     ++fates[entry.fate];
     if (entry.fate != Fate::kLost) continue;
@@ -307,7 +430,7 @@ std::vector<InvariantResult> Oracle::check_invariants(
                     "; the engine never reported it and nothing in the world explains it");
     }
   }
-  std::string summary = std::to_string(entries.size()) + " messages:";
+  std::string summary = std::to_string(held) + " messages:";
   for (Fate f : {Fate::kDelivered, Fate::kNdr, Fate::kQuarantined, Fate::kPending, Fate::kLost}) {
     summary += " " + fate_name(f) + " " + std::to_string(fates[f]);
   }
@@ -315,8 +438,25 @@ std::vector<InvariantResult> Oracle::check_invariants(
 
   Offenders twice;
   std::int64_t explained_duplicates = 0;
+  // Settled messages delivered again, in injection (message number) order among the others.
+  const std::vector<SettledMessages::Duplicate> late =
+      settled_ == nullptr ? std::vector<SettledMessages::Duplicate>() : settled_->duplicates();
+  std::size_t next_late = 0;
+  auto add_late_before = [&](std::uint32_t number) {
+    for (; next_late < late.size() && late[next_late].number < number; ++next_late) {
+      if (late[next_late].explained) {
+        ++explained_duplicates;
+      } else {
+        twice.add(late[next_late].text);
+      }
+    }
+  };
   for (const LedgerEntry& entry : entries) {
     const std::string& id = entry.message_id;
+    if (next_late < late.size()) {
+      std::uint32_t number = 0;
+      if (message_number(id, &number)) add_late_before(number);
+    }
     if (entry.direction == Direction::kInbound) {
       int accepted = 0;
       if (const auto it = puts_by_id_.find(id); it != puts_by_id_.end()) {
@@ -353,6 +493,7 @@ std::vector<InvariantResult> Oracle::check_invariants(
       twice.add(id + ": " + std::to_string(n) + " records for " + to + " reached MS Mail");
     }
   }
+  add_late_before(UINT32_MAX);
   out.push_back(verdict(kInvariantNoDuplicates, twice,
                         explained_duplicates == 0
                             ? "every message reached its recipients once"

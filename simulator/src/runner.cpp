@@ -25,6 +25,7 @@
 #include "msmisim/memory_file_system.h"
 #include "msmisim/ms_mail_side.h"
 #include "msmisim/oracle.h"
+#include "msmisim/record_filing.h"
 #include "msmisim/scheduler.h"
 #include "msmisim/simulated_directory.h"
 #include "msmisim/simulated_mta.h"
@@ -145,6 +146,7 @@ class World final : private FaultEffects {
         scheduler_(clock_, options.seed),
         world_log_(clock_, sink_, world_logging()),
         inqueue_view_(fs_, std::string(msmi::kInqueueName)) {
+    if (options.ledger_sink != nullptr) filing_.emplace(ledger_, settled_);
     for (const MtaFault& fault : scenario.faults) mta_.add_fault(fault);
     for (const GalEntry& entry : scenario.recipients) directory_service_.add_recipient(entry);
     address_spaces_ = scenario.address_spaces;
@@ -1069,6 +1071,7 @@ class World final : private FaultEffects {
     scheduler_.at(when, Priority::kSampler, [this] {
       const std::int64_t now = clock_.now_us();
       take_sample(now - scenario_.sample_interval_us, now);
+      if (filing_) settle_messages();
       schedule_sample(now + scenario_.sample_interval_us);
     });
   }
@@ -1096,8 +1099,13 @@ class World final : private FaultEffects {
   // the MTA's records and the MS Mail side's drained ones are moved out, not copied.
   WorldRecord world_record() {
     WorldRecord w;
-    mta_.take_records(&w.puts, &w.acknowledgements, &w.last_offered);
-    w.drained = ms_mail_.take_drained();
+    if (filing_) {
+      file_records();
+      filing_->fill(ledger_.entries(), &w);
+    } else {
+      mta_.take_records(&w.puts, &w.acknowledgements, &w.last_offered);
+      w.drained = ms_mail_.take_drained();
+    }
     w.waiting = ms_mail_.waiting(directory_);
     w.injected = ms_mail_.submitted() + outbound_injected_;
     std::vector<msmi::MailbagEntry> entries;
@@ -1113,11 +1121,9 @@ class World final : private FaultEffects {
     for (const msmi::XomMessage& m : mta_.msmi_queue()) w.in_mta_queue.insert(m.message_id);
     w.in_mta_queue.insert(held_by_mta_.begin(), held_by_mta_.end());
     w.mta_ndrs = mta_.queue_refusals();
-    for (const PcMtaReturn& r : ms_mail_.returns()) {
-      w.mta_ndrs.emplace(r.message_id,
-                         MtaNdr{r.time_us, "the PC MTA returned it: the mailbag of " + r.recipient +
-                                               " was full (4096 messages)"});
-    }
+    // The returns taken out during the run came first.
+    for (const auto& [id, ndr] : returned_by_pcmta_) w.mta_ndrs.emplace(id, ndr);
+    for (const PcMtaReturn& r : ms_mail_.returns()) w.mta_ndrs.emplace(r.message_id, ndr_of(r));
     for (const auto& [id, when] : returned_to_sender_) {
       w.mta_ndrs.emplace(
           id, MtaNdr{when, "the administrator returned it to its sender from the MTA's queue"});
@@ -1127,11 +1133,143 @@ class World final : private FaultEffects {
     w.world_losses = ms_mail_.losses();
     for (const auto& [id, why] : world_losses_) w.world_losses.emplace(id, why);
     w.mta_set_aside = mta_set_aside_;
-    w.firings = injector_.firings();
+    if (filing_) {
+      file_firings();
+      w.firings = firings_;
+    } else {
+      w.firings = injector_.firings();
+    }
     w.interruptions_us = interchange_.process_ends();
     w.interruptions_us.insert(w.interruptions_us.end(), power_losses_us_.begin(),
                               power_losses_us_.end());
     return w;
+  }
+
+  static MtaNdr ndr_of(const PcMtaReturn& r) {
+    return {r.time_us,
+            "the PC MTA returned it: the mailbag of " + r.recipient + " was full (4096 messages)"};
+  }
+
+  // Keeps the fault firings since the last call that could explain the loss of a message not
+  // settled yet.
+  void file_firings() {
+    for (FaultFiring& f : injector_.take_firings()) {
+      if (!settled_.covers(f)) firings_.push_back(std::move(f));
+    }
+  }
+
+  // Hands the MTA's and the MS Mail side's records made since the last call to the filing, and
+  // the PC MTA's returns reported since to returned_by_pcmta_.
+  void file_records() {
+    if (pcmta_returns_reported_ == ms_mail_.returns().size()) {
+      for (const PcMtaReturn& r : ms_mail_.take_returns()) {
+        returned_by_pcmta_.emplace(r.message_id, ndr_of(r));
+      }
+      pcmta_returns_reported_ = 0;
+    }
+    std::vector<MtaPutRecord> puts;
+    std::vector<MtaAckRecord> acknowledgements;
+    std::map<std::string, std::int64_t> offers;
+    mta_.take_records(&puts, &acknowledgements, &offers);
+    filing_->file(std::move(puts), std::move(acknowledgements), std::move(offers),
+                  ms_mail_.take_drained());
+  }
+
+  // With RunOptions::ledger_sink, after every sample: the messages whose fate nothing can change
+  // any more are judged now, their rows handed on and their records dropped. That is a message
+  // the world delivered, whose engine said so, and that nothing could process again: inbound,
+  // one put accepted and no INQUEUE3 record, held copy or envelope left; outbound, one record
+  // per recipient drained from a postoffice mailbag, none waiting there still, and the MTA done
+  // with it (acknowledged, out of its queue). Labelled messages wait for the end: the
+  // expectations look them up. Reading the queues changes nothing the engine sees.
+  void settle_messages() {
+    file_records();
+    std::vector<msmi::MailbagEntry> entries;
+    std::set<std::string> in_inqueue3;
+    const bool inqueue3_readable = inqueue_view_.load(&entries).ok();
+    for (const msmi::MailbagEntry& entry : entries) {
+      msmi::InqueueRecord record;
+      if (msmi::decode_inqueue_record(entry.payload, inqueue_view_.mbg_path(), &record).ok()) {
+        in_inqueue3.insert(record.message_id);
+      }
+    }
+    std::vector<std::string> names;
+    const bool p1_listed = fs_.list_dir("P1", &names).ok();
+    const std::set<std::string> p1_files(names.begin(), names.end());
+    const std::set<std::string> held = ms_mail_.held_ids();
+    std::set<std::string> with_mta(held_by_mta_.begin(), held_by_mta_.end());
+    for (const msmi::XomMessage& m : mta_.msmi_queue()) with_mta.insert(m.message_id);
+    std::set<std::string> waiting;
+    for (const MailbagRecord& r : ms_mail_.waiting(directory_)) waiting.insert(r.message_id);
+
+    auto settles = [&](const LedgerEntry& e) {
+      if (!e.label.empty() || !e.engine_fate || e.left_in_queue ||
+          !settled_.can_add(e.message_id)) {
+        return false;
+      }
+      const MessageFacts* f = filing_->facts(e.message_id);
+      if (f == nullptr || waiting.count(e.message_id)) return false;
+      if (e.direction == Direction::kInbound) {
+        std::uint32_t number = 0;
+        const std::string hex = e.message_id.substr(e.message_id.rfind('/') + 1);
+        if (!inqueue3_readable || !p1_listed || !msmi::parse_p1_name(hex + ".P1", &number) ||
+            in_inqueue3.count(e.message_id) || held.count(e.message_id) ||
+            p1_files.count(hex + ".P1")) {
+          return false;
+        }
+        int accepted = 0;
+        for (const MtaPutRecord& put : f->puts) accepted += put.accepted() && !put.is_ndr;
+        // Delivered once, as the engine says; or returned to its sender, as the engine says.
+        if (*e.engine_fate == msmi::Fate::kDelivered) return accepted == 1;
+        return *e.engine_fate == msmi::Fate::kNdr && accepted == 0 &&
+               std::any_of(f->drained.begin(), f->drained.end(),
+                           [](const MailbagRecord& r) { return r.kind == "ndr"; });
+      }
+      if (*e.engine_fate != msmi::Fate::kDelivered || with_mta.count(e.message_id)) return false;
+      for (const MtaAckRecord& ack : f->acknowledgements) {
+        if (ack.outcome != AckOutcome::kDone) return false;
+      }
+      // Delivered: one record per recipient. Or every record returned by the PC MTA, a user
+      // mailbag being full, and no NDR of the MSMI's own for it.
+      std::set<std::string> recipients;
+      int returned = 0;
+      for (const MailbagRecord& r : f->drained) {
+        if (r.kind == "returned") {
+          ++returned;
+          continue;
+        }
+        if (r.kind != "message") return false;
+        std::string to;
+        for (const std::string& rcpt : r.recipients) to += (to.empty() ? "" : ", ") + rcpt;
+        if (!recipients.insert(to + " in mailbag " + r.mailbag).second) return false;
+      }
+      if (returned == 0) return !recipients.empty();
+      return recipients.empty() && returned_by_pcmta_.count(e.message_id) &&
+             filing_->facts(e.message_id + "-NDR") == nullptr &&
+             !mta_.queue_refusals().count(e.message_id);
+    };
+    std::vector<LedgerEntry> settled = ledger_.extract_if(settles);
+    if (settled.empty()) return;
+    // The oracle judges them from their own records, as it would at the end: delivered.
+    WorldRecord record;
+    filing_->fill(settled, &record);
+    for (const LedgerEntry& entry : settled) {
+      const auto it = returned_by_pcmta_.find(entry.message_id);
+      if (it != returned_by_pcmta_.end()) record.mta_ndrs.insert(*it);
+    }
+    OracleContext context;
+    context.end_us = clock_.now_us();
+    const Oracle oracle(record, context);
+    oracle.judge(settled);
+    for (const LedgerEntry& entry : settled) {
+      settled_.add(entry);
+      options_.ledger_sink->write(entry);
+      filing_->forget(entry.message_id);
+      returned_by_pcmta_.erase(entry.message_id);
+      if (entry.direction == Direction::kInbound) mta_.forget_delivery(entry.message_id);
+    }
+    file_firings();
+    std::erase_if(firings_, [this](const FaultFiring& f) { return settled_.covers(f); });
   }
 
   void judge_messages(std::int64_t end) {
@@ -1149,7 +1287,7 @@ class World final : private FaultEffects {
     context.mta_running = mta_.running() && !mta_.hung();
     context.msmi_running = interchange_.running();
     context.crashes = interchange_.crashes();
-    const Oracle oracle(record, context);
+    const Oracle oracle(record, context, filing_ ? &settled_ : nullptr);
     oracle.judge(ledger_.mutable_entries());
     result_.invariants = oracle.check_invariants(ledger_.entries());
     result_.postoffice_files.assign(record.postoffice_files.begin(), record.postoffice_files.end());
@@ -1163,6 +1301,10 @@ class World final : private FaultEffects {
     result_.scheduler_steps = scheduler_.steps();
     result_.suppressed_events = interchange_.suppressed_events();
     result_.ledger = ledger_.take_entries();
+    if (filing_) {
+      for (const LedgerEntry& entry : result_.ledger) options_.ledger_sink->write(entry);
+      result_.settled_fates = settled_.fates();
+    }
     result_.deliveries = mta_.take_deliveries();
     result_.backlog = measure_queues();
     result_.service_running = interchange_.running();
@@ -1242,7 +1384,15 @@ class World final : private FaultEffects {
   // diagnostics logging levels are.
   msmi::EventLogger world_log_;
   // INQUEUE3 as the world sees it on disk, for samples and the ledger.
-  msmi::Mailbag inqueue_view_;
+  msmi::Mailbag inqueue_view_;  // With RunOptions::ledger_sink: the messages settled so far, and
+                                // the records of the others.
+  SettledMessages settled_;
+  std::optional<RecordFiling> filing_;
+  // The PC MTA's returns taken out during the run (RunOptions::ledger_sink), of messages not
+  // settled yet: message ID → its NDR (the first return of each).
+  std::map<std::string, MtaNdr> returned_by_pcmta_;
+  // The fault firings that could explain the loss of a message not settled yet, in order.
+  std::vector<FaultFiring> firings_;
 };
 
 }  // namespace

@@ -4,26 +4,28 @@
 // The busy hardened connector (busy_scenario.h, 10 messages/s) runs for small_hours (~108k
 // messages) and large_hours (~1M messages), each in a child process whose peak resident set
 // (wait4's ru_maxrss) is the figure:
-//   library, kept:     run_scenario() with the default RunOptions (every event kept in the
-//                      RunResult, as tests and sweeps use it)
-//   library, streamed: RunOptions::keep_events off, every event handed to a sink that counts it
-//                      (as `msmisim run` records a run)
+//   library, kept:     run_scenario() with the default RunOptions (every event and every ledger
+//                      row kept in the RunResult, as tests and sweeps use it)
+//   library, streamed: RunOptions::keep_events off and RunOptions::ledger_sink set, every event
+//                      and every ledger row handed to a sink that counts it (as `msmisim run`
+//                      records a run)
 //   CLI --no-db:       msmisim run FILE --no-db --quiet
 //   CLI with a store:  msmisim run FILE --db STORE --quiet
-// Measured (RelWithDebInfo, 2 shared cores), MB of peak RSS at 3 h (107,919 messages, 46,741
-// events) / 28 h (1,008,167 messages, 506,209 events), and their ratio:
-//                      before (every event kept)      after (events streamed)
-//   library, kept       219 / 2,109   9.6×             219 / 2,109   9.6×  (unchanged, by design)
-//   library, streamed   219 / 2,109   9.6×             162 / 1,510   9.3×
-//   CLI --no-db         224 / 2,114   9.4×             167 / 1,514   9.1×
-//   CLI with a store    280 / 2,252   8.0×             221 / 1,652   7.5×
-// (the same figures as /usr/bin/time -v msmisim run FILE --no-db gives). The store's own share is
-// bounded: its page cache (64 MB) and memory-mapped reads (up to 256 MB) of the database file.
-// Not yet flat: what is left grows with the messages, ~1.5 KB each (heaptrack at the peak, which
-// is the oracle's judgement at the end): the ledger 37%, the world's records for the oracle (MS
-// Mail side's drained records and PC MTA returns, the MTA's puts, acknowledgements, deliveries
-// and last offers) 32%, the oracle's indexes and ID sets 26%. Flat memory needs the oracle to
-// judge a message when it settles and hand its row on (issue 9).
+// Measured with `build/tests/bench_memory 3 28` (RelWithDebInfo, 2 shared cores), MB of peak RSS
+// at 3 h (107,919 messages, 46,741 events) / 28 h (1,008,167 messages, 506,209 events), and
+// their ratio:
+//                      events kept         events streamed      rows settled as they go
+//   library, kept      219 / 2,109  9.6×   219 / 2,109  9.6×    201 / 1,942  9.7× (by design)
+//   library, streamed  219 / 2,109  9.6×   162 / 1,510  9.3×    6.7 / 8.0    1.19×
+//   CLI --no-db        224 / 2,114  9.4×   167 / 1,514  9.1×    11.2 / 12.4  1.11×
+//   CLI with a store   280 / 2,252  8.0×   221 / 1,652  7.5×    109 / 141    1.30×
+// (the same figures as /usr/bin/time -v msmisim run FILE --no-db gives). A message's row is
+// handed on, and its records dropped, as soon as nothing can change its fate (runner.h,
+// RunOptions::ledger_sink); a settled message leaves half a byte (SettledMessages). What still
+// grows with the run, by heaptrack at 28 h: the thread and queue samples, one set a minute
+// (1.1 MB), and the settled messages' half bytes (0.5 MB). With a store the run's own part is
+// the same; the 32 MB more at 28 h are the store's (not profiled yet): its page cache (64 MB,
+// already full at 3 h, whose file is 82 MB) and memory-mapped reads (up to 256 MB).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -50,6 +52,16 @@ class CountingSink final : public msmi::EventSink {
   std::int64_t count_ = 0;
 };
 
+// Counts the ledger's rows it is handed and keeps none.
+class CountingLedgerSink final : public msmisim::LedgerSink {
+ public:
+  void write(const msmisim::LedgerEntry&) override { ++count_; }
+  std::int64_t count() const { return count_; }
+
+ private:
+  std::int64_t count_ = 0;
+};
+
 // The child: one run in this process, its counts on standard output.
 int child(int hours, const std::string& mode) {
   msmisim::Scenario scenario;
@@ -63,9 +75,11 @@ int child(int hours, const std::string& mode) {
   options.seed = msmisim::default_seed(scenario);
   options.profile = scenario.profile;
   CountingSink sink;
+  CountingLedgerSink ledger;
   if (mode == "streamed") {
     options.extra_sink = &sink;
     options.keep_events = false;
+    options.ledger_sink = &ledger;
   }
   msmisim::RunResult result;
   const msmi::Status s = msmisim::run_scenario(scenario, options, &result);
@@ -74,7 +88,9 @@ int child(int hours, const std::string& mode) {
     return 4;
   }
   std::printf(
-      "%zu %lld\n", result.ledger.size(),
+      "%lld %lld\n",
+      static_cast<long long>(mode == "streamed" ? ledger.count()
+                                                : static_cast<std::int64_t>(result.ledger.size())),
       static_cast<long long>(mode == "streamed" ? sink.count()
                                                 : static_cast<std::int64_t>(result.events.size())));
   return 0;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -89,6 +90,8 @@ class FaultInjector final : public msmi::FaultSites {
   std::vector<FaultRuleStats> stats() const;
   // Every firing that could have cost a message, in order.
   const std::vector<FaultFiring>& firings() const { return firings_; }
+  // Moves the firings out, leaving none: a long run hands them on as it goes.
+  std::vector<FaultFiring> take_firings() { return std::exchange(firings_, {}); }
 
  private:
   struct Armed {

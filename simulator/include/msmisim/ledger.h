@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,14 @@ struct LedgerEntry {
   bool left_in_queue = false;
 };
 
+// Receives the rows of a run's ledger one at a time, as their messages settle
+// (RunOptions::ledger_sink): a long run need not keep them all.
+class LedgerSink {
+ public:
+  virtual ~LedgerSink() = default;
+  virtual void write(const LedgerEntry& entry) = 0;
+};
+
 class Ledger final : public msmi::MessageObserver {
  public:
   explicit Ledger(const msmi::Clock& clock) : clock_(clock) {}
@@ -59,6 +68,9 @@ class Ledger final : public msmi::MessageObserver {
   std::map<msmi::Fate, std::int64_t> counts() const;
   // For the oracle's judgement at the end of the run.
   std::vector<LedgerEntry>& mutable_entries() { return entries_; }
+  // Moves the entries `take` picks out of the ledger, in injection order, keeping the others in
+  // theirs: later claims about a message taken out find no entry and are ignored.
+  std::vector<LedgerEntry> extract_if(const std::function<bool(const LedgerEntry&)>& take);
   // Moves the entries out at the end of a run, leaving the ledger empty: later claims find no
   // entry and are ignored.
   std::vector<LedgerEntry> take_entries() {

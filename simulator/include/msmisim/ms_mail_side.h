@@ -12,8 +12,8 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -93,6 +93,8 @@ class MsMailSide {
   int empty_user_mailbag(const std::string& mailbox);
   // Messages the PC MTA returned to their sender because a user mailbag was full, in order.
   const std::vector<PcMtaReturn>& returns() const { return returns_; }
+  // Moves the returns out (once reported), leaving none: a long run hands them on as it goes.
+  std::vector<PcMtaReturn> take_returns() { return std::exchange(returns_, {}); }
   // Every record the PC MTA took, in the order it took them. A record it could not decode is
   // taken all the same and recorded with kind "damaged".
   const std::vector<MailbagRecord>& drained() const { return drained_; }

@@ -23,8 +23,10 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -106,6 +108,60 @@ struct WorldRecord {
   std::vector<std::int64_t> interruptions_us;
 };
 
+// Messages whose fate was fixed during the run (delivered, and nothing left anywhere that could
+// process them again) and whose rows were handed on: what the invariants still need of them, in
+// about a byte per message number, and the records that named one of them after it settled.
+class SettledMessages {
+ public:
+  // Whether `id` ends in a message number ("MSNET/SALES/0000002A") that add() can record.
+  bool can_add(const std::string& id) const;
+  // Records a judged entry as settled; false (nothing recorded) unless can_add(its ID).
+  bool add(const LedgerEntry& entry);
+  // Whether `id` is the ID of a settled message.
+  bool knows(std::string_view id) const;
+  std::int64_t count() const { return count_; }
+  const std::map<msmi::Fate, std::int64_t>& fates() const { return fates_; }
+  // Records that came after their message settled (its ID, or "<ID>-NDR", knows()): a second
+  // delivery of a settled message still breaks "no message delivered twice".
+  void note_late(const MtaPutRecord& put);
+  void note_late(const MailbagRecord& record);
+  void note_late(const MtaAckRecord& ack);
+  // Whether fault firing `f` could only explain the loss of settled messages: it names one (its
+  // message, or a file of its own such as P1/0000002A.P1), and no other.
+  bool covers(const FaultFiring& f) const;
+  // A settled message delivered again, as the invariant words it.
+  struct Duplicate {
+    std::uint32_t number = 0;
+    std::string text;
+    bool explained = false;  // after an acknowledgement the MTA did not take
+  };
+  // In message-number order, which is the order the messages were injected in.
+  std::vector<Duplicate> duplicates() const;
+
+ private:
+  struct Late {
+    std::string message_id;
+    int accepted = 0;                          // more accepted puts (inbound)
+    std::map<std::string, int> per_recipient;  // more records (outbound), as in the invariant
+    bool ack_failed = false;
+  };
+  // The number and the index of its prefix ("MSNET/SALES/"); false if it has none.
+  bool split(std::string_view id, std::uint32_t* number, std::size_t* prefix) const;
+  Late* late_of(std::string_view id);
+
+  // By message number, four bits each: 0 for none settled, else 1 + the index of its ID's
+  // prefix in prefixes_ (at most kPrefixes of them). In blocks allocated as numbers reach them,
+  // never copied.
+  static constexpr std::size_t kPrefixes = 15;
+  static constexpr std::size_t kNumbersPerBlock = 1 << 17;  // 64 KB
+  unsigned code_of(std::uint32_t number) const;
+  std::vector<std::unique_ptr<std::uint8_t[]>> codes_;
+  std::vector<std::string> prefixes_;  // a handful: the postoffices mail comes from, EXCHANGE/MTA/
+  std::int64_t count_ = 0;
+  std::map<msmi::Fate, std::int64_t> fates_;
+  std::map<std::uint32_t, Late> late_;  // by message number
+};
+
 // How the run ended and what the profile promises, for the invariants.
 struct OracleContext {
   std::int64_t end_us = 0;
@@ -136,8 +192,10 @@ inline constexpr std::string_view kInvariantRetryHorizon = "nothing pending past
 // Judges a run from the world's record. Pure: the same record gives the same answers.
 class Oracle {
  public:
-  // `record` must outlive the oracle.
-  Oracle(const WorldRecord& record, OracleContext context);
+  // `record` (and `settled`, if given) must outlive the oracle. `settled`: the messages settled
+  // during the run, whose entries the invariants are not given but count all the same.
+  Oracle(const WorldRecord& record, OracleContext context,
+         const SettledMessages* settled = nullptr);
 
   // Sets every entry's fate, settled_us and detail from the world's record. The engine's claim
   // (entry.engine_fate, entry.detail) is left as it was, except that `detail` is filled in
@@ -173,6 +231,7 @@ class Oracle {
 
   const WorldRecord& record_;
   OracleContext context_;
+  const SettledMessages* settled_;
   // Looked up by message ID only, never iterated: hashed, so nothing reaches the results in
   // hash order.
   std::unordered_map<std::string, std::vector<const MtaPutRecord*>> puts_by_id_;

@@ -82,7 +82,10 @@ struct RunResult {
   // them from its extra_sink). event_tally counts them either way.
   std::vector<msmi::Event> events;
   EventTally event_tally;
+  // Every message's row, in injection order; with RunOptions::ledger_sink only those judged at
+  // the end (settled_fates counts the rows handed on before).
   std::vector<LedgerEntry> ledger;
+  std::map<msmi::Fate, std::int64_t> settled_fates;
   std::vector<ThreadSample> samples;
   std::vector<QueueSample> queue_samples;
   std::vector<ThreadSummary> threads;
@@ -105,6 +108,24 @@ struct RunResult {
   std::vector<std::string> postoffice_files;
   // Message ID → the message as the MTA took it (inbound mail, not NDRs).
   std::map<std::string, MtaDelivery> deliveries;
+
+  // The ledger's rows by fate (every fate present, 0 if none), and how many: those in `ledger`
+  // and those handed to RunOptions::ledger_sink as they settled.
+  std::map<msmi::Fate, std::int64_t> ledger_fates() const {
+    std::map<msmi::Fate, std::int64_t> fates;
+    for (msmi::Fate f : {msmi::Fate::kDelivered, msmi::Fate::kNdr, msmi::Fate::kQuarantined,
+                         msmi::Fate::kPending, msmi::Fate::kLost}) {
+      fates[f] = 0;
+    }
+    for (const auto& [fate, n] : settled_fates) fates[fate] += n;
+    for (const LedgerEntry& entry : ledger) ++fates[entry.fate];
+    return fates;
+  }
+  std::int64_t ledger_size() const {
+    std::int64_t n = static_cast<std::int64_t>(ledger.size());
+    for (const auto& [fate, count] : settled_fates) n += count;
+    return n;
+  }
 
   // Every expectation and every invariant held.
   bool passed() const {

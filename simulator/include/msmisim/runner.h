@@ -29,6 +29,15 @@ struct RunOptions {
   // expectations are then judged event by event as they are written, with the same verdicts,
   // and RunResult::event_tally still counts every event.
   bool keep_events = true;
+  // When set, the ledger's rows are handed to it as their messages settle, so that the run's
+  // memory does not grow with its messages: a message is settled once the world delivered it
+  // and nothing is left anywhere that could process it again (its put accepted and its files
+  // gone; a record of it drained from a mailbag and the MTA done with it), and only what the
+  // invariants still need of it is kept (SettledMessages). The rows of the messages judged at
+  // the end (in flight, or not delivered, or labelled by the scenario) are handed on then, in
+  // injection order, and also stay in RunResult::ledger; RunResult::settled_fates counts the
+  // others. Unset: RunResult::ledger holds every row, in injection order.
+  LedgerSink* ledger_sink = nullptr;
   // When set and non-zero (from a signal handler), the run stops early: result.interrupted.
   const volatile std::sig_atomic_t* interrupted = nullptr;
 };

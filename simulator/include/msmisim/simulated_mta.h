@@ -92,6 +92,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
   // Message ID → the first accepted put of each message that is not an NDR.
   const std::map<std::string, MtaDelivery>& deliveries() const { return deliveries_; }
+  // Drops the delivery of a message whose ledger row was handed on (RunOptions::ledger_sink).
+  void forget_delivery(const std::string& message_id) { deliveries_.erase(message_id); }
   // Moves the deliveries out at the end of a run, leaving none.
   std::map<std::string, MtaDelivery> take_deliveries() {
     std::map<std::string, MtaDelivery> out = std::move(deliveries_);

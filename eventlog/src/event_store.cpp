@@ -933,14 +933,16 @@ msmi::Status connect(const std::string& path, bool read_only, bool immutable, Sq
     return msmi::Status::IoError(path + ": is not writable");
   }
   sqlite3_busy_timeout(db->get(), EventStore::kBusyTimeoutMs);
-  // A 64 MiB page cache and memory-mapped reads keep the events table's four indexes in memory
-  // while millions of rows go in or are searched; these settings live only with the connection.
+  // A 64 MiB page cache keeps the pages a writer touches (the tails of its run's indexes) in
+  // memory; a reader also maps up to 256 MiB of the file, for searches over millions of rows. A
+  // writer maps nothing: its reads are few, and mapped pages would make a long recording's
+  // resident memory grow with the file. These settings live only with the connection.
   // A reader's connection also refuses every write (query_only), whatever SQL it is given.
   status = db->exec(read_only ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
                                 "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY; "
                                 "PRAGMA query_only = 1"
                               : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; "
-                                "PRAGMA mmap_size = 268435456; PRAGMA temp_store = MEMORY",
+                                "PRAGMA mmap_size = 0; PRAGMA temp_store = MEMORY",
                     "configuring the connection");
   if (!status.ok()) return status;
   // Identify the file before writing anything to it.

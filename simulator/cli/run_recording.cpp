@@ -91,9 +91,10 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
                            StoreLedgerSink* ledger) {
   msmi::Status s = writer->flush();
   writer.reset();
-  // The ledger (in slices) and the other tables go in one transaction, so a failure part-way
-  // leaves none of them rather than part of the ledger; inside record_finished_run() the
-  // caller's transaction already holds everything.
+  // What is left of the ledger and the other tables go in one transaction, so a failure
+  // part-way leaves none of them. Rows a StoreLedgerSink handed on while the run went are
+  // already committed, like the events: a run that ends early keeps them, without invariants.
+  // Inside record_finished_run() the caller's transaction already holds everything.
   const bool own_transaction = s.ok() && !store.in_transaction();
   if (own_transaction) s = store.begin_transaction();
   if (s.ok()) s = ledger != nullptr ? ledger->flush() : write_ledger(store, run_id, result);

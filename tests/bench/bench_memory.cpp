@@ -19,13 +19,14 @@
 //   library, streamed  219 / 2,109  9.6×   162 / 1,510  9.3×    6.7 / 8.0    1.19×
 //   CLI --no-db        224 / 2,114  9.4×   167 / 1,514  9.1×    11.2 / 12.4  1.11×
 //   CLI with a store   280 / 2,252  8.0×   221 / 1,652  7.5×    109 / 141    1.30×
+//   the same, a recording connection mapping none of the file:       108 / 125    1.16×
 // (the same figures as /usr/bin/time -v msmisim run FILE --no-db gives). A message's row is
 // handed on, and its records dropped, as soon as nothing can change its fate (runner.h,
 // RunOptions::ledger_sink); a settled message leaves half a byte (SettledMessages). What still
 // grows with the run, by heaptrack at 28 h: the thread and queue samples, one set a minute
 // (1.1 MB), and the settled messages' half bytes (0.5 MB). With a store the run's own part is
-// the same; the 32 MB more at 28 h are the store's (not profiled yet): its page cache (64 MB,
-// already full at 3 h, whose file is 82 MB) and memory-mapped reads (up to 256 MB).
+// the same; what the store adds is its page cache (64 MB). Its memory-mapped reads (up to
+// 256 MB, counted in the resident set as the file grew) are now left to readers.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>

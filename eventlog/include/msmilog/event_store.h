@@ -37,7 +37,10 @@ class EventStore {
   // imports, expectations, labels, lifecycle, thread_states, no events_fts; before 6: ids in
   // insertion order, no at_us, no event_counts, events_fts over description and strings;
   // before 7: no sweeps, no runs.sweep_id; before 8: run_id, seq and time stored in each row,
-  // indexes over every run at once).
+  // indexes over every run at once). From version 8 a question over every run asks only the
+  // runs that `run_spans` (time windows) and `event_counts` (event IDs, message IDs) name: a
+  // program that adds events by SQL must add their rows there too, or store-wide questions do
+  // not see them (a question of one run, --run N, still does).
   static constexpr int kSchemaVersion = 8;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -225,6 +226,14 @@ Status DiskFileSystem::append_file(const std::string& path, std::string_view dat
   return Status::Ok();
 }
 
+namespace {
+std::atomic<std::uint64_t> syncs_issued_total{0};
+}  // namespace
+
+std::uint64_t DiskFileSystem::syncs_issued() {
+  return syncs_issued_total.load(std::memory_order_relaxed);
+}
+
 Status DiskFileSystem::sync_file(const std::string& path) {
   int fd = -1;
   bool owned = false;
@@ -235,6 +244,7 @@ Status DiskFileSystem::sync_file(const std::string& path) {
     if (!s.ok()) return s;
     owned = true;
   }
+  syncs_issued_total.fetch_add(1, std::memory_order_relaxed);
   int rc = ::fsync(fd);
   while (rc != 0 && errno == EINTR) rc = ::fsync(fd);
   const int fsync_errno = errno;

@@ -41,7 +41,9 @@
 // KEY on every queue change, the hardened profile's crash safety) at ~1-2 ms each on this
 // disk give ~150-160 messages/s; the openat calls per message went from ~19 to ~1.1 and the
 // reads from ~19 to ~6, but 20k messages/s would need a ~10 µs fsync.
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -50,6 +52,7 @@
 #include <string>
 
 #include "busy_scenario.h"
+#include "msmisim/disk_file_system.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
 
@@ -77,6 +80,36 @@ struct Figures {
   std::size_t events = 0;
   std::int64_t virtual_us = 0;
 };
+
+// The disk's own rate of small synced writes in `folder`, as often as fits in about a second (at
+// most 2,000 times): 512 bytes written over the start of one file and fsync'd (`fresh` false,
+// as a KEY or MBG is), or into a new file each time (`fresh`, as a P1 or MAI is: the file's
+// creation goes to the journal too). A message on a disk that keeps every acknowledged byte
+// costs a few of these.
+double fsyncs_per_second(const std::filesystem::path& folder, bool fresh) {
+  const std::string block(512, 'x');
+  const auto start = std::chrono::steady_clock::now();
+  int done = 0;
+  int fd = -1;
+  while (done < 2000 && seconds_since(start) < 1.0) {
+    const std::string path =
+        (folder / ("fsync-probe-" + std::to_string(fresh ? done : 0))).string();
+    if (fd < 0 || fresh) {
+      if (fd >= 0) ::close(fd);
+      fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0) break;
+    }
+    if (::pwrite(fd, block.data(), block.size(), 0) != static_cast<ssize_t>(block.size()) ||
+        ::fsync(fd) != 0)
+      break;
+    ++done;
+  }
+  const double elapsed = seconds_since(start);
+  if (fd >= 0) ::close(fd);
+  for (int i = 0; i < std::max(done, 1); ++i)
+    ::unlink((folder / ("fsync-probe-" + std::to_string(i))).c_str());
+  return done > 0 ? done / elapsed : 0;
+}
 
 bool run(const msmisim::Scenario& scenario, Figures* f, const std::string& postoffice = "") {
   msmisim::RunOptions options;
@@ -151,7 +184,11 @@ int main(int argc, char** argv) {
   }
   const std::filesystem::path folder(folder_template);
   scenario.duration_us = static_cast<std::int64_t>(disk_minutes) * 60'000'000;
+  const std::uint64_t syncs_before = msmisim::DiskFileSystem::syncs_issued();
   const bool disk_ok = run(scenario, &f, folder.string());
+  const std::uint64_t syncs = msmisim::DiskFileSystem::syncs_issued() - syncs_before;
+  const double rewrite_fsync_rate = fsyncs_per_second(folder, false);
+  const double fresh_fsync_rate = fsyncs_per_second(folder, true);
   std::error_code ec;
   std::filesystem::remove_all(folder, ec);
   if (!disk_ok) return 4;
@@ -160,6 +197,17 @@ int main(int argc, char** argv) {
                                  folder.parent_path().string() + "):";
   print(disk_title.c_str(), f);
   const double disk_rate = static_cast<double>(f.messages) / f.wall_s;
+  const double syncs_per_message =
+      f.messages > 0 ? static_cast<double>(syncs) / static_cast<double>(f.messages) : 0;
+  // The most messages per second fsync alone allows, were every fsync the cheaper kind.
+  const double ceiling = syncs_per_message > 0 ? rewrite_fsync_rate / syncs_per_message : 0;
+  std::printf(
+      "  %.2f fsyncs per message (%llu in all); this disk, same folder: %.0f fsyncs/s rewriting "
+      "512 bytes of a file, %.0f writing a new file; so at most %.0f-%.0f messages/s, and the run "
+      "reached %.0f%% of the higher\n",
+      syncs_per_message, static_cast<unsigned long long>(syncs), rewrite_fsync_rate,
+      fresh_fsync_rate, syncs_per_message > 0 ? fresh_fsync_rate / syncs_per_message : 0, ceiling,
+      ceiling > 0 ? 100.0 * disk_rate / ceiling : 0.0);
 
   const auto verdict = [](bool met) { return met ? "met" : "MISSED"; };
   std::printf("targets (issue 9):\n");
@@ -167,7 +215,8 @@ int main(int argc, char** argv) {
               memory_rate, memory_cpu_rate, verdict(memory_rate >= 150e3));
   std::printf("  24 virtual hours <= 10 s wall: %.1f s (%.1f s cpu; from %d h), %s\n", day_wall_s,
               day_cpu_s, hours, verdict(day_wall_s <= 10.0));
-  std::printf("  real disk >= 20k messages/s: %.0f messages/s, %s\n", disk_rate,
-              verdict(disk_rate >= 20e3));
+  std::printf(
+      "  real disk >= 20k messages/s: %.0f messages/s, %s (the disk's fsync rate allows %.0f)\n",
+      disk_rate, verdict(disk_rate >= 20e3), ceiling);
   return 0;
 }

@@ -47,6 +47,10 @@ class DiskFileSystem final : public msmi::FileSystem {
 
   const std::filesystem::path& root() const { return root_; }
 
+  // fsync(2) calls made by every DiskFileSystem of this process so far (benchmarks read it to
+  // tell how many a message costs).
+  static std::uint64_t syncs_issued();
+
  private:
   struct Known {
     std::uint64_t version = 0;

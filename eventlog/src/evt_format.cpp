@@ -442,7 +442,8 @@ bool decode_record(std::string_view bytes, LogRecord* out, std::string* why) {
     }
     record.strings.push_back(std::move(text));
   }
-  record.data = std::string(bytes.substr(data_offset, data_length));
+  // An empty Data's offset is not checked above, and may point anywhere.
+  if (data_length != 0) record.data = std::string(bytes.substr(data_offset, data_length));
   record.position = out->position;
   *out = std::move(record);
   return true;

@@ -351,9 +351,9 @@ class TextExportReader final : public LogReader {
     const std::string_view id_text = trim(field_or_empty(fields_, columns_.id));
     int id = 0;
     bool id_ok = !id_text.empty() && id_text.size() <= 5;
-    for (char c : id_text) {
-      if (!std::isdigit(static_cast<unsigned char>(c))) id_ok = false;
-      id = id * 10 + (c - '0');
+    for (std::size_t i = 0; id_ok && i < id_text.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(id_text[i]))) id_ok = false;
+      id = id * 10 + (id_text[i] - '0');
     }
     if (!id_ok || id > 0xFFFF) {
       *error = "field \"Event\": \"" + std::string(id_text) + "\" is not an event ID (0-65535)";

@@ -207,9 +207,12 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_bytes();
   void listing_is_sorted_byte_wise();
   void another_process_holding_a_mailbag_makes_it_busy();
+  void each_disk_point_is_asked_at_its_own_calls_data();
+  void each_disk_point_is_asked_at_its_own_calls();
   void message_file_cache_reads_what_the_file_holds_now_data();
   void message_file_cache_reads_what_the_file_holds_now();
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
+  void mailbag_reader_sees_every_change_the_other_side_makes();
   void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
   void kb_scenarios_run_the_same_in_memory_and_on_disk();
 };
@@ -349,6 +352,14 @@ void TestFileSystem::another_process_holding_a_mailbag_makes_it_busy() {
 
 namespace {
 
+// The rule `text` says, which must parse.
+msmisim::FaultRule rule_of(const std::string& text) {
+  msmisim::FaultRule rule;
+  int column = 0;
+  if (!msmisim::parse_fault_rule(text, &rule, &column).ok()) qFatal("bad rule %s", text.c_str());
+  return rule;
+}
+
 msmi::P1Envelope envelope_of(const std::string& sender) {
   msmi::P1Envelope envelope;
   envelope.message_id = "MSNET/SALES/0000002A";
@@ -361,6 +372,70 @@ msmi::P1Envelope envelope_of(const std::string& sender) {
 }
 
 }  // namespace
+
+void TestFileSystem::each_disk_point_is_asked_at_its_own_calls_data() {
+  // A rule failing every call of its point, and the calls it must fail: all the others succeed.
+  QTest::addColumn<QString>("point");
+  QTest::addColumn<QStringList>("failing");
+  QTest::newRow("open") << "disk.open"
+                        << QStringList{"read",     "read_if_changed", "refresh", "write",
+                                       "write_at", "append",          "sync",    "remove"};
+  QTest::newRow("read") << "disk.read" << QStringList{"read", "read_if_changed", "refresh"};
+  QTest::newRow("write") << "disk.write" << QStringList{"write", "write_at"};
+  QTest::newRow("append") << "disk.append" << QStringList{"append"};
+  QTest::newRow("sync") << "disk.sync" << QStringList{"sync"};
+  QTest::newRow("remove") << "disk.remove" << QStringList{"remove"};
+  QTest::newRow("rename") << "disk.rename" << QStringList{"rename"};
+  QTest::newRow("list") << "disk.list" << QStringList{"list"};
+  QTest::newRow("mkdir") << "disk.mkdir" << QStringList{"mkdir"};
+  QTest::newRow("lock") << "disk.lock" << QStringList{"lock"};
+}
+
+void TestFileSystem::each_disk_point_is_asked_at_its_own_calls() {
+  QFETCH(QString, point);
+  QFETCH(QStringList, failing);
+  const QStringList calls = {"read", "read_if_changed", "refresh", "write", "write_at", "append",
+                             "sync", "remove",          "rename",  "list",  "mkdir",    "lock"};
+  for (const QString& call : calls) {
+    msmisim::MemoryFileSystem memory;
+    QVERIFY(memory.make_dirs("P1").ok());
+    QVERIFY(memory.write_file("P1/A.P1", "bytes").ok());
+    QVERIFY(memory.sync_file("P1/A.P1").ok());
+    msmisim::VirtualClock clock;
+    msmi::SeededRandom random(7);
+    testsupport::NoEffects effects;
+    msmisim::FaultInjector injector(clock, random, effects, "hardened",
+                                    {rule_of(point.toStdString() + "=error(EIO)")});
+    msmisim::FaultyFileSystem fs(memory, injector, random);
+    const std::string path = "P1/A.P1";
+    std::string contents;
+    std::uint64_t version = 0;
+    bool changed = false;
+    msmi::FileSystem::Refresh how = msmi::FileSystem::Refresh::kReplaced;
+    std::vector<std::string> names;
+    msmi::Status s;
+    if (call == "read") s = fs.read_file(path, &contents);
+    if (call == "read_if_changed") s = fs.read_file_if_changed(path, &version, &contents, &changed);
+    if (call == "refresh") s = fs.refresh_file(path, &version, &contents, &how);
+    if (call == "write") s = fs.write_file(path, "new");
+    if (call == "write_at") s = fs.write_file_at(path, 1, "Y");
+    if (call == "append") s = fs.append_file(path, "more");
+    if (call == "sync") s = fs.sync_file(path);
+    if (call == "remove") s = fs.remove_file(path);
+    if (call == "rename") s = fs.rename_file(path, "P1/B.P1");
+    if (call == "list") s = fs.list_dir("P1", &names);
+    if (call == "mkdir") s = fs.make_dirs("MAI");
+    if (call == "lock") s = fs.lock_file(path);
+    const bool fails = failing.contains(call);
+    QVERIFY2(s.ok() != fails, qPrintable(call + ": " + QString::fromStdString(s.to_string())));
+    if (fails) QVERIFY2(s.is_io_error(), qPrintable(call));
+    // A call the rule failed never reached the disk.
+    if (fails && call == "write") {
+      QVERIFY(memory.read_file(path, &contents).ok());
+      QCOMPARE(contents, std::string("bytes"));
+    }
+  }
+}
 
 void TestFileSystem::message_file_cache_reads_what_the_file_holds_now_data() {
   QTest::addColumn<QString>("change");  // what happens to the P1 between two reads
@@ -397,9 +472,9 @@ void TestFileSystem::message_file_cache_reads_what_the_file_holds_now() {
   QVERIFY(memory.sync_file(path).ok());
 
   msmi::MessageFileCache cache(fs);
-  msmi::P1Envelope first;
+  std::shared_ptr<const msmi::P1Envelope> first;  // the cache's own decoding, shared
   QVERIFY(cache.read_p1(path, &first).ok());
-  QCOMPARE(first.sender, std::string("MS:MSNET/SALES/ALICE"));
+  QCOMPARE(first->sender, std::string("MS:MSNET/SALES/ALICE"));
   QCOMPARE(cache.hits(), std::size_t{0});
 
   const std::string other = msmi::encode_p1(envelope_of("MS:MSNET/OPS/CAROL"));
@@ -438,6 +513,15 @@ void TestFileSystem::message_file_cache_reads_what_the_file_holds_now() {
   if (change == "rewritten" || change == "renamed")
     QCOMPARE(second.sender, std::string("MS:MSNET/OPS/CAROL"));
   if (change == "torn") QCOMPARE(second.sender, std::string("MS:MSNET/SALES/ALICE"));
+  // A decoding handed out is never changed by a later read of a changed file.
+  QCOMPARE(first->sender, std::string("MS:MSNET/SALES/ALICE"));
+  // The shared read answers as the copying one: the same status, the same sender, never null.
+  std::shared_ptr<const msmi::P1Envelope> third;
+  const msmi::Status again = cache.read_p1(path, &third);
+  QCOMPARE(again.code(), s.code());
+  QVERIFY(third != nullptr);
+  if (again.ok()) QCOMPARE(third->sender, second.sender);
+  if (!again.ok()) QCOMPARE(third->sender, std::string());
 }
 
 void TestFileSystem::crash_keeps_only_synced_bytes_data() {
@@ -554,6 +638,68 @@ void TestFileSystem::mailbag_keeps_every_acknowledged_record_through_a_power_los
     if (!power.cut()) break;  // the budget outlasted the whole sequence
   }
   QVERIFY(budgets_tried > kRecords * 4);  // every append is several calls, each one a cut point
+}
+
+// Two Mailbag objects on one INQUEUE3, as the MS Mail side and the MSMI hold it: each keeps its
+// last parse and patches it from what changed. After any mix of appends, updates, removals,
+// compactions and resets by either side, what the reader sees is what a fresh Mailbag reads, and
+// a read fault strikes the reader's read even when nothing changed since its last one.
+void TestFileSystem::mailbag_reader_sees_every_change_the_other_side_makes() {
+  msmisim::MemoryFileSystem memory;
+  QVERIFY(memory.make_dirs("KEY").ok());
+  QVERIFY(memory.make_dirs("MBG").ok());
+  msmisim::VirtualClock clock;
+  msmi::SeededRandom random(11);
+  testsupport::NoEffects effects;
+  msmisim::FaultInjector injector(clock, random, effects, "hardened",
+                                  {rule_of("disk.read[kind=KEY]=5%error(EIO)")});
+  msmisim::FaultyFileSystem faulty(memory, injector, random);
+  msmi::Mailbag writer(memory, "INQUEUE3");
+  msmi::Mailbag reader(faulty, "INQUEUE3");
+  msmi::SeededRandom choose(5);
+  int failed_reads = 0;
+  int compared = 0;
+  for (int step = 0; step < 600; ++step) {
+    // Either side changes the queue; big records now and then make removals compact the MBG.
+    msmi::Mailbag& side = choose.uniform(4) == 0 ? reader : writer;
+    std::vector<msmi::MailbagEntry> now;
+    const msmi::Status loaded = side.load(&now);
+    const std::uint64_t action = choose.uniform(100);
+    if (action < 45 || !loaded.ok() || now.empty()) {
+      const std::size_t size = choose.uniform(10) == 0 ? 30000 : 20 + choose.uniform(200);
+      const std::string payload = "#" + std::to_string(step) + std::string(size, 'x');
+      (void)side.append(payload, nullptr);
+    } else if (action < 70) {
+      const msmi::MailbagEntry& e = now[choose.uniform(now.size())];
+      (void)side.update(e.seq, static_cast<msmi::MailbagState>(choose.uniform(3)),
+                        static_cast<std::uint8_t>(e.attempts + 1), &e.payload);
+    } else if (action < 98) {
+      const msmi::MailbagEntry& e = now[choose.uniform(now.size())];
+      (void)side.remove(e.seq, &e.payload);
+    } else {
+      QVERIFY(writer.reset().ok());
+    }
+    const std::vector<msmi::MailbagEntry>* seen = nullptr;
+    const msmi::Status s = reader.view(&seen);
+    if (!s.ok()) {
+      QVERIFY2(s.is_io_error(), qPrintable(QString::fromStdString(s.to_string())));
+      ++failed_reads;
+      continue;
+    }
+    std::vector<msmi::MailbagEntry> fresh;
+    QVERIFY(msmi::Mailbag(memory, "INQUEUE3").load(&fresh).ok());
+    QCOMPARE(seen->size(), fresh.size());
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      QCOMPARE((*seen)[i].seq, fresh[i].seq);
+      QCOMPARE((*seen)[i].state, fresh[i].state);
+      QCOMPARE((*seen)[i].attempts, fresh[i].attempts);
+      QCOMPARE((*seen)[i].offset, fresh[i].offset);
+      QCOMPARE((*seen)[i].payload, fresh[i].payload);
+    }
+    ++compared;
+  }
+  QVERIFY(failed_reads > 5);  // the rule did strike the reader's cached reads
+  QVERIFY(compared > 400);
 }
 
 void TestFileSystem::kb_scenarios_run_the_same_in_memory_and_on_disk_data() {

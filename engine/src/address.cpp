@@ -68,12 +68,14 @@ AddressParseResult parse_ms_mail(std::string_view body) {
       }
     }
   }
-  Address address;
-  address.type = AddressType::kMsMail;
-  address.network = upper(parts[0]);
-  address.postoffice = upper(parts[1]);
-  address.mailbox = upper(parts[2]);
-  return succeed(std::move(address));
+  // Built in place: every recipient of every message is parsed, often more than once.
+  AddressParseResult result;
+  result.ok = true;
+  result.address.type = AddressType::kMsMail;
+  result.address.network = upper(parts[0]);
+  result.address.postoffice = upper(parts[1]);
+  result.address.mailbox = upper(parts[2]);
+  return result;
 }
 
 bool is_label_char(char c) {

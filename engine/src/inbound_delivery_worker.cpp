@@ -1,6 +1,7 @@
 #include "inbound_delivery_worker.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "content_conversion.h"
 #include "mail_conversion.h"
@@ -104,13 +105,14 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   Claim& claim = *current_;
   std::int64_t busy = 0;
   auto stamp = [&] { ctx_.step_clock.set_elapsed(elapsed + busy); };
-  P1Envelope envelope;
-  MaiContent content;
+  // The cache's decodings, not copies: the Mailer read both moments ago.
+  std::shared_ptr<const P1Envelope> p1;
+  std::shared_ptr<const MaiContent> mai;
   std::string path = p1_path(claim.number);
-  Status s = ctx_.message_files.read_p1(path, &envelope);
+  Status s = ctx_.message_files.read_p1(path, &p1);
   if (s.ok()) {
-    path = envelope.mai_path;
-    s = ctx_.message_files.read_mai(path, &content);
+    path = p1->mai_path;
+    s = ctx_.message_files.read_mai(path, &mai);
   }
   if (s.is_busy() || s.is_io_error()) {
     // Locked or a passing read error: put the record back and come back later. Only a file
@@ -142,6 +144,8 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     finish_current();
     return busy;
   }
+  const P1Envelope& envelope = *p1;
+  const MaiContent& content = *mai;
 
   XomMessage message;
   message.message_id = claim.message_id;

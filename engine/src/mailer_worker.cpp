@@ -1,5 +1,7 @@
 #include "mailer_worker.h"
 
+#include <memory>
+
 #include "message_disposal.h"
 #include "msmi/address.h"
 #include "msmi/event_catalogue.h"
@@ -66,8 +68,9 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
   const std::string path = p1_path(record.number);
-  P1Envelope envelope;
-  s = ctx_.message_files.read_p1(path, &envelope);
+  std::shared_ptr<const P1Envelope> p1;  // the cache's decoding: the inbound thread reads it next
+  s = ctx_.message_files.read_p1(path, &p1);
+  const P1Envelope& envelope = *p1;
   if (s.is_busy() || s.is_io_error()) {  // locked or a passing error: try the record again later
     retry_later_ = true;
     return busy;
@@ -166,10 +169,10 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   std::string mai_subject;
   std::string mai_reply_to;
   {
-    MaiContent content;
+    std::shared_ptr<const MaiContent> content;
     if (ctx_.message_files.read_mai(envelope.mai_path, &content).ok()) {
-      mai_subject = content.subject;
-      mai_reply_to = content.reply_to;
+      mai_subject = content->subject;
+      mai_reply_to = content->reply_to;
     }
   }
 

@@ -80,17 +80,26 @@ FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random, Fau
     : clock_(clock), random_(random), effects_(effects), profile_(std::move(profile)) {
   for (FaultRule& rule : rules) {
     for (const std::string& point : rule.points) {
-      if (std::find(armed_points_.begin(), armed_points_.end(), point) == armed_points_.end())
-        armed_points_.push_back(point);
+      auto it = std::find_if(armed_points_.begin(), armed_points_.end(),
+                             [&](const ArmedPoint& a) { return a.point == point; });
+      if (it == armed_points_.end()) it = armed_points_.insert(it, ArmedPoint{point, {}});
+      // A rule naming a point twice is still tried once per call.
+      if (it->rules.empty() || it->rules.back() != rules_.size())
+        it->rules.push_back(rules_.size());
     }
     rules_.push_back(Armed{std::move(rule)});
   }
 }
 
-bool FaultInjector::matches(const Armed& armed, std::string_view point, const FaultSubject& s,
-                            int thread) const {
+const FaultInjector::ArmedPoint* FaultInjector::find_point(std::string_view point) const {
+  for (const ArmedPoint& armed : armed_points_) {
+    if (armed.point == point) return &armed;
+  }
+  return nullptr;
+}
+
+bool FaultInjector::matches(const Armed& armed, const FaultSubject& s, int thread) const {
   const FaultRule& rule = armed.rule;
-  if (std::find(rule.points.begin(), rule.points.end(), point) == rule.points.end()) return false;
   const std::int64_t now = clock_.now_us();
   for (const Trigger& t : rule.triggers) {
     bool ok = true;
@@ -212,13 +221,15 @@ bool FaultInjector::matches(const Armed& armed, std::string_view point, const Fa
 
 const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject& subject) {
   // Most calls are of points no rule names: nothing to match, count or draw.
-  if (std::find(armed_points_.begin(), armed_points_.end(), point) == armed_points_.end()) {
+  const ArmedPoint* named = find_point(point);
+  if (named == nullptr) {
     last_rule_ = nullptr;
     return nullptr;
   }
   const int thread = subject.thread >= 0 ? subject.thread : thread_source_ ? thread_source_() : -1;
-  for (Armed& armed : rules_) {
-    if (!matches(armed, point, subject, thread)) continue;
+  for (const std::size_t index : named->rules) {
+    Armed& armed = rules_[index];
+    if (!matches(armed, subject, thread)) continue;
     ++armed.matches;
     bool counted = true;
     for (const Trigger& t : armed.rule.triggers) {
@@ -292,8 +303,11 @@ const Action* FaultInjector::fire(Armed& armed, std::string_view point, const Fa
 }
 
 bool FaultInjector::armed(msmi::Site site) const {
-  return std::find(armed_points_.begin(), armed_points_.end(), msmi::to_string(site)) !=
-         armed_points_.end();
+  return armed(msmi::to_string(site));
+}
+
+bool FaultInjector::armed(std::string_view point) const {
+  return find_point(point) != nullptr;
 }
 
 msmi::SiteVerdict FaultInjector::at(const msmi::SiteContext& c) {

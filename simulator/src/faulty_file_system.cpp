@@ -2,9 +2,23 @@
 
 namespace msmisim {
 using msmi::Status;
+namespace {
 
-const Action* FaultyFileSystem::check(std::string_view point, const std::string& path,
-                                      Status* status) {
+// The names of FaultyFileSystem's points, in the order of its Point enum.
+constexpr std::array<std::string_view, 10> kPointNames = {
+    "disk.open",   "disk.read",   "disk.write", "disk.append", "disk.sync",
+    "disk.remove", "disk.rename", "disk.list",  "disk.mkdir",  "disk.lock"};
+
+}  // namespace
+
+FaultyFileSystem::FaultyFileSystem(msmi::FileSystem& target, FaultInjector& injector,
+                                   msmi::Random& random)
+    : FileSystemWrapper(target), injector_(injector), random_(random) {
+  static_assert(kPointNames.size() == kPoints);
+  for (std::size_t i = 0; i < kPoints; ++i) armed_[i] = injector_.armed(kPointNames[i]);
+}
+
+const Action* FaultyFileSystem::check(Point which, const std::string& path, Status* status) {
   *status = Status::Ok();
   if (!powered_) {
     *status = Status::IoError(path + ": the server has no power");
@@ -14,6 +28,9 @@ const Action* FaultyFileSystem::check(std::string_view point, const std::string&
     *status = Status::Busy(path + ": locked by another process (fault rule)");
     return nullptr;
   }
+  const auto index = static_cast<std::size_t>(which);
+  if (!armed_[index]) return nullptr;
+  const std::string_view point = kPointNames[index];
   FaultSubject subject;
   subject.file = path;
   const Action* action = injector_.evaluate(point, subject);
@@ -51,9 +68,8 @@ const Action* FaultyFileSystem::check(std::string_view point, const std::string&
   return action;
 }
 
-const Action* FaultyFileSystem::check_open(std::string_view point, const std::string& path,
-                                           Status* status) {
-  check("disk.open", path, status);
+const Action* FaultyFileSystem::check_open(Point point, const std::string& path, Status* status) {
+  check(Point::kOpen, path, status);
   return status->ok() ? check(point, path, status) : nullptr;
 }
 
@@ -85,7 +101,7 @@ Status FaultyFileSystem::read_file(const std::string& path, std::string* content
 
 Status FaultyFileSystem::before_read(const std::string& path) {
   Status s;
-  const Action* action = check_open("disk.read", path, &s);
+  const Action* action = check_open(Point::kRead, path, &s);
   if (!s.ok()) return s;
   if (action != nullptr &&
       (action->kind == ActionKind::kTruncate || action->kind == ActionKind::kGarble ||
@@ -122,7 +138,7 @@ Status FaultyFileSystem::refresh_file(const std::string& path, std::uint64_t* ve
 Status FaultyFileSystem::write_file_at(const std::string& path, std::uint64_t offset,
                                        std::string_view data) {
   Status s;
-  const Action* action = check_open("disk.write", path, &s);
+  const Action* action = check_open(Point::kWrite, path, &s);
   if (!s.ok()) return s;
   if (action != nullptr) {
     std::string contents;
@@ -139,7 +155,7 @@ Status FaultyFileSystem::write_file_at(const std::string& path, std::uint64_t of
 
 Status FaultyFileSystem::write_file(const std::string& path, std::string_view contents) {
   Status s;
-  const Action* action = check_open("disk.write", path, &s);
+  const Action* action = check_open(Point::kWrite, path, &s);
   if (!s.ok()) return s;
   if (action != nullptr) {
     damaged_by_write_.insert(path);
@@ -152,7 +168,7 @@ Status FaultyFileSystem::write_file(const std::string& path, std::string_view co
 
 Status FaultyFileSystem::append_file(const std::string& path, std::string_view data) {
   Status s;
-  const Action* action = check_open("disk.append", path, &s);
+  const Action* action = check_open(Point::kAppend, path, &s);
   if (!s.ok()) return s;
   if (action != nullptr) {
     damaged_by_write_.insert(path);
@@ -167,13 +183,13 @@ std::uint64_t FaultyFileSystem::version_of(const std::string& path) {
 
 Status FaultyFileSystem::remove_file(const std::string& path) {
   Status s;
-  check_open("disk.remove", path, &s);
+  check_open(Point::kRemove, path, &s);
   return s.ok() ? target().remove_file(path) : s;
 }
 
 Status FaultyFileSystem::rename_file(const std::string& from, const std::string& to) {
   Status s;
-  check("disk.rename", from, &s);
+  check(Point::kRename, from, &s);
   if (s.ok() && locked_.count(to) != 0)
     s = Status::Busy(to + ": locked by another process (fault rule)");
   return s.ok() ? target().rename_file(from, to) : s;
@@ -181,25 +197,25 @@ Status FaultyFileSystem::rename_file(const std::string& from, const std::string&
 
 Status FaultyFileSystem::list_dir(const std::string& dir, std::vector<std::string>* names) {
   Status s;
-  check("disk.list", dir, &s);
+  check(Point::kList, dir, &s);
   return s.ok() ? target().list_dir(dir, names) : s;
 }
 
 Status FaultyFileSystem::make_dirs(const std::string& dir) {
   Status s;
-  check("disk.mkdir", dir, &s);
+  check(Point::kMkdir, dir, &s);
   return s.ok() ? target().make_dirs(dir) : s;
 }
 
 Status FaultyFileSystem::sync_file(const std::string& path) {
   Status s;
-  check_open("disk.sync", path, &s);
+  check_open(Point::kSync, path, &s);
   return s.ok() ? target().sync_file(path) : s;
 }
 
 Status FaultyFileSystem::lock_file(const std::string& path) {
   Status s;
-  check("disk.lock", path, &s);
+  check(Point::kLock, path, &s);
   return s.ok() ? target().lock_file(path) : s;
 }
 

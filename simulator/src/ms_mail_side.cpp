@@ -3,6 +3,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -143,8 +144,10 @@ msmi::Mailbag& MsMailSide::mailbag_of(const msmi::PostofficeName& po) {
 
 namespace {
 
+// The record as the PC MTA took it; *decoded (when given) is the entry's payload decoded, or
+// cleared for a payload that does not decode.
 MailbagRecord record_of(const msmi::Mailbag& mailbag, const msmi::MailbagEntry& entry,
-                        std::int64_t now) {
+                        std::int64_t now, std::optional<msmi::OutboundRecord>* decoded = nullptr) {
   MailbagRecord out;
   out.mailbag = mailbag.name();
   out.time_us = now;
@@ -153,8 +156,10 @@ MailbagRecord record_of(const msmi::Mailbag& mailbag, const msmi::MailbagEntry& 
     out.kind = record.kind;
     out.message_id = record.message_id;
     out.recipients = record.recipients;
+    if (decoded != nullptr) *decoded = std::move(record);
   } else {
     out.kind = "damaged";
+    if (decoded != nullptr) decoded->reset();
   }
   return out;
 }
@@ -202,23 +207,19 @@ int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limi
     for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {
       if (!mailbag.remove(entries[i].seq).ok()) continue;
       ++taken;
-      MailbagRecord taken_record = record_of(mailbag, entries[i], clock_.now_us());
+      std::optional<msmi::OutboundRecord> record;  // decoded once for everything below
+      MailbagRecord taken_record = record_of(mailbag, entries[i], clock_.now_us(), &record);
       if (taken_record.message_id.starts_with(kPrefilledPrefix)) continue;  // not the run's
-      if (taken_record.kind == "message") deliver_to_users(po, entries[i], &taken_record);
-      if (!missing_.empty() || !contention_.empty()) bounce_if_undeliverable(mailbag, entries[i]);
+      if (taken_record.kind == "message") deliver_to_users(po, *record, &taken_record);
+      if (record && (!missing_.empty() || !contention_.empty())) bounce_if_undeliverable(*record);
       drained_.push_back(std::move(taken_record));
     }
   }
   return taken;
 }
 
-void MsMailSide::bounce_if_undeliverable(const msmi::Mailbag& mailbag,
-                                         const msmi::MailbagEntry& entry) {
-  msmi::OutboundRecord record;
-  if (!msmi::decode_outbound_record(entry.payload, mailbag.mbg_path(), &record).ok() ||
-      record.kind != "message" || record.recipients.empty()) {
-    return;
-  }
+void MsMailSide::bounce_if_undeliverable(const msmi::OutboundRecord& record) {
+  if (record.kind != "message" || record.recipients.empty()) return;
   std::string mailbox = record.recipients.front();
   for (char& c : mailbox) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   std::string why;
@@ -244,10 +245,8 @@ void MsMailSide::bounce_if_undeliverable(const msmi::Mailbag& mailbag,
                    postmaster);
 }
 
-void MsMailSide::deliver_to_users(const msmi::PostofficeName& po, const msmi::MailbagEntry& entry,
-                                  MailbagRecord* taken) {
-  msmi::OutboundRecord record;
-  if (!msmi::decode_outbound_record(entry.payload, "", &record).ok()) return;
+void MsMailSide::deliver_to_users(const msmi::PostofficeName& po,
+                                  const msmi::OutboundRecord& record, MailbagRecord* taken) {
   for (std::size_t i = 0; i < record.recipients.size(); ++i) {
     const msmi::AddressParseResult to = msmi::parse_address(record.recipients[i]);
     if (!to.ok || to.address.type != msmi::AddressType::kMsMail) continue;

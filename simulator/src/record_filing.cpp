@@ -1,6 +1,7 @@
 #include "msmisim/record_filing.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace msmisim {
 
@@ -86,8 +87,44 @@ void RecordFiling::fill(const std::vector<LedgerEntry>& entries, WorldRecord* w)
       if (const MessageFacts* f = facts(id)) add(id, *f);
     }
   }
-  add("", aside_);
+  add_aside(w);
+}
+
+void RecordFiling::add_aside(WorldRecord* w) const {
+  w->puts.insert(w->puts.end(), aside_.puts.begin(), aside_.puts.end());
+  w->acknowledgements.insert(w->acknowledgements.end(), aside_.acknowledgements.begin(),
+                             aside_.acknowledgements.end());
+  w->drained.insert(w->drained.end(), aside_.drained.begin(), aside_.drained.end());
+  if (aside_.last_offered >= 0) w->last_offered[""] = aside_.last_offered;
   for (const auto& [id, when] : aside_offers_) w->last_offered[id] = when;
+}
+
+void RecordFiling::take(const std::vector<LedgerEntry>& entries, WorldRecord* w) {
+  // fill() gives the facts of an entry named "<ID>-NDR" twice when <ID> settles with it: such a
+  // batch is copied as fill() copies it.
+  if (std::any_of(entries.begin(), entries.end(),
+                  [](const LedgerEntry& e) { return e.message_id.ends_with("-NDR"); })) {
+    fill(entries, w);
+    for (const LedgerEntry& entry : entries) forget(entry.message_id);
+    return;
+  }
+  const auto move_into = [w](auto* to, auto& from) {
+    to->insert(to->end(), std::make_move_iterator(from.begin()),
+               std::make_move_iterator(from.end()));
+  };
+  for (const LedgerEntry& entry : entries) {
+    for (const std::string& id : {entry.message_id, entry.message_id + "-NDR"}) {
+      const auto it = live_.find(id);
+      if (it == live_.end()) continue;
+      MessageFacts& f = it->second;
+      move_into(&w->puts, f.puts);
+      move_into(&w->acknowledgements, f.acknowledgements);
+      move_into(&w->drained, f.drained);
+      if (f.last_offered >= 0) w->last_offered[id] = f.last_offered;
+      live_.erase(it);
+    }
+  }
+  add_aside(w);
 }
 
 }  // namespace msmisim

@@ -1252,7 +1252,7 @@ class World final : private FaultEffects {
     if (settled.empty()) return;
     // The oracle judges them from their own records, as it would at the end: delivered.
     WorldRecord record;
-    filing_->fill(settled, &record);
+    filing_->take(settled, &record);  // their records are dropped from the filing
     for (const LedgerEntry& entry : settled) {
       const auto it = returned_by_pcmta_.find(entry.message_id);
       if (it != returned_by_pcmta_.end()) record.mta_ndrs.insert(*it);
@@ -1264,7 +1264,6 @@ class World final : private FaultEffects {
     for (const LedgerEntry& entry : settled) {
       settled_.add(entry);
       options_.ledger_sink->write(entry);
-      filing_->forget(entry.message_id);
       returned_by_pcmta_.erase(entry.message_id);
       if (entry.direction == Direction::kInbound) mta_.forget_delivery(entry.message_id);
     }

@@ -10,12 +10,12 @@ constexpr std::string_view kClassField = "attachment-class";
 
 }  // namespace
 
-void add_attachment_fields(TextRecord* record, const std::vector<Attachment>& attachments) {
+void add_attachment_fields(TextRecordWriter* record, const std::vector<Attachment>& attachments) {
   for (const Attachment& a : attachments) {
     std::string value(to_string(a.kind));
     if (!a.name.empty()) value += " " + a.name;
-    record->add(std::string(kAttachmentField), std::move(value));
-    if (!a.ole_class.empty()) record->add(std::string(kClassField), a.ole_class);
+    record->add(kAttachmentField, value);
+    if (!a.ole_class.empty()) record->add(kClassField, a.ole_class);
   }
 }
 

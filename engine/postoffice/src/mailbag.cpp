@@ -76,8 +76,9 @@ bool all_zero(std::string_view data) {
 // the length of one update: Busy (and nothing locked) while another process holds either file.
 class UpdateLock {
  public:
-  UpdateLock(FileSystem& fs, std::string key, std::string mbg)
-      : fs_(fs), key_(std::move(key)), mbg_(std::move(mbg)) {
+  // `key` and `mbg` must outlive the lock (a Mailbag's own paths).
+  UpdateLock(FileSystem& fs, const std::string& key, const std::string& mbg)
+      : fs_(fs), key_(key), mbg_(mbg) {
     status_ = fs_.lock_file(key_);
     if (!status_.ok()) return;
     status_ = fs_.lock_file(mbg_);
@@ -94,8 +95,8 @@ class UpdateLock {
 
  private:
   FileSystem& fs_;
-  const std::string key_;
-  const std::string mbg_;
+  const std::string& key_;
+  const std::string& mbg_;
   Status status_;
 };
 
@@ -195,18 +196,15 @@ Status Mailbag::read(Snapshot** out) const {
   // grows at its end, so an MBG that only gained records still counts as the same. An MBG read
   // whole is checked again whole: the same bytes pass the same checks.
   const bool checked = cache_valid_ && how != FileSystem::Refresh::kReplaced;
-  cache_valid_ = false;
-  Snapshot snapshot;
-  s = parse(key_bytes_, mbg_bytes_, checked ? &cache_ : nullptr, &snapshot);
+  cache_valid_ = false;  // until the parse succeeds: a failed one leaves cache_ half-changed
+  s = parse(key_bytes_, mbg_bytes_, checked);
   if (!s.ok()) return s;
-  cache_ = std::move(snapshot);
   cache_valid_ = true;
   *out = &cache_;
   return Status::Ok();
 }
 
-Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* checked,
-                      Snapshot* out) const {
+Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) const {
   const std::string& kp = key_path_;
   if (key.size() < kHeaderSize) return Status::Corruption(kp + ": shorter than its 24-byte header");
   if (key.substr(0, 4) != kKeyMagic) return Status::Corruption(kp + ": not a KEY file (bad magic)");
@@ -233,60 +231,66 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, Snapshot* chec
     return Status::Corruption(mp + ": " + std::to_string(mbg.size()) + " bytes, but its KEY says " +
                               std::to_string(mbg_size) + " (truncated)");
   }
-  Snapshot snapshot;
-  snapshot.next_seq = get_u32(key, 8);
-  snapshot.mbg_size = mbg_size;
-  snapshot.mbg_bytes_on_disk = mbg.size();
-  snapshot.entries.reserve(count);
-  // Checked entries, in KEY order, are matched by walking them alongside.
+  // The entries are rebuilt in place, in KEY order: entries[0, kept) are the new ones,
+  // entries[next_checked, …) the checked ones not met yet (in seq order, as the KEY had them),
+  // and what lies between was taken already. A queue change adds, drops or changes an entry or
+  // two, so nearly every entry keeps its slot and its payload.
+  std::vector<MailbagEntry>& entries = cache_.entries;
+  if (!checked) entries.clear();
   std::size_t next_checked = 0;
+  std::size_t kept = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::size_t at = kHeaderSize + i * kEntrySize;
-    MailbagEntry entry;
-    entry.seq = get_u32(key, at);
-    entry.offset = get_u32(key, at + 4);
+    const std::uint32_t seq = get_u32(key, at);
+    const std::uint32_t offset = get_u32(key, at + 4);
     const std::uint32_t length = get_u32(key, at + 8);
     const std::uint32_t payload_crc = get_u32(key, at + 12);
     const auto state = static_cast<unsigned char>(key[at + 16]);
     if (state > 2) {
       return Status::Corruption(kp + ": entry " + std::to_string(i) + " has unknown state");
     }
+    if (static_cast<std::uint64_t>(offset) + 8 + length > mbg_size) {
+      return Status::Corruption(mp + ": record " + std::to_string(seq) + " lies past the end");
+    }
+    while (next_checked < entries.size() && entries[next_checked].seq < seq) ++next_checked;
+    const bool known = next_checked < entries.size() && entries[next_checked].seq == seq &&
+                       entries[next_checked].offset == offset &&
+                       entries[next_checked].payload.size() == length &&
+                       entries[next_checked].payload_crc == payload_crc;
+    if (known) {
+      if (kept != next_checked) entries[kept] = std::move(entries[next_checked]);
+      ++next_checked;
+    } else {
+      const std::string_view record = mbg.substr(offset, 8 + length);
+      if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
+        return Status::Corruption(mp + ": record " + std::to_string(seq) + " at offset " +
+                                  std::to_string(offset) + " has a bad header");
+      }
+      const std::string_view payload = record.substr(8);
+      if (crc32(payload) != payload_crc) {
+        return Status::Corruption(mp + ": record " + std::to_string(seq) + " checksum mismatch");
+      }
+      if (kept == next_checked) {  // no slot free: one is made
+        if (next_checked == entries.size()) {
+          entries.emplace_back();
+        } else {  // a new entry before checked ones not met yet
+          entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(kept), MailbagEntry{});
+        }
+        ++next_checked;
+      }
+      entries[kept].payload.assign(payload);
+    }
+    MailbagEntry& entry = entries[kept++];
+    entry.seq = seq;
+    entry.offset = offset;
+    entry.payload_crc = payload_crc;
     entry.state = static_cast<MailbagState>(state);
     entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
-    if (static_cast<std::uint64_t>(entry.offset) + 8 + length > mbg_size) {
-      return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
-                                " lies past the end");
-    }
-    entry.payload_crc = payload_crc;
-    MailbagEntry* known = nullptr;
-    if (checked != nullptr) {
-      std::vector<MailbagEntry>& before = checked->entries;
-      while (next_checked < before.size() && before[next_checked].seq < entry.seq) ++next_checked;
-      if (next_checked < before.size()) {
-        MailbagEntry& candidate = before[next_checked];
-        if (candidate.seq == entry.seq && candidate.offset == entry.offset &&
-            candidate.payload.size() == length && candidate.payload_crc == payload_crc) {
-          known = &candidate;
-        }
-      }
-    }
-    if (known != nullptr) {
-      entry.payload = std::move(known->payload);
-    } else {
-      const std::string_view record = mbg.substr(entry.offset, 8 + length);
-      if (record.substr(0, 4) != kRecordMagic || get_u32(record, 4) != length) {
-        return Status::Corruption(mp + ": record " + std::to_string(entry.seq) + " at offset " +
-                                  std::to_string(entry.offset) + " has a bad header");
-      }
-      entry.payload = std::string(record.substr(8));
-      if (crc32(entry.payload) != payload_crc) {
-        return Status::Corruption(mp + ": record " + std::to_string(entry.seq) +
-                                  " checksum mismatch");
-      }
-    }
-    snapshot.entries.push_back(std::move(entry));
   }
-  *out = std::move(snapshot);
+  entries.resize(kept);
+  cache_.next_seq = get_u32(key, 8);
+  cache_.mbg_size = mbg_size;
+  cache_.mbg_bytes_on_disk = mbg.size();
   return Status::Ok();
 }
 

@@ -35,12 +35,12 @@ std::vector<std::string> P1Envelope::recipient_names() const {
   return all;
 }
 
-void add_address_fields(TextRecord* record, std::string_view field,
+void add_address_fields(TextRecordWriter* record, std::string_view field,
                         const std::vector<std::string>& addresses,
                         const std::vector<std::string>& names) {
   const std::string name_field = std::string(field) + "-name";
   for (std::size_t i = 0; i < addresses.size(); ++i) {
-    record->add(std::string(field), addresses[i]);
+    record->add(field, addresses[i]);
     if (i < names.size() && !names[i].empty()) record->add(name_field, names[i]);
   }
 }
@@ -134,7 +134,7 @@ bool parse_p1_name(std::string_view name, std::uint32_t* number) {
 }
 
 std::string encode_p1(const P1Envelope& envelope) {
-  TextRecord record;
+  TextRecordWriter record(kP1Magic);
   record.add("message-id", envelope.message_id);
   record.add("number", hex8(envelope.number));
   record.add("from", envelope.sender);
@@ -143,12 +143,12 @@ std::string encode_p1(const P1Envelope& envelope) {
   add_address_fields(&record, "cc", envelope.cc, envelope.cc_names);
   record.add("mai", envelope.mai_path);
   record.add("submitted-us", std::to_string(envelope.submitted_us));
-  if (envelope.dirsync) record.add("class", std::string(kDirSyncClass));
+  if (envelope.dirsync) record.add("class", kDirSyncClass);
   if (!envelope.dirsync && !envelope.message_class.empty())
     record.add("class", envelope.message_class);
   if (!envelope.header_subject.empty()) record.add("subject", envelope.header_subject);
   if (envelope.sent_us) record.add("sent-us", std::to_string(*envelope.sent_us));
-  return encode_text_record(kP1Magic, record);
+  return record.finish();
 }
 
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
@@ -195,15 +195,14 @@ Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) 
 }
 
 std::string encode_mai(const MaiContent& content) {
-  TextRecord record;
+  TextRecordWriter record(kMaiMagic);
   record.add("message-id", content.message_id);
   record.add("from", content.sender);
   record.add("subject", content.subject);
   if (!content.reply_to.empty()) record.add("reply-to", content.reply_to);
   add_attachment_fields(&record, content.attachments);
   if (!content.receipt_date.empty()) record.add("receipt-date", content.receipt_date);
-  record.body = content.body;
-  return encode_text_record(kMaiMagic, record);
+  return record.finish(content.body);
 }
 
 Status decode_mai(std::string_view data, std::string_view path, MaiContent* out) {

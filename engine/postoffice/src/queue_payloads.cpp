@@ -9,10 +9,10 @@
 namespace msmi {
 
 std::string encode_inqueue_record(const InqueueRecord& record) {
-  TextRecord text;
+  TextRecordWriter text("MSMI-INQ");
   text.add("message-id", record.message_id);
   text.add("number", hex8(record.number));
-  return encode_text_record("MSMI-INQ", text);
+  return text.finish();
 }
 
 Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out) {
@@ -31,7 +31,7 @@ Status decode_inqueue_record(std::string_view payload, std::string_view where, I
 }
 
 std::string encode_outbound_record(const OutboundRecord& record) {
-  TextRecord text;
+  TextRecordWriter text("MSMI-OUT");
   text.add("kind", record.kind);
   text.add("message-id", record.message_id);
   text.add("from", record.sender);
@@ -39,10 +39,10 @@ std::string encode_outbound_record(const OutboundRecord& record) {
   add_address_fields(&text, "to", record.recipients, record.recipient_names);
   text.add("subject", record.subject);
   if (!record.reply_to.empty()) text.add("reply-to", record.reply_to);
-  if (record.dirsync) text.add("class", std::string(kDirSyncClass));
+  if (record.dirsync) text.add("class", kDirSyncClass);
   if (!record.reason.empty()) text.add("reason", record.reason);
   add_attachment_fields(&text, record.attachments);
-  return encode_text_record("MSMI-OUT", text);
+  return text.finish();
 }
 
 Status decode_outbound_record(std::string_view payload, std::string_view where,

@@ -79,6 +79,8 @@ class FaultInjector final : public msmi::FaultSites {
   // msmi::FaultSites: the engine's own sites.
   msmi::SiteVerdict at(const msmi::SiteContext& context) override;
   bool armed(msmi::Site site) const override;
+  // Whether some rule names `point`: evaluate() at any other point returns nullptr at once.
+  bool armed(std::string_view point) const;
 
   // Who is calling and in what state the world is, for the triggers.
   void set_thread_source(std::function<int()> source) { thread_source_ = std::move(source); }
@@ -101,8 +103,8 @@ class FaultInjector final : public msmi::FaultSites {
     std::int64_t matches = 0;
     std::int64_t fired = 0;
   };
-  bool matches(const Armed& armed, std::string_view point, const FaultSubject& subject,
-               int thread) const;
+  // Whether the triggers of `armed`, a rule naming `point`, hold for this call.
+  bool matches(const Armed& armed, const FaultSubject& subject, int thread) const;
   const Action* fire(Armed& armed, std::string_view point, const FaultSubject& subject, int thread);
 
   const msmi::Clock& clock_;
@@ -110,7 +112,13 @@ class FaultInjector final : public msmi::FaultSites {
   FaultEffects& effects_;
   std::string profile_;
   std::vector<Armed> rules_;
-  std::vector<std::string> armed_points_;  // every point some rule names
+  struct ArmedPoint {
+    std::string point;
+    std::vector<std::size_t> rules;  // indices into rules_ of the rules naming it, in order
+  };
+  // Every point some rule names; the rules of a point are tried without looking at the others.
+  std::vector<ArmedPoint> armed_points_;
+  const ArmedPoint* find_point(std::string_view point) const;
   std::function<int()> thread_source_;
   std::function<bool()> service_running_;
   std::set<int> seen_events_;

@@ -6,6 +6,7 @@
 // itself; the call then fails with EIO.
 #pragma once
 
+#include <array>
 #include <set>
 #include <string>
 
@@ -18,8 +19,7 @@ namespace msmisim {
 class FaultyFileSystem final : public msmi::FileSystemWrapper {
  public:
   // `target`, `injector` and `random` must outlive this wrapper.
-  FaultyFileSystem(msmi::FileSystem& target, FaultInjector& injector, msmi::Random& random)
-      : FileSystemWrapper(target), injector_(injector), random_(random) {}
+  FaultyFileSystem(msmi::FileSystem& target, FaultInjector& injector, msmi::Random& random);
 
   msmi::Status read_file(const std::string& path, std::string* contents) override;
   msmi::Status write_file(const std::string& path, std::string_view contents) override;
@@ -49,10 +49,13 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   void set_powered(bool on) { powered_ = on; }
 
  private:
+  // The disk's fault points, one per kind of call.
+  enum class Point { kOpen, kRead, kWrite, kAppend, kSync, kRemove, kRename, kList, kMkdir, kLock };
+  static constexpr std::size_t kPoints = 10;
   // The injector's action for this call; *status is set when the call must fail.
-  const Action* check(std::string_view point, const std::string& path, msmi::Status* status);
+  const Action* check(Point point, const std::string& path, msmi::Status* status);
   // disk.open, then `point`: the file is opened before the call does anything with it.
-  const Action* check_open(std::string_view point, const std::string& path, msmi::Status* status);
+  const Action* check_open(Point point, const std::string& path, msmi::Status* status);
   std::string damage(const Action& action, std::string data);
   // disk.open and disk.read, and the damage a read action does to the file on disk.
   msmi::Status before_read(const std::string& path);
@@ -62,6 +65,9 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   std::set<std::string> locked_;  // files locked by a `lock` action, for the rest of the run
   std::set<std::string> damaged_by_write_;  // see version_of
   bool powered_ = true;
+  // Whether some rule names each point: the injector is asked only about those (its rules are
+  // fixed when it is made), so a call of a point no rule names costs no subject and no lookup.
+  std::array<bool, kPoints> armed_{};
 };
 
 }  // namespace msmisim

@@ -21,6 +21,7 @@
 #include "msmi/mailbag.h"
 #include "msmi/message_content.h"
 #include "msmi/network_directory.h"
+#include "msmi/queue_payloads.h"
 #include "msmisim/ledger.h"
 #include "msmisim/oracle.h"
 
@@ -131,7 +132,7 @@ class MsMailSide {
   msmi::Mailbag& mailbag_of(const msmi::PostofficeName& po);
   // The PC MTA puts a message record it took into its recipients' user mailbags; a full one
   // turns *taken into a "returned" record and the message into a PcMtaReturn.
-  void deliver_to_users(const msmi::PostofficeName& po, const msmi::MailbagEntry& entry,
+  void deliver_to_users(const msmi::PostofficeName& po, const msmi::OutboundRecord& record,
                         MailbagRecord* taken);
 
   msmi::FileSystem& fs_;
@@ -152,7 +153,7 @@ class MsMailSide {
   std::vector<std::string> notes_;
 
   // Returns the record's message to its sender when its mailbox is missing or contended.
-  void bounce_if_undeliverable(const msmi::Mailbag& mailbag, const msmi::MailbagEntry& entry);
+  void bounce_if_undeliverable(const msmi::OutboundRecord& record);
 };
 
 }  // namespace msmisim

@@ -44,6 +44,9 @@ class RecordFiling {
   // The world's record of the messages the ledger still holds (`entries`, in its order), then
   // of the records set aside: w's puts, acknowledgements, drained and last_offered.
   void fill(const std::vector<LedgerEntry>& entries, WorldRecord* w) const;
+  // fill() then forget() of every entry, for messages settling now: what was filed under them
+  // is moved into *w instead of copied.
+  void take(const std::vector<LedgerEntry>& entries, WorldRecord* w);
 
  private:
   enum class Owner { kLive, kSettled, kNone };
@@ -65,6 +68,8 @@ class RecordFiling {
         break;
     }
   }
+  // The records set aside (copied) and their offers, to *w, as the end of fill().
+  void add_aside(WorldRecord* w) const;
   // Files records set aside earlier whose message has been injected since.
   void adopt_set_aside();
 

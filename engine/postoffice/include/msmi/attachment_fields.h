@@ -21,7 +21,7 @@
 
 namespace msmi {
 
-void add_attachment_fields(TextRecord* record, const std::vector<Attachment>& attachments);
+void add_attachment_fields(TextRecordWriter* record, const std::vector<Attachment>& attachments);
 // Reads them back in order. Corruption (naming `path`) for an unknown kind, or a class line
 // that does not follow an attachment line.
 Status read_attachment_fields(const TextRecordView& record, std::string_view path,

@@ -84,9 +84,10 @@ class Mailbag {
 
   // Reads the pair; on Ok *out points at cache_, which the caller may change before write().
   Status read(Snapshot** out) const;
-  // `checked`: entries already checked against these very MBG bytes (may be null).
-  // Their payloads are moved into *out.
-  Status parse(std::string_view key, std::string_view mbg, Snapshot* checked, Snapshot* out) const;
+  // Parses the pair into cache_. `checked`: cache_'s entries were checked against these very
+  // MBG bytes, so an entry the KEY still describes alike keeps its payload unread. On failure
+  // cache_ is left half-parsed: the caller marks it invalid.
+  Status parse(std::string_view key, std::string_view mbg, bool checked) const;
   // Writes cache_ (changed by the caller) back.
   Status write(Records records, std::string_view appended);
   // Writes the KEY whole, or patches the bytes that differ from key_bytes_ when those are known

@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "msmi/file_system.h"
 #include "msmi/message_files.h"
@@ -27,42 +29,68 @@ class MessageFileCache {
       : fs_(fs), capacity_(capacity) {}
 
   // What read_file(path) then decode_p1(bytes, path, out) would give.
-  Status read_p1(const std::string& path, P1Envelope* out) {
-    return read(path, &p1s_, out, [&](std::string_view bytes, P1Envelope* decoded) {
-      return decode_p1(bytes, path, decoded);
-    });
-  }
+  Status read_p1(const std::string& path, P1Envelope* out) { return copy(decoded_p1(path), out); }
   // What read_file(path) then decode_mai(bytes, path, out) would give.
-  Status read_mai(const std::string& path, MaiContent* out) {
-    return read(path, &mais_, out, [&](std::string_view bytes, MaiContent* decoded) {
-      return decode_mai(bytes, path, decoded);
-    });
+  Status read_mai(const std::string& path, MaiContent* out) { return copy(decoded_mai(path), out); }
+  // The same without a copy: *out shares the cache's decoding, which never changes (a file
+  // decoded again gets a new one). On failure *out is an empty envelope or content, never null.
+  Status read_p1(const std::string& path, std::shared_ptr<const P1Envelope>* out) {
+    auto [s, decoded] = decoded_p1(path);
+    *out = std::move(decoded);
+    return s;
+  }
+  Status read_mai(const std::string& path, std::shared_ptr<const MaiContent>* out) {
+    auto [s, decoded] = decoded_mai(path);
+    *out = std::move(decoded);
+    return s;
   }
   // Decodings served without decoding since construction, for tests and benchmarks.
   std::size_t hits() const { return hits_; }
 
  private:
   template <class T>
+  using Shared = std::shared_ptr<const T>;
+  template <class T>
   struct Kept {
-    std::map<std::string, std::pair<std::uint64_t, T>> by_path;  // path → (version, decoding)
-    std::deque<std::string> order;                               // paths, oldest first
+    std::map<std::string, std::pair<std::uint64_t, Shared<T>>> by_path;  // path → (version, …)
+    std::deque<std::string> order;                                       // paths, oldest first
   };
 
+  std::pair<Status, Shared<P1Envelope>> decoded_p1(const std::string& path) {
+    return read(path, &p1s_, [&](std::string_view bytes, P1Envelope* decoded) {
+      return decode_p1(bytes, path, decoded);
+    });
+  }
+  std::pair<Status, Shared<MaiContent>> decoded_mai(const std::string& path) {
+    return read(path, &mais_, [&](std::string_view bytes, MaiContent* decoded) {
+      return decode_mai(bytes, path, decoded);
+    });
+  }
+  // *out left alone on failure, as decode_p1 and decode_mai leave it.
+  template <class T>
+  static Status copy(std::pair<Status, Shared<T>> read, T* out) {
+    if (read.first.ok()) *out = *read.second;
+    return std::move(read.first);
+  }
+
   template <class T, class Decode>
-  Status read(const std::string& path, Kept<T>* kept, T* out, Decode decode) {
+  std::pair<Status, Shared<T>> read(const std::string& path, Kept<T>* kept, Decode decode) {
+    static const Shared<T> kEmpty = std::make_shared<const T>();
     auto it = kept->by_path.find(path);
     std::uint64_t version = it == kept->by_path.end() ? 0 : it->second.first;
     bool changed = true;
     Status s = fs_.read_file_if_changed(path, &version, &bytes_, &changed);
     if (s.ok() && !changed && it != kept->by_path.end()) {
       ++hits_;
-      *out = it->second.second;
-      return s;
+      return {std::move(s), it->second.second};
     }
     if (it != kept->by_path.end()) kept->by_path.erase(it);
-    if (s.ok()) s = decode(bytes_, out);
-    if (!s.ok() || version == 0) return s;
-    kept->by_path.emplace(path, std::make_pair(version, *out));
+    if (!s.ok()) return {std::move(s), kEmpty};
+    auto decoded = std::make_shared<T>();
+    s = decode(bytes_, decoded.get());
+    if (!s.ok()) return {std::move(s), kEmpty};
+    if (version == 0) return {std::move(s), std::move(decoded)};
+    kept->by_path.emplace(path, std::make_pair(version, decoded));
     kept->order.push_back(path);
     // Paths whose decoding was dropped since stay in `order` until their turn; the map is what
     // is bounded.
@@ -77,7 +105,7 @@ class MessageFileCache {
       }
       kept->order = std::move(live);
     }
-    return s;
+    return {std::move(s), std::move(decoded)};
   }
 
   FileSystem& fs_;

@@ -86,7 +86,7 @@ inline constexpr std::size_t kHeaderSubjectLimit = 40;
 
 // Adds one `field` line per address, each followed by a "<field>-name" line when names has a
 // non-empty entry for it.
-void add_address_fields(TextRecord* record, std::string_view field,
+void add_address_fields(TextRecordWriter* record, std::string_view field,
                         const std::vector<std::string>& addresses,
                         const std::vector<std::string>& names);
 // Reads them back: *names gets one entry per address ("" for none), or stays empty when no

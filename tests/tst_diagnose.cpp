@@ -101,6 +101,16 @@ void TestDiagnose::event_condition_data() {
   QTest::newRow("regex") << R"({"regex": "code is 0x1[0-9]\\."})" << true;
   QTest::newRow("regex case") << R"({"regex": "CODE"})" << false;
   QTest::newRow("regex icase") << R"({"regex": "CODE", "icase": true})" << true;
+  // A regex is tried where its literal start occurs: every occurrence, the text before it seen.
+  QTest::newRow("regex at second start") << R"({"regex": "o [X]OM"})" << true;
+  QTest::newRow("regex escaped start") << R"({"regex": "stream\\. Return"})" << true;
+  QTest::newRow("regex start optional tail") << R"({"regex": "XOMZ*"})" << true;
+  QTest::newRow("regex start icase")
+      << R"({"regex": "return CODE is 0x1[0-9]", "icase": true})" << true;
+  QTest::newRow("regex start word boundary") << R"({"regex": "ut\\b"})" << true;
+  QTest::newRow("regex start inside word") << R"({"regex": "ut\\B"})" << false;
+  QTest::newRow("regex start missing") << R"({"regex": "XOM stream\\. Z"})" << false;
+  QTest::newRow("regex alternatives") << R"({"regex": "ZZ|XOM"})" << true;
   QTest::newRow("string equal") << R"({"strings": {"1": "0X15"}})" << true;
   QTest::newRow("string differs") << R"({"strings": {"1": "0x16"}})" << false;
   QTest::newRow("string absent") << R"({"strings": {"3": ""}})" << false;

@@ -241,6 +241,7 @@ class TstEventStore : public QObject {
   void version4StoreReadsAsItIsWhenReadOnly();
   void version5StoreIsRekeyed();
   void timeWindowPagesMatchTheWholeAnswer();
+  void timeWindowOverManyRunsPagesMatchTheWholeAnswer();
   void version5OddRowsMigrate();
   void version5RunIdsTooLargeStayAtVersion5();
   void version6StoreGainsSweeps();
@@ -1807,6 +1808,22 @@ void TstEventStore::version5StoreIsRekeyed() {
   QVERIFY(raw_exec(path, "INSERT INTO events_fts(events_fts) VALUES('integrity-check')"));
 }
 
+namespace {
+
+// The (run, seq) of every event a query delivers, in its order.
+std::vector<std::pair<std::int64_t, std::int64_t>> event_keys(const EventStore& store,
+                                                              const EventFilter& filter) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  const Status s = store.query_events(filter, [&](const EventRow& row) {
+    out.emplace_back(row.run_id, row.seq);
+    return true;
+  });
+  if (!s.ok()) qWarning("%s", s.to_string().c_str());
+  return out;
+}
+
+}  // namespace
+
 // A page of a wide time window over several runs (read run by run once the window holds more
 // than a few thousand events) is the same page as the whole answer's head or tail.
 void TstEventStore::timeWindowPagesMatchTheWholeAnswer() {
@@ -1830,15 +1847,7 @@ void TstEventStore::timeWindowPagesMatchTheWholeAnswer() {
     }
     QVERIFY(writer->flush().ok());
   }
-  const auto keys = [&](EventFilter filter) {
-    std::vector<std::pair<std::int64_t, std::int64_t>> out;
-    const Status s = store->query_events(filter, [&](const EventRow& row) {
-      out.emplace_back(row.run_id, row.seq);
-      return true;
-    });
-    if (!s.ok()) qWarning("%s", s.to_string().c_str());
-    return out;
-  };
+  const auto keys = [&](const EventFilter& filter) { return event_keys(*store, filter); };
   const std::string day1 = msmilog::format_iso8601_utc(kEpoch1997 + kDay);
   for (const bool newest_first : {false, true}) {
     EventFilter window;
@@ -1863,6 +1872,67 @@ void TstEventStore::timeWindowPagesMatchTheWholeAnswer() {
     QCOMPARE(hour.size(), std::size_t{3601});
     last_hour.limit = 50;
     QCOMPARE(keys(last_hour), decltype(hour)(hour.begin(), hour.begin() + 50));
+  }
+}
+
+// A window over many short runs (a page read through the time index, each run's events sorted
+// by id as the next run is reached) and over one long run as well (read run by run) gives the
+// pages of the whole answer, forwards, backwards and after a cursor.
+void TstEventStore::timeWindowOverManyRunsPagesMatchTheWholeAnswer() {
+  QTemporaryDir dir;
+  const std::string path = dir.filePath("many.db").toStdString();
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open(path, &store).ok());
+  constexpr std::int64_t kHour = 3'600'000'000;
+  const auto record = [&](std::int64_t epoch, int events, int step_s) {
+    std::int64_t run = 0;
+    QVERIFY(store->begin_run(make_run("many.json", 1, epoch), &run).ok());
+    auto writer = store->open_writer(run, "EXCH01", epoch);
+    for (int i = 0; i < events; ++i) {
+      msmi::Event event;
+      // Times go back and forth within a run: run order is neither time order in the store nor
+      // within a run.
+      event.time_us = std::int64_t{(i * 7) % events} * step_s * 1'000'000;
+      event.event_id = 2342 + i % 3;
+      event.description = "event " + std::to_string(i);
+      writer->write(event);
+    }
+    QVERIFY(writer->flush().ok());
+  };
+  // 60 runs of 13 events, an hour apart out of order (epochs 0, 37, 14, … hours), then one run
+  // of 20,001 events (more than a window is read through the index for) a week later.
+  for (int i = 0; i < 60; ++i) record(kEpoch1997 + (i * 37 % 60) * kHour, 13, 60);
+  record(kEpoch1997 + 24 * 7 * kHour, 20001, 1);
+  const auto keys = [&](const EventFilter& filter) { return event_keys(*store, filter); };
+  const auto at = [](std::int64_t us) { return msmilog::format_iso8601_utc(us); };
+  struct Window {
+    std::optional<std::string> since, until;
+    std::size_t expected;
+  };
+  const Window windows[] = {
+      {at(kEpoch1997 + 20 * kHour + 360'000'000), std::nullopt, 39 * 13 + 7 + 20001},
+      {at(kEpoch1997 + 20 * kHour + 360'000'000), at(kEpoch1997 + 100 * kHour), 39 * 13 + 7},
+      {std::nullopt, at(kEpoch1997 + 30 * kHour), 30 * 13 + 1},
+  };
+  for (const Window& w : windows) {
+    for (const bool newest_first : {false, true}) {
+      EventFilter window;
+      window.since_time = w.since;
+      window.until_time = w.until;
+      window.newest_first = newest_first;
+      const auto all = keys(window);
+      QCOMPARE(all.size(), w.expected);
+      QVERIFY(std::is_sorted(all.begin(), all.end()) != newest_first);
+      for (const std::size_t limit : {1, 100, 500}) {
+        window.limit = static_cast<std::int64_t>(limit);
+        window.after.reset();
+        QCOMPARE(keys(window),
+                 decltype(all)(all.begin(), all.begin() + std::min(all.size(), limit)));
+        window.after = msmilog::EventCursor{all[200].first, all[200].second};
+        QCOMPARE(keys(window),
+                 decltype(all)(all.begin() + 201, all.begin() + std::min(all.size(), 201 + limit)));
+      }
+    }
   }
 }
 

@@ -871,23 +871,27 @@ msmi::Status migrate_schema(SqliteDb& db) {
 
 void read_run_summary(const SqliteStatement& stmt, RunSummary* run) {
   run->run_id = stmt.column_int64(0);
-  run->scenario = stmt.column_text(1);
-  run->scenario_sha256 = stmt.column_text(2);
+  stmt.column_text_into(1, &run->scenario);
+  stmt.column_text_into(2, &run->scenario_sha256);
   run->seed = static_cast<std::uint64_t>(stmt.column_int64(3));
-  run->profile = stmt.column_text(4);
-  run->defects = stmt.column_text(5);
-  run->started_at = stmt.column_text(6);
-  run->finished_at = stmt.column_text(7);
-  run->verdict = stmt.column_text(8);
-  run->computer = stmt.column_text(9);
+  stmt.column_text_into(4, &run->profile);
+  stmt.column_text_into(5, &run->defects);
+  stmt.column_text_into(6, &run->started_at);
+  stmt.column_text_into(7, &run->finished_at);
+  stmt.column_text_into(8, &run->verdict);
+  stmt.column_text_into(9, &run->computer);
   run->epoch_us = stmt.column_int64(10);
-  run->msmisim_version = stmt.column_text(11);
+  stmt.column_text_into(11, &run->msmisim_version);
   run->event_count = stmt.column_int64(12);
   run->virtual_duration_us = stmt.column_int64_or(13, -1);
-  run->command = stmt.column_text(14);
-  run->kind = stmt.column_is_null(15) ? std::string("run") : stmt.column_text(15);
-  run->kb = stmt.column_text(16);
-  run->import_name = stmt.column_text(17);
+  stmt.column_text_into(14, &run->command);
+  if (stmt.column_is_null(15)) {
+    run->kind = "run";
+  } else {
+    stmt.column_text_into(15, &run->kind);
+  }
+  stmt.column_text_into(16, &run->kb);
+  stmt.column_text_into(17, &run->import_name);
   run->sweep_id = stmt.column_int64_or(18, 0);
 }
 
@@ -1383,15 +1387,22 @@ std::unique_ptr<EventWriter> EventStore::open_writer(std::int64_t run_id, std::s
 
 msmi::Status EventStore::list_runs(std::vector<RunSummary>* runs) const {
   runs->clear();
+  return for_each_run([runs](const RunSummary& run) {
+    runs->push_back(run);
+    return true;
+  });
+}
+
+msmi::Status EventStore::for_each_run(const std::function<bool(const RunSummary&)>& on_run) const {
   SqliteStatement stmt;
   msmi::Status status =
       stmt.prepare(*db_, run_summary_columns(schema_version_) + "ORDER BY run_id", "listing runs");
   if (!status.ok()) return status;
   int rc;
+  RunSummary run;  // reused, so its strings keep their buffers from run to run
   while ((rc = stmt.step()) == SQLITE_ROW) {
-    RunSummary run;
     read_run_summary(stmt, &run);
-    runs->push_back(std::move(run));
+    if (!on_run(run)) return msmi::Status::Ok();
   }
   if (rc != SQLITE_DONE) return db_->error(rc, "listing runs");
   return msmi::Status::Ok();

@@ -1,42 +1,40 @@
 #include "msmilog/sha256.h"
 
-#include <openssl/evp.h>
+// OpenSSL's SHA-256 functions of its own (deprecated in 3.0 for EVP, not removed): the same
+// assembly as EVP_sha256(), without EVP's providers, whose tables a statically linked msmisim
+// would relocate at every start.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
-#include <new>
 #include <stdexcept>
 
 namespace msmilog {
 
-// EVP_MD_CTX is opaque in OpenSSL 3; this owns one.
 struct Sha256::Context {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~Context() { EVP_MD_CTX_free(ctx); }
+  SHA256_CTX ctx;
 };
 
 Sha256::Sha256() : context_(std::make_unique<Context>()) {
-  // Both fail only when OpenSSL cannot allocate; there is no digest to give then.
-  if (context_->ctx == nullptr || EVP_DigestInit_ex(context_->ctx, EVP_sha256(), nullptr) != 1)
-    throw std::bad_alloc();
+  if (SHA256_Init(&context_->ctx) != 1) throw std::runtime_error("SHA-256: SHA256_Init failed");
 }
 
 Sha256::~Sha256() = default;
 
 void Sha256::update(std::string_view data) {
-  if (EVP_DigestUpdate(context_->ctx, data.data(), data.size()) != 1)
-    throw std::runtime_error("SHA-256: EVP_DigestUpdate failed");
+  if (SHA256_Update(&context_->ctx, data.data(), data.size()) != 1)
+    throw std::runtime_error("SHA-256: SHA256_Update failed");
 }
 
 std::string Sha256::hex_digest() {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_DigestFinal_ex(context_->ctx, digest, &length) != 1)
-    throw std::runtime_error("SHA-256: EVP_DigestFinal_ex failed");
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  if (SHA256_Final(digest, &context_->ctx) != 1)
+    throw std::runtime_error("SHA-256: SHA256_Final failed");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2 * length);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0F]);
+  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (const unsigned char byte : digest) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0x0F]);
   }
   return out;
 }

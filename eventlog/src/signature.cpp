@@ -86,6 +86,39 @@ std::int64_t get_duration(const json& value, const std::string& path) {
   return us;
 }
 
+// The characters an ECMAScript pattern matches literally before its first operator: plain
+// ASCII characters and escaped punctuation ("stream\\. Return"), less one that a quantifier
+// follows. A pattern with an alternative ('|' anywhere) has none, as its matches may begin
+// with either branch.
+std::string literal_prefix(const std::string& pattern) {
+  std::string prefix;
+  if (pattern.find('|') != std::string::npos) return prefix;
+  const auto plain = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7F &&
+           std::string_view("^$.*+?()[]{}|\\").find(c) == std::string_view::npos;
+  };
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    char literal = pattern[i];
+    std::size_t next = i + 1;
+    if (literal == '\\' && next < pattern.size()) {
+      literal = pattern[next++];
+      // \d \w \b \1 \x41 … are classes, assertions, back-references or codes: not literal.
+      const auto u = static_cast<unsigned char>(literal);
+      if (u < 0x20 || u >= 0x7F || std::isalnum(u) || literal == '_') break;
+    } else if (!plain(literal)) {
+      break;
+    }
+    if (next < pattern.size() &&
+        std::string_view("*+?{").find(pattern[next]) != std::string_view::npos)
+      break;
+    prefix.push_back(literal);
+    i = next;
+  }
+  return prefix;
+}
+
 SignatureRegex get_regex(const json& value, const std::string& path, bool icase) {
   SignatureRegex regex;
   regex.pattern = get_string(value, path);
@@ -96,6 +129,8 @@ SignatureRegex get_regex(const json& value, const std::string& path, bool icase)
   } catch (const std::regex_error& e) {
     fail(path, "bad regex '" + regex.pattern + "': " + e.what());
   }
+  regex.prefix = literal_prefix(regex.pattern);
+  regex.icase = icase;
   return regex;
 }
 

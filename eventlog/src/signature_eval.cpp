@@ -345,6 +345,29 @@ struct Hook {
 
 }  // namespace
 
+bool SignatureRegex::search(const std::string& text) const {
+  if (prefix.empty()) return std::regex_search(text, *compiled);
+  // A match begins where the prefix does: try the regex anchored at each occurrence, the text
+  // before it still visible to assertions (match_prev_avail), instead of at every position.
+  const auto find = [&](std::size_t from) {
+    if (!icase) return text.find(prefix, from);
+    for (std::size_t at = from; at + prefix.size() <= text.size(); ++at) {
+      if (ascii_iequals(std::string_view(text).substr(at, prefix.size()), prefix)) return at;
+    }
+    return std::string::npos;
+  };
+  for (std::size_t at = find(0); at != std::string::npos; at = find(at + 1)) {
+    const auto flags =
+        at == 0 ? std::regex_constants::match_continuous
+                : std::regex_constants::match_continuous | std::regex_constants::match_prev_avail;
+    if (std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(), *compiled,
+                          flags)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool Selector::matches(const EventRow& row) const {
   if (!event_ids.empty() &&
       std::find(event_ids.begin(), event_ids.end(), row.event_id) == event_ids.end())
@@ -359,14 +382,14 @@ bool Selector::matches(const EventRow& row) const {
     if (index >= row.strings.size()) return false;
     const std::string& value = row.strings[index];
     if (test.regex) {
-      if (!std::regex_search(value, *test.regex->compiled)) return false;
+      if (!test.regex->search(value)) return false;
     } else if (!ascii_iequals(test.value, value)) {
       return false;
     }
   }
   for (const std::string& text : texts)
     if (!icontains(row.description, text)) return false;
-  if (regex && !std::regex_search(row.description, *regex->compiled)) return false;
+  if (regex && !regex->search(row.description)) return false;
   if (exclude && exclude->matches(row)) return false;
   return true;
 }

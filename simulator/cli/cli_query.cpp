@@ -372,13 +372,17 @@ int runs_command(const std::vector<std::string>& args) {
   const msmireport::Format format = format_option(vm);
   std::unique_ptr<msmilog::EventStore> store;
   if (int rc = open_store("runs", vm["db"].as<std::string>(), &store); rc != kExitOk) return rc;
-  std::vector<msmilog::RunSummary> runs;
-  const msmi::Status s = store->list_runs(&runs);
+  // Written as read: a store of thousands of runs keeps no RunSummary per run.
+  msmireport::RunListingWriter listing(format, std::cout, std::cerr);
+  const msmi::Status s = store->for_each_run([&listing](const msmilog::RunSummary& run) {
+    listing.add(run);
+    return true;
+  });
   if (!s.ok()) {
     std::cerr << "msmisim runs: " << s.to_string() << "\n";
     return kExitStore;
   }
-  msmireport::render_runs(runs, format, std::cout, std::cerr);
+  listing.finish();
   return kExitOk;
 }
 

@@ -1,4 +1,6 @@
 // msmisim: a deterministic simulator of the Exchange 4.0/5.0 MS Mail Connector Interchange.
+#include <malloc.h>
+
 #include <exception>
 #include <iostream>
 #include <string>
@@ -57,6 +59,12 @@ exit codes: 0 done (expectations and invariants held), 1 an expectation failed o
 }  // namespace
 
 int main(int argc, char** argv) {
+  // glibc gives memory back to the kernel as soon as 128 KiB lie free at the top of the heap,
+  // one brk (and a flush of the TLB) per free: closing a store freed its 64 MiB page cache
+  // 4 KiB at a time, 5,000 system calls and a quarter of a second after a diagnose of a million
+  // events. Keep up to 128 MiB; blocks of 32 MiB and more are still mapped on their own.
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;

@@ -178,6 +178,9 @@ class EventStore {
 
   // Replaces *runs with every run, ascending run_id.
   msmi::Status list_runs(std::vector<RunSummary>* runs) const;
+  // Calls on_run with every run, ascending run_id, until it returns false; the row it is given
+  // is reused for the next run.
+  msmi::Status for_each_run(const std::function<bool(const RunSummary&)>& on_run) const;
   // NotFound (naming the run and the path) if there is no such run.
   msmi::Status get_run(std::int64_t run_id, RunSummary* run) const;
   // Replaces *run with what run `run_id` was made from, as begin_run() stored it: scenario_text,

@@ -1,4 +1,4 @@
-// SHA-256 digests through OpenSSL's EVP interface: the fingerprint of the scenario text a run was
+// SHA-256 digests through OpenSSL: the fingerprint of the scenario text a run was
 // made from, and of each imported event log file (so the same file is not imported twice).
 #pragma once
 

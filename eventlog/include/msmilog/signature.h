@@ -40,6 +40,13 @@ const char* group_by_name(GroupBy group_by);
 struct SignatureRegex {
   std::string pattern;
   std::shared_ptr<const std::regex> compiled;  // never null in a parsed selector
+  // Text every match starts with ("" when the pattern has none that is sure to be): search()
+  // tries the regex only where it occurs, as std::regex_search would try every position.
+  std::string prefix;
+  bool icase = false;
+
+  // True when `text` holds a match, as std::regex_search(text, *compiled).
+  bool search(const std::string& text) const;
 };
 
 // One insertion-string test: %position equals `value` (case-insensitive) or is searched by

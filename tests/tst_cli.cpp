@@ -199,6 +199,14 @@ void TestCli::bad_input_exits_2_data() {
                                  << "key 'seed' appears twice";
   QTest::newRow("unknown option") << "{}" << QStringList{"--fast"}
                                   << "unrecognised option '--fast'";
+  // 100000 levels would overflow the stack of whatever walks the value.
+  QTest::newRow("nested too deeply")
+      << R"({"name": )" + QString(100000, '[') + QString(100000, ']') + "}" << QStringList{}
+      << "bad.json:1:265: invalid JSON: nested too deeply";
+  QTest::newRow("empty --junit") << "{}" << QStringList{"--junit", ""}
+                                 << "--junit needs a file name";
+  QTest::newRow("empty --markdown")
+      << "{}" << QStringList{"--markdown", ""} << "--markdown needs a file name";
 }
 
 void TestCli::bad_input_exits_2() {

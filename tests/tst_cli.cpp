@@ -199,6 +199,14 @@ void TestCli::bad_input_exits_2_data() {
                                  << "key 'seed' appears twice";
   QTest::newRow("unknown option") << "{}" << QStringList{"--fast"}
                                   << "unrecognised option '--fast'";
+  // 100000 levels would overflow the stack of whatever walks the value.
+  QTest::newRow("nested too deeply")
+      << R"({"name": )" + QString(100000, '[') + QString(100000, ']') + "}" << QStringList{}
+      << "bad.json:1:265: invalid JSON: nested too deeply";
+  QTest::newRow("empty --junit") << "{}" << QStringList{"--junit", ""}
+                                 << "--junit needs a file name";
+  QTest::newRow("empty --markdown")
+      << "{}" << QStringList{"--markdown", ""} << "--markdown needs a file name";
 }
 
 void TestCli::bad_input_exits_2() {
@@ -321,6 +329,13 @@ void TestCli::run_writes_its_report() {
   QCOMPARE(r.code, 2);
   QVERIFY2(r.err.contains("-o kept.db: is the event store itself"), qPrintable(r.err));
   QCOMPARE(msmisim({"runs", "--db", "kept.db"}, work.path()).code, 0);
+  // An existing page is replaced only with --force, as export and shrink do.
+  QCOMPARE(msmisim({"report", "--db", "kept.db", "-o", "kept.html"}, work.path()).code, 0);
+  r = msmisim({"report", "--db", "kept.db", "-o", "kept.html"}, work.path());
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains("-o kept.html: exists; give --force"), qPrintable(r.err));
+  QCOMPARE(msmisim({"report", "--db", "kept.db", "-o", "kept.html", "--force"}, work.path()).code,
+           0);
 }
 
 void TestCli::scenario_folder_exits_2() {

@@ -509,6 +509,9 @@ void TestDiagnose::rule_errors_name_file_and_key_data() {
   QTest::newRow("bad not") << "{" + head +
                                   R"("match": [{"kind": "event", "select": {"not": {"id": 1}}}]})"
                            << "match[0].select.not.id: unknown key";
+  QTest::newRow("nested too deeply")
+      << "{" + head + R"("match": )" + QString(100000, '[') + QString(100000, ']') + "}"
+      << "not valid JSON: nested too deeply (more than 256 levels of [ and {) at line 2, column";
   QTest::newRow("bad boost") << "{" + head +
                                     R"("match": [{"kind": "event", "select": {}}],
                                        "boost": [{"kind": "event", "select": {"icase": 1}}]})"
@@ -666,6 +669,7 @@ void TestDiagnose::cli_bad_input() {
       {{"--evidence", "-1"}, 2, "--evidence must be 0 or more"},
       {{"--signatures", dir.filePath("none")}, 2, "no such signature folder"},
       {{"--bogus"}, 2, "bogus"},
+      {{"3"}, 2, "too many positional options"},  // a run is --run 3, not ignored
   };
   for (const Case& c : cases) {
     const CliResult r = run_msmisim(QStringList{"diagnose", "--db", db} + c.args, dir.path());

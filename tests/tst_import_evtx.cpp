@@ -664,6 +664,19 @@ class TestImportEvtx : public QObject {
     const msmi::Status s = msmilog::open_evtx_reader(file, {}, &reader);
     QVERIFY(s.is_corruption());
     QVERIFY2(QString::fromStdString(s.message()).contains("short.evtx"), s.message().c_str());
+    // No record and a header at odds with the file: the signature alone, not an empty log.
+    const std::string empty = path("empty.evtx");
+    write_file(empty, {}, "evtx");
+    QVERIFY(msmilog::open_evtx_reader(empty, {}, &reader).ok());  // a log with nothing in it
+    std::string bytes = read_bytes(empty);
+    bytes[60] = static_cast<char>(bytes[60] ^ 0x5A);
+    write_text(empty, bytes);
+    const msmi::Status damaged = msmilog::open_evtx_reader(empty, {}, &reader);
+    QVERIFY(damaged.is_corruption());
+    QVERIFY2(QString::fromStdString(damaged.message())
+                 .contains("empty.evtx: not a readable .evtx file: no record in it, and the file "
+                           "header's checksum does not match"),
+             damaged.message().c_str());
     QVERIFY(msmilog::open_evtx_reader(path("absent.evtx"), {}, &reader).is_io_error());
     QVERIFY(msmilog::open_event_xml_reader(path("absent.xml"), {}, &reader).is_io_error());
   }

@@ -701,6 +701,52 @@ class TestImportPipeline : public QObject {
     QVERIFY2(ok.err.contains("exported 3 events"), qPrintable(ok.err));
   }
 
+  void cli_export_never_leaves_half_a_file() {
+    msmilog::ImportResult result;
+    QVERIFY(import(path("cli-half.db"), {write("cli-half.fake", good_log())}, {}, &result).ok());
+    // Over the store it reads, even with --force: refused, and the store is still one.
+    const CliResult self = run_msmisim(
+        {"export", "--db", "cli-half.db", "--format", "csv", "-o", "./cli-half.db", "--force"},
+        dir_.path());
+    QCOMPARE(self.code, 2);
+    QVERIFY2(self.err.contains("-o ./cli-half.db: is the event store itself"),
+             qPrintable(self.err));
+    QCOMPARE(Db(path("cli-half.db")).number("SELECT count(*) FROM runs"), 1);
+    // An export that fails half-way (here at its first query) leaves no file, not even the
+    // header, and a file it would have replaced stays as it was.
+    write("kept.csv", "keep me");
+    for (const QString& output : {QString("half.csv"), QString("kept.csv")}) {
+      const CliResult bad = run_msmisim({"export", "--db", "cli-half.db", "--format", "csv",
+                                         "--grep", "(", "-o", output, "--force"},
+                                        dir_.path());
+      QCOMPARE(bad.code, 2);
+      QVERIFY2(bad.err.contains("grep expression '('"), qPrintable(bad.err));
+      QVERIFY(!QFile::exists(dir_.filePath(output + ".tmp")));
+    }
+    QVERIFY(!QFile::exists(dir_.filePath("half.csv")));
+    QFile kept(dir_.filePath("kept.csv"));
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), QByteArray("keep me"));
+  }
+
+  void cli_import_into_a_locked_store_claims_nothing() {
+    msmilog::ImportResult result;
+    QVERIFY(import(path("cli-lock.db"), {write("cli-lock.fake", good_log())}, {}, &result).ok());
+    QCOMPARE(run_msmisim({"export", "--db", "cli-lock.db", "--format", "csv", "-o", "lock.csv"},
+                         dir_.path())
+                 .code,
+             0);
+    sqlite3* holder = nullptr;  // another writer holds the store for longer than import waits
+    QCOMPARE(sqlite3_open(path("cli-lock.db").c_str(), &holder), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    const CliResult r =
+        run_msmisim({"import", "lock.csv", "--db", "cli-lock.db", "--name", "locked"}, dir_.path());
+    sqlite3_close(holder);
+    QCOMPARE(r.code, 3);
+    QVERIFY2(!r.out.contains("imported"), qPrintable(r.out));
+    QVERIFY2(r.err.contains("msmisim import: "), qPrintable(r.err));
+  }
+
   // ---- --dry-run ------------------------------------------------------------------------------
 
   void dry_run_counts_as_an_import_and_stores_nothing() {

@@ -266,6 +266,9 @@ void TestShrink::cli_refuses_what_it_cannot_shrink_data() {
                                  << "missing.db";
   QTest::newRow("not a store") << QStringList{"shrink", "1", "--db", "healthy.json"} << 3
                                << "healthy.json";
+  QTest::newRow("output is the store")
+      << QStringList{"shrink", "1", "--db", "qa.db", "-o", "./qa.db", "--force"} << 2
+      << "-o ./qa.db: is the event store itself";
 }
 
 void TestShrink::cli_refuses_what_it_cannot_shrink() {
@@ -279,6 +282,7 @@ void TestShrink::cli_refuses_what_it_cannot_shrink() {
   QCOMPARE(r.code, code);
   QVERIFY2(r.err.contains(message), qPrintable(r.err));
   QVERIFY(!QFile::exists(dir.filePath("healthy-shrunk.json")));
+  QCOMPARE(run_msmisim({"runs", "--db", "qa.db"}, dir.path()).code, 0);  // still a store
 }
 
 QTEST_APPLESS_MAIN(TestShrink)

@@ -283,6 +283,7 @@ class EvtxReader : public LogReader {
     return ReadResult::kRecord;
   }
 
+  bool holds_no_record() const { return live_ + recovered_count_ == 0; }
   const ReadIssue& issue() const override { return issue_; }
   std::vector<ReadIssue> notes() const override { return notes_; }
   std::uint64_t recovered() const override { return recovered_read_; }
@@ -464,7 +465,20 @@ msmi::Status open_evtx_reader(const std::string& path, const ReaderOptions& /*op
     libevtx_file_free(&file, nullptr);
     return msmi::Status::Corruption(path + ": not a readable .evtx file: " + take_error(error));
   }
-  *out = std::make_unique<EvtxReader>(file, path, static_cast<std::uint64_t>(st.st_size));
+  auto reader = std::make_unique<EvtxReader>(file, path, static_cast<std::uint64_t>(st.st_size));
+  if (reader->holds_no_record()) {
+    // No record, and a header at odds with the file (its checksum, its chunk count): the
+    // signature without an event log behind it, refused rather than imported as an empty log.
+    ChunkScanner scanner(path, static_cast<std::uint64_t>(st.st_size));
+    scanner.finish();
+    std::string why;
+    for (const ReadIssue& note : scanner.notes()) why += (why.empty() ? "" : "; ") + note.message;
+    if (!why.empty()) {
+      return msmi::Status::Corruption(path + ": not a readable .evtx file: no record in it, and " +
+                                      why);
+    }
+  }
+  *out = std::move(reader);
   return msmi::Status::Ok();
 }
 

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "msmilog/json_depth.h"
 #include "msmilog/time_format.h"
 
 namespace msmilog {
@@ -406,6 +407,11 @@ const char* condition_kind_name(ConditionKind kind) {
 msmi::Status parse_signature(std::string_view text, const std::string& file, Signature* out) {
   assert(out != nullptr);
   json doc;
+  if (int line = 0, column = 0; json_too_deep(text, &line, &column)) {
+    return msmi::Status::InvalidArgument(file + ": not valid JSON: " + kJsonTooDeep + " at line " +
+                                         std::to_string(line) + ", column " +
+                                         std::to_string(column));
+  }
   try {
     doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true,
                       /*ignore_comments=*/true);

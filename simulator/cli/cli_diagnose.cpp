@@ -53,7 +53,12 @@ int diagnose_command(const std::vector<std::string>& args) {
   add_event_filter_options(options, FilterOptionSet::kTimes, "run ID, or 'latest' (the default)");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(join_signed_times(args)).options(options).run(), vm);
+    // No positional arguments: a run is --run N (a bare "3" is refused, not ignored).
+    po::store(po::command_line_parser(join_signed_times(args))
+                  .options(options)
+                  .positional(po::positional_options_description())
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "msmisim diagnose: " << e.what() << "\nTry 'msmisim diagnose --help'.\n";

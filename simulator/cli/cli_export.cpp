@@ -4,6 +4,7 @@
 
 #include "cli_event_filter.h"
 #include "cli_options.h"
+#include "cli_output.h"
 #include "msmilog/event_store.h"
 #include "msmilog/log_export.h"
 #include "msmilog/log_writer.h"
@@ -90,6 +91,13 @@ int export_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
   std::error_code ec;
+  if (output != "-") {
+    const std::string db = vm["db"].as<std::string>();
+    if (const std::string why = output_refusal(output, {{db, "the event store"}}); !why.empty()) {
+      std::cerr << "msmisim export: -o " << output << ": " << why << "\n";
+      return kExitBadInput;
+    }
+  }
   if (output != "-" && !vm.count("force") && std::filesystem::exists(output, ec)) {
     std::cerr << "msmisim export: -o " << output
               << ": exists; give --force to replace it (or choose another file)\n";
@@ -126,7 +134,14 @@ int export_command(const std::vector<std::string>& args) {
   msmilog::WriterOptions writer_options;
   writer_options.computer = vm["computer"].as<std::string>();
   msmilog::ExportSummary summary;
-  s = msmilog::export_events(*store, filter, *format, output, writer_options, &summary);
+  // Written beside FILE and renamed over it at the end: a failure leaves FILE as it was.
+  const std::string staging = staging_path(output);
+  s = msmilog::export_events(*store, filter, *format, staging, writer_options, &summary);
+  if (!s.ok()) discard_output(staging, output);
+  if (const std::string why = s.ok() ? commit_output(staging, output) : ""; !why.empty()) {
+    std::cerr << "msmisim export: -o " << output << ": " << why << "\n";
+    return kExitBadInput;
+  }
   if (!s.ok()) {
     std::cerr << "msmisim export: " << s.to_string() << "\n";
     return s.is_invalid_argument() || s.is_io_error() ? kExitBadInput : kExitStore;

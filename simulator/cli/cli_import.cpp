@@ -144,11 +144,11 @@ int import_command(const std::vector<std::string>& args) {
   const msmi::Status s =
       msmilog::import_logs(db, files, import, msmisim::any_event_catalogue(),
                            msmilog::log_formats(), &result, isatty(STDERR_FILENO) ? &bar : nullptr);
-  msmireport::render_import(result, std::cout, std::cerr);
-  if (!s.ok()) {
+  if (!s.ok()) {  // nothing was imported: no per-file summary, which would say it was
     std::cerr << "msmisim import: " << s.message() << "\n";
     return s.is_invalid_argument() ? kExitBadInput : kExitStore;
   }
+  msmireport::render_import(result, std::cout, std::cerr);
   if (!result.all_imported()) return kExitBadInput;
   return kExitOk;
 }

@@ -41,6 +41,27 @@ std::string output_refusal(const std::string& path,
   return "";
 }
 
+std::string staging_path(const std::string& path) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (path == "-" || (fs::exists(status) && !fs::is_regular_file(status))) return path;
+  return path + ".tmp";
+}
+
+std::string commit_output(const std::string& staging, const std::string& path) {
+  if (staging == path) return "";
+  std::error_code ec;
+  fs::rename(staging, path, ec);
+  if (!ec) return "";
+  discard_output(staging, path);
+  return "cannot rename " + staging + ": " + ec.message();
+}
+
+void discard_output(const std::string& staging, const std::string& path) {
+  std::error_code ec;
+  if (staging != path) fs::remove(staging, ec);
+}
+
 std::string size_text(std::size_t bytes) {
   if (bytes < 10 * 1024) return std::to_string(bytes) + " bytes";
   if (bytes < 10 * 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";

@@ -21,6 +21,16 @@ bool same_file(const std::string& a, const std::string& b);
 std::string output_refusal(const std::string& path,
                            const std::vector<std::pair<std::string, std::string>>& inputs);
 
+// Where a command that streams a file writes `path`, so that a failure never leaves half a
+// file: "path.tmp" beside it, which commit_output() renames over `path`; `path` itself when it
+// is "-", a device or a pipe (written in place, never replaced).
+std::string staging_path(const std::string& path);
+
+// Renames `staging` over `path` once the file is complete (nothing to do when they are the
+// same): "" or why not. After a failure, discard_output() removes `staging`.
+std::string commit_output(const std::string& staging, const std::string& path);
+void discard_output(const std::string& staging, const std::string& path);
+
 // A file's size as people read it: "812 bytes", "795 KB", "14 MB".
 std::string size_text(std::size_t bytes);
 

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -47,11 +48,12 @@ clock shifted so its first event is at 0), expectations, ledger and invariants; 
 A and B are run IDs or import names (import:NAME when the name is a number); the same run twice
 is allowed.
 
-The file is written whole or not at all (FILE.tmp, then renamed). '-o -' writes the page to
-standard output; without -o the page goes to standard output only when that is not a terminal.
+An existing FILE is refused unless --force. The file is written whole or not at all (FILE.tmp,
+then renamed). '-o -' writes the page to standard output; without -o the page goes to standard
+output only when that is not a terminal.
 
-exit codes: 0 written, 2 bad arguments or an unknown run or import, 3 event store unusable or
-            the file cannot be written
+exit codes: 0 written, 2 bad arguments, an unknown run or import, FILE exists (without
+            --force), 3 event store unusable or the file cannot be written
 
 examples:
   msmisim report -o q151791.html                           the latest run
@@ -160,6 +162,7 @@ int report_command(const std::vector<std::string>& args) {
       ("compare", po::value<std::vector<std::string>>()->multitoken(),
        "A B: two runs or imports side by side")
       ("output,o", po::value<std::string>(), "HTML file to write ('-': standard output)")
+      ("force", "replace the output file if it exists")
       ("max-events", po::value<std::int64_t>()->default_value(2000),
        "rows of the event table (the rest: msmisim query)")
       ("signatures", po::value<std::string>()->default_value(MSMISIM_SIGNATURES_DIR),
@@ -193,6 +196,12 @@ int report_command(const std::vector<std::string>& args) {
       std::cerr << "msmisim report: -o " << output << ": " << refusal << "\n";
       // Over the store, or a folder: a bad argument; a file that cannot be made: as documented.
       return refusal.rfind("cannot create", 0) == 0 ? kExitStore : kExitBadInput;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(output, ec) && !vm.count("force")) {
+      std::cerr << "msmisim report: -o " << output
+                << ": exists; give --force to replace it (or choose another file)\n";
+      return kExitBadInput;
     }
   }
   std::unique_ptr<msmilog::EventStore> store;

@@ -122,12 +122,14 @@ int read_many_request(const po::variables_map& vm, ManyRequest* r) {
   if (r->record) inputs.emplace_back(r->db_path, "the event store");
   if (vm.count("junit")) {
     r->junit_path = vm["junit"].as<std::string>();
+    if (r->junit_path.empty()) return bad("--junit needs a file name");
     const std::string why = output_refusal(r->junit_path, inputs);
     if (!why.empty()) return bad("--junit " + r->junit_path + ": " + why);
     inputs.emplace_back(r->junit_path, "the --junit file");
   }
   if (vm.count("markdown")) {
     r->markdown_path = vm["markdown"].as<std::string>();
+    if (r->markdown_path.empty()) return bad("--markdown needs a file name");
     const std::string why = output_refusal(r->markdown_path, inputs);
     if (!why.empty()) return bad("--markdown " + r->markdown_path + ": " + why);
   }

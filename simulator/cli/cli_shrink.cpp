@@ -4,12 +4,13 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli_options.h"
+#include "cli_output.h"
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
+#include "msmireport/html_report.h"
 #include "msmisim/run_overrides.h"
 #include "msmisim/scenario_loader.h"
 #include "msmisim/shrink.h"
@@ -192,6 +193,10 @@ int shrink_command(const std::vector<std::string>& args) {
     output = name + "-shrunk.json";
   }
   std::error_code ec;
+  if (same_file(output, db)) {
+    std::cerr << "msmisim shrink: -o " << output << ": is the event store itself\n";
+    return kExitBadInput;
+  }
   if (std::filesystem::exists(output, ec) && !vm.count("force")) {
     std::cerr << "msmisim shrink: " << output
               << " exists; choose another -o FILE, or --force to replace it\n";
@@ -228,11 +233,10 @@ int shrink_command(const std::vector<std::string>& args) {
     return kExitBadInput;
   }
 
-  std::ofstream out(output, std::ios::binary | std::ios::trunc);
-  out << result.scenario_text;
-  out.close();
-  if (!out) {
-    std::cerr << "msmisim shrink: -o " << output << ": cannot write the file\n";
+  // Whole or not at all: OUTPUT.tmp, then renamed.
+  if (const msmi::Status w = msmireport::write_file_atomically(output, result.scenario_text);
+      !w.ok()) {
+    std::cerr << "msmisim shrink: -o " << w.message() << "\n";
     return kExitBadInput;
   }
   std::cout << "failure: " << result.signature.describe() << "\n"

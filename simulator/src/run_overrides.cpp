@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "msmilog/json_depth.h"
+
 namespace msmisim {
 
 namespace {
@@ -22,6 +24,9 @@ msmi::Status parse_run_overrides(std::string_view text, RunOverrides* out) {
   *out = RunOverrides();
   if (text.empty()) return msmi::Status::Ok();
   nlohmann::json json;
+  if (int line = 0, column = 0; msmilog::json_too_deep(text, &line, &column)) {
+    return msmi::Status::InvalidArgument(std::string("options: ") + msmilog::kJsonTooDeep);
+  }
   try {
     json = nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::exception& e) {

@@ -1,7 +1,7 @@
 #include "msmisim/scenario_loader.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,6 +13,7 @@
 #include "msmi/message_files.h"
 #include "msmi/network_directory.h"
 #include "msmi/queue_payloads.h"
+#include "msmilog/json_depth.h"
 #include "msmilog/time_format.h"
 
 namespace msmisim {
@@ -668,8 +669,8 @@ OperatorStep read_operator_step(const json& v, const std::string& path) {
       break;
     }
     case OperatorAction::kEmptyMailbag:
-      step.mailbox = read_mailbox_name(required("mailbox", "the user's mailbox, \"MS:NET/PO/MAILBOX\""),
-                                  f.at("mailbox"));
+      step.mailbox = read_mailbox_name(
+          required("mailbox", "the user's mailbox, \"MS:NET/PO/MAILBOX\""), f.at("mailbox"));
       break;
     case OperatorAction::kSetServiceAccount:
       step.account =
@@ -897,6 +898,12 @@ bool parse_scenario(std::string_view text, const std::string& path, Scenario* ou
     }
     return true;
   };
+  if (int line = 0, column = 0; msmilog::json_too_deep(text, &line, &column)) {
+    error->line = line;
+    error->column = column;
+    error->message = std::string("invalid JSON: ") + msmilog::kJsonTooDeep;
+    return false;
+  }
   try {
     root = json::parse(text.begin(), text.end(), refuse_duplicates);
     if (!duplicate.empty()) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "msmilog/json_depth.h"
 #include "msmilog/time_format.h"
 #include "msmisim/runner.h"
 #include "msmisim/scenario_loader.h"
@@ -392,6 +393,12 @@ Status shrink_scenario(const ShrinkInput& input, const ShrinkOptions& options,
                        ShrinkResult* result) {
   const std::optional<msmi::Profile> profile = msmi::find_profile(input.profile);
   if (!profile) return Status::InvalidArgument("unknown profile '" + input.profile + "'");
+  int line = 0;
+  int column = 0;
+  if (msmilog::json_too_deep(input.scenario_text, &line, &column)) {
+    return Status::InvalidArgument(input.scenario_path + ":" + std::to_string(line) + ":" +
+                                   std::to_string(column) + ": " + msmilog::kJsonTooDeep);
+  }
   json doc = json::parse(input.scenario_text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::InvalidArgument(input.scenario_path + ": not a JSON object");

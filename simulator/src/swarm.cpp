@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "msmi/random.h"
+#include "msmilog/json_depth.h"
 
 namespace msmisim {
 namespace {
@@ -47,6 +48,9 @@ msmi::Status swarm_variant(std::string_view scenario_text, std::uint64_t seed, s
                            SwarmChoices* choices) {
   assert(variant != nullptr);
   ordered_json doc;
+  if (int line = 0, column = 0; msmilog::json_too_deep(scenario_text, &line, &column)) {
+    return msmi::Status::InvalidArgument(std::string("invalid JSON: ") + msmilog::kJsonTooDeep);
+  }
   try {
     doc = ordered_json::parse(scenario_text.begin(), scenario_text.end());
   } catch (const ordered_json::exception& e) {

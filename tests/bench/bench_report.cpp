@@ -74,11 +74,13 @@ int main(int argc, char** argv) {
   std::printf("run 1: %s events\n", count.c_str());
 
   const std::string html = (dir / "report.html").string();
-  bool ok = time_report("msmisim report --run 1 (target: ≤ 2 s)",
-                        {MSMISIM_BINARY, "report", "--run", "1", "--db", store, "-o", html}, html);
+  bool ok = time_report(
+      "msmisim report --run 1 (target: ≤ 2 s)",
+      {MSMISIM_BINARY, "report", "--run", "1", "--db", store, "--force", "-o", html}, html);
   const std::string compare = (dir / "compare.html").string();
   ok = time_report("msmisim report --compare 1 1",
-                   {MSMISIM_BINARY, "report", "--compare", "1", "1", "--db", store, "-o", compare},
+                   {MSMISIM_BINARY, "report", "--compare", "1", "1", "--db", store, "--force", "-o",
+                    compare},
                    compare) &&
        ok;
   std::error_code ec;

@@ -6,6 +6,7 @@
 //   make_seeds SOURCE_DIR OUT
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -549,6 +549,24 @@ class TestImportText : public QObject {
                                  << "R M3 R R R"
                                  << "never closed";
 
+    // A line past the reader's bound is one malformed record, named as too long; the lines
+    // after it are read.
+    std::vector<std::string> long_plain = csv_lines;
+    long_plain[2] =
+        "Error,1997-05-22,09:00:00,MSExchangeMSMI,None,2342,N/A,S," + std::string(2 << 20, 'A');
+    QTest::newRow("a 2 MB line") << "longplain"
+                                 << "csv"
+                                 << QByteArray::fromStdString(join_lines(long_plain, "\r\n"))
+                                 << "R M3 R R R"
+                                 << "longer than 1048576 bytes";
+    std::vector<std::string> long_quoted = csv_lines;
+    long_quoted[2] = "Error,1997-05-22,09:00:00,MSExchangeMSMI,None,2342,N/A,S,\"" +
+                     std::string(2 << 20, 'B') + "\"";
+    QTest::newRow("a 2 MB quoted field")
+        << "longquoted"
+        << "csv" << QByteArray::fromStdString(join_lines(long_quoted, "\r\n")) << "R M3 R R R"
+        << "longer than 1048576 bytes";
+
     QTest::newRow("Vista header, reordered columns")
         << "vista"
         << "csv"

@@ -78,14 +78,14 @@ int DelimitedRecords::get() {
   return c;
 }
 
-DelimitedRecords::Result DelimitedRecords::unterminated(std::uint64_t start_offset,
-                                                        std::uint64_t start_line) {
+DelimitedRecords::Result DelimitedRecords::skip_record(std::uint64_t start_offset,
+                                                       std::uint64_t start_line, Result result) {
   // Resume on the line after the record's first line.
   seek(start_offset);
   line_ = start_line;
   for (int skip = get(); skip != EOF && skip != '\n'; skip = get()) {
   }
-  return Result::kUnterminated;
+  return result;
 }
 
 DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields,
@@ -117,12 +117,12 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
         for (;;) {
           if (buffer_pos_ == buffer_len_ && peek() == EOF) {
             fields->resize(count);
-            return unterminated(start_offset, start_line);
+            return skip_record(start_offset, start_line, Result::kUnterminated);
           }
           // Each byte, the quote included, counts towards kMaxRecordBytes.
           if (bytes >= kMaxRecordBytes) {
             fields->resize(count);
-            return unterminated(start_offset, start_line);
+            return skip_record(start_offset, start_line, Result::kTooLong);
           }
           const char* begin = buffer_.data() + buffer_pos_;
           const char* end = buffer_.data() + buffer_len_;
@@ -152,7 +152,7 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
         // after that quote gives it away.
         if (spans_lines && c != EOF && c != '\n' && c != delimiter_ && c != '\r') {
           fields->resize(count);
-          return unterminated(start_offset, start_line);
+          return skip_record(start_offset, start_line, Result::kUnterminated);
         }
         // Text after the closing quote, up to the delimiter, is kept as written.
         while (c != EOF && c != '\n' && c != delimiter_) {
@@ -161,7 +161,8 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
         }
       } else if (c != EOF && c != '\n' && c != delimiter_) {
         if (++bytes > kMaxRecordBytes) {
-          // an absurd line: cut, the checks reject it
+          fields->resize(count);
+          return skip_record(start_offset, start_line, Result::kTooLong);
         } else {
           field.push_back(static_cast<char>(c));
           for (;;) {
@@ -179,8 +180,11 @@ DelimitedRecords::Result DelimitedRecords::next(std::vector<std::string>* fields
             buffer_pos_ += run;
             offset_ += run;
             if (p == end) continue;  // refill
-            c = get();               // the delimiter, the line feed, or a byte over the limit
-            if (c != '\n' && c != delimiter_) ++bytes;
+            if (p == limit && bytes >= kMaxRecordBytes) {
+              fields->resize(count);
+              return skip_record(start_offset, start_line, Result::kTooLong);
+            }
+            c = get();  // the delimiter or the line feed
             break;
           }
         }

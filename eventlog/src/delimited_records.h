@@ -9,10 +9,10 @@
 //     closing quote and the next delimiter is kept ("ab"c -> abc);
 //   - a '"' inside an unquoted field is an ordinary character;
 //   - a UTF-8 byte order mark at the start of the file is skipped; blank lines are skipped;
-//   - a quoted field still open at the end of the file (a truncated file), longer than
-//     kMaxRecordBytes, or spanning lines and then followed by text rather than a delimiter (a
-//     stray quote that ran on to some later field's quote) is reported as kUnterminated, and
-//     reading resumes on the line after the one the record started on.
+//   - a quoted field still open at the end of the file (a truncated file), or spanning lines
+//     and then followed by text rather than a delimiter (a stray quote that ran on to some later
+//     field's quote) is reported as kUnterminated, a record longer than kMaxRecordBytes as
+//     kTooLong; either way reading resumes on the line after the one the record started on.
 // Private to eventlog.
 #pragma once
 
@@ -29,7 +29,7 @@ class DelimitedRecords {
  public:
   static constexpr std::size_t kMaxRecordBytes = 1 << 20;
 
-  enum class Result { kRecord, kEnd, kUnterminated };
+  enum class Result { kRecord, kEnd, kUnterminated, kTooLong };
 
   DelimitedRecords() = default;
   ~DelimitedRecords();
@@ -40,8 +40,8 @@ class DelimitedRecords {
   msmi::Status open(const std::string& path, char delimiter);
 
   // The next record's fields in *fields and the 1-based line it starts on in *line.
-  // kUnterminated: *line is where the unterminated record started; the next call reads the
-  // line after it.
+  // kUnterminated, kTooLong: *line is where the record started; the next call reads the line
+  // after it.
   Result next(std::vector<std::string>* fields, std::uint64_t* line);
 
   std::uint64_t bytes_read() const { return offset_; }
@@ -51,7 +51,8 @@ class DelimitedRecords {
   int get();   // next byte, or EOF
   int peek();  // the byte get() would return
   void seek(std::uint64_t offset);
-  Result unterminated(std::uint64_t start_offset, std::uint64_t start_line);
+  // Resumes on the line after `start_line` and returns `result`.
+  Result skip_record(std::uint64_t start_offset, std::uint64_t start_line, Result result);
 
   std::FILE* file_ = nullptr;
   char delimiter_ = ',';

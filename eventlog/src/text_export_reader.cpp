@@ -255,6 +255,11 @@ class TextExportReader final : public LogReader {
                          "a quoted field is never closed, or text follows its closing quote on a "
                          "later line (a truncated file or a stray '\"'); reading goes on with the "
                          "next line");
+      case DelimitedRecords::Result::kTooLong:
+        return malformed(line, "the record is longer than " +
+                                   std::to_string(DelimitedRecords::kMaxRecordBytes) +
+                                   " bytes, more than any event log holds; reading goes on with "
+                                   "the next line");
       case DelimitedRecords::Result::kRecord:
         break;
     }

@@ -631,6 +631,29 @@ class TestImportEvt : public QObject {
         msmilog::open_evt_reader(dir.filePath("absent.evt").toStdString(), &reader).is_io_error());
   }
 
+  // `msmisim import` of a log cut inside a record refuses it (exit 2) with one message naming
+  // the file and the offset once each.
+  void truncated_log_is_refused_naming_file_and_offset_once() {
+    QTemporaryDir dir;
+    const std::string clean = dir.filePath("clean.evt").toStdString();
+    write_evt(clean, sample_records(6));
+    const std::string bytes = read_file(clean);
+    const std::vector<std::size_t> offsets = record_offsets(bytes);
+    QVERIFY(offsets.size() >= 3);
+    write_file(dir.filePath("cut.evt").toStdString(), bytes.substr(0, offsets[2] + 40));
+    QProcess p;
+    p.setWorkingDirectory(dir.path());
+    p.start(MSMISIM_BINARY, {"import", "cut.evt", "--dry-run"});
+    QVERIFY(p.waitForFinished(60'000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QCOMPARE(p.exitCode(), 2);
+    const QString offset = QString("offset %1").arg(offsets[2]);
+    QVERIFY2(err.contains("cut.evt: record at " + offset) && err.contains("truncated"),
+             qPrintable(err));
+    QCOMPARE(err.count("cut.evt"), 1);
+    QCOMPARE(err.count(offset), 1);
+  }
+
   void utf16_and_sid_conversions() {
     std::string utf16;
     QVERIFY(evt::utf8_to_utf16le("a\xF0\x9F\x93\xA7", &utf16));  // a + U+1F4E7 (surrogates)

@@ -408,7 +408,10 @@ class EvtReader : public EvtLogReader {
       return got <= 0 ? 0 : static_cast<std::size_t>(got);
     }
     if (at < ahead_offset_ || at + n > ahead_offset_ + ahead_.size()) {
-      ahead_.resize(kReadAheadBytes);
+      // No more than the file holds from `at`: zero-filling a whole megabyte for each refill of
+      // a small log cost more than reading it.
+      ahead_.resize(static_cast<std::size_t>(
+          std::min<std::uint64_t>(kReadAheadBytes, at < file_size_ ? file_size_ - at : 0)));
       std::size_t filled = 0;
       while (filled < ahead_.size()) {
         const ssize_t got = ::pread(fd_, ahead_.data() + filled, ahead_.size() - filled,

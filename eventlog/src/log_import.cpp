@@ -371,9 +371,13 @@ class Importer {
         if (options_.skip_errors) {
           ++file->skipped;
         } else {
-          file->status = msmi::Status::Corruption(path + ": " + where(reader.issue()) + ": " +
-                                                  reader.issue().message +
-                                                  " (give --skip-errors to skip such records)");
+          // A reader whose message already names the file (and so where in it) is not
+          // prefixed a second time.
+          const std::string& message = reader.issue().message;
+          const bool named = message.compare(0, path.size() + 2, path + ": ") == 0;
+          file->status = msmi::Status::Corruption(
+              (named ? std::string() : path + ": " + where(reader.issue()) + ": ") + message +
+              " (give --skip-errors to skip such records)");
           return;
         }
       } else {

@@ -79,6 +79,7 @@ class TestSweep : public QObject {
   void sweep_report_is_one_page_data();
   void sweep_report_is_one_page();
   void sweep_report_escapes_the_store();
+  void merge_reads_a_store_being_written();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
@@ -356,6 +357,28 @@ void TestSweep::sweep_report_escapes_the_store() {
   }
   QVERIFY(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
   QCOMPARE(page.count("<script>"), 1);  // the page's own filter script
+}
+
+// An input another process is still writing (its write transaction open) is read as it stood
+// at its last commit; the merge neither waits for the writer nor fails.
+void TestSweep::merge_reads_a_store_being_written() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("busy.db");
+  QCOMPARE(cli({"sweep", kSwarmScenario, "--seeds", "1", "--db", store}).code, 0);
+  sqlite3* writer = nullptr;
+  QCOMPARE(sqlite3_open(store.toUtf8().constData(), &writer), SQLITE_OK);
+  QCOMPARE(sqlite3_exec(writer, "BEGIN IMMEDIATE; UPDATE runs SET seed = seed", nullptr, nullptr,
+                        nullptr),
+           SQLITE_OK);
+  const CliResult r = cli({"merge", store, "-o", dir.filePath("copy.db")});
+  sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(writer);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QCOMPARE(runs_of(dir.filePath("copy.db")).size(), std::size_t{1});
+  // An output whose folder is missing is refused before anything is read or written.
+  const CliResult nowhere = cli({"merge", store, "-o", dir.filePath("no-folder/out.db")});
+  QCOMPARE(nowhere.code, 2);
+  QVERIFY2(nowhere.err.contains("no-folder does not exist"), qPrintable(nowhere.err));
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -244,7 +244,9 @@ msmi::Status merge_into(const std::string& path, const std::vector<std::string>&
     attach.bind_text(1, input);
     s = step_done(db, attach, "opening " + input);
     if (!s.ok()) return s;
-    s = db.exec("BEGIN IMMEDIATE", "merging");
+    // Deferred: BEGIN IMMEDIATE would take the write lock of `src` too, and wait for (then
+    // fail against) a process still recording into an input that it only reads.
+    s = db.exec("BEGIN", "merging");
     if (s.ok()) s = copy_runs(db, input, counts);
     if (s.ok()) s = db.exec("COMMIT", "merging");
     if (!s.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);

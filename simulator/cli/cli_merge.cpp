@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli_options.h"
+#include "cli_output.h"
 #include "msmilog/store_merge.h"
 
 namespace msmisim::cli {
@@ -81,6 +82,10 @@ int merge_command(const std::vector<std::string>& args) {
   if (!force && std::filesystem::exists(output, ec)) {
     std::cerr << "msmisim merge: -o " << output
               << ": exists; give --force to replace it (or choose another file)\n";
+    return kExitBadInput;
+  }
+  if (const std::string why = output_refusal(output, {}); !why.empty()) {
+    std::cerr << "msmisim merge: -o " << output << ": " << why << "\n";
     return kExitBadInput;
   }
   msmilog::MergeCounts counts;

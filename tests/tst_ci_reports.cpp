@@ -311,7 +311,7 @@ void TestCiReports::exit_codes_data() {
       << "--postoffice takes one scenario file";
   QTest::newRow("report folder missing")
       << QStringList{"a.json=pass"} << QStringList{"--junit", "no/such/dir/j.xml"} << 2
-      << "--junit no/such/dir/j.xml: cannot create";
+      << "--junit no/such/dir/j.xml: the folder no/such/dir does not exist";
   // A report is never written over what the run reads, nor over the other report.
   QTest::newRow("report over the store")
       << QStringList{"a.json=pass"} << QStringList{"--db", "kept.db", "--junit", "./kept.db"} << 2

@@ -694,6 +694,13 @@ class TestImportPipeline : public QObject {
         {"export", "--db", "cli-export.db", "--format", format, "-o", "exists.out"}, dir_.path());
     QCOMPARE(exists.code, 2);
     QVERIFY(exists.err.contains("--force"));
+    // A stray word (a store or a file meant for --db or -o) is refused, not ignored.
+    const CliResult stray = run_msmisim(
+        {"export", "cli-export.db", "--db", "cli-export.db", "--format", format, "-o", "o4"},
+        dir_.path());
+    QCOMPARE(stray.code, 2);
+    QVERIFY2(stray.err.contains("too many positional options"), qPrintable(stray.err));
+    QVERIFY(!QFile::exists(dir_.filePath("o4")));
     const CliResult ok = run_msmisim({"export", "--db", "cli-export.db", "--import",
                                       "cli-export.fake", "--format", format, "-o", "o3"},
                                      dir_.path());

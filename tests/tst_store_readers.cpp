@@ -111,6 +111,7 @@ class TestStoreReaders : public QObject {
   void salvage_damaged_store();
   void salvage_refuses_data();
   void salvage_refuses();
+  void salvage_refuses_a_newer_schema();
   void salvage_without_runs_exits_3();
 
  private:
@@ -435,6 +436,9 @@ void TestStoreReaders::sql_command_data() {
                                            << "no such table: nowhere";
   QTest::newRow("syntax error") << QStringList{"SELEC 1"} << 2 << ""
                                 << "syntax error";
+  QTest::newRow("ATTACH of a missing file")
+      << QStringList{"ATTACH 'not-there.db' AS other"} << 2 << ""
+      << "unable to open database";
 }
 
 void TestStoreReaders::sql_command() {
@@ -534,6 +538,12 @@ void TestStoreReaders::salvage_refuses_data() {
   QTest::newRow("NEW is DB") << "q151791.db"
                              << "q151791.db"
                              << "is DB itself";
+  QTest::newRow("DB is a folder") << "a-folder"
+                                  << "new.db"
+                                  << "a-folder: is a folder, not an event store file";
+  QTest::newRow("NEW's folder missing") << "q151791.db"
+                                        << "no-folder/new.db"
+                                        << "the folder no-folder does not exist";
 }
 
 void TestStoreReaders::salvage_refuses() {
@@ -541,11 +551,29 @@ void TestStoreReaders::salvage_refuses() {
   QFETCH(QString, output);
   QFETCH(QString, err);
   QVERIFY(write_all(path("exists.db"), "mine"));
+  QVERIFY(QDir(dir_.path()).mkpath("a-folder"));
   const QByteArray before = read_all(path(output));
   const CliResult r = run_msmisim({"salvage", db, "-o", output}, dir_.path());
   QCOMPARE(r.code, 2);
   QVERIFY2(r.err.contains(err), qPrintable(r.err));
   QCOMPARE(read_all(path(output)), before);  // NEW untouched (or still absent)
+}
+
+// A store of a newer schema is left to the msmisim that wrote it: salvaging it here would drop
+// what this version does not know and label the rest with this version's schema.
+void TestStoreReaders::salvage_refuses_a_newer_schema() {
+  const QString db = copy_of_recorded("future.db");
+  QByteArray bytes = read_all(db);
+  QVERIFY(bytes.size() > 72);
+  bytes[60] = 0;
+  bytes[61] = 0;
+  bytes[62] = 0;
+  bytes[63] = 99;  // user_version 99
+  QVERIFY(write_all(db, bytes));
+  const CliResult r = run_msmisim({"salvage", db, "-o", "future-saved.db"}, dir_.path());
+  QCOMPARE(r.code, 3);
+  QVERIFY2(r.err.contains("schema version 99, written by a newer msmisim"), qPrintable(r.err));
+  QVERIFY(!QFile::exists(path("future-saved.db")));
 }
 
 void TestStoreReaders::salvage_without_runs_exits_3() {

@@ -80,9 +80,10 @@ msmi::Status EventStore::execute_sql(
   if (rc != SQLITE_DONE) {
     const int primary = rc & 0xff;
     // A user's query failing at run time (a bad function argument, a write the read-only
-    // connection refused) is the user's to fix; a damaged file is the store's.
+    // connection refused, an ATTACH of a file that is not there) is the user's to fix; a
+    // damaged store is the store's.
     if (primary == SQLITE_ERROR || primary == SQLITE_READONLY || primary == SQLITE_MISMATCH ||
-        primary == SQLITE_RANGE || primary == SQLITE_TOOBIG) {
+        primary == SQLITE_RANGE || primary == SQLITE_TOOBIG || primary == SQLITE_CANTOPEN) {
       return msmi::Status::InvalidArgument(path_ + ": " + sqlite3_errmsg(db_->get()));
     }
     return db_->error(rc, kWhat);

@@ -58,7 +58,12 @@ int export_command(const std::vector<std::string>& args) {
                            "run ID, or 'latest' (default: all runs and imports)");
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(join_signed_times(args)).options(options).run(), vm);
+    // No positional arguments: the store is --db, the output -o (a stray word is refused).
+    po::store(po::command_line_parser(join_signed_times(args))
+                  .options(options)
+                  .positional(po::positional_options_description())
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "msmisim export: " << e.what() << "\nTry 'msmisim export --help'.\n";

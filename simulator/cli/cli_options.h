@@ -41,6 +41,13 @@ inline bool parse_command_line(const std::string& command, const std::vector<std
     *exit_code = kExitOk;
     return false;
   }
+  // A store named on a command line that records nothing would be silently left alone.
+  if (vm->count("no-db") && vm->count("db") && !(*vm)["db"].defaulted()) {
+    std::cerr << "msmisim " << command << ": --db " << (*vm)["db"].as<std::string>()
+              << " and --no-db contradict each other: give one\n";
+    *exit_code = kExitBadInput;
+    return false;
+  }
   if (check_format && vm->count("format")) {
     std::string format = (*vm)["format"].as<std::string>();
     for (char& c : format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

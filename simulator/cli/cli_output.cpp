@@ -32,6 +32,10 @@ std::string output_refusal(const std::string& path,
     if (!input.empty() && same_file(path, input)) return "is " + what + " itself";
   }
   if (fs::exists(status) && !fs::is_regular_file(status)) return "";  // written in place
+  const fs::path folder = fs::path(path).parent_path();
+  if (!folder.empty() && !fs::is_directory(folder, ec)) {
+    return "the folder " + folder.string() + " does not exist";
+  }
   const std::string tmp = path + ".tmp";
   {
     std::ofstream probe(tmp, std::ios::binary | std::ios::app);

@@ -9,13 +9,16 @@
 // it had but that no longer exist.
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli_options.h"
+#include "cli_output.h"
 #include "msmilog/event_store.h"
 #include "msmilog/store_merge.h"
 
@@ -68,6 +71,22 @@ std::string first_line_of(const fs::path& file) {
   return line;
 }
 
+// The schema version in the SQLite header of an msmisim store (user_version, a big-endian
+// int32 at offset 60, with the application ID at 68); 0 when the header is not one.
+int header_schema_version(const std::string& db) {
+  std::ifstream in(db, std::ios::binary);
+  unsigned char header[72] = {};
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return 0;
+  if (std::memcmp(header, "SQLite format 3", 16) != 0) return 0;
+  auto int32_at = [&](int offset) {
+    return static_cast<std::int32_t>(
+        (std::uint32_t{header[offset]} << 24) | (std::uint32_t{header[offset + 1]} << 16) |
+        (std::uint32_t{header[offset + 2]} << 8) | std::uint32_t{header[offset + 3]});
+  };
+  if (int32_at(68) != msmilog::EventStore::kApplicationId) return 0;
+  return int32_at(60);
+}
+
 }  // namespace
 
 int salvage_command(const std::vector<std::string>& args) {
@@ -102,7 +121,10 @@ int salvage_command(const std::vector<std::string>& args) {
   const std::string output = vm["output"].as<std::string>();
   std::error_code ec;
   if (!fs::is_regular_file(db, ec)) {
-    std::cerr << "msmisim salvage: " << db << ": no such file\n";
+    std::cerr << "msmisim salvage: " << db
+              << (fs::is_directory(db, ec) ? ": is a folder, not an event store file"
+                                           : ": no such file")
+              << "\n";
     return kExitBadInput;
   }
   if (fs::exists(output, ec) && fs::equivalent(db, output, ec)) {
@@ -112,6 +134,19 @@ int salvage_command(const std::vector<std::string>& args) {
   if (fs::exists(output, ec) && !vm.count("force")) {
     std::cerr << "msmisim salvage: -o " << output << ": exists (give --force to replace it)\n";
     return kExitBadInput;
+  }
+  if (const std::string why = output_refusal(output, {}); !why.empty()) {
+    std::cerr << "msmisim salvage: -o " << output << ": " << why << "\n";
+    return kExitBadInput;
+  }
+  // A store a newer msmisim wrote would come out as this version's schema, its newer columns
+  // dropped without a word: only that msmisim can salvage it.
+  if (const int version = header_schema_version(db);
+      version > msmilog::EventStore::kSchemaVersion) {
+    std::cerr << "msmisim salvage: " << db << ": schema version " << version
+              << ", written by a newer msmisim (this one knows versions up to "
+              << msmilog::EventStore::kSchemaVersion << "); salvage it with that msmisim\n";
+    return kExitStore;
   }
 
   // Everything happens in a private folder, on a copy of DB and its WAL.

@@ -309,6 +309,8 @@ class TestFaults : public QObject {
   void chain_counts_hand_over();
   void percent_is_seeded();
   void nth_fires_on_the_third_match_only();
+  void disk_rules_match_kind_and_thread_data();
+  void disk_rules_match_kind_and_thread();
   void loader_object_form_is_the_one_line_form_data();
   void loader_object_form_is_the_one_line_form();
   void loader_names_path_and_column_data();
@@ -1679,6 +1681,69 @@ void TestFaults::nth_fires_on_the_third_match_only() {
   for (const msmi::Event& e : r.events) {
     if (e.event_id == 2342) QCOMPARE(e.message_id, order.at(2));
   }
+}
+
+// A disk rule is asked about through its point's handle as through its name; a file kind
+// matches without regard to case, and the thread is asked of the scheduler only by a rule
+// that names one.
+void TestFaults::disk_rules_match_kind_and_thread_data() {
+  QTest::addColumn<QString>("rule");
+  QTest::addColumn<QString>("point");
+  QTest::addColumn<QString>("file");
+  QTest::addColumn<bool>("fires");
+  QTest::addColumn<int>("threads_asked");
+  auto row = [](const char* name, const char* rule, const char* point, const char* file, bool fires,
+                int asked) { QTest::newRow(name) << rule << point << file << fires << asked; };
+  // A rule that fires asks for the thread once, for the action (a hang hangs that thread).
+  row("kind as written", "disk.read[kind=P1]=error(EIO)", "disk.read", "P1/0000002A.P1", true, 1);
+  row("kind in lower case", "disk.read[kind=p1]=error(EIO)", "disk.read", "P1/0000002A.P1", true,
+      1);
+  row("file in lower case", "disk.read[kind=P1]=error(EIO)", "disk.read", "p1/0000002a.p1", true,
+      1);
+  row("another kind", "disk.read[kind=P1]=error(EIO)", "disk.read", "MAI/MA0/0000002A.MAI", false,
+      0);
+  // '1' and 0x11 differ in the bit that tells case apart in letters only.
+  row("not a letter", "disk.read[kind=P1]=error(EIO)", "disk.read", "P\x11/0000002A.P1", false, 0);
+  row("another point", "disk.read[kind=P1]=error(EIO)", "disk.write", "P1/0000002A.P1", false, 0);
+  row("the thread named", "disk.write[thread=5]=error(EIO)", "disk.write", "KEY/INQUEUE3.KEY", true,
+      1);
+  row("another thread", "disk.write[thread=4]=error(EIO)", "disk.write", "KEY/INQUEUE3.KEY", false,
+      1);
+  row("a hang asks once", "disk.write=hang", "disk.write", "KEY/INQUEUE3.KEY", true, 1);
+}
+
+void TestFaults::disk_rules_match_kind_and_thread() {
+  QFETCH(QString, rule);
+  QFETCH(QString, point);
+  QFETCH(QString, file);
+  QFETCH(bool, fires);
+  QFETCH(int, threads_asked);
+  msmisim::FaultRule parsed;
+  int column = 0;
+  QVERIFY(msmisim::parse_fault_rule(rule.toStdString(), &parsed, &column).ok());
+  msmisim::VirtualClock clock;
+  msmi::SeededRandom random(1);
+  testsupport::NoEffects effects;
+  msmisim::FaultInjector injector(clock, random, effects, "hardened", {parsed});
+  int asked = 0;
+  injector.set_thread_source([&asked] {
+    ++asked;
+    return 5;
+  });
+  const std::string point_name = point.toStdString();
+  const std::string path = file.toStdString();
+  msmisim::FaultSubject subject;
+  subject.file = path;
+  const std::size_t handle = injector.point_handle(point_name);
+  QCOMPARE(handle == msmisim::FaultInjector::kUnarmed, !injector.armed(point_name));
+  const msmisim::Action* by_handle = handle == msmisim::FaultInjector::kUnarmed
+                                         ? nullptr
+                                         : injector.evaluate_armed(handle, point_name, subject);
+  QCOMPARE(by_handle != nullptr, fires);
+  QCOMPARE(asked, threads_asked);
+  const msmisim::Action* by_name = injector.evaluate(point_name, subject);
+  QCOMPARE(by_name, by_handle);
+  QCOMPARE(injector.stats().at(0).fired, std::int64_t{fires ? 2 : 0});
 }
 
 // ---- 4. the scenario loader -------------------------------------------------------------------

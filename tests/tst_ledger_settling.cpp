@@ -4,10 +4,13 @@
 // record naming a message nobody sent, still breaks its invariant.
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "msmi/defects.h"
+#include "msmi/message_files.h"
 #include "msmisim/expectations.h"
 #include "msmisim/record_filing.h"
 #include "msmisim/scheduler.h"
@@ -85,6 +88,8 @@ class TestLedgerSettling : public QObject {
   void duplicate_after_settling_is_caught();
   void second_record_after_settling_is_caught();
   void record_before_injection_and_phantoms();
+  void entries_left_are_found_after_extraction_data();
+  void entries_left_are_found_after_extraction();
 };
 
 void TestLedgerSettling::settled_rows_match_the_kept_ledger_data() {
@@ -306,6 +311,50 @@ void TestLedgerSettling::record_before_injection_and_phantoms() {
   QVERIFY(!accounted->passed);
   QCOMPARE(accounted->detail,
            std::string("the MTA accepted MSNET/SALES/0000FFFF, which the world never sent"));
+}
+
+// Taking settled entries out leaves the others in injection order, each still found by its ID
+// (the engine's claims reach the right row), and an entry added afterwards is found too.
+void TestLedgerSettling::entries_left_are_found_after_extraction_data() {
+  QTest::addColumn<int>("count");
+  QTest::addColumn<int>("every");  // every n-th entry settles in each round
+  QTest::newRow("none settle") << 5 << 0;
+  QTest::newRow("every one") << 6 << 1;
+  QTest::newRow("every other") << 9 << 2;
+  QTest::newRow("every third") << 40 << 3;
+}
+
+void TestLedgerSettling::entries_left_are_found_after_extraction() {
+  QFETCH(int, count);
+  QFETCH(int, every);
+  msmisim::VirtualClock clock;
+  msmisim::Ledger ledger(clock);
+  auto id_of = [](int i) { return "MSNET/SALES/" + msmi::hex8(static_cast<std::uint32_t>(i)); };
+  for (int i = 1; i <= count; ++i) ledger.add(entry(id_of(i), msmisim::Direction::kInbound));
+  std::set<std::string> gone;
+  for (int round = 0; round < 2; ++round) {
+    int seen = 0;
+    const std::vector<LedgerEntry> out =
+        ledger.extract_if([&](const LedgerEntry&) { return every > 0 && ++seen % every == 0; });
+    for (const LedgerEntry& e : out) QVERIFY(gone.insert(e.message_id).second);
+    ledger.add(entry(id_of(count + 1 + round), msmisim::Direction::kInbound));
+  }
+  std::vector<std::string> left;
+  for (const LedgerEntry& e : ledger.entries()) left.push_back(e.message_id);
+  QVERIFY(std::is_sorted(left.begin(), left.end()));
+  QCOMPARE(left.size() + gone.size(), static_cast<std::size_t>(count + 2));
+  for (int i = 1; i <= count + 2; ++i) {
+    const std::string id = id_of(i);
+    ledger.on_attempt(id);
+    const LedgerEntry* found = ledger.find(id);
+    if (gone.count(id) != 0) {
+      QVERIFY2(found == nullptr, id.c_str());
+      continue;
+    }
+    QVERIFY2(found != nullptr, id.c_str());
+    QCOMPARE(found->message_id, id);
+    QCOMPARE(found->attempts, 1);
+  }
 }
 
 QTEST_APPLESS_MAIN(TestLedgerSettling)

@@ -30,8 +30,13 @@ bool compare(std::int64_t value, TriggerOp op, std::int64_t wanted) {
 
 bool equal_nocase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
+           if (x == y) return true;
+           const auto ux = static_cast<unsigned char>(x);
+           const auto uy = static_cast<unsigned char>(y);
+           if ((ux | uy) < 0x80) {  // ASCII letters differ in one bit: no call for each byte
+             return (ux | 0x20) == (uy | 0x20) && (ux | 0x20) >= 'a' && (ux | 0x20) <= 'z';
+           }
+           return std::tolower(ux) == std::tolower(uy);
          });
 }
 
@@ -98,7 +103,7 @@ const FaultInjector::ArmedPoint* FaultInjector::find_point(std::string_view poin
   return nullptr;
 }
 
-bool FaultInjector::matches(const Armed& armed, const FaultSubject& s, int thread) const {
+bool FaultInjector::matches(const Armed& armed, const FaultSubject& s, LazyThread& thread) const {
   const FaultRule& rule = armed.rule;
   const std::int64_t now = clock_.now_us();
   for (const Trigger& t : rule.triggers) {
@@ -132,7 +137,7 @@ bool FaultInjector::matches(const Armed& armed, const FaultSubject& s, int threa
         ok = text_matches(s.msgkind, t);
         break;
       case TriggerKey::kThread:
-        ok = compare(thread, t.op, t.number);
+        ok = compare(thread.get(), t.op, t.number);
         break;
       case TriggerKey::kNth:
       case TriggerKey::kAfter:
@@ -221,13 +226,24 @@ bool FaultInjector::matches(const Armed& armed, const FaultSubject& s, int threa
 
 const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject& subject) {
   // Most calls are of points no rule names: nothing to match, count or draw.
-  const ArmedPoint* named = find_point(point);
-  if (named == nullptr) {
+  const std::size_t handle = point_handle(point);
+  if (handle == kUnarmed) {
     last_rule_ = nullptr;
     return nullptr;
   }
-  const int thread = subject.thread >= 0 ? subject.thread : thread_source_ ? thread_source_() : -1;
-  for (const std::size_t index : named->rules) {
+  return evaluate_armed(handle, point, subject);
+}
+
+std::size_t FaultInjector::point_handle(std::string_view point) const {
+  const ArmedPoint* named = find_point(point);
+  return named == nullptr ? kUnarmed : static_cast<std::size_t>(named - armed_points_.data());
+}
+
+const Action* FaultInjector::evaluate_armed(std::size_t handle, std::string_view point,
+                                            const FaultSubject& subject) {
+  const ArmedPoint& named = armed_points_[handle];
+  LazyThread thread(*this, subject.thread);
+  for (const std::size_t index : named.rules) {
     Armed& armed = rules_[index];
     if (!matches(armed, subject, thread)) continue;
     ++armed.matches;
@@ -237,7 +253,7 @@ const Action* FaultInjector::evaluate(std::string_view point, const FaultSubject
       if (t.key == TriggerKey::kAfter) counted = counted && armed.matches > t.number;
     }
     if (!counted) continue;
-    const Action* action = fire(armed, point, subject, thread);
+    const Action* action = fire(armed, point, subject, thread.get());
     // An event or a delay leaves the call itself alone, so the rules after it still see it.
     if (action == nullptr || action->kind == ActionKind::kEvent ||
         action->kind == ActionKind::kDelay)

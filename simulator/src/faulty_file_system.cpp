@@ -15,7 +15,7 @@ FaultyFileSystem::FaultyFileSystem(msmi::FileSystem& target, FaultInjector& inje
                                    msmi::Random& random)
     : FileSystemWrapper(target), injector_(injector), random_(random) {
   static_assert(kPointNames.size() == kPoints);
-  for (std::size_t i = 0; i < kPoints; ++i) armed_[i] = injector_.armed(kPointNames[i]);
+  for (std::size_t i = 0; i < kPoints; ++i) armed_[i] = injector_.point_handle(kPointNames[i]);
 }
 
 const Action* FaultyFileSystem::check(Point which, const std::string& path, Status* status) {
@@ -29,11 +29,11 @@ const Action* FaultyFileSystem::check(Point which, const std::string& path, Stat
     return nullptr;
   }
   const auto index = static_cast<std::size_t>(which);
-  if (!armed_[index]) return nullptr;
+  if (armed_[index] == FaultInjector::kUnarmed) return nullptr;
   const std::string_view point = kPointNames[index];
   FaultSubject subject;
   subject.file = path;
-  const Action* action = injector_.evaluate(point, subject);
+  const Action* action = injector_.evaluate_armed(armed_[index], point, subject);
   if (action == nullptr) return nullptr;
   const std::string where = path + " (fault rule " + std::string(point) + ")";
   switch (action->kind) {

@@ -1,39 +1,61 @@
 #include "msmisim/ledger.h"
 
+#include <algorithm>
+
 namespace msmisim {
 
 void Ledger::add(LedgerEntry entry) {
-  index_[entry.message_id] = entries_.size();
+  index_[entry.message_id] = next_serial_;
+  serials_.push_back(next_serial_++);
   entries_.push_back(std::move(entry));
 }
 
 std::vector<LedgerEntry> Ledger::extract_if(const std::function<bool(const LedgerEntry&)>& take) {
+  // Picked first, so that the entries taken are moved once, into a vector of the right size.
+  std::vector<char> taken(entries_.size());
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    taken[i] = take(entries_[i]) ? 1 : 0;
+    count += taken[i];
+  }
   std::vector<LedgerEntry> out;
+  if (count == 0) return out;
+  out.reserve(count);
+  // The index names serial numbers, not positions: the entries kept move without re-indexing.
   std::size_t kept = 0;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (take(entries_[i])) {
-      index_.erase(entries_[i].message_id);
+    if (taken[i]) {
+      const auto it = index_.find(entries_[i].message_id);
+      if (it != index_.end() && it->second == serials_[i]) index_.erase(it);
       out.push_back(std::move(entries_[i]));
       continue;
     }
     if (kept != i) {
       entries_[kept] = std::move(entries_[i]);
-      index_[entries_[kept].message_id] = kept;
+      serials_[kept] = serials_[i];
     }
     ++kept;
   }
   entries_.resize(kept);
+  serials_.resize(kept);
   return out;
 }
 
-LedgerEntry* Ledger::find_mutable(const std::string& message_id) {
+std::size_t Ledger::position(const std::string& message_id) const {
   const auto it = index_.find(message_id);
-  return it == index_.end() ? nullptr : &entries_[it->second];
+  if (it == index_.end()) return entries_.size();
+  const auto at = std::lower_bound(serials_.begin(), serials_.end(), it->second);
+  return static_cast<std::size_t>(at - serials_.begin());
+}
+
+LedgerEntry* Ledger::find_mutable(const std::string& message_id) {
+  const std::size_t at = position(message_id);
+  return at == entries_.size() ? nullptr : &entries_[at];
 }
 
 const LedgerEntry* Ledger::find(const std::string& message_id) const {
-  const auto it = index_.find(message_id);
-  return it == index_.end() ? nullptr : &entries_[it->second];
+  const std::size_t at = position(message_id);
+  return at == entries_.size() ? nullptr : &entries_[at];
 }
 
 const LedgerEntry* Ledger::find_label(const std::string& label) const {

@@ -41,11 +41,27 @@ InvariantResult verdict(std::string_view name, const Offenders& offenders, std::
   return {std::string(name), false, offenders.text()};
 }
 
+// What parse_p1_name(digits + ".P1") gives, without building the name: eight upper-case
+// hexadecimal digits.
+bool hex_number(std::string_view digits, std::uint32_t* number) {
+  if (digits.size() != 8) return false;
+  std::uint32_t value = 0;
+  for (const char c : digits) {
+    if (c >= '0' && c <= '9')
+      value = value << 4 | static_cast<std::uint32_t>(c - '0');
+    else if (c >= 'A' && c <= 'F')
+      value = value << 4 | static_cast<std::uint32_t>(c - 'A' + 10);
+    else
+      return false;
+  }
+  *number = value;
+  return true;
+}
+
 // The number of an inbound message's files: "MSNET/SALES/0000002A" → 0x2A.
-bool message_number(const std::string& message_id, std::uint32_t* number) {
+bool message_number(std::string_view message_id, std::uint32_t* number) {
   const std::size_t slash = message_id.rfind('/');
-  return msmi::parse_p1_name(message_id.substr(slash == std::string::npos ? 0 : slash + 1) + ".P1",
-                             number);
+  return hex_number(message_id.substr(slash == std::string_view::npos ? 0 : slash + 1), number);
 }
 
 std::string code_text(msmi::XomReturnCode code) {
@@ -57,7 +73,7 @@ std::string code_text(msmi::XomReturnCode code) {
 bool SettledMessages::split(std::string_view id, std::uint32_t* number, std::size_t* prefix) const {
   const std::size_t slash = id.rfind('/');
   if (slash == std::string_view::npos || id.size() - slash - 1 != 8 ||
-      !msmi::parse_p1_name(std::string(id.substr(slash + 1)) + ".P1", number)) {
+      !hex_number(id.substr(slash + 1), number)) {
     return false;
   }
   const std::string_view head = id.substr(0, slash + 1);
@@ -115,7 +131,7 @@ bool SettledMessages::covers(const FaultFiring& f) const {
   const std::string base = f.file.substr(f.file.rfind('/') + 1);
   std::uint32_t file_number = 0;
   const bool own_file = base.size() > 9 && base[8] == '.' &&
-                        msmi::parse_p1_name(base.substr(0, 8) + ".P1", &file_number);
+                        hex_number(std::string_view(base).substr(0, 8), &file_number);
   if (own_file && code_of(file_number) == 0) return false;
   if (f.message_id.empty()) return own_file;
   std::string_view id = f.message_id;
@@ -311,7 +327,7 @@ std::string Oracle::loss_cause(const LedgerEntry& entry) const {
     // A file whose name is a message number belongs to that message alone.
     std::uint32_t ignored = 0;
     const bool own_file = base.size() > 9 && base[8] == '.' &&
-                          msmi::parse_p1_name(base.substr(0, 8) + ".P1", &ignored);
+                          hex_number(std::string_view(base).substr(0, 8), &ignored);
     if (f.message_id.empty() && !own_file) {
       return "fault rule at " + f.point + " fired while it was in flight";
     }

@@ -71,7 +71,8 @@ const MessageFacts* RecordFiling::facts(const std::string& id) const {
 
 void RecordFiling::forget(const std::string& id) {
   live_.erase(id);
-  live_.erase(id + "-NDR");
+  ndr_id_.assign(id).append("-NDR");
+  live_.erase(ndr_id_);
 }
 
 void RecordFiling::fill(const std::vector<LedgerEntry>& entries, WorldRecord* w) const {
@@ -82,9 +83,12 @@ void RecordFiling::fill(const std::vector<LedgerEntry>& entries, WorldRecord* w)
     w->drained.insert(w->drained.end(), f.drained.begin(), f.drained.end());
     if (f.last_offered >= 0) w->last_offered[id] = f.last_offered;
   };
+  std::string ndr;
   for (const LedgerEntry& entry : entries) {
-    for (const std::string& id : {entry.message_id, entry.message_id + "-NDR"}) {
-      if (const MessageFacts* f = facts(id)) add(id, *f);
+    ndr.assign(entry.message_id).append("-NDR");
+    const std::string* const ids[] = {&entry.message_id, &ndr};
+    for (const std::string* id : ids) {
+      if (const MessageFacts* f = facts(*id)) add(*id, *f);
     }
   }
   add_aside(w);
@@ -113,14 +117,16 @@ void RecordFiling::take(const std::vector<LedgerEntry>& entries, WorldRecord* w)
                std::make_move_iterator(from.end()));
   };
   for (const LedgerEntry& entry : entries) {
-    for (const std::string& id : {entry.message_id, entry.message_id + "-NDR"}) {
-      const auto it = live_.find(id);
+    ndr_id_.assign(entry.message_id).append("-NDR");
+    const std::string* const ids[] = {&entry.message_id, &ndr_id_};
+    for (const std::string* id : ids) {
+      const auto it = live_.find(*id);
       if (it == live_.end()) continue;
       MessageFacts& f = it->second;
       move_into(&w->puts, f.puts);
       move_into(&w->acknowledgements, f.acknowledgements);
       move_into(&w->drained, f.drained);
-      if (f.last_offered >= 0) w->last_offered[id] = f.last_offered;
+      if (f.last_offered >= 0) w->last_offered[*id] = f.last_offered;
       live_.erase(it);
     }
   }

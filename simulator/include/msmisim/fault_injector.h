@@ -73,6 +73,13 @@ class FaultInjector final : public msmi::FaultSites {
   // in order and the first one whose action changes the call wins; an event or a delay does not
   // change the call, so the rules after it are tried too (and it is not returned).
   const Action* evaluate(std::string_view point, const FaultSubject& subject);
+  // A caller that asks about the same point on every call (a disk call) looks it up once:
+  // kUnarmed if no rule names `point`, else a handle for evaluate_armed.
+  static constexpr std::size_t kUnarmed = ~std::size_t{0};
+  std::size_t point_handle(std::string_view point) const;
+  // evaluate(point, subject) for the handle point_handle(point) gave (not kUnarmed).
+  const Action* evaluate_armed(std::size_t handle, std::string_view point,
+                               const FaultSubject& subject);
   // The rule whose action the last evaluate returned (nullptr when it returned none).
   const FaultRule* last_rule() const { return last_rule_; }
 
@@ -103,8 +110,25 @@ class FaultInjector final : public msmi::FaultSites {
     std::int64_t matches = 0;
     std::int64_t fired = 0;
   };
+  // The thread a call is about, asked of the thread source only when a rule needs it.
+  class LazyThread {
+   public:
+    LazyThread(const FaultInjector& injector, int given) : injector_(injector), thread_(given) {}
+    int get() {
+      if (thread_ < 0 && !asked_) {
+        asked_ = true;
+        if (injector_.thread_source_) thread_ = injector_.thread_source_();
+      }
+      return thread_;
+    }
+
+   private:
+    const FaultInjector& injector_;
+    int thread_;
+    bool asked_ = false;
+  };
   // Whether the triggers of `armed`, a rule naming `point`, hold for this call.
-  bool matches(const Armed& armed, const FaultSubject& subject, int thread) const;
+  bool matches(const Armed& armed, const FaultSubject& subject, LazyThread& thread) const;
   const Action* fire(Armed& armed, std::string_view point, const FaultSubject& subject, int thread);
 
   const msmi::Clock& clock_;

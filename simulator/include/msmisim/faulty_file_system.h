@@ -65,9 +65,10 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   std::set<std::string> locked_;  // files locked by a `lock` action, for the rest of the run
   std::set<std::string> damaged_by_write_;  // see version_of
   bool powered_ = true;
-  // Whether some rule names each point: the injector is asked only about those (its rules are
-  // fixed when it is made), so a call of a point no rule names costs no subject and no lookup.
-  std::array<bool, kPoints> armed_{};
+  // The injector's handle of each point (FaultInjector::kUnarmed if no rule names it): the
+  // injector is asked only about armed points (its rules are fixed when it is made), so a call
+  // of a point no rule names costs no subject and no lookup, and one of an armed point no search.
+  std::array<std::size_t, kPoints> armed_{};
 };
 
 }  // namespace msmisim

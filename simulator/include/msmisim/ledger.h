@@ -75,6 +75,7 @@ class Ledger final : public msmi::MessageObserver {
   // entry and are ignored.
   std::vector<LedgerEntry> take_entries() {
     index_.clear();
+    serials_.clear();
     std::vector<LedgerEntry> out = std::move(entries_);
     entries_.clear();
     return out;
@@ -82,10 +83,17 @@ class Ledger final : public msmi::MessageObserver {
 
  private:
   LedgerEntry* find_mutable(const std::string& message_id);
+  // Where the entry of `message_id` is in entries_; entries_.size() if none.
+  std::size_t position(const std::string& message_id) const;
 
   const msmi::Clock& clock_;
   std::vector<LedgerEntry> entries_;
-  std::unordered_map<std::string, std::size_t> index_;  // looked up only, never iterated
+  // The serial number each entry got when added, ascending like entries_: an entry is found by
+  // its serial, so taking entries out moves the others without re-indexing them.
+  std::vector<std::uint64_t> serials_;
+  std::uint64_t next_serial_ = 0;
+  // Message ID → serial of the entry last added with it. Looked up only, never iterated.
+  std::unordered_map<std::string, std::uint64_t> index_;
 };
 
 }  // namespace msmisim

@@ -233,11 +233,11 @@ class Oracle {
   OracleContext context_;
   const SettledMessages* settled_;
   // Looked up by message ID only, never iterated: hashed, so nothing reaches the results in
-  // hash order.
-  std::unordered_map<std::string, std::vector<const MtaPutRecord*>> puts_by_id_;
+  // hash order. The keys are views of the record's own IDs, which outlive the oracle.
+  std::unordered_map<std::string_view, std::vector<const MtaPutRecord*>> puts_by_id_;
   // The drained and the waiting mailbag records.
-  std::unordered_map<std::string, std::vector<const MailbagRecord*>> records_by_id_;
-  std::unordered_map<std::string, std::vector<const MtaAckRecord*>> acks_by_id_;
+  std::unordered_map<std::string_view, std::vector<const MailbagRecord*>> records_by_id_;
+  std::unordered_map<std::string_view, std::vector<const MtaAckRecord*>> acks_by_id_;
 };
 
 }  // namespace msmisim

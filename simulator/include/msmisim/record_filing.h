@@ -55,11 +55,10 @@ class RecordFiling {
   template <typename Record>
   void place(Owner owner, Record record, std::vector<Record> MessageFacts::*list) {
     switch (owner) {
-      case Owner::kLive: {
-        const std::string id = record.message_id;
-        (live_[id].*list).push_back(std::move(record));
+      case Owner::kLive:
+        // The list is found before the record is moved into it.
+        (live_[record.message_id].*list).push_back(std::move(record));
         break;
-      }
       case Owner::kSettled:
         settled_.note_late(record);
         break;
@@ -79,6 +78,7 @@ class RecordFiling {
   std::unordered_map<std::string, MessageFacts> live_;
   MessageFacts aside_;  // records naming no message the ledger held when they were filed
   std::map<std::string, std::int64_t> aside_offers_;
+  std::string ndr_id_;  // "<ID>-NDR", its buffer reused
 };
 
 }  // namespace msmisim

@@ -11,9 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "msmi/file_system.h"
@@ -52,8 +52,9 @@ class MessageFileCache {
   using Shared = std::shared_ptr<const T>;
   template <class T>
   struct Kept {
-    std::map<std::string, std::pair<std::uint64_t, Shared<T>>> by_path;  // path → (version, …)
-    std::deque<std::string> order;                                       // paths, oldest first
+    // path → (version, …); hashed: looked up and erased by path only, never iterated.
+    std::unordered_map<std::string, std::pair<std::uint64_t, Shared<T>>> by_path;
+    std::deque<std::string> order;  // paths, oldest first
   };
 
   std::pair<Status, Shared<P1Envelope>> decoded_p1(const std::string& path) {

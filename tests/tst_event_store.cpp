@@ -410,7 +410,7 @@ void TstEventStore::schemaHasContractColumnsAndIndexes() {
            std::string("run_id,scenario,scenario_sha256,scenario_text,seed,profile,defects,"
                        "started_at,finished_at,verdict,computer,epoch_us,msmisim_version,command,"
                        "event_count,virtual_duration_us,options,file_sha256,kind,kb,import_name,"
-                       "sweep_id"));
+                       "sweep_id,writer_lock"));
   QCOMPARE(raw_text(big_path_,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info("
                     "'messages') ORDER BY cid)"),
@@ -2030,6 +2030,7 @@ void TstEventStore::version6StoreGainsSweeps() {
   make_real_store(path, 10);
   QVERIFY(raw_exec(path,
                    "DROP INDEX runs_by_sweep; DROP INDEX messages_by_run_fate; "
+                   "DROP INDEX runs_unfinished; ALTER TABLE runs DROP COLUMN writer_lock; "
                    "ALTER TABLE runs DROP COLUMN sweep_id; "
                    "DROP TABLE sweeps; PRAGMA user_version = 6;"));
   std::unique_ptr<EventStore> store;
@@ -2077,9 +2078,13 @@ void TstEventStore::version6StoreGainsSweeps() {
 
 namespace {
 
-// Turns a store of schema version 8 into the version 7 that release wrote: run_id, seq and
-// time stored in every row, the indexes over every run at once.
+// Turns a store of schema version 9 into the version 7 that release wrote: no writer locks,
+// run_id, seq and time stored in every row, the indexes over every run at once.
 constexpr const char* kBackToVersion7Sql = R"sql(
+DROP INDEX runs_unfinished;
+DROP INDEX sweeps_unfinished;
+ALTER TABLE runs DROP COLUMN writer_lock;
+ALTER TABLE sweeps DROP COLUMN writer_lock;
 DROP TRIGGER events_fts_ad;
 CREATE TABLE events_v7(
   id INTEGER PRIMARY KEY,
@@ -2211,7 +2216,7 @@ QStringList answers(const EventStore& store) {
 
 }  // namespace
 
-// A store of version 7 becomes version 8 on its first read-write open: every row reads the
+// A store of version 7 becomes version 8 (and 9) on its first read-write open: every row reads the
 // same (run_id, seq and time now computed), the full-text index is made again without per-row
 // token counts, and every question answers as it did on version 7.
 void TstEventStore::version7StoreIsMigratedWithTheSameAnswers() {
@@ -2236,8 +2241,8 @@ void TstEventStore::version7StoreIsMigratedWithTheSameAnswers() {
 
   const Status status = EventStore::open(path.toStdString(), &store);
   QVERIFY2(status.ok(), status.to_string().c_str());
-  QCOMPARE(store->schema_version(), 8);
-  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{8});
+  QCOMPARE(store->schema_version(), EventStore::kSchemaVersion);
+  QCOMPARE(raw_int(path, "PRAGMA user_version"), std::int64_t{EventStore::kSchemaVersion});
   QCOMPARE(raw_text(path, rows_sql.c_str()), rows_v8);
   QCOMPARE(raw_text(path,
                     "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema WHERE "

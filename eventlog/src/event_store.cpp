@@ -4,7 +4,7 @@
 // so the table and column names below are a public contract (DESIGN.md §5); add columns, never
 // rename them.
 //
-// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 8) and the
+// Identity. A file is ours when PRAGMA user_version is a schema version we know (1 to 9) and the
 // tables below exist with that version's columns. We also set PRAGMA application_id =
 // 0x4D534D49 ("MSMI") so `file` and other tools can tell. A file is refused, untouched, when it is
 // not SQLite, damaged, carries another application_id, an unknown user_version, or any table while
@@ -28,9 +28,11 @@
 // follow each other at the end of its own stretch of each index instead of being scattered
 // between every earlier run's (runs of one scenario share their times and message IDs).
 // Store-wide questions are asked run by run (event_counts and run_spans name the runs).
+// 9: runs.writer_lock and sweeps.writer_lock, so a run whose process died is told from one still
+// being recorded (below, "Runs whose process died").
 // Opening an older store for writing migrates it in one transaction (ALTER TABLE … ADD COLUMN …,
 // CREATE TABLE …, version 6's and 8's copies of the events and version 6's FTS 'rebuild', then
-// user_version = 8);
+// user_version = 9);
 // its old rows keep NULL in the new columns and its old runs have no rows in the new tables. An
 // older store opened read-only is read as it is: the code reads NULL for the missing columns
 // and empty lists for the missing tables, queries it with the SQL of its version, and
@@ -42,6 +44,27 @@
 // caller's transaction, EventStore::begin_transaction). Readers open the file read-only with
 // PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they fall back to
 // the URI parameter immutable=1.
+//
+// Runs whose process died (version 9). A run is recorded over many transactions (its row, then
+// its events a batch at a time, then the rest and its verdict), so a process killed part-way
+// leaves a row with verdict NULL, which is also what a run still being recorded looks like.
+// What tells them apart is a lock: beside STORE (the database file) lies STORE-writers, an empty
+// file in which a process recording a run holds an fcntl write lock (an open file description
+// lock, F_OFD_SETLK) on the byte at offset runs.writer_lock (= run_id) from before the row is
+// committed until its verdict is; a sweep's is sweeps.writer_lock (= 2^32 + sweep_id). The
+// kernel drops such a lock when its process dies, however it dies (SIGKILL too), and the lock
+// names no pid, so a recycled pid cannot hold it. So: a row with verdict NULL and a writer_lock
+// that no process holds (fcntl F_OFD_GETLK reports it free) was abandoned. Every read-write open
+// sets such runs' and sweeps' verdict to 'interrupted' (a run's event_count to the events it
+// kept; finished_at stays NULL); a read-only open reads them as 'interrupted' without writing.
+// A store closed with runs or sweeps it began and did not finish (a failed write: a full disk,
+// a damaged file) closes them as 'interrupted' itself, or, when even that cannot be written,
+// leaves them to the next open. Rows with writer_lock NULL (begun before version 9, or where
+// the lock could not be taken) are never taken for interrupted. Another program recording into
+// the store should lock the same byte, or leave writer_lock NULL. Imports and the runs of a
+// sweep are written in one transaction each (a file, a run), so they are whole or absent and
+// never open to others. Partial indexes keep the open rows: runs_unfinished, sweeps_unfinished
+// (writer_lock) WHERE verdict IS NULL AND writer_lock IS NOT NULL.
 //
 //   runs           one row per run (or per imported log)
 //     run_id INTEGER PRIMARY KEY     scenario TEXT, scenario_sha256 TEXT (hex of scenario_text),
@@ -59,13 +82,16 @@
 //     Index: UNIQUE (import_name) WHERE kind = 'import' — no two imports share a name.
 //     sweep_id INTEGER → sweeps (version 7: the sweep that ran it; NULL for a single run or an
 //     import); index (sweep_id) WHERE sweep_id IS NOT NULL.
+//     writer_lock INTEGER (version 9: the byte of STORE-writers locked while the run is
+//     recorded, its run_id; NULL before version 9 or when no lock could be taken).
 //
 //   sweeps         version 7: one row per `msmisim sweep`: sweep_id INTEGER PRIMARY KEY,
 //                  command TEXT, scenarios TEXT (the files, one per line), seeds TEXT (the
 //                  list as given), profile TEXT (NULL: each scenario's own), swarm INTEGER
 //                  (0/1), shard TEXT ("2/4"; NULL: every seed), planned INTEGER (runs it set
 //                  out to do), started_at / finished_at TEXT (wall clock; finished_at NULL
-//                  while running or when it never closed), verdict TEXT, msmisim_version TEXT.
+//                  while running or when it never closed), verdict TEXT, msmisim_version TEXT,
+//                  writer_lock INTEGER (version 9: 2^32 + sweep_id, as runs.writer_lock).
 //
 //   events         the Application log; the big table (millions of rows)
 //     id INTEGER PRIMARY KEY (run_id << 32 | seq from version 6 on, so the rows are stored in
@@ -158,6 +184,7 @@
 
 #include "msmilog/sha256.h"
 #include "sqlite_handle.h"
+#include "writer_locks.h"
 
 namespace msmilog {
 namespace {
@@ -447,6 +474,17 @@ END;
 )sql";
 }
 
+// What schema version 9 adds (also part of a new store's schema): the byte of STORE-writers a
+// recording process keeps locked, per run and per sweep, and the rows still open by it.
+constexpr const char* kVersion9Sql = R"sql(
+ALTER TABLE runs ADD COLUMN writer_lock INTEGER;
+ALTER TABLE sweeps ADD COLUMN writer_lock INTEGER;
+CREATE INDEX runs_unfinished ON runs(writer_lock)
+  WHERE verdict IS NULL AND writer_lock IS NOT NULL;
+CREATE INDEX sweeps_unfinished ON sweeps(writer_lock)
+  WHERE verdict IS NULL AND writer_lock IS NOT NULL;
+)sql";
+
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE runs(
   run_id INTEGER PRIMARY KEY,
@@ -541,6 +579,8 @@ constexpr std::array<std::string_view, 3> kVersion5RunColumns = {"kind", "kb", "
 constexpr std::string_view kVersion6EventColumn = "at_us";
 // The runs column added by schema version 7.
 constexpr std::string_view kVersion7RunColumn = "sweep_id";
+// The runs and sweeps column added by schema version 9.
+constexpr std::string_view kVersion9Column = "writer_lock";
 
 // The columns other programs rely on (those of schema version 1, plus kVersion2EventColumns
 // from version 2 on); checked every time a file is opened.
@@ -709,6 +749,9 @@ msmi::Status check_ours(const SqliteDb& db, const FileIdentity& identity) {
     if (table.name == "runs" && identity.user_version >= 7) {
       required.push_back(kVersion7RunColumn);
     }
+    if ((table.name == "runs" || table.name == "sweeps") && identity.user_version >= 9) {
+      required.push_back(kVersion9Column);
+    }
     if (table.name == "events" && identity.user_version >= 6) {
       required.push_back(kVersion6EventColumn);
     }
@@ -738,6 +781,7 @@ msmi::Status create_schema(SqliteDb& db) {
     if (status.ok()) status = db.exec(kVersion6Sql, "creating the schema");
     if (status.ok()) status = db.exec(kVersion7Sql, "creating the schema");
     if (status.ok()) status = db.exec(version8_sql().c_str(), "creating the schema");
+    if (status.ok()) status = db.exec(kVersion9Sql, "creating the schema");
     if (status.ok()) {
       const std::string pragmas =
           "PRAGMA application_id = " + std::to_string(EventStore::kApplicationId) +
@@ -864,6 +908,12 @@ msmi::Status migrate_schema(SqliteDb& db) {
     status = db.exec(version8_sql().c_str(), kWhat);
     if (status.ok()) status = db.exec("PRAGMA user_version = 8;", kWhat);
   }
+  if (status.ok() && version < 9) {
+    // Its unfinished runs have no writer_lock: nothing tells whether an older msmisim is still
+    // recording them, so they are never taken for interrupted.
+    status = db.exec(kVersion9Sql, kWhat);
+    if (status.ok()) status = db.exec("PRAGMA user_version = 9;", kWhat);
+  }
   if (status.ok()) status = db.exec("COMMIT", kWhat);
   if (!status.ok()) sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   return status;
@@ -895,6 +945,16 @@ void read_run_summary(const SqliteStatement& stmt, RunSummary* run) {
   run->sweep_id = stmt.column_int64_or(18, 0);
 }
 
+// A read-only store reads an unfinished run whose process is gone (its writer lock, column 19
+// of run_summary_columns(), among `gone`) as interrupted.
+void read_as_interrupted_if_gone(const SqliteStatement& stmt, const std::vector<std::int64_t>& gone,
+                                 RunSummary* run) {
+  if (!run->verdict.empty() || gone.empty() || stmt.column_is_null(19)) return;
+  if (std::find(gone.begin(), gone.end(), stmt.column_int64(19)) != gone.end()) {
+    run->verdict = "interrupted";
+  }
+}
+
 // The SELECT of a RunSummary; a store older than version 5 has no kind, kb or import_name.
 std::string run_summary_columns(int schema_version) {
   return std::string(
@@ -902,7 +962,8 @@ std::string run_summary_columns(int schema_version) {
              "finished_at, verdict, computer, epoch_us, msmisim_version, event_count, "
              "virtual_duration_us, command, ") +
          (schema_version >= 5 ? "kind, kb, import_name, " : "'run', NULL, NULL, ") +
-         (schema_version >= 7 ? "sweep_id" : "NULL") + " FROM runs ";
+         (schema_version >= 7 ? "sweep_id, " : "NULL, ") +
+         (schema_version >= 9 ? "writer_lock" : "NULL") + " FROM runs ";
 }
 
 // "file:/abs/path?immutable=1" with the characters a URI gives meaning to escaped.
@@ -966,6 +1027,11 @@ EventStore::~EventStore() {
   const std::vector<EventWriter*> writers = std::move(writers_);
   writers_.clear();
   for (EventWriter* writer : writers) writer->detach();
+  if (!read_only_) {
+    rollback_transaction();
+    // Best effort: what cannot be written now is marked by the next read-write open.
+    (void)interrupt_own_rows();
+  }
 }
 
 msmi::Status EventStore::open(const std::string& path, std::unique_ptr<EventStore>* out) {
@@ -1040,9 +1106,20 @@ msmi::Status EventStore::open_impl(const std::string& path, bool read_only,
     if (!status.ok()) return status;
   }
 
-  out->reset(new EventStore(path, read_only, std::move(db)));
-  (*out)->schema_version_ = static_cast<int>(identity.user_version);
-  (*out)->immutable_ = immutable;
+  std::unique_ptr<EventStore> store(new EventStore(path, read_only, std::move(db)));
+  store->schema_version_ = static_cast<int>(identity.user_version);
+  store->immutable_ = immutable;
+  if (store->schema_version_ >= 9) {
+    // Without the file (a directory we may not write, no such locks) runs are recorded without
+    // a writer_lock and none is taken for interrupted.
+    store->locks_ = std::make_unique<WriterLocks>();
+    (void)store->locks_->open(path, /*create=*/!read_only);
+  }
+  if (!read_only) {
+    status = store->interrupt_abandoned();
+    if (!status.ok()) return status;
+  }
+  *out = std::move(store);
   return msmi::Status::Ok();
 }
 
@@ -1081,24 +1158,33 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   if (run.kind == "import" && run.import_name.empty()) {
     return msmi::Status::InvalidArgument(path_ + ": an import needs a name");
   }
+  constexpr std::string_view kWhat = "inserting run";
+  // The id is chosen, and its writer lock taken, under the write lock, before the row commits:
+  // nobody ever sees the row open without its lock held.
+  const bool nested = in_transaction();
+  WriteTransaction transaction(*db_);
+  status = transaction.begin(kWhat);
+  if (!status.ok()) return status;
   // Events are keyed run_id << 32 | seq (schema version 6): run ids stay below 2^31.
   std::int64_t last_run = 0;
-  status = read_single_int(*db_, "SELECT coalesce(max(run_id), 0) FROM runs", "inserting run",
-                           &last_run);
+  status = read_single_int(*db_, "SELECT coalesce(max(run_id), 0) FROM runs", kWhat, &last_run);
   if (!status.ok()) return status;
   if (last_run >= kMaxRunId) {
     return msmi::Status::InvalidArgument(path_ + ": holds run " + std::to_string(last_run) +
                                          ", the most a store can (2^31 - 1); start a new store");
   }
+  const std::int64_t id = last_run + 1;
   SqliteStatement stmt;
   status = stmt.prepare(*db_,
                         "INSERT INTO runs(scenario, scenario_sha256, scenario_text, seed, profile, "
                         "defects, started_at, computer, epoch_us, msmisim_version, command, "
-                        "options, file_sha256, kind, kb, import_name, sweep_id) "
+                        "options, file_sha256, kind, kb, import_name, sweep_id, run_id, "
+                        "writer_lock) "
                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                        "?16, ?17)",
-                        "inserting run");
+                        "?16, ?17, ?18, ?19)",
+                        kWhat);
   if (!status.ok()) return status;
+  const bool locked = take_writer_lock(id, nested);
   const std::string digest =
       run.scenario_sha256.empty() ? sha256_hex(run.scenario_text) : run.scenario_sha256;
   stmt.bind_text(1, run.scenario);
@@ -1118,13 +1204,21 @@ msmi::Status EventStore::begin_run(const RunRecord& run, std::int64_t* run_id) {
   stmt.bind_text_or_null(15, run.kb);
   stmt.bind_text_or_null(16, run.kind == "import" ? std::string_view(run.import_name) : "");
   if (run.sweep_id > 0) stmt.bind_int64(17, run.sweep_id);
+  stmt.bind_int64(18, id);
+  if (locked) stmt.bind_int64(19, id);
   const int rc = stmt.step();
   if (rc == SQLITE_CONSTRAINT_UNIQUE && run.kind == "import") {
-    return msmi::Status::InvalidArgument(path_ + ": an import named '" + run.import_name +
-                                         "' already exists (give another --name)");
+    status = msmi::Status::InvalidArgument(path_ + ": an import named '" + run.import_name +
+                                           "' already exists (give another --name)");
+  } else if (rc != SQLITE_DONE) {
+    status = db_->error(rc, kWhat);
   }
-  if (rc != SQLITE_DONE) return db_->error(rc, "inserting run");
-  *run_id = sqlite3_last_insert_rowid(db_->get());
+  if (status.ok()) status = transaction.commit(kWhat);
+  if (!status.ok()) {
+    if (locked) forget_writer_lock(id);
+    return status;
+  }
+  *run_id = id;
   return msmi::Status::Ok();
 }
 
@@ -1178,7 +1272,11 @@ msmi::Status EventStore::commit_transaction() {
     }
   }
   msmi::Status status = db_->exec("COMMIT", "committing a transaction");
-  if (!status.ok()) rollback_transaction();
+  if (!status.ok()) {
+    rollback_transaction();
+    return status;
+  }
+  writer_locks_committed();
   return status;
 }
 
@@ -1186,6 +1284,7 @@ void EventStore::rollback_transaction() {
   if (sqlite3_get_autocommit(db_->get()) == 0) {
     sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
+  writer_locks_rolled_back();
 }
 
 msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdict,
@@ -1215,6 +1314,7 @@ msmi::Status EventStore::finish_run(std::int64_t run_id, std::string_view verdic
   if (sqlite3_changes(db_->get()) == 0) {
     return msmi::Status::NotFound(path_ + ": no run " + std::to_string(run_id) + " to finish");
   }
+  drop_writer_lock(run_id);
   return msmi::Status::Ok();
 }
 
@@ -1394,6 +1494,9 @@ msmi::Status EventStore::list_runs(std::vector<RunSummary>* runs) const {
 }
 
 msmi::Status EventStore::for_each_run(const std::function<bool(const RunSummary&)>& on_run) const {
+  // Asked before the rows are read: a run still open in them whose lock was already free then
+  // was never finished (a finished run's verdict commits before its lock is let go).
+  const std::vector<std::int64_t> gone = unmarked_interrupted();
   SqliteStatement stmt;
   msmi::Status status =
       stmt.prepare(*db_, run_summary_columns(schema_version_) + "ORDER BY run_id", "listing runs");
@@ -1402,6 +1505,7 @@ msmi::Status EventStore::for_each_run(const std::function<bool(const RunSummary&
   RunSummary run;  // reused, so its strings keep their buffers from run to run
   while ((rc = stmt.step()) == SQLITE_ROW) {
     read_run_summary(stmt, &run);
+    read_as_interrupted_if_gone(stmt, gone, &run);
     if (!on_run(run)) return msmi::Status::Ok();
   }
   if (rc != SQLITE_DONE) return db_->error(rc, "listing runs");
@@ -1409,6 +1513,7 @@ msmi::Status EventStore::for_each_run(const std::function<bool(const RunSummary&
 }
 
 msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
+  const std::vector<std::int64_t> gone = unmarked_interrupted();  // first, as for_each_run()
   SqliteStatement stmt;
   msmi::Status status =
       stmt.prepare(*db_, run_summary_columns(schema_version_) + "WHERE run_id = ?1", "reading run");
@@ -1420,6 +1525,7 @@ msmi::Status EventStore::get_run(std::int64_t run_id, RunSummary* run) const {
   }
   if (rc != SQLITE_ROW) return db_->error(rc, "reading run");
   read_run_summary(stmt, run);
+  read_as_interrupted_if_gone(stmt, gone, run);
   return msmi::Status::Ok();
 }
 

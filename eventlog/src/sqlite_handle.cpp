@@ -1,6 +1,7 @@
 #include "sqlite_handle.h"
 
 #include <cassert>
+#include <cstring>
 #include <utility>
 
 namespace msmilog {
@@ -14,6 +15,11 @@ msmi::Status sqlite_status(sqlite3* db, int rc, std::string_view path, std::stri
   std::string message;
   message.reserve(path.size() + what.size() + 64);
   message.append(path).append(": ").append(what).append(": ").append(detail);
+  // A failed write says why the system refused it: "No space left on device", "File too large".
+  const int system_errno = db != nullptr ? sqlite3_system_errno(db) : 0;
+  if ((primary == SQLITE_IOERR || primary == SQLITE_FULL) && system_errno != 0) {
+    message.append(": ").append(std::strerror(system_errno));
+  }
   message.append(" (SQLite code ").append(std::to_string(rc)).append(")");
   switch (primary) {
     case SQLITE_BUSY:

@@ -20,7 +20,8 @@
 namespace msmilog {
 
 // Maps an SQLite result code to a Status whose message names the database and the operation:
-// "<path>: <what>: <sqlite3_errmsg> (SQLite code N)".
+// "<path>: <what>: <sqlite3_errmsg> (SQLite code N)"; a failed write (IOERR, FULL) adds the
+// system's reason where SQLite kept it: "…: disk I/O error: File too large (SQLite code 778)".
 //   SQLITE_BUSY/LOCKED -> Busy; CORRUPT/NOTADB/SCHEMA -> Corruption;
 //   CONSTRAINT/MISMATCH/RANGE/TOOBIG -> InvalidArgument; NOTFOUND -> NotFound;
 //   everything else (CANTOPEN, IOERR, READONLY, FULL, PERM, ...) -> IoError.

@@ -86,7 +86,7 @@ msmi::Status copy_sweeps(SqliteDb& db, const std::string& input, bool* has_sweep
       what);
   if (!s.ok() || !*has_sweeps) return s;
   std::string columns;
-  s = shared_columns(db, "sweeps", {"sweep_id"}, &columns);
+  s = shared_columns(db, "sweeps", {"sweep_id", "writer_lock"}, &columns);
   if (!s.ok()) return s;
   SqliteStatement copy;
   s = copy.prepare(db,
@@ -125,7 +125,7 @@ msmi::Status copy_runs(SqliteDb& db, const std::string& input, MergeCounts* coun
   msmi::Status s = copy_sweeps(db, input, &has_sweeps);
   if (!s.ok()) return s;
   std::string run_columns;
-  s = shared_columns(db, "runs", {"run_id", "sweep_id"}, &run_columns);
+  s = shared_columns(db, "runs", {"run_id", "sweep_id", "writer_lock"}, &run_columns);
   if (!s.ok()) return s;
   SqliteStatement copy_run;
   s = copy_run.prepare(db,
@@ -260,7 +260,9 @@ msmi::Status merge_into(const std::string& path, const std::vector<std::string>&
 
 void remove_with_journals(const std::string& path) {
   std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", "-writers"}) {
+    fs::remove(path + suffix, ec);
+  }
 }
 
 }  // namespace

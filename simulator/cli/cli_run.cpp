@@ -102,6 +102,21 @@ extern "C" void on_interrupt(int) {
   g_interrupted = 1;
 }
 
+// Hands the run's events to the store's writer, and stops the run as Ctrl-C does once the
+// writer has failed (a full disk, a damaged file): nothing more of it could be recorded. The
+// failure is then reported (exit 3) and the run closed as interrupted.
+class RecordingSink final : public msmi::EventSink {
+ public:
+  explicit RecordingSink(msmilog::EventWriter& writer) : writer_(writer) {}
+  void write(const msmi::Event& event) override {
+    writer_.write(event);
+    if (!writer_.status().ok()) g_interrupted = 1;
+  }
+
+ private:
+  msmilog::EventWriter& writer_;
+};
+
 // Everything `run` needs once its arguments are understood.
 struct RunRequest {
   std::string path;
@@ -307,7 +322,9 @@ bool write_report(const RunRequest& r, const msmilog::EventStore& store, std::in
   }
   if (r.temporary_store) {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(r.db_path + suffix, ec);
+    for (const char* suffix : {"", "-wal", "-shm", "-writers"}) {
+      std::filesystem::remove(r.db_path + suffix, ec);
+    }
   }
   if (!s.ok()) {
     std::cerr << "msmisim run: --report: " << s.message() << "\n";
@@ -371,6 +388,7 @@ int run_command(const std::vector<std::string>& args) {
 
   std::unique_ptr<msmilog::EventStore> store;
   std::unique_ptr<msmilog::EventWriter> writer;
+  std::optional<RecordingSink> recording;
   std::int64_t run_id = 0;
   // The ledger's rows go to the store as their messages settle, or nowhere with --no-db: the
   // summary needs only their counts and the labelled messages (RunResult keeps those).
@@ -384,7 +402,8 @@ int run_command(const std::vector<std::string>& args) {
       return kExitStore;
     }
     writer = store->open_writer(run_id, r.scenario.computer, r.scenario.epoch_us);
-    r.options.extra_sink = writer.get();
+    recording.emplace(*writer);
+    r.options.extra_sink = &*recording;
     store_ledger.emplace(*store, run_id);
     r.options.ledger_sink = &*store_ledger;
   } else {

@@ -10,6 +10,12 @@
 //
 // Thread-safety: an EventStore and its writers are not thread-safe; use them from one thread
 // at a time. Several processes may open the same file (WAL journal, 5 s busy timeout).
+//
+// Processes that die. From schema version 9 a read-write store holds a lock (in the file
+// STORE-writers beside it) on each run and sweep it has begun and not finished; a run or sweep
+// left without a verdict whose lock nobody holds any more (its process was killed, or closed
+// the store without finishing it) is closed as 'interrupted' by the next read-write open, and
+// read as 'interrupted' by a read-only one. The rule is in event_store.cpp's header comment.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +34,7 @@
 namespace msmilog {
 
 class SqliteDb;
+class WriterLocks;
 
 class EventStore {
  public:
@@ -37,20 +44,26 @@ class EventStore {
   // imports, expectations, labels, lifecycle, thread_states, no events_fts; before 6: ids in
   // insertion order, no at_us, no event_counts, events_fts over description and strings;
   // before 7: no sweeps, no runs.sweep_id; before 8: run_id, seq and time stored in each row,
-  // indexes over every run at once). From version 8 a question over every run asks only the
+  // indexes over every run at once; before 9: no writer_lock, so an unfinished run of an older
+  // store is never taken for interrupted). From version 8 a question over every run asks only the
   // runs that `run_spans` (time windows) and `event_counts` (event IDs, message IDs) name: a
   // program that adds events by SQL must add their rows there too, or store-wide questions do
   // not see them (a question of one run, --run N, still does).
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
   // Events are keyed run_id << 32 | seq (schema version 6): the largest run id a store holds.
   static constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
+  // The byte of STORE-writers locked while a run is recorded is its run_id; a sweep's is
+  // kSweepLockBase + sweep_id (schema version 9: runs.writer_lock, sweeps.writer_lock).
+  static constexpr std::int64_t kSweepLockBase = std::int64_t{1} << 32;
 
   // Opens the event store at `path` for reading and writing, creating the file and the schema
   // when the file is missing, empty, or an SQLite database without any tables, and migrating
-  // a store of an older schema version to kSchemaVersion. On success *out owns the store; on
+  // a store of an older schema version to kSchemaVersion. Runs and sweeps whose recording
+  // process is gone (their writer lock is free) are then closed as 'interrupted' (left for the
+  // next open when another writer keeps the store busy). On success *out owns the store; on
   // failure *out is null and:
   //   IoError      path is a directory, not a regular file, or cannot be opened/written;
   //   Corruption   not an SQLite database, damaged, an SQLite database with other tables or
@@ -74,7 +87,9 @@ class EventStore {
 
   EventStore(const EventStore&) = delete;
   EventStore& operator=(const EventStore&) = delete;
-  // Flushes and detaches any writer still alive, finalizes every statement, closes the file.
+  // Flushes and detaches any writer still alive, rolls back an open transaction, closes the runs
+  // and sweeps it began and did not finish as 'interrupted' (when that cannot be written, the
+  // next read-write open does it), finalizes every statement, closes the file.
   ~EventStore();
 
   const std::string& path() const { return path_; }
@@ -89,8 +104,10 @@ class EventStore {
 
   // ---- writing -------------------------------------------------------------------------------
 
-  // Inserts a `runs` row for a run that is starting and stores its id in *run_id.
-  // scenario_sha256 is computed from scenario_text when empty. REQUIRES: run_id != nullptr.
+  // Inserts a `runs` row for a run that is starting and stores its id in *run_id, and holds the
+  // run's writer lock until finish_run() (or until the store closes, which then closes the run
+  // as 'interrupted'). scenario_sha256 is computed from scenario_text when empty.
+  // REQUIRES: run_id != nullptr.
   msmi::Status begin_run(const RunRecord& run, std::int64_t* run_id);
 
   // begin_run() for an imported log: kind "import" named `import_name` (the --name given, or
@@ -114,15 +131,16 @@ class EventStore {
   void rollback_transaction();
 
   // Schema version 7. Inserts a `sweeps` row (sweep.sweep_id and sweep.runs are ignored) and
-  // stores its id in *sweep_id; runs whose RunRecord carries that id belong to it.
-  // finish_sweep() closes it; NotFound if there is no such sweep.
+  // stores its id in *sweep_id; runs whose RunRecord carries that id belong to it. Its writer
+  // lock is held as a run's is. finish_sweep() closes it; NotFound if there is no such sweep.
   msmi::Status begin_sweep(const SweepRecord& sweep, std::int64_t* sweep_id);
   msmi::Status finish_sweep(std::int64_t sweep_id, std::string_view verdict,
                             std::string_view finished_at);
 
   // Records the end of run `run_id`: verdict, finished_at, virtual_duration_us, and
-  // event_count = the number of its rows in `events`. Live writers of that run are flushed
-  // first (their own errors stay in their status()). NotFound if there is no such run.
+  // event_count = the number of its rows in `events`, and lets go of its writer lock (when the
+  // transaction it is part of commits). Live writers of that run are flushed first (their own
+  // errors stay in their status()). NotFound if there is no such run.
   msmi::Status finish_run(std::int64_t run_id, std::string_view verdict,
                           std::string_view finished_at, std::int64_t virtual_duration_us);
 
@@ -176,7 +194,9 @@ class EventStore {
   msmi::Status event_id_counts(std::int64_t run_id,
                                std::vector<std::pair<int, std::int64_t>>* counts) const;
 
-  // Replaces *runs with every run, ascending run_id.
+  // Replaces *runs with every run, ascending run_id. A run left unfinished by a process that is
+  // gone reads as verdict 'interrupted' (schema version 9 on), whether or not a read-write open
+  // has marked it yet; so do for_each_run(), get_run() and list_sweeps().
   msmi::Status list_runs(std::vector<RunSummary>* runs) const;
   // Calls on_run with every run, ascending run_id, until it returns false; the row it is given
   // is reused for the next run.
@@ -247,12 +267,36 @@ class EventStore {
                         std::vector<Row>* rows, ReadRow read_row, int since_version = 5) const;
   void forget_writer(EventWriter* writer);
 
+  // Writer locks (event_store_locks.cpp). take_writer_lock() locks byte `offset` for a row
+  // being inserted (in the caller's outer transaction when in_outer_transaction: let go again
+  // if it rolls back); false when it cannot be locked. drop_writer_lock() lets go of it once
+  // its row is closed (at commit, inside a transaction).
+  bool take_writer_lock(std::int64_t offset, bool in_outer_transaction);
+  void drop_writer_lock(std::int64_t offset);
+  // Lets go of a lock taken for a row that was never inserted.
+  void forget_writer_lock(std::int64_t offset);
+  void writer_locks_committed();
+  void writer_locks_rolled_back();
+  // The lock offsets of the unfinished runs and sweeps nobody holds the lock of.
+  msmi::Status abandoned_rows(std::vector<std::int64_t>* offsets) const;
+  // Read-write open: closes abandoned_rows() as 'interrupted'.
+  msmi::Status interrupt_abandoned();
+  // Closing: closes the rows this store still holds the locks of as 'interrupted'.
+  msmi::Status interrupt_own_rows();
+  // A read-only store's abandoned_rows() (empty for a read-write one, whose open marked them
+  // and which does not see its own locks), for reading those rows as 'interrupted'.
+  std::vector<std::int64_t> unmarked_interrupted() const;
+
   std::string path_;
   bool read_only_;
   bool immutable_ = false;
   std::unique_ptr<SqliteDb> db_;
   int schema_version_ = kSchemaVersion;
-  std::vector<EventWriter*> writers_;  // live writers, not owned
+  std::vector<EventWriter*> writers_;                     // live writers, not owned
+  std::unique_ptr<WriterLocks> locks_;                    // STORE-writers; null when not opened
+  std::vector<std::int64_t> locks_held_;                  // rows committed, not finished
+  std::vector<std::int64_t> locks_taken_in_transaction_;  // rows inserted in the open one
+  std::vector<std::int64_t> locks_released_at_commit_;    // rows finished in the open one
 };
 
 }  // namespace msmilog

@@ -169,6 +169,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.subject = converted_subject(envelope, content, ctx_.defect(Defect::kQ156844));
   const std::int64_t converted_us = ctx_.now();
   message.sent_us = converted_sent_us(envelope, converted_us, ctx_.defect(Defect::kQ161933));
+  message.detect_duplicates = ctx_.settings.protections.exactly_once;
   if (envelope.message_class == kReadReceiptClass && !accept_receipt_date(content.receipt_date)) {
     return busy;
   }

@@ -23,6 +23,7 @@ class Offenders {
     ++count_;
   }
   bool empty() const { return count_ == 0; }
+  std::size_t count() const { return count_; }
   std::string text() const {
     std::string out;
     for (const std::string& s : shown_) out += (out.empty() ? "" : "; ") + s;
@@ -37,8 +38,9 @@ class Offenders {
 };
 
 InvariantResult verdict(std::string_view name, const Offenders& offenders, std::string held) {
-  if (offenders.empty()) return {std::string(name), true, std::move(held)};
-  return {std::string(name), false, offenders.text()};
+  if (offenders.empty()) return {std::string(name), true, std::move(held), 0};
+  return {std::string(name), false, offenders.text(),
+          static_cast<std::int64_t>(offenders.count())};
 }
 
 // The number of an inbound message's files: "MSNET/SALES/0000002A" → 0x2A.

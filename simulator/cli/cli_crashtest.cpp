@@ -34,9 +34,10 @@ is dropped, every process ends, the server boots 2 minutes later and the run goe
 the oracle: the messages lost, duplicated (delivered twice), left unsettled (pending at the end)
 and quarantined, and the files moved aside (to QUARANTINE/ or BAD/).
 
-A crash point is a call that changes what survives a power loss: each disk.sync (the data
-written since, and a new file's name, become durable), disk.rename, disk.remove and disk.mkdir,
-numbered syncs first, then renames, removes and mkdirs. Point K of kind disk.sync, its n-th call,
+A crash point is a call of the MSMI that changes what survives a power loss: each disk.sync (the
+data written since, and a new file's name, become durable), disk.rename, disk.remove and
+disk.mkdir, numbered syncs first, then renames, removes and mkdirs. (The MS Mail side's own
+writes go round the fault layer and are not points.) Point K of kind disk.sync, its n-th call,
 is the fault rule disk.sync[nth=n]=power_loss: each failing point is listed with the
 'msmisim run' command that replays it with that rule (its events in the store), and with the
 'msmisim crashtest --point K' that reports it again.

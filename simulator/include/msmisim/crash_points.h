@@ -1,6 +1,7 @@
 // Crash-point exploration on the simulated disk (`msmisim crashtest`).
 //
-// A crash point is one call of the simulated postoffice's file system that changes what survives
+// A crash point is one call the MSMI makes (through the fault layer, FaultyFileSystem; the MS
+// Mail side's writes are not points) to the simulated postoffice that changes what survives
 // a power loss (MemoryFileSystem's crash model): a sync_file (the data written since the last
 // sync, and a new file's name, become durable), a rename_file, a remove_file or a make_dirs
 // (durable at once). Writes and appends are not points: until their sync they change nothing a

@@ -55,6 +55,7 @@ class TestCrashtest : public QObject {
   void legacy_duplicate_is_reported_and_replays();
   void legacy_kb_loss_is_reported();
   void report_does_not_depend_on_jobs();
+  void help_documents_exit_codes();
   void bad_arguments_exit_2_data();
   void bad_arguments_exit_2();
 };
@@ -171,6 +172,16 @@ void TestCrashtest::report_does_not_depend_on_jobs() {
   const CliResult one_json = cli(args + QStringList{"-j", "1", "--json"});
   const CliResult three_json = cli(args + QStringList{"-j", "3", "--json"});
   QCOMPARE(three_json.out, one_json.out);
+}
+
+void TestCrashtest::help_documents_exit_codes() {
+  const CliResult r = cli({"crashtest", "--help"});
+  QCOMPARE(r.code, 0);
+  QVERIFY(r.out.startsWith("usage: msmisim crashtest SCENARIO"));
+  QVERIFY(
+      r.out.contains("exit codes: 0 no point lost or duplicated a message, 1 some point did, 2"));
+  QVERIFY(r.out.contains("--points"));
+  QVERIFY(cli({"--help"}).out.contains("crashtest SCENARIO"));
 }
 
 void TestCrashtest::bad_arguments_exit_2_data() {

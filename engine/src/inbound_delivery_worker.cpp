@@ -239,8 +239,13 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
                     {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
   }
   if (code == XomReturnCode::kSuccess) {
-    // Test only: the put is done a second time, so that the oracle has a duplicate to catch.
-    if (ctx_.defect(Defect::kTestDeliverTwice)) (void)ctx_.env.mta.put(message);
+    // Test only: the put is done a second time, so that the oracle has a duplicate to catch (the
+    // second one without duplicate detection, or the MTA would drop it).
+    if (ctx_.defect(Defect::kTestDeliverTwice)) {
+      XomMessage again = message;
+      again.detect_duplicates = false;
+      (void)ctx_.env.mta.put(again);
+    }
     discard_message_files(ctx_, claim.number);
     ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
                "removing the INQUEUE3 record");

@@ -139,8 +139,9 @@ const std::vector<Profile>& profiles() {
     hardened.name = "hardened";
     hardened.description =
         "no defects, plus bounded retries with backoff, quarantine of poison messages and "
-        "recovery of orphaned envelopes: no message is ever lost";
-    hardened.protections = {true, true, true, true};
+        "recovery of orphaned envelopes, puts with duplicate detection: no message is ever lost "
+        "or delivered twice";
+    hardened.protections = {true, true, true, true, true};
     out.push_back(std::move(hardened));
     return out;
   }();

@@ -169,6 +169,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.subject = converted_subject(envelope, content, ctx_.defect(Defect::kQ156844));
   const std::int64_t converted_us = ctx_.now();
   message.sent_us = converted_sent_us(envelope, converted_us, ctx_.defect(Defect::kQ161933));
+  message.detect_duplicates = ctx_.settings.protections.exactly_once;
   if (envelope.message_class == kReadReceiptClass && !accept_receipt_date(content.receipt_date)) {
     return busy;
   }
@@ -238,8 +239,13 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
                     {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
   }
   if (code == XomReturnCode::kSuccess) {
-    // Test only: the put is done a second time, so that the oracle has a duplicate to catch.
-    if (ctx_.defect(Defect::kTestDeliverTwice)) (void)ctx_.env.mta.put(message);
+    // Test only: the put is done a second time, so that the oracle has a duplicate to catch (the
+    // second one without duplicate detection, or the MTA would drop it).
+    if (ctx_.defect(Defect::kTestDeliverTwice)) {
+      XomMessage again = message;
+      again.detect_duplicates = false;
+      (void)ctx_.env.mta.put(again);
+    }
     discard_message_files(ctx_, claim.number);
     ctx_.check(ctx_.inqueue.remove(claim.seq, &claim.payload), thread_, claim.message_id,
                "removing the INQUEUE3 record");

@@ -283,8 +283,18 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
       site.mailbag = mailbag.name();
       return site;
     });
-    if (write.kind == SiteVerdict::Kind::kNone &&
-        mailbag.append(encode_outbound_record(record), nullptr).ok()) {
+    const std::string payload = encode_outbound_record(record);
+    Status s = Status::IoError("the write_mailbag fault site");
+    if (write.kind == SiteVerdict::Kind::kNone) {
+      // Hardened: a record already there (an append that wrote it but failed to sync it, now or
+      // before a power loss) is synced again, never written a second time: the PC MTA may take
+      // it any moment.
+      const bool exactly_once = ctx_.settings.protections.exactly_once;
+      s = exactly_once && mailbag.holds(payload) ? mailbag.sync()
+                                                 : mailbag.append(payload, nullptr);
+      if (!s.ok() && exactly_once && mailbag.holds(payload)) s = mailbag.sync();
+    }
+    if (s.ok()) {
       written.push_back(recipient);
     } else {
       ctx_.logger.log(event_id::kMailbagDiskError, thread_, message.message_id,
@@ -372,6 +382,7 @@ bool OutboundWorker::return_ndr(const XomMessage& message, const std::vector<std
   if (!message.originator_name.empty()) ndr.recipient_names = {message.originator_name};
   ndr.subject = "Undeliverable: " + message.subject;
   ndr.kind = MessageKind::kNdr;
+  ndr.detect_duplicates = ctx_.settings.protections.exactly_once;
   MtaGateway& mta = ctx_.env.mta;
   XomReturnCode code = mta.open_upload_session();
   if (code == XomReturnCode::kSuccess) {

@@ -31,6 +31,7 @@ int salvage_command(const std::vector<std::string>& args);
 int import_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
+int crashtest_command(const std::vector<std::string>& args);
 
 // Quotes an argument for a POSIX shell when it needs it, so a printed command can be pasted.
 std::string shell_quote(const std::string& arg);

@@ -30,6 +30,7 @@ commands:
   import FILE... read NT event logs (.EVT, .evtx, XML, CSV, text exports) into the store
   export         write a run's or an import's events as an NT event log (--format evt …)
   report         one HTML page about a run or an import: charts, diagnosis, events (-o FILE)
+  crashtest SCENARIO  lose power (or fail a disk call) at each crash point, judge every run
 
 examples:
   msmisim run scenarios/kb/Q151791.json                 reproduce KB Q151791
@@ -46,6 +47,7 @@ examples:
   msmisim import AppEvent.Evt --name customer-1234      a customer's Application log
   msmisim export --run latest --format evt -o run.evt   open a simulated run in Event Viewer
   msmisim report --run latest -o run.html               the run as a page with charts
+  msmisim crashtest scenarios/kb/Q151791.json --profile hardened -j 2
 
 'msmisim <command> --help' shows the options of a command, with an example.
 
@@ -91,6 +93,7 @@ int main(int argc, char** argv) {
     if (command == "import") return msmisim::cli::import_command(args);
     if (command == "export") return msmisim::cli::export_command(args);
     if (command == "report") return msmisim::cli::report_command(args);
+    if (command == "crashtest") return msmisim::cli::crashtest_command(args);
   } catch (const std::exception& e) {
     std::cerr << "msmisim " << command << ": internal error: " << e.what() << "\n";
     return msmisim::cli::kExitInternal;

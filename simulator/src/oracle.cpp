@@ -23,6 +23,7 @@ class Offenders {
     ++count_;
   }
   bool empty() const { return count_ == 0; }
+  std::size_t count() const { return count_; }
   std::string text() const {
     std::string out;
     for (const std::string& s : shown_) out += (out.empty() ? "" : "; ") + s;
@@ -37,8 +38,9 @@ class Offenders {
 };
 
 InvariantResult verdict(std::string_view name, const Offenders& offenders, std::string held) {
-  if (offenders.empty()) return {std::string(name), true, std::move(held)};
-  return {std::string(name), false, offenders.text()};
+  if (offenders.empty()) return {std::string(name), true, std::move(held), 0};
+  return {std::string(name), false, offenders.text(),
+          static_cast<std::int64_t>(offenders.count())};
 }
 
 // What parse_p1_name(digits + ".P1") gives, without building the name: eight upper-case

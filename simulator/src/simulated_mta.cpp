@@ -72,6 +72,11 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
       return fault.code;
     }
   }
+  if (message.detect_duplicates && !remember_for_duplicates(message.message_id, now)) {
+    // Taken already: answered as accepted, delivered no second time, and no put recorded.
+    ++duplicates_dropped_;
+    return XomReturnCode::kSuccess;
+  }
   if (message.kind == msmi::MessageKind::kNdr) ++ndrs_received_;
   if (message.kind != msmi::MessageKind::kNdr) {
     deliveries_.emplace(message.message_id,
@@ -82,6 +87,16 @@ XomReturnCode SimulatedMta::put(const msmi::XomMessage& message) {
       {message.message_id, message.kind == msmi::MessageKind::kNdr, XomReturnCode::kSuccess, now});
   if (on_accepted_) on_accepted_(message);
   return XomReturnCode::kSuccess;
+}
+
+bool SimulatedMta::remember_for_duplicates(const std::string& message_id, std::int64_t now_us) {
+  while (!recent_order_.empty() && recent_order_.front().first <= now_us - kDuplicateWindowUs) {
+    recent_ids_.erase(recent_order_.front().second);
+    recent_order_.pop_front();
+  }
+  if (!recent_ids_.insert(message_id).second) return false;
+  recent_order_.emplace_back(now_us, message_id);
+  return true;
 }
 
 void SimulatedMta::note_refused(const msmi::XomMessage& message, msmi::XomReturnCode code) {

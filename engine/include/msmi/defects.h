@@ -99,6 +99,10 @@ struct Protections {
   // A start that cannot open its directory session fails (2410, 7024) whatever the account,
   // instead of running without a configuration and delivering nothing (Q164177).
   bool refuse_unconfigured_start = false;
+  // A write repeated after a failure or a power loss does not deliver twice: every put asks the
+  // MTA for duplicate detection by message ID (XomMessage::detect_duplicates), and a mailbag
+  // record already there for a message's recipient is made durable instead of written again.
+  bool exactly_once = false;
 };
 
 struct Profile {

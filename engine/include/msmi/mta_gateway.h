@@ -56,6 +56,10 @@ struct XomMessage {
   // When its author sent it, in virtual microseconds since the run began: what Exchange shows
   // as the Sent time.
   std::int64_t sent_us = 0;
+  // The sender asks the MTA for duplicate detection: a put of a message ID the MTA accepted
+  // recently (with this asked) is answered with success and not delivered again. The hardened
+  // build asks on every put, as a put interrupted by a power loss may have been taken already.
+  bool detect_duplicates = false;
 };
 
 class MtaGateway {

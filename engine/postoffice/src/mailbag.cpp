@@ -492,6 +492,19 @@ Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
   return write(compact ? Records::kRewrite : Records::kKeep, {});
 }
 
+bool Mailbag::holds(std::string_view payload) const {
+  const std::vector<MailbagEntry>* entries = nullptr;
+  if (!view(&entries).ok()) return false;
+  return std::any_of(entries->begin(), entries->end(),
+                     [&](const MailbagEntry& e) { return e.payload == payload; });
+}
+
+Status Mailbag::sync() {
+  Status s = fs_.exists(mbg_path_) ? fs_.sync_file(mbg_path_) : Status::Ok();
+  if (s.ok() && fs_.exists(key_path_)) s = fs_.sync_file(key_path_);
+  return s;
+}
+
 Status Mailbag::reset() {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();

@@ -178,6 +178,7 @@ struct InvariantResult {
   std::string name;  // "no message delivered twice"
   bool passed = true;
   std::string detail;  // what broke it, or what was checked
+  std::int64_t offenders = 0;  // how many things broke it (detail names the first few)
 };
 
 // Invariant names, as RunResult and the summary show them.

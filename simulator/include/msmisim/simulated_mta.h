@@ -85,6 +85,10 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t accepted() const { return accepted_; }
   std::int64_t refused() const { return refused_; }
   std::int64_t ndrs_received() const { return ndrs_received_; }
+  // Puts with XomMessage::detect_duplicates of a message ID accepted within the last
+  // kDuplicateWindowUs: answered with success, not delivered again, not recorded as puts.
+  std::int64_t duplicates_dropped() const { return duplicates_dropped_; }
+  static constexpr std::int64_t kDuplicateWindowUs = 3600LL * 1'000'000;  // an hour
   // Every put answered (accepted or not) and every acknowledgement, in call order.
   const std::vector<MtaPutRecord>& puts() const { return puts_; }
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
@@ -143,6 +147,12 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t accepted_ = 0;
   std::int64_t refused_ = 0;
   std::int64_t ndrs_received_ = 0;
+  std::int64_t duplicates_dropped_ = 0;
+  // The IDs accepted with duplicate detection asked, within the window, and when (oldest first).
+  std::set<std::string, std::less<>> recent_ids_;
+  std::deque<std::pair<std::int64_t, std::string>> recent_order_;
+  // False when `message_id` was accepted within the window; else remembers it.
+  bool remember_for_duplicates(const std::string& message_id, std::int64_t now_us);
   std::vector<MtaPutRecord> puts_;
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;

@@ -66,6 +66,11 @@ class Mailbag {
   Status update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                 const std::string* expected_payload = nullptr);
   Status remove(std::uint32_t seq, const std::string* expected_payload = nullptr);
+  // Whether a live entry holds exactly `payload` (an error reading the pair: false).
+  bool holds(std::string_view payload) const;
+  // Syncs the MBG, then the KEY: what the pair holds now survives a power loss. For a record
+  // whose append wrote both files but failed to sync them.
+  Status sync();
   // MAILQ-style reset: KEY to zeros, MBG to zero bytes. Every record is gone.
   Status reset();
   // Moves both files into BAD/ (names suffixed with `tag`) so that a fresh, empty mailbag

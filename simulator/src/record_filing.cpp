@@ -112,7 +112,7 @@ void RecordFiling::take(const std::vector<LedgerEntry>& entries, WorldRecord* w)
     for (const LedgerEntry& entry : entries) forget(entry.message_id);
     return;
   }
-  const auto move_into = [w](auto* to, auto& from) {
+  const auto move_into = [](auto* to, auto& from) {
     to->insert(to->end(), std::make_move_iterator(from.begin()),
                std::make_move_iterator(from.end()));
   };

@@ -195,7 +195,9 @@ int report_command(const std::vector<std::string>& args) {
     if (!refusal.empty()) {
       std::cerr << "msmisim report: -o " << output << ": " << refusal << "\n";
       // Over the store, or a folder: a bad argument; a file that cannot be made: as documented.
-      return refusal.rfind("cannot create", 0) == 0 ? kExitStore : kExitBadInput;
+      return refusal.rfind("cannot create", 0) == 0 || refusal.rfind("the folder", 0) == 0
+                 ? kExitStore
+                 : kExitBadInput;
     }
     std::error_code ec;
     if (std::filesystem::is_regular_file(output, ec) && !vm.count("force")) {

@@ -43,6 +43,7 @@
 #include <cerrno>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 
 #include "msmilog/evt_format.h"
@@ -407,25 +408,30 @@ class EvtReader : public EvtLogReader {
       const ssize_t got = ::pread(fd_, dest, n, static_cast<off_t>(at));
       return got <= 0 ? 0 : static_cast<std::size_t>(got);
     }
-    if (at < ahead_offset_ || at + n > ahead_offset_ + ahead_.size()) {
-      // No more than the file holds from `at`: zero-filling a whole megabyte for each refill of
-      // a small log cost more than reading it.
-      ahead_.resize(static_cast<std::size_t>(
-          std::min<std::uint64_t>(kReadAheadBytes, at < file_size_ ? file_size_ - at : 0)));
+    if (at < ahead_offset_ || at + n > ahead_offset_ + ahead_size_) {
+      // The buffer is made once, as large as the file or kReadAheadBytes, and never cleared:
+      // pread fills what is used (zero-filling it on each refill cost more than the reading).
+      if (!ahead_) {
+        ahead_capacity_ =
+            static_cast<std::size_t>(std::min<std::uint64_t>(kReadAheadBytes, file_size_));
+        ahead_ = std::make_unique_for_overwrite<char[]>(ahead_capacity_);
+      }
+      const std::size_t want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(ahead_capacity_, at < file_size_ ? file_size_ - at : 0));
       std::size_t filled = 0;
-      while (filled < ahead_.size()) {
-        const ssize_t got = ::pread(fd_, ahead_.data() + filled, ahead_.size() - filled,
-                                    static_cast<off_t>(at + filled));
+      while (filled < want) {
+        const ssize_t got =
+            ::pread(fd_, ahead_.get() + filled, want - filled, static_cast<off_t>(at + filled));
         if (got <= 0) break;
         filled += static_cast<std::size_t>(got);
       }
-      ahead_.resize(filled);
+      ahead_size_ = filled;
       ahead_offset_ = at;
     }
     // Here ahead_offset_ <= at, and at + n lies within the buffer unless the file ends first.
     const std::size_t have =
-        static_cast<std::size_t>(std::min<std::uint64_t>(n, ahead_offset_ + ahead_.size() - at));
-    std::memcpy(dest, ahead_.data() + (at - ahead_offset_), have);
+        static_cast<std::size_t>(std::min<std::uint64_t>(n, ahead_offset_ + ahead_size_ - at));
+    if (have > 0) std::memcpy(dest, ahead_.get() + (at - ahead_offset_), have);
     return have;
   }
 
@@ -964,7 +970,10 @@ class EvtReader : public EvtLogReader {
   std::string window_;
   std::string window_chunk_;
   std::string record_bytes_;
-  mutable std::string ahead_;  // the read-ahead buffer: the file from ahead_offset_ on
+  // The read-ahead buffer: ahead_size_ bytes of the file from ahead_offset_ on.
+  mutable std::unique_ptr<char[]> ahead_;
+  mutable std::size_t ahead_capacity_ = 0;
+  mutable std::size_t ahead_size_ = 0;
   mutable std::uint64_t ahead_offset_ = 0;
   libevt_record_t* cursor_record_ = nullptr;
   off64_t cursor_offset_ = 0;

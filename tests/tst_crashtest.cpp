@@ -55,6 +55,7 @@ class TestCrashtest : public QObject {
   void legacy_duplicate_is_reported_and_replays();
   void legacy_kb_loss_is_reported();
   void report_does_not_depend_on_jobs();
+  void quiet_lists_only_failing_points();
   void help_documents_exit_codes();
   void bad_arguments_exit_2_data();
   void bad_arguments_exit_2();
@@ -172,6 +173,45 @@ void TestCrashtest::report_does_not_depend_on_jobs() {
   const CliResult one_json = cli(args + QStringList{"-j", "1", "--json"});
   const CliResult three_json = cli(args + QStringList{"-j", "3", "--json"});
   QCOMPARE(three_json.out, one_json.out);
+}
+
+void TestCrashtest::quiet_lists_only_failing_points() {
+  // 2,000 points make 2,000 lines: -q keeps the failing ones, the summary still counts them all.
+  const QStringList args = {"crashtest", kQ151791, "--profile", "exchange-5.0",
+                            "--points",  "40",     "-j",        "2"};
+  const CliResult full = cli(args);
+  const CliResult quiet = cli(args + QStringList{"-q"});
+  QVERIFY2(full.code == 1, qPrintable(full.err));
+  QCOMPARE(quiet.code, full.code);
+  const QRegularExpression row("^ *\\d+  disk\\.", QRegularExpression::MultilineOption);
+  QStringList failing_rows, quiet_rows;
+  for (const QString& line : full.out.split('\n'))
+    if (row.match(line).hasMatch() && line.endsWith("  FAIL")) failing_rows << line;
+  int clean_rows = 0;
+  for (const QString& line : quiet.out.split('\n')) {
+    if (!row.match(line).hasMatch()) continue;
+    quiet_rows << line;
+    clean_rows += !line.endsWith("  FAIL");
+  }
+  QVERIFY(!failing_rows.isEmpty());
+  QCOMPARE(clean_rows, 0);
+  QCOMPARE(quiet_rows, failing_rows);
+  const auto summary = [](const QString& out) { return out.section("CRASHTEST ", 1); };
+  QVERIFY(summary(quiet.out).startsWith("FAIL: 40 points, "));
+  QCOMPARE(summary(quiet.out), summary(full.out));
+
+  const QJsonObject report = json_of(cli(args + QStringList{"-q", "--json"}));
+  const QJsonArray list = report["points"].toArray();
+  QCOMPARE(report["points_run"].toInt(), 40);
+  QCOMPARE(list.size(), report["failing"].toInt());
+  for (const QJsonValue& v : list) QVERIFY(!v.toObject()["clean"].toBool());
+
+  // Nothing failing: no table at all, the verdict.
+  const CliResult clean =
+      cli({"crashtest", kQ151791, "--profile", "hardened", "--points", "8", "-q"});
+  QVERIFY2(clean.code == 0, qPrintable(clean.err + clean.out));
+  QVERIFY2(!clean.out.contains("point  call"), qPrintable(clean.out));
+  QVERIFY2(clean.out.contains("CRASHTEST PASS: 8 points, 0 failing"), qPrintable(clean.out));
 }
 
 void TestCrashtest::help_documents_exit_codes() {

@@ -42,8 +42,9 @@ is the fault rule disk.sync[nth=n]=power_loss: each failing point is listed with
 'msmisim run' command that replays it with that rule (its events in the store), and with the
 'msmisim crashtest --point K' that reports it again.
 
-Prints one line per point, the failing points and a summary (--json: one JSON object instead).
-A progress bar on stderr when it is a terminal. -j runs points on several threads; the report
+Prints one line per point, the failing points and a summary (--json: one JSON object instead);
+-q leaves out the points that lost and duplicated nothing, in the table and in the JSON. A
+progress bar on stderr when it is a terminal. -j runs points on several threads; the report
 is the same for any -j.
 
 exit codes: 0 no point lost or duplicated a message, 1 some point did, 2 bad arguments or
@@ -52,7 +53,7 @@ exit codes: 0 no point lost or duplicated a message, 1 some point did, 2 bad arg
 example:
   msmisim crashtest scenarios/kb/Q151791.json --profile hardened -j 2
   msmisim crashtest scenarios/kb/Q151791.json --profile exchange-5.0 --points 50 --json
-  msmisim crashtest scenarios/kb/Q151791.json --profile hardened --fault eio
+  msmisim crashtest scenarios/kb/Q151791.json --profile hardened --fault eio -q
   msmisim crashtest scenarios/kb/Q151791.json --profile hardened --point 17
 
 )";
@@ -75,6 +76,7 @@ struct Request {
   int point = 0;           // --point K, 0 if not given
   int jobs = 1;
   bool json = false;
+  bool quiet = false;  // -q: only the failing points are listed
 };
 
 constexpr int kGoOn = -1;
@@ -103,7 +105,8 @@ int read_request(const std::vector<std::string>& args, Request* r) {
       ("jobs,j", po::value<int>()->default_value(1), "points run at a time (1 to 256)")
       ("seed", po::value<std::string>(), "the runs' seed (default: the scenario's own)")
       ("profile", po::value<std::string>(), profile_help.c_str())
-      ("json", "print one JSON object instead of the table");
+      ("json", "print one JSON object instead of the table")
+      ("quiet,q", "list only the failing points (the summary counts them all)");
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("scenario", po::value<std::vector<std::string>>());
@@ -147,6 +150,7 @@ int read_request(const std::vector<std::string>& args, Request* r) {
     return bad("--jobs " + std::to_string(r->jobs) + ": expected 1 to 256 points at a time");
   }
   r->json = vm.count("json") != 0;
+  r->quiet = vm.count("quiet") != 0;
   LoadError error;
   if (!load_scenario_file(r->path, &r->scenario, &error)) {
     std::cerr << "msmisim crashtest: " << error.to_string() << "\n";
@@ -321,7 +325,7 @@ int crashtest_command(const std::vector<std::string>& args) {
     j["baseline"] = outcome_json(baseline);
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-      if (!ran[i]) continue;
+      if (!ran[i] || (r.quiet && outcomes[i].clean())) continue;
       const CrashPoint& p = points[chosen[i]];
       nlohmann::ordered_json e;
       e["point"] = p.index;
@@ -352,9 +356,10 @@ int crashtest_command(const std::vector<std::string>& args) {
     std::cout << "crash points: " << points.size() << " (" << kinds << "); run: " << done << "\n";
     std::cout << "without a fault: " << baseline.messages << " messages, " << counts(baseline)
               << "\n\n";
-    std::cout << "point  call           nth  at             lost  dup  unsettled  quar  aside\n";
+    if (!r.quiet || failing != 0)
+      std::cout << "point  call           nth  at             lost  dup  unsettled  quar  aside\n";
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-      if (!ran[i]) continue;
+      if (!ran[i] || (r.quiet && outcomes[i].clean())) continue;
       const CrashPoint& p = points[chosen[i]];
       const CrashOutcome& o = outcomes[i];
       char line[160];

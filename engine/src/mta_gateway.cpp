@@ -41,9 +41,18 @@ bool parse_message_kind(std::string_view text, MessageKind& out) {
 }
 
 std::string to_hex(XomReturnCode code) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "0x%X", static_cast<unsigned>(code));
-  return buffer;
+  // "0x%X" without snprintf: every put is logged with its code.
+  auto value = static_cast<unsigned>(code);
+  char buffer[2 + 2 * sizeof value];
+  char* const end = buffer + sizeof buffer;
+  char* at = end;
+  do {
+    *--at = "0123456789ABCDEF"[value & 0xF];
+    value >>= 4;
+  } while (value != 0);
+  *--at = 'x';
+  *--at = '0';
+  return std::string(at, end);
 }
 
 std::string_view to_name(XomReturnCode code) {

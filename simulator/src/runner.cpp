@@ -1202,6 +1202,8 @@ class World final : private FaultEffects {
     std::set<std::string> waiting;
     for (const MailbagRecord& r : ms_mail_.waiting(directory_)) waiting.insert(r.message_id);
 
+    std::string p1_name;  // "<hex>.P1" of the entry being looked at, its buffer reused
+    std::string key;      // an outbound record's recipients and mailbag, its buffer reused
     auto settles = [&](const LedgerEntry& e) {
       if (!e.label.empty() || !e.engine_fate || e.left_in_queue ||
           !settled_.can_add(e.message_id)) {
@@ -1211,10 +1213,10 @@ class World final : private FaultEffects {
       if (f == nullptr || waiting.count(e.message_id)) return false;
       if (e.direction == Direction::kInbound) {
         std::uint32_t number = 0;
-        const std::string hex = e.message_id.substr(e.message_id.rfind('/') + 1);
-        if (!inqueue3_readable || !p1_listed || !msmi::parse_p1_name(hex + ".P1", &number) ||
+        p1_name.assign(e.message_id, e.message_id.rfind('/') + 1).append(".P1");
+        if (!inqueue3_readable || !p1_listed || !msmi::parse_p1_name(p1_name, &number) ||
             in_inqueue3.count(e.message_id) || held.count(e.message_id) ||
-            p1_files.count(hex + ".P1")) {
+            p1_files.count(p1_name)) {
           return false;
         }
         int accepted = 0;
@@ -1239,9 +1241,11 @@ class World final : private FaultEffects {
           continue;
         }
         if (r.kind != "message") return false;
-        std::string to;
-        for (const std::string& rcpt : r.recipients) to += (to.empty() ? "" : ", ") + rcpt;
-        if (!recipients.insert(to + " in mailbag " + r.mailbag).second) return false;
+        key.clear();
+        for (const std::string& rcpt : r.recipients)
+          key.append(key.empty() ? "" : ", ").append(rcpt);
+        key.append(" in mailbag ").append(r.mailbag);
+        if (!recipients.insert(key).second) return false;
       }
       if (returned == 0) return !recipients.empty();
       return recipients.empty() && returned_by_pcmta_.count(e.message_id) &&

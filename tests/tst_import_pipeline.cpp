@@ -719,17 +719,28 @@ class TestImportPipeline : public QObject {
     QVERIFY2(self.err.contains("-o ./cli-half.db: is the event store itself"),
              qPrintable(self.err));
     QCOMPARE(Db(path("cli-half.db")).number("SELECT count(*) FROM runs"), 1);
-    // An export that fails half-way (here at its first query) leaves no file, not even the
-    // header, and a file it would have replaced stays as it was.
+    // An export that fails half-way (here at its first query: SQLite finds the search
+    // expression malformed) leaves no file, not even the header, and a file it would have
+    // replaced stays as it was.
     write("kept.csv", "keep me");
     for (const QString& output : {QString("half.csv"), QString("kept.csv")}) {
       const CliResult bad = run_msmisim({"export", "--db", "cli-half.db", "--format", "csv",
-                                         "--grep", "(", "-o", output, "--force"},
+                                         "--search", "\"abc", "-o", output, "--force"},
                                         dir_.path());
       QCOMPARE(bad.code, 2);
-      QVERIFY2(bad.err.contains("grep expression '('"), qPrintable(bad.err));
+      QVERIFY2(bad.err.contains("search expression '\"abc': unterminated string"),
+               qPrintable(bad.err));
       QVERIFY(!QFile::exists(dir_.filePath(output + ".tmp")));
     }
+    // A --grep that is no regular expression is refused before the store is even opened.
+    const CliResult grep = run_msmisim(
+        {"export", "--db", "no-such.db", "--format", "csv", "--grep", "(", "-o", "grep.csv"},
+        dir_.path());
+    QCOMPARE(grep.code, 2);
+    QVERIFY2(grep.err.contains("msmisim export: grep expression '(': "), qPrintable(grep.err));
+    QVERIFY(!QFile::exists(dir_.filePath("grep.csv")));
+    QVERIFY(!QFile::exists(dir_.filePath("grep.csv.tmp")));
+    QVERIFY(!QFile::exists(dir_.filePath("no-such.db")));
     QVERIFY(!QFile::exists(dir_.filePath("half.csv")));
     QFile kept(dir_.filePath("kept.csv"));
     QVERIFY(kept.open(QIODevice::ReadOnly));

@@ -726,6 +726,11 @@ bool value_less(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+msmi::Status check_grep(const std::string& pattern, bool ignore_case) {
+  GrepPattern grep;
+  return grep.compile(pattern, ignore_case);
+}
+
 msmi::Status EventStore::query_events(const EventFilter& filter,
                                       const std::function<bool(const EventRow&)>& on_row) const {
   constexpr std::string_view kWhat = "querying events";

@@ -205,6 +205,13 @@ bool event_filter_from_options(const po::variables_map& vm, FilterOptionSet set,
   if (vm.count("search")) filter->search = vm["search"].as<std::string>();
   if (vm.count("grep")) filter->grep = vm["grep"].as<std::string>();
   if (vm.count("ignore-case")) filter->grep_ignore_case = true;
+  if (filter->grep) {
+    if (const msmi::Status s = msmilog::check_grep(*filter->grep, filter->grep_ignore_case);
+        !s.ok()) {
+      *error = s.message();
+      return false;
+    }
+  }
   if (vm.count("message-id")) filter->message_id = vm["message-id"].as<std::string>();
   if (vm.count("thread")) filter->thread = vm["thread"].as<int>();
   return true;

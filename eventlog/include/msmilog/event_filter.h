@@ -108,6 +108,10 @@ struct EventFilter {
 // InvalidArgument naming the bad part (filter unchanged) otherwise. REQUIRES: filter != nullptr.
 msmi::Status add_event_id_spec(std::string_view spec, EventFilter* filter);
 
+// Ok if `pattern` compiles as --grep's POSIX extended regex, InvalidArgument naming the pattern
+// and what is wrong with it otherwise: a command checks it before it opens or writes anything.
+msmi::Status check_grep(const std::string& pattern, bool ignore_case);
+
 // Parses "+30m" (after the first event) and "-2h" (before the last event) into *out; the part
 // after the sign is a parse_duration_us() duration. False for anything else (no sign included).
 // REQUIRES: out != nullptr.

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -12,9 +13,18 @@ struct CliResult {
   QString err;
 };
 
-inline CliResult run_msmisim(const QStringList& args, const QString& cwd) {
+// `env`: variables ("NAME=value") set for this run on top of the test's own environment.
+inline CliResult run_msmisim(const QStringList& args, const QString& cwd,
+                             const QStringList& env = {}) {
   QProcess process;
   process.setWorkingDirectory(cwd);
+  if (!env.isEmpty()) {
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const QString& variable : env) {
+      environment.insert(variable.section('=', 0, 0), variable.section('=', 1));
+    }
+    process.setProcessEnvironment(environment);
+  }
   process.start(MSMISIM_BINARY, args);
   process.waitForFinished(120'000);
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,

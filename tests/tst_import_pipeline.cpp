@@ -758,11 +758,64 @@ class TestImportPipeline : public QObject {
     QCOMPARE(sqlite3_open(path("cli-lock.db").c_str(), &holder), SQLITE_OK);
     QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
     const CliResult r =
-        run_msmisim({"import", "lock.csv", "--db", "cli-lock.db", "--name", "locked"}, dir_.path());
+        run_msmisim({"import", "lock.csv", "--db", "cli-lock.db", "--name", "locked"}, dir_.path(),
+                    {"MSMISIM_STORE_WAIT=2"});
     sqlite3_close(holder);
     QCOMPARE(r.code, 3);
     QVERIFY2(!r.out.contains("imported"), qPrintable(r.out));
-    QVERIFY2(r.err.contains("msmisim import: "), qPrintable(r.err));
+    // It said why it waited, then gave up after the 2 s it was given.
+    QVERIFY2(r.err.contains("msmisim import: cli-lock.db is being written by another process; "
+                            "waiting for it (up to 2 s, MSMISIM_STORE_WAIT)\n"),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains("database is locked"), qPrintable(r.err));
+  }
+
+  // A writer that finds the store held by another (an import holds it for a whole file) waits
+  // for it, says so once, and goes on when it is free.
+  void cli_import_waits_for_another_writer() {
+    msmilog::ImportResult result;
+    QVERIFY(import(path("cli-wait.db"), {write("cli-wait.fake", good_log())}, {}, &result).ok());
+    QCOMPARE(run_msmisim({"export", "--db", "cli-wait.db", "--format", "csv", "-o", "wait.csv"},
+                         dir_.path())
+                 .code,
+             0);
+    sqlite3* holder = nullptr;
+    QCOMPARE(sqlite3_open(path("cli-wait.db").c_str(), &holder), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    QProcess process;
+    process.setWorkingDirectory(dir_.path());
+    process.start(MSMISIM_BINARY, {"import", "wait.csv", "--db", "cli-wait.db", "--name", "w"});
+    QVERIFY(process.waitForStarted());
+    QTest::qWait(1800);  // past the second after which it says it waits
+    QCOMPARE(process.state(), QProcess::Running);
+    sqlite3_close(holder);  // the other writer is done
+    QVERIFY(process.waitForFinished(60'000));
+    const QString out = QString::fromUtf8(process.readAllStandardOutput());
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(out.contains("into import 'w'"), qPrintable(out + err));
+    QCOMPARE(err.count("is being written by another process; waiting for it (up to 60 s"), 1);
+    QCOMPARE(Db(path("cli-wait.db")).number("SELECT count(*) FROM runs"), 2);
+  }
+
+  void cli_store_wait_must_be_seconds_data() {
+    QTest::addColumn<QString>("value");
+    QTest::newRow("word") << "soon";
+    QTest::newRow("negative") << "-1";
+    QTest::newRow("a unit") << "30s";
+    QTest::newRow("over a day") << "86401";
+    QTest::newRow("empty") << "";
+  }
+
+  void cli_store_wait_must_be_seconds() {
+    QFETCH(QString, value);
+    const CliResult r = run_msmisim({"import", "nothing.csv", "--db", "never.db"}, dir_.path(),
+                                    {"MSMISIM_STORE_WAIT=" + value});
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith("msmisim import: MSMISIM_STORE_WAIT=" + value +
+                              ": expected whole seconds, 0 to 86400"),
+             qPrintable(r.err));
+    QVERIFY(!QFile::exists(dir_.filePath("never.db")));
   }
 
   // ---- --dry-run ------------------------------------------------------------------------------

@@ -40,10 +40,10 @@
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
-// 5000 ms. Writers take the lock up front with BEGIN IMMEDIATE (or nest as a SAVEPOINT in the
-// caller's transaction, EventStore::begin_transaction). Readers open the file read-only with
-// PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they fall back to
-// the URI parameter immutable=1.
+// 5000 ms (a writer: set_writer_wait). Writers take the lock up front with BEGIN IMMEDIATE (or nest
+// as a SAVEPOINT in the caller's transaction, EventStore::begin_transaction). Readers open the file
+// read-only with PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they
+// fall back to the URI parameter immutable=1.
 //
 // Runs whose process died (version 9). A run is recorded over many transactions (its row, then
 // its events a batch at a time, then the rest and its verdict), so a process killed part-way
@@ -986,6 +986,16 @@ std::string immutable_uri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
+// EventStore::set_writer_wait(): how long read-write connections wait for another writer.
+struct WriterWait {
+  std::chrono::milliseconds limit{EventStore::kBusyTimeoutMs};
+  std::function<void(const std::string&)> notice;
+};
+WriterWait& writer_wait() {
+  static WriterWait wait;
+  return wait;
+}
+
 // Opens the connection, configures it and reads the file's identity (the first read, where
 // SQLite notices a damaged file or a -shm it cannot create). Nothing is written.
 msmi::Status connect(const std::string& path, bool read_only, bool immutable, SqliteDb* db,
@@ -997,7 +1007,14 @@ msmi::Status connect(const std::string& path, bool read_only, bool immutable, Sq
   if (!read_only && sqlite3_db_readonly(db->get(), "main") == 1) {
     return msmi::Status::IoError(path + ": is not writable");
   }
-  sqlite3_busy_timeout(db->get(), EventStore::kBusyTimeoutMs);
+  if (read_only) {
+    sqlite3_busy_timeout(db->get(), EventStore::kBusyTimeoutMs);
+  } else {
+    const WriterWait& wait = writer_wait();
+    std::function<void()> notice;
+    if (wait.notice) notice = [notice = wait.notice, path] { notice(path); };
+    db->wait_when_busy(wait.limit, std::move(notice));
+  }
   // A 64 MiB page cache keeps the pages a writer touches (the tails of its run's indexes) in
   // memory; a reader also maps up to 256 MiB of the file, for searches over millions of rows. A
   // writer maps nothing: its reads are few, and mapped pages would make a long recording's
@@ -1015,6 +1032,11 @@ msmi::Status connect(const std::string& path, bool read_only, bool immutable, Sq
 }
 
 }  // namespace
+
+void EventStore::set_writer_wait(std::chrono::milliseconds limit,
+                                 std::function<void(const std::string& path)> notice) {
+  writer_wait() = WriterWait{limit, std::move(notice)};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Opening and closing

@@ -1,7 +1,9 @@
 #include "sqlite_handle.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <iterator>
 #include <utility>
 
 namespace msmilog {
@@ -49,15 +51,52 @@ SqliteDb::~SqliteDb() {
 }
 
 SqliteDb::SqliteDb(SqliteDb&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      busy_wait_(std::move(other.busy_wait_)) {}
 
 SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   if (this != &other) {
     close();
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
+    busy_wait_ = std::move(other.busy_wait_);
   }
   return *this;
+}
+
+namespace {
+
+// SQLite's busy handler: `tries` is 0 when a statement first finds the file locked. A non-zero
+// return makes SQLite try again; 0 gives up with SQLITE_BUSY.
+int wait_when_busy_handler(void* context, int tries) {
+  using namespace std::chrono;
+  SqliteDb::BusyWait& wait = *static_cast<SqliteDb::BusyWait*>(context);
+  const steady_clock::time_point now = steady_clock::now();
+  if (tries == 0) {
+    wait.since = now;
+    wait.told = false;
+  }
+  const milliseconds waited = duration_cast<milliseconds>(now - wait.since);
+  if (waited >= wait.limit) return 0;
+  if (!wait.told && waited >= seconds(1) && wait.notice) {
+    wait.told = true;
+    wait.notice();
+  }
+  // Short sleeps first: most locks are a batch's commit, over in milliseconds.
+  constexpr int kSleepsMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
+  constexpr int kTries = static_cast<int>(std::size(kSleepsMs));
+  const auto sleep = milliseconds(tries < kTries ? kSleepsMs[tries] : 100);
+  sqlite3_sleep(static_cast<int>(std::min(sleep, wait.limit - waited).count()));
+  return 1;
+}
+
+}  // namespace
+
+void SqliteDb::wait_when_busy(std::chrono::milliseconds limit, std::function<void()> notice) {
+  assert(db_ != nullptr);
+  busy_wait_ = std::make_unique<BusyWait>(BusyWait{limit, std::move(notice), {}, false});
+  sqlite3_busy_handler(db_, wait_when_busy_handler, busy_wait_.get());
 }
 
 msmi::Status SqliteDb::open(const std::string& path, int flags) {
@@ -86,7 +125,9 @@ void SqliteDb::close() {
   if (db_ == nullptr) return;
   if (sqlite3_close(db_) != SQLITE_OK) {
     // A statement is still alive, which our owners are written never to allow. Let SQLite
-    // free the connection after the last finalize rather than leak it.
+    // free the connection after the last finalize rather than leak it. Its busy handler's
+    // state goes with this object, so the handler goes first.
+    sqlite3_busy_handler(db_, nullptr, nullptr);
     sqlite3_close_v2(db_);
   }
   db_ = nullptr;

@@ -11,7 +11,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -59,9 +62,24 @@ class SqliteDb {
     return sqlite_status(db_, rc, path_, what);
   }
 
+  // A statement that finds the file locked by another connection waits for it (instead of
+  // sqlite3_busy_timeout's fixed limit): up to `limit`, trying again after a few ms at first,
+  // then every 100 ms. `notice`, when set, is called once in each wait that lasts a second, so
+  // that a command can say what it is waiting for. REQUIRES: the connection is open.
+  void wait_when_busy(std::chrono::milliseconds limit, std::function<void()> notice);
+
+  // The state of wait_when_busy(), where SQLite's busy handler finds it.
+  struct BusyWait {
+    std::chrono::milliseconds limit;
+    std::function<void()> notice;
+    std::chrono::steady_clock::time_point since;  // when the current wait began
+    bool told = false;                            // notice called in the current wait
+  };
+
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<BusyWait> busy_wait_;  // outlives db_: the handler points at it
 };
 
 // One write transaction that nests. On a connection in autocommit mode begin() takes the write

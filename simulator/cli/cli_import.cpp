@@ -33,6 +33,10 @@ summary (with "would import"), failing on the same files with the same errors an
 writes nothing: the store is not opened and need not exist, so a taken name or a file imported
 before is not detected. Use it to check a customer's file, or to time the readers alone.
 
+Each file goes into the store in one transaction: other commands writing the same store wait
+for it, as the import waits for them (MSMISIM_STORE_WAIT seconds, 60 by default; readers never
+wait).
+
 exit codes: 0 every file imported, 2 bad arguments, an import of that name exists (without
             --append), or a file missing, unreadable, of no known format, malformed (without
             --skip-errors) or imported before (without --force), 3 the event store unusable

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli_store_wait.h"
 
 namespace {
 
@@ -56,6 +57,11 @@ exit codes: 0 done (expectations and invariants held), 1 an expectation failed o
             store unusable, 4 internal error,
             5 nothing expected of the profile (the run tested nothing), 130 interrupted,
             6 differs (replay or run --check-determinism: the events are not the same)
+
+environment:
+  MSMISIM_STORE_WAIT=SECONDS  how long a command writing the event store waits while another
+                              process writes it (an import holds it for a whole file); default 60
+  MSMISIM_PAGER, PAGER        the pager of query's listings on a terminal (less -FRSX)
 )";
 
 }  // namespace
@@ -78,6 +84,10 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[0];
   args.erase(args.begin());
+  if (std::string error; !msmisim::cli::configure_store_wait(command, &error)) {
+    std::cerr << "msmisim " << command << ": " << error << "\n";
+    return msmisim::cli::kExitBadInput;
+  }
   try {
     if (command == "run") return msmisim::cli::run_command(args);
     if (command == "query") return msmisim::cli::query_command(args);

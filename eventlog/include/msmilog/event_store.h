@@ -18,6 +18,7 @@
 // read as 'interrupted' by a read-only one. The rule is in event_store.cpp's header comment.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -53,6 +54,13 @@ class EventStore {
   // PRAGMA application_id of our files ("MSMI"); a file with another non-zero id is refused.
   static constexpr std::int32_t kApplicationId = 0x4D534D49;
   static constexpr int kBusyTimeoutMs = 5000;
+  // How long a store opened for writing waits for another process's write to end (an import
+  // holds the store for a whole file) before a write fails Busy, and what it calls, with the
+  // store's path, once a wait has lasted a second. Process-wide, for the stores opened after
+  // the call; until then kBusyTimeoutMs and no call. The command line sets it (README:
+  // MSMISIM_STORE_WAIT). Readers never wait for a writer (WAL) and keep kBusyTimeoutMs.
+  static void set_writer_wait(std::chrono::milliseconds limit,
+                              std::function<void(const std::string& path)> notice);
   // Events are keyed run_id << 32 | seq (schema version 6): the largest run id a store holds.
   static constexpr std::int64_t kMaxRunId = 0x7FFFFFFF;
   // The byte of STORE-writers locked while a run is recorded is its run_id; a sweep's is

@@ -1,0 +1,17 @@
+// How long a command that writes the event store waits for another process writing it (an
+// import holds the store for a whole file): MSMISIM_STORE_WAIT seconds, 60 by default, with a
+// line on stderr once a wait has lasted a second.
+#pragma once
+
+#include <string>
+
+namespace msmisim::cli {
+
+inline constexpr int kDefaultStoreWaitSeconds = 60;
+inline constexpr int kMaxStoreWaitSeconds = 86400;
+
+// Reads MSMISIM_STORE_WAIT and sets the wait for the stores `command` opens for writing. False,
+// with *error naming the variable and its value, when the value is not 0..86400.
+bool configure_store_wait(const std::string& command, std::string* error);
+
+}  // namespace msmisim::cli

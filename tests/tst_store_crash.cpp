@@ -557,8 +557,8 @@ void TstStoreCrash::fullDiskWhileRecording() {
         qPrintable(err.trimmed().section('\n', -1)));
 }
 
-// A sweep and an import writing one store at once (WAL, busy timeout) both succeed, and
-// nothing of either is lost.
+// A sweep and an import writing one store at once (WAL; each waits while the other writes) both
+// succeed, and nothing of either is lost.
 void TstStoreCrash::sweepAndImportAtOnce() {
   const QString db = path("both.db");
   const CliResult first =

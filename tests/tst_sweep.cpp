@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <csignal>
 #include <set>
 #include <tuple>
 
@@ -80,6 +81,7 @@ class TestSweep : public QObject {
   void sweep_report_is_one_page();
   void sweep_report_escapes_the_store();
   void merge_reads_a_store_being_written();
+  void ctrl_c_ends_a_wait_for_the_store();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
   void bad_arguments_exit_2_data();
@@ -379,6 +381,55 @@ void TestSweep::merge_reads_a_store_being_written() {
   const CliResult nowhere = cli({"merge", store, "-o", dir.filePath("no-folder/out.db")});
   QCOMPARE(nowhere.code, 2);
   QVERIFY2(nowhere.err.contains("no-folder does not exist"), qPrintable(nowhere.err));
+}
+
+// A sweep waiting for another process writing its store stops at Ctrl-C, at once, as an
+// interrupted sweep: the runs recorded before the wait stay.
+void TestSweep::ctrl_c_ends_a_wait_for_the_store() {
+  QTemporaryDir dir;
+  const QString store = dir.filePath("wait.db");
+  QProcess process;
+  process.setWorkingDirectory(MSMISIM_SOURCE_DIR);
+  QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+  environment.insert("MSMISIM_STORE_WAIT", "600");
+  process.setProcessEnvironment(environment);
+  process.start(MSMISIM_BINARY,
+                {"sweep", "scenarios/kb/Q151791.json", "--seeds", "1..400", "--db", store});
+  QVERIFY(process.waitForStarted());
+  // Its first progress line (after 5% of the runs) says runs are being recorded.
+  QString err;
+  const auto read_until = [&](const QString& text) {
+    while (!err.contains(text) && process.state() == QProcess::Running) {
+      process.waitForReadyRead(1000);
+      err += QString::fromUtf8(process.readAllStandardError());
+    }
+    return err.contains(text);
+  };
+  QVERIFY2(read_until("sweep: 20/400 runs"), qPrintable(err));
+  sqlite3* holder = nullptr;  // another writer takes the store and keeps it
+  QCOMPARE(sqlite3_open(store.toUtf8().constData(), &holder), SQLITE_OK);
+  sqlite3_busy_timeout(holder, 30'000);
+  QCOMPARE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  QVERIFY2(read_until("is being written by another process; waiting for it (up to 600 s"),
+           qPrintable(err));
+  ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+  QVERIFY(process.waitForFinished(30'000));  // not the 600 s it was allowed
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  err += QString::fromUtf8(process.readAllStandardError());
+  QCOMPARE(process.exitCode(), 130);
+  QVERIFY2(err.contains("msmisim sweep: interrupted while waiting for another process writing "),
+           qPrintable(err));
+  // The next open closes the sweep as interrupted; the runs recorded before the wait are whole.
+  const std::vector<msmilog::RunSummary> runs = runs_of(store);
+  QVERIFY(runs.size() >= 20);
+  for (const msmilog::RunSummary& run : runs) QCOMPARE(run.verdict, std::string("pass"));
+  std::unique_ptr<msmilog::EventStore> reader;
+  QVERIFY(msmilog::EventStore::open_read_only(store.toStdString(), &reader).ok());
+  std::vector<msmilog::SweepRecord> sweeps;
+  QVERIFY(reader->list_sweeps(&sweeps).ok());
+  QCOMPARE(sweeps.size(), std::size_t{1});
+  QCOMPARE(sweeps[0].verdict, std::string("interrupted"));
 }
 
 void TestSweep::merge_refuses_bad_inputs() {

@@ -1,10 +1,13 @@
 #include "sqlite_handle.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cstring>
 #include <iterator>
 #include <utility>
+
+#include "msmilog/store_wait.h"
 
 namespace msmilog {
 
@@ -67,21 +70,31 @@ SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
 
 namespace {
 
+// Set by stop_store_waits(), from a signal handler: lock-free, so safe there.
+std::atomic<bool> g_stop_waits{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
 // SQLite's busy handler: `tries` is 0 when a statement first finds the file locked. A non-zero
-// return makes SQLite try again; 0 gives up with SQLITE_BUSY.
-int wait_when_busy_handler(void* context, int tries) {
+// return makes SQLite try again; 0 gives up with SQLITE_BUSY. A connection that gave up once
+// waits no more: the command is failing, and its clean-up writes (closing its run as
+// interrupted) must not sit out the limit a second time; the next open does that work instead.
+// The notice comes once per connection, however many waits it has.
+extern "C" int wait_when_busy_handler(void* context, int tries) noexcept {
   using namespace std::chrono;
   SqliteDb::BusyWait& wait = *static_cast<SqliteDb::BusyWait*>(context);
   const steady_clock::time_point now = steady_clock::now();
-  if (tries == 0) {
-    wait.since = now;
-    wait.told = false;
-  }
+  if (tries == 0) wait.since = now;
   const milliseconds waited = duration_cast<milliseconds>(now - wait.since);
-  if (waited >= wait.limit) return 0;
+  if (waited >= wait.limit || g_stop_waits.load()) {
+    wait.limit = milliseconds(0);
+    return 0;
+  }
   if (!wait.told && waited >= seconds(1) && wait.notice) {
     wait.told = true;
-    wait.notice();
+    try {
+      wait.notice();
+    } catch (...) {  // SQLite's C frames are below: nothing may unwind through them
+    }
   }
   // Short sleeps first: most locks are a batch's commit, over in milliseconds.
   constexpr int kSleepsMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
@@ -92,6 +105,10 @@ int wait_when_busy_handler(void* context, int tries) {
 }
 
 }  // namespace
+
+void stop_store_waits() noexcept {
+  g_stop_waits.store(true);
+}
 
 void SqliteDb::wait_when_busy(std::chrono::milliseconds limit, std::function<void()> notice) {
   assert(db_ != nullptr);

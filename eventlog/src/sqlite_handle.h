@@ -64,8 +64,10 @@ class SqliteDb {
 
   // A statement that finds the file locked by another connection waits for it (instead of
   // sqlite3_busy_timeout's fixed limit): up to `limit`, trying again after a few ms at first,
-  // then every 100 ms. `notice`, when set, is called once in each wait that lasts a second, so
-  // that a command can say what it is waiting for. REQUIRES: the connection is open.
+  // then every 100 ms. `notice`, when set, is called the first time a wait lasts a second, so
+  // that a command can say what it is waiting for. After a wait that gave up (or once
+  // stop_store_waits() was called) the connection no longer waits. REQUIRES: the connection
+  // is open.
   void wait_when_busy(std::chrono::milliseconds limit, std::function<void()> notice);
 
   // The state of wait_when_busy(), where SQLite's busy handler finds it.
@@ -73,13 +75,14 @@ class SqliteDb {
     std::chrono::milliseconds limit;
     std::function<void()> notice;
     std::chrono::steady_clock::time_point since;  // when the current wait began
-    bool told = false;                            // notice called in the current wait
+    bool told = false;                            // notice called already
   };
 
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
-  std::unique_ptr<BusyWait> busy_wait_;  // outlives db_: the handler points at it
+  // The busy handler points at it; ~SqliteDb closes db_ in its body, before members go.
+  std::unique_ptr<BusyWait> busy_wait_;
 };
 
 // One write transaction that nests. On a connection in autocommit mode begin() takes the write

@@ -356,9 +356,10 @@ int crashtest_command(const std::vector<std::string>& args) {
     std::cout << "crash points: " << points.size() << " (" << kinds << "); run: " << done << "\n";
     std::cout << "without a fault: " << baseline.messages << " messages, " << counts(baseline)
               << "\n";
-    if (!r.quiet || failing != 0)
+    if (!r.quiet || failing != 0) {
       std::cout
           << "\npoint  call           nth  at             lost  dup  unsettled  quar  aside\n";
+    }
     for (std::size_t i = 0; i < chosen.size(); ++i) {
       if (!ran[i] || (r.quiet && outcomes[i].clean())) continue;
       const CrashPoint& p = points[chosen[i]];

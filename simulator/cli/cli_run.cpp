@@ -17,6 +17,7 @@
 #include "msmi/text_record.h"
 #include "msmilog/event_store.h"
 #include "msmilog/sha256.h"
+#include "msmilog/store_wait.h"
 #include "msmilog/time_format.h"
 #include "msmireport/html_report.h"
 #include "msmireport/run_report.h"
@@ -100,6 +101,7 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_interrupt(int) {
   g_interrupted = 1;
+  msmilog::stop_store_waits();  // a wait for another writer of the store ends too
 }
 
 // Hands the run's events to the store's writer, and stops the run as Ctrl-C does once the

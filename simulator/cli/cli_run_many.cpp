@@ -19,6 +19,7 @@
 #include "cli_record.h"
 #include "cli_run.h"
 #include "msmi/text_record.h"
+#include "msmilog/store_wait.h"
 #include "msmireport/ci_run.h"
 #include "msmireport/html_report.h"
 #include "msmireport/junit_report.h"
@@ -38,7 +39,10 @@ namespace fs = std::filesystem;
 volatile std::sig_atomic_t g_stop = 0;
 volatile std::sig_atomic_t g_abort_run = 0;
 extern "C" void on_many_interrupt(int signal) {
-  if (g_stop != 0 || signal == SIGTERM) g_abort_run = 1;
+  if (g_stop != 0 || signal == SIGTERM) {
+    g_abort_run = 1;
+    msmilog::stop_store_waits();  // a wait for another writer of the store ends too
+  }
   g_stop = 1;
 }
 

@@ -1,5 +1,7 @@
 #include "cli_store_wait.h"
 
+#include <unistd.h>
+
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
@@ -17,15 +19,17 @@ bool configure_store_wait(const std::string& command, std::string* error) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seconds < 0 ||
         seconds > kMaxStoreWaitSeconds) {
-      *error = "MSMISIM_STORE_WAIT=" + std::string(text) +
-               ": expected whole seconds, 0 to 86400 (how long to wait for another process "
-               "writing the event store)";
+      *error = "MSMISIM_STORE_WAIT=" + std::string(text) + ": expected whole seconds, 0 to " +
+               std::to_string(kMaxStoreWaitSeconds) +
+               " (how long to wait for another process writing the event store)";
       return false;
     }
   }
+  // On a terminal the line replaces a progress bar drawn without a newline.
+  const char* start = isatty(STDERR_FILENO) ? "\r\033[K" : "";
   msmilog::EventStore::set_writer_wait(
-      std::chrono::seconds(seconds), [command, seconds](const std::string& path) {
-        std::cerr << "msmisim " << command << ": " << path
+      std::chrono::seconds(seconds), [command, seconds, start](const std::string& path) {
+        std::cerr << start << "msmisim " << command << ": " << path
                   << " is being written by another process; waiting for it (up to " << seconds
                   << " s, MSMISIM_STORE_WAIT)\n";
       });

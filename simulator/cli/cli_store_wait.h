@@ -1,6 +1,7 @@
 // How long a command that writes the event store waits for another process writing it (an
-// import holds the store for a whole file): MSMISIM_STORE_WAIT seconds, 60 by default, with a
-// line on stderr once a wait has lasted a second.
+// import holds the store for a whole file): MSMISIM_STORE_WAIT seconds, 60 by default (0: not
+// at all, not even for another writer's commit of a few milliseconds), with a line on stderr
+// the first time a wait lasts a second. Ctrl-C ends a wait (msmilog::stop_store_waits).
 #pragma once
 
 #include <string>

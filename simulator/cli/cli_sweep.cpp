@@ -23,6 +23,7 @@
 #include "cli_record.h"
 #include "msmilog/event_store.h"
 #include "msmilog/sha256.h"
+#include "msmilog/store_wait.h"
 #include "msmireport/run_report.h"
 #include "msmireport/sweep_report.h"
 #include "msmisim/run_overrides.h"
@@ -64,6 +65,7 @@ example:
 volatile std::sig_atomic_t g_interrupted = 0;
 extern "C" void on_sweep_interrupt(int) {
   g_interrupted = 1;
+  msmilog::stop_store_waits();  // a wait for another writer of the store ends too
 }
 
 struct LoadedScenario {
@@ -461,6 +463,13 @@ int sweep_command(const std::vector<std::string>& args) {
   progress.stop();
   const double wall_s = progress.elapsed_s();
 
+  if (!store_error.ok() && store_error.is_busy() && g_interrupted != 0) {
+    // Ctrl-C ended a wait for another process writing the store: the runs recorded before it
+    // stay, and the next open of the store closes the sweep as interrupted.
+    std::cerr << "msmisim sweep: interrupted while waiting for another process writing "
+              << r.db_path << "\n";
+    return kExitInterrupted;
+  }
   if (!store_error.ok()) {
     std::cerr << "msmisim sweep: event store: " << store_error.message() << "\n";
     return kExitStore;

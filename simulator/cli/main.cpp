@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[0];
   args.erase(args.begin());
-  if (std::string error; !msmisim::cli::configure_store_wait(command, &error)) {
+  // The commands that write the store wait for other writers of it.
+  if (std::string error;
+      (command == "run" || command == "sweep" || command == "import" || command == "replay") &&
+      !msmisim::cli::configure_store_wait(command, &error)) {
     std::cerr << "msmisim " << command << ": " << error << "\n";
     return msmisim::cli::kExitBadInput;
   }

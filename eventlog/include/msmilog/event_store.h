@@ -56,9 +56,11 @@ class EventStore {
   static constexpr int kBusyTimeoutMs = 5000;
   // How long a store opened for writing waits for another process's write to end (an import
   // holds the store for a whole file) before a write fails Busy, and what it calls, with the
-  // store's path, once a wait has lasted a second. Process-wide, for the stores opened after
-  // the call; until then kBusyTimeoutMs and no call. The command line sets it (README:
-  // MSMISIM_STORE_WAIT). Readers never wait for a writer (WAL) and keep kBusyTimeoutMs.
+  // store's path, the first time a wait lasts a second. A store whose wait gave up waits no
+  // more. Process-wide, for the stores opened after the call; until then kBusyTimeoutMs and
+  // no call. The command line sets it (README: MSMISIM_STORE_WAIT); stop_store_waits()
+  // (msmilog/store_wait.h) ends the waits. Readers never wait for a writer (WAL) and keep
+  // kBusyTimeoutMs. REQUIRES: no other thread is opening a store.
   static void set_writer_wait(std::chrono::milliseconds limit,
                               std::function<void(const std::string& path)> notice);
   // Events are keyed run_id << 32 | seq (schema version 6): the largest run id a store holds.

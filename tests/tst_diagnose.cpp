@@ -512,6 +512,9 @@ void TestDiagnose::rule_errors_name_file_and_key_data() {
   QTest::newRow("nested too deeply")
       << "{" + head + R"("match": )" + QString(100000, '[') + QString(100000, ']') + "}"
       << "not valid JSON: nested too deeply (more than 256 levels of [ and {) at line 2, column";
+  QTest::newRow("number too large")
+      << "{" + head + R"("match": [{"kind": "count", "select": {}, "min": 1E400}]})"
+      << "not valid JSON: the number 1E400 is too large (past the range of a double) at line";
   QTest::newRow("bad boost") << "{" + head +
                                     R"("match": [{"kind": "event", "select": {}}],
                                        "boost": [{"kind": "event", "select": {"icase": 1}}]})"

@@ -31,4 +31,24 @@ bool json_too_deep(std::string_view text, int* line, int* column) {
   return false;
 }
 
+std::string json_number_too_large(std::string_view text, std::string_view what, int* line,
+                                  int* column) {
+  *line = 1;
+  *column = 1;
+  const std::size_t open = what.find('\'');
+  const std::size_t close = what.rfind('\'');
+  if (open == std::string_view::npos || close <= open + 1) return "";
+  const std::string_view number = what.substr(open + 1, close - open - 1);
+  const std::size_t at = text.find(number);
+  for (std::size_t i = 0; at != std::string_view::npos && i < at; ++i) {
+    if (text[i] == '\n') {
+      ++*line;
+      *column = 1;
+    } else {
+      ++*column;
+    }
+  }
+  return std::string(number);
+}
+
 }  // namespace msmilog

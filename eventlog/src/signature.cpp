@@ -417,6 +417,13 @@ msmi::Status parse_signature(std::string_view text, const std::string& file, Sig
                       /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     return msmi::Status::InvalidArgument(file + ": not valid JSON: " + e.what());
+  } catch (const json::out_of_range& e) {
+    int line = 0, column = 0;
+    const std::string number = json_number_too_large(text, e.what(), &line, &column);
+    return msmi::Status::InvalidArgument(
+        file + ": not valid JSON: the number " + (number.empty() ? e.what() : number) +
+        " is too large (past the range of a double) at line " + std::to_string(line) + ", column " +
+        std::to_string(column));
   }
   try {
     Signature signature = parse_document(doc);

@@ -917,6 +917,12 @@ bool parse_scenario(std::string_view text, const std::string& path, Scenario* ou
     const std::size_t colon = what.find("syntax error");
     error->message = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon));
     return false;
+  } catch (const json::out_of_range& e) {
+    const std::string number =
+        msmilog::json_number_too_large(text, e.what(), &error->line, &error->column);
+    error->message = "invalid JSON: the number " + (number.empty() ? e.what() : number) +
+                     " is too large (past the range of a double)";
+    return false;
   }
   Scenario scenario;
   scenario.path = path;

@@ -40,10 +40,11 @@
 //
 // Connection settings: journal_mode=WAL (readers never block the writer), synchronous=NORMAL
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
-// 5000 ms (a writer: set_writer_wait). Writers take the lock up front with BEGIN IMMEDIATE (or nest
-// as a SAVEPOINT in the caller's transaction, EventStore::begin_transaction). Readers open the file
-// read-only with PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they
-// fall back to the URI parameter immutable=1.
+// 5000 ms for a reader, set_writer_wait's for a writer. Writers take the lock up front with
+// BEGIN IMMEDIATE (or nest as a SAVEPOINT in the caller's transaction,
+// EventStore::begin_transaction). Readers open the file read-only with PRAGMA query_only; where
+// the WAL's -shm cannot be created (read-only media) they fall back to the URI parameter
+// immutable=1.
 //
 // Runs whose process died (version 9). A run is recorded over many transactions (its row, then
 // its events a batch at a time, then the rest and its verdict), so a process killed part-way

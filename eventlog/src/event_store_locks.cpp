@@ -202,7 +202,7 @@ msmi::Status EventStore::interrupt_abandoned() {
   msmi::Status status = abandoned_rows(&offsets);
   if (!status.ok() || offsets.empty()) return status;
   status = interrupt_rows(*db_, offsets);
-  // Another writer holds the store past the busy timeout: the next open marks them.
+  // Another writer holds the store past the writer's wait: the next open marks them.
   if (status.is_busy()) return msmi::Status::Ok();
   return status;
 }

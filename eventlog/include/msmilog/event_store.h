@@ -9,7 +9,8 @@
 // InvalidArgument (bad filter, constraint violation), Busy (locked past the busy timeout).
 //
 // Thread-safety: an EventStore and its writers are not thread-safe; use them from one thread
-// at a time. Several processes may open the same file (WAL journal, 5 s busy timeout).
+// at a time. Several processes may open the same file (WAL journal: readers never wait; a
+// writer waits for another as set_writer_wait says, kBusyTimeoutMs by default).
 //
 // Processes that die. From schema version 9 a read-write store holds a lock (in the file
 // STORE-writers beside it) on each run and sweep it has begun and not finished; a run or sweep

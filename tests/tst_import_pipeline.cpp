@@ -827,6 +827,11 @@ class TestImportPipeline : public QObject {
                               ": expected whole seconds, 0 to 86400"),
              qPrintable(r.err));
     QVERIFY(!QFile::exists(dir_.filePath("never.db")));
+    // A command that only reads the store never waits, so the variable is none of its business.
+    const CliResult query =
+        run_msmisim({"query", "--db", "never.db"}, dir_.path(), {"MSMISIM_STORE_WAIT=" + value});
+    QCOMPARE(query.code, 3);  // the missing store, not the variable
+    QVERIFY2(!query.err.contains("MSMISIM_STORE_WAIT"), qPrintable(query.err));
   }
 
   // ---- --dry-run ------------------------------------------------------------------------------

@@ -224,6 +224,7 @@ class TstEventStore : public QObject {
 
   // The writer.
   void writerCommitsOnlyWholeBatches();
+  void writerInTransactionFailsItWhole();
   void writerToUnknownRunDropsAndCounts();
   void writerDestructorFlushes();
   void secondWriterContinuesSeq();
@@ -861,6 +862,50 @@ void TstEventStore::writerCommitsOnlyWholeBatches() {
   QCOMPARE(writer->written(), std::int64_t{total});
   QCOMPARE(writer->dropped(), std::int64_t{0});
   QVERIFY(writer->flush().ok());  // nothing buffered: a no-op
+}
+
+// Inside the caller's transaction (an import's file, a sweep's run) a writer's batches join it
+// without a savepoint of their own: when a later batch fails, the commit refuses and the batches
+// written before it go too, with the run, so the store is as it was.
+void TstEventStore::writerInTransactionFailsItWhole() {
+  const QString path = temp_path("transaction.db");
+  {
+    std::unique_ptr<EventStore> store;
+    QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  }
+  // What makes the second batch fail: an event row SQLite refuses.
+  QVERIFY(raw_exec(path,
+                   "CREATE TRIGGER refuse_9999 BEFORE INSERT ON events WHEN NEW.event_id = 9999 "
+                   "BEGIN SELECT RAISE(ABORT, 'refused'); END"));
+  std::unique_ptr<EventStore> store;
+  QVERIFY(EventStore::open(path.toStdString(), &store).ok());
+  QVERIFY(store->begin_transaction().ok());
+  std::int64_t run_id = 0;
+  QVERIFY(store->begin_run(make_run("whole.json", 1, 0), &run_id).ok());
+  auto writer = store->open_writer(run_id, "EXCH01", 0);
+  const int batch = static_cast<int>(EventWriter::kBatchSize);
+  for (int i = 0; i < batch; ++i) writer->write(big_run_event(i));  // one batch, written
+  QCOMPARE(writer->written(), std::int64_t{batch});
+  for (int i = 0; i < 100; ++i) {
+    msmi::Event e = big_run_event(i);
+    if (i == 50) e.event_id = 9999;
+    writer->write(e);
+  }
+  QVERIFY(!writer->flush().ok());
+  QCOMPARE(writer->dropped(), std::int64_t{100});
+  const msmi::Status committed = store->commit_transaction();
+  QVERIFY(!committed.ok());
+  QVERIFY2(QString::fromStdString(committed.message()).contains("refused"),
+           committed.message().c_str());
+  writer.reset();
+  store.reset();
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events"), std::int64_t{0});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM runs"), std::int64_t{0});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM event_counts"), std::int64_t{0});
+  // The full-text index holds no row of the undone batches either.
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'queue'"),
+           std::int64_t{0});
+  QVERIFY(raw_exec(path, "INSERT INTO events_fts(events_fts) VALUES('integrity-check')"));
 }
 
 void TstEventStore::writerToUnknownRunDropsAndCounts() {

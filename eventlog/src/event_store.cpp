@@ -42,7 +42,7 @@
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
 // 5000 ms for a reader, set_writer_wait's for a writer. Writers take the lock up front with
 // BEGIN IMMEDIATE (or nest as a SAVEPOINT in the caller's transaction,
-// EventStore::begin_transaction). Readers open the file read-only with PRAGMA query_only; where
+// EventStore::begin_transaction, which an EventWriter batch joins instead). Readers open the file read-only with PRAGMA query_only; where
 // the WAL's -shm cannot be created (read-only media) they fall back to the URI parameter
 // immutable=1.
 //

@@ -193,7 +193,9 @@ msmi::Status EventWriter::flush() {
 msmi::Status EventWriter::insert_buffered() {
   SqliteDb& db = *store_->db_;
   const std::string what = "writing events of run " + std::to_string(run_id_);
-  WriteTransaction transaction(db);
+  // Inside a caller's transaction (an import's file, a sweep's run) the batch joins it: both
+  // roll everything back when the writer fails, as its status sticks.
+  WriteTransaction transaction(db, WriteTransaction::Nesting::kJoin);
   msmi::Status status = transaction.begin(what);
   if (!status.ok()) return status;
 

@@ -324,6 +324,11 @@ void SqliteStatement::column_blob_into(int column, std::string* out) const {
 msmi::Status WriteTransaction::begin(std::string_view what) {
   assert(!active_);
   nested_ = sqlite3_get_autocommit(db_.get()) == 0;
+  joined_ = nested_ && nesting_ == Nesting::kJoin;
+  if (joined_) {
+    active_ = true;
+    return msmi::Status::Ok();
+  }
   msmi::Status status = db_.exec(nested_ ? "SAVEPOINT msmisim_write" : "BEGIN IMMEDIATE", what);
   active_ = status.ok();
   return status;
@@ -331,6 +336,10 @@ msmi::Status WriteTransaction::begin(std::string_view what) {
 
 msmi::Status WriteTransaction::commit(std::string_view what) {
   assert(active_);
+  if (joined_) {
+    active_ = false;
+    return msmi::Status::Ok();
+  }
   msmi::Status status = db_.exec(nested_ ? "RELEASE msmisim_write" : "COMMIT", what);
   if (!status.ok()) {
     rollback();
@@ -343,6 +352,7 @@ msmi::Status WriteTransaction::commit(std::string_view what) {
 void WriteTransaction::rollback() {
   if (!active_) return;
   active_ = false;
+  if (joined_) return;  // the caller's transaction is rolled back by the caller
   if (nested_) {
     sqlite3_exec(db_.get(), "ROLLBACK TO msmisim_write; RELEASE msmisim_write", nullptr, nullptr,
                  nullptr);

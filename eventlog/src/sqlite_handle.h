@@ -90,9 +90,17 @@ class SqliteDb {
 // opened (EventStore::begin_transaction) it is a SAVEPOINT that commit() RELEASEs, so a failed
 // batch is undone alone and the outer transaction decides about the rest. Destroying an active
 // transaction rolls it back.
+//
+// Nesting::kJoin opens no SAVEPOINT inside a caller's transaction: the work joins it, and
+// commit() and rollback() there do nothing. For a caller that rolls its whole transaction back
+// whenever this work fails. A SAVEPOINT makes SQLite keep the old content of every page changed
+// under it (in memory, as temp_store = MEMORY) until it is released; an FTS5 merge rewrites whole
+// segments, so one batch of a long import had it hold 180 MB.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(SqliteDb& db) : db_(db) {}
+  enum class Nesting { kSavepoint, kJoin };
+  explicit WriteTransaction(SqliteDb& db, Nesting nesting = Nesting::kSavepoint)
+      : db_(db), nesting_(nesting) {}
   ~WriteTransaction() { rollback(); }
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
@@ -105,8 +113,10 @@ class WriteTransaction {
 
  private:
   SqliteDb& db_;
+  Nesting nesting_;
   bool active_ = false;
   bool nested_ = false;
+  bool joined_ = false;  // nested with Nesting::kJoin: nothing to commit or undo here
 };
 
 // Owns one prepared statement. Movable, not copyable; finalized on destruction.

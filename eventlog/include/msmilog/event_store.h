@@ -129,10 +129,11 @@ class EventStore {
   msmi::Status find_import(std::string_view import_name, std::int64_t* run_id) const;
 
   // One transaction around several writes (an import of one file: its run, events and imports
-  // row), so a failure leaves nothing half-written. While it is open every write method and
-  // EventWriter batch nests inside it (as a SAVEPOINT) and becomes visible to others, or is
-  // undone, only with it. commit_transaction() flushes live writers first and fails (rolling
-  // back) if one of them has failed. rollback_transaction() undoes everything since
+  // row), so a failure leaves nothing half-written. While it is open every write method nests
+  // inside it (as a SAVEPOINT) and every EventWriter batch joins it (no SAVEPOINT: under one,
+  // SQLite keeps the old content of each page an FTS5 merge rewrites), and they become visible
+  // to others, or are undone, only with it. commit_transaction() flushes live writers first and
+  // fails (rolling back) if one of them has failed. rollback_transaction() undoes everything since
   // begin_transaction(); writers' written() counts are not corrected.
   // InvalidArgument if a transaction is already open; IoError for a read-only store.
   msmi::Status begin_transaction();

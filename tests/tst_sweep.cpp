@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include "cli_process.h"
 
+#include "msmilog/event_filter.h"
 #include "msmilog/event_store.h"
 #include "msmireport/sweep_summary.h"
 #include "msmisim/seed_list.h"
@@ -33,6 +34,21 @@ std::vector<msmilog::RunSummary> runs_of(const QString& db) {
   if (!msmilog::EventStore::open_read_only(db.toStdString(), &store).ok()) return runs;
   if (!store->list_runs(&runs).ok()) runs.clear();
   return runs;
+}
+
+// Every event row of run `run_id` in `db`, in store order.
+std::vector<msmilog::EventRow> events_of(const QString& db, std::int64_t run_id) {
+  std::unique_ptr<msmilog::EventStore> store;
+  std::vector<msmilog::EventRow> rows;
+  if (!msmilog::EventStore::open_read_only(db.toStdString(), &store).ok()) return rows;
+  msmilog::EventFilter filter;
+  filter.run_id = run_id;
+  const msmi::Status s = store->query_events(filter, [&](const msmilog::EventRow& row) {
+    rows.push_back(row);
+    return true;
+  });
+  if (!s.ok()) rows.clear();
+  return rows;
 }
 
 // What must be the same in two stores of the same sweep: each run by scenario and seed, with its
@@ -84,6 +100,7 @@ class TestSweep : public QObject {
   void ctrl_c_ends_a_wait_for_the_store();
   void merge_refuses_bad_inputs();
   void output_does_not_depend_on_jobs();
+  void sweep_records_the_events_run_records();
   void bad_arguments_exit_2_data();
   void bad_arguments_exit_2();
   void sweep_that_tests_nothing_exits_5();
@@ -492,6 +509,33 @@ void TestSweep::output_does_not_depend_on_jobs() {
     QCOMPARE(runs[1][i].scenario, runs[0][i].scenario);
     QCOMPARE(runs[1][i].seed, runs[0][i].seed);
     QCOMPARE(runs[1][i].event_count, runs[0][i].event_count);
+  }
+}
+
+// The workers of a sweep make its runs' event rows and one thread stores them; each run's
+// events are stored exactly as `msmisim run --db` stores the same seed.
+void TestSweep::sweep_records_the_events_run_records() {
+  QTemporaryDir dir;
+  const QString run_db = dir.filePath("run.db");
+  const QString sweep_db = dir.filePath("sweep.db");
+  QCOMPARE(cli({"run", "scenarios/kb/Q151791.json", "--seed", "7", "--db", run_db}).code, 0);
+  QCOMPARE(
+      cli({"sweep", "scenarios/kb/Q151791.json", "--seeds", "6..8", "-j", "2", "--db", sweep_db})
+          .code,
+      0);
+  const std::vector<msmilog::EventRow> alone = events_of(run_db, 1);
+  const std::vector<msmilog::EventRow> swept = events_of(sweep_db, 2);  // seed 7: the second
+  QVERIFY(alone.size() > 1000);
+  QCOMPARE(swept.size(), alone.size());
+  for (std::size_t i = 0; i < alone.size(); ++i) {
+    msmilog::EventRow a = alone[i];
+    msmilog::EventRow b = swept[i];
+    a.id = b.id = 0;  // the run ids differ
+    a.run_id = b.run_id = 0;
+    QVERIFY2(a == b, qPrintable(QString("event %1 differs: %2 / %3")
+                                    .arg(i)
+                                    .arg(QString::fromStdString(alone[i].description))
+                                    .arg(QString::fromStdString(swept[i].description))));
   }
 }
 

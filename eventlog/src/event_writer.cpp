@@ -115,30 +115,30 @@ void EventWriter::start() {
   if (status_.ok()) buffer_.reserve(1024);  // grows to kBatchSize only for a busy run
 }
 
-void EventWriter::write(const msmi::Event& event) {
-  if (status_.ok() && store_ == nullptr) {
-    status_ = msmi::Status::IoError("event store closed before its writer of run " +
-                                    std::to_string(run_id_) + "; later events are dropped");
-  }
-  if (!status_.ok()) {
-    ++dropped_;
-    return;
-  }
+EventRow event_row(msmi::Event&& event) {
   EventRow row;
   row.time_us = event.time_us;
-  row.source = event.source;
+  row.source = std::move(event.source);
   row.event_id = event.event_id;
   row.type = msmi::to_string(event.type);
   row.category = msmi::to_string(event.category);
   row.level = event.level;
   row.thread = event.thread;
-  row.message_id = event.message_id;
-  row.description = event.description;
-  row.strings = event.strings;
-  row.data = event.data;
+  row.message_id = std::move(event.message_id);
+  row.description = std::move(event.description);
+  row.strings = std::move(event.strings);
+  row.data = std::move(event.data);
   row.event_identifier = make_event_identifier(event.event_id, nt_event_type(event.type));
   row.category_number = category_number(event.category);
-  buffer_row(std::move(row));
+  return row;
+}
+
+void EventWriter::write(const msmi::Event& event) {
+  write_row(event_row(msmi::Event(event)));
+}
+
+void EventWriter::reserve(std::size_t events) {
+  buffer_.reserve(buffer_.size() + std::min(events, kBatchSize - buffer_.size()));
 }
 
 void EventWriter::write_row(const EventRow& row) {

@@ -22,6 +22,7 @@
 #include "cli_options.h"
 #include "cli_record.h"
 #include "msmilog/event_store.h"
+#include "msmilog/event_writer.h"
 #include "msmilog/sha256.h"
 #include "msmilog/store_wait.h"
 #include "msmireport/run_report.h"
@@ -100,6 +101,9 @@ struct JobOutcome {
   std::unique_ptr<Scenario> own;  // the swarm variant, when there is one
   const Scenario* scenario = nullptr;
   RunResult result;
+  // With a store: result.events made rows by the worker, so the one thread that records has
+  // only the store's work left (result.events is then empty).
+  std::vector<msmilog::EventRow> rows;
   std::string started_at;
 };
 
@@ -249,6 +253,11 @@ JobOutcome execute(const SweepRequest& r, const Job& job) {
   options.interrupted = &g_interrupted;
   const msmi::Status s = run_scenario(*o.scenario, options, &o.result);
   if (!s.ok()) o.error = s.message();
+  if (s.ok() && r.record) {
+    o.rows.reserve(o.result.events.size());
+    for (msmi::Event& e : o.result.events) o.rows.push_back(msmilog::event_row(std::move(e)));
+    o.result.events = {};
+  }
   return o;
 }
 
@@ -374,7 +383,7 @@ int sweep_command(const std::vector<std::string>& args) {
         rec.kb = o.scenario->kb;
         rec.sweep_id = sweep_id;
         std::int64_t id = 0;
-        store_error = record_finished_run(*store, rec, *o.scenario, o.result, &id);
+        store_error = record_finished_run(*store, rec, *o.scenario, o.result, &id, &o.rows);
         if (store_error.ok()) run_id = id;
       }
       msmireport::render_failed_expectations(o.result, broken);

@@ -144,7 +144,7 @@ msmi::Status record_result(msmilog::EventStore& store, std::int64_t run_id,
 
 msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunRecord& record,
                                  const Scenario& scenario, const RunResult& result,
-                                 std::int64_t* run_id) {
+                                 std::int64_t* run_id, std::vector<msmilog::EventRow>* rows) {
   // One transaction for the whole run: a run of a sweep is recorded whole or not at all, and
   // its dozen tables cost one commit instead of one each (a commit writes every page it
   // touched to the WAL again, which for short runs cost more than their rows).
@@ -154,7 +154,14 @@ msmi::Status record_finished_run(msmilog::EventStore& store, const msmilog::RunR
   if (s.ok()) {
     std::unique_ptr<msmilog::EventWriter> writer =
         store.open_writer(*run_id, scenario.computer, scenario.epoch_us);
-    for (const msmi::Event& e : result.events) writer->write(e);
+    if (rows != nullptr) {
+      writer->reserve(rows->size());
+      for (msmilog::EventRow& row : *rows) writer->write_row(std::move(row));
+      rows->clear();
+    } else {
+      writer->reserve(result.events.size());
+      for (const msmi::Event& e : result.events) writer->write(e);
+    }
     s = record_result(store, *run_id, std::move(writer), scenario, result, verdict_of(result));
   }
   if (s.ok()) return store.commit_transaction();

@@ -16,6 +16,10 @@ namespace msmilog {
 class EventStore;
 class SqliteStatement;
 
+// The events row of a simulated event, as EventWriter::write() stores it, taking the event's
+// buffers. For a caller that makes rows on another thread than the one that stores them.
+EventRow event_row(msmi::Event&& event);
+
 // Buffers events and inserts them into the `events` table in batches: one transaction
 // (BEGIN IMMEDIATE) per kBatchSize events, with one prepared INSERT reused for every row, so
 // no event ever costs a transaction of its own. Rows become visible to other connections when
@@ -35,8 +39,10 @@ class SqliteStatement;
 // its msmi::Category's position + 1 (0 for "None"); record_number, user and written_us stay NULL.
 //
 // Errors are sticky: the first failure (of a batch insert, or of opening the writer) is kept in
-// status(); that batch is rolled back, and every event written afterwards is dropped and
-// counted in dropped(). The engine's write() cannot fail, so callers check status() when done.
+// status(); that batch is rolled back (inside a caller's EventStore::begin_transaction, which
+// the batches join, with that whole transaction, by the caller), and every event written
+// afterwards is dropped and counted in dropped(). The engine's write() cannot fail, so callers
+// check status() when done.
 //
 // Lifetime: created by EventStore::open_writer(). REQUIRES: the writer is destroyed before the
 // EventStore that created it. (As a safety net, a store being destroyed flushes its remaining
@@ -64,6 +70,10 @@ class EventWriter : public msmi::EventSink {
   void write_row(const EventRow& row);
   // The same, taking the row's buffers instead of copying them.
   void write_row(EventRow&& row);
+
+  // Room for `events` more rows (at most kBatchSize), for a writer that knows how many are
+  // coming: the buffer then does not grow, moving every row, on the way.
+  void reserve(std::size_t events);
 
   // Commits every buffered event in one transaction. Returns status() afterwards: OK if this
   // and all earlier batches were stored, else the first error (then the buffer is dropped).

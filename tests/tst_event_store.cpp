@@ -865,8 +865,8 @@ void TstEventStore::writerCommitsOnlyWholeBatches() {
 }
 
 // Inside the caller's transaction (an import's file, a sweep's run) a writer's batches join it
-// without a savepoint of their own: when a later batch fails, the commit refuses and the batches
-// written before it go too, with the run, so the store is as it was.
+// without a savepoint of their own: when a later batch fails, the commit refuses (even with the
+// writer gone) and the batches written before it go too, with the run, so the store is as it was.
 void TstEventStore::writerInTransactionFailsItWhole() {
   const QString path = temp_path("transaction.db");
   {
@@ -893,14 +893,18 @@ void TstEventStore::writerInTransactionFailsItWhole() {
   }
   QVERIFY(!writer->flush().ok());
   QCOMPARE(writer->dropped(), std::int64_t{100});
+  writer.reset();  // gone before the commit: the store still knows
   const msmi::Status committed = store->commit_transaction();
   QVERIFY(!committed.ok());
   QVERIFY2(QString::fromStdString(committed.message()).contains("refused"),
            committed.message().c_str());
-  writer.reset();
+  // The next transaction starts clean.
+  QVERIFY(store->begin_transaction().ok());
+  QVERIFY(store->begin_run(make_run("next.json", 1, 0), &run_id).ok());
+  QVERIFY(store->commit_transaction().ok());
   store.reset();
   QCOMPARE(raw_int(path, "SELECT count(*) FROM events"), std::int64_t{0});
-  QCOMPARE(raw_int(path, "SELECT count(*) FROM runs"), std::int64_t{0});
+  QCOMPARE(raw_int(path, "SELECT count(*) FROM runs"), std::int64_t{1});  // next.json alone
   QCOMPARE(raw_int(path, "SELECT count(*) FROM event_counts"), std::int64_t{0});
   // The full-text index holds no row of the undone batches either.
   QCOMPARE(raw_int(path, "SELECT count(*) FROM events_fts WHERE events_fts MATCH 'queue'"),

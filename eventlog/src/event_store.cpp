@@ -42,9 +42,9 @@
 // (a power cut may lose the last transactions, never corrupt), foreign_keys=ON, busy timeout
 // 5000 ms for a reader, set_writer_wait's for a writer. Writers take the lock up front with
 // BEGIN IMMEDIATE (or nest as a SAVEPOINT in the caller's transaction,
-// EventStore::begin_transaction, which an EventWriter batch joins instead). Readers open the file read-only with PRAGMA query_only; where
-// the WAL's -shm cannot be created (read-only media) they fall back to the URI parameter
-// immutable=1.
+// EventStore::begin_transaction, which an EventWriter batch joins instead). Readers open the file
+// read-only with PRAGMA query_only; where the WAL's -shm cannot be created (read-only media) they
+// fall back to the URI parameter immutable=1.
 //
 // Runs whose process died (version 9). A run is recorded over many transactions (its row, then
 // its events a batch at a time, then the rest and its verdict), so a process killed part-way
@@ -1279,6 +1279,7 @@ msmi::Status EventStore::begin_transaction() {
   if (sqlite3_get_autocommit(db_->get()) == 0) {
     return msmi::Status::InvalidArgument(path_ + ": a transaction is already open");
   }
+  failed_in_transaction_ = msmi::Status::Ok();
   return db_->exec("BEGIN IMMEDIATE", "beginning a transaction");
 }
 
@@ -1294,6 +1295,11 @@ msmi::Status EventStore::commit_transaction() {
       return writer->status();
     }
   }
+  if (!failed_in_transaction_.ok()) {
+    const msmi::Status failed = failed_in_transaction_;
+    rollback_transaction();
+    return failed;
+  }
   msmi::Status status = db_->exec("COMMIT", "committing a transaction");
   if (!status.ok()) {
     rollback_transaction();
@@ -1307,6 +1313,7 @@ void EventStore::rollback_transaction() {
   if (sqlite3_get_autocommit(db_->get()) == 0) {
     sqlite3_exec(db_->get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
+  failed_in_transaction_ = msmi::Status::Ok();
   writer_locks_rolled_back();
 }
 

@@ -138,6 +138,7 @@ void EventWriter::write(const msmi::Event& event) {
 }
 
 void EventWriter::reserve(std::size_t events) {
+  if (!status_.ok()) return;  // nothing more will be buffered
   buffer_.reserve(buffer_.size() + std::min(events, kBatchSize - buffer_.size()));
 }
 
@@ -179,6 +180,11 @@ msmi::Status EventWriter::flush() {
     if (status.ok()) {
       written_ += count;
     } else {
+      // Inside the caller's transaction the batch had no savepoint: part of it may be there, so
+      // that transaction must not commit, whatever becomes of this writer.
+      if (store_->in_transaction() && store_->failed_in_transaction_.ok()) {
+        store_->failed_in_transaction_ = status;
+      }
       status_ = std::move(status);
       dropped_ += count;
     }

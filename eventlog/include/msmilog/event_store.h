@@ -133,7 +133,8 @@ class EventStore {
   // inside it (as a SAVEPOINT) and every EventWriter batch joins it (no SAVEPOINT: under one,
   // SQLite keeps the old content of each page an FTS5 merge rewrites), and they become visible
   // to others, or are undone, only with it. commit_transaction() flushes live writers first and
-  // fails (rolling back) if one of them has failed. rollback_transaction() undoes everything since
+  // fails (rolling back) if one of them has failed, or if a writer's batch failed inside the
+  // transaction before that writer was destroyed. rollback_transaction() undoes everything since
   // begin_transaction(); writers' written() counts are not corrected.
   // InvalidArgument if a transaction is already open; IoError for a read-only store.
   msmi::Status begin_transaction();
@@ -304,7 +305,11 @@ class EventStore {
   bool immutable_ = false;
   std::unique_ptr<SqliteDb> db_;
   int schema_version_ = kSchemaVersion;
-  std::vector<EventWriter*> writers_;                     // live writers, not owned
+  std::vector<EventWriter*> writers_;  // live writers, not owned
+  // The first failure of a writer's batch inside the open transaction (which the batch joined
+  // without a savepoint, so part of it may be in there): commit_transaction() refuses with it,
+  // even when that writer is gone.
+  msmi::Status failed_in_transaction_;
   std::unique_ptr<WriterLocks> locks_;                    // STORE-writers; null when not opened
   std::vector<std::int64_t> locks_held_;                  // rows committed, not finished
   std::vector<std::int64_t> locks_taken_in_transaction_;  // rows inserted in the open one

@@ -279,6 +279,19 @@ class TestImportPipeline : public QObject {
     return msmilog::import_logs(db, files, options, msmisim::any_event_catalogue(), fake_formats(),
                                 result, progress);
   }
+  // A store `db` holding one import, exported to `csv` (to import again), and another connection
+  // in *holder that holds the store as a writer (BEGIN EXCLUSIVE) until it is closed.
+  void held_store_with_export(const std::string& db, const std::string& csv, sqlite3** holder) {
+    msmilog::ImportResult result;
+    QVERIFY(import(path(db), {write(db + ".fake", good_log())}, {}, &result).ok());
+    QCOMPARE(run_msmisim({"export", "--db", QString::fromStdString(db), "--format", "csv", "-o",
+                          QString::fromStdString(csv)},
+                         dir_.path())
+                 .code,
+             0);
+    QCOMPARE(sqlite3_open(path(db).c_str(), holder), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(*holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
 
  private slots:
   void init() { QVERIFY(dir_.isValid()); }
@@ -748,15 +761,12 @@ class TestImportPipeline : public QObject {
   }
 
   void cli_import_into_a_locked_store_claims_nothing() {
-    msmilog::ImportResult result;
-    QVERIFY(import(path("cli-lock.db"), {write("cli-lock.fake", good_log())}, {}, &result).ok());
-    QCOMPARE(run_msmisim({"export", "--db", "cli-lock.db", "--format", "csv", "-o", "lock.csv"},
-                         dir_.path())
-                 .code,
-             0);
     sqlite3* holder = nullptr;  // another writer holds the store for longer than import waits
-    QCOMPARE(sqlite3_open(path("cli-lock.db").c_str(), &holder), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    held_store_with_export("cli-lock.db", "lock.csv", &holder);
+    if (QTest::currentTestFailed()) {
+      sqlite3_close(holder);
+      return;
+    }
     const CliResult r =
         run_msmisim({"import", "lock.csv", "--db", "cli-lock.db", "--name", "locked"}, dir_.path(),
                     {"MSMISIM_STORE_WAIT=2"});
@@ -773,15 +783,12 @@ class TestImportPipeline : public QObject {
   // A writer that finds the store held by another (an import holds it for a whole file) waits
   // for it, says so once, and goes on when it is free.
   void cli_import_waits_for_another_writer() {
-    msmilog::ImportResult result;
-    QVERIFY(import(path("cli-wait.db"), {write("cli-wait.fake", good_log())}, {}, &result).ok());
-    QCOMPARE(run_msmisim({"export", "--db", "cli-wait.db", "--format", "csv", "-o", "wait.csv"},
-                         dir_.path())
-                 .code,
-             0);
     sqlite3* holder = nullptr;
-    QCOMPARE(sqlite3_open(path("cli-wait.db").c_str(), &holder), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+    held_store_with_export("cli-wait.db", "wait.csv", &holder);
+    if (QTest::currentTestFailed()) {
+      sqlite3_close(holder);
+      return;
+    }
     QProcess process;
     process.setWorkingDirectory(dir_.path());
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

@@ -7,17 +7,34 @@
 namespace msmi {
 namespace {
 
-std::string upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    // Every address of every message is parsed, often more than once: ASCII needs no call.
+// Upper-cases `text` into *out, reusing its buffer. Every address of every message is parsed,
+// often more than once: ASCII needs no call.
+void assign_upper(std::string_view text, std::string* out) {
+  out->assign(text);
+  for (char& c : *out) {
     const auto u = static_cast<unsigned char>(c);
     if (u >= 'a' && u <= 'z')
       c = static_cast<char>(u - ('a' - 'A'));
     else if (u >= 0x80)
       c = static_cast<char>(std::toupper(u));
   }
+}
+
+std::string upper(std::string_view text) {
+  std::string out;
+  assign_upper(text, &out);
   return out;
+}
+
+// Whether `text` is `upper_word` (upper-case ASCII) in any case, without a copy.
+bool equal_upper(std::string_view text, std::string_view upper_word) {
+  if (text.size() != upper_word.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const char c = u >= 'a' && u <= 'z' ? static_cast<char>(u - ('a' - 'A')) : text[i];
+    if (c != upper_word[i]) return false;
+  }
+  return true;
 }
 
 std::string lower(std::string_view text) {
@@ -40,12 +57,19 @@ AddressParseResult succeed(Address address) {
 }
 
 // MS Mail names: letters, digits and a few punctuation marks; never '/', blanks or controls.
+// A table (isalnum in the "C" locale, which msmisim never changes, plus "-_.$#&!'"): every
+// character of every address is asked.
+constexpr std::array<bool, 256> kMsMailChars = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (const char c : std::string_view("-_.$#&!'")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}();
+
 bool is_ms_mail_char(char c) {
-  const auto u = static_cast<unsigned char>(c);
-  // ASCII letters and digits without a call per byte (isalnum in the "C" locale, which msmisim
-  // never changes, is exactly these).
-  if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')) return true;
-  return std::string_view("-_.$#&!'").find(c) != std::string_view::npos;
+  return kMsMailChars[static_cast<unsigned char>(c)];
 }
 
 AddressParseResult parse_ms_mail(std::string_view body) {
@@ -81,9 +105,9 @@ AddressParseResult parse_ms_mail(std::string_view body) {
   AddressParseResult result;
   result.ok = true;
   result.address.type = AddressType::kMsMail;
-  result.address.network = upper(parts[0]);
-  result.address.postoffice = upper(parts[1]);
-  result.address.mailbox = upper(parts[2]);
+  assign_upper(parts[0], &result.address.network);
+  assign_upper(parts[1], &result.address.postoffice);
+  assign_upper(parts[2], &result.address.mailbox);
   return result;
 }
 
@@ -217,12 +241,12 @@ AddressParseResult parse_address(std::string_view text) {
   if (colon == std::string_view::npos) {
     return fail("address '" + std::string(text) + "' has no type prefix (MS:, SMTP: or X400:)");
   }
-  const std::string type = upper(text.substr(0, colon));
+  const std::string_view type = text.substr(0, colon);
   const std::string_view body = text.substr(colon + 1);
-  if (type == "MS") return parse_ms_mail(body);
-  if (type == "SMTP") return parse_smtp(body);
-  if (type == "X400") return parse_x400(body);
-  return fail("unknown address type '" + type + "' (expected MS, SMTP or X400)");
+  if (equal_upper(type, "MS")) return parse_ms_mail(body);
+  if (equal_upper(type, "SMTP")) return parse_smtp(body);
+  if (equal_upper(type, "X400")) return parse_x400(body);
+  return fail("unknown address type '" + upper(type) + "' (expected MS, SMTP or X400)");
 }
 
 }  // namespace msmi

@@ -195,6 +195,39 @@ class PowerCut final : public msmi::FileSystemWrapper {
   bool cut_ = false;
 };
 
+// Passes every call through, versions included, and counts the reads that copied a file because
+// the caller's copy was not current. Shares its target's readings when `share`, else keeps its
+// own.
+class CountingReads final : public msmi::FileSystemWrapper {
+ public:
+  CountingReads(msmi::FileSystem& target, bool share) : FileSystemWrapper(target), share_(share) {}
+  int copies = 0;
+
+  std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
+  Status read_file_if_changed(const std::string& path, std::uint64_t* version,
+                              std::string* contents, bool* changed) override {
+    const Status s = target().read_file_if_changed(path, version, contents, changed);
+    copies += s.ok() && *changed;
+    return s;
+  }
+  Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,
+                      Refresh* how) override {
+    const Status s = target().refresh_file(path, version, contents, how);
+    copies += s.ok() && *how == Refresh::kReplaced;
+    return s;
+  }
+  Status write_file_at(const std::string& path, std::uint64_t offset,
+                       std::string_view data) override {
+    return target().write_file_at(path, offset, data);
+  }
+  std::shared_ptr<void>& shared_reading(const std::string& key) override {
+    return share_ ? target().shared_reading(key) : FileSystemWrapper::shared_reading(key);
+  }
+
+ private:
+  bool share_;
+};
+
 }  // namespace
 
 class TestFileSystem : public QObject {
@@ -213,6 +246,7 @@ class TestFileSystem : public QObject {
   void message_file_cache_reads_what_the_file_holds_now();
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
   void mailbag_reader_sees_every_change_the_other_side_makes();
+  void mailbags_of_one_name_share_one_reading();
   void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
   void kb_scenarios_run_the_same_in_memory_and_on_disk();
 };
@@ -359,6 +393,23 @@ msmisim::FaultRule rule_of(const std::string& text) {
   if (!msmisim::parse_fault_rule(text, &rule, &column).ok()) qFatal("bad rule %s", text.c_str());
   return rule;
 }
+
+// An in-memory postoffice with the mailbag folders, and the fault wrapper over it with `rules`,
+// as the engine sees it.
+struct FaultyPostoffice {
+  FaultyPostoffice(std::uint64_t seed, std::vector<msmisim::FaultRule> rules)
+      : random(seed),
+        injector(clock, random, effects, "hardened", std::move(rules)),
+        faulty(memory, injector, random) {
+    if (!memory.make_dirs("KEY").ok() || !memory.make_dirs("MBG").ok()) qFatal("no folders");
+  }
+  msmisim::MemoryFileSystem memory;
+  msmisim::VirtualClock clock;
+  msmi::SeededRandom random;
+  testsupport::NoEffects effects;
+  msmisim::FaultInjector injector;
+  msmisim::FaultyFileSystem faulty;
+};
 
 msmi::P1Envelope envelope_of(const std::string& sender) {
   msmi::P1Envelope envelope;
@@ -640,20 +691,14 @@ void TestFileSystem::mailbag_keeps_every_acknowledged_record_through_a_power_los
   QVERIFY(budgets_tried > kRecords * 4);  // every append is several calls, each one a cut point
 }
 
-// Two Mailbag objects on one INQUEUE3, as the MS Mail side and the MSMI hold it: each keeps its
-// last parse and patches it from what changed. After any mix of appends, updates, removals,
+// Two Mailbag objects on one INQUEUE3, as the MS Mail side and the MSMI hold it: they share one
+// parse, patched from what changed. After any mix of appends, updates, removals,
 // compactions and resets by either side, what the reader sees is what a fresh Mailbag reads, and
 // a read fault strikes the reader's read even when nothing changed since its last one.
 void TestFileSystem::mailbag_reader_sees_every_change_the_other_side_makes() {
-  msmisim::MemoryFileSystem memory;
-  QVERIFY(memory.make_dirs("KEY").ok());
-  QVERIFY(memory.make_dirs("MBG").ok());
-  msmisim::VirtualClock clock;
-  msmi::SeededRandom random(11);
-  testsupport::NoEffects effects;
-  msmisim::FaultInjector injector(clock, random, effects, "hardened",
-                                  {rule_of("disk.read[kind=KEY]=5%error(EIO)")});
-  msmisim::FaultyFileSystem faulty(memory, injector, random);
+  FaultyPostoffice postoffice(11, {rule_of("disk.read[kind=KEY]=5%error(EIO)")});
+  msmisim::MemoryFileSystem& memory = postoffice.memory;
+  msmisim::FaultyFileSystem& faulty = postoffice.faulty;
   msmi::Mailbag writer(memory, "INQUEUE3");
   msmi::Mailbag reader(faulty, "INQUEUE3");
   msmi::SeededRandom choose(5);
@@ -686,8 +731,10 @@ void TestFileSystem::mailbag_reader_sees_every_change_the_other_side_makes() {
       ++failed_reads;
       continue;
     }
+    // Read through a wrapper that shares nothing: the files themselves, not the shared parse.
+    msmi::FileSystemWrapper unshared(memory);
     std::vector<msmi::MailbagEntry> fresh;
-    QVERIFY(msmi::Mailbag(memory, "INQUEUE3").load(&fresh).ok());
+    QVERIFY(msmi::Mailbag(unshared, "INQUEUE3").load(&fresh).ok());
     QCOMPARE(seen->size(), fresh.size());
     for (std::size_t i = 0; i < fresh.size(); ++i) {
       QCOMPARE((*seen)[i].seq, fresh[i].seq);
@@ -700,6 +747,38 @@ void TestFileSystem::mailbag_reader_sees_every_change_the_other_side_makes() {
   }
   QVERIFY(failed_reads > 5);  // the rule did strike the reader's cached reads
   QVERIFY(compared > 400);
+}
+
+// The MS Mail side's Mailbag and the engine's (through the fault wrapper) keep one copy and one
+// parse of the pair: what one side wrote, the other reads without copying the files again. A
+// file system that does not forward shared readings keeps its own, and reads the files.
+void TestFileSystem::mailbags_of_one_name_share_one_reading() {
+  FaultyPostoffice postoffice(3, {});
+  msmisim::MemoryFileSystem& memory = postoffice.memory;
+  CountingReads engine_side(postoffice.faulty, true);
+  CountingReads unshared_side(memory, false);
+  msmi::Mailbag ms_mail(memory, "INQUEUE3");
+  msmi::Mailbag engine(engine_side, "INQUEUE3");
+  msmi::Mailbag other(unshared_side, "INQUEUE3");
+  std::uint32_t seq = 0;
+  for (int i = 0; i < 5; ++i) {
+    QVERIFY(ms_mail.append("record " + std::to_string(i), &seq).ok());
+    const std::vector<msmi::MailbagEntry>* entries = nullptr;
+    QVERIFY(engine.view(&entries).ok());
+    QCOMPARE(entries->size(), std::size_t(i + 1));
+    QCOMPARE(entries->back().payload, "record " + std::to_string(i));
+    QVERIFY(engine.update(entries->back().seq, msmi::MailbagState::kReady, 0).ok());
+    std::vector<msmi::MailbagEntry> seen;
+    QVERIFY(other.load(&seen).ok());
+    QCOMPARE(seen.size(), std::size_t(i + 1));
+    QCOMPARE(seen.back().state, msmi::MailbagState::kReady);
+  }
+  QVERIFY(ms_mail.remove(seq).ok());
+  std::vector<msmi::MailbagEntry> left;
+  QVERIFY(engine.load(&left).ok());
+  QCOMPARE(left.size(), std::size_t(4));
+  QCOMPARE(engine_side.copies, 0);     // every change was the other side's, already parsed
+  QVERIFY(unshared_side.copies >= 5);  // the KEY at least, after every change
 }
 
 void TestFileSystem::kb_scenarios_run_the_same_in_memory_and_on_disk_data() {

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -98,6 +100,13 @@ class FileSystem {
     return write_file(path, contents);
   }
 
+  // What readers of this file system decoded from its files, kept under `key` and shared by
+  // every reader that asks for the same key: a Mailbag of the MS Mail side and the engine's
+  // Mailbag of the same name then keep one copy and one parse of the pair, and neither decodes
+  // again what the other just wrote. Whatever is kept there is checked against file versions
+  // before it is trusted, as a reader's own copy would be. A wrapper that forwards versions
+  // forwards this too; any other file system keeps its own.
+  virtual std::shared_ptr<void>& shared_reading(const std::string& key) { return readings_[key]; }
   // write_file_at() on the bytes of `path` in memory: `data` over *contents from `offset`,
   // growing it as needed. InvalidArgument (naming `path`) for an offset past the end.
   static Status patch_contents(const std::string& path, std::uint64_t offset, std::string_view data,
@@ -111,6 +120,9 @@ class FileSystem {
     contents->replace(at, data.size(), data);
     return Status::Ok();
   }
+
+ private:
+  std::map<std::string, std::shared_ptr<void>, std::less<>> readings_;
 };
 
 // Forwards every call; a test or fault injector overrides just the calls it cares about.

@@ -133,13 +133,17 @@ Mailbag::Mailbag(FileSystem& fs, std::string name)
     : fs_(fs),
       name_(std::move(name)),
       key_path_("KEY/" + name_ + ".KEY"),
-      mbg_path_("MBG/" + name_ + ".MBG") {}
+      mbg_path_("MBG/" + name_ + ".MBG") {
+  std::shared_ptr<void>& shared = fs_.shared_reading("mailbag " + name_);
+  if (!shared) shared = std::make_shared<Reading>();
+  reading_ = std::static_pointer_cast<Reading>(shared);
+}
 
 void Mailbag::forget() const {
-  cache_valid_ = false;
-  key_known_ = false;
-  key_version_ = 0;
-  mbg_version_ = 0;
+  reading_->cache_valid = false;
+  reading_->key_known = false;
+  reading_->key_version = 0;
+  reading_->mbg_version = 0;
 }
 
 Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
@@ -162,45 +166,48 @@ Status Mailbag::view(const std::vector<MailbagEntry>** entries) const {
 
 Status Mailbag::read(Snapshot** out) const {
   bool key_changed = true;
-  key_known_ = false;
-  Status s = fs_.read_file_if_changed(key_path_, &key_version_, &key_bytes_, &key_changed);
+  reading_->key_known = false;
+  Status s = fs_.read_file_if_changed(key_path_, &reading_->key_version, &reading_->key_bytes,
+                                      &key_changed);
   if (!s.ok() && !s.is_not_found()) {
     forget();
     return s;
   }
-  if (s.is_not_found() || all_zero(key_bytes_)) {
+  if (s.is_not_found() || all_zero(reading_->key_bytes)) {
     // Empty mailbag; the MBG's size is unknown until it is rewritten.
-    if (s.is_not_found()) key_version_ = 0;
-    key_known_ = s.ok();
-    cache_valid_ = false;
-    cache_ = Snapshot{};
-    *out = &cache_;
+    if (s.is_not_found()) reading_->key_version = 0;
+    reading_->key_known = s.ok();
+    reading_->cache_valid = false;
+    reading_->cache = Snapshot{};
+    *out = &reading_->cache;
     return Status::Ok();
   }
-  key_known_ = true;
-  // mbg_bytes_ holds the MBG at mbg_version_, so a file that only grew costs only its new bytes.
+  reading_->key_known = true;
+  // reading_->mbg_bytes holds the MBG at reading_->mbg_version, so a file that only grew costs only
+  // its new bytes.
   FileSystem::Refresh how = FileSystem::Refresh::kReplaced;
-  s = fs_.refresh_file(mbg_path_, &mbg_version_, &mbg_bytes_, &how);
+  s = fs_.refresh_file(mbg_path_, &reading_->mbg_version, &reading_->mbg_bytes, &how);
   if (s.is_not_found()) {
-    mbg_bytes_.clear();
-    mbg_version_ = 0;
+    reading_->mbg_bytes.clear();
+    reading_->mbg_version = 0;
   } else if (!s.ok()) {
     forget();
     return s;
   }
-  if (cache_valid_ && !key_changed && how == FileSystem::Refresh::kUnchanged) {
-    *out = &cache_;
+  if (reading_->cache_valid && !key_changed && how == FileSystem::Refresh::kUnchanged) {
+    *out = &reading_->cache;
     return Status::Ok();
   }
   // Records checked before against the same MBG bytes need no second check. A queue mostly
   // grows at its end, so an MBG that only gained records still counts as the same. An MBG read
   // whole is checked again whole: the same bytes pass the same checks.
-  const bool checked = cache_valid_ && how != FileSystem::Refresh::kReplaced;
-  cache_valid_ = false;  // until the parse succeeds: a failed one leaves cache_ half-changed
-  s = parse(key_bytes_, mbg_bytes_, checked);
+  const bool checked = reading_->cache_valid && how != FileSystem::Refresh::kReplaced;
+  reading_->cache_valid =
+      false;  // until the parse succeeds: a failed one leaves the cache half-changed
+  s = parse(reading_->key_bytes, reading_->mbg_bytes, checked);
   if (!s.ok()) return s;
-  cache_valid_ = true;
-  *out = &cache_;
+  reading_->cache_valid = true;
+  *out = &reading_->cache;
   return Status::Ok();
 }
 
@@ -235,7 +242,7 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
   // entries[next_checked, …) the checked ones not met yet (in seq order, as the KEY had them),
   // and what lies between was taken already. A queue change adds, drops or changes an entry or
   // two, so nearly every entry keeps its slot and its payload.
-  std::vector<MailbagEntry>& entries = cache_.entries;
+  std::vector<MailbagEntry>& entries = reading_->cache.entries;
   if (!checked) entries.clear();
   std::size_t next_checked = 0;
   std::size_t kept = 0;
@@ -288,9 +295,9 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
     entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
   }
   entries.resize(kept);
-  cache_.next_seq = get_u32(key, 8);
-  cache_.mbg_size = mbg_size;
-  cache_.mbg_bytes_on_disk = mbg.size();
+  reading_->cache.next_seq = get_u32(key, 8);
+  reading_->cache.mbg_size = mbg_size;
+  reading_->cache.mbg_bytes_on_disk = mbg.size();
   return Status::Ok();
 }
 
@@ -326,12 +333,12 @@ void Mailbag::encode_key(const Snapshot& snapshot, std::string* key_out) {
 }
 
 Status Mailbag::write(Records records, std::string_view appended) {
-  Snapshot& snapshot = cache_;
+  Snapshot& snapshot = reading_->cache;
   // A snapshot read from a KEY that had records (not an empty mailbag) has its MBG bytes in
-  // mbg_bytes_, to put back if the KEY cannot be written after a rewrite: a KEY must never
+  // reading_->mbg_bytes, to put back if the KEY cannot be written after a rewrite: a KEY must never
   // describe records that are not there.
-  const bool restorable = records == Records::kRewrite && cache_valid_;
-  cache_valid_ = false;
+  const bool restorable = records == Records::kRewrite && reading_->cache_valid;
+  reading_->cache_valid = false;
   Status s;
   std::string new_mbg;
   if (records == Records::kRewrite) {
@@ -363,7 +370,7 @@ Status Mailbag::write(Records records, std::string_view appended) {
   if (!s.ok()) {
     forget();
     if (restorable) {
-      const Status restored = fs_.write_file(mbg_path_, mbg_bytes_);
+      const Status restored = fs_.write_file(mbg_path_, reading_->mbg_bytes);
       if (!restored.ok()) {
         return Status::IoError(s.message() + "; restoring " + mbg_path_ +
                                " failed too: " + restored.message());
@@ -378,33 +385,33 @@ Status Mailbag::write(Records records, std::string_view appended) {
     forget();
     return s;
   }
-  key_bytes_.swap(key);
-  key_known_ = true;
-  key_version_ = fs_.version_of(key_path_);
+  reading_->key_bytes.swap(key);
+  reading_->key_known = true;
+  reading_->key_version = fs_.version_of(key_path_);
   if (records == Records::kRewrite) {
-    mbg_bytes_ = std::move(new_mbg);
-    mbg_version_ = fs_.version_of(mbg_path_);
+    reading_->mbg_bytes = std::move(new_mbg);
+    reading_->mbg_version = fs_.version_of(mbg_path_);
   } else if (records == Records::kAppend) {
-    mbg_bytes_.append(appended);
-    mbg_version_ = fs_.version_of(mbg_path_);
+    reading_->mbg_bytes.append(appended);
+    reading_->mbg_version = fs_.version_of(mbg_path_);
   }
-  cache_valid_ = true;
+  reading_->cache_valid = true;
   return Status::Ok();
 }
 
 Status Mailbag::write_key(std::string_view key) {
   // A KEY of the same size is patched where it differs (an entry's state, the header's CRC):
   // the file ends up byte for byte what writing it whole would leave.
-  if (key_known_ && key_bytes_.size() == key.size()) {
-    const std::size_t first = first_difference(key_bytes_, key, 0, key.size());
+  if (reading_->key_known && reading_->key_bytes.size() == key.size()) {
+    const std::size_t first = first_difference(reading_->key_bytes, key, 0, key.size());
     if (first < key.size()) {
-      const std::size_t end =
-          key.size() - common_tail(key_bytes_, key.size(), key, key.size(), key.size() - first);
-      key_known_ = false;  // until the write and its sync are done
+      const std::size_t end = key.size() - common_tail(reading_->key_bytes, key.size(), key,
+                                                       key.size(), key.size() - first);
+      reading_->key_known = false;  // until the write and its sync are done
       return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
     }
   }
-  key_known_ = false;
+  reading_->key_known = false;
   return fs_.write_file(key_path_, key);
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -94,6 +95,9 @@ class LockingFileSystem final : public msmi::FileSystemWrapper {
   msmi::Status lock_file(const std::string& path) override;
   // A lock changes no contents: the target's versions hold.
   std::uint64_t version_of(const std::string& path) override { return target().version_of(path); }
+  std::shared_ptr<void>& shared_reading(const std::string& key) override {
+    return target().shared_reading(key);
+  }
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;
   msmi::Status refresh_file(const std::string& path, std::uint64_t* version, std::string* contents,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -33,6 +34,10 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   // The target's versions, except for a file this wrapper damaged while writing it: its writer
   // does not know what it holds, so its version is unknown until it is written whole again.
   std::uint64_t version_of(const std::string& path) override;
+  // The target's: what one side decoded, the other may use once the versions agree.
+  std::shared_ptr<void>& shared_reading(const std::string& key) override {
+    return target().shared_reading(key);
+  }
   // The same fault point as read_file.
   msmi::Status read_file_if_changed(const std::string& path, std::uint64_t* version,
                                     std::string* contents, bool* changed) override;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -103,20 +104,26 @@ class Mailbag {
   // The KEY describing `snapshot`, into *key (its buffer reused).
   static void encode_key(const Snapshot& snapshot, std::string* key);
 
+  // The bytes of both files as last read or written, their FileSystem versions (0: unknown),
+  // and, when cache_valid, their parse. Shared by every Mailbag of this name on the same
+  // FileSystem (FileSystem::shared_reading): the MS Mail side's and the engine's, each reading
+  // what the other wrote, find it already parsed.
+  struct Reading {
+    std::string key_bytes;
+    std::string mbg_bytes;
+    bool key_known = false;  // key_bytes is what the KEY file holds now
+    std::uint64_t key_version = 0;
+    std::uint64_t mbg_version = 0;
+    Snapshot cache;
+    bool cache_valid = false;
+  };
+
   FileSystem& fs_;
   std::string name_;
   std::string key_path_;
   std::string mbg_path_;
-  // The bytes of both files as last read or written, their FileSystem versions (0: unknown),
-  // and, when cache_valid_, their parse.
-  mutable std::string key_bytes_;
-  mutable std::string mbg_bytes_;
-  std::string key_scratch_;         // the KEY being written; swapped with key_bytes_ once it is
-  mutable bool key_known_ = false;  // key_bytes_ is what the KEY file holds now
-  mutable std::uint64_t key_version_ = 0;
-  mutable std::uint64_t mbg_version_ = 0;
-  mutable Snapshot cache_;
-  mutable bool cache_valid_ = false;
+  std::shared_ptr<Reading> reading_;
+  std::string key_scratch_;  // the KEY being written; swapped with the reading's key_bytes
 };
 
 }  // namespace msmi

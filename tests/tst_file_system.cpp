@@ -242,6 +242,8 @@ class TestFileSystem : public QObject {
   void another_process_holding_a_mailbag_makes_it_busy();
   void each_disk_point_is_asked_at_its_own_calls_data();
   void each_disk_point_is_asked_at_its_own_calls();
+  void a_kind_rule_strikes_only_files_of_its_kind_data();
+  void a_kind_rule_strikes_only_files_of_its_kind();
   void message_file_cache_reads_what_the_file_holds_now_data();
   void message_file_cache_reads_what_the_file_holds_now();
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
@@ -485,6 +487,51 @@ void TestFileSystem::each_disk_point_is_asked_at_its_own_calls() {
       QVERIFY(memory.read_file(path, &contents).ok());
       QCOMPARE(contents, std::string("bytes"));
     }
+  }
+}
+
+void TestFileSystem::a_kind_rule_strikes_only_files_of_its_kind_data() {
+  // The rules at disk.read, and the files (read in this order) whose reads they fail.
+  QTest::addColumn<QStringList>("rules");
+  QTest::addColumn<QStringList>("failing");
+  const QString p1 = "P1/0000002A.P1";
+  const QString key = "KEY/INQUEUE3.KEY";
+  const QString mai = "MAI/MA0/0000002A.MAI";
+  QTest::newRow("kind=P1") << QStringList{"disk.read[kind=P1]=error(EIO)"} << QStringList{p1};
+  QTest::newRow("kind=p1, any case")
+      << QStringList{"disk.read[kind=p1]=error(EIO)"} << QStringList{p1};
+  QTest::newRow("a folder's kind")
+      << QStringList{"disk.read[kind=MAI]=error(EIO)"} << QStringList{mai};
+  QTest::newRow("two kinds") << QStringList{"disk.read[kind=KEY]=error(EIO)",
+                                            "disk.read[kind=P1]=error(EIO)"}
+                             << QStringList{p1, key};
+  // One rule for any file: the kind of the other rule rules nothing out.
+  QTest::newRow("a kind and any file")
+      << QStringList{"disk.read[kind=KEY]=error(EIO)", "disk.read[nth=1]=error(EIO)"}
+      << QStringList{p1, key};
+  QTest::newRow("a kind never read")
+      << QStringList{"disk.read[kind=XTN]=error(EIO)"} << QStringList{};
+}
+
+// A rule asking for a kind of file fails the reads of that kind and leaves every other read
+// alone, alone or beside rules for other kinds or for any file.
+void TestFileSystem::a_kind_rule_strikes_only_files_of_its_kind() {
+  QFETCH(QStringList, rules);
+  QFETCH(QStringList, failing);
+  std::vector<msmisim::FaultRule> parsed;
+  for (const QString& rule : rules) parsed.push_back(rule_of(rule.toStdString()));
+  FaultyPostoffice postoffice(5, std::move(parsed));
+  const QStringList files = {"P1/0000002A.P1", "KEY/INQUEUE3.KEY", "MAI/MA0/0000002A.MAI"};
+  for (const QString& file : files) {
+    const std::string path = file.toStdString();
+    QVERIFY(postoffice.memory.make_dirs(path.substr(0, path.rfind('/'))).ok());
+    QVERIFY(postoffice.memory.write_file(path, "bytes").ok());
+  }
+  for (const QString& file : files) {
+    std::string contents;
+    const msmi::Status s = postoffice.faulty.read_file(file.toStdString(), &contents);
+    QVERIFY2(s.ok() != failing.contains(file),
+             qPrintable(file + ": " + QString::fromStdString(s.to_string())));
   }
 }
 

@@ -87,13 +87,39 @@ FaultInjector::FaultInjector(const msmi::Clock& clock, msmi::Random& random, Fau
     for (const std::string& point : rule.points) {
       auto it = std::find_if(armed_points_.begin(), armed_points_.end(),
                              [&](const ArmedPoint& a) { return a.point == point; });
-      if (it == armed_points_.end()) it = armed_points_.insert(it, ArmedPoint{point, {}});
+      if (it == armed_points_.end()) it = armed_points_.insert(it, ArmedPoint{point, {}, {}});
       // A rule naming a point twice is still tried once per call.
       if (it->rules.empty() || it->rules.back() != rules_.size())
         it->rules.push_back(rules_.size());
     }
     rules_.push_back(Armed{std::move(rule)});
   }
+  for (ArmedPoint& point : armed_points_) {
+    std::vector<std::string> kinds;
+    for (const std::size_t index : point.rules) {
+      const std::vector<Trigger>& triggers = rules_[index].rule.triggers;
+      const auto kind = std::find_if(triggers.begin(), triggers.end(), [](const Trigger& t) {
+        return t.key == TriggerKey::kFileKind && t.op == TriggerOp::kEq;
+      });
+      if (kind == triggers.end()) {
+        kinds.clear();  // a rule for any kind of file: nothing to rule out
+        break;
+      }
+      kinds.push_back(kind->text);
+    }
+    point.only_kinds = std::move(kinds);
+  }
+}
+
+bool FaultInjector::may_match_file(std::size_t handle, std::string_view path) {
+  const std::vector<std::string>& kinds = armed_points_[handle].only_kinds;
+  if (kinds.empty()) return true;
+  const std::string_view kind = raw_file_kind(path);
+  for (const std::string& k : kinds) {
+    if (equal_nocase(k, kind)) return true;
+  }
+  last_rule_ = nullptr;
+  return false;
 }
 
 const FaultInjector::ArmedPoint* FaultInjector::find_point(std::string_view point) const {

@@ -29,7 +29,8 @@ const Action* FaultyFileSystem::check(Point which, const std::string& path, Stat
     return nullptr;
   }
   const auto index = static_cast<std::size_t>(which);
-  if (armed_[index] == FaultInjector::kUnarmed) return nullptr;
+  if (armed_[index] == FaultInjector::kUnarmed || !injector_.may_match_file(armed_[index], path))
+    return nullptr;
   const std::string_view point = kPointNames[index];
   FaultSubject subject;
   subject.file = path;

@@ -80,6 +80,11 @@ class FaultInjector final : public msmi::FaultSites {
   // evaluate(point, subject) for the handle point_handle(point) gave (not kUnarmed).
   const Action* evaluate_armed(std::size_t handle, std::string_view point,
                                const FaultSubject& subject);
+  // False when no rule of the armed point `handle` can match a call on the file `path`: each of
+  // them asks for another kind of file (`kind=P1` at disk.read, and the call reads a KEY). Then
+  // evaluate_armed would return nullptr, and this call has left what it would leave (no
+  // last_rule()); a disk call asks this first and builds no subject. True otherwise.
+  bool may_match_file(std::size_t handle, std::string_view path);
   // The rule whose action the last evaluate returned (nullptr when it returned none).
   const FaultRule* last_rule() const { return last_rule_; }
 
@@ -139,6 +144,9 @@ class FaultInjector final : public msmi::FaultSites {
   struct ArmedPoint {
     std::string point;
     std::vector<std::size_t> rules;  // indices into rules_ of the rules naming it, in order
+    // When every one of those rules has a `kind=K` trigger: each rule's K (any case). A call
+    // on a file of none of these kinds matches no rule of the point.
+    std::vector<std::string> only_kinds;
   };
   // Every point some rule names; the rules of a point are tried without looking at the others.
   std::vector<ArmedPoint> armed_points_;

@@ -242,6 +242,7 @@ class TestFileSystem : public QObject {
   void another_process_holding_a_mailbag_makes_it_busy();
   void each_disk_point_is_asked_at_its_own_calls_data();
   void each_disk_point_is_asked_at_its_own_calls();
+  void a_status_keeps_its_code_and_message_when_copied();
   void a_kind_rule_strikes_only_files_of_its_kind_data();
   void a_kind_rule_strikes_only_files_of_its_kind();
   void message_file_cache_reads_what_the_file_holds_now_data();
@@ -488,6 +489,33 @@ void TestFileSystem::each_disk_point_is_asked_at_its_own_calls() {
       QCOMPARE(contents, std::string("bytes"));
     }
   }
+}
+
+// Every file call answers with a Status that the layers above copy, assign and move: a failure
+// keeps its code and its words through each, and an ok one stays ok with no words.
+void TestFileSystem::a_status_keeps_its_code_and_message_when_copied() {
+  const Status busy = Status::Busy("KEY/INQUEUE3.KEY: locked");
+  Status copy = busy;
+  QVERIFY(copy.is_busy());
+  QCOMPARE(copy.message(), std::string("KEY/INQUEUE3.KEY: locked"));
+  QCOMPARE(busy.message(), copy.message());  // the original is untouched
+  Status assigned = Status::Ok();
+  assigned = busy;
+  QCOMPARE(assigned.to_string(), std::string("Busy: KEY/INQUEUE3.KEY: locked"));
+  assigned = assigned;  // onto itself
+  QCOMPARE(assigned.to_string(), std::string("Busy: KEY/INQUEUE3.KEY: locked"));
+  assigned = Status::Ok();
+  QVERIFY(assigned.ok());
+  QVERIFY(assigned.message().empty());
+  QCOMPARE(assigned.to_string(), std::string("OK"));
+  Status moved = std::move(copy);
+  QCOMPARE(moved.to_string(), std::string("Busy: KEY/INQUEUE3.KEY: locked"));
+  const Status ok_copy = Status::Ok();
+  Status from_ok = ok_copy;
+  QVERIFY(from_ok.ok());
+  from_ok = Status::Full("MBG/SALES.MBG: 4096 records");
+  QVERIFY(from_ok.is_full());
+  QCOMPARE(from_ok.message(), std::string("MBG/SALES.MBG: 4096 records"));
 }
 
 void TestFileSystem::a_kind_rule_strikes_only_files_of_its_kind_data() {

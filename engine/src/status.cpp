@@ -26,7 +26,7 @@ std::string Status::to_string() const {
       name = "Full";
       break;
   }
-  return std::string(name) + ": " + message_;
+  return std::string(name) + ": " + message();
 }
 
 }  // namespace msmi

@@ -1,7 +1,10 @@
 // Status: the outcome of an operation that can fail for expected reasons (LevelDB style).
-// Expected failures are values, never exceptions. A Status is cheap to copy when ok().
+// Expected failures are values, never exceptions. A Status is cheap to copy when ok(): it is a
+// code and a null pointer (every file call of a simulated run passes a few of them up through
+// the file system layers), and only a failure carries its message.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +16,17 @@ class [[nodiscard]] Status {
   enum class Code { kOk, kNotFound, kCorruption, kIoError, kInvalidArgument, kBusy, kFull };
 
   Status() = default;
+  Status(const Status& other)
+      : code_(other.code_),
+        message_(other.message_ ? std::make_unique<std::string>(*other.message_) : nullptr) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) *this = Status(other);
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+  ~Status() = default;
+
   static Status Ok() { return Status(); }
   static Status NotFound(std::string message) {
     return Status(Code::kNotFound, std::move(message));
@@ -37,15 +51,17 @@ class [[nodiscard]] Status {
   bool is_busy() const { return code_ == Code::kBusy; }
   bool is_full() const { return code_ == Code::kFull; }
   Code code() const { return code_; }
-  const std::string& message() const { return message_; }
+  const std::string& message() const { return message_ ? *message_ : kNoMessage; }
 
   // "Corruption: P1/0000002A.P1: checksum mismatch" — for people, not for parsing.
   std::string to_string() const;
 
  private:
-  Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(Code code, std::string message)
+      : code_(code), message_(std::make_unique<std::string>(std::move(message))) {}
+  static inline const std::string kNoMessage;
   Code code_ = Code::kOk;
-  std::string message_;
+  std::unique_ptr<std::string> message_;  // null when ok
 };
 
 }  // namespace msmi

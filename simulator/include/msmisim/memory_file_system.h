@@ -31,6 +31,7 @@
 // Not thread-safe; one simulation step at a time.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -121,9 +122,17 @@ class MemoryFileSystem final : public msmi::FileSystem {
     iterator lower_bound(std::string_view key) { return map_.lower_bound(key); }
     Map::const_iterator lower_bound(std::string_view key) const { return map_.lower_bound(key); }
     Map::const_iterator end() const { return map_.end(); }
+    // The last two files found are asked first: a mailbag change calls on its KEY and its MBG
+    // in turn, a message's files are written, synced and read one call after another.
     iterator find(std::string_view path) {
+      for (const iterator recent : recent_) {
+        if (recent != map_.end() && recent->first == path) return recent;
+      }
       const auto it = index_.find(path);
-      return it == index_.end() ? map_.end() : it->second;
+      if (it == index_.end()) return map_.end();
+      recent_[next_recent_] = it->second;
+      next_recent_ ^= 1;
+      return it->second;
     }
     bool contains(std::string_view path) const { return index_.count(path) != 0; }
     std::pair<iterator, bool> try_emplace(const std::string& path) {
@@ -132,11 +141,13 @@ class MemoryFileSystem final : public msmi::FileSystem {
       return {it, created};
     }
     iterator erase(iterator it) {
+      forget_recent();
       index_.erase(it->first);
       return map_.erase(it);
     }
     // Moves the file at `it` to `to`, replacing any file there.
     void rename(iterator it, const std::string& to) {
+      forget_recent();
       index_.erase(it->first);
       auto node = map_.extract(it);
       node.key() = to;
@@ -147,8 +158,12 @@ class MemoryFileSystem final : public msmi::FileSystem {
     }
 
    private:
+    void forget_recent() { recent_ = {map_.end(), map_.end()}; }
+
     Map map_;
     std::unordered_map<std::string_view, iterator> index_;
+    std::array<iterator, 2> recent_ = {map_.end(), map_.end()};  // end(): none
+    std::size_t next_recent_ = 0;
   };
 
   Parents resolve_parents(std::string_view path) const;

@@ -476,6 +476,8 @@ class TstPostofficeFormats : public QObject {
   void mailbag_append_load_round_trip();
   void mailbag_update_changes_state_and_attempts();
   void mailbag_remove();
+  void mailbag_take_oldest_data();
+  void mailbag_take_oldest();
   void mailbag_seq_never_reused_after_remove();
   void mailbag_missing_or_zero_key_is_empty_data();
   void mailbag_missing_or_zero_key_is_empty();
@@ -1774,6 +1776,41 @@ void TstPostofficeFormats::mailbag_damage_is_corruption() {
   QCOMPARE(payloads_of(entries), std::vector<std::string>{"after move"});
 }
 
+void TstPostofficeFormats::mailbag_take_oldest_data() {
+  QTest::addColumn<int>("limit");
+  QTest::addColumn<int>("taken");  // of the three records
+  QTest::newRow("two of three") << 2 << 2;
+  QTest::newRow("all three, exactly") << 3 << 3;
+  QTest::newRow("more than there are") << 200 << 3;
+  QTest::newRow("none") << 0 << 0;
+}
+
+// The PC MTA takes the oldest records of a postoffice mailbag in one batch: those are gone, in
+// their order, and the rest stay as they were, state and all.
+void TstPostofficeFormats::mailbag_take_oldest() {
+  QFETCH(int, limit);
+  QFETCH(int, taken);
+  MemoryFileSystem fs;
+  make_mailbag_dirs(fs);
+  Mailbag bag(fs, "SALES");
+  for (const std::string& p : three_payloads()) QVERIFY(bag.append(p, nullptr).ok());
+  QVERIFY(bag.update(3, MailbagState::kReady, 2).ok());
+  std::vector<MailbagEntry> took;
+  QVERIFY(bag.take_oldest(static_cast<std::size_t>(limit), &took).ok());
+  const std::vector<std::string> all = three_payloads();
+  QCOMPARE(payloads_of(took), std::vector<std::string>(all.begin(), all.begin() + taken));
+  std::vector<MailbagEntry> left;
+  QVERIFY(Mailbag(fs, "SALES").load(&left).ok());
+  QCOMPARE(payloads_of(left), std::vector<std::string>(all.begin() + taken, all.end()));
+  if (!left.empty()) {
+    QCOMPARE(left.back().state, MailbagState::kReady);
+    QCOMPARE(left.back().attempts, std::uint8_t{2});
+  }
+  QVERIFY(bag.append("after", nullptr).ok());  // numbering goes on
+  QVERIFY(bag.load(&left).ok());
+  QCOMPARE(left.back().seq, std::uint32_t{4});
+}
+
 void TstPostofficeFormats::mailbag_locked_file_is_busy_data() {
   QTest::addColumn<QString>("locked");
   QTest::newRow("KEY locked") << "KEY/INQUEUE3.KEY";
@@ -1798,6 +1835,9 @@ void TstPostofficeFormats::mailbag_locked_file_is_busy() {
   QVERIFY(bag.append("x", nullptr).is_busy());
   QVERIFY(bag.update(1, MailbagState::kReady, 1).is_busy());
   QVERIFY(bag.remove(1).is_busy());
+  std::vector<MailbagEntry> took = {MailbagEntry{}};
+  QVERIFY(bag.take_oldest(2, &took).is_busy());
+  QVERIFY(took.empty());
   QVERIFY(disk.files == before);
 
   fs.locked.clear();

@@ -1,5 +1,6 @@
 #include "msmisim/ms_mail_side.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -202,13 +203,16 @@ int MsMailSide::drain_mailbags(const msmi::NetworkDirectory& directory, int limi
   int taken = 0;
   for (const msmi::PostofficeName& po : directory.postoffices) {
     msmi::Mailbag& mailbag = mailbag_of(po);
+    // The batch is taken in one change of the mailbag: nothing else runs while the PC MTA
+    // takes it, so record by record would leave the same mailbag behind.
     std::vector<msmi::MailbagEntry> entries;
-    if (!mailbag.load(&entries).ok()) continue;
-    for (int i = 0; i < limit && i < static_cast<int>(entries.size()); ++i) {
-      if (!mailbag.remove(entries[i].seq).ok()) continue;
+    if (!mailbag.take_oldest(static_cast<std::size_t>(std::max(limit, 0)), &entries).ok()) {
+      continue;
+    }
+    for (const msmi::MailbagEntry& entry : entries) {
       ++taken;
       std::optional<msmi::OutboundRecord> record;  // decoded once for everything below
-      MailbagRecord taken_record = record_of(mailbag, entries[i], clock_.now_us(), &record);
+      MailbagRecord taken_record = record_of(mailbag, entry, clock_.now_us(), &record);
       if (taken_record.message_id.starts_with(kPrefilledPrefix)) continue;  // not the run's
       if (taken_record.kind == "message") deliver_to_users(po, *record, &taken_record);
       if (record && (!missing_.empty() || !contention_.empty())) bounce_if_undeliverable(*record);

@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <iterator>
 
 #include "msmi/crc32.h"
 
@@ -415,87 +416,103 @@ Status Mailbag::write_key(std::string_view key) {
   return fs_.write_file(key_path_, key);
 }
 
-Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
+template <typename Change>
+Status Mailbag::change(Change&& apply) {
   const UpdateLock lock(fs_, key_path(), mbg_path());
   if (!lock.status().ok()) return lock.status();
   Snapshot* snapshot = nullptr;
-  Status s = read(&snapshot);
+  const Status s = read(&snapshot);
   if (!s.ok()) return s;
-  if (snapshot->entries.size() >= kMailbagRecordLimit) {
-    return Status::Full(mbg_path_ + ": mailbag holds 4096 records, the limit");
-  }
-  MailbagEntry entry;
-  entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
-  entry.offset = snapshot->mbg_size;
-  entry.payload = std::string(payload);
-  entry.payload_crc = crc32(payload);
-  snapshot->next_seq = entry.seq + 1;
-  if (seq != nullptr) *seq = entry.seq;
-  snapshot->entries.push_back(std::move(entry));
-  // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
-  // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
-  if (snapshot->mbg_bytes_on_disk != snapshot->mbg_size) return write(Records::kRewrite, {});
-  return write(Records::kAppend, encode_record(payload));
+  return apply(snapshot);
+}
+
+Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
+  return change([&](Snapshot* snapshot) -> Status {
+    if (snapshot->entries.size() >= kMailbagRecordLimit) {
+      return Status::Full(mbg_path_ + ": mailbag holds 4096 records, the limit");
+    }
+    MailbagEntry entry;
+    entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
+    entry.offset = snapshot->mbg_size;
+    entry.payload = std::string(payload);
+    entry.payload_crc = crc32(payload);
+    snapshot->next_seq = entry.seq + 1;
+    if (seq != nullptr) *seq = entry.seq;
+    snapshot->entries.push_back(std::move(entry));
+    // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
+    // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
+    if (snapshot->mbg_bytes_on_disk != snapshot->mbg_size) return write(Records::kRewrite, {});
+    return write(Records::kAppend, encode_record(payload));
+  });
 }
 
 Status Mailbag::append_all(const std::vector<std::string>& payloads) {
-  const UpdateLock lock(fs_, key_path(), mbg_path());
-  if (!lock.status().ok()) return lock.status();
-  Snapshot* snapshot = nullptr;
-  Status s = read(&snapshot);
-  if (!s.ok()) return s;
-  if (snapshot->entries.size() + payloads.size() > kMailbagRecordLimit) {
-    return Status::Full(mbg_path_ + ": " + std::to_string(payloads.size()) +
-                        " more records would pass the limit of 4096");
-  }
-  for (const std::string& payload : payloads) {
-    MailbagEntry entry;
-    entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
-    entry.payload = payload;
-    entry.payload_crc = crc32(payload);
-    snapshot->next_seq = entry.seq + 1;
-    snapshot->entries.push_back(std::move(entry));
-  }
-  return write(Records::kRewrite, {});
+  return change([&](Snapshot* snapshot) -> Status {
+    if (snapshot->entries.size() + payloads.size() > kMailbagRecordLimit) {
+      return Status::Full(mbg_path_ + ": " + std::to_string(payloads.size()) +
+                          " more records would pass the limit of 4096");
+    }
+    for (const std::string& payload : payloads) {
+      MailbagEntry entry;
+      entry.seq = snapshot->next_seq == 0 ? 1 : snapshot->next_seq;
+      entry.payload = payload;
+      entry.payload_crc = crc32(payload);
+      snapshot->next_seq = entry.seq + 1;
+      snapshot->entries.push_back(std::move(entry));
+    }
+    return write(Records::kRewrite, {});
+  });
 }
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
-  const UpdateLock lock(fs_, key_path(), mbg_path());
-  if (!lock.status().ok()) return lock.status();
-  Snapshot* snapshot = nullptr;
-  Status s = read(&snapshot);
-  if (!s.ok()) return s;
-  for (MailbagEntry& entry : snapshot->entries) {
-    if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
-      if (entry.state == state && entry.attempts == attempts) return Status::Ok();
-      entry.state = state;
-      entry.attempts = attempts;
-      return write(Records::kKeep, {});
+  return change([&](Snapshot* snapshot) -> Status {
+    for (MailbagEntry& entry : snapshot->entries) {
+      if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
+        if (entry.state == state && entry.attempts == attempts) return Status::Ok();
+        entry.state = state;
+        entry.attempts = attempts;
+        return write(Records::kKeep, {});
+      }
     }
-  }
-  return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
+    return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
+  });
 }
 
 Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
-  const UpdateLock lock(fs_, key_path(), mbg_path());
-  if (!lock.status().ok()) return lock.status();
-  Snapshot* snapshot = nullptr;
-  Status s = read(&snapshot);
-  if (!s.ok()) return s;
-  std::vector<MailbagEntry>& entries = snapshot->entries;
-  const auto it = std::find_if(entries.begin(), entries.end(), [&](const MailbagEntry& e) {
-    return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
+  return change([&](Snapshot* snapshot) -> Status {
+    std::vector<MailbagEntry>& entries = snapshot->entries;
+    const auto it = std::find_if(entries.begin(), entries.end(), [&](const MailbagEntry& e) {
+      return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
+    });
+    if (it == entries.end()) {
+      return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
+    }
+    entries.erase(it);
+    return write_after_removal();
   });
-  if (it == entries.end()) {
-    return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
-  }
-  entries.erase(it);
-  // The removed record stays in the MBG until the dead bytes outgrow the live ones.
+}
+
+Status Mailbag::take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken) {
+  taken->clear();
+  return change([&](Snapshot* snapshot) -> Status {
+    std::vector<MailbagEntry>& entries = snapshot->entries;
+    const auto end = entries.begin() + static_cast<std::ptrdiff_t>(std::min(limit, entries.size()));
+    if (end == entries.begin()) return Status::Ok();
+    taken->assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(end));
+    entries.erase(entries.begin(), end);
+    Status s = write_after_removal();
+    if (!s.ok()) taken->clear();
+    return s;
+  });
+}
+
+Status Mailbag::write_after_removal() {
+  const Snapshot& snapshot = reading_->cache;
   std::uint64_t live = 0;
-  for (const MailbagEntry& entry : entries) live += 8 + entry.payload.size();
-  const std::uint64_t dead = snapshot->mbg_size - live;
-  const bool compact = entries.empty() || (dead > kCompactAfterBytes && dead > live);
+  for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
+  const std::uint64_t dead = snapshot.mbg_size - live;
+  const bool compact = snapshot.entries.empty() || (dead > kCompactAfterBytes && dead > live);
   return write(compact ? Records::kRewrite : Records::kKeep, {});
 }
 

@@ -67,6 +67,10 @@ class Mailbag {
   Status update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                 const std::string* expected_payload = nullptr);
   Status remove(std::uint32_t seq, const std::string* expected_payload = nullptr);
+  // Removes the `limit` oldest live entries (all, if fewer) in one change of the pair and moves
+  // them into *taken, in seq order: how the PC MTA takes a batch of records to deliver. On
+  // failure nothing is taken and *taken is empty.
+  Status take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken);
   // Whether a live entry holds exactly `payload` (an error reading the pair: false).
   bool holds(std::string_view payload) const;
   // Syncs the MBG, then the KEY: what the pair holds now survives a power loss. For a record
@@ -88,12 +92,19 @@ class Mailbag {
   };
   enum class Records { kKeep, kAppend, kRewrite };
 
+  // One change of the pair under the update lock: reads it, then `apply(snapshot)` changes the
+  // reading's cache and writes it back (or refuses), and its Status is the call's.
+  template <typename Change>
+  Status change(Change&& apply);
   // Reads the pair; on Ok *out points at cache_, which the caller may change before write().
   Status read(Snapshot** out) const;
   // Parses the pair into cache_. `checked`: cache_'s entries were checked against these very
   // MBG bytes, so an entry the KEY still describes alike keeps its payload unread. On failure
   // cache_ is left half-parsed: the caller marks it invalid.
   Status parse(std::string_view key, std::string_view mbg, bool checked) const;
+  // Writes the reading's cache, from which entries were just removed, back: the records stay in
+  // the MBG until the dead bytes outgrow the live ones, or none is left.
+  Status write_after_removal();
   // Writes cache_ (changed by the caller) back.
   Status write(Records records, std::string_view appended);
   // Writes the KEY whole, or patches the bytes that differ from key_bytes_ when those are known

@@ -18,7 +18,7 @@ FaultyFileSystem::FaultyFileSystem(msmi::FileSystem& target, FaultInjector& inje
   for (std::size_t i = 0; i < kPoints; ++i) armed_[i] = injector_.point_handle(kPointNames[i]);
 }
 
-const Action* FaultyFileSystem::check(Point which, const std::string& path, Status* status) {
+const Action* FaultyFileSystem::check_armed(Point which, const std::string& path, Status* status) {
   *status = Status::Ok();
   if (!powered_) {
     *status = Status::IoError(path + ": the server has no power");

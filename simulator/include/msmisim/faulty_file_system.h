@@ -57,8 +57,18 @@ class FaultyFileSystem final : public msmi::FileSystemWrapper {
   // The disk's fault points, one per kind of call.
   enum class Point { kOpen, kRead, kWrite, kAppend, kSync, kRemove, kRename, kList, kMkdir, kLock };
   static constexpr std::size_t kPoints = 10;
-  // The injector's action for this call; *status is set when the call must fail.
-  const Action* check(Point point, const std::string& path, msmi::Status* status);
+  // The injector's action for this call; *status is set when the call must fail. Most calls
+  // are of a point no rule names, on a powered disk with no file locked by a rule: those
+  // return at once, without the call of the whole check.
+  const Action* check(Point point, const std::string& path, msmi::Status* status) {
+    if (powered_ && locked_.empty() &&
+        armed_[static_cast<std::size_t>(point)] == FaultInjector::kUnarmed) {
+      *status = msmi::Status::Ok();
+      return nullptr;
+    }
+    return check_armed(point, path, status);
+  }
+  const Action* check_armed(Point point, const std::string& path, msmi::Status* status);
   // disk.open, then `point`: the file is opened before the call does anything with it.
   const Action* check_open(Point point, const std::string& path, msmi::Status* status);
   std::string damage(const Action& action, std::string data);

@@ -10,13 +10,16 @@ namespace {
 // Upper-cases `text` into *out, reusing its buffer. Every address of every message is parsed,
 // often more than once: ASCII needs no call.
 void assign_upper(std::string_view text, std::string* out) {
-  out->assign(text);
-  for (char& c : *out) {
+  out->resize(text.size());
+  char* to = out->data();
+  for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
     if (u >= 'a' && u <= 'z')
-      c = static_cast<char>(u - ('a' - 'A'));
+      *to++ = static_cast<char>(u - ('a' - 'A'));
     else if (u >= 0x80)
-      c = static_cast<char>(std::toupper(u));
+      *to++ = static_cast<char>(std::toupper(u));
+    else
+      *to++ = c;
   }
 }
 
@@ -73,36 +76,42 @@ bool is_ms_mail_char(char c) {
 }
 
 AddressParseResult parse_ms_mail(std::string_view body) {
+  // Every return returns `result`, so that it is built in the caller's place (a move would copy
+  // the six names of Address): every recipient of every message is parsed, often more than once.
+  AddressParseResult result;
   std::array<std::string_view, 3> parts;
   constexpr std::array<std::string_view, 3> kNames = {"network", "postoffice", "mailbox"};
   std::size_t start = 0;
   for (std::size_t i = 0; i < 3; ++i) {
     const std::size_t slash = body.find('/', start);
     if (i < 2 && slash == std::string_view::npos) {
-      return fail("MS: address must be NETWORK/POSTOFFICE/MAILBOX; '" + std::string(body) +
-                  "' has no " + std::string(kNames[i + 1]));
+      result.reason = "MS: address must be NETWORK/POSTOFFICE/MAILBOX; '" + std::string(body) +
+                      "' has no " + std::string(kNames[i + 1]);
+      return result;
     }
     if (i == 2 && slash != std::string_view::npos) {
-      return fail("MS: address has more than three parts: '" + std::string(body) + "'");
+      result.reason = "MS: address has more than three parts: '" + std::string(body) + "'";
+      return result;
     }
     parts[i] = body.substr(start, i < 2 ? slash - start : std::string_view::npos);
     start = slash + 1;
   }
   for (std::size_t i = 0; i < 3; ++i) {
-    if (parts[i].empty()) return fail("MS: " + std::string(kNames[i]) + " is empty");
-    if (parts[i].size() > kMsMailNameLimit) {
-      return fail("MS: " + std::string(kNames[i]) + " '" + std::string(parts[i]) + "' is " +
-                  std::to_string(parts[i].size()) + " characters; MS Mail allows at most 10");
+    if (parts[i].empty()) {
+      result.reason = "MS: " + std::string(kNames[i]) + " is empty";
+      return result;
     }
-    for (char c : parts[i]) {
-      if (!is_ms_mail_char(c)) {
-        return fail("MS: " + std::string(kNames[i]) + " '" + std::string(parts[i]) +
-                    "' contains a character MS Mail does not allow");
-      }
+    if (parts[i].size() > kMsMailNameLimit) {
+      result.reason = "MS: " + std::string(kNames[i]) + " '" + std::string(parts[i]) + "' is " +
+                      std::to_string(parts[i].size()) + " characters; MS Mail allows at most 10";
+      return result;
+    }
+    if (!std::all_of(parts[i].begin(), parts[i].end(), is_ms_mail_char)) {
+      result.reason = "MS: " + std::string(kNames[i]) + " '" + std::string(parts[i]) +
+                      "' contains a character MS Mail does not allow";
+      return result;
     }
   }
-  // Built in place: every recipient of every message is parsed, often more than once.
-  AddressParseResult result;
   result.ok = true;
   result.address.type = AddressType::kMsMail;
   assign_upper(parts[0], &result.address.network);

@@ -33,8 +33,8 @@ struct MailbagEntry {
 
 // Not thread-safe; one simulation step at a time. Every call reads both files, so the sender
 // side and the engine may both use the same mailbag through the same FileSystem, but a file
-// whose FileSystem version shows it unchanged since this object last read or wrote it is not
-// copied, an MBG that only grew is read from where it ended (FileSystem::refresh_file), a KEY
+// whose FileSystem version shows it unchanged since it was last read or written is not copied
+// (every Mailbag of one name on one FileSystem shares that reading: see Reading), an MBG that only grew is read from where it ended (FileSystem::refresh_file), a KEY
 // that keeps its size is patched where it changed (FileSystem::write_file_at), and records
 // already checked against an unchanged MBG are not checked again. Appends
 // add to the end of the MBG, removals leave dead records behind until they outweigh the live
@@ -51,9 +51,9 @@ class Mailbag {
   // (naming the file and what is wrong) for a truncated, garbled or inconsistent pair; Busy if
   // a file is locked. *entries is empty whenever the result is not ok.
   Status load(std::vector<MailbagEntry>* entries) const;
-  // load without the copy: *entries points at this Mailbag's own reading, valid until the next
-  // call on this Mailbag (so copy an entry before passing its parts to update or remove). Null
-  // whenever the result is not ok.
+  // load without the copy: *entries points at the shared reading, valid until the next call on
+  // any Mailbag of this name on the same FileSystem (so copy an entry before passing its parts
+  // to update or remove). Null whenever the result is not ok.
   Status view(const std::vector<MailbagEntry>** entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
@@ -96,18 +96,19 @@ class Mailbag {
   // reading's cache and writes it back (or refuses), and its Status is the call's.
   template <typename Change>
   Status change(Change&& apply);
-  // Reads the pair; on Ok *out points at cache_, which the caller may change before write().
+  // Reads the pair; on Ok *out points at the reading's cache, which the caller may change
+  // before write().
   Status read(Snapshot** out) const;
-  // Parses the pair into cache_. `checked`: cache_'s entries were checked against these very
-  // MBG bytes, so an entry the KEY still describes alike keeps its payload unread. On failure
-  // cache_ is left half-parsed: the caller marks it invalid.
+  // Parses the pair into the reading's cache. `checked`: the cache's entries were checked
+  // against these very MBG bytes, so an entry the KEY still describes alike keeps its payload
+  // unread. On failure the cache is left half-parsed: the caller marks it invalid.
   Status parse(std::string_view key, std::string_view mbg, bool checked) const;
   // Writes the reading's cache, from which entries were just removed, back: the records stay in
   // the MBG until the dead bytes outgrow the live ones, or none is left.
   Status write_after_removal();
-  // Writes cache_ (changed by the caller) back.
+  // Writes the reading's cache (changed by the caller) back.
   Status write(Records records, std::string_view appended);
-  // Writes the KEY whole, or patches the bytes that differ from key_bytes_ when those are known
+  // Writes the KEY whole, or patches the bytes that differ from key_bytes when those are known
   // to be what the file holds.
   Status write_key(std::string_view key);
   void forget() const;

@@ -184,8 +184,8 @@ Status Mailbag::read(Snapshot** out) const {
     return Status::Ok();
   }
   reading_->key_known = true;
-  // reading_->mbg_bytes holds the MBG at reading_->mbg_version, so a file that only grew costs only
-  // its new bytes.
+  // The reading's mbg_bytes hold the MBG at its mbg_version, so a file that only grew costs
+  // only its new bytes.
   FileSystem::Refresh how = FileSystem::Refresh::kReplaced;
   s = fs_.refresh_file(mbg_path_, &reading_->mbg_version, &reading_->mbg_bytes, &how);
   if (s.is_not_found()) {
@@ -203,8 +203,8 @@ Status Mailbag::read(Snapshot** out) const {
   // grows at its end, so an MBG that only gained records still counts as the same. An MBG read
   // whole is checked again whole: the same bytes pass the same checks.
   const bool checked = reading_->cache_valid && how != FileSystem::Refresh::kReplaced;
-  reading_->cache_valid =
-      false;  // until the parse succeeds: a failed one leaves the cache half-changed
+  // Invalid until the parse succeeds: a failed one leaves the cache half-changed.
+  reading_->cache_valid = false;
   s = parse(reading_->key_bytes, reading_->mbg_bytes, checked);
   if (!s.ok()) return s;
   reading_->cache_valid = true;
@@ -336,8 +336,8 @@ void Mailbag::encode_key(const Snapshot& snapshot, std::string* key_out) {
 Status Mailbag::write(Records records, std::string_view appended) {
   Snapshot& snapshot = reading_->cache;
   // A snapshot read from a KEY that had records (not an empty mailbag) has its MBG bytes in
-  // reading_->mbg_bytes, to put back if the KEY cannot be written after a rewrite: a KEY must never
-  // describe records that are not there.
+  // the reading's mbg_bytes, to put back if the KEY cannot be written after a rewrite: a KEY
+  // must never describe records that are not there.
   const bool restorable = records == Records::kRewrite && reading_->cache_valid;
   reading_->cache_valid = false;
   Status s;

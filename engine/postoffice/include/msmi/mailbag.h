@@ -32,13 +32,14 @@ struct MailbagEntry {
 };
 
 // Not thread-safe; one simulation step at a time. Every call reads both files, so the sender
-// side and the engine may both use the same mailbag through the same FileSystem, but a file
+// side and the engine may both use the same mailbag through the same FileSystem. But a file
 // whose FileSystem version shows it unchanged since it was last read or written is not copied
-// (every Mailbag of one name on one FileSystem shares that reading: see Reading), an MBG that only grew is read from where it ended (FileSystem::refresh_file), a KEY
-// that keeps its size is patched where it changed (FileSystem::write_file_at), and records
-// already checked against an unchanged MBG are not checked again. Appends
-// add to the end of the MBG, removals leave dead records behind until they outweigh the live
-// ones, so keeping a mailbag costs little per call.
+// (every Mailbag of one name on one FileSystem shares that reading: see Reading), an MBG that
+// only grew is read from where it ended (FileSystem::refresh_file), a KEY that keeps its size
+// is patched where it changed (FileSystem::write_file_at), and records already checked against
+// an unchanged MBG are not checked again. Appends add to the end of the MBG, removals leave
+// dead records behind until they outweigh the live ones, so keeping a mailbag costs little per
+// call.
 class Mailbag {
  public:
   Mailbag(FileSystem& fs, std::string name);

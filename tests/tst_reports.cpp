@@ -12,6 +12,7 @@
 #include "msmireport/format.h"
 #include "msmireport/run_listing.h"
 #include "msmireport/run_report.h"
+#include "msmisim/event_tally.h"
 
 namespace {
 
@@ -182,6 +183,8 @@ class TestReports : public QObject {
   void empty_listings_say_so();
   void runs_listing();
   void format_names();
+  void text_shape_blanks_long_numbers_data();
+  void text_shape_blanks_long_numbers();
 };
 
 void TestReports::run_summary_shows_data() {
@@ -513,6 +516,39 @@ void TestReports::format_names() {
   QVERIFY(!msmireport::parse_format("", &f));
   QCOMPARE(f, msmireport::Format::kCsv);  // unchanged by a refused name
   QCOMPARE(msmireport::to_string(msmireport::Format::kTable), std::string_view("table"));
+}
+
+// The summary counts an ID's texts by shape: message numbers and other long runs of hex digits
+// blanked, everything else kept as written.
+void TestReports::text_shape_blanks_long_numbers_data() {
+  QTest::addColumn<QString>("text");
+  QTest::addColumn<QString>("shape");
+  QTest::newRow("empty") << ""
+                         << "";
+  QTest::newRow("no digits") << "The MTA service entered the stopped state."
+                             << "The MTA service entered the stopped state.";
+  QTest::newRow("message number") << "Message ID <0000002A> processed"
+                                  << "Message ID <#> processed";
+  QTest::newRow("short return code kept") << "Return code is 0x15."
+                                          << "Return code is 0x15.";
+  QTest::newRow("four digits kept") << "record 1234 of 4096"
+                                    << "record 1234 of 4096";
+  QTest::newRow("five digits blanked") << "record 12345 of 4096"
+                                       << "record # of 4096";
+  QTest::newRow("hex word without a digit kept") << "faced decade"
+                                                 << "faced decade";
+  QTest::newRow("at both ends") << "0000002A then 0000002B"
+                                << "# then #";
+  QTest::newRow("a letter run joins the number") << "abcde1"
+                                                 << "#";
+  QTest::newRow("path and date") << "SALES\\MAI\\MAB\\0000003B.MAI on 12/03/26 at 08:58"
+                                 << "SALES\\MAI\\MAB\\#.MAI on 12/03/26 at 08:58";
+}
+
+void TestReports::text_shape_blanks_long_numbers() {
+  QFETCH(QString, text);
+  QFETCH(QString, shape);
+  QCOMPARE(QString::fromStdString(msmisim::text_shape(text.toStdString())), shape);
 }
 
 QTEST_APPLESS_MAIN(TestReports)

@@ -218,15 +218,19 @@ const EventSpec* find_event_spec(int id, std::string_view variant) {
 std::string format_event_text(std::string_view text, const std::vector<std::string>& inserts) {
   std::string out;
   out.reserve(text.size() + 64);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 1 < text.size() && text[i + 1] >= '1' && text[i + 1] <= '9') {
-      const std::size_t index = static_cast<std::size_t>(text[i + 1] - '1');
+  // The text between the markers is copied whole: every event written is formatted here.
+  std::size_t copied = 0;  // text before it is in `out`
+  for (std::size_t at = text.find('%'); at != std::string_view::npos; at = text.find('%', at)) {
+    if (at + 1 < text.size() && text[at + 1] >= '1' && text[at + 1] <= '9') {
+      out.append(text, copied, at - copied);
+      const std::size_t index = static_cast<std::size_t>(text[at + 1] - '1');
       if (index < inserts.size()) out += inserts[index];
-      ++i;
+      copied = at += 2;
     } else {
-      out.push_back(text[i]);
+      ++at;
     }
   }
+  out.append(text, copied);
   return out;
 }
 

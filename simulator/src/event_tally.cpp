@@ -1,7 +1,5 @@
 #include "msmisim/event_tally.h"
 
-#include <algorithm>
-
 namespace msmisim {
 
 namespace {
@@ -16,25 +14,32 @@ bool is_hex_digit(char c) {
   return is_digit(c) || (folded >= 'a' && folded <= 'f');
 }
 
-// text_shape() into *out (cleared first), reusing its buffer.
+// text_shape() into *out (cleared first), reusing its buffer. A run blanked holds a digit, so
+// the scan looks for digits and widens each to its run; the text between the runs blanked is
+// copied whole. The tally shapes every event's text, some of them hundreds of characters long.
 void shape_into(std::string_view text, std::string* out) {
   out->clear();
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t j = i;
-    bool digit = false;
-    while (j < text.size() && is_hex_digit(text[j])) {
-      digit |= is_digit(text[j]);
-      ++j;
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  const char* copied = begin;  // the text before it is in *out
+  for (const char* at = begin; at < end;) {
+    if (!is_digit(*at)) {
+      ++at;
+      continue;
     }
-    if (j - i >= 5 && digit) {
-      *out += '#';
-      i = j;
-    } else {
-      out->append(text.substr(i, std::max<std::size_t>(j - i, 1)));
-      i = std::max(j, i + 1);
+    // Widened both ways to the run of hex digits around it; the run looked at before ended at a
+    // character that is not one, so the widening never reaches back into it.
+    const char* run = at;
+    while (run > copied && is_hex_digit(run[-1])) --run;
+    const char* run_end = at + 1;
+    while (run_end < end && is_hex_digit(*run_end)) ++run_end;
+    if (run_end - run >= 5) {
+      out->append(copied, static_cast<std::size_t>(run - copied)).push_back('#');
+      copied = run_end;
     }
+    at = run_end;
   }
+  out->append(copied, static_cast<std::size_t>(end - copied));
 }
 
 }  // namespace

@@ -94,8 +94,8 @@ bool SimulatedMta::remember_for_duplicates(const std::string& message_id, std::i
     recent_ids_.erase(recent_order_.front().second);
     recent_order_.pop_front();
   }
-  if (!recent_ids_.insert(message_id).second) return false;
-  recent_order_.emplace_back(now_us, message_id);
+  if (recent_ids_.count(message_id) != 0) return false;
+  recent_ids_.insert(recent_order_.emplace_back(now_us, message_id).second);
   return true;
 }
 

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "msmi/clock.h"
@@ -148,9 +150,11 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::int64_t refused_ = 0;
   std::int64_t ndrs_received_ = 0;
   std::int64_t duplicates_dropped_ = 0;
-  // The IDs accepted with duplicate detection asked, within the window, and when (oldest first).
-  std::set<std::string, std::less<>> recent_ids_;
+  // The IDs accepted with duplicate detection asked, within the window, and when (oldest first);
+  // recent_ids_ views the IDs in recent_order_ (a deque keeps its elements in place when either
+  // end changes). Looked up only, never iterated.
   std::deque<std::pair<std::int64_t, std::string>> recent_order_;
+  std::unordered_set<std::string_view> recent_ids_;
   // False when `message_id` was accepted within the window; else remembers it.
   bool remember_for_duplicates(const std::string& message_id, std::int64_t now_us);
   std::vector<MtaPutRecord> puts_;

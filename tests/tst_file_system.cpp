@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "msmi/crc32.h"
 #include "msmi/file_system.h"
 #include "msmi/mailbag.h"
 #include "msmi/message_file_cache.h"
@@ -250,6 +251,8 @@ class TestFileSystem : public QObject {
   void mailbag_keeps_every_acknowledged_record_through_a_power_loss();
   void mailbag_reader_sees_every_change_the_other_side_makes();
   void mailbags_of_one_name_share_one_reading();
+  void a_key_edited_where_it_changed_is_the_key_encoded_whole();
+  void a_key_another_writer_left_is_encoded_whole();
   void kb_scenarios_run_the_same_in_memory_and_on_disk_data();
   void kb_scenarios_run_the_same_in_memory_and_on_disk();
 };
@@ -854,6 +857,99 @@ void TestFileSystem::mailbags_of_one_name_share_one_reading() {
   QCOMPARE(left.size(), std::size_t(4));
   QCOMPARE(engine_side.copies, 0);     // every change was the other side's, already parsed
   QVERIFY(unshared_side.copies >= 5);  // the KEY at least, after every change
+}
+
+// A Mailbag that wrote the KEY edits its own bytes where a change touched them (an entry's state,
+// an entry appended or removed) instead of encoding every entry again. The files must come out
+// byte for byte as from a Mailbag that encodes the whole KEY every time: one reading through a
+// wrapper that reports no file versions, so that it never trusts bytes it wrote.
+void TestFileSystem::a_key_edited_where_it_changed_is_the_key_encoded_whole() {
+  msmisim::MemoryFileSystem edited_disk;
+  msmisim::MemoryFileSystem whole_disk;
+  for (msmisim::MemoryFileSystem* disk : {&edited_disk, &whole_disk}) {
+    QVERIFY(disk->make_dirs("KEY").ok());
+    QVERIFY(disk->make_dirs("MBG").ok());
+  }
+  msmi::FileSystemWrapper no_versions(whole_disk);
+  msmi::Mailbag edited(edited_disk, "INQUEUE3");
+  msmi::Mailbag whole(no_versions, "INQUEUE3");
+  msmi::SeededRandom choose(17);
+  int changes = 0;
+  for (int step = 0; step < 800; ++step) {
+    std::vector<msmi::MailbagEntry> now;
+    QVERIFY(edited.load(&now).ok());
+    const std::uint64_t action = choose.uniform(100);
+    msmi::Status a;
+    msmi::Status b;
+    if (action < 40 || now.empty()) {
+      // Now and then a big record, so that removals compact the MBG.
+      const std::size_t size = choose.uniform(12) == 0 ? 30000 : 10 + choose.uniform(100);
+      const std::string payload = "#" + std::to_string(step) + std::string(size, 'x');
+      a = edited.append(payload, nullptr);
+      b = whole.append(payload, nullptr);
+    } else if (action < 75) {
+      const msmi::MailbagEntry& e = now[choose.uniform(now.size())];
+      const auto state = static_cast<msmi::MailbagState>(choose.uniform(3));
+      const auto attempts = static_cast<std::uint8_t>(choose.uniform(4));
+      a = edited.update(e.seq, state, attempts);
+      b = whole.update(e.seq, state, attempts);
+    } else if (action < 95) {
+      const std::uint32_t seq = now[choose.uniform(now.size())].seq;
+      a = edited.remove(seq);
+      b = whole.remove(seq);
+    } else {
+      const std::size_t limit = 1 + choose.uniform(4);
+      std::vector<msmi::MailbagEntry> taken_a;
+      std::vector<msmi::MailbagEntry> taken_b;
+      a = edited.take_oldest(limit, &taken_a);
+      b = whole.take_oldest(limit, &taken_b);
+      QCOMPARE(taken_a.size(), taken_b.size());
+    }
+    QVERIFY(a.ok());
+    QVERIFY(b.ok());
+    for (const char* path : {"KEY/INQUEUE3.KEY", "MBG/INQUEUE3.MBG"}) {
+      std::string edited_bytes;
+      std::string whole_bytes;
+      QVERIFY(edited_disk.read_file(path, &edited_bytes).ok());
+      QVERIFY(whole_disk.read_file(path, &whole_bytes).ok());
+      QVERIFY2(edited_bytes == whole_bytes,
+               qPrintable(QString("%1 differs after step %2").arg(path).arg(step)));
+    }
+    ++changes;
+  }
+  QCOMPARE(changes, 800);
+}
+
+// A KEY written by another program may carry non-zero flag and reserved bytes in its entries;
+// the format says they are zero. The next change reads such a KEY back and encodes it whole, so
+// they are cleared, even by a Mailbag that wrote the KEY before.
+void TestFileSystem::a_key_another_writer_left_is_encoded_whole() {
+  msmisim::MemoryFileSystem disk;
+  QVERIFY(disk.make_dirs("KEY").ok());
+  QVERIFY(disk.make_dirs("MBG").ok());
+  msmi::Mailbag bag(disk, "INQUEUE3");
+  std::uint32_t seq = 0;
+  QVERIFY(bag.append("first", nullptr).ok());
+  QVERIFY(bag.append("second", &seq).ok());
+  std::string key;
+  QVERIFY(disk.read_file("KEY/INQUEUE3.KEY", &key).ok());
+  QCOMPARE(key.size(), std::size_t(24 + 2 * 24));
+  // The other writer sets the flags of the first entry and fixes the CRC up.
+  key[24 + 18] = '\x01';
+  key[24 + 23] = '\x7F';
+  const std::string_view view(key);
+  const std::uint32_t crc = msmi::crc32(view.substr(24), msmi::crc32(view.substr(0, 20)));
+  for (int i = 0; i < 4; ++i) key[20 + i] = static_cast<char>((crc >> (8 * i)) & 0xFF);
+  QVERIFY(disk.write_file("KEY/INQUEUE3.KEY", key).ok());
+
+  QVERIFY(bag.update(seq, msmi::MailbagState::kInProgress, 1).ok());
+  QVERIFY(disk.read_file("KEY/INQUEUE3.KEY", &key).ok());
+  QCOMPARE(int(key[24 + 18]), 0);
+  QCOMPARE(int(key[24 + 23]), 0);
+  std::vector<msmi::MailbagEntry> entries;
+  QVERIFY(bag.load(&entries).ok());
+  QCOMPARE(entries.size(), std::size_t(2));
+  QCOMPARE(entries[1].state, msmi::MailbagState::kInProgress);
 }
 
 void TestFileSystem::kb_scenarios_run_the_same_in_memory_and_on_disk_data() {

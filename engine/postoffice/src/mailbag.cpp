@@ -64,6 +64,15 @@ void store_u32(char* at, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) at[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
   }
 }
+void store_entry(char* out, const MailbagEntry& entry) {
+  store_u32(out, entry.seq);
+  store_u32(out + 4, entry.offset);
+  store_u32(out + 8, static_cast<std::uint32_t>(entry.payload.size()));
+  store_u32(out + 12, entry.payload_crc);
+  out[16] = static_cast<char>(entry.state);
+  out[17] = static_cast<char>(entry.attempts);
+  // flags and reserved are zero
+}
 std::uint16_t get_u16(std::string_view in, std::size_t at) {
   return static_cast<std::uint16_t>(static_cast<unsigned char>(in[at]) |
                                     (static_cast<unsigned char>(in[at + 1]) << 8));
@@ -143,6 +152,7 @@ Mailbag::Mailbag(FileSystem& fs, std::string name)
 void Mailbag::forget() const {
   reading_->cache_valid = false;
   reading_->key_known = false;
+  reading_->key_encoded = false;
   reading_->key_version = 0;
   reading_->mbg_version = 0;
 }
@@ -174,6 +184,7 @@ Status Mailbag::read(Snapshot** out) const {
     forget();
     return s;
   }
+  if (key_changed) reading_->key_encoded = false;  // read back from the file
   if (s.is_not_found() || all_zero(reading_->key_bytes)) {
     // Empty mailbag; the MBG's size is unknown until it is rewritten.
     if (s.is_not_found()) reading_->key_version = 0;
@@ -316,24 +327,51 @@ void Mailbag::encode_key(const Snapshot& snapshot, std::string* key_out) {
   std::memcpy(out, kKeyMagic.data(), 4);
   out[4] = 1;  // version
   out[6] = static_cast<char>(kEntrySize);
+  char* entry_out = out + kHeaderSize;
+  for (const MailbagEntry& entry : snapshot.entries) {
+    store_entry(entry_out, entry);
+    entry_out += kEntrySize;
+  }
+  finish_key(snapshot, &key);
+}
+
+void Mailbag::finish_key(const Snapshot& snapshot, std::string* key) {
+  char* out = key->data();
   store_u32(out + 8, snapshot.next_seq);
   store_u32(out + 12, static_cast<std::uint32_t>(snapshot.entries.size()));
   store_u32(out + 16, snapshot.mbg_size);
-  char* entry_out = out + kHeaderSize;
-  for (const MailbagEntry& entry : snapshot.entries) {
-    store_u32(entry_out, entry.seq);
-    store_u32(entry_out + 4, entry.offset);
-    store_u32(entry_out + 8, static_cast<std::uint32_t>(entry.payload.size()));
-    store_u32(entry_out + 12, entry.payload_crc);
-    entry_out[16] = static_cast<char>(entry.state);
-    entry_out[17] = static_cast<char>(entry.attempts);
-    entry_out += kEntrySize;  // flags and reserved stay zero
-  }
-  const std::string_view view(key);
+  const std::string_view view(*key);
   store_u32(out + 20, crc32(view.substr(kHeaderSize), crc32(view.substr(0, 20))));
 }
 
-Status Mailbag::write(Records records, std::string_view appended) {
+void Mailbag::edit_key(KeyEdit edit, std::string* key, std::size_t* differ_from,
+                       std::size_t* differ_to) const {
+  const Snapshot& snapshot = reading_->cache;
+  key->assign(reading_->key_bytes);
+  const auto entry_at = [](std::size_t index) { return kHeaderSize + index * kEntrySize; };
+  *differ_from = 8;  // the header's counts and CRC
+  *differ_to = key->size();
+  switch (edit.kind) {
+    case KeyEdit::Kind::kChanged:
+      store_entry(key->data() + entry_at(edit.index), snapshot.entries[edit.index]);
+      *differ_to = entry_at(edit.index + 1);
+      break;
+    case KeyEdit::Kind::kAppended:
+      key->resize(entry_at(snapshot.entries.size()), '\0');
+      store_entry(key->data() + entry_at(snapshot.entries.size() - 1), snapshot.entries.back());
+      *differ_to = key->size();
+      break;
+    case KeyEdit::Kind::kRemoved:
+      key->erase(entry_at(edit.index), edit.count * kEntrySize);
+      *differ_to = key->size();
+      break;
+    case KeyEdit::Kind::kWhole:
+      break;  // not asked: write() encodes such a change whole
+  }
+  finish_key(snapshot, key);
+}
+
+Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) {
   Snapshot& snapshot = reading_->cache;
   // A snapshot read from a KEY that had records (not an empty mailbag) has its MBG bytes in
   // the reading's mbg_bytes, to put back if the KEY cannot be written after a rewrite: a KEY
@@ -365,8 +403,18 @@ Status Mailbag::write(Records records, std::string_view appended) {
   if (records != Records::kKeep) s = fs_.sync_file(mbg_path_);
   std::string& key = key_scratch_;
   if (s.ok()) {
-    encode_key(snapshot, &key);
-    s = write_key(key);
+    // A KEY this Mailbag encoded is edited where the change touched it, with the same bytes as
+    // encoding it whole; compaction moves every record, so it is encoded whole.
+    std::size_t differ_from = 0;
+    std::size_t differ_to = 0;
+    if (reading_->key_known && reading_->key_encoded && edit.kind != KeyEdit::Kind::kWhole &&
+        records != Records::kRewrite) {
+      edit_key(edit, &key, &differ_from, &differ_to);
+    } else {
+      encode_key(snapshot, &key);
+      differ_to = key.size();
+    }
+    s = write_key(key, differ_from, differ_to);
   }
   if (!s.ok()) {
     forget();
@@ -388,6 +436,7 @@ Status Mailbag::write(Records records, std::string_view appended) {
   }
   reading_->key_bytes.swap(key);
   reading_->key_known = true;
+  reading_->key_encoded = true;
   reading_->key_version = fs_.version_of(key_path_);
   if (records == Records::kRewrite) {
     reading_->mbg_bytes = std::move(new_mbg);
@@ -400,14 +449,13 @@ Status Mailbag::write(Records records, std::string_view appended) {
   return Status::Ok();
 }
 
-Status Mailbag::write_key(std::string_view key) {
+Status Mailbag::write_key(std::string_view key, std::size_t from, std::size_t to) {
   // A KEY of the same size is patched where it differs (an entry's state, the header's CRC):
   // the file ends up byte for byte what writing it whole would leave.
   if (reading_->key_known && reading_->key_bytes.size() == key.size()) {
-    const std::size_t first = first_difference(reading_->key_bytes, key, 0, key.size());
-    if (first < key.size()) {
-      const std::size_t end = key.size() - common_tail(reading_->key_bytes, key.size(), key,
-                                                       key.size(), key.size() - first);
+    const std::size_t first = first_difference(reading_->key_bytes, key, from, to);
+    if (first < to) {
+      const std::size_t end = to - common_tail(reading_->key_bytes, to, key, to, to - first);
       reading_->key_known = false;  // until the write and its sync are done
       return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
     }
@@ -441,8 +489,10 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
     snapshot->entries.push_back(std::move(entry));
     // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
     // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
-    if (snapshot->mbg_bytes_on_disk != snapshot->mbg_size) return write(Records::kRewrite, {});
-    return write(Records::kAppend, encode_record(payload));
+    if (snapshot->mbg_bytes_on_disk != snapshot->mbg_size) {
+      return write(Records::kRewrite, {}, KeyEdit{});
+    }
+    return write(Records::kAppend, encode_record(payload), {KeyEdit::Kind::kAppended});
   });
 }
 
@@ -460,19 +510,21 @@ Status Mailbag::append_all(const std::vector<std::string>& payloads) {
       snapshot->next_seq = entry.seq + 1;
       snapshot->entries.push_back(std::move(entry));
     }
-    return write(Records::kRewrite, {});
+    return write(Records::kRewrite, {}, KeyEdit{});
   });
 }
 
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
   return change([&](Snapshot* snapshot) -> Status {
-    for (MailbagEntry& entry : snapshot->entries) {
+    std::vector<MailbagEntry>& entries = snapshot->entries;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      MailbagEntry& entry = entries[i];
       if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
         if (entry.state == state && entry.attempts == attempts) return Status::Ok();
         entry.state = state;
         entry.attempts = attempts;
-        return write(Records::kKeep, {});
+        return write(Records::kKeep, {}, {KeyEdit::Kind::kChanged, i});
       }
     }
     return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
@@ -488,8 +540,9 @@ Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
     if (it == entries.end()) {
       return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
     }
+    const auto index = static_cast<std::size_t>(it - entries.begin());
     entries.erase(it);
-    return write_after_removal();
+    return write_after_removal({KeyEdit::Kind::kRemoved, index, 1});
   });
 }
 
@@ -501,19 +554,19 @@ Status Mailbag::take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken)
     if (end == entries.begin()) return Status::Ok();
     taken->assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(end));
     entries.erase(entries.begin(), end);
-    Status s = write_after_removal();
+    Status s = write_after_removal({KeyEdit::Kind::kRemoved, 0, taken->size()});
     if (!s.ok()) taken->clear();
     return s;
   });
 }
 
-Status Mailbag::write_after_removal() {
+Status Mailbag::write_after_removal(KeyEdit edit) {
   const Snapshot& snapshot = reading_->cache;
   std::uint64_t live = 0;
   for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
   const std::uint64_t dead = snapshot.mbg_size - live;
   const bool compact = snapshot.entries.empty() || (dead > kCompactAfterBytes && dead > live);
-  return write(compact ? Records::kRewrite : Records::kKeep, {});
+  return write(compact ? Records::kRewrite : Records::kKeep, {}, edit);
 }
 
 bool Mailbag::holds(std::string_view payload) const {

@@ -4,6 +4,7 @@
 // the KEY and truncates the MBG, losing every record (Q130285). Format in mailbag.cpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -92,6 +93,15 @@ class Mailbag {
     std::uint64_t mbg_bytes_on_disk = ~0ULL;  // the MBG's real size; unknown for an empty KEY
   };
   enum class Records { kKeep, kAppend, kRewrite };
+  // What a change did to the entries, so that a KEY this Mailbag encoded can be edited where it
+  // changed instead of encoded whole: entry `index` changed in place, the last entry was
+  // appended, or `count` entries from `index` on were removed.
+  struct KeyEdit {
+    enum class Kind { kWhole, kChanged, kAppended, kRemoved };
+    Kind kind = Kind::kWhole;
+    std::size_t index = 0;
+    std::size_t count = 0;
+  };
 
   // One change of the pair under the update lock: reads it, then `apply(snapshot)` changes the
   // reading's cache and writes it back (or refuses), and its Status is the call's.
@@ -106,16 +116,22 @@ class Mailbag {
   Status parse(std::string_view key, std::string_view mbg, bool checked) const;
   // Writes the reading's cache, from which entries were just removed, back: the records stay in
   // the MBG until the dead bytes outgrow the live ones, or none is left.
-  Status write_after_removal();
-  // Writes the reading's cache (changed by the caller) back.
-  Status write(Records records, std::string_view appended);
+  Status write_after_removal(KeyEdit edit);
+  // Writes the reading's cache (changed by the caller as `edit` says) back.
+  Status write(Records records, std::string_view appended, KeyEdit edit);
   // Writes the KEY whole, or patches the bytes that differ from key_bytes when those are known
-  // to be what the file holds.
-  Status write_key(std::string_view key);
+  // to be what the file holds; the caller vouches that none differs outside [from, to).
+  Status write_key(std::string_view key, std::size_t from, std::size_t to);
   void forget() const;
   static std::string encode_record(std::string_view payload);
   // The KEY describing `snapshot`, into *key (its buffer reused).
   static void encode_key(const Snapshot& snapshot, std::string* key);
+  // Stores the header's counts and the CRC of an encoded KEY for `snapshot`.
+  static void finish_key(const Snapshot& snapshot, std::string* key);
+  // The same, made from the reading's key_bytes, which encode the snapshot as it was before
+  // `edit`; *differ_from and *differ_to bound the bytes that can differ from them.
+  void edit_key(KeyEdit edit, std::string* key, std::size_t* differ_from,
+                std::size_t* differ_to) const;
 
   // The bytes of both files as last read or written, their FileSystem versions (0: unknown),
   // and, when cache_valid, their parse. Shared by every Mailbag of this name on the same
@@ -125,6 +141,9 @@ class Mailbag {
     std::string key_bytes;
     std::string mbg_bytes;
     bool key_known = false;  // key_bytes is what the KEY file holds now
+    // key_bytes were written by a Mailbag (encode_key of the cache, not bytes read back from
+    // the file): a KEY read from disk may hold non-zero flags, which encode_key clears.
+    bool key_encoded = false;
     std::uint64_t key_version = 0;
     std::uint64_t mbg_version = 0;
     Snapshot cache;

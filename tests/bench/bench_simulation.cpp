@@ -5,7 +5,8 @@
 // 2. A busy hardened connector: 10 messages/s (5 each way) for `hours` (default 24) with faults
 //    armed (1% of puts refused with 0x16, 0.1% of P1 reads failing with EIO), in memory, its
 //    events and settled ledger rows handed on as it goes (as `msmisim run --no-db` runs it);
-//    then once more keeping all of them in the result (the library's default), for comparison.
+//    then at issue 9's own mix, 8 inbound + 2 outbound messages/s (inbound costs more); then the
+//    5+5 run once more keeping all of them in the result (the library's default), for comparison.
 // 3. The same connector on the real disk (--postoffice), `disk-minutes` (default 10) of virtual
 //    time, in a folder under $TMPDIR (or /tmp) that is removed afterwards. Then the disk's own
 //    rate of small fsync'd writes in that folder, and the fsyncs the run made per message: their
@@ -215,6 +216,21 @@ int main(int argc, char** argv) {
   const double memory_cpu_rate = static_cast<double>(f.messages) / f.cpu_s;
   const double day_wall_s = f.wall_s * 24.0 / static_cast<double>(hours);
   const double day_cpu_s = f.cpu_s * 24.0 / static_cast<double>(hours);
+  // Issue 9 states its target for 8 inbound and 2 outbound messages/s: inbound costs more (the
+  // Mailer and an inbound thread each change INQUEUE3, which runs deeper).
+  msmisim::Scenario issue_mix;
+  if (!msmisim::parse_scenario(bench::busy_scenario_mix(hours, "minimum", "125ms", "500ms"),
+                               "busy-hardened-8-2.json", &issue_mix, &error)) {
+    std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    return 2;
+  }
+  Figures mix;
+  if (!run(issue_mix, &mix)) return 4;
+  const std::string mix_title = "the same at 8 inbound + 2 outbound messages/s (issue 9's mix), " +
+                                std::to_string(hours) + " h:";
+  print(mix_title.c_str(), mix);
+  const double mix_rate = static_cast<double>(mix.messages) / mix.wall_s;
+  const double mix_day_wall_s = mix.wall_s * 24.0 / static_cast<double>(hours);
   // The same run keeping every event and ledger row in its result (a library caller's default):
   // memory, and with it the cost per message, grows with the run.
   Figures kept;
@@ -259,10 +275,13 @@ int main(int argc, char** argv) {
 
   const auto verdict = [](bool met) { return met ? "met" : "MISSED"; };
   std::printf("targets (issue 9):\n");
-  std::printf("  simulated disk >= 150k messages/s: %.0f messages/s (%.0f per cpu s), %s\n",
-              memory_rate, memory_cpu_rate, verdict(memory_rate >= 150e3));
-  std::printf("  24 virtual hours <= 10 s wall: %.1f s (%.1f s cpu; from %d h), %s\n", day_wall_s,
-              day_cpu_s, hours, verdict(day_wall_s <= 10.0));
+  std::printf(
+      "  simulated disk >= 150k messages/s: %.0f messages/s (%.0f per cpu s) 5+5, %.0f 8+2, %s\n",
+      memory_rate, memory_cpu_rate, mix_rate, verdict(memory_rate >= 150e3 && mix_rate >= 150e3));
+  std::printf(
+      "  24 virtual hours <= 10 s wall: %.1f s (%.1f s cpu; from %d h) 5+5, %.1f s 8+2, %s\n",
+      day_wall_s, day_cpu_s, hours, mix_day_wall_s,
+      verdict(day_wall_s <= 10.0 && mix_day_wall_s <= 10.0));
   std::printf(
       "  real disk >= 20k messages/s: %.0f messages/s, %s (the disk's fsync rate allows %.0f)\n",
       disk_rate, verdict(disk_rate >= 20e3), ceiling);

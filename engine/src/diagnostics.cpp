@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <utility>
 
 #include "msmi/event_catalogue.h"
 #include "msmi/require.h"
@@ -40,14 +41,14 @@ std::string_view to_string(LoggingLevel level) {
 }
 
 bool EventLogger::log(int id, int thread, std::string message_id,
-                      const std::vector<std::string>& inserts) {
+                      std::vector<std::string> inserts) {
   const EventSpec* spec = find_event_spec(id);
   MSMI_REQUIRE(spec != nullptr);  // every ID the engine logs is catalogued
-  return log(*spec, thread, std::move(message_id), inserts);
+  return log(*spec, thread, std::move(message_id), std::move(inserts));
 }
 
 bool EventLogger::log(const EventSpec& spec, int thread, std::string message_id,
-                      const std::vector<std::string>& inserts) {
+                      std::vector<std::string> inserts) {
   if (!logging_.passes(spec.category, spec.level)) {
     ++suppressed_;
     return false;
@@ -62,7 +63,7 @@ bool EventLogger::log(const EventSpec& spec, int thread, std::string message_id,
   event.thread = thread;
   event.message_id = std::move(message_id);
   event.description = format_event_text(spec.text, inserts);
-  event.strings = inserts;
+  event.strings = std::move(inserts);
   sink_.write(event);
   return true;
 }

@@ -217,7 +217,9 @@ const EventSpec* find_event_spec(int id, std::string_view variant) {
 
 std::string format_event_text(std::string_view text, const std::vector<std::string>& inserts) {
   std::string out;
-  out.reserve(text.size() + 64);
+  std::size_t size = text.size();
+  for (const std::string& insert : inserts) size += insert.size();
+  out.reserve(size);  // enough unless a marker repeats: each takes two characters, adds its insert
   // The text between the markers is copied whole: every event written is formatted here.
   std::size_t copied = 0;  // text before it is in `out`
   for (std::size_t at = text.find('%'); at != std::string_view::npos; at = text.find('%', at)) {

@@ -1003,18 +1003,30 @@ class World final : private FaultEffects {
     const std::vector<PcMtaReturn>& returns = ms_mail_.returns();
     for (; pcmta_returns_reported_ < returns.size(); ++pcmta_returns_reported_) {
       const PcMtaReturn& r = returns[pcmta_returns_reported_];
+      // "2026-12-03T08:58:29.000Z": the date as 12/03/26, the time as 08:58.
       const std::string when = msmilog::format_iso8601_utc(scenario_.epoch_us + r.time_us);
-      const std::string date =
-          when.substr(5, 2) + "/" + when.substr(8, 2) + "/" + when.substr(2, 2);
-      const std::string hex = r.message_id.substr(r.message_id.rfind('/') + 1);
-      const std::string po = r.postoffice.substr(r.postoffice.find('/') + 1);
-      const std::string mailbox = r.recipient.substr(r.recipient.rfind('/') + 1);
-      world_log_.log(
-          *find_any_event_spec(kPcMtaDeliveryProblem), -1, r.message_id,
-          {r.postoffice, po + "\\MAI\\MA" + hex.substr(hex.size() - 1) + "\\" + hex + ".MAI",
-           r.sender, date, when.substr(11, 5), r.subject, "017",
-           "Unable to deliver user mail due to a full mailbag",
-           (r.recipient_name.empty() ? mailbox : r.recipient_name) + " (" + r.recipient + ")"});
+      const std::string_view w(when);
+      const std::string_view hex =
+          std::string_view(r.message_id).substr(r.message_id.rfind('/') + 1);
+      const std::string_view po = std::string_view(r.postoffice).substr(r.postoffice.find('/') + 1);
+      const std::string_view mailbox =
+          std::string_view(r.recipient).substr(r.recipient.rfind('/') + 1);
+      // Each insertion string built in its place and moved into the event.
+      std::vector<std::string> inserts(9);
+      inserts[0] = r.postoffice;
+      inserts[1].append(po).append("\\MAI\\MA").append(hex.substr(hex.size() - 1));
+      inserts[1].append("\\").append(hex).append(".MAI");
+      inserts[2] = r.sender;
+      inserts[3].append(w.substr(5, 2)).append("/").append(w.substr(8, 2)).append("/");
+      inserts[3].append(w.substr(2, 2));
+      inserts[4] = w.substr(11, 5);
+      inserts[5] = r.subject;
+      inserts[6] = "017";
+      inserts[7] = "Unable to deliver user mail due to a full mailbag";
+      inserts[8].append(r.recipient_name.empty() ? mailbox : std::string_view(r.recipient_name));
+      inserts[8].append(" (").append(r.recipient).append(")");
+      world_log_.log(*find_any_event_spec(kPcMtaDeliveryProblem), -1, r.message_id,
+                     std::move(inserts));
     }
   }
 

@@ -56,11 +56,12 @@ class EventLogger {
   // REQUIRES: `id` is in the event catalogue. Returns whether the event was written.
   // The event's insertion strings are `inserts`, its description the spec's text rendered
   // from them.
-  bool log(int id, int thread, std::string message_id, const std::vector<std::string>& inserts);
+  // `inserts` is taken by value: a caller's temporary list moves into the event.
+  bool log(int id, int thread, std::string message_id, std::vector<std::string> inserts);
   // The same for a text the caller looked up: another variant of an ID, or an event of the
   // world's catalogue written through the MSMI's log.
   bool log(const EventSpec& spec, int thread, std::string message_id,
-           const std::vector<std::string>& inserts);
+           std::vector<std::string> inserts);
   const DiagnosticsLogging& logging() const { return logging_; }
   void set_logging(const DiagnosticsLogging& logging) { logging_ = logging; }
   // Events suppressed by the logging levels so far.

@@ -1,5 +1,8 @@
 #include "msmisim/event_tally.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace msmisim {
 
 namespace {
@@ -14,6 +17,15 @@ bool is_hex_digit(char c) {
   return is_digit(c) || (folded >= 'a' && folded <= 'f');
 }
 
+// Whether any of the 8 bytes at `p` is an ASCII digit: a digit XOR '0' is a byte below 10, and
+// (t - 0x0A…) & ~t & 0x80… is non-zero exactly when some byte of t is below 10.
+bool any_digit_in_8(const char* p) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  const std::uint64_t t = x ^ 0x3030303030303030ULL;
+  return ((t - 0x0A0A0A0A0A0A0A0AULL) & ~t & 0x8080808080808080ULL) != 0;
+}
+
 // text_shape() into *out (cleared first), reusing its buffer. A run blanked holds a digit, so
 // the scan looks for digits and widens each to its run; the text between the runs blanked is
 // copied whole. The tally shapes every event's text, some of them hundreds of characters long.
@@ -23,6 +35,10 @@ void shape_into(std::string_view text, std::string* out) {
   const char* const end = begin + text.size();
   const char* copied = begin;  // the text before it is in *out
   for (const char* at = begin; at < end;) {
+    if (end - at >= 8 && !any_digit_in_8(at)) {  // most of a text is words
+      at += 8;
+      continue;
+    }
     if (!is_digit(*at)) {
       ++at;
       continue;

@@ -71,8 +71,18 @@ constexpr std::array<bool, 256> kMsMailChars = [] {
   return table;
 }();
 
-bool is_ms_mail_char(char c) {
-  return kMsMailChars[static_cast<unsigned char>(c)];
+bool all_ms_mail_chars(std::string_view name) {
+  for (const char c : name) {
+    if (!kMsMailChars[static_cast<unsigned char>(c)]) return false;
+  }
+  return true;
+}
+
+// assign_upper for a name of MS Mail characters, which are all ASCII.
+void assign_upper_ascii(std::string_view name, std::string* out) {
+  out->resize(name.size());
+  char* to = out->data();
+  for (const char c : name) *to++ = c >= 'a' && c <= 'z' ? static_cast<char>(c - ('a' - 'A')) : c;
 }
 
 AddressParseResult parse_ms_mail(std::string_view body) {
@@ -106,7 +116,7 @@ AddressParseResult parse_ms_mail(std::string_view body) {
                       std::to_string(parts[i].size()) + " characters; MS Mail allows at most 10";
       return result;
     }
-    if (!std::all_of(parts[i].begin(), parts[i].end(), is_ms_mail_char)) {
+    if (!all_ms_mail_chars(parts[i])) {
       result.reason = "MS: " + std::string(kNames[i]) + " '" + std::string(parts[i]) +
                       "' contains a character MS Mail does not allow";
       return result;
@@ -114,9 +124,9 @@ AddressParseResult parse_ms_mail(std::string_view body) {
   }
   result.ok = true;
   result.address.type = AddressType::kMsMail;
-  assign_upper(parts[0], &result.address.network);
-  assign_upper(parts[1], &result.address.postoffice);
-  assign_upper(parts[2], &result.address.mailbox);
+  assign_upper_ascii(parts[0], &result.address.network);
+  assign_upper_ascii(parts[1], &result.address.postoffice);
+  assign_upper_ascii(parts[2], &result.address.mailbox);
   return result;
 }
 

@@ -693,6 +693,18 @@ void TstPostofficeFormats::values_with_newlines_are_flattened_data() {
                                << "subject ";
   QTest::newRow("line that looks like a field") << "x\nfrom: MS:EVIL/PO/MALLORY"
                                                 << "x from: MS:EVIL/PO/MALLORY";
+  // Values are scanned eight bytes at a time: breaks past the first block, in the last partial
+  // one, and other control bytes (kept) in a block that holds no break.
+  QTest::newRow("LF past the first eight bytes") << "Quarterly figures\nfor the region"
+                                                 << "Quarterly figures for the region";
+  QTest::newRow("CR in the last partial block") << "Quarterly figures, final\r"
+                                                << "Quarterly figures, final ";
+  QTest::newRow("tabs kept") << "Name\tTotal\tRegion\tYear"
+                             << "Name\tTotal\tRegion\tYear";
+  QTest::newRow("tab and LF in one block") << "Total:\t1997\nRegion"
+                                           << "Total:\t1997 Region";
+  QTest::newRow("extended characters") << QString::fromUtf8("Gr\u00FC\u00DFe aus K\u00F6ln\n!")
+                                       << QString::fromUtf8("Gr\u00FC\u00DFe aus K\u00F6ln !");
 }
 
 void TstPostofficeFormats::values_with_newlines_are_flattened() {

@@ -1,6 +1,9 @@
 #include "msmi/message_files.h"
 
+#include <array>
 #include <charconv>
+#include <optional>
+#include <utility>
 
 #include "msmi/attachment_fields.h"
 #include "msmi/text_record.h"
@@ -151,43 +154,131 @@ std::string encode_p1(const P1Envelope& envelope) {
   return record.finish();
 }
 
-Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
-  TextRecordView record;
-  Status s = decode_text_record(kP1Magic, data, path, &record);
-  for (std::string_view field : {"message-id", "number", "from", "mai", "submitted-us"}) {
-    if (s.ok()) s = require(record, field, path);
+namespace {
+
+// The address fields of one kind ("to" or "cc") gathered in a pass over the fields, as
+// read_address_fields reads them.
+struct AddressFields {
+  std::string_view field;
+  std::string_view name_field;
+  std::vector<std::string>* addresses;
+  std::vector<std::string>* names;
+  bool named = false;
+  bool misplaced_name = false;  // a name line that does not follow an address line
+
+  // Takes the field if it is one of this kind; `previous` is the name of the field before it.
+  bool take(std::string_view key, std::string_view value, std::string_view previous) {
+    if (key == field) {
+      addresses->emplace_back(value);
+      names->emplace_back();
+      return true;
+    }
+    if (key != name_field) return false;
+    if (previous != field) {
+      misplaced_name = true;
+    } else if (!misplaced_name) {
+      names->back() = value;
+      named = true;
+    }
+    return true;
   }
+  Status finish(std::string_view path) {
+    if (misplaced_name) {
+      return Status::Corruption(std::string(path) + ": field '" + std::string(name_field) +
+                                "' does not follow a '" + std::string(field) + "' field");
+    }
+    if (!named) names->clear();
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
+  // Read for every message the Mailer checks: one pass over the fields, in which the first
+  // value of each field counts, with decode_text_record's checks and the errors of
+  // require, read_address_fields, read_mail_class and read_message_class in their order.
+  TextFieldReader record;
+  Status s = record.open(kP1Magic, data, path);
   if (!s.ok()) return s;
   P1Envelope envelope;
-  envelope.message_id = record.get("message-id");
-  envelope.sender = record.get("from");
-  envelope.sender_name = record.get("from-name");
-  s = read_address_fields(record, "to", path, &envelope.to, &envelope.to_names);
-  if (s.ok()) s = read_address_fields(record, "cc", path, &envelope.cc, &envelope.cc_names);
-  // The envelope's class may also be an MS Mail message class ("IPM.…"): mail, not dir-sync.
-  read_mail_class(record, &envelope.message_class);
-  if (s.ok() && envelope.message_class.empty())
-    s = read_message_class(record, path, &envelope.dirsync);
+  AddressFields to{"to", "to-name", &envelope.to, &envelope.to_names};
+  AddressFields cc{"cc", "cc-name", &envelope.cc, &envelope.cc_names};
+  enum Field { kId, kNumber, kFrom, kFromName, kMai, kSubmitted, kClass, kSubject, kSent, kCount };
+  std::array<std::optional<std::string_view>, kCount> first;
+  std::string_view previous;
+  std::string_view key;
+  std::string_view value;
+  while (record.next(&key, &value)) {
+    if (!to.take(key, value, previous) && !cc.take(key, value, previous)) {
+      int which = kCount;
+      if (key == "message-id") {
+        which = kId;
+      } else if (key == "number") {
+        which = kNumber;
+      } else if (key == "from") {
+        which = kFrom;
+      } else if (key == "from-name") {
+        which = kFromName;
+      } else if (key == "mai") {
+        which = kMai;
+      } else if (key == "submitted-us") {
+        which = kSubmitted;
+      } else if (key == "class") {
+        which = kClass;
+      } else if (key == "subject") {
+        which = kSubject;
+      } else if (key == "sent-us") {
+        which = kSent;
+      }
+      if (which != kCount && !first[which]) first[which] = value;
+    }
+    previous = key;
+  }
+  s = record.status();
   if (!s.ok()) return s;
-  envelope.header_subject = record.get("subject");
+  for (const auto& [field, name] :
+       {std::pair{kId, "message-id"}, std::pair{kNumber, "number"}, std::pair{kFrom, "from"},
+        std::pair{kMai, "mai"}, std::pair{kSubmitted, "submitted-us"}}) {
+    if (!first[field]) {
+      return Status::Corruption(std::string(path) + ": required field '" + name + "' is missing");
+    }
+  }
+  const auto get = [&](Field field) { return first[field].value_or(std::string_view()); };
+  envelope.message_id = get(kId);
+  envelope.sender = get(kFrom);
+  envelope.sender_name = get(kFromName);
+  s = to.finish(path);
+  if (s.ok()) s = cc.finish(path);
+  if (!s.ok()) return s;
+  // The envelope's class may also be an MS Mail message class ("IPM.…"): mail, not dir-sync.
+  const std::string_view mail_class = get(kClass);
+  if (mail_class.starts_with("IPM.")) {
+    envelope.message_class = mail_class;
+  } else if (first[kClass] && mail_class != "ipm") {
+    if (mail_class != kDirSyncClass) {
+      return Status::Corruption(std::string(path) + ": field 'class' is '" +
+                                std::string(mail_class) + "', neither 'ipm' nor 'dirsync'");
+    }
+    envelope.dirsync = true;
+  }
+  envelope.header_subject = get(kSubject);
   if (envelope.header_subject.size() > kHeaderSubjectLimit) {
     return Status::Corruption(std::string(path) + ": field 'subject' is longer than " +
                               std::to_string(kHeaderSubjectLimit) + " characters");
   }
-  if (record.has("sent-us")) {
+  if (first[kSent]) {
     std::int64_t sent = 0;
-    if (!parse_whole_number(record.get("sent-us"), 10, &sent)) {
+    if (!parse_whole_number(*first[kSent], 10, &sent)) {
       return Status::Corruption(std::string(path) + ": field 'sent-us' is not a number");
     }
     envelope.sent_us = sent;
   }
-  envelope.mai_path = record.get("mai");
-  const std::string_view number = record.get("number");
-  const std::string_view submitted = record.get("submitted-us");
-  if (number.size() != 8 || !parse_whole_number(number, 16, &envelope.number)) {
+  envelope.mai_path = get(kMai);
+  if (!parse_hex8(get(kNumber), &envelope.number)) {
     return Status::Corruption(std::string(path) + ": field 'number' is not hexadecimal");
   }
-  if (!parse_whole_number(submitted, 10, &envelope.submitted_us)) {
+  if (!parse_whole_number(get(kSubmitted), 10, &envelope.submitted_us)) {
     return Status::Corruption(std::string(path) + ": field 'submitted-us' is not a number");
   }
   *out = std::move(envelope);

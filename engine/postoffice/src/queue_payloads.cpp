@@ -16,17 +16,34 @@ std::string encode_inqueue_record(const InqueueRecord& record) {
 }
 
 Status decode_inqueue_record(std::string_view payload, std::string_view where, InqueueRecord* out) {
-  TextRecordView text;
-  Status s = decode_text_record("MSMI-INQ", payload, where, &text);
+  // Read on every message by the Mailer and an inbound thread: one pass, nothing stored.
+  TextFieldReader text;
+  Status s = text.open("MSMI-INQ", payload, where);
   if (!s.ok()) return s;
-  if (text.get("message-id").empty()) {
+  std::string_view message_id;
+  std::string_view number;
+  bool have_id = false;
+  bool have_number = false;
+  std::string_view name;
+  std::string_view value;
+  while (text.next(&name, &value)) {
+    if (!have_id && name == "message-id") {
+      message_id = value;
+      have_id = true;
+    } else if (!have_number && name == "number") {
+      number = value;
+      have_number = true;
+    }
+  }
+  s = text.status();
+  if (!s.ok()) return s;
+  if (message_id.empty()) {
     return Status::Corruption(std::string(where) + ": record has no message-id");
   }
-  const std::string_view number = text.get("number");
-  if (number.size() != 8 || !parse_whole_number(number, 16, &out->number)) {
+  if (!parse_hex8(number, &out->number)) {
     return Status::Corruption(std::string(where) + ": field 'number' is not 8 hex digits");
   }
-  out->message_id = text.get("message-id");
+  out->message_id = message_id;
   return Status::Ok();
 }
 

@@ -25,6 +25,21 @@ void append_one_line(std::string* out, std::string_view value) {
   }
 }
 
+// data.rfind("#end "), by looking only where memrchr finds a '#': the trailer is a line away
+// from the end of every record decoded.
+std::size_t find_last_trailer(std::string_view data) {
+  constexpr std::string_view kTrailer = "#end ";
+  std::size_t end = data.size();
+  while (end > 0) {
+    const void* found = memrchr(data.data(), '#', end);
+    if (found == nullptr) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(found) - data.data());
+    if (data.substr(at).starts_with(kTrailer)) return at;
+    end = at;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 bool parse_whole_number(std::string_view text, int base, std::uint64_t* out) {
@@ -44,6 +59,24 @@ bool parse_whole_number(std::string_view text, int base, std::int64_t* out) {
   std::uint64_t wide = 0;
   if (!parse_whole_number(text, base, &wide) || wide > INT64_MAX) return false;
   *out = static_cast<std::int64_t>(wide);
+  return true;
+}
+
+bool parse_hex8(std::string_view text, std::uint32_t* out) {
+  if (text.size() != 8) return false;
+  std::uint32_t value = 0;
+  for (const char c : text) {
+    std::uint32_t digit;
+    if (c >= '0' && c <= '9') {
+      digit = static_cast<std::uint32_t>(c - '0');
+    } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+      digit = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
+    } else {
+      return false;
+    }
+    value = (value << 4) | digit;
+  }
+  *out = value;
   return true;
 }
 
@@ -117,17 +150,18 @@ std::string encode_text_record(std::string_view magic, const TextRecord& record)
   return writer.finish(record.body);
 }
 
-Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
-                          TextRecordView* out) {
+Status TextFieldReader::open(std::string_view magic, std::string_view data, std::string_view what) {
   // Decoding is on every queue scan: the error texts are built only when there is an error.
+  what_ = what;
+  stop_ = Stop::kReading;
+  line_number_ = 1;
   const std::string_view where = what;
-  const std::size_t header_size = magic.size() + kVersionSuffix.size();
   if (!data.starts_with(magic) || !data.substr(magic.size()).starts_with(kVersionSuffix)) {
     if (data.empty()) return Status::Corruption(std::string(where) + ": file is empty");
     return Status::Corruption(std::string(where) + ": not a " + std::string(magic) +
                               " version 1 file");
   }
-  const std::size_t end = data.rfind("#end ");
+  const std::size_t end = find_last_trailer(data);
   if (end == std::string_view::npos) {
     return Status::Corruption(std::string(where) + ": no '#end' trailer (file truncated?)");
   }
@@ -140,7 +174,7 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
   std::uint32_t crc = 0;
   if (space == std::string_view::npos ||
       !parse_whole_number(trailer.substr(0, space), 10, &length) ||
-      trailer.size() - space - 1 != 8 || !parse_whole_number(trailer.substr(space + 1), 16, &crc)) {
+      !parse_hex8(trailer.substr(space + 1), &crc)) {
     return Status::Corruption(std::string(where) + ": malformed '#end' trailer");
   }
   if (length != end) {
@@ -148,31 +182,66 @@ Status decode_text_record(std::string_view magic, std::string_view data, std::st
                               " bytes, trailer says " + std::to_string(length) +
                               " (truncated or extended)");
   }
-  const std::string_view content = data.substr(0, end);
-  if (crc32(content) != crc)
+  content_ = data.substr(0, end);
+  if (crc32(content_) != crc)
     return Status::Corruption(std::string(where) + ": checksum mismatch (garbled)");
+  pos_ = magic.size() + kVersionSuffix.size();
+  return Status::Ok();
+}
 
+bool TextFieldReader::next(std::string_view* name, std::string_view* value) {
+  if (stop_ != Stop::kReading) return false;
+  ++line_number_;
+  const char* const start = content_.data() + pos_;
+  const auto* newline = static_cast<const char*>(std::memchr(start, '\n', content_.size() - pos_));
+  if (newline == nullptr) {
+    stop_ = Stop::kUnclosed;
+    return false;
+  }
+  const std::string_view line(start, static_cast<std::size_t>(newline - start));
+  pos_ += line.size() + 1;
+  if (line.empty()) {
+    stop_ = Stop::kEnd;
+    body_ = content_.substr(pos_);
+    return false;
+  }
+  const std::size_t colon = line.find(": ");
+  if (colon == std::string_view::npos || colon == 0) {
+    stop_ = Stop::kBadLine;
+    return false;
+  }
+  *name = line.substr(0, colon);
+  *value = line.substr(colon + 2);
+  return true;
+}
+
+Status TextFieldReader::status() const {
+  switch (stop_) {
+    case Stop::kBadLine:
+      return Status::Corruption(std::string(what_) + ": line " + std::to_string(line_number_) +
+                                " is not 'name: value'");
+    case Stop::kUnclosed:
+      return Status::Corruption(std::string(what_) + ": header has no closing blank line");
+    case Stop::kReading:
+    case Stop::kEnd:
+      break;
+  }
+  return Status::Ok();
+}
+
+Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,
+                          TextRecordView* out) {
+  TextFieldReader reader;
+  Status s = reader.open(magic, data, what);
+  if (!s.ok()) return s;
   out->fields.clear();
   out->fields.reserve(12);  // most records have a handful of fields
-  std::size_t pos = header_size;
-  std::size_t line_number = 1;
-  while (true) {
-    ++line_number;
-    const std::size_t newline = content.find('\n', pos);
-    if (newline == std::string_view::npos) {
-      return Status::Corruption(std::string(where) + ": header has no closing blank line");
-    }
-    const std::string_view line = content.substr(pos, newline - pos);
-    pos = newline + 1;
-    if (line.empty()) break;
-    const std::size_t colon = line.find(": ");
-    if (colon == std::string_view::npos || colon == 0) {
-      return Status::Corruption(std::string(where) + ": line " + std::to_string(line_number) +
-                                " is not 'name: value'");
-    }
-    out->fields.emplace_back(line.substr(0, colon), line.substr(colon + 2));
-  }
-  out->body = content.substr(pos);
+  std::string_view name;
+  std::string_view value;
+  while (reader.next(&name, &value)) out->fields.emplace_back(name, value);
+  s = reader.status();
+  if (!s.ok()) return s;
+  out->body = reader.body();
   return Status::Ok();
 }
 

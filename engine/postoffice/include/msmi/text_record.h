@@ -54,6 +54,9 @@ struct TextRecordView {
 bool parse_whole_number(std::string_view text, int base, std::uint64_t* out);
 bool parse_whole_number(std::string_view text, int base, std::uint32_t* out);
 bool parse_whole_number(std::string_view text, int base, std::int64_t* out);
+// Parses exactly 8 hex digits (either case), as a message number or a trailer's CRC is written;
+// false for any other text.
+bool parse_hex8(std::string_view text, std::uint32_t* out);
 
 std::string encode_text_record(std::string_view magic, const TextRecord& record);
 
@@ -70,6 +73,34 @@ class TextRecordWriter {
  private:
   std::string out_;
 };
+// Reads a record's header fields one at a time, in order, as views of the bytes (valid while
+// those are), storing none: the decoders of the records read on every message (P1 envelopes,
+// INQUEUE3 records) take what they need in one pass. Its checks and errors are
+// decode_text_record's.
+class TextFieldReader {
+ public:
+  // Checks the framing before any field is looked at: Corruption (naming `what`) if the magic,
+  // trailer, length or CRC is wrong. The reader is usable only after Ok.
+  Status open(std::string_view magic, std::string_view data, std::string_view what);
+  // True with the next field's name and value. False at the blank line that ends the header
+  // (body() is then what follows it) or at a line that is not "name: value" (status() says
+  // which); every later call is false too.
+  bool next(std::string_view* name, std::string_view* value);
+  // After next() returned false: Ok at the end of the header, else the Corruption of the line
+  // that stopped it.
+  Status status() const;
+  std::string_view body() const { return body_; }
+
+ private:
+  enum class Stop { kReading, kEnd, kBadLine, kUnclosed };
+  std::string_view what_;
+  std::string_view content_;  // everything before the trailer
+  std::string_view body_;
+  std::size_t pos_ = 0;
+  std::size_t line_number_ = 1;
+  Stop stop_ = Stop::kReading;
+};
+
 // `what` names the file in error messages. Corruption if the magic, trailer, length or CRC is
 // wrong, or a header line is not "name: value".
 Status decode_text_record(std::string_view magic, std::string_view data, std::string_view what,

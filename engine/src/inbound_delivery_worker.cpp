@@ -58,34 +58,17 @@ StepResult InboundDeliveryWorker::step() {
   return {busy, std::max(now + busy, wait_until_us_)};
 }
 
-const InqueueRecord* InboundDeliveryWorker::decoded(const MailbagEntry& entry) {
-  Decoded& known = decoded_[entry.seq];
-  if (known.payload != entry.payload || known.payload.empty()) {
-    known.payload = entry.payload;
-    known.record = InqueueRecord{};
-    known.ok = decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &known.record).ok();
-  }
-  return known.ok ? &known.record : nullptr;
-}
-
 bool InboundDeliveryWorker::claim_next() {
   const std::vector<MailbagEntry>* entries = nullptr;
   if (!ctx_.inqueue.view(&entries).ok()) return false;  // the Mailer deals with a damaged queue
-  // Forget records that have left the queue, now and then, so the memory stays bounded.
-  if (decoded_.size() > 2 * entries->size() + 64) {
-    std::unordered_map<std::uint32_t, Decoded> kept;
-    for (const MailbagEntry& entry : *entries) {
-      const auto it = decoded_.find(entry.seq);
-      if (it != decoded_.end()) kept.emplace(entry.seq, std::move(it->second));
-    }
-    decoded_ = std::move(kept);
-  }
+  ctx_.inqueue_records.prune(*entries);
   const std::int64_t now = ctx_.now();
   for (const MailbagEntry& entry : *entries) {
     if (entry.state != MailbagState::kReady) continue;
-    const InqueueRecord* known = decoded(entry);
-    if (known == nullptr) continue;
-    const InqueueRecord& record = *known;
+    const InqueueDecodings::Decoded& decoded =
+        ctx_.inqueue_records.get(entry, ctx_.inqueue.mbg_path());
+    if (!decoded.status.ok()) continue;
+    const InqueueRecord& record = decoded.record;
     const auto wait = ctx_.not_before.find(record.number);
     if (wait != ctx_.not_before.end() && wait->second > now) continue;
     const MailbagEntry claimed = entry;  // `entries` changes with the update

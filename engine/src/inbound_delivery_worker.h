@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "msmi/mailbag.h"
 #include "msmi/message_files.h"
@@ -41,9 +40,6 @@ class InboundDeliveryWorker final : public Worker {
   };
 
   bool claim_next();
-  // decode_inqueue_record of `entry`'s payload, remembered per record: a scan meets the same
-  // records again and again while they wait. Null when the payload does not decode.
-  const InqueueRecord* decoded(const MailbagEntry& entry);
   // `elapsed` is the busy time the step used before; returns the busy time submit() adds.
   std::int64_t submit(std::int64_t elapsed);
   // The MTA refused the current message with `code`; returns extra busy time.
@@ -72,12 +68,6 @@ class InboundDeliveryWorker final : public Worker {
   bool mta_down_reported_ = false;
   std::int64_t wait_until_us_ = 0;
   std::optional<Claim> current_;
-  struct Decoded {
-    std::string payload;
-    bool ok = false;
-    InqueueRecord record;
-  };
-  std::unordered_map<std::uint32_t, Decoded> decoded_;  // by record seq; see decoded()
 };
 
 }  // namespace msmi

@@ -58,8 +58,10 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   std::int64_t busy = ctx_.cost(ctx_.settings.cost_mailer_message_us);
   // The Mailer's events happen once the record and its envelope have been read.
   ctx_.step_clock.set_elapsed(busy);
-  InqueueRecord record;
-  Status s = decode_inqueue_record(entry.payload, ctx_.inqueue.mbg_path(), &record);
+  const InqueueDecodings::Decoded& decoded =
+      ctx_.inqueue_records.get(entry, ctx_.inqueue.mbg_path());
+  Status s = decoded.status;
+  const InqueueRecord record = decoded.record;
   if (!s.ok()) {
     ctx_.logger.log(event_id::kQueueRecordDropped, kThread, "",
                     {"#" + std::to_string(entry.seq), ctx_.inqueue.mbg_path(), s.message()});

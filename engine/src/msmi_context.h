@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "inqueue_decodings.h"
 #include "msmi/clock.h"
 #include "msmi/diagnostics.h"
 #include "msmi/engine_settings.h"
@@ -72,6 +73,8 @@ struct MsmiContext {
   Mailbag inqueue;
   // The P1 and MAI files the Mailer and the inbound threads read, decoded once per version.
   MessageFileCache message_files;
+  // INQUEUE3's records, decoded once: by the Mailer, for the inbound threads.
+  InqueueDecodings inqueue_records;
   NetworkDirectory directory;
   // The mailbags of the destination postoffices, by name, kept so that each remembers what it
   // last read.

@@ -802,7 +802,7 @@ void TestFileSystem::mailbag_reader_sees_every_change_the_other_side_makes() {
     } else {
       QVERIFY(writer.reset().ok());
     }
-    const std::vector<msmi::MailbagEntry>* seen = nullptr;
+    const msmi::MailbagEntries* seen = nullptr;
     const msmi::Status s = reader.view(&seen);
     if (!s.ok()) {
       QVERIFY2(s.is_io_error(), qPrintable(QString::fromStdString(s.to_string())));
@@ -841,7 +841,7 @@ void TestFileSystem::mailbags_of_one_name_share_one_reading() {
   std::uint32_t seq = 0;
   for (int i = 0; i < 5; ++i) {
     QVERIFY(ms_mail.append("record " + std::to_string(i), &seq).ok());
-    const std::vector<msmi::MailbagEntry>* entries = nullptr;
+    const msmi::MailbagEntries* entries = nullptr;
     QVERIFY(engine.view(&entries).ok());
     QCOMPARE(entries->size(), std::size_t(i + 1));
     QCOMPARE(entries->back().payload, "record " + std::to_string(i));

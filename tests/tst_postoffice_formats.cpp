@@ -479,6 +479,8 @@ class TstPostofficeFormats : public QObject {
   void mailbag_take_oldest_data();
   void mailbag_take_oldest();
   void mailbag_seq_never_reused_after_remove();
+  void mailbag_finds_records_a_key_lists_out_of_order_data();
+  void mailbag_finds_records_a_key_lists_out_of_order();
   void mailbag_missing_or_zero_key_is_empty_data();
   void mailbag_missing_or_zero_key_is_empty();
   void mailbag_reset_loses_every_record();
@@ -1415,6 +1417,64 @@ void TstPostofficeFormats::mailbag_update_changes_state_and_attempts() {
   QVERIFY2(s.is_not_found(), qPrintable(q(s.to_string())));
   QVERIFY(fs.files == before);
   QCOMPARE(fs.writes, writes);
+}
+
+void TstPostofficeFormats::mailbag_finds_records_a_key_lists_out_of_order_data() {
+  QTest::addColumn<QList<int>>("order");  // the KEY's entries: indexes of the records appended
+
+  QTest::newRow("ascending, as a Mailbag writes it") << QList<int>{0, 1, 2};
+  QTest::newRow("reversed") << QList<int>{2, 1, 0};
+  QTest::newRow("last first") << QList<int>{2, 0, 1};
+  QTest::newRow("middle two swapped") << QList<int>{0, 2, 1};
+}
+
+void TstPostofficeFormats::mailbag_finds_records_a_key_lists_out_of_order() {
+  QFETCH(QList<int>, order);
+
+  // A KEY another program wrote need not list its entries in seq order; a Mailbag looks
+  // records up by seq, so it must still find every one of them.
+  MemoryFileSystem fs;
+  make_mailbag_dirs(fs);
+  std::vector<std::uint32_t> seqs;
+  {
+    Mailbag writer(fs, "INQUEUE3");
+    for (const std::string& p : three_payloads()) {
+      std::uint32_t seq = 0;
+      QVERIFY(writer.append(p, &seq).ok());
+      seqs.push_back(seq);
+    }
+  }
+  std::string key;
+  QVERIFY(fs.read_file("KEY/INQUEUE3.KEY", &key).ok());
+  const std::string entries_before = key.substr(24);
+  for (int i = 0; i < order.size(); ++i) {
+    key.replace(24 + 24 * i, 24, entries_before.substr(24 * order[i], 24));
+  }
+  fix_key_crc(key);
+  QVERIFY(fs.write_file("KEY/INQUEUE3.KEY", key).ok());
+
+  Mailbag bag(fs, "INQUEUE3");
+  std::vector<MailbagEntry> entries;
+  QVERIFY(bag.load(&entries).ok());
+  std::vector<std::uint32_t> listed;
+  for (int i : order) listed.push_back(seqs[i]);
+  QCOMPARE(seqs_of(entries), listed);
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    QVERIFY2(bag.update(seqs[i], MailbagState::kReady, 1, &three_payloads()[i]).ok(),
+             qPrintable(QString("record %1 not found").arg(seqs[i])));
+  }
+  std::uint32_t added = 0;
+  QVERIFY(bag.append("one more", &added).ok());
+  QVERIFY(bag.update(added, MailbagState::kInProgress, 0).ok());
+  QVERIFY(bag.remove(seqs[1], &three_payloads()[1]).ok());
+  QVERIFY(bag.remove(seqs[1]).is_not_found());
+  QVERIFY(bag.load(&entries).ok());
+  listed.erase(std::find(listed.begin(), listed.end(), seqs[1]));
+  listed.push_back(added);
+  QCOMPARE(seqs_of(entries), listed);
+  for (std::size_t i = 0; i + 1 < entries.size(); ++i)
+    QCOMPARE(entries[i].state, MailbagState::kReady);
+  QCOMPARE(entries.back().state, MailbagState::kInProgress);
 }
 
 void TstPostofficeFormats::mailbag_remove() {

@@ -59,7 +59,7 @@ StepResult InboundDeliveryWorker::step() {
 }
 
 bool InboundDeliveryWorker::claim_next() {
-  const std::vector<MailbagEntry>* entries = nullptr;
+  const MailbagEntries* entries = nullptr;
   if (!ctx_.inqueue.view(&entries).ok()) return false;  // the Mailer deals with a damaged queue
   ctx_.inqueue_records.prune(*entries);
   const std::int64_t now = ctx_.now();

@@ -11,7 +11,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <utility>
-#include <vector>
 
 #include "msmi/mailbag.h"
 #include "msmi/queue_payloads.h"
@@ -39,7 +38,7 @@ class InqueueDecodings {
   }
   // Forgets the records no longer in `entries` (the queue as just read) once the decodings
   // outnumber them, so that the memory stays bounded.
-  void prune(const std::vector<MailbagEntry>& entries) {
+  void prune(const MailbagEntries& entries) {
     if (by_seq_.size() <= 2 * entries.size() + 64) return;
     std::unordered_map<std::uint32_t, Decoded> kept;
     for (const MailbagEntry& entry : entries) {

@@ -24,7 +24,7 @@ StepResult MailerWorker::step() {
     state_ = ThreadState::kIdle;
     return {0, now + ctx_.settings.poll_interval_us};
   }
-  const std::vector<MailbagEntry>* entries = nullptr;
+  const MailbagEntries* entries = nullptr;
   const Status s = ctx_.inqueue.view(&entries);
   if (s.is_corruption()) {
     // Nothing in a damaged queue can be trusted: keep the files for inspection and start over

@@ -164,11 +164,11 @@ Status Mailbag::load(std::vector<MailbagEntry>* entries) const {
     entries->clear();  // a damaged mailbag is never half-read
     return s;
   }
-  *entries = snapshot->entries;
+  entries->assign(snapshot->entries.begin(), snapshot->entries.end());
   return Status::Ok();
 }
 
-Status Mailbag::view(const std::vector<MailbagEntry>** entries) const {
+Status Mailbag::view(const MailbagEntries** entries) const {
   Snapshot* snapshot = nullptr;
   Status s = read(&snapshot);
   *entries = s.ok() ? &snapshot->entries : nullptr;
@@ -254,7 +254,7 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
   // entries[next_checked, …) the checked ones not met yet (in seq order, as the KEY had them),
   // and what lies between was taken already. A queue change adds, drops or changes an entry or
   // two, so nearly every entry keeps its slot and its payload.
-  std::vector<MailbagEntry>& entries = reading_->cache.entries;
+  MailbagEntries& entries = reading_->cache.entries;
   if (!checked) entries.clear();
   std::size_t next_checked = 0;
   std::size_t kept = 0;
@@ -307,6 +307,10 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
     entry.attempts = static_cast<std::uint8_t>(key[at + 17]);
   }
   entries.resize(kept);
+  reading_->cache.ascending = std::adjacent_find(entries.begin(), entries.end(),
+                                                 [](const MailbagEntry& a, const MailbagEntry& b) {
+                                                   return a.seq >= b.seq;
+                                                 }) == entries.end();
   reading_->cache.next_seq = get_u32(key, 8);
   reading_->cache.mbg_size = mbg_size;
   reading_->cache.mbg_bytes_on_disk = mbg.size();
@@ -464,6 +468,19 @@ Status Mailbag::write_key(std::string_view key, std::size_t from, std::size_t to
   return fs_.write_file(key_path_, key);
 }
 
+MailbagEntries::iterator Mailbag::find_entry(Snapshot& snapshot, std::uint32_t seq,
+                                             const std::string* expected_payload) {
+  MailbagEntries& entries = snapshot.entries;
+  const auto holds = [&](const MailbagEntry& e) {
+    return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
+  };
+  if (!snapshot.ascending) return std::find_if(entries.begin(), entries.end(), holds);
+  const auto it =
+      std::lower_bound(entries.begin(), entries.end(), seq,
+                       [](const MailbagEntry& e, std::uint32_t s) { return e.seq < s; });
+  return it != entries.end() && holds(*it) ? it : entries.end();
+}
+
 template <typename Change>
 Status Mailbag::change(Change&& apply) {
   const UpdateLock lock(fs_, key_path(), mbg_path());
@@ -486,6 +503,8 @@ Status Mailbag::append(std::string_view payload, std::uint32_t* seq) {
     entry.payload_crc = crc32(payload);
     snapshot->next_seq = entry.seq + 1;
     if (seq != nullptr) *seq = entry.seq;
+    if (!snapshot->entries.empty() && snapshot->entries.back().seq >= entry.seq)
+      snapshot->ascending = false;
     snapshot->entries.push_back(std::move(entry));
     // Appending is safe only when the MBG ends exactly where the KEY says; otherwise (a fresh or
     // reset mailbag, or bytes left behind by an interrupted write) the records are rewritten.
@@ -508,6 +527,8 @@ Status Mailbag::append_all(const std::vector<std::string>& payloads) {
       entry.payload = payload;
       entry.payload_crc = crc32(payload);
       snapshot->next_seq = entry.seq + 1;
+      if (!snapshot->entries.empty() && snapshot->entries.back().seq >= entry.seq)
+        snapshot->ascending = false;
       snapshot->entries.push_back(std::move(entry));
     }
     return write(Records::kRewrite, {}, KeyEdit{});
@@ -517,26 +538,23 @@ Status Mailbag::append_all(const std::vector<std::string>& payloads) {
 Status Mailbag::update(std::uint32_t seq, MailbagState state, std::uint8_t attempts,
                        const std::string* expected_payload) {
   return change([&](Snapshot* snapshot) -> Status {
-    std::vector<MailbagEntry>& entries = snapshot->entries;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      MailbagEntry& entry = entries[i];
-      if (entry.seq == seq && (expected_payload == nullptr || entry.payload == *expected_payload)) {
-        if (entry.state == state && entry.attempts == attempts) return Status::Ok();
-        entry.state = state;
-        entry.attempts = attempts;
-        return write(Records::kKeep, {}, {KeyEdit::Kind::kChanged, i});
-      }
+    const auto it = find_entry(*snapshot, seq, expected_payload);
+    if (it == snapshot->entries.end()) {
+      return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
     }
-    return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
+    MailbagEntry& entry = *it;
+    if (entry.state == state && entry.attempts == attempts) return Status::Ok();
+    entry.state = state;
+    entry.attempts = attempts;
+    const auto index = static_cast<std::size_t>(it - snapshot->entries.begin());
+    return write(Records::kKeep, {}, {KeyEdit::Kind::kChanged, index});
   });
 }
 
 Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
   return change([&](Snapshot* snapshot) -> Status {
-    std::vector<MailbagEntry>& entries = snapshot->entries;
-    const auto it = std::find_if(entries.begin(), entries.end(), [&](const MailbagEntry& e) {
-      return e.seq == seq && (expected_payload == nullptr || e.payload == *expected_payload);
-    });
+    MailbagEntries& entries = snapshot->entries;
+    const auto it = find_entry(*snapshot, seq, expected_payload);
     if (it == entries.end()) {
       return Status::NotFound(key_path_ + ": no record " + std::to_string(seq));
     }
@@ -549,7 +567,7 @@ Status Mailbag::remove(std::uint32_t seq, const std::string* expected_payload) {
 Status Mailbag::take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken) {
   taken->clear();
   return change([&](Snapshot* snapshot) -> Status {
-    std::vector<MailbagEntry>& entries = snapshot->entries;
+    MailbagEntries& entries = snapshot->entries;
     const auto end = entries.begin() + static_cast<std::ptrdiff_t>(std::min(limit, entries.size()));
     if (end == entries.begin()) return Status::Ok();
     taken->assign(std::make_move_iterator(entries.begin()), std::make_move_iterator(end));
@@ -570,7 +588,7 @@ Status Mailbag::write_after_removal(KeyEdit edit) {
 }
 
 bool Mailbag::holds(std::string_view payload) const {
-  const std::vector<MailbagEntry>* entries = nullptr;
+  const MailbagEntries* entries = nullptr;
   if (!view(&entries).ok()) return false;
   return std::any_of(entries->begin(), entries->end(),
                      [&](const MailbagEntry& e) { return e.payload == payload; });

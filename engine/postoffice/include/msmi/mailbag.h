@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct MailbagEntry {
   std::uint32_t payload_crc = 0;  // CRC-32 of payload; maintained by Mailbag
 };
 
+// A mailbag's live entries in seq order: a deque, as records mostly leave from the front (the
+// oldest delivered first) and a removal there moves no other entry.
+using MailbagEntries = std::deque<MailbagEntry>;
+
 // Not thread-safe; one simulation step at a time. Every call reads both files, so the sender
 // side and the engine may both use the same mailbag through the same FileSystem. But a file
 // whose FileSystem version shows it unchanged since it was last read or written is not copied
@@ -56,7 +61,7 @@ class Mailbag {
   // load without the copy: *entries points at the shared reading, valid until the next call on
   // any Mailbag of this name on the same FileSystem (so copy an entry before passing its parts
   // to update or remove). Null whenever the result is not ok.
-  Status view(const std::vector<MailbagEntry>** entries) const;
+  Status view(const MailbagEntries** entries) const;
   // Full if the mailbag already holds kMailbagRecordLimit records.
   Status append(std::string_view payload, std::uint32_t* seq);
   // Appends every payload in one write of both files, as a mailbag that has filled up over
@@ -87,10 +92,13 @@ class Mailbag {
  private:
   // One consistent reading of the pair.
   struct Snapshot {
-    std::vector<MailbagEntry> entries;
+    MailbagEntries entries;
     std::uint32_t next_seq = 1;
     std::uint32_t mbg_size = 0;               // MBG bytes the KEY describes
     std::uint64_t mbg_bytes_on_disk = ~0ULL;  // the MBG's real size; unknown for an empty KEY
+    // The entries' seqs ascend, as every Mailbag writes them (a KEY from elsewhere need not):
+    // then an entry is found by binary search.
+    bool ascending = true;
   };
   enum class Records { kKeep, kAppend, kRewrite };
   // What a change did to the entries, so that a KEY this Mailbag encoded can be edited where it
@@ -123,6 +131,9 @@ class Mailbag {
   // to be what the file holds; the caller vouches that none differs outside [from, to).
   Status write_key(std::string_view key, std::size_t from, std::size_t to);
   void forget() const;
+  // The first live entry with `seq` (and, when given, `expected_payload`), or entries.end().
+  static MailbagEntries::iterator find_entry(Snapshot& snapshot, std::uint32_t seq,
+                                             const std::string* expected_payload);
   static std::string encode_record(std::string_view payload);
   // The KEY describing `snapshot`, into *key (its buffer reused).
   static void encode_key(const Snapshot& snapshot, std::string* key);

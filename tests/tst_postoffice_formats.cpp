@@ -929,6 +929,12 @@ void TstPostofficeFormats::names_reply_to_and_class_round_trip() {
   QCOMPARE(p1_out.cc_names, strings_of(cc_names_read));
   QCOMPARE(p1_out.dirsync, dirsync);
   QCOMPARE(p1_out.recipient_names().size(), p1_out.recipients().size());
+  // The accessors the Mailer and the inbound threads read them by, without copies.
+  QCOMPARE(p1_out.recipient_count(), p1_out.recipients().size());
+  for (std::size_t i = 0; i < p1_out.recipient_count(); ++i) {
+    QCOMPARE(p1_out.recipient(i), p1_out.recipients()[i]);
+    QCOMPARE(p1_out.recipient_name(i), p1_out.recipient_names()[i]);
+  }
 
   // MAI: the reply-to, beside the subject.
   msmi::MaiContent mai = sample_mai();

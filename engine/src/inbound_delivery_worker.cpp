@@ -134,15 +134,15 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   message.message_id = claim.message_id;
   message.originator = envelope.sender;
   message.originator_name = envelope.sender_name;
-  const std::vector<std::string> recipients = envelope.recipients();
-  const std::vector<std::string> names = envelope.recipient_names();
-  for (std::size_t i = 0; i < recipients.size(); ++i) {
-    if (!parse_address(recipients[i]).ok) continue;
-    message.recipients.push_back(recipients[i]);
-    message.recipient_names.push_back(names[i]);
+  bool named = false;
+  for (std::size_t i = 0; i < envelope.recipient_count(); ++i) {
+    const std::string& name = envelope.recipient_name(i);
+    named = named || !name.empty();
+    if (!parse_address(envelope.recipient(i)).ok) continue;
+    message.recipients.push_back(envelope.recipient(i));
+    message.recipient_names.push_back(name);
   }
-  if (std::all_of(names.begin(), names.end(), [](const std::string& n) { return n.empty(); }))
-    message.recipient_names.clear();
+  if (!named) message.recipient_names.clear();
   message.reply_to = content.reply_to;
   message.subject = content.subject;
   message.body = content.body;

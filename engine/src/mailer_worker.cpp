@@ -100,7 +100,6 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
 
   // Parsing one address field of the envelope. The contents (subject, reply-to) are not read
   // yet.
-  const std::vector<std::string> all_names = envelope.recipient_names();
   const auto parse_site = [&](std::vector<std::string> recipients, std::vector<std::string> names,
                               const std::string& address) {
     SiteContext site;
@@ -119,7 +118,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
   bool sender_unparsable = false;
   {
     const SiteVerdict verdict = ctx_.site_if_armed(Site::kParseAddress, [&] {
-      return parse_site(envelope.recipients(), all_names, envelope.sender);
+      return parse_site(envelope.recipients(), envelope.recipient_names(), envelope.sender);
     });
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation &&
         !report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
@@ -129,22 +128,22 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
     sender_unparsable = verdict.kind != SiteVerdict::Kind::kNone;
   }
-  std::vector<std::string> valid;
+  std::size_t valid = 0;  // how many recipients can be delivered to
   std::vector<std::string> invalid;
   std::vector<std::string> invalid_names;
   int reason = kNdrUnknownAddress;
-  const std::vector<std::string> recipients = envelope.recipients();
-  for (std::size_t i = 0; i < recipients.size(); ++i) {
-    const std::string& recipient = recipients[i];
+  for (std::size_t i = 0; i < envelope.recipient_count(); ++i) {
+    const std::string& recipient = envelope.recipient(i);
+    const std::string& name = envelope.recipient_name(i);
     const SiteVerdict verdict = ctx_.site_if_armed(
-        Site::kParseAddress, [&] { return parse_site({recipient}, {all_names[i]}, recipient); });
+        Site::kParseAddress, [&] { return parse_site({recipient}, {name}, recipient); });
     if (verdict.kind == SiteVerdict::Kind::kAccessViolation) {
       if (!report_access_violation(ctx_, kThread, record.message_id, verdict.read_address,
                                    "Mailer thread")) {
         return busy;  // the record stays new: every start meets it again
       }
       invalid.push_back(recipient);  // survived: the address is treated as unparsable
-      invalid_names.push_back(all_names[i]);
+      invalid_names.push_back(name);
       reason = kNdrUnparsableAddress;
       continue;
     }
@@ -156,17 +155,17 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       // Matching it against the directory finds more than one recipient (Q165396): the MSMI
       // cannot tell which one is meant, so nobody gets it.
       invalid.push_back(recipient);
-      invalid_names.push_back(all_names[i]);
+      invalid_names.push_back(name);
       reason = kNdrDuplicateAddress;
     } else if (parsed.ok) {
-      valid.push_back(recipient);
+      ++valid;
     } else {
       invalid.push_back(recipient);
-      invalid_names.push_back(all_names[i]);
+      invalid_names.push_back(name);
       reason = kNdrUnparsableAddress;
     }
   }
-  if (valid.empty() && invalid.empty()) invalid.push_back("(no recipients)");
+  if (valid == 0 && invalid.empty()) invalid.push_back("(no recipients)");
 
   std::string mai_subject;
   std::string mai_reply_to;
@@ -204,7 +203,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       ndr.detail = "an access violation: " + ndr.detail;
     }
     ctx_.ndr_sent.insert(record.message_id);
-    if (valid.empty()) {
+    if (valid == 0) {
       settled = true;
       if (ndr.outcome == NdrOutcome::kReturnedToSender) {
         discard_message_files(ctx_, record.number);
@@ -214,7 +213,7 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       }
     }
   }
-  if (!invalid.empty() && valid.empty() && !settled) settled = true;  // NDR'd on an earlier pass
+  if (!invalid.empty() && valid == 0 && !settled) settled = true;  // NDR'd on an earlier pass
   const Status done = settled ? ctx_.inqueue.remove(entry.seq, &entry.payload)
                               : ctx_.inqueue.update(entry.seq, MailbagState::kReady, entry.attempts,
                                                     &entry.payload);

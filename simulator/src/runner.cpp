@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <system_error>
+#include <unordered_set>
 
 #include "msmi/address.h"
 #include "msmi/connector_admin.h"
@@ -1197,17 +1198,17 @@ class World final : private FaultEffects {
   void settle_messages() {
     file_records();
     std::vector<msmi::MailbagEntry> entries;
-    std::set<std::string> in_inqueue3;
+    // Only asked whether they hold an ID or a name, once for every message in the ledger.
+    std::unordered_set<std::string> in_inqueue3;
     const bool inqueue3_readable = inqueue_view_.load(&entries).ok();
     for (const msmi::MailbagEntry& entry : entries) {
       msmi::InqueueRecord record;
       if (msmi::decode_inqueue_record(entry.payload, inqueue_view_.mbg_path(), &record).ok()) {
-        in_inqueue3.insert(record.message_id);
+        in_inqueue3.insert(std::move(record.message_id));
       }
     }
-    std::vector<std::string> names;
-    const bool p1_listed = fs_.list_dir("P1", &names).ok();
-    const std::set<std::string> p1_files(names.begin(), names.end());
+    std::vector<std::string> p1_files;  // sorted, as list_dir gives them
+    const bool p1_listed = fs_.list_dir("P1", &p1_files).ok();
     const std::set<std::string> held = ms_mail_.held_ids();
     std::set<std::string> with_mta(held_by_mta_.begin(), held_by_mta_.end());
     for (const msmi::XomMessage& m : mta_.msmi_queue()) with_mta.insert(m.message_id);
@@ -1228,7 +1229,7 @@ class World final : private FaultEffects {
         p1_name.assign(e.message_id, e.message_id.rfind('/') + 1).append(".P1");
         if (!inqueue3_readable || !p1_listed || !msmi::parse_p1_name(p1_name, &number) ||
             in_inqueue3.count(e.message_id) || held.count(e.message_id) ||
-            p1_files.count(p1_name)) {
+            std::binary_search(p1_files.begin(), p1_files.end(), p1_name)) {
           return false;
         }
         int accepted = 0;

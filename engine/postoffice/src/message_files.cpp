@@ -30,6 +30,13 @@ std::vector<std::string> P1Envelope::recipients() const {
   return all;
 }
 
+const std::string& P1Envelope::recipient_name(std::size_t i) const {
+  static const std::string kNone;
+  if (i < to.size()) return i < to_names.size() ? to_names[i] : kNone;
+  i -= to.size();
+  return i < cc_names.size() ? cc_names[i] : kNone;
+}
+
 std::vector<std::string> P1Envelope::recipient_names() const {
   std::vector<std::string> all = to_names;
   all.resize(to.size());
@@ -133,7 +140,7 @@ bool parse_p1_name(std::string_view name, std::uint32_t* number) {
   for (char c : name.substr(0, 8)) {
     if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
   }
-  return parse_whole_number(name.substr(0, 8), 16, number);
+  return parse_hex8(name.substr(0, 8), number);
 }
 
 std::string encode_p1(const P1Envelope& envelope) {

@@ -64,6 +64,12 @@ struct P1Envelope {
   std::vector<std::string> recipients() const;  // to, then cc
   // One entry per recipients() entry, "" where there is no name.
   std::vector<std::string> recipient_names() const;
+  // recipients().size(), recipients()[i] and recipient_names()[i], without the copies.
+  std::size_t recipient_count() const { return to.size() + cc.size(); }
+  const std::string& recipient(std::size_t i) const {
+    return i < to.size() ? to[i] : cc[i - to.size()];
+  }
+  const std::string& recipient_name(std::size_t i) const;
 };
 
 struct MaiContent {

@@ -471,6 +471,8 @@ class TstPostofficeFormats : public QObject {
   void message_file_paths();
   void parse_p1_name_data();
   void parse_p1_name();
+  void parse_hex8_data();
+  void parse_hex8();
 
   // The mailbag.
   void mailbag_append_load_round_trip();
@@ -1295,6 +1297,50 @@ void TstPostofficeFormats::parse_p1_name_data() {
   QTest::newRow("trailing blank") << "0000002A.P1 " << false << 0U;
   QTest::newRow("with folder") << "P1/0000002A.P1" << false << 0U;
   QTest::newRow("empty") << "" << false << 0U;
+}
+
+void TstPostofficeFormats::parse_hex8_data() {
+  QTest::addColumn<QByteArray>("text");
+  QTest::addColumn<bool>("accepted");
+  QTest::addColumn<uint>("number");
+
+  // Message numbers and trailer CRCs: exactly eight hex digits, either case.
+  QTest::newRow("typical") << QByteArray("0000002A") << true << 0x2AU;
+  QTest::newRow("zero") << QByteArray("00000000") << true << 0U;
+  QTest::newRow("largest") << QByteArray("FFFFFFFF") << true << 0xFFFFFFFFU;
+  QTest::newRow("lower case") << QByteArray("deadbeef") << true << 0xDEADBEEFU;
+  QTest::newRow("mixed case") << QByteArray("1c291Ca3") << true << 0x1C291CA3U;
+  QTest::newRow("every digit") << QByteArray("89ABCDEF") << true << 0x89ABCDEFU;
+  QTest::newRow("7 digits") << QByteArray("000002A") << false << 0U;
+  QTest::newRow("9 digits") << QByteArray("00000002A") << false << 0U;
+  QTest::newRow("empty") << QByteArray("") << false << 0U;
+  QTest::newRow("G") << QByteArray("0000002G") << false << 0U;
+  QTest::newRow("g, after f") << QByteArray("g0000000") << false << 0U;
+  QTest::newRow("@, before A") << QByteArray("@0000000") << false << 0U;
+  QTest::newRow("/, before 0") << QByteArray("0000/000") << false << 0U;
+  QTest::newRow(":, after 9") << QByteArray("0000:000") << false << 0U;
+  QTest::newRow("blank") << QByteArray(" 000002A") << false << 0U;
+  QTest::newRow("sign") << QByteArray("-000002A") << false << 0U;
+  QTest::newRow("0x prefix") << QByteArray("0x00002A") << false << 0U;
+  QTest::newRow("NUL byte") << QByteArray(
+                                   "0000\0"
+                                   "02A",
+                                   8)
+                            << false << 0U;
+  QTest::newRow("byte above 0x7F") << QByteArray(
+                                          "0000\xC6"
+                                          "02A")
+                                   << false << 0U;
+}
+
+void TstPostofficeFormats::parse_hex8() {
+  QFETCH(QByteArray, text);
+  QFETCH(bool, accepted);
+  QFETCH(uint, number);
+
+  std::uint32_t parsed = 0x5A5A5A5A;
+  QCOMPARE(msmi::parse_hex8(std::string_view(text.constData(), text.size()), &parsed), accepted);
+  QCOMPARE(parsed, accepted ? number : 0x5A5A5A5AU);  // left alone when refused
 }
 
 void TstPostofficeFormats::parse_p1_name() {

@@ -1,5 +1,6 @@
 #include "msmi/text_record.h"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -62,20 +63,30 @@ bool parse_whole_number(std::string_view text, int base, std::int64_t* out) {
   return true;
 }
 
+namespace {
+
+// The value of each byte as a hex digit (either case); 0xFF for any other byte.
+constexpr std::array<std::uint8_t, 256> kHexValues = [] {
+  std::array<std::uint8_t, 256> values{};
+  values.fill(0xFF);
+  for (int c = '0'; c <= '9'; ++c) values[c] = static_cast<std::uint8_t>(c - '0');
+  for (int c = 'A'; c <= 'F'; ++c) values[c] = static_cast<std::uint8_t>(c - 'A' + 10);
+  for (int c = 'a'; c <= 'f'; ++c) values[c] = static_cast<std::uint8_t>(c - 'a' + 10);
+  return values;
+}();
+
+}  // namespace
+
 bool parse_hex8(std::string_view text, std::uint32_t* out) {
   if (text.size() != 8) return false;
   std::uint32_t value = 0;
+  std::uint8_t seen = 0;  // every digit's value or'ed: 0xFF's high bit marks a bad byte
   for (const char c : text) {
-    std::uint32_t digit;
-    if (c >= '0' && c <= '9') {
-      digit = static_cast<std::uint32_t>(c - '0');
-    } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-      digit = static_cast<std::uint32_t>((c | 0x20) - 'a' + 10);
-    } else {
-      return false;
-    }
-    value = (value << 4) | digit;
+    const std::uint8_t digit = kHexValues[static_cast<unsigned char>(c)];
+    seen |= digit;
+    value = (value << 4) | (digit & 0xFu);
   }
+  if (seen & 0x80u) return false;
   *out = value;
   return true;
 }

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "msmi/file_system.h"
+#include "msmi/string_hash.h"
 #include "msmisim/held_locks.h"
 
 namespace msmisim {
@@ -161,7 +162,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
     void forget_recent() { recent_ = {map_.end(), map_.end()}; }
 
     Map map_;
-    std::unordered_map<std::string_view, iterator> index_;
+    std::unordered_map<std::string_view, iterator, msmi::StringHash> index_;
     std::array<iterator, 2> recent_ = {map_.end(), map_.end()};  // end(): none
     std::size_t next_recent_ = 0;
   };
@@ -179,8 +180,9 @@ class MemoryFileSystem final : public msmi::FileSystem {
   std::uint64_t last_version_ = 0;
   Files files_;                              // full path → file; sorted, so listing is ordered
   std::set<std::string, std::less<>> dirs_;  // full paths of folders; the root "" is implicit
-  std::unordered_set<std::string_view> dir_index_;  // views of dirs_, for the path checks
-  HeldLocks locks_;                                 // files locked for update
+  std::unordered_set<std::string_view, msmi::StringHash>
+      dir_index_;    // views of dirs_, for the path checks
+  HeldLocks locks_;  // files locked for update
 };
 
 }  // namespace msmisim

@@ -105,6 +105,8 @@ class TstAddress : public QObject {
   void ms_mail_part_limits_are_exact();
   void canonical_text_parses_back_to_same_address_data();
   void canonical_text_parses_back_to_same_address();
+  void a_parser_remembers_what_parse_address_says_data();
+  void a_parser_remembers_what_parse_address_says();
 };
 
 void TstAddress::valid_addresses_parse_data() {
@@ -429,6 +431,36 @@ void TstAddress::canonical_text_parses_back_to_same_address() {
   QVERIFY2(same_address(first.address, second.address),
            qPrintable(q(canonical) + " parsed back as " + q(second.address.to_string())));
   QCOMPARE(q(second.address.to_string()), q(canonical));
+}
+
+void TstAddress::a_parser_remembers_what_parse_address_says_data() {
+  QTest::addColumn<int>("distinct");  // how many different addresses are parsed, over and over
+
+  QTest::newRow("one") << 1;
+  QTest::newRow("a few") << 7;
+  QTest::newRow("more than it keeps (4096)") << 5000;
+}
+
+void TstAddress::a_parser_remembers_what_parse_address_says() {
+  QFETCH(int, distinct);
+
+  // The engine parses each recipient through an AddressParser: whatever it remembers, every
+  // answer must be parse_address's, valid or not, in any case, and after it started afresh.
+  const std::vector<std::string> kinds = {"MS:MSNET/SALES/USER",        "ms:msnet/ops/user",
+                                          "SMTP:user@example.com",      "X400:c=US;s=User;",
+                                          "MS:MSNET/TOOLONGNAME1/USER", "FAX:123"};
+  msmi::AddressParser parser;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < distinct; ++i) {
+      std::string text = kinds[static_cast<std::size_t>(i) % kinds.size()];
+      text.insert(text.find_first_of("/@;:") + 1, std::to_string(i / 6));
+      const AddressParseResult expected = parse_address(text);
+      const AddressParseResult& got = parser.parse(text);
+      QVERIFY2(got.ok == expected.ok, qPrintable(q(text)));
+      QCOMPARE(q(got.reason), q(expected.reason));
+      QVERIFY2(same_address(got.address, expected.address), qPrintable(q(text)));
+    }
+  }
 }
 
 QTEST_APPLESS_MAIN(TstAddress)

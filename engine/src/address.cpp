@@ -268,4 +268,10 @@ AddressParseResult parse_address(std::string_view text) {
   return fail("unknown address type '" + upper(type) + "' (expected MS, SMTP or X400)");
 }
 
+const AddressParseResult& AddressParser::parse(std::string_view text) {
+  if (const auto it = parsed_.find(text); it != parsed_.end()) return it->second;
+  if (parsed_.size() >= kRemembered) parsed_.clear();
+  return parsed_.emplace(std::string(text), parse_address(text)).first->second;
+}
+
 }  // namespace msmi

@@ -138,7 +138,7 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
   for (std::size_t i = 0; i < envelope.recipient_count(); ++i) {
     const std::string& name = envelope.recipient_name(i);
     named = named || !name.empty();
-    if (!parse_address(envelope.recipient(i)).ok) continue;
+    if (!ctx_.addresses.parse(envelope.recipient(i)).ok) continue;
     message.recipients.push_back(envelope.recipient(i));
     message.recipient_names.push_back(name);
   }

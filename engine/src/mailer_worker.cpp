@@ -148,8 +148,9 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
       continue;
     }
     if (verdict.kind == SiteVerdict::Kind::kHang) return busy;
-    const AddressParseResult parsed =
-        verdict.kind == SiteVerdict::Kind::kFail ? AddressParseResult{} : parse_address(recipient);
+    static const AddressParseResult kUnparsed;
+    const AddressParseResult& parsed =
+        verdict.kind == SiteVerdict::Kind::kFail ? kUnparsed : ctx_.addresses.parse(recipient);
     if (parsed.ok && ctx_.env.directory != nullptr &&
         ctx_.env.directory->count_recipients(recipient) > 1) {
       // Matching it against the directory finds more than one recipient (Q165396): the MSMI

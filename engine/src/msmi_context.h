@@ -10,6 +10,7 @@
 #include <string>
 
 #include "inqueue_decodings.h"
+#include "msmi/address.h"
 #include "msmi/clock.h"
 #include "msmi/diagnostics.h"
 #include "msmi/engine_settings.h"
@@ -73,6 +74,8 @@ struct MsmiContext {
   Mailbag inqueue;
   // The P1 and MAI files the Mailer and the inbound threads read, decoded once per version.
   MessageFileCache message_files;
+  // The addresses of the messages, parsed once: by the Mailer, for the inbound threads.
+  AddressParser addresses;
   // INQUEUE3's records, decoded once: by the Mailer, for the inbound threads.
   InqueueDecodings inqueue_records;
   NetworkDirectory directory;

@@ -253,8 +253,9 @@ std::int64_t OutboundWorker::deliver(const XomMessage& message) {
       return busy;  // unacknowledged: the next start reads it again
     }
     // A recipient that failed to parse (or, surviving, whose parse faulted) has no mailbag.
-    const AddressParseResult parsed =
-        verdict.kind == SiteVerdict::Kind::kNone ? parse_address(recipient) : AddressParseResult{};
+    static const AddressParseResult kUnparsed;
+    const AddressParseResult& parsed =
+        verdict.kind == SiteVerdict::Kind::kNone ? ctx_.addresses.parse(recipient) : kUnparsed;
     const Address& to = parsed.address;
     if (!parsed.ok || to.type != AddressType::kMsMail ||
         !ctx_.directory.knows(to.network, to.postoffice)) {

@@ -48,7 +48,7 @@ MsMailSide::MsMailSide(msmi::FileSystem& fs, const msmi::Clock& clock, Ledger& l
 std::string MsMailSide::submit(const OutgoingMail& mail) {
   const std::uint32_t number = next_number_++;
   // The ID names the originating postoffice, as MS Mail does ("CA/TCAHQPO/00000C9D").
-  const msmi::AddressParseResult sender = msmi::parse_address(mail.sender);
+  const msmi::AddressParseResult& sender = addresses_.parse(mail.sender);
   const bool ms_sender = sender.ok && sender.address.type == msmi::AddressType::kMsMail;
   const std::string origin = ms_sender ? sender.address.network + "/" + sender.address.postoffice
                                        : connector_.network + "/" + connector_.postoffice;

@@ -8,8 +8,11 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "msmi/string_hash.h"
 
 namespace msmi {
 
@@ -32,6 +35,20 @@ struct AddressParseResult {
 };
 
 AddressParseResult parse_address(std::string_view text);
+
+// parse_address remembered, for the few addresses met on every message: the Mailer parses each
+// recipient, the inbound thread delivering the message parses it again, the MS Mail side parses
+// every sender. Not thread-safe: one per run.
+class AddressParser {
+ public:
+  // parse_address(text); the reference is valid until the next call.
+  const AddressParseResult& parse(std::string_view text);
+
+ private:
+  static constexpr std::size_t kRemembered = 4096;  // then it starts afresh
+  // Looked up by text only, never iterated.
+  std::unordered_map<std::string, AddressParseResult, StringHash, std::equal_to<>> parsed_;
+};
 
 inline constexpr std::size_t kMsMailNameLimit = 10;
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "msmi/address.h"
 #include "msmi/clock.h"
 #include "msmi/file_system.h"
 #include "msmi/mailbag.h"
@@ -151,6 +152,7 @@ class MsMailSide {
   std::set<std::string> missing_;
   std::map<std::string, int> contention_;
   std::vector<std::string> notes_;
+  msmi::AddressParser addresses_;  // the senders, parsed once
 
   // Returns the record's message to its sender when its mailbox is missing or contended.
   void bounce_if_undeliverable(const msmi::OutboundRecord& record);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <limits>
 #include <map>
 #include <set>
@@ -481,6 +482,8 @@ class TstPostofficeFormats : public QObject {
   void mailbag_take_oldest_data();
   void mailbag_take_oldest();
   void mailbag_seq_never_reused_after_remove();
+  void mailbag_reclaims_dead_records_data();
+  void mailbag_reclaims_dead_records();
   void mailbag_finds_records_a_key_lists_out_of_order_data();
   void mailbag_finds_records_a_key_lists_out_of_order();
   void mailbag_missing_or_zero_key_is_empty_data();
@@ -1527,6 +1530,56 @@ void TstPostofficeFormats::mailbag_finds_records_a_key_lists_out_of_order() {
   for (std::size_t i = 0; i + 1 < entries.size(); ++i)
     QCOMPARE(entries[i].state, MailbagState::kReady);
   QCOMPARE(entries.back().state, MailbagState::kInProgress);
+}
+
+void TstPostofficeFormats::mailbag_reclaims_dead_records_data() {
+  QTest::addColumn<int>("kept");          // live records kept while others come and go
+  QTest::addColumn<int>("payload_size");  // bytes of each record's payload
+
+  QTest::newRow("none kept") << 0 << 200;
+  QTest::newRow("a few small ones kept") << 5 << 200;
+  QTest::newRow("live bytes beyond 64 KB kept") << 100 << 1000;
+}
+
+void TstPostofficeFormats::mailbag_reclaims_dead_records() {
+  QFETCH(int, kept);
+  QFETCH(int, payload_size);
+
+  // A removed record stays in the MBG until the dead bytes pass 64 KB and outweigh the live
+  // ones; then the MBG is rewritten with the live records only. So a queue that keeps moving
+  // neither grows for ever nor is rewritten on every removal.
+  MemoryFileSystem fs;
+  make_mailbag_dirs(fs);
+  Mailbag bag(fs, "INQUEUE3");
+  const std::uint64_t record = 8 + static_cast<std::uint64_t>(payload_size);
+  const std::uint64_t live = record * static_cast<std::uint64_t>(kept);
+  const std::uint64_t dead_limit = std::max<std::uint64_t>(64 * 1024, live);
+  std::deque<std::uint32_t> queued;
+  std::uint64_t largest = 0;
+  for (int i = 0; i < kept + 1500; ++i) {
+    std::string payload(static_cast<std::size_t>(payload_size), 'a' + i % 26);
+    std::uint32_t seq = 0;
+    QVERIFY(bag.append(payload, &seq).ok());
+    queued.push_back(seq);
+    if (queued.size() <= static_cast<std::size_t>(kept)) continue;
+    QVERIFY(bag.remove(queued.front()).ok());
+    queued.pop_front();
+    std::string mbg;
+    QVERIFY(fs.read_file("MBG/INQUEUE3.MBG", &mbg).ok());
+    if (kept == 0) QCOMPARE(mbg.size(), std::size_t{0});  // the last record gone: nothing left
+    // Never more dead bytes than the limit, plus the one record just removed.
+    QVERIFY2(mbg.size() <= live + dead_limit + record,
+             qPrintable(QString("MBG of %1 bytes at record %2").arg(mbg.size()).arg(i)));
+    largest = std::max<std::uint64_t>(largest, mbg.size());
+  }
+  // …and no rewrite before then: the dead bytes came within one record of the limit.
+  if (kept > 0) {
+    QVERIFY2(largest + record >= live + dead_limit,
+             qPrintable(QString("largest MBG %1 bytes").arg(largest)));
+  }
+  std::vector<MailbagEntry> entries;
+  QVERIFY(bag.load(&entries).ok());
+  QCOMPARE(entries.size(), static_cast<std::size_t>(kept));
 }
 
 void TstPostofficeFormats::mailbag_remove() {

@@ -580,10 +580,14 @@ Status Mailbag::take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken)
 
 Status Mailbag::write_after_removal(KeyEdit edit) {
   const Snapshot& snapshot = reading_->cache;
-  std::uint64_t live = 0;
-  for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
-  const std::uint64_t dead = snapshot.mbg_size - live;
-  const bool compact = snapshot.entries.empty() || (dead > kCompactAfterBytes && dead > live);
+  bool compact = snapshot.entries.empty();
+  // The dead bytes are fewer than the MBG's: only a large MBG needs the live ones counted.
+  if (!compact && snapshot.mbg_size > kCompactAfterBytes) {
+    std::uint64_t live = 0;
+    for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
+    const std::uint64_t dead = snapshot.mbg_size - live;
+    compact = dead > kCompactAfterBytes && dead > live;
+  }
   return write(compact ? Records::kRewrite : Records::kKeep, {}, edit);
 }
 

@@ -518,6 +518,24 @@ void TstEventCatalogue::scmEventsPassEveryLoggingLevel() {
            std::string("The MS Mail Connector Interchange service terminated unexpectedly. It has "
                        "done this 1 time(s)."));
   QCOMPARE(logger.suppressed(), std::int64_t{1});
+
+  // Asking first, as a caller whose inserts cost something to build does, gives the same
+  // verdicts and counts a suppressed event once.
+  QVERIFY(logger.will_write(7036) != nullptr);  // the SCM's
+  QVERIFY(logger.will_write(2553) != nullptr);  // level 0
+  QCOMPARE(logger.suppressed(), std::int64_t{1});
+  QVERIFY(logger.will_write(2342) == nullptr);  // level 1 at None
+  QCOMPARE(logger.suppressed(), std::int64_t{2});
+  const msmi::EventSpec* written = logger.will_write(2553);
+  QVERIFY(written != nullptr && written->id == 2553);
+  QVERIFY(logger.log(*written, 5, "", {}));
+  QCOMPARE(sink.events.size(), std::size_t{4});
+  QCOMPARE(logger.suppressed(), std::int64_t{2});
+  msmi::DiagnosticsLogging minimum;
+  minimum.set_all(msmi::LoggingLevel::kMinimum);
+  logger.set_logging(minimum);
+  QVERIFY(logger.will_write(2342) != nullptr);
+  QCOMPARE(logger.suppressed(), std::int64_t{2});
   msmi::Category parsed;
   QVERIFY(!msmi::parse_category("None", parsed));  // not a logging category of the MSMI
   QVERIFY(!msmi::parse_category("X.400 Service", parsed));

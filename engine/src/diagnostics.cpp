@@ -47,6 +47,14 @@ bool EventLogger::log(int id, int thread, std::string message_id,
   return log(*spec, thread, std::move(message_id), std::move(inserts));
 }
 
+const EventSpec* EventLogger::will_write(int id) {
+  const EventSpec* spec = find_event_spec(id);
+  MSMI_REQUIRE(spec != nullptr);  // every ID the engine logs is catalogued
+  if (logging_.passes(spec->category, spec->level)) return spec;
+  ++suppressed_;
+  return nullptr;
+}
+
 bool EventLogger::log(const EventSpec& spec, int thread, std::string message_id,
                       std::vector<std::string> inserts) {
   if (!logging_.passes(spec.category, spec.level)) {

@@ -218,8 +218,10 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     code = ctx_.env.mta.put(message);
     if (ctx_.hung(thread_)) return busy;  // the call never returned
     stamp();
-    ctx_.logger.log(event_id::kDebugValue, thread_, claim.message_id,
-                    {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
+    if (const EventSpec* spec = ctx_.logger.will_write(event_id::kDebugValue)) {
+      ctx_.logger.log(*spec, thread_, claim.message_id,
+                      {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
+    }
   }
   if (code == XomReturnCode::kSuccess) {
     // Test only: the put is done a second time, so that the oracle has a duplicate to catch (the

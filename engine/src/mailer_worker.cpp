@@ -223,8 +223,8 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
   ctx_.ndr_sent.erase(record.message_id);  // its record is settled: nothing left to guard
-  ctx_.logger.log(event_id::kProcessedFromInqueue, kThread, record.message_id,
-                  {hex8(record.number)});
+  if (const EventSpec* spec = ctx_.logger.will_write(event_id::kProcessedFromInqueue))
+    ctx_.logger.log(*spec, kThread, record.message_id, {hex8(record.number)});
   return busy;
 }
 

@@ -62,6 +62,11 @@ class EventLogger {
   // world's catalogue written through the MSMI's log.
   bool log(const EventSpec& spec, int thread, std::string message_id,
            std::vector<std::string> inserts);
+  // The spec of catalogue event `id` when log(id, …) would write it now; else nullptr, counted
+  // as suppressed as log() counts it. A caller whose inserts cost something to build asks
+  // first, then calls log(*spec, …): a few events of every message are ones the usual levels
+  // suppress.
+  const EventSpec* will_write(int id);
   const DiagnosticsLogging& logging() const { return logging_; }
   void set_logging(const DiagnosticsLogging& logging) { logging_ = logging; }
   // Events suppressed by the logging levels so far.

@@ -30,6 +30,7 @@
 #include "msmi/mailbag.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <iterator>
@@ -348,31 +349,59 @@ void Mailbag::finish_key(const Snapshot& snapshot, std::string* key) {
   store_u32(out + 20, crc32(view.substr(kHeaderSize), crc32(view.substr(0, 20))));
 }
 
-void Mailbag::edit_key(KeyEdit edit, std::string* key, std::size_t* differ_from,
-                       std::size_t* differ_to) const {
+Status Mailbag::edit_and_write_key(KeyEdit edit) {
   const Snapshot& snapshot = reading_->cache;
-  key->assign(reading_->key_bytes);
+  std::string& key = reading_->key_bytes;
+  reading_->key_known = false;  // until the write and its sync are done
   const auto entry_at = [](std::size_t index) { return kHeaderSize + index * kEntrySize; };
-  *differ_from = 8;  // the header's counts and CRC
-  *differ_to = key->size();
   switch (edit.kind) {
-    case KeyEdit::Kind::kChanged:
-      store_entry(key->data() + entry_at(edit.index), snapshot.entries[edit.index]);
-      *differ_to = entry_at(edit.index + 1);
-      break;
+    case KeyEdit::Kind::kChanged: {
+      // Only the header's counts and CRC and the entry can change: the patch runs from the
+      // first of their bytes that differs to the last, as comparing the whole KEY would find.
+      constexpr std::size_t kCounts = 8;
+      const std::size_t at = entry_at(edit.index);
+      std::array<char, kHeaderSize - kCounts> old_header;
+      std::array<char, kEntrySize> old_entry;
+      std::memcpy(old_header.data(), key.data() + kCounts, old_header.size());
+      std::memcpy(old_entry.data(), key.data() + at, old_entry.size());
+      store_entry(key.data() + at, snapshot.entries[edit.index]);
+      finish_key(snapshot, &key);
+      // Where key[from, from + count) differs from `old`: its first byte and the end of its
+      // last; false if it does not.
+      const auto differs = [&](const char* old, std::size_t from, std::size_t count,
+                               std::size_t* first, std::size_t* end) {
+        std::size_t i = 0;
+        while (i < count && old[i] == key[from + i]) ++i;
+        if (i == count) return false;
+        std::size_t j = count;
+        while (old[j - 1] == key[from + j - 1]) --j;
+        *first = from + i;
+        *end = from + j;
+        return true;
+      };
+      std::size_t header_first = 0, header_end = 0, entry_first = 0, entry_end = 0;
+      const bool header_changed =
+          differs(old_header.data(), kCounts, old_header.size(), &header_first, &header_end);
+      const bool entry_changed =
+          differs(old_entry.data(), at, old_entry.size(), &entry_first, &entry_end);
+      if (!header_changed && !entry_changed) break;  // nothing differs: written whole
+      const std::size_t first = header_changed ? header_first : entry_first;
+      const std::size_t end = entry_changed ? entry_end : header_end;
+      return fs_.write_file_at(key_path_, first, std::string_view(key).substr(first, end - first));
+    }
     case KeyEdit::Kind::kAppended:
-      key->resize(entry_at(snapshot.entries.size()), '\0');
-      store_entry(key->data() + entry_at(snapshot.entries.size() - 1), snapshot.entries.back());
-      *differ_to = key->size();
+      key.resize(entry_at(snapshot.entries.size()), '\0');
+      store_entry(key.data() + entry_at(snapshot.entries.size() - 1), snapshot.entries.back());
+      finish_key(snapshot, &key);
       break;
     case KeyEdit::Kind::kRemoved:
-      key->erase(entry_at(edit.index), edit.count * kEntrySize);
-      *differ_to = key->size();
+      key.erase(entry_at(edit.index), edit.count * kEntrySize);
+      finish_key(snapshot, &key);
       break;
     case KeyEdit::Kind::kWhole:
       break;  // not asked: write() encodes such a change whole
   }
-  finish_key(snapshot, key);
+  return fs_.write_file(key_path_, key);
 }
 
 Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) {
@@ -405,20 +434,18 @@ Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) 
     return s;
   }
   if (records != Records::kKeep) s = fs_.sync_file(mbg_path_);
+  // A KEY this Mailbag encoded is edited where the change touched it, with the same bytes as
+  // encoding it whole; compaction moves every record, so it is encoded whole.
+  const bool edited = reading_->key_known && reading_->key_encoded &&
+                      edit.kind != KeyEdit::Kind::kWhole && records != Records::kRewrite;
   std::string& key = key_scratch_;
   if (s.ok()) {
-    // A KEY this Mailbag encoded is edited where the change touched it, with the same bytes as
-    // encoding it whole; compaction moves every record, so it is encoded whole.
-    std::size_t differ_from = 0;
-    std::size_t differ_to = 0;
-    if (reading_->key_known && reading_->key_encoded && edit.kind != KeyEdit::Kind::kWhole &&
-        records != Records::kRewrite) {
-      edit_key(edit, &key, &differ_from, &differ_to);
+    if (edited) {
+      s = edit_and_write_key(edit);
     } else {
       encode_key(snapshot, &key);
-      differ_to = key.size();
+      s = write_key(key, 0, key.size());
     }
-    s = write_key(key, differ_from, differ_to);
   }
   if (!s.ok()) {
     forget();
@@ -438,7 +465,7 @@ Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) 
     forget();
     return s;
   }
-  reading_->key_bytes.swap(key);
+  if (!edited) reading_->key_bytes.swap(key);
   reading_->key_known = true;
   reading_->key_encoded = true;
   reading_->key_version = fs_.version_of(key_path_);

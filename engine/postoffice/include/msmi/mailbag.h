@@ -139,10 +139,11 @@ class Mailbag {
   static void encode_key(const Snapshot& snapshot, std::string* key);
   // Stores the header's counts and the CRC of an encoded KEY for `snapshot`.
   static void finish_key(const Snapshot& snapshot, std::string* key);
-  // The same, made from the reading's key_bytes, which encode the snapshot as it was before
-  // `edit`; *differ_from and *differ_to bound the bytes that can differ from them.
-  void edit_key(KeyEdit edit, std::string* key, std::size_t* differ_from,
-                std::size_t* differ_to) const;
+  // Edits the reading's key_bytes, which encode the snapshot as it was before `edit`, into
+  // the KEY encode_key would give for it now, and writes it: the bytes that changed patched in
+  // place (a KEY of the same size), else whole. On failure key_bytes are not what the file
+  // holds: the caller forgets the reading.
+  Status edit_and_write_key(KeyEdit edit);
 
   // The bytes of both files as last read or written, their FileSystem versions (0: unknown),
   // and, when cache_valid, their parse. Shared by every Mailbag of this name on the same

@@ -50,9 +50,13 @@ bool EventLogger::log(int id, int thread, std::string message_id,
 const EventSpec* EventLogger::will_write(int id) {
   const EventSpec* spec = find_event_spec(id);
   MSMI_REQUIRE(spec != nullptr);  // every ID the engine logs is catalogued
-  if (logging_.passes(spec->category, spec->level)) return spec;
+  return will_write(*spec) ? spec : nullptr;
+}
+
+bool EventLogger::will_write(const EventSpec& spec) {
+  if (logging_.passes(spec.category, spec.level)) return true;
   ++suppressed_;
-  return nullptr;
+  return false;
 }
 
 bool EventLogger::log(const EventSpec& spec, int thread, std::string message_id,

@@ -218,8 +218,9 @@ std::int64_t InboundDeliveryWorker::submit(std::int64_t elapsed) {
     code = ctx_.env.mta.put(message);
     if (ctx_.hung(thread_)) return busy;  // the call never returned
     stamp();
-    if (const EventSpec* spec = ctx_.logger.will_write(event_id::kDebugValue)) {
-      ctx_.logger.log(*spec, thread_, claim.message_id,
+    static const EventSpec& put_note = *find_event_spec(event_id::kDebugValue);
+    if (ctx_.logger.will_write(put_note)) {
+      ctx_.logger.log(put_note, thread_, claim.message_id,
                       {"om_put(" + claim.message_id + ")", to_hex(code) + ":"});
     }
   }

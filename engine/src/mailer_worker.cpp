@@ -223,8 +223,9 @@ std::int64_t MailerWorker::process(const MailbagEntry& entry) {
     return busy;
   }
   ctx_.ndr_sent.erase(record.message_id);  // its record is settled: nothing left to guard
-  if (const EventSpec* spec = ctx_.logger.will_write(event_id::kProcessedFromInqueue))
-    ctx_.logger.log(*spec, kThread, record.message_id, {hex8(record.number)});
+  static const EventSpec& processed = *find_event_spec(event_id::kProcessedFromInqueue);
+  if (ctx_.logger.will_write(processed))
+    ctx_.logger.log(processed, kThread, record.message_id, {hex8(record.number)});
   return busy;
 }
 

@@ -39,8 +39,7 @@ class Offenders {
 
 InvariantResult verdict(std::string_view name, const Offenders& offenders, std::string held) {
   if (offenders.empty()) return {std::string(name), true, std::move(held), 0};
-  return {std::string(name), false, offenders.text(),
-          static_cast<std::int64_t>(offenders.count())};
+  return {std::string(name), false, offenders.text(), static_cast<std::int64_t>(offenders.count())};
 }
 
 // What parse_p1_name(digits + ".P1") gives, without building the name: eight upper-case
@@ -103,10 +102,11 @@ bool SettledMessages::can_add(const std::string& id) const {
 }
 
 bool SettledMessages::add(const LedgerEntry& entry) {
-  if (!can_add(entry.message_id)) return false;
   std::uint32_t number = 0;
   std::size_t prefix = 0;
-  split(entry.message_id, &number, &prefix);
+  // can_add(), with the number and prefix it finds kept.
+  if (!split(entry.message_id, &number, &prefix) || prefix >= kPrefixes || code_of(number) != 0)
+    return false;
   if (prefix == prefixes_.size()) {
     prefixes_.push_back(entry.message_id.substr(0, entry.message_id.rfind('/') + 1));
   }

@@ -67,6 +67,8 @@ class EventLogger {
   // first, then calls log(*spec, …): a few events of every message are ones the usual levels
   // suppress.
   const EventSpec* will_write(int id);
+  // The same for a spec the caller looked up once.
+  bool will_write(const EventSpec& spec);
   const DiagnosticsLogging& logging() const { return logging_; }
   void set_logging(const DiagnosticsLogging& logging) { logging_ = logging; }
   // Events suppressed by the logging levels so far.

@@ -14,14 +14,6 @@ namespace {
 constexpr std::string_view kP1Magic = "MSMI-P1";
 constexpr std::string_view kMaiMagic = "MSMI-MAI";
 
-Status require(const TextRecordView& record, std::string_view field, std::string_view path) {
-  if (!record.has(field)) {
-    return Status::Corruption(std::string(path) + ": required field '" + std::string(field) +
-                              "' is missing");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::vector<std::string> P1Envelope::recipients() const {
@@ -304,19 +296,55 @@ std::string encode_mai(const MaiContent& content) {
 }
 
 Status decode_mai(std::string_view data, std::string_view path, MaiContent* out) {
-  TextRecordView record;
-  Status s = decode_text_record(kMaiMagic, data, path, &record);
-  if (s.ok()) s = require(record, "message-id", path);
-  std::vector<Attachment> attachments;
-  if (s.ok()) s = read_attachment_fields(record, path, &attachments);
+  // Read for every message the Mailer checks: one pass over the fields, the first value of each
+  // counting, with decode_text_record's checks and require's and read_attachment_fields' errors
+  // in their order. The attachment lines, which most messages have none of, are read from a
+  // decoded record.
+  TextFieldReader record;
+  Status s = record.open(kMaiMagic, data, path);
   if (!s.ok()) return s;
+  enum Field { kId, kFrom, kSubject, kReplyTo, kReceiptDate, kCount };
+  std::array<std::optional<std::string_view>, kCount> first;
+  bool attachment_lines = false;
+  std::string_view key;
+  std::string_view value;
+  while (record.next(&key, &value)) {
+    int which = kCount;
+    if (key == "message-id") {
+      which = kId;
+    } else if (key == "from") {
+      which = kFrom;
+    } else if (key == "subject") {
+      which = kSubject;
+    } else if (key == "reply-to") {
+      which = kReplyTo;
+    } else if (key == "receipt-date") {
+      which = kReceiptDate;
+    } else if (key.starts_with("attachment")) {
+      attachment_lines = true;
+    }
+    if (which != kCount && !first[which]) first[which] = value;
+  }
+  s = record.status();
+  if (!s.ok()) return s;
+  if (!first[kId]) {
+    return Status::Corruption(std::string(path) + ": required field 'message-id' is missing");
+  }
+  std::vector<Attachment> attachments;
+  if (attachment_lines) {
+    TextRecordView fields;
+    s = decode_text_record(kMaiMagic, data, path, &fields);
+    if (s.ok()) s = read_attachment_fields(fields, path, &attachments);
+    if (!s.ok()) return s;
+  }
+  const auto get = [&](Field field) { return first[field].value_or(std::string_view()); };
   out->attachments = std::move(attachments);
-  out->message_id = record.get("message-id");
-  out->sender = record.get("from");
-  out->subject = record.get("subject");
-  out->reply_to = record.get("reply-to");
-  out->receipt_date = record.get("receipt-date");
-  out->body = record.body;
+  out->message_id = get(kId);
+  out->sender = get(kFrom);
+  out->subject = get(kSubject);
+  out->reply_to = get(kReplyTo);
+  out->receipt_date = get(kReceiptDate);
+  out->body = record.body();
   return Status::Ok();
 }
 

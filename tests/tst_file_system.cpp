@@ -528,14 +528,23 @@ void TestFileSystem::a_kind_rule_strikes_only_files_of_its_kind_data() {
   const QString p1 = "P1/0000002A.P1";
   const QString key = "KEY/INQUEUE3.KEY";
   const QString mai = "MAI/MA0/0000002A.MAI";
-  QTest::newRow("kind=P1") << QStringList{"disk.read[kind=P1]=error(EIO)"} << QStringList{p1};
+  // In BAD/ and QUARANTINE/, and outside any folder, a file's kind is its extension.
+  const QString quarantined = "QUARANTINE/0000002B.P1";
+  const QString bad = "BAD/INQUEUE3.MBG";
+  const QString root = "NETWORK.GLB";
+  QTest::newRow("kind=P1") << QStringList{"disk.read[kind=P1]=error(EIO)"}
+                           << QStringList{p1, quarantined};
   QTest::newRow("kind=p1, any case")
-      << QStringList{"disk.read[kind=p1]=error(EIO)"} << QStringList{p1};
+      << QStringList{"disk.read[kind=p1]=error(EIO)"} << QStringList{p1, quarantined};
+  QTest::newRow("an extension outside a folder")
+      << QStringList{"disk.read[kind=GLB]=error(EIO)"} << QStringList{root};
+  QTest::newRow("the extension in BAD/")
+      << QStringList{"disk.read[kind=MBG]=error(EIO)"} << QStringList{bad};
   QTest::newRow("a folder's kind")
       << QStringList{"disk.read[kind=MAI]=error(EIO)"} << QStringList{mai};
   QTest::newRow("two kinds") << QStringList{"disk.read[kind=KEY]=error(EIO)",
                                             "disk.read[kind=P1]=error(EIO)"}
-                             << QStringList{p1, key};
+                             << QStringList{p1, key, quarantined};
   // One rule for any file: the kind of the other rule rules nothing out.
   QTest::newRow("a kind and any file")
       << QStringList{"disk.read[kind=KEY]=error(EIO)", "disk.read[nth=1]=error(EIO)"}
@@ -552,10 +561,12 @@ void TestFileSystem::a_kind_rule_strikes_only_files_of_its_kind() {
   std::vector<msmisim::FaultRule> parsed;
   for (const QString& rule : rules) parsed.push_back(rule_of(rule.toStdString()));
   FaultyPostoffice postoffice(5, std::move(parsed));
-  const QStringList files = {"P1/0000002A.P1", "KEY/INQUEUE3.KEY", "MAI/MA0/0000002A.MAI"};
+  const QStringList files = {"P1/0000002A.P1",         "KEY/INQUEUE3.KEY", "MAI/MA0/0000002A.MAI",
+                             "QUARANTINE/0000002B.P1", "BAD/INQUEUE3.MBG", "NETWORK.GLB"};
   for (const QString& file : files) {
     const std::string path = file.toStdString();
-    QVERIFY(postoffice.memory.make_dirs(path.substr(0, path.rfind('/'))).ok());
+    if (path.find('/') != std::string::npos)
+      QVERIFY(postoffice.memory.make_dirs(path.substr(0, path.rfind('/'))).ok());
     QVERIFY(postoffice.memory.write_file(path, "bytes").ok());
   }
   for (const QString& file : files) {

@@ -275,6 +275,15 @@ void TestFileSystem::memory_answers_as_the_disk_does_data() {
   row("write into a missing folder", {"write P1/A x"}, "io-error");
   row("write over a folder", {"mkdir P1", "write P1 x"}, "io-error");
   row("write through a file", {"write F x", "write F/A x"}, "io-error");
+  // The memory disk remembers the folders it found a file could be made in, until folders
+  // change.
+  row("write into a folder removed since",
+      {"mkdir P1", "write P1/A x", "rm P1/A", "rm P1", "write P1/B x"}, "io-error");
+  row("write into a folder renamed since",
+      {"mkdir MAI/MA0", "write MAI/MA0/A x", "mv MAI X", "write MAI/MA0/B x"}, "io-error");
+  row("write into a folder made again",
+      {"mkdir P1", "write P1/A x", "rm P1/A", "rm P1", "mkdir P1", "write P1/B y", "read P1/B"},
+      "ok 'y'");
   row("append creates", {"append A x", "read A"}, "ok 'x'");
   row("append appends", {"write A x", "append A yz", "read A"}, "ok 'xyz'");
   row("append into a missing folder", {"append KEY/A x"}, "io-error");

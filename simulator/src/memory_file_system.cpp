@@ -50,6 +50,7 @@ MemoryFileSystem::Parents MemoryFileSystem::resolve_parents(std::string_view pat
 }
 
 void MemoryFileSystem::reindex_dirs() {
+  parents_checked_.clear();
   dir_index_.clear();
   for (const std::string& dir : dirs_) dir_index_.insert(dir);
 }
@@ -62,11 +63,15 @@ bool MemoryFileSystem::has_children(const std::string& dir) const {
   return folder != dirs_.end() && starts_with(*folder, prefix);
 }
 
-Status MemoryFileSystem::writable(const std::string& path, const char* what) const {
+Status MemoryFileSystem::writable(const std::string& path, const char* what) {
   if (!plain_path(path)) return not_plain(path);
-  if (is_dir(path) || resolve_parents(path) != Parents::kFolders) {
+  const std::size_t slash = path.rfind('/');
+  const std::string_view parent(path.data(), slash == std::string::npos ? 0 : slash);
+  const bool known = parents_checked_.find(parent) != parents_checked_.end();
+  if (is_dir(path) || (!known && resolve_parents(path) != Parents::kFolders)) {
     return Status::IoError(path + ": cannot be opened for " + what);
   }
+  if (!known) parents_checked_.emplace(parent);
   return Status::Ok();
 }
 

@@ -174,14 +174,18 @@ class MemoryFileSystem final : public msmi::FileSystem {
   void reindex_dirs();
   bool is_file(std::string_view path) const { return files_.contains(path); }
   bool has_children(const std::string& dir) const;
-  msmi::Status writable(const std::string& path, const char* what) const;
+  // Ok if a file may be made at `path`: a plain path, not a folder, below folders only.
+  msmi::Status writable(const std::string& path, const char* what);
   msmi::Status rename_dir(const std::string& from, const std::string& to);
 
   std::uint64_t last_version_ = 0;
   Files files_;                              // full path → file; sorted, so listing is ordered
   std::set<std::string, std::less<>> dirs_;  // full paths of folders; the root "" is implicit
-  std::unordered_set<std::string_view, msmi::StringHash>
-      dir_index_;    // views of dirs_, for the path checks
+  // Views of dirs_, for the path checks.
+  std::unordered_set<std::string_view, msmi::StringHash> dir_index_;
+  // Folders writable() found to lie below folders only, until folders change: the P1 and MAI
+  // files of every message are made in the same few. Looked up only, never iterated.
+  std::unordered_set<std::string, msmi::StringHash, std::equal_to<>> parents_checked_;
   HeldLocks locks_;  // files locked for update
 };
 

@@ -484,6 +484,7 @@ class TstPostofficeFormats : public QObject {
   void mailbag_seq_never_reused_after_remove();
   void mailbag_reclaims_dead_records_data();
   void mailbag_reclaims_dead_records();
+  void mailbag_packs_records_a_key_shares_on_removal();
   void mailbag_finds_records_a_key_lists_out_of_order_data();
   void mailbag_finds_records_a_key_lists_out_of_order();
   void mailbag_missing_or_zero_key_is_empty_data();
@@ -1580,6 +1581,44 @@ void TstPostofficeFormats::mailbag_reclaims_dead_records() {
   std::vector<MailbagEntry> entries;
   QVERIFY(bag.load(&entries).ok());
   QCOMPARE(entries.size(), static_cast<std::size_t>(kept));
+}
+
+void TstPostofficeFormats::mailbag_packs_records_a_key_shares_on_removal() {
+  // A KEY from elsewhere may point several entries at one record: their records take more
+  // bytes than the MBG holds. A removal then writes each remaining record out on its own.
+  MemoryFileSystem fs;
+  make_mailbag_dirs(fs);
+  const std::string payload = "a record of twenty b";
+  {
+    Mailbag writer(fs, "INQUEUE3");
+    QVERIFY(writer.append(payload, nullptr).ok());
+  }
+  std::string key;
+  QVERIFY(fs.read_file("KEY/INQUEUE3.KEY", &key).ok());
+  const std::string entry = key.substr(24, 24);
+  key.resize(24);
+  for (const std::uint32_t seq : {6u, 7u, 8u}) {
+    std::string shared = entry;
+    put_u32_at(shared, 0, seq);
+    key += shared;
+  }
+  put_u32_at(key, 8, 9);   // next seq
+  put_u32_at(key, 12, 3);  // count
+  fix_key_crc(key);
+  QVERIFY(fs.write_file("KEY/INQUEUE3.KEY", key).ok());
+
+  Mailbag bag(fs, "INQUEUE3");
+  QVERIFY(bag.remove(7).ok());
+  std::string mbg;
+  QVERIFY(fs.read_file("MBG/INQUEUE3.MBG", &mbg).ok());
+  const std::size_t record = 8 + payload.size();
+  QCOMPARE(mbg.size(), 2 * record);
+  std::vector<MailbagEntry> entries;
+  QVERIFY(bag.load(&entries).ok());
+  QCOMPARE(seqs_of(entries), (std::vector<std::uint32_t>{6, 8}));
+  QCOMPARE(entries[0].offset, std::uint32_t{0});
+  QCOMPARE(entries[1].offset, static_cast<std::uint32_t>(record));
+  QCOMPARE(payloads_of(entries), (std::vector<std::string>{payload, payload}));
 }
 
 void TstPostofficeFormats::mailbag_remove() {

@@ -40,6 +40,9 @@ StepResult MailerWorker::step() {
     state_ = ThreadState::kIdle;
     return {ctx_.cost(ctx_.settings.cost_queue_scan_us), now + ctx_.settings.poll_interval_us};
   }
+  // The Mailer decodes every new record: it forgets those that left the queue too, in case no
+  // inbound thread scans it for a while.
+  ctx_.inqueue_records.prune(*entries);
   for (const MailbagEntry& entry : *entries) {
     if (entry.state != MailbagState::kNew) continue;
     state_ = ThreadState::kWorking;

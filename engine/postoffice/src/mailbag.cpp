@@ -259,11 +259,13 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
   if (!checked) entries.clear();
   std::size_t next_checked = 0;
   std::size_t kept = 0;
+  std::uint64_t record_bytes = 0;
   for (std::uint32_t i = 0; i < count; ++i) {
     const std::size_t at = kHeaderSize + i * kEntrySize;
     const std::uint32_t seq = get_u32(key, at);
     const std::uint32_t offset = get_u32(key, at + 4);
     const std::uint32_t length = get_u32(key, at + 8);
+    record_bytes += 8 + static_cast<std::uint64_t>(length);
     const std::uint32_t payload_crc = get_u32(key, at + 12);
     const auto state = static_cast<unsigned char>(key[at + 16]);
     if (state > 2) {
@@ -314,6 +316,7 @@ Status Mailbag::parse(std::string_view key, std::string_view mbg, bool checked) 
                                                  }) == entries.end();
   reading_->cache.next_seq = get_u32(key, 8);
   reading_->cache.mbg_size = mbg_size;
+  reading_->cache.records_overlap = record_bytes > mbg_size;
   reading_->cache.mbg_bytes_on_disk = mbg.size();
   return Status::Ok();
 }
@@ -420,6 +423,7 @@ Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) 
       new_mbg.append(encode_record(entry.payload));
     }
     snapshot.mbg_size = static_cast<std::uint32_t>(new_mbg.size());
+    snapshot.records_overlap = false;  // packed one after another
     snapshot.mbg_bytes_on_disk = new_mbg.size();
     s = fs_.write_file(mbg_path_, new_mbg);
   } else if (records == Records::kAppend) {
@@ -608,8 +612,9 @@ Status Mailbag::take_oldest(std::size_t limit, std::vector<MailbagEntry>* taken)
 Status Mailbag::write_after_removal(KeyEdit edit) {
   const Snapshot& snapshot = reading_->cache;
   bool compact = snapshot.entries.empty();
-  // The dead bytes are fewer than the MBG's: only a large MBG needs the live ones counted.
-  if (!compact && snapshot.mbg_size > kCompactAfterBytes) {
+  // The dead bytes are fewer than the MBG's, unless records overlap (then "dead" comes out
+  // huge and the records are packed again): only a large MBG needs the live ones counted.
+  if (!compact && (snapshot.mbg_size > kCompactAfterBytes || snapshot.records_overlap)) {
     std::uint64_t live = 0;
     for (const MailbagEntry& entry : snapshot.entries) live += 8 + entry.payload.size();
     const std::uint64_t dead = snapshot.mbg_size - live;

@@ -99,6 +99,9 @@ class Mailbag {
     // The entries' seqs ascend, as every Mailbag writes them (a KEY from elsewhere need not):
     // then an entry is found by binary search.
     bool ascending = true;
+    // The entries' records take more bytes than the MBG the KEY describes: they overlap, as in
+    // a KEY from elsewhere. A Mailbag's own writes never make this so.
+    bool records_overlap = false;
   };
   enum class Records { kKeep, kAppend, kRewrite };
   // What a change did to the entries, so that a KEY this Mailbag encoded can be edited where it

@@ -89,8 +89,9 @@
 // inbound threads; the two events of every message that logging suppresses not built; a KEY
 // edited in its reading, not a copy; a mailbag's entries in a deque found by binary search;
 // lookups by path and ID hashed inline; the folders of new files checked once. bench_simulation
-// 24 0 over one afternoon (the machine's speed drifting by a fifth): 5.3-6.8 s for the day at
-// 5+5 (127k-162k messages/s), 6.5-7.9 s at 8+2 (110k-133k); kept in the result, 11.3-13.4 s.
+// 24 0, five runs on the quiet machine: 4.9-5.4 s for the day at 5+5 (162k-177k messages/s),
+// 5.7-6.3 s at 8+2 (138k-152k; three runs at 149k or more); kept in the result, 9.5-10.9 s. In
+// a busier hour of the same afternoon: 6.3-6.8 s and 6.5-7.9 s (127k-137k and 110k-133k).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>

@@ -111,14 +111,13 @@ class UpdateLock {
   Status status_;
 };
 
-// The first offset in [from, to) where `a` and `b` differ, or `to`; memcmp does the scanning.
+// The first offset in [from, to) where `a` and `b` differ, or `to`; memcmp scans whole chunks
+// of a long range (a KEY compared whole), a loop the few bytes of a short one (an entry).
 std::size_t first_difference(std::string_view a, std::string_view b, std::size_t from,
                              std::size_t to) {
   constexpr std::size_t kChunk = 64;
-  while (from < to) {
-    const std::size_t n = std::min(kChunk, to - from);
-    if (std::memcmp(a.data() + from, b.data() + from, n) != 0) break;
-    from += n;
+  while (to - from >= kChunk && std::memcmp(a.data() + from, b.data() + from, kChunk) == 0) {
+    from += kChunk;
   }
   while (from < to && a[from] == b[from]) ++from;
   return from;
@@ -129,13 +128,22 @@ std::size_t common_tail(std::string_view a, std::size_t a_end, std::string_view 
                         std::size_t b_end, std::size_t limit) {
   constexpr std::size_t kChunk = 64;
   std::size_t tail = 0;
-  while (tail < limit) {
-    const std::size_t n = std::min(kChunk, limit - tail);
-    if (std::memcmp(a.data() + a_end - tail - n, b.data() + b_end - tail - n, n) != 0) break;
-    tail += n;
+  while (limit - tail >= kChunk && std::memcmp(a.data() + a_end - tail - kChunk,
+                                               b.data() + b_end - tail - kChunk, kChunk) == 0) {
+    tail += kChunk;
   }
   while (tail < limit && a[a_end - 1 - tail] == b[b_end - 1 - tail]) ++tail;
   return tail;
+}
+
+// Where `now` differs from `old` (of the same size) within [from, to): its first differing
+// byte and the end of its last; false if nothing there differs.
+bool differing_range(std::string_view old, std::string_view now, std::size_t from, std::size_t to,
+                     std::size_t* first, std::size_t* end) {
+  *first = first_difference(old, now, from, to);
+  if (*first == to) return false;
+  *end = to - common_tail(old, to, now, to, to - *first);
+  return true;
 }
 
 }  // namespace
@@ -369,27 +377,17 @@ Status Mailbag::edit_and_write_key(KeyEdit edit) {
       std::memcpy(old_entry.data(), key.data() + at, old_entry.size());
       store_entry(key.data() + at, snapshot.entries[edit.index]);
       finish_key(snapshot, &key);
-      // Where key[from, from + count) differs from `old`: its first byte and the end of its
-      // last; false if it does not.
-      const auto differs = [&](const char* old, std::size_t from, std::size_t count,
-                               std::size_t* first, std::size_t* end) {
-        std::size_t i = 0;
-        while (i < count && old[i] == key[from + i]) ++i;
-        if (i == count) return false;
-        std::size_t j = count;
-        while (old[j - 1] == key[from + j - 1]) --j;
-        *first = from + i;
-        *end = from + j;
-        return true;
-      };
+      const std::string_view now(key);
       std::size_t header_first = 0, header_end = 0, entry_first = 0, entry_end = 0;
-      const bool header_changed =
-          differs(old_header.data(), kCounts, old_header.size(), &header_first, &header_end);
-      const bool entry_changed =
-          differs(old_entry.data(), at, old_entry.size(), &entry_first, &entry_end);
+      const bool header_changed = differing_range(
+          std::string_view(old_header.data(), old_header.size()),
+          now.substr(kCounts, old_header.size()), 0, old_header.size(), &header_first, &header_end);
+      const bool entry_changed = differing_range(
+          std::string_view(old_entry.data(), old_entry.size()), now.substr(at, old_entry.size()), 0,
+          old_entry.size(), &entry_first, &entry_end);
       if (!header_changed && !entry_changed) break;  // nothing differs: written whole
-      const std::size_t first = header_changed ? header_first : entry_first;
-      const std::size_t end = entry_changed ? entry_end : header_end;
+      const std::size_t first = header_changed ? kCounts + header_first : at + entry_first;
+      const std::size_t end = entry_changed ? at + entry_end : kCounts + header_end;
       return fs_.write_file_at(key_path_, first, std::string_view(key).substr(first, end - first));
     }
     case KeyEdit::Kind::kAppended:
@@ -448,7 +446,7 @@ Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) 
       s = edit_and_write_key(edit);
     } else {
       encode_key(snapshot, &key);
-      s = write_key(key, 0, key.size());
+      s = write_key(key);
     }
   }
   if (!s.ok()) {
@@ -484,16 +482,15 @@ Status Mailbag::write(Records records, std::string_view appended, KeyEdit edit) 
   return Status::Ok();
 }
 
-Status Mailbag::write_key(std::string_view key, std::size_t from, std::size_t to) {
+Status Mailbag::write_key(std::string_view key) {
   // A KEY of the same size is patched where it differs (an entry's state, the header's CRC):
   // the file ends up byte for byte what writing it whole would leave.
-  if (reading_->key_known && reading_->key_bytes.size() == key.size()) {
-    const std::size_t first = first_difference(reading_->key_bytes, key, from, to);
-    if (first < to) {
-      const std::size_t end = to - common_tail(reading_->key_bytes, to, key, to, to - first);
-      reading_->key_known = false;  // until the write and its sync are done
-      return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
-    }
+  std::size_t first = 0;
+  std::size_t end = 0;
+  if (reading_->key_known && reading_->key_bytes.size() == key.size() &&
+      differing_range(reading_->key_bytes, key, 0, key.size(), &first, &end)) {
+    reading_->key_known = false;  // until the write and its sync are done
+    return fs_.write_file_at(key_path_, first, key.substr(first, end - first));
   }
   reading_->key_known = false;
   return fs_.write_file(key_path_, key);

@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 #include <optional>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "msmi/attachment_fields.h"
@@ -13,6 +15,90 @@ namespace {
 
 constexpr std::string_view kP1Magic = "MSMI-P1";
 constexpr std::string_view kMaiMagic = "MSMI-MAI";
+
+Status missing_field(std::string_view path, std::string_view field) {
+  return Status::Corruption(std::string(path) + ": required field '" + std::string(field) +
+                            "' is missing");
+}
+
+// The first value of each of `Names`, taken in one pass over a record's fields (the decoders
+// of the files read on every message store no list of fields). The names are known when it is
+// compiled, so each one is compared as a constant.
+template <const auto& Names>
+class FirstValues {
+ public:
+  static constexpr std::size_t kCount = std::tuple_size_v<std::decay_t<decltype(Names)>>;
+  // Takes the field if `key` is one of the names; false if it is none of them.
+  bool take(std::string_view key, std::string_view value) {
+    return take_at(key, value, std::make_index_sequence<kCount>());
+  }
+  bool has(std::size_t i) const { return values_[i].has_value(); }
+  // The first value of Names[i]; "" if none came.
+  std::string_view operator[](std::size_t i) const {
+    return values_[i].value_or(std::string_view());
+  }
+
+ private:
+  template <std::size_t... I>
+  bool take_at(std::string_view key, std::string_view value, std::index_sequence<I...>) {
+    std::size_t found = kCount;
+    (void)((key == std::get<I>(Names) ? (found = I, true) : false) || ...);  // the first equal
+    if (found == kCount) return false;
+    if (!values_[found]) values_[found] = value;
+    return true;
+  }
+  std::array<std::optional<std::string_view>, kCount> values_;
+};
+
+// The address fields of one kind ("to" or "cc") gathered in a pass over a record's fields.
+struct AddressFields {
+  std::string_view field;
+  std::string_view name_field;
+  std::vector<std::string>* addresses;
+  std::vector<std::string>* names;
+  bool named = false;
+  bool misplaced_name = false;  // a name line that does not follow an address line
+
+  // Takes the field if it is one of this kind; `previous` is the name of the field before it.
+  bool take(std::string_view key, std::string_view value, std::string_view previous) {
+    if (key == field) {
+      addresses->emplace_back(value);
+      names->emplace_back();
+      return true;
+    }
+    if (key != name_field) return false;
+    if (previous != field) {
+      misplaced_name = true;
+    } else if (!misplaced_name) {
+      names->back() = value;
+      named = true;
+    }
+    return true;
+  }
+  // Corruption if a name line did not follow its address; else *names is emptied when no
+  // address had a name.
+  Status finish(std::string_view path) {
+    if (misplaced_name) {
+      return Status::Corruption(std::string(path) + ": field '" + std::string(name_field) +
+                                "' does not follow a '" + std::string(field) + "' field");
+    }
+    if (!named) names->clear();
+    return Status::Ok();
+  }
+};
+
+// read_message_class for the first value of "class", `value` (null when there is none).
+Status message_class_of(const std::string_view* value, std::string_view path, bool* dirsync) {
+  if (value == nullptr || *value == "ipm") {
+    *dirsync = false;
+  } else if (*value == kDirSyncClass) {
+    *dirsync = true;
+  } else {
+    return Status::Corruption(std::string(path) + ": field 'class' is '" + std::string(*value) +
+                              "', neither 'ipm' nor 'dirsync'");
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -53,47 +139,22 @@ Status read_address_fields(const TextRecordView& record, std::string_view field,
   const std::string name_field = std::string(field) + "-name";
   std::vector<std::string> found;
   std::vector<std::string> found_names;
-  bool named = false;
+  AddressFields fields{field, name_field, &found, &found_names};
   std::string_view previous;
   for (const auto& [key, value] : record.fields) {
-    if (key == field) {
-      found.emplace_back(value);
-      found_names.emplace_back();
-    } else if (key == name_field) {
-      if (previous != field) {
-        return Status::Corruption(std::string(path) + ": field '" + name_field +
-                                  "' does not follow a '" + std::string(field) + "' field");
-      }
-      found_names.back() = value;
-      named = true;
-    }
+    fields.take(key, value, previous);
     previous = key;
   }
+  const Status s = fields.finish(path);
+  if (!s.ok()) return s;
   *addresses = std::move(found);
-  if (named) {
-    *names = std::move(found_names);
-  } else {
-    names->clear();
-  }
+  *names = std::move(found_names);
   return Status::Ok();
 }
 
 Status read_message_class(const TextRecordView& record, std::string_view path, bool* dirsync) {
   const std::string_view value = record.get("class");
-  if (!record.has("class") || value == "ipm") {
-    *dirsync = false;
-  } else if (value == kDirSyncClass) {
-    *dirsync = true;
-  } else {
-    return Status::Corruption(std::string(path) + ": field 'class' is '" + std::string(value) +
-                              "', neither 'ipm' nor 'dirsync'");
-  }
-  return Status::Ok();
-}
-
-void read_mail_class(const TextRecordView& record, std::string* message_class) {
-  const std::string_view value = record.get("class");
-  *message_class = value.starts_with("IPM.") ? value : std::string_view();
+  return message_class_of(record.has("class") ? &value : nullptr, path, dirsync);
 }
 
 namespace {
@@ -153,131 +214,65 @@ std::string encode_p1(const P1Envelope& envelope) {
   return record.finish();
 }
 
-namespace {
-
-// The address fields of one kind ("to" or "cc") gathered in a pass over the fields, as
-// read_address_fields reads them.
-struct AddressFields {
-  std::string_view field;
-  std::string_view name_field;
-  std::vector<std::string>* addresses;
-  std::vector<std::string>* names;
-  bool named = false;
-  bool misplaced_name = false;  // a name line that does not follow an address line
-
-  // Takes the field if it is one of this kind; `previous` is the name of the field before it.
-  bool take(std::string_view key, std::string_view value, std::string_view previous) {
-    if (key == field) {
-      addresses->emplace_back(value);
-      names->emplace_back();
-      return true;
-    }
-    if (key != name_field) return false;
-    if (previous != field) {
-      misplaced_name = true;
-    } else if (!misplaced_name) {
-      names->back() = value;
-      named = true;
-    }
-    return true;
-  }
-  Status finish(std::string_view path) {
-    if (misplaced_name) {
-      return Status::Corruption(std::string(path) + ": field '" + std::string(name_field) +
-                                "' does not follow a '" + std::string(field) + "' field");
-    }
-    if (!named) names->clear();
-    return Status::Ok();
-  }
-};
-
-}  // namespace
-
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out) {
   // Read for every message the Mailer checks: one pass over the fields, in which the first
-  // value of each field counts, with decode_text_record's checks and the errors of
-  // require, read_address_fields, read_mail_class and read_message_class in their order.
+  // value of each field counts, with decode_text_record's checks and the errors of the
+  // required fields, read_address_fields and read_message_class in their order.
   TextFieldReader record;
   Status s = record.open(kP1Magic, data, path);
   if (!s.ok()) return s;
   P1Envelope envelope;
   AddressFields to{"to", "to-name", &envelope.to, &envelope.to_names};
   AddressFields cc{"cc", "cc-name", &envelope.cc, &envelope.cc_names};
-  enum Field { kId, kNumber, kFrom, kFromName, kMai, kSubmitted, kClass, kSubject, kSent, kCount };
-  std::array<std::optional<std::string_view>, kCount> first;
+  // The required fields first, in the order their absence is reported.
+  enum Field { kId, kNumber, kFrom, kMai, kSubmitted, kFromName, kClass, kSubject, kSent, kCount };
+  static constexpr std::array<std::string_view, kCount> kNames = {
+      "message-id", "number", "from",    "mai",    "submitted-us",
+      "from-name",  "class",  "subject", "sent-us"};
+  FirstValues<kNames> first;
   std::string_view previous;
   std::string_view key;
   std::string_view value;
   while (record.next(&key, &value)) {
-    if (!to.take(key, value, previous) && !cc.take(key, value, previous)) {
-      int which = kCount;
-      if (key == "message-id") {
-        which = kId;
-      } else if (key == "number") {
-        which = kNumber;
-      } else if (key == "from") {
-        which = kFrom;
-      } else if (key == "from-name") {
-        which = kFromName;
-      } else if (key == "mai") {
-        which = kMai;
-      } else if (key == "submitted-us") {
-        which = kSubmitted;
-      } else if (key == "class") {
-        which = kClass;
-      } else if (key == "subject") {
-        which = kSubject;
-      } else if (key == "sent-us") {
-        which = kSent;
-      }
-      if (which != kCount && !first[which]) first[which] = value;
-    }
+    if (!to.take(key, value, previous) && !cc.take(key, value, previous)) first.take(key, value);
     previous = key;
   }
   s = record.status();
   if (!s.ok()) return s;
-  for (const auto& [field, name] :
-       {std::pair{kId, "message-id"}, std::pair{kNumber, "number"}, std::pair{kFrom, "from"},
-        std::pair{kMai, "mai"}, std::pair{kSubmitted, "submitted-us"}}) {
-    if (!first[field]) {
-      return Status::Corruption(std::string(path) + ": required field '" + name + "' is missing");
-    }
+  for (std::size_t field = kId; field <= kSubmitted; ++field) {
+    if (!first.has(field)) return missing_field(path, kNames[field]);
   }
-  const auto get = [&](Field field) { return first[field].value_or(std::string_view()); };
-  envelope.message_id = get(kId);
-  envelope.sender = get(kFrom);
-  envelope.sender_name = get(kFromName);
+  envelope.message_id = first[kId];
+  envelope.sender = first[kFrom];
+  envelope.sender_name = first[kFromName];
   s = to.finish(path);
   if (s.ok()) s = cc.finish(path);
   if (!s.ok()) return s;
   // The envelope's class may also be an MS Mail message class ("IPM.…"): mail, not dir-sync.
-  const std::string_view mail_class = get(kClass);
+  const std::string_view mail_class = first[kClass];
   if (mail_class.starts_with("IPM.")) {
     envelope.message_class = mail_class;
-  } else if (first[kClass] && mail_class != "ipm") {
-    if (mail_class != kDirSyncClass) {
-      return Status::Corruption(std::string(path) + ": field 'class' is '" +
-                                std::string(mail_class) + "', neither 'ipm' nor 'dirsync'");
-    }
-    envelope.dirsync = true;
+  } else {
+    s = message_class_of(first.has(kClass) ? &mail_class : nullptr, path, &envelope.dirsync);
+    if (!s.ok()) return s;
   }
-  envelope.header_subject = get(kSubject);
+  envelope.header_subject = first[kSubject];
   if (envelope.header_subject.size() > kHeaderSubjectLimit) {
     return Status::Corruption(std::string(path) + ": field 'subject' is longer than " +
                               std::to_string(kHeaderSubjectLimit) + " characters");
   }
-  if (first[kSent]) {
+  if (first.has(kSent)) {
     std::int64_t sent = 0;
-    if (!parse_whole_number(*first[kSent], 10, &sent)) {
+    if (!parse_whole_number(first[kSent], 10, &sent)) {
       return Status::Corruption(std::string(path) + ": field 'sent-us' is not a number");
     }
     envelope.sent_us = sent;
   }
-  envelope.mai_path = get(kMai);
-  if (!parse_hex8(get(kNumber), &envelope.number)) {
+  envelope.mai_path = first[kMai];
+  if (!parse_hex8(first[kNumber], &envelope.number)) {
     return Status::Corruption(std::string(path) + ": field 'number' is not hexadecimal");
   }
-  if (!parse_whole_number(get(kSubmitted), 10, &envelope.submitted_us)) {
+  if (!parse_whole_number(first[kSubmitted], 10, &envelope.submitted_us)) {
     return Status::Corruption(std::string(path) + ": field 'submitted-us' is not a number");
   }
   *out = std::move(envelope);
@@ -297,39 +292,25 @@ std::string encode_mai(const MaiContent& content) {
 
 Status decode_mai(std::string_view data, std::string_view path, MaiContent* out) {
   // Read for every message the Mailer checks: one pass over the fields, the first value of each
-  // counting, with decode_text_record's checks and require's and read_attachment_fields' errors
-  // in their order. The attachment lines, which most messages have none of, are read from a
-  // decoded record.
+  // counting, with decode_text_record's checks and the required field's and
+  // read_attachment_fields' errors in their order. The attachment lines, which most messages
+  // have none of, are read from a decoded record.
   TextFieldReader record;
   Status s = record.open(kMaiMagic, data, path);
   if (!s.ok()) return s;
   enum Field { kId, kFrom, kSubject, kReplyTo, kReceiptDate, kCount };
-  std::array<std::optional<std::string_view>, kCount> first;
+  static constexpr std::array<std::string_view, kCount> kNames = {"message-id", "from", "subject",
+                                                                  "reply-to", "receipt-date"};
+  FirstValues<kNames> first;
   bool attachment_lines = false;
   std::string_view key;
   std::string_view value;
   while (record.next(&key, &value)) {
-    int which = kCount;
-    if (key == "message-id") {
-      which = kId;
-    } else if (key == "from") {
-      which = kFrom;
-    } else if (key == "subject") {
-      which = kSubject;
-    } else if (key == "reply-to") {
-      which = kReplyTo;
-    } else if (key == "receipt-date") {
-      which = kReceiptDate;
-    } else if (key.starts_with("attachment")) {
-      attachment_lines = true;
-    }
-    if (which != kCount && !first[which]) first[which] = value;
+    if (!first.take(key, value) && key.starts_with("attachment")) attachment_lines = true;
   }
   s = record.status();
   if (!s.ok()) return s;
-  if (!first[kId]) {
-    return Status::Corruption(std::string(path) + ": required field 'message-id' is missing");
-  }
+  if (!first.has(kId)) return missing_field(path, kNames[kId]);
   std::vector<Attachment> attachments;
   if (attachment_lines) {
     TextRecordView fields;
@@ -337,13 +318,12 @@ Status decode_mai(std::string_view data, std::string_view path, MaiContent* out)
     if (s.ok()) s = read_attachment_fields(fields, path, &attachments);
     if (!s.ok()) return s;
   }
-  const auto get = [&](Field field) { return first[field].value_or(std::string_view()); };
   out->attachments = std::move(attachments);
-  out->message_id = get(kId);
-  out->sender = get(kFrom);
-  out->subject = get(kSubject);
-  out->reply_to = get(kReplyTo);
-  out->receipt_date = get(kReceiptDate);
+  out->message_id = first[kId];
+  out->sender = first[kFrom];
+  out->subject = first[kSubject];
+  out->reply_to = first[kReplyTo];
+  out->receipt_date = first[kReceiptDate];
   out->body = record.body();
   return Status::Ok();
 }

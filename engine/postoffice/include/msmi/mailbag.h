@@ -131,8 +131,8 @@ class Mailbag {
   // Writes the reading's cache (changed by the caller as `edit` says) back.
   Status write(Records records, std::string_view appended, KeyEdit edit);
   // Writes the KEY whole, or patches the bytes that differ from key_bytes when those are known
-  // to be what the file holds; the caller vouches that none differs outside [from, to).
-  Status write_key(std::string_view key, std::size_t from, std::size_t to);
+  // to be what the file holds.
+  Status write_key(std::string_view key);
   void forget() const;
   // The first live entry with `seq` (and, when given, `expected_payload`), or entries.end().
   static MailbagEntries::iterator find_entry(Snapshot& snapshot, std::uint32_t seq,

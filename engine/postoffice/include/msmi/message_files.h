@@ -103,9 +103,6 @@ Status read_address_fields(const TextRecordView& record, std::string_view field,
 // Reads the optional "class" field: absent or "ipm" is mail, "dirsync" a dir-sync message;
 // Corruption for anything else.
 Status read_message_class(const TextRecordView& record, std::string_view path, bool* dirsync);
-// Reads an MS Mail message class ("IPM.…") from the "class" field into *message_class: ""
-// when the field is absent, "ipm" or "dirsync".
-void read_mail_class(const TextRecordView& record, std::string* message_class);
 
 std::string encode_p1(const P1Envelope& envelope);
 Status decode_p1(std::string_view data, std::string_view path, P1Envelope* out);

@@ -75,7 +75,7 @@ class TextRecordWriter {
 };
 // Reads a record's header fields one at a time, in order, as views of the bytes (valid while
 // those are), storing none: the decoders of the records read on every message (P1 envelopes,
-// INQUEUE3 records) take what they need in one pass. Its checks and errors are
+// MAI contents, INQUEUE3 records) take what they need in one pass. Its checks and errors are
 // decode_text_record's.
 class TextFieldReader {
  public:

@@ -82,7 +82,7 @@
 // three runs on the quiet machine: 6.2-7.0 s wall for the day at 5+5 (123k-138k messages/s, the
 // same per cpu s), 7.2-8.0 s at 8+2 (108k-120k); kept in the result, 17.6-19.7 s (44k-49k).
 // Then (each step callgrind-counted, event streams, ledgers and run summaries of every scenario
-// byte-identical): 20 virtual minutes at 8+2 0.837 -> 0.702 G instructions (-16%, 58k per
+// byte-identical): 20 virtual minutes at 8+2 0.837 -> 0.705 G instructions (-16%, 58k per
 // message), at 5+5 0.674 -> 0.590 G (49k); 2 virtual hours 4.905 -> 4.304 G at 8+2, 4.481 ->
 // 3.970 G at 5+5. P1, MAI and INQUEUE3 records read in one pass over their fields and written a
 // field at a time; INQUEUE3 records decoded and addresses parsed once for the Mailer and the

@@ -377,6 +377,17 @@ void TestCli::foreign_postoffice_is_refused_untouched() {
   QVERIFY(ok.out.contains("--postoffice po"));
   QVERIFY(QFile::exists(dir_.path() + "/po/GLB/NETWORK.GLB"));
   QVERIFY(QFile::exists(dir_.path() + "/po/KEY/INQUEUE3.KEY"));
+  // The files the run removed and kept for reuse are gone with it.
+  QVERIFY(!QFileInfo::exists(dir_.path() + "/po/.msmisim-spare"));
+  // --postoffice-fsync makes the same run durable on the host, and needs a folder to do it in.
+  const Result synced = msmisim({"run", source("scenarios/kb/Q175965.json"), "--no-db", "-q",
+                                 "--postoffice", "po", "--postoffice-fsync"},
+                                dir_.path());
+  QCOMPARE(synced.code, 0);
+  const Result alone = msmisim(
+      {"run", source("scenarios/kb/Q175965.json"), "--no-db", "--postoffice-fsync"}, dir_.path());
+  QCOMPARE(alone.code, 2);
+  QVERIFY2(alone.err.contains("--postoffice-fsync needs --postoffice DIR"), qPrintable(alone.err));
 }
 
 void TestCli::interrupted_run_is_recorded() {

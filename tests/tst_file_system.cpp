@@ -2,6 +2,8 @@
 // (MemoryFileSystem). The simulated one must answer every call as the real one does, list in
 // the same order, lose exactly the unsynced data in a power loss, and a scenario run on it must
 // give the same events as on the real disk.
+#include <sys/stat.h>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -240,6 +242,7 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_bytes_data();
   void crash_keeps_only_synced_bytes();
   void listing_is_sorted_byte_wise();
+  void a_removed_file_lends_its_place_to_a_new_one();
   void another_process_holding_a_mailbag_makes_it_busy();
   void each_disk_point_is_asked_at_its_own_calls_data();
   void each_disk_point_is_asked_at_its_own_calls();
@@ -359,6 +362,34 @@ void TestFileSystem::memory_answers_as_the_disk_does_data() {
   row("keep a file removed and made again",
       {"write A x", "keep A", "rm A", "append A xyz", "keep A"}, "replaced 'xyz'");
   row("keep a removed file", {"write A x", "keep A", "rm A", "keep A"}, "not-found");
+  // The disk reuses a removed file for the next one made (DiskFileSystem's spares).
+  row("a new file in a removed one's place",
+      {"mkdir P1", "write P1/A longer", "rm P1/A", "write P1/B s", "read P1/B"}, "ok 's'");
+  row("a removed file is listed no more",
+      {"mkdir P1", "write P1/A x", "write P1/B y", "rm P1/A", "ls P1"}, "ok [B]");
+  row("the root lists no spares", {"write A x", "rm A", "ls ''"}, "ok []");
+  row("a removed file has gone", {"write A x", "rm A", "read A"}, "not-found");
+  row("a removed file syncs no more", {"write A x", "rm A", "sync A"}, "not-found");
+  row("a file made by appending after a removal",
+      {"write A longer", "rm A", "append B xy", "read B"}, "ok 'xy'");
+  row("a file in a removed one's place, patched",
+      {"write A hello", "rm A", "write B ab", "patch B 2 c", "read B"}, "ok 'abc'");
+  row("a file in a removed one's place, patched past its end",
+      {"write A hello", "rm A", "write B ab", "patch B 3 x"}, "invalid");
+  row("a file in a removed one's place, kept", {"write A longer", "rm A", "write B s", "keep B"},
+      "replaced 's'");
+  row("a file in a removed one's place, grown",
+      {"write A longer", "rm A", "write B s", "keep B", "append B t", "keep B"}, "appended 'st'");
+  row("a removed file's place offered in a missing folder", {"write A x", "rm A", "write P1/B y"},
+      "io-error");
+  row("a removed file's place taken after that",
+      {"write A x", "rm A", "write P1/B y", "mkdir P1", "write P1/B z", "read P1/B"}, "ok 'z'");
+  row("two removed files' places",
+      {"mkdir P1", "write P1/A 1111", "write P1/B 22", "rm P1/A", "rm P1/B", "write P1/C 3",
+       "write P1/D 44444", "read P1/C"},
+      "ok '3'");
+  row("a removed file renamed onto", {"write A x", "rm A", "write B y", "mv B C", "read C"},
+      "ok 'y'");
 }
 
 void TestFileSystem::memory_answers_as_the_disk_does() {
@@ -367,12 +398,65 @@ void TestFileSystem::memory_answers_as_the_disk_does() {
   for (QString& line : steps) line.replace("''", "");  // '' stands for the root folder
   QTemporaryDir dir;
   QVERIFY(dir.isValid());
-  DiskFileSystem disk(dir.path().toStdString());
+  DiskFileSystem disk(dir.path().toStdString() + "/fsync", DiskFileSystem::Sync::kFsync);
+  QVERIFY(QDir(dir.path()).mkdir("fsync"));
   MemoryFileSystem memory;
   const QStringList on_disk = trace(disk, nullptr, steps);
   const QStringList in_memory = trace(memory, &memory, steps);
   QCOMPARE(in_memory, on_disk);
   QCOMPARE(last_result(on_disk), last);
+  // Without fsync a sync still answers as one would.
+  DiskFileSystem unsynced(dir.path().toStdString() + "/none", DiskFileSystem::Sync::kNone);
+  QVERIFY(QDir(dir.path()).mkdir("none"));
+  QCOMPARE(trace(unsynced, nullptr, steps), on_disk);
+}
+
+void TestFileSystem::a_removed_file_lends_its_place_to_a_new_one() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  const std::string root = dir.path().toStdString();
+  const auto inode = [&](const std::string& path) {
+    struct stat info {};
+    return ::stat((root + "/" + path).c_str(), &info) == 0 ? info.st_ino : ino_t{0};
+  };
+  const auto on_host = [&](const std::string& path) {
+    QFile file(QString::fromStdString(root + "/" + path));
+    return file.open(QIODevice::ReadOnly) ? file.readAll().toStdString() : std::string("(none)");
+  };
+  // Made by another program (or an earlier run): not opened by the disk below yet.
+  QVERIFY(QDir(dir.path()).mkdir("P1"));
+  {
+    QFile other(dir.path() + "/P1/OTHER");
+    QVERIFY(other.open(QIODevice::WriteOnly));
+    other.write("another's");
+  }
+  {
+    DiskFileSystem disk(root, DiskFileSystem::Sync::kNone);
+    QVERIFY(disk.write_file("P1/A", "a long first file").ok());
+    const ino_t first = inode("P1/A");
+    QVERIFY(first != 0);
+    QVERIFY(disk.remove_file("P1/A").ok());
+    QCOMPARE(inode("P1/A"), ino_t{0});
+    // Writing over a file that exists leaves the spare alone and the file whole.
+    QVERIFY(disk.write_file("P1/OTHER", "mine").ok());
+    QCOMPARE(on_host("P1/OTHER"), std::string("mine"));
+    // The next new file is the removed one, renamed and cut to its new contents.
+    QVERIFY(disk.write_file("P1/B", "short").ok());
+    QCOMPARE(inode("P1/B"), first);
+    QCOMPARE(on_host("P1/B"), std::string("short"));
+    std::string read;
+    QVERIFY(disk.read_file("P1/B", &read).ok());
+    QCOMPARE(read, std::string("short"));
+    // A spare waits while the disk is in use, in its hidden folder …
+    QVERIFY(disk.remove_file("P1/B").ok());
+    QVERIFY(QFileInfo(QString::fromStdString(root + "/" + DiskFileSystem::kSpareFolder)).isDir());
+  }
+  // … which is gone with the disk, leaving exactly the files written.
+  QVERIFY(!QFileInfo::exists(QString::fromStdString(root + "/" + DiskFileSystem::kSpareFolder)));
+  QCOMPARE(QDir(dir.path() + "/P1")
+               .entryList(QDir::Files | QDir::Hidden | QDir::AllDirs | QDir::NoDotAndDotDot),
+           QStringList{"OTHER"});
+  QCOMPARE(on_host("P1/OTHER"), std::string("mine"));
 }
 
 void TestFileSystem::another_process_holding_a_mailbag_makes_it_busy() {

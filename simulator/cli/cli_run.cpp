@@ -160,6 +160,9 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
        "shadow postoffice folder to use and keep; its contents are replaced on every run; "
        "the run keeps its files open and does not notice another program changing them "
        "(default: a simulated disk in memory, gone when the run ends)")
+      ("postoffice-fsync",
+       "with --postoffice, fsync(2) each file the MSMI or the MS Mail side makes durable "
+       "(default: none; a simulated power loss never touches the real folder)")
       ("quiet,q", "print only the header, the failed expectations and the verdict")
       ("check-determinism",
        "run again in this process and in a child process and compare the events "
@@ -251,6 +254,13 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   r.db_path = vm["db"].as<std::string>();
   r.quiet = vm.count("quiet") != 0;
   if (vm.count("postoffice")) r.options.postoffice_dir = vm["postoffice"].as<std::string>();
+  if (vm.count("postoffice-fsync")) {
+    if (r.options.postoffice_dir.empty()) {
+      std::cerr << "msmisim run: --postoffice-fsync needs --postoffice DIR\n";
+      return kExitBadInput;
+    }
+    r.options.postoffice_fsync = true;
+  }
   if (vm.count(kEventStreamOutOption)) {
     r.event_stream_out = vm[kEventStreamOutOption].as<std::string>();
   }

@@ -79,7 +79,7 @@ int read_many_request(const po::variables_map& vm, ManyRequest* r) {
   if (vm.count("check-determinism")) {
     return bad("--check-determinism takes one scenario file, not a folder or several files");
   }
-  if (vm.count("postoffice")) {
+  if (vm.count("postoffice") || vm.count("postoffice-fsync")) {
     return bad("--postoffice takes one scenario file, not a folder or several files");
   }
   if (vm.count("seed")) {

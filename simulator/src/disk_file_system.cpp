@@ -1,6 +1,7 @@
 #include "msmisim/disk_file_system.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,8 +22,20 @@ Status io_error(const std::string& path, const std::string& what) {
 }  // namespace
 
 namespace {
-// Descriptors kept open at most; past it they are all closed and opened again as needed.
-constexpr std::size_t kOpenLimit = 256;
+std::atomic<std::uint64_t> syncs_issued_total{0};
+std::atomic<std::uint64_t> files_removed_total{0};
+
+// Removed files kept for reuse at most (past it a removal unlinks).
+constexpr std::size_t kSpareLimit = 4096;
+
+// Descriptors kept open at most, of files in use and of spares each: up to 1,024, and a quarter
+// of what the process may open. Past it the files' are all closed and opened again as needed;
+// a spare past it is opened again when it is taken.
+std::size_t descriptor_limit() {
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 64;
+  return static_cast<std::size_t>(std::clamp<rlim_t>(limit.rlim_cur / 4, 16, 1024));
+}
 
 bool write_all(int fd, std::string_view data, std::uint64_t offset) {
   while (!data.empty()) {
@@ -53,33 +66,96 @@ Status open_for_reading(const fs::path& full, const std::string& path, int* fd) 
 }
 }  // namespace
 
+DiskFileSystem::DiskFileSystem(std::filesystem::path root, Sync sync)
+    : root_(std::move(root)),
+      sync_(sync),
+      open_limit_(descriptor_limit()),
+      spare_descriptors_(descriptor_limit()) {}
+
 DiskFileSystem::~DiskFileSystem() {
-  for (const auto& [path, fd] : open_) ::close(fd);
+  for (const auto& [path, file] : open_) ::close(file.fd);
+  for (const OpenFile& spare : spares_) {
+    if (spare.fd >= 0) ::close(spare.fd);
+  }
+  // A file still in use keeps its own name; a spare had only this one.
+  for (int slot = 0; slot < slots_; ++slot) ::unlink(full(slot_path(slot)).c_str());
+  if (spare_folder_made_) ::rmdir(full(kSpareFolder).c_str());
 }
 
-int DiskFileSystem::open_file(const std::string& path, bool create) {
+std::string DiskFileSystem::slot_path(int slot) {
+  return std::string(kSpareFolder) + "/" + std::to_string(slot);
+}
+
+DiskFileSystem::OpenFile* DiskFileSystem::open_file(const std::string& path, bool create,
+                                                    bool reuse_spare) {
+  if (const auto it = open_.find(path); it != open_.end()) return &it->second;
+  OpenFile file;
+  if (!(create && reuse_spare && take_spare(path, &file))) {
+    file.fd = ::open(full(path).c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
+    if (file.fd < 0) return nullptr;
+    struct stat info {};
+    if (::fstat(file.fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+      ::close(file.fd);
+      errno = EISDIR;
+      return nullptr;
+    }
+    file.size = static_cast<std::uint64_t>(info.st_size);
+  }
+  if (open_.size() >= open_limit_) {
+    for (const auto& [open_path, open_file] : open_) ::close(open_file.fd);
+    open_.clear();  // the spares among them stay linked in their slots, unused, until the end
+  }
+  return &open_.emplace(path, file).first->second;
+}
+
+bool DiskFileSystem::take_spare(const std::string& path, OpenFile* file) {
+  if (spares_.empty()) return false;
+  OpenFile spare = spares_.back();
+  // Never over a file that exists (EEXIST): that one is opened as it is. A folder missing on
+  // the way (ENOENT) is reported by the open that follows.
+  if (::link(full(slot_path(spare.slot)).c_str(), full(path).c_str()) != 0) {
+    if (errno == EPERM || errno == EOPNOTSUPP || errno == EMLINK) spares_off_ = true;
+    return false;
+  }
+  spares_.pop_back();
+  if (spare.fd < 0) {
+    spare.fd = ::open(full(path).c_str(), O_RDWR | O_CLOEXEC);
+    if (spare.fd < 0) return false;  // the open that follows reports why
+  }
+  *file = spare;
+  return true;
+}
+
+bool DiskFileSystem::keep_as_spare(const std::string& path) {
   const auto it = open_.find(path);
-  if (it != open_.end()) return it->second;
-  const int fd = ::open(full(path).c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
-  if (fd < 0) return -1;
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
-    errno = EISDIR;
-    return -1;
+  if (it == open_.end() || spares_off_) return false;
+  OpenFile file = it->second;
+  if (file.slot >= 0) {
+    // A spare in use: its slot still names it.
+    if (::unlink(full(path).c_str()) != 0) return false;
+  } else {
+    if (slots_ >= static_cast<int>(kSpareLimit)) return false;
+    if (!spare_folder_made_) {
+      if (::mkdir(full(kSpareFolder).c_str(), 0755) != 0 && errno != EEXIST) return false;
+      spare_folder_made_ = true;
+    }
+    if (::rename(full(path).c_str(), full(slot_path(slots_)).c_str()) != 0) return false;
+    file.slot = slots_++;
   }
-  if (open_.size() >= kOpenLimit) {
-    for (const auto& [open_path, open_fd] : open_) ::close(open_fd);
-    open_.clear();
+  open_.erase(it);
+  known_.erase(path);  // a file: nothing below it to forget
+  if (spares_.size() >= spare_descriptors_) {
+    ::close(file.fd);
+    file.fd = -1;
   }
-  open_.emplace(path, fd);
-  return fd;
+  spares_.push_back(file);
+  return true;
 }
 
 void DiskFileSystem::close_file(const std::string& path) {
   const auto it = open_.find(path);
   if (it == open_.end()) return;
-  ::close(it->second);
+  ::close(it->second.fd);
   open_.erase(it);
 }
 
@@ -90,7 +166,7 @@ void DiskFileSystem::forget(const std::string& path) {
   const std::string prefix = path + "/";
   std::erase_if(open_, [&](const auto& entry) {
     if (!entry.first.starts_with(prefix)) return false;
-    ::close(entry.second);
+    ::close(entry.second.fd);
     return true;
   });
   std::erase_if(known_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
@@ -102,17 +178,15 @@ void DiskFileSystem::changed(const std::string& path, bool appended) {
   if (!appended || known.base_version == 0) known.base_version = known.version;
 }
 
-Status DiskFileSystem::read_fd(int fd, const std::string& path, std::size_t from,
-                               std::string* contents) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) return io_error(path, std::strerror(errno));
-  const std::size_t size = static_cast<std::size_t>(info.st_size);
+namespace {
+// Bytes `from` to `size` of the file into *contents, after its first `from` bytes: the folder
+// belongs to one DiskFileSystem, so a file holds the bytes it was left with.
+Status read_range(int fd, const std::string& path, std::size_t from, std::size_t size,
+                  std::string* contents) {
   contents->resize(std::max(size, from));
   std::size_t done = from;
-  while (true) {
-    if (done == contents->size()) contents->resize(done + 4096);  // the file grew meanwhile
-    const ssize_t n =
-        ::pread(fd, contents->data() + done, contents->size() - done, static_cast<off_t>(done));
+  while (done < size) {
+    const ssize_t n = ::pread(fd, contents->data() + done, size - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return io_error(path, std::string("read failed: ") + std::strerror(errno));
     if (n == 0) break;
@@ -121,14 +195,20 @@ Status DiskFileSystem::read_fd(int fd, const std::string& path, std::size_t from
   contents->resize(done);
   return Status::Ok();
 }
+}  // namespace
 
 Status DiskFileSystem::read_file(const std::string& path, std::string* contents) {
-  int fd = open_file(path, false);
-  if (fd >= 0) return read_fd(fd, path, 0, contents);
+  if (const OpenFile* file = open_file(path, false)) {
+    return read_range(file->fd, path, 0, static_cast<std::size_t>(file->size), contents);
+  }
   // Not openable read-write (missing, a folder, read-only): the read-only way says why.
+  int fd = -1;
   Status s = open_for_reading(full(path), path, &fd);
   if (!s.ok()) return s;
-  s = read_fd(fd, path, 0, contents);
+  struct stat info {};
+  s = ::fstat(fd, &info) == 0
+          ? read_range(fd, path, 0, static_cast<std::size_t>(info.st_size), contents)
+          : io_error(path, std::strerror(errno));
   ::close(fd);
   return s;
 }
@@ -169,8 +249,10 @@ Status DiskFileSystem::refresh_file(const std::string& path, std::uint64_t* vers
       return Status::Ok();
     }
     if (known.base_version <= *version && *version < known.version) {
-      const int fd = open_file(path, false);
-      if (fd >= 0 && read_fd(fd, path, contents->size(), contents).ok()) {
+      const OpenFile* file = open_file(path, false);
+      if (file != nullptr && read_range(file->fd, path, contents->size(),
+                                        static_cast<std::size_t>(file->size), contents)
+                                 .ok()) {
         *version = known.version;
         *how = Refresh::kAppended;
         return Status::Ok();
@@ -182,71 +264,86 @@ Status DiskFileSystem::refresh_file(const std::string& path, std::uint64_t* vers
 }
 
 Status DiskFileSystem::write_file(const std::string& path, std::string_view contents) {
-  const int fd = open_file(path, true);
-  if (fd < 0) return io_error(path, "cannot be opened for writing");
+  OpenFile* file = open_file(path, true, /*reuse_spare=*/true);
+  if (file == nullptr) return io_error(path, "cannot be opened for writing");
   // Over the old bytes, then cut to size: the file keeps its place on the disk. A write that
   // fails part-way leaves the file empty, as opening it with O_TRUNC did, never the new bytes
   // in front of the old file's tail.
-  const bool written =
-      write_all(fd, contents, 0) && ::ftruncate(fd, static_cast<off_t>(contents.size())) == 0;
-  if (!written) (void)::ftruncate(fd, 0);
+  bool written = write_all(file->fd, contents, 0);
+  if (written && file->size > contents.size())
+    written = ::ftruncate(file->fd, static_cast<off_t>(contents.size())) == 0;
   changed(path, false);
-  if (!written) return io_error(path, "write failed (disk full?)");
-  return Status::Ok();
+  if (written) {
+    file->size = contents.size();
+    return Status::Ok();
+  }
+  if (::ftruncate(file->fd, 0) == 0) {
+    file->size = 0;
+  } else {
+    close_file(path);  // its size is unknown: opened afresh next time
+  }
+  return io_error(path, "write failed (disk full?)");
 }
 
 Status DiskFileSystem::write_file_at(const std::string& path, std::uint64_t offset,
                                      std::string_view data) {
-  const int fd = open_file(path, false);
-  if (fd < 0) {
+  OpenFile* file = open_file(path, false);
+  if (file == nullptr) {
     if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR)
       return Status::NotFound(path + ": no such file");
     return io_error(path, std::strerror(errno));
   }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) return io_error(path, std::strerror(errno));
-  if (offset > static_cast<std::uint64_t>(info.st_size)) {
+  if (offset > file->size) {
     return Status::InvalidArgument(path + ": offset " + std::to_string(offset) +
                                    " lies past the end");
   }
-  const bool written = write_all(fd, data, offset);
+  const bool written = write_all(file->fd, data, offset);
   changed(path, false);
-  if (!written) return io_error(path, "write failed (disk full?)");
+  if (!written) {
+    close_file(path);
+    return io_error(path, "write failed (disk full?)");
+  }
+  file->size = std::max<std::uint64_t>(file->size, offset + data.size());
   return Status::Ok();
 }
 
 Status DiskFileSystem::append_file(const std::string& path, std::string_view data) {
-  const int fd = open_file(path, true);
-  if (fd < 0) return io_error(path, "cannot be opened for appending");
-  struct stat info {};
-  const bool written =
-      ::fstat(fd, &info) == 0 && write_all(fd, data, static_cast<std::uint64_t>(info.st_size));
+  OpenFile* file = open_file(path, true);
+  if (file == nullptr) return io_error(path, "cannot be opened for appending");
+  const bool written = write_all(file->fd, data, file->size);
   changed(path, true);
-  if (!written) return io_error(path, "write failed (disk full?)");
+  if (!written) {
+    close_file(path);
+    return io_error(path, "write failed (disk full?)");
+  }
+  file->size += data.size();
   return Status::Ok();
 }
 
-namespace {
-std::atomic<std::uint64_t> syncs_issued_total{0};
-}  // namespace
-
 std::uint64_t DiskFileSystem::syncs_issued() {
   return syncs_issued_total.load(std::memory_order_relaxed);
+}
+
+std::uint64_t DiskFileSystem::files_removed() {
+  return files_removed_total.load(std::memory_order_relaxed);
 }
 
 Status DiskFileSystem::sync_file(const std::string& path) {
   int fd = -1;
   bool owned = false;
   if (const auto it = open_.find(path); it != open_.end()) {
-    fd = it->second;
+    fd = it->second.fd;
   } else {
     Status s = open_for_reading(full(path), path, &fd);
     if (!s.ok()) return s;
     owned = true;
   }
   syncs_issued_total.fetch_add(1, std::memory_order_relaxed);
-  int rc = ::fsync(fd);
-  while (rc != 0 && errno == EINTR) rc = ::fsync(fd);
+  int rc = 0;
+  if (sync_ == Sync::kFsync) {
+    rc = ::fsync(fd);
+    while (rc != 0 && errno == EINTR) rc = ::fsync(fd);
+  }
   const int fsync_errno = errno;
   if (owned) ::close(fd);
   if (rc != 0) return io_error(path, std::string("fsync failed: ") + std::strerror(fsync_errno));
@@ -254,11 +351,14 @@ Status DiskFileSystem::sync_file(const std::string& path) {
 }
 
 Status DiskFileSystem::remove_file(const std::string& path) {
-  forget(path);
-  std::error_code ec;
-  if (!fs::remove(full(path), ec)) {
-    return ec ? io_error(path, ec.message()) : Status::NotFound(path + ": no such file");
+  if (!keep_as_spare(path)) {
+    forget(path);
+    std::error_code ec;
+    if (!fs::remove(full(path), ec)) {
+      return ec ? io_error(path, ec.message()) : Status::NotFound(path + ": no such file");
+    }
   }
+  files_removed_total.fetch_add(1, std::memory_order_relaxed);
   return Status::Ok();
 }
 
@@ -292,6 +392,7 @@ Status DiskFileSystem::make_dirs(const std::string& dir) {
 }
 
 bool DiskFileSystem::exists(const std::string& path) {
+  if (open_.contains(path)) return true;
   std::error_code ec;
   return fs::exists(full(path), ec);
 }

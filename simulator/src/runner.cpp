@@ -1482,7 +1482,9 @@ Status run_scenario(const Scenario& scenario, const RunOptions& options, RunResu
     s = make_postoffice_layout(*postoffice, scenario);
   } else {
     s = prepare_postoffice(options.postoffice_dir, scenario);
-    postoffice = std::make_unique<DiskFileSystem>(options.postoffice_dir);
+    postoffice = std::make_unique<DiskFileSystem>(
+        options.postoffice_dir,
+        options.postoffice_fsync ? DiskFileSystem::Sync::kFsync : DiskFileSystem::Sync::kNone);
   }
   if (!s.ok()) return s;
   *result = RunResult{};

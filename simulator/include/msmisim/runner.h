@@ -23,6 +23,9 @@ struct RunOptions {
   // The shadow postoffice folder, created if absent (see prepare_postoffice) and kept after the
   // run. Empty: the run uses a MemoryFileSystem that lives only as long as the run.
   std::filesystem::path postoffice_dir;
+  // With postoffice_dir: whether a sync of a postoffice file is a real fsync(2). A simulated
+  // power loss loses nothing on a real folder, so by default a sync only checks the file.
+  bool postoffice_fsync = false;
   msmi::EventSink* extra_sink = nullptr;  // receives every event as it is written, if set
   // Whether RunResult::events keeps a copy of every event. A caller that takes the events from
   // extra_sink turns it off, so that the run's memory does not grow with its events: the

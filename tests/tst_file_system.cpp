@@ -243,6 +243,7 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_bytes();
   void listing_is_sorted_byte_wise();
   void a_removed_file_lends_its_place_to_a_new_one();
+  void a_spare_closed_in_use_keeps_no_second_name();
   void another_process_holding_a_mailbag_makes_it_busy();
   void each_disk_point_is_asked_at_its_own_calls_data();
   void each_disk_point_is_asked_at_its_own_calls();
@@ -390,6 +391,11 @@ void TestFileSystem::memory_answers_as_the_disk_does_data() {
       "ok '3'");
   row("a removed file renamed onto", {"write A x", "rm A", "write B y", "mv B C", "read C"},
       "ok 'y'");
+  row("a file in a removed one's place, renamed and removed",
+      {"write A x", "rm A", "write B y", "mv B C", "rm C", "write D zz", "read D"}, "ok 'zz'");
+  row("a file in a removed one's place, renamed over",
+      {"write A 1", "rm A", "write B 2", "write C 3", "mv C B", "rm B", "write D 4", "read D"},
+      "ok '4'");
 }
 
 void TestFileSystem::memory_answers_as_the_disk_does() {
@@ -409,6 +415,40 @@ void TestFileSystem::memory_answers_as_the_disk_does() {
   DiskFileSystem unsynced(dir.path().toStdString() + "/none", DiskFileSystem::Sync::kNone);
   QVERIFY(QDir(dir.path()).mkdir("none"));
   QCOMPARE(trace(unsynced, nullptr, steps), on_disk);
+}
+
+void TestFileSystem::a_spare_closed_in_use_keeps_no_second_name() {
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  const QString spares = dir.path() + "/" + DiskFileSystem::kSpareFolder;
+  const auto slot_names = [&] { return QDir(spares).entryList(QDir::Files | QDir::Hidden).size(); };
+  std::string read;
+  {
+    // Four descriptors of files in use at most, then all are closed.
+    DiskFileSystem disk(dir.path().toStdString(), DiskFileSystem::Sync::kNone, 4);
+    for (const char* name : {"A", "B"}) QVERIFY(disk.write_file(name, "old").ok());
+    for (const char* name : {"A", "B"}) QVERIFY(disk.remove_file(name).ok());
+    QCOMPARE(slot_names(), 2);
+    // M and N are the spares under new names; the writes of W1-W3 close them.
+    QVERIFY(disk.write_file("M", "message M").ok());
+    QVERIFY(disk.write_file("N", "message N").ok());
+    for (const char* name : {"W1", "W2", "W3"}) QVERIFY(disk.write_file(name, "w").ok());
+    QCOMPARE(slot_names(), 0);  // closed, they keep only their own names
+    // Removed now, they leave nothing behind.
+    for (const char* name : {"M", "N"}) QVERIFY(disk.remove_file(name).ok());
+    QCOMPARE(slot_names(), 0);
+    QVERIFY(!disk.exists("M"));
+    // A freed slot serves the next spare, and the spare the next new file.
+    QVERIFY(disk.remove_file("W3").ok());
+    QCOMPARE(slot_names(), 1);
+    QVERIFY(disk.write_file("X", "x").ok());
+    QVERIFY(disk.read_file("X", &read).ok());
+    QCOMPARE(read, std::string("x"));
+  }
+  QVERIFY(!QFileInfo::exists(spares));
+  QCOMPARE(
+      QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::AllDirs | QDir::NoDotAndDotDot),
+      (QStringList{"W1", "W2", "X"}));
 }
 
 void TestFileSystem::a_removed_file_lends_its_place_to_a_new_one() {

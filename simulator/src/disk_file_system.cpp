@@ -66,11 +66,11 @@ Status open_for_reading(const fs::path& full, const std::string& path, int* fd) 
 }
 }  // namespace
 
-DiskFileSystem::DiskFileSystem(std::filesystem::path root, Sync sync)
+DiskFileSystem::DiskFileSystem(std::filesystem::path root, Sync sync, std::size_t descriptors)
     : root_(std::move(root)),
       sync_(sync),
-      open_limit_(descriptor_limit()),
-      spare_descriptors_(descriptor_limit()) {}
+      open_limit_(descriptors != 0 ? descriptors : descriptor_limit()),
+      spare_descriptors_(open_limit_) {}
 
 DiskFileSystem::~DiskFileSystem() {
   for (const auto& [path, file] : open_) ::close(file.fd);
@@ -102,28 +102,46 @@ DiskFileSystem::OpenFile* DiskFileSystem::open_file(const std::string& path, boo
     file.size = static_cast<std::uint64_t>(info.st_size);
   }
   if (open_.size() >= open_limit_) {
-    for (const auto& [open_path, open_file] : open_) ::close(open_file.fd);
-    open_.clear();  // the spares among them stay linked in their slots, unused, until the end
+    for (const auto& [open_path, open_file] : open_) drop(open_file);
+    open_.clear();
   }
   return &open_.emplace(path, file).first->second;
 }
 
 bool DiskFileSystem::take_spare(const std::string& path, OpenFile* file) {
-  if (spares_.empty()) return false;
-  OpenFile spare = spares_.back();
+  if (spares_off_ || spares_.empty()) return false;
+  OpenFile& spare = spares_.back();
+  if (spare.fd < 0) {
+    spare.fd = ::open(full(slot_path(spare.slot)).c_str(), O_RDWR | O_CLOEXEC);
+    if (spare.fd < 0) return false;  // nothing made: the open that follows reports why
+  }
   // Never over a file that exists (EEXIST): that one is opened as it is. A folder missing on
-  // the way (ENOENT) is reported by the open that follows.
+  // the way (ENOENT, ENOTDIR) is reported by the open that follows. Any other refusal means
+  // this file system makes no hard links: spares end.
   if (::link(full(slot_path(spare.slot)).c_str(), full(path).c_str()) != 0) {
-    if (errno == EPERM || errno == EOPNOTSUPP || errno == EMLINK) spares_off_ = true;
+    if (errno != EEXIST && errno != ENOENT && errno != ENOTDIR) end_spares();
     return false;
   }
-  spares_.pop_back();
-  if (spare.fd < 0) {
-    spare.fd = ::open(full(path).c_str(), O_RDWR | O_CLOEXEC);
-    if (spare.fd < 0) return false;  // the open that follows reports why
-  }
   *file = spare;
+  spares_.pop_back();
   return true;
+}
+
+void DiskFileSystem::end_spares() {
+  spares_off_ = true;
+  for (const OpenFile& spare : spares_) {
+    if (spare.fd >= 0) ::close(spare.fd);
+    ::unlink(full(slot_path(spare.slot)).c_str());
+  }
+  spares_.clear();
+}
+
+void DiskFileSystem::drop(const OpenFile& file) {
+  ::close(file.fd);
+  if (file.slot < 0) return;
+  // The file keeps its own name; its slot is given to the next spare.
+  ::unlink(full(slot_path(file.slot)).c_str());
+  free_slots_.push_back(file.slot);
 }
 
 bool DiskFileSystem::keep_as_spare(const std::string& path) {
@@ -134,13 +152,20 @@ bool DiskFileSystem::keep_as_spare(const std::string& path) {
     // A spare in use: its slot still names it.
     if (::unlink(full(path).c_str()) != 0) return false;
   } else {
-    if (slots_ >= static_cast<int>(kSpareLimit)) return false;
+    const bool new_slot = free_slots_.empty();
+    if (new_slot && slots_ >= static_cast<int>(kSpareLimit)) return false;
     if (!spare_folder_made_) {
       if (::mkdir(full(kSpareFolder).c_str(), 0755) != 0 && errno != EEXIST) return false;
       spare_folder_made_ = true;
     }
-    if (::rename(full(path).c_str(), full(slot_path(slots_)).c_str()) != 0) return false;
-    file.slot = slots_++;
+    const int slot = new_slot ? slots_ : free_slots_.back();
+    if (::rename(full(path).c_str(), full(slot_path(slot)).c_str()) != 0) return false;
+    if (new_slot) {
+      ++slots_;
+    } else {
+      free_slots_.pop_back();
+    }
+    file.slot = slot;
   }
   open_.erase(it);
   known_.erase(path);  // a file: nothing below it to forget
@@ -155,7 +180,7 @@ bool DiskFileSystem::keep_as_spare(const std::string& path) {
 void DiskFileSystem::close_file(const std::string& path) {
   const auto it = open_.find(path);
   if (it == open_.end()) return;
-  ::close(it->second.fd);
+  drop(it->second);
   open_.erase(it);
 }
 
@@ -166,7 +191,7 @@ void DiskFileSystem::forget(const std::string& path) {
   const std::string prefix = path + "/";
   std::erase_if(open_, [&](const auto& entry) {
     if (!entry.first.starts_with(prefix)) return false;
-    ::close(entry.second.fd);
+    drop(entry.second);
     return true;
   });
   std::erase_if(known_, [&](const auto& entry) { return entry.first.starts_with(prefix); });

@@ -39,7 +39,10 @@ class DiskFileSystem final : public msmi::FileSystem {
   };
   static constexpr const char* kSpareFolder = ".msmisim-spare";
 
-  explicit DiskFileSystem(std::filesystem::path root, Sync sync = Sync::kFsync);
+  // `descriptors`: how many files and how many spares each keep a descriptor open; 0 for up to
+  // 1,024 and a quarter of what the process may open (tests give a few).
+  explicit DiskFileSystem(std::filesystem::path root, Sync sync = Sync::kFsync,
+                          std::size_t descriptors = 0);
   ~DiskFileSystem() override;
   DiskFileSystem(const DiskFileSystem&) = delete;
   DiskFileSystem& operator=(const DiskFileSystem&) = delete;
@@ -96,6 +99,10 @@ class DiskFileSystem final : public msmi::FileSystem {
   bool keep_as_spare(const std::string& path);
   // Links a spare as `path` if no file is there: true with *file the spare's.
   bool take_spare(const std::string& path, OpenFile* file);
+  // This file system makes no hard links: the spares are removed and no more are kept.
+  void end_spares();
+  // Closes a file in use that is not becoming a spare; its slot, if any, is freed.
+  void drop(const OpenFile& file);
   void close_file(const std::string& path);
   // Forgets the version and the descriptor of `path` (and of everything below it).
   void forget(const std::string& path);
@@ -111,7 +118,8 @@ class DiskFileSystem final : public msmi::FileSystem {
   Sync sync_;
   std::size_t open_limit_;        // files kept open at most
   std::vector<OpenFile> spares_;  // not in use; a descriptor of -1 is opened again when taken
-  int slots_ = 0;                 // slots named so far, each naming a spare or a file in use
+  int slots_ = 0;                 // slot numbers given so far
+  std::vector<int> free_slots_;   // numbers given that name nothing now
   bool spare_folder_made_ = false;
   bool spares_off_ = false;        // the file system makes no hard links
   std::size_t spare_descriptors_;  // spares that keep their descriptor open, at most

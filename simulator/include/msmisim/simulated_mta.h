@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -97,14 +98,16 @@ class SimulatedMta final : public msmi::MtaGateway {
   const std::vector<MtaAckRecord>& acknowledgements() const { return acknowledgements_; }
   // Message ID → the last time read_next offered it to the MSMI.
   const std::map<std::string, std::int64_t>& last_offered() const { return last_offered_; }
-  // Message ID → the first accepted put of each message that is not an NDR.
-  const std::map<std::string, MtaDelivery>& deliveries() const { return deliveries_; }
   // Drops the delivery of a message whose ledger row was handed on (RunOptions::ledger_sink).
   void forget_delivery(const std::string& message_id) { deliveries_.erase(message_id); }
-  // Moves the deliveries out at the end of a run, leaving none.
+  // Moves the deliveries out at the end of a run, leaving none: message ID → the first accepted
+  // put of each message that is not an NDR.
   std::map<std::string, MtaDelivery> take_deliveries() {
-    std::map<std::string, MtaDelivery> out = std::move(deliveries_);
-    deliveries_.clear();
+    std::map<std::string, MtaDelivery> out;
+    while (!deliveries_.empty()) {
+      auto node = deliveries_.extract(deliveries_.begin());
+      out.emplace(std::move(node.key()), std::move(node.mapped()));
+    }
     return out;
   }
   // For the oracle at the end of a run, without copying hundreds of thousands of records: moves
@@ -162,7 +165,8 @@ class SimulatedMta final : public msmi::MtaGateway {
   std::vector<MtaAckRecord> acknowledgements_;
   std::map<std::string, std::int64_t> last_offered_;
   std::map<std::string, MtaNdr> queue_refusals_;
-  std::map<std::string, MtaDelivery> deliveries_;
+  // Looked up by ID only; take_deliveries sorts them.
+  std::unordered_map<std::string, MtaDelivery, msmi::StringHash, std::equal_to<>> deliveries_;
   std::function<void(const msmi::XomMessage&)> on_accepted_;
   bool answering() const { return running_ && !hung_; }
 };

@@ -244,6 +244,7 @@ class TestFileSystem : public QObject {
   void listing_is_sorted_byte_wise();
   void a_removed_file_lends_its_place_to_a_new_one();
   void a_spare_closed_in_use_keeps_no_second_name();
+  void a_file_reads_the_same_past_the_bytes_kept_in_memory();
   void another_process_holding_a_mailbag_makes_it_busy();
   void each_disk_point_is_asked_at_its_own_calls_data();
   void each_disk_point_is_asked_at_its_own_calls();
@@ -415,6 +416,43 @@ void TestFileSystem::memory_answers_as_the_disk_does() {
   DiskFileSystem unsynced(dir.path().toStdString() + "/none", DiskFileSystem::Sync::kNone);
   QVERIFY(QDir(dir.path()).mkdir("none"));
   QCOMPARE(trace(unsynced, nullptr, steps), on_disk);
+}
+
+void TestFileSystem::a_file_reads_the_same_past_the_bytes_kept_in_memory() {
+  // The disk keeps the bytes of files up to 16 KB it wrote; past that, reads go to the file.
+  QTemporaryDir dir;
+  QVERIFY(dir.isValid());
+  DiskFileSystem disk(dir.path().toStdString(), DiskFileSystem::Sync::kNone);
+  MemoryFileSystem memory;
+  std::string expected(16 * 1024 - 10, 'a');
+  for (msmi::FileSystem* fs :
+       {static_cast<msmi::FileSystem*>(&disk), static_cast<msmi::FileSystem*>(&memory)}) {
+    QVERIFY(fs->write_file("MBG", expected).ok());
+    QVERIFY(fs->append_file("MBG", std::string(20, 'b')).ok());    // grows past 16 KB
+    QVERIFY(fs->write_file_at("MBG", 100, "patched").ok());        // patched while past it
+    QVERIFY(fs->write_file_at("MBG", 16 * 1024 + 5, "end").ok());  // and at its end
+    QVERIFY(fs->append_file("KEY", "k").ok());                     // made by appending
+    QVERIFY(fs->append_file("KEY", "ey").ok());
+  }
+  expected += std::string(20, 'b');
+  expected.replace(100, 7, "patched");
+  expected.replace(16 * 1024 + 5, 3, "end");
+  for (msmi::FileSystem* fs :
+       {static_cast<msmi::FileSystem*>(&disk), static_cast<msmi::FileSystem*>(&memory)}) {
+    std::string read;
+    QVERIFY(fs->read_file("MBG", &read).ok());
+    QVERIFY(read == expected);
+    QVERIFY(fs->read_file("KEY", &read).ok());
+    QCOMPARE(read, std::string("key"));
+  }
+  // Written whole and small again, its bytes are kept again and read as written.
+  QVERIFY(disk.write_file("MBG", "small").ok());
+  std::string read;
+  QVERIFY(disk.read_file("MBG", &read).ok());
+  QCOMPARE(read, std::string("small"));
+  QFile on_host(dir.path() + "/MBG");
+  QVERIFY(on_host.open(QIODevice::ReadOnly));
+  QCOMPARE(on_host.readAll(), QByteArray("small"));
 }
 
 void TestFileSystem::a_spare_closed_in_use_keeps_no_second_name() {

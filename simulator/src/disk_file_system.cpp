@@ -25,6 +25,9 @@ namespace {
 std::atomic<std::uint64_t> syncs_issued_total{0};
 std::atomic<std::uint64_t> files_removed_total{0};
 
+// The largest file whose bytes an open file keeps (OpenFile::bytes).
+constexpr std::uint64_t kCachedAtMost = 16 * 1024;
+
 // Removed files kept for reuse at most (past it a removal unlinks).
 constexpr std::size_t kSpareLimit = 4096;
 
@@ -87,10 +90,10 @@ std::string DiskFileSystem::slot_path(int slot) {
 }
 
 DiskFileSystem::OpenFile* DiskFileSystem::open_file(const std::string& path, bool create,
-                                                    bool reuse_spare) {
+                                                    const std::uint64_t* spare_for) {
   if (const auto it = open_.find(path); it != open_.end()) return &it->second;
   OpenFile file;
-  if (!(create && reuse_spare && take_spare(path, &file))) {
+  if (!(create && spare_for != nullptr && take_spare(path, *spare_for, &file))) {
     file.fd = ::open(full(path).c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
     if (file.fd < 0) return nullptr;
     struct stat info {};
@@ -105,11 +108,19 @@ DiskFileSystem::OpenFile* DiskFileSystem::open_file(const std::string& path, boo
     for (const auto& [open_path, open_file] : open_) drop(open_file);
     open_.clear();
   }
-  return &open_.emplace(path, file).first->second;
+  return &open_.emplace(path, std::move(file)).first->second;
 }
 
-bool DiskFileSystem::take_spare(const std::string& path, OpenFile* file) {
+bool DiskFileSystem::take_spare(const std::string& path, std::uint64_t size, OpenFile* file) {
   if (spares_off_ || spares_.empty()) return false;
+  // P1 and MAI files differ in size: of the last few spares, the largest that fits.
+  constexpr std::size_t kLooked = 8;
+  std::size_t pick = spares_.size() - 1;
+  for (std::size_t i = pick; i-- > (spares_.size() > kLooked ? spares_.size() - kLooked : 0);) {
+    const std::uint64_t have = spares_[i].size;
+    if (have <= size && (spares_[pick].size > size || have > spares_[pick].size)) pick = i;
+  }
+  if (pick != spares_.size() - 1) std::swap(spares_[pick], spares_.back());
   OpenFile& spare = spares_.back();
   if (spare.fd < 0) {
     spare.fd = ::open(full(slot_path(spare.slot)).c_str(), O_RDWR | O_CLOEXEC);
@@ -122,7 +133,7 @@ bool DiskFileSystem::take_spare(const std::string& path, OpenFile* file) {
     if (errno != EEXIST && errno != ENOENT && errno != ENOTDIR) end_spares();
     return false;
   }
-  *file = spare;
+  *file = std::move(spare);
   spares_.pop_back();
   return true;
 }
@@ -147,8 +158,8 @@ void DiskFileSystem::drop(const OpenFile& file) {
 bool DiskFileSystem::keep_as_spare(const std::string& path) {
   const auto it = open_.find(path);
   if (it == open_.end() || spares_off_) return false;
-  OpenFile file = it->second;
-  if (file.slot >= 0) {
+  int slot = it->second.slot;
+  if (slot >= 0) {
     // A spare in use: its slot still names it.
     if (::unlink(full(path).c_str()) != 0) return false;
   } else {
@@ -158,22 +169,24 @@ bool DiskFileSystem::keep_as_spare(const std::string& path) {
       if (::mkdir(full(kSpareFolder).c_str(), 0755) != 0 && errno != EEXIST) return false;
       spare_folder_made_ = true;
     }
-    const int slot = new_slot ? slots_ : free_slots_.back();
+    slot = new_slot ? slots_ : free_slots_.back();
     if (::rename(full(path).c_str(), full(slot_path(slot)).c_str()) != 0) return false;
     if (new_slot) {
       ++slots_;
     } else {
       free_slots_.pop_back();
     }
-    file.slot = slot;
   }
+  OpenFile file = std::move(it->second);
+  file.slot = slot;
   open_.erase(it);
-  known_.erase(path);  // a file: nothing below it to forget
+  known_.erase(path);   // a file: nothing below it to forget
+  file.cached = false;  // its buffer is kept for the file it becomes next
   if (spares_.size() >= spare_descriptors_) {
     ::close(file.fd);
     file.fd = -1;
   }
-  spares_.push_back(file);
+  spares_.push_back(std::move(file));
   return true;
 }
 
@@ -222,10 +235,18 @@ Status read_range(int fd, const std::string& path, std::size_t from, std::size_t
 }
 }  // namespace
 
-Status DiskFileSystem::read_file(const std::string& path, std::string* contents) {
-  if (const OpenFile* file = open_file(path, false)) {
-    return read_range(file->fd, path, 0, static_cast<std::size_t>(file->size), contents);
+Status DiskFileSystem::read_open(const OpenFile& file, const std::string& path, std::size_t from,
+                                 std::string* contents) {
+  if (!file.cached) {
+    return read_range(file.fd, path, from, static_cast<std::size_t>(file.size), contents);
   }
+  contents->resize(from);
+  if (from < file.bytes.size()) contents->append(file.bytes, from);
+  return Status::Ok();
+}
+
+Status DiskFileSystem::read_file(const std::string& path, std::string* contents) {
+  if (const OpenFile* file = open_file(path, false)) return read_open(*file, path, 0, contents);
   // Not openable read-write (missing, a folder, read-only): the read-only way says why.
   int fd = -1;
   Status s = open_for_reading(full(path), path, &fd);
@@ -275,9 +296,7 @@ Status DiskFileSystem::refresh_file(const std::string& path, std::uint64_t* vers
     }
     if (known.base_version <= *version && *version < known.version) {
       const OpenFile* file = open_file(path, false);
-      if (file != nullptr && read_range(file->fd, path, contents->size(),
-                                        static_cast<std::size_t>(file->size), contents)
-                                 .ok()) {
+      if (file != nullptr && read_open(*file, path, contents->size(), contents).ok()) {
         *version = known.version;
         *how = Refresh::kAppended;
         return Status::Ok();
@@ -289,7 +308,8 @@ Status DiskFileSystem::refresh_file(const std::string& path, std::uint64_t* vers
 }
 
 Status DiskFileSystem::write_file(const std::string& path, std::string_view contents) {
-  OpenFile* file = open_file(path, true, /*reuse_spare=*/true);
+  const std::uint64_t size = contents.size();
+  OpenFile* file = open_file(path, true, &size);
   if (file == nullptr) return io_error(path, "cannot be opened for writing");
   // Over the old bytes, then cut to size: the file keeps its place on the disk. A write that
   // fails part-way leaves the file empty, as opening it with O_TRUNC did, never the new bytes
@@ -300,8 +320,11 @@ Status DiskFileSystem::write_file(const std::string& path, std::string_view cont
   changed(path, false);
   if (written) {
     file->size = contents.size();
+    file->cached = contents.size() <= kCachedAtMost;
+    if (file->cached) file->bytes.assign(contents);
     return Status::Ok();
   }
+  file->cached = false;
   if (::ftruncate(file->fd, 0) == 0) {
     file->size = 0;
   } else {
@@ -329,6 +352,11 @@ Status DiskFileSystem::write_file_at(const std::string& path, std::uint64_t offs
     return io_error(path, "write failed (disk full?)");
   }
   file->size = std::max<std::uint64_t>(file->size, offset + data.size());
+  if (file->cached) {
+    file->cached = file->size <= kCachedAtMost;
+    if (file->bytes.size() < file->size) file->bytes.resize(static_cast<std::size_t>(file->size));
+    file->bytes.replace(static_cast<std::size_t>(offset), data.size(), data);
+  }
   return Status::Ok();
 }
 
@@ -342,6 +370,8 @@ Status DiskFileSystem::append_file(const std::string& path, std::string_view dat
     return io_error(path, "write failed (disk full?)");
   }
   file->size += data.size();
+  file->cached = file->cached && file->size <= kCachedAtMost;
+  if (file->cached) file->bytes.append(data);
   return Status::Ok();
 }
 

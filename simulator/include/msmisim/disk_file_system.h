@@ -84,21 +84,29 @@ class DiskFileSystem final : public msmi::FileSystem {
   };
   std::filesystem::path full(const std::string& path) const { return root_ / path; }
   // A regular file kept open, and its size: the folder is this object's alone, so the size
-  // changes only by its own writes.
+  // changes only by its own writes, and so do the bytes of a small file it wrote whole, kept
+  // here to be read without a system call (a P1 or MAI file, read back by the Mailer).
   struct OpenFile {
     int fd = -1;
     std::uint64_t size = 0;
-    int slot = -1;  // the spare it is, by its name under kSpareFolder; -1 if none
+    int slot = -1;        // the spare it is, by its name under kSpareFolder; -1 if none
+    bool cached = false;  // `bytes` are the file's
+    std::string bytes;
   };
   static std::string slot_path(int slot);
-  // The open regular file `path` (opened read-write, created when `create`; from a spare when
-  // `reuse_spare` too, whose old bytes are still in it), or null with errno set. The pointer
-  // holds until the next open_file, close_file or forget.
-  OpenFile* open_file(const std::string& path, bool create, bool reuse_spare = false);
+  // The open regular file `path` (opened read-write, created when `create`; from a spare, whose
+  // old bytes are still in it, when `spare_for` names the size it is wanted for), or null with
+  // errno set. The pointer holds until the next open_file, close_file or forget.
+  OpenFile* open_file(const std::string& path, bool create,
+                      const std::uint64_t* spare_for = nullptr);
   // Moves the open file `path` among the spares; false (nothing changed) if it cannot.
   bool keep_as_spare(const std::string& path);
-  // Links a spare as `path` if no file is there: true with *file the spare's.
-  bool take_spare(const std::string& path, OpenFile* file);
+  // Links a spare as `path` if no file is there, one no larger than `size` if one of the last
+  // few is (so that writing `size` bytes need not cut it): true with *file the spare's.
+  bool take_spare(const std::string& path, std::uint64_t size, OpenFile* file);
+  // The file from byte `from` on into *contents, after its first `from` bytes.
+  msmi::Status read_open(const OpenFile& file, const std::string& path, std::size_t from,
+                         std::string* contents);
   // This file system makes no hard links: the spares are removed and no more are kept.
   void end_spares();
   // Closes a file in use that is not becoming a spare; its slot, if any, is freed.

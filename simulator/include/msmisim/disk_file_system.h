@@ -23,9 +23,10 @@ namespace msmisim {
 // File slots are reused: a removed file that is open becomes a spare, kept with its descriptor
 // under a numbered name (its slot) in the hidden folder kSpareFolder, and the next file created
 // is a spare's slot linked under the new name (link(2)), so that a message's P1 and MAI cost
-// the disk one link and one unlink each. An inode made and freed instead costs ext4 about 30 times
-// as much on the development machine (bench_simulation measures both). A file that was never
-// a spare is renamed into a new slot when it is removed. The slots are unlinked when the object
+// the disk one link and one unlink each. An inode made and freed instead costs ext4 3 to 30
+// times as much on the development machine, more the more files were deleted lately
+// (bench_simulation measures both). A file that was never a spare is renamed into a new slot
+// when it is removed. The slots are unlinked when the object
 // goes, which leaves the files in use whole.
 //
 // Whether sync_file is an fsync(2) is the owner's choice (Sync): a simulated power loss happens

@@ -102,8 +102,8 @@
 // the next new file (this ext4 makes and frees an inode at 1-17k files/s, and links and unlinks
 // a spare at 37-58k); each open file's size, and the bytes of a small file written whole, are
 // known, so a read is one pread or none and a write cuts a file only when it shrinks.
-// bench_simulation 1 on the quiet machine: 2 virtual hours at 5+5 33-38k messages/s, at 8+2
-// 20.4-25.6k (was 320-770 at 5+5, fsync-bound); 30 virtual minutes 27k and 16.8k; with
+// bench_simulation 1 on the quiet machine: 2 virtual hours at 5+5 31.7-38.5k messages/s, at 8+2
+// 20.3-25.6k (was 320-770 at 5+5, fsync-bound); 30 virtual minutes 27k and 16.8k; with
 // --postoffice-fsync 1.1-1.2k, the disk's fsync rate allowing 2.1k.
 #include <fcntl.h>
 #include <sys/resource.h>

@@ -251,6 +251,8 @@ JobOutcome execute(const SweepRequest& r, const Job& job) {
   options.seed = job.seed;
   options.profile = base.profile;
   options.interrupted = &g_interrupted;
+  // Without a store nothing reads the events: the expectations count them as they are written.
+  options.keep_events = r.record;
   const msmi::Status s = run_scenario(*o.scenario, options, &o.result);
   if (!s.ok()) o.error = s.message();
   if (s.ok() && r.record) {

@@ -384,6 +384,7 @@ void TestCli::foreign_postoffice_is_refused_untouched() {
                                  "--postoffice", "po", "--postoffice-fsync"},
                                 dir_.path());
   QCOMPARE(synced.code, 0);
+  QVERIFY2(synced.out.contains("--postoffice po --postoffice-fsync"), qPrintable(synced.out));
   const Result alone = msmisim(
       {"run", source("scenarios/kb/Q175965.json"), "--no-db", "--postoffice-fsync"}, dir_.path());
   QCOMPARE(alone.code, 2);

@@ -275,7 +275,8 @@ int read_request(const std::vector<std::string>& args, RunRequest* request) {
   r.options.keep_events = r.check_determinism || !r.event_stream_out.empty();
   r.args = args;
   r.replay = replay_command({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
-                             r.record, r.db_path, r.options.postoffice_dir.string()});
+                             r.record, r.db_path, r.options.postoffice_dir.string(),
+                             r.options.postoffice_fsync});
   // A --check-determinism child writes no report; the parent does.
   if (vm.count("report") && r.event_stream_out.empty()) {
     r.report_path = vm["report"].as<std::string>();
@@ -347,9 +348,10 @@ bool write_report(const RunRequest& r, const msmilog::EventStore& store, std::in
 }
 
 msmilog::RunRecord run_record(const RunRequest& r) {
-  return make_run_record({r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args,
-                          r.record, r.db_path, r.options.postoffice_dir.string()},
-                         r.scenario, r.replay);
+  return make_run_record(
+      {r.path, r.options.seed, r.options.profile, r.defect_args, r.fault_args, r.record, r.db_path,
+       r.options.postoffice_dir.string(), r.options.postoffice_fsync},
+      r.scenario, r.replay);
 }
 
 }  // namespace
@@ -361,6 +363,7 @@ std::string replay_command(const RunSpec& spec) {
   for (const std::string& f : spec.fault_args) out += " --fault " + shell_quote(f);
   if (spec.record && spec.db_path != "msmisim.db") out += " --db " + shell_quote(spec.db_path);
   if (!spec.postoffice.empty()) out += " --postoffice " + shell_quote(spec.postoffice);
+  if (spec.postoffice_fsync) out += " --postoffice-fsync";
   return out;
 }
 

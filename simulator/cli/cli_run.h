@@ -21,10 +21,12 @@ struct RunSpec {
   std::vector<std::string> fault_args;   // --fault rules as given
   bool record = true;
   std::string db_path;
-  std::string postoffice;  // --postoffice, or ""
+  std::string postoffice;         // --postoffice, or ""
+  bool postoffice_fsync = false;  // --postoffice-fsync
 };
 
-// "msmisim run PATH --seed N --profile P [--defect …] [--fault …] [--db …] [--postoffice …]":
+// "msmisim run PATH --seed N --profile P [--defect …] [--fault …] [--db …] [--postoffice …
+// [--postoffice-fsync]]":
 // the command that runs it again exactly.
 std::string replay_command(const RunSpec& spec);
 

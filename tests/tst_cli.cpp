@@ -389,6 +389,12 @@ void TestCli::foreign_postoffice_is_refused_untouched() {
       {"run", source("scenarios/kb/Q175965.json"), "--no-db", "--postoffice-fsync"}, dir_.path());
   QCOMPARE(alone.code, 2);
   QVERIFY2(alone.err.contains("--postoffice-fsync needs --postoffice DIR"), qPrintable(alone.err));
+  const Result folder =
+      msmisim({"run", source("scenarios/kb"), "--no-db", "--postoffice-fsync"}, dir_.path());
+  QCOMPARE(folder.code, 2);
+  QVERIFY2(folder.err.contains("--postoffice-fsync needs --postoffice DIR"),
+           qPrintable(folder.err));
+  QVERIFY(folder.out.isEmpty());  // nothing ran
 }
 
 void TestCli::interrupted_run_is_recorded() {

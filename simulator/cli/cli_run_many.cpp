@@ -79,8 +79,11 @@ int read_many_request(const po::variables_map& vm, ManyRequest* r) {
   if (vm.count("check-determinism")) {
     return bad("--check-determinism takes one scenario file, not a folder or several files");
   }
-  if (vm.count("postoffice") || vm.count("postoffice-fsync")) {
+  if (vm.count("postoffice")) {
     return bad("--postoffice takes one scenario file, not a folder or several files");
+  }
+  if (vm.count("postoffice-fsync")) {
+    return bad("--postoffice-fsync needs --postoffice DIR, which takes one scenario file");
   }
   if (vm.count("seed")) {
     const std::string text = vm["seed"].as<std::string>();

@@ -3,6 +3,7 @@
 #   scripts/build.sh                      everything, tests included
 #   scripts/build.sh --target msmisim     just the command line
 #   scripts/build.sh -DMSMISIM_SANITIZE=ON   extra arguments go to CMake
+#   scripts/build.sh -DMSMISIM_PGO=OFF       one compilation, no profile-guided optimisation
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target=()

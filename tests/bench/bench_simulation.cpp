@@ -108,8 +108,8 @@
 // The profile-guided build (MSMISIM_PGO, the default with GCC; scripts/pgo-train.cmake trains
 // it on every scenario folder, scenarios/examples/busy-hardened.json the loaded connector):
 // 20 virtual minutes at 8+2 0.694 -> 0.636 G instructions (53k per message), at 5+5 0.587 ->
-// 0.540 G (45k). bench_simulation 24 1, three runs: 4.9-5.1 s for the day at 5+5 (170k-176k
-// messages/s), 5.4-5.7 s at 8+2 (152k-160k).
+// 0.540 G (45k). bench_simulation 24 1, nine runs over an hour: 4.7-5.4 s for the day at 5+5
+// (159k-184k messages/s), 5.3-6.4 s at 8+2 (135k-163k; six runs at 150k or more).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(g++ cmake ninja-build libsqlite3-dev sqlite3 qt6-base-dev nlohmann-json3-dev
           libboost-program-options-dev zlib1g-dev libdeflate-dev pkg-config libevt-dev libevtx-dev
           libbfio-dev libexpat1-dev libevt-utils libevtx-utils libssl-dev
-          libmimalloc-dev)
+          libmimalloc-dev robin-map-dev)
 
 # Wanted, not required: the browser the HTML report's test renders pages in. When it cannot be
 # installed (no Debian mirror, an architecture without it) the build goes on and that test says

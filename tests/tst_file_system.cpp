@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 #include "msmi/message_files.h"
 #include "msmi/random.h"
 #include "msmi/status.h"
+#include "msmi/string_hash.h"
 #include "msmisim/disk_file_system.h"
 #include "msmisim/fault_injector.h"
 #include "msmisim/faulty_file_system.h"
@@ -242,6 +244,8 @@ class TestFileSystem : public QObject {
   void crash_keeps_only_synced_bytes_data();
   void crash_keeps_only_synced_bytes();
   void listing_is_sorted_byte_wise();
+  void keys_spread_over_the_low_bits_of_their_hash_data();
+  void keys_spread_over_the_low_bits_of_their_hash();
   void a_removed_file_lends_its_place_to_a_new_one();
   void a_spare_closed_in_use_keeps_no_second_name();
   void a_file_reads_the_same_past_the_bytes_kept_in_memory();
@@ -886,6 +890,41 @@ void TestFileSystem::crash_keeps_only_synced_bytes() {
   MemoryFileSystem memory;
   const QStringList traced = trace(memory, &memory, steps);
   QVERIFY2(last_result(traced) == last, qPrintable(traced.join("\n")));
+}
+
+// The memory disk, the ledger and the duplicate window index paths and message IDs in
+// power-of-two tables, by the low bits of StringHash. Keys that differ only in their last
+// characters (a serial number) must still land in as many slots as a random hash would fill:
+// clustered, every lookup of a busy run walks a long probe sequence.
+void TestFileSystem::keys_spread_over_the_low_bits_of_their_hash_data() {
+  QTest::addColumn<QString>("format");
+  QTest::newRow("message ID") << "MSNET/OPS/%08X";
+  QTest::newRow("long message ID") << "EXCHANGE/MTA/%08X";
+  QTest::newRow("P1 file") << "P1/%08X.P1";
+  QTest::newRow("MAI file") << "MAI/MA3/%08X.MAI";
+  QTest::newRow("short name") << "%X";
+}
+
+void TestFileSystem::keys_spread_over_the_low_bits_of_their_hash() {
+  QFETCH(QString, format);
+  const std::string pattern = format.toStdString();
+  constexpr int kKeys = 30000;
+  constexpr std::size_t kSlots = 1 << 16;
+  std::vector<char> used(kSlots);
+  std::size_t distinct = 0;
+  const msmi::StringHash hash;
+  for (int i = 1; i <= kKeys; ++i) {
+    char key[64];
+    std::snprintf(key, sizeof key, pattern.c_str(), static_cast<unsigned>(i));
+    char& slot = used[hash(std::string_view(key)) & (kSlots - 1)];
+    distinct += slot == 0;
+    slot = 1;
+  }
+  // A random hash fills 65,536 * (1 - e^(-30,000/65,536)) = 24,040 slots on average.
+  QVERIFY2(
+      distinct >= 22000,
+      qPrintable(
+          QString("%1 slots of 65,536 for 30,000 keys like \"%2\"").arg(distinct).arg(format)));
 }
 
 void TestFileSystem::listing_is_sorted_byte_wise() {

@@ -122,7 +122,7 @@ void RecordFiling::take(const std::vector<LedgerEntry>& entries, WorldRecord* w)
     for (const std::string* id : ids) {
       const auto it = live_.find(*id);
       if (it == live_.end()) continue;
-      MessageFacts& f = it->second;
+      MessageFacts& f = it.value();
       move_into(&w->puts, f.puts);
       move_into(&w->acknowledgements, f.acknowledgements);
       move_into(&w->drained, f.drained);

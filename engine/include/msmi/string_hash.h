@@ -40,7 +40,15 @@ struct StringHash {
       }
       mix(word);
     }
-    return static_cast<std::size_t>(hash ^ (hash >> 32));
+    // The varying part of a key is often its last few characters (a message ID's serial
+    // number), which the loop leaves in the high bits; this finalizer (MurmurHash3's fmix64)
+    // spreads them over the low bits that a power-of-two table indexes by.
+    hash ^= hash >> 33;
+    hash *= 0xFF51AFD7ED558CCDULL;
+    hash ^= hash >> 33;
+    hash *= 0xC4CEB9FE1A85EC53ULL;
+    hash ^= hash >> 33;
+    return static_cast<std::size_t>(hash);
   }
   std::size_t operator()(const std::string& text) const noexcept {
     return (*this)(std::string_view(text));

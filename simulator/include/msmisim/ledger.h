@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "msmi/clock.h"
+#include "msmi/flat_string_map.h"
 #include "msmi/message_observer.h"
 #include "msmi/string_hash.h"
 
@@ -94,7 +95,7 @@ class Ledger final : public msmi::MessageObserver {
   std::vector<std::uint64_t> serials_;
   std::uint64_t next_serial_ = 0;
   // Message ID → serial of the entry last added with it. Looked up only, never iterated.
-  std::unordered_map<std::string, std::uint64_t, msmi::StringHash> index_;
+  msmi::FlatStringMap<std::string, std::uint64_t> index_;
 };
 
 }  // namespace msmisim

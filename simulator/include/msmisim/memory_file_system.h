@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "msmi/file_system.h"
+#include "msmi/flat_string_map.h"
 #include "msmi/string_hash.h"
 #include "msmisim/held_locks.h"
 
@@ -162,7 +163,7 @@ class MemoryFileSystem final : public msmi::FileSystem {
     void forget_recent() { recent_ = {map_.end(), map_.end()}; }
 
     Map map_;
-    std::unordered_map<std::string_view, iterator, msmi::StringHash> index_;
+    msmi::FlatStringMap<std::string_view, iterator> index_;
     std::array<iterator, 2> recent_ = {map_.end(), map_.end()};  // end(): none
     std::size_t next_recent_ = 0;
   };

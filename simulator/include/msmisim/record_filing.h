@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "msmi/flat_string_map.h"
 #include "msmi/string_hash.h"
 #include "msmisim/ledger.h"
 #include "msmisim/oracle.h"
@@ -76,7 +77,7 @@ class RecordFiling {
   const Ledger& ledger_;
   SettledMessages& settled_;
   // Looked up by message ID only, never iterated.
-  std::unordered_map<std::string, MessageFacts, msmi::StringHash> live_;
+  msmi::FlatStringMap<std::string, MessageFacts> live_;
   MessageFacts aside_;  // records naming no message the ledger held when they were filed
   std::map<std::string, std::int64_t> aside_offers_;
   std::string ndr_id_;  // "<ID>-NDR", its buffer reused

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "msmi/clock.h"
+#include "msmi/flat_string_map.h"
 #include "msmi/mta_gateway.h"
 #include "msmi/string_hash.h"
 #include "msmisim/oracle.h"
@@ -158,7 +159,7 @@ class SimulatedMta final : public msmi::MtaGateway {
   // recent_ids_ views the IDs in recent_order_ (a deque keeps its elements in place when either
   // end changes). Looked up only, never iterated.
   std::deque<std::pair<std::int64_t, std::string>> recent_order_;
-  std::unordered_set<std::string_view, msmi::StringHash> recent_ids_;
+  msmi::FlatStringSet<std::string_view> recent_ids_;
   // False when `message_id` was accepted within the window; else remembers it.
   bool remember_for_duplicates(const std::string& message_id, std::int64_t now_us);
   std::vector<MtaPutRecord> puts_;

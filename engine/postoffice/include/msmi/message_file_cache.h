@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "msmi/file_system.h"
+#include "msmi/flat_string_map.h"
 #include "msmi/message_files.h"
 #include "msmi/status.h"
 #include "msmi/string_hash.h"
@@ -54,7 +55,7 @@ class MessageFileCache {
   template <class T>
   struct Kept {
     // path → (version, …); hashed: looked up and erased by path only, never iterated.
-    std::unordered_map<std::string, std::pair<std::uint64_t, Shared<T>>, StringHash> by_path;
+    FlatStringMap<std::string, std::pair<std::uint64_t, Shared<T>>> by_path;
     std::deque<std::string> order;  // paths, oldest first
   };
 

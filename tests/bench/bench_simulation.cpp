@@ -110,6 +110,10 @@
 // 20 virtual minutes at 8+2 0.694 -> 0.636 G instructions (53k per message), at 5+5 0.587 ->
 // 0.540 G (45k). bench_simulation 24 1, nine runs over an hour: 4.7-5.4 s for the day at 5+5
 // (159k-184k messages/s), 5.3-6.4 s at 8+2 (135k-163k; six runs at 150k or more).
+// Open-addressing tables (tsl::robin_map, msmi/flat_string_map.h) for the per-message lookups,
+// and StringHash spreading its low bits: 0.615 G at 8+2 (51k per message), 0.523 G at 5+5;
+// nine runs: 4.2-5.8 s at 5+5 (150k-207k), 4.6-6.2 s at 8+2 (139k-187k; eight at 155k or more,
+// the ninth in a slow stretch of the machine).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
